@@ -1,0 +1,146 @@
+//! NetCrew's HTTP layer: routers by capability, problem errors, the OpenAPI
+//! document, and the embedded web app. Business rules live in
+//! `netcrew-domain`; queries in `netcrew-store`.
+
+pub mod extract;
+mod middleware;
+pub mod problem;
+pub mod routes;
+mod web;
+
+use std::{sync::Arc, time::Duration};
+
+use axum::{Router, http::HeaderValue, routing::get};
+use metrics_exporter_prometheus::PrometheusHandle;
+use netcrew_store::Db;
+use tower_http::{
+    catch_panic::CatchPanicLayer,
+    compression::CompressionLayer,
+    limit::RequestBodyLimitLayer,
+    request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer},
+    set_header::SetResponseHeaderLayer,
+    timeout::TimeoutLayer,
+    trace::{DefaultOnResponse, TraceLayer},
+};
+use utoipa::OpenApi;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_swagger_ui::SwaggerUi;
+
+/// Settings the HTTP layer needs.
+#[derive(Debug, Clone)]
+pub struct ApiConfig {
+    pub default_locale: String,
+    pub time_zone: String,
+    pub request_timeout: Duration,
+    pub max_body_bytes: usize,
+}
+
+impl Default for ApiConfig {
+    fn default() -> Self {
+        ApiConfig {
+            default_locale: "id".to_string(),
+            time_zone: "Asia/Jakarta".to_string(),
+            request_timeout: Duration::from_secs(30),
+            max_body_bytes: 10 * 1024 * 1024,
+        }
+    }
+}
+
+#[derive(Clone)]
+pub struct AppState {
+    pub db: Db,
+    pub config: Arc<ApiConfig>,
+    pub metrics: PrometheusHandle,
+}
+
+#[derive(OpenApi)]
+#[openapi(
+    info(
+        title = "NetCrew API",
+        description = "Field operations for fibre ISPs: customers, plant, tickets, technicians. \
+            Errors are RFC 9457 problems (`application/problem+json`); lists are \
+            `{items, next_cursor, total}` with `limit` (1-500, default 50) and `cursor`.",
+        license(name = "AGPL-3.0-or-later"),
+    ),
+    tags(
+        (name = "catalog", description = "Service packages and service areas"),
+        (name = "system", description = "Facts about this installation"),
+        (name = "operations", description = "Health, readiness and metrics for operators"),
+    )
+)]
+struct ApiDoc;
+
+/// The routes and their OpenAPI description, before state is attached.
+fn routes() -> (Router<AppState>, utoipa::openapi::OpenApi) {
+    let v1 = OpenApiRouter::new()
+        .merge(routes::system::api_router())
+        .merge(routes::catalog::api_router());
+    let ops = OpenApiRouter::new()
+        .routes(utoipa_axum::routes!(routes::system::healthz))
+        .routes(utoipa_axum::routes!(routes::system::readyz))
+        .routes(utoipa_axum::routes!(routes::system::metrics));
+    OpenApiRouter::with_openapi(ApiDoc::openapi())
+        .nest("/api/v1", v1)
+        .merge(ops)
+        .split_for_parts()
+}
+
+/// The OpenAPI document (also served at `/api/openapi.json`).
+pub fn openapi() -> utoipa::openapi::OpenApi {
+    routes().1
+}
+
+/// Installs (once per process) the Prometheus recorder and returns its handle.
+pub fn metrics_handle() -> anyhow::Result<PrometheusHandle> {
+    middleware::metrics_handle()
+}
+
+/// The whole application: API, docs, operations endpoints and the web app.
+pub fn app(state: AppState) -> Router {
+    let (api, doc) = routes();
+    let config = state.config.clone();
+    let api = api
+        .route_layer(axum::middleware::from_fn(middleware::track_metrics))
+        .route("/api", get(middleware::api_not_found))
+        .route(
+            "/api/{*rest}",
+            get(middleware::api_not_found).fallback(middleware::api_not_found),
+        )
+        .method_not_allowed_fallback(middleware::method_not_allowed)
+        .with_state(state);
+    let csp = web::content_security_policy();
+    Router::new()
+        .merge(SwaggerUi::new("/api/docs").url("/api/openapi.json", doc))
+        .merge(api)
+        .fallback(web::serve)
+        .layer(axum::middleware::from_fn(
+            middleware::problem_for_bare_errors,
+        ))
+        .layer(CompressionLayer::new())
+        .layer(SetResponseHeaderLayer::if_not_present(
+            axum::http::header::X_CONTENT_TYPE_OPTIONS,
+            HeaderValue::from_static("nosniff"),
+        ))
+        .layer(SetResponseHeaderLayer::if_not_present(
+            axum::http::header::REFERRER_POLICY,
+            HeaderValue::from_static("same-origin"),
+        ))
+        .layer(SetResponseHeaderLayer::if_not_present(
+            axum::http::header::CONTENT_SECURITY_POLICY,
+            csp,
+        ))
+        .layer(RequestBodyLimitLayer::new(config.max_body_bytes))
+        .layer(TimeoutLayer::with_status_code(
+            axum::http::StatusCode::REQUEST_TIMEOUT,
+            config.request_timeout,
+        ))
+        .layer(CatchPanicLayer::new())
+        .layer(
+            TraceLayer::new_for_http()
+                .make_span_with(middleware::make_span)
+                .on_request(())
+                .on_response(DefaultOnResponse::new().level(tracing::Level::INFO)),
+        )
+        .layer(PropagateRequestIdLayer::x_request_id())
+        .layer(SetRequestIdLayer::x_request_id(MakeRequestUuid))
+}

@@ -1,0 +1,96 @@
+//! Cross-cutting request handling: metrics, request logs, problems for
+//! errors that arrive without a body.
+
+use std::{sync::OnceLock, time::Instant};
+
+use axum::{
+    body::Body,
+    extract::{MatchedPath, Request},
+    http::{StatusCode, header},
+    middleware::Next,
+    response::{IntoResponse, Response},
+};
+use metrics_exporter_prometheus::{Matcher, PrometheusBuilder, PrometheusHandle};
+
+use crate::problem::status_problem;
+
+static HANDLE: OnceLock<PrometheusHandle> = OnceLock::new();
+
+pub fn metrics_handle() -> anyhow::Result<PrometheusHandle> {
+    if let Some(handle) = HANDLE.get() {
+        return Ok(handle.clone());
+    }
+    let handle = PrometheusBuilder::new()
+        .set_buckets_for_metric(
+            Matcher::Full("http_request_duration_seconds".to_string()),
+            &[
+                0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.0, 5.0, 10.0,
+            ],
+        )?
+        .install_recorder()
+        .or_else(|e| HANDLE.get().cloned().ok_or(e))?;
+    Ok(HANDLE.get_or_init(|| handle).clone())
+}
+
+/// Counts requests and their latency by route template (never by raw path,
+/// which would put ids in label values).
+pub async fn track_metrics(req: Request, next: Next) -> Response {
+    let start = Instant::now();
+    let route = req
+        .extensions()
+        .get::<MatchedPath>()
+        .map(|p| p.as_str().to_owned())
+        .unwrap_or_else(|| "unmatched".to_owned());
+    let method = req.method().to_string();
+    let response = next.run(req).await;
+    let status = response.status().as_u16().to_string();
+    let labels = [("method", method), ("route", route), ("status", status)];
+    metrics::counter!("http_requests_total", &labels).increment(1);
+    metrics::histogram!("http_request_duration_seconds", &labels)
+        .record(start.elapsed().as_secs_f64());
+    response
+}
+
+pub async fn api_not_found() -> Response {
+    status_problem(StatusCode::NOT_FOUND).into_response()
+}
+
+pub async fn method_not_allowed() -> Response {
+    status_problem(StatusCode::METHOD_NOT_ALLOWED).into_response()
+}
+
+/// Errors produced below the handlers (timeouts, body limits, panics) come
+/// without a body; under `/api` they are turned into problems.
+pub async fn problem_for_bare_errors(req: Request, next: Next) -> Response {
+    let is_api = req.uri().path().starts_with("/api/");
+    let response = next.run(req).await;
+    let status = response.status();
+    if is_api
+        && (status.is_client_error() || status.is_server_error())
+        && !response.headers().contains_key(header::CONTENT_TYPE)
+    {
+        let mut problem = status_problem(status).into_response();
+        for (name, value) in response.headers() {
+            if name != header::CONTENT_LENGTH {
+                problem.headers_mut().entry(name).or_insert(value.clone());
+            }
+        }
+        return problem;
+    }
+    response
+}
+
+pub fn make_span(req: &Request<Body>) -> tracing::Span {
+    let request_id = req
+        .headers()
+        .get("x-request-id")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("-");
+    // Query strings and headers (cookies, tokens) are never logged.
+    tracing::info_span!(
+        "request",
+        method = %req.method(),
+        path = %req.uri().path(),
+        request_id = %request_id,
+    )
+}

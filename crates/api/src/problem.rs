@@ -1,0 +1,239 @@
+//! Every error the API gives is an RFC 9457 problem (`application/problem+json`)
+//! with a stable relative `type`.
+
+use axum::{
+    Json,
+    extract::rejection::{JsonRejection, PathRejection, QueryRejection},
+    http::{HeaderValue, StatusCode, header},
+    response::{IntoResponse, Response},
+};
+use netcrew_store::page::PageError;
+use serde::Serialize;
+use utoipa::ToSchema;
+
+pub const PROBLEM_JSON: &str = "application/problem+json";
+
+/// One offending input field.
+#[derive(Debug, Clone, Serialize, ToSchema, PartialEq)]
+pub struct FieldError {
+    /// The field, as named in the request (`location.lat`, `limit`, ...).
+    pub field: String,
+    pub detail: String,
+}
+
+impl FieldError {
+    pub fn new(field: impl Into<String>, detail: impl Into<String>) -> Self {
+        FieldError {
+            field: field.into(),
+            detail: detail.into(),
+        }
+    }
+}
+
+/// An RFC 9457 problem document.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct Problem {
+    /// Stable, relative identifier of the kind of problem, e.g. `/problems/validation`.
+    #[serde(rename = "type")]
+    pub kind: String,
+    pub title: String,
+    pub status: u16,
+    pub detail: String,
+    /// For validation problems: which fields are wrong and why.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub errors: Vec<FieldError>,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum ApiError {
+    #[error("{0}")]
+    NotFound(String),
+    #[error("{detail}")]
+    Validation {
+        detail: String,
+        errors: Vec<FieldError>,
+    },
+    #[error("{0}")]
+    BadRequest(String),
+    #[error("{0}")]
+    UnsupportedMediaType(String),
+    #[error("{0}")]
+    PayloadTooLarge(String),
+    #[error("{0}")]
+    Conflict(String),
+    #[error("{0}")]
+    Unavailable(String),
+    #[error(transparent)]
+    Internal(#[from] anyhow::Error),
+}
+
+impl ApiError {
+    pub fn validation(field: &str, detail: impl Into<String>) -> Self {
+        let detail = detail.into();
+        ApiError::Validation {
+            detail: format!("{field}: {detail}"),
+            errors: vec![FieldError::new(field, detail)],
+        }
+    }
+
+    fn parts(&self) -> (StatusCode, &'static str, &'static str) {
+        match self {
+            ApiError::NotFound(_) => (StatusCode::NOT_FOUND, "/problems/not-found", "Not found"),
+            ApiError::Validation { .. } => (
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "/problems/validation",
+                "Invalid input",
+            ),
+            ApiError::BadRequest(_) => (
+                StatusCode::BAD_REQUEST,
+                "/problems/malformed-request",
+                "Malformed request",
+            ),
+            ApiError::UnsupportedMediaType(_) => (
+                StatusCode::UNSUPPORTED_MEDIA_TYPE,
+                "/problems/unsupported-media-type",
+                "Unsupported media type",
+            ),
+            ApiError::PayloadTooLarge(_) => (
+                StatusCode::PAYLOAD_TOO_LARGE,
+                "/problems/payload-too-large",
+                "Request body too large",
+            ),
+            ApiError::Conflict(_) => (StatusCode::CONFLICT, "/problems/conflict", "Conflict"),
+            ApiError::Unavailable(_) => (
+                StatusCode::SERVICE_UNAVAILABLE,
+                "/problems/unavailable",
+                "Service unavailable",
+            ),
+            ApiError::Internal(_) => (
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "/problems/internal",
+                "Internal error",
+            ),
+        }
+    }
+
+    pub fn to_problem(&self) -> Problem {
+        let (status, kind, title) = self.parts();
+        let (detail, errors) = match self {
+            ApiError::Validation { detail, errors } => (detail.clone(), errors.clone()),
+            // Never leak internals; the log has them, under the request id.
+            ApiError::Internal(_) => (
+                "Something went wrong on our side. Please try again; if it persists, contact the administrator with the request id.".to_string(),
+                Vec::new(),
+            ),
+            other => (other.to_string(), Vec::new()),
+        };
+        Problem {
+            kind: kind.to_string(),
+            title: title.to_string(),
+            status: status.as_u16(),
+            detail,
+            errors,
+        }
+    }
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        if let ApiError::Internal(err) = &self {
+            tracing::error!(error = format!("{err:#}"), "request failed");
+        }
+        self.to_problem().into_response()
+    }
+}
+
+impl IntoResponse for Problem {
+    fn into_response(self) -> Response {
+        let status = StatusCode::from_u16(self.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+        let mut response = (status, Json(self)).into_response();
+        response
+            .headers_mut()
+            .insert(header::CONTENT_TYPE, HeaderValue::from_static(PROBLEM_JSON));
+        response
+    }
+}
+
+/// A problem for a bare status (405, 408, a panic's 500, ...).
+pub fn status_problem(status: StatusCode) -> Problem {
+    let (kind, detail) = match status {
+        StatusCode::NOT_FOUND => ("/problems/not-found", "No such resource."),
+        StatusCode::METHOD_NOT_ALLOWED => (
+            "/problems/method-not-allowed",
+            "This resource does not support that method.",
+        ),
+        StatusCode::REQUEST_TIMEOUT => (
+            "/problems/timeout",
+            "The request took too long and was stopped.",
+        ),
+        StatusCode::PAYLOAD_TOO_LARGE => (
+            "/problems/payload-too-large",
+            "The request body is larger than this server accepts.",
+        ),
+        s if s.is_server_error() => (
+            "/problems/internal",
+            "Something went wrong on our side. Please try again.",
+        ),
+        _ => ("/problems/http", "The request could not be handled."),
+    };
+    Problem {
+        kind: kind.to_string(),
+        title: status.canonical_reason().unwrap_or("Error").to_string(),
+        status: status.as_u16(),
+        detail: detail.to_string(),
+        errors: Vec::new(),
+    }
+}
+
+impl From<netcrew_store::sea_orm::DbErr> for ApiError {
+    fn from(err: netcrew_store::sea_orm::DbErr) -> Self {
+        ApiError::Internal(anyhow::Error::new(err).context("database"))
+    }
+}
+
+impl From<PageError> for ApiError {
+    fn from(err: PageError) -> Self {
+        let field = match err {
+            PageError::Limit => "limit",
+            PageError::Cursor => "cursor",
+        };
+        ApiError::validation(field, err.to_string())
+    }
+}
+
+impl From<JsonRejection> for ApiError {
+    fn from(rejection: JsonRejection) -> Self {
+        match rejection {
+            JsonRejection::JsonDataError(e) => ApiError::Validation {
+                detail: e.body_text(),
+                errors: Vec::new(),
+            },
+            JsonRejection::JsonSyntaxError(e) => ApiError::BadRequest(e.body_text()),
+            JsonRejection::MissingJsonContentType(_) => ApiError::UnsupportedMediaType(
+                "Send the body as JSON with `Content-Type: application/json`.".to_string(),
+            ),
+            other if other.status() == StatusCode::PAYLOAD_TOO_LARGE => {
+                ApiError::PayloadTooLarge(other.body_text())
+            }
+            other => ApiError::BadRequest(other.body_text()),
+        }
+    }
+}
+
+impl From<QueryRejection> for ApiError {
+    fn from(rejection: QueryRejection) -> Self {
+        ApiError::Validation {
+            detail: rejection.body_text(),
+            errors: Vec::new(),
+        }
+    }
+}
+
+impl From<PathRejection> for ApiError {
+    fn from(rejection: PathRejection) -> Self {
+        // A path that does not parse (e.g. a malformed id) names nothing that exists.
+        ApiError::NotFound(rejection.body_text())
+    }
+}
+
+pub type ApiResult<T> = Result<T, ApiError>;

@@ -1,0 +1,33 @@
+pub mod catalog;
+pub mod system;
+
+use serde::Serialize;
+use utoipa::ToSchema;
+
+/// The envelope of every list: one page of items, the cursor of the next
+/// page (`null` on the last) and the number of items matching the filters.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct List<T> {
+    pub items: Vec<T>,
+    pub next_cursor: Option<String>,
+    pub total: u64,
+}
+
+impl<T> List<T> {
+    pub fn from_page<M>(page: netcrew_store::page::Page<M>, f: impl Fn(M) -> T) -> Self {
+        List {
+            items: page.items.into_iter().map(f).collect(),
+            next_cursor: page.next_cursor,
+            total: page.total,
+        }
+    }
+}
+
+/// A place on the earth (WGS84).
+#[derive(Debug, Clone, Copy, Serialize, ToSchema)]
+pub struct Location {
+    #[schema(example = -6.9147)]
+    pub lat: f64,
+    #[schema(example = 107.6098)]
+    pub lng: f64,
+}

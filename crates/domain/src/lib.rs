@@ -1,0 +1,11 @@
+//! NetCrew's domain: types that can only be built valid, and the rules that
+//! govern them. Nothing here performs I/O, knows of HTTP or SQL, or reads the
+//! wall clock (time is always passed in).
+
+pub mod geo;
+pub mod phone;
+pub mod role;
+
+pub use geo::{GeoPoint, InvalidPoint};
+pub use phone::{InvalidPhone, Phone};
+pub use role::{Role, UnknownRole};

@@ -1,0 +1,193 @@
+//! Settings: command-line options and environment variables first, then the
+//! optional TOML file (`--config`), then defaults.
+
+use std::{
+    net::SocketAddr,
+    path::{Path, PathBuf},
+    time::Duration,
+};
+
+use anyhow::{Context, bail};
+use clap::Args;
+use serde::Deserialize;
+
+/// Server settings shared by `serve`, `migrate` and `user`.
+#[derive(Debug, Clone, Default, Args, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Settings {
+    /// Address to listen on [default: 127.0.0.1:8080]
+    #[arg(long, env = "NETCREW_BIND", value_name = "ADDR")]
+    pub bind: Option<SocketAddr>,
+
+    /// Database: `sqlite://FILE` or `postgres://USER:PASSWORD@HOST/DB`
+    /// [default: sqlite://DATA_DIR/netcrew.db]
+    #[arg(long, env = "DATABASE_URL", value_name = "URL", hide_env_values = true)]
+    pub database_url: Option<String>,
+
+    /// Directory for the SQLite database and stored files [default: ./data]
+    #[arg(long, env = "NETCREW_DATA_DIR", value_name = "DIR")]
+    pub data_dir: Option<PathBuf>,
+
+    /// Largest number of database connections [default: 10]
+    #[arg(long, env = "NETCREW_DB_MAX_CONNECTIONS", value_name = "N")]
+    pub db_max_connections: Option<u32>,
+
+    /// Time zone times are shown in, IANA name [default: Asia/Jakarta]
+    #[arg(long, env = "NETCREW_TIME_ZONE", value_name = "ZONE")]
+    pub time_zone: Option<String>,
+
+    /// Language the interface starts in: `id` or `en` [default: id]
+    #[arg(long, env = "NETCREW_DEFAULT_LOCALE", value_name = "LOCALE")]
+    pub default_locale: Option<String>,
+
+    /// Longest a request may take before it is stopped, in seconds [default: 30]
+    #[arg(long, env = "NETCREW_REQUEST_TIMEOUT_SECS", value_name = "SECS")]
+    pub request_timeout_secs: Option<u64>,
+
+    /// Largest request body accepted, in bytes [default: 10485760]
+    #[arg(long, env = "NETCREW_MAX_BODY_BYTES", value_name = "BYTES")]
+    pub max_body_bytes: Option<usize>,
+
+    /// On shutdown, how long in-flight requests may take to finish, in seconds [default: 30]
+    #[arg(long, env = "NETCREW_SHUTDOWN_GRACE_SECS", value_name = "SECS")]
+    pub shutdown_grace_secs: Option<u64>,
+}
+
+/// Settings with every default applied and every value checked.
+#[derive(Debug, Clone)]
+pub struct Resolved {
+    pub bind: SocketAddr,
+    pub database_url: String,
+    pub data_dir: PathBuf,
+    pub db_max_connections: u32,
+    pub time_zone: String,
+    pub default_locale: String,
+    pub request_timeout: Duration,
+    pub max_body_bytes: usize,
+    pub shutdown_grace: Duration,
+}
+
+impl Settings {
+    /// Reads the TOML file, if any; values given on the command line or in
+    /// the environment win over it.
+    pub fn with_file(self, file: Option<&Path>) -> anyhow::Result<Settings> {
+        let Some(path) = file else {
+            return Ok(self);
+        };
+        let text = std::fs::read_to_string(path)
+            .with_context(|| format!("cannot read config file {}", path.display()))?;
+        let from_file: Settings = toml::from_str(&text).map_err(|e| {
+            anyhow::anyhow!("malformed config file {}: {}", path.display(), e.message())
+        })?;
+        Ok(Settings {
+            bind: self.bind.or(from_file.bind),
+            database_url: self.database_url.or(from_file.database_url),
+            data_dir: self.data_dir.or(from_file.data_dir),
+            db_max_connections: self.db_max_connections.or(from_file.db_max_connections),
+            time_zone: self.time_zone.or(from_file.time_zone),
+            default_locale: self.default_locale.or(from_file.default_locale),
+            request_timeout_secs: self.request_timeout_secs.or(from_file.request_timeout_secs),
+            max_body_bytes: self.max_body_bytes.or(from_file.max_body_bytes),
+            shutdown_grace_secs: self.shutdown_grace_secs.or(from_file.shutdown_grace_secs),
+        })
+    }
+
+    pub fn resolve(self) -> anyhow::Result<Resolved> {
+        let data_dir = self.data_dir.unwrap_or_else(|| PathBuf::from("data"));
+        let database_url = self.database_url.unwrap_or_else(|| sqlite_url(&data_dir));
+        let default_locale = self.default_locale.unwrap_or_else(|| "id".to_string());
+        if !["id", "en"].contains(&default_locale.as_str()) {
+            bail!("invalid default_locale {default_locale:?}: expected \"id\" or \"en\"");
+        }
+        let time_zone = self.time_zone.unwrap_or_else(|| "Asia/Jakarta".to_string());
+        if time_zone.trim().is_empty() || time_zone.contains(char::is_whitespace) {
+            bail!("invalid time_zone {time_zone:?}: expected an IANA name such as Asia/Jakarta");
+        }
+        let db_max_connections = self.db_max_connections.unwrap_or(10);
+        if db_max_connections == 0 {
+            bail!("invalid db_max_connections 0: at least one connection is needed");
+        }
+        let request_timeout_secs = self.request_timeout_secs.unwrap_or(30);
+        if request_timeout_secs == 0 {
+            bail!("invalid request_timeout_secs 0: must be at least 1");
+        }
+        Ok(Resolved {
+            bind: self
+                .bind
+                .unwrap_or_else(|| SocketAddr::from(([127, 0, 0, 1], 8080))),
+            database_url,
+            data_dir,
+            db_max_connections,
+            time_zone,
+            default_locale,
+            request_timeout: Duration::from_secs(request_timeout_secs),
+            max_body_bytes: self.max_body_bytes.unwrap_or(10 * 1024 * 1024),
+            shutdown_grace: Duration::from_secs(self.shutdown_grace_secs.unwrap_or(30)),
+        })
+    }
+}
+
+pub fn sqlite_url(data_dir: &Path) -> String {
+    format!("sqlite://{}", data_dir.join("netcrew.db").display())
+}
+
+/// Creates the data directory if needed and proves it can be written.
+pub fn ensure_writable_dir(dir: &Path) -> anyhow::Result<()> {
+    std::fs::create_dir_all(dir)
+        .with_context(|| format!("data directory {} cannot be created", dir.display()))?;
+    let probe = dir.join(".netcrew-write-test");
+    std::fs::write(&probe, b"ok")
+        .with_context(|| format!("data directory {} is not writable", dir.display()))?;
+    let _ = std::fs::remove_file(probe);
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn command_line_wins_over_file_and_defaults_fill_the_rest() -> anyhow::Result<()> {
+        let dir = tempfile::tempdir()?;
+        let file = dir.path().join("netcrew.toml");
+        std::fs::write(
+            &file,
+            "bind = \"0.0.0.0:9000\"\ntime_zone = \"Asia/Makassar\"\n",
+        )?;
+        let cli = Settings {
+            time_zone: Some("Asia/Jayapura".into()),
+            ..Settings::default()
+        };
+        let resolved = cli.with_file(Some(&file))?.resolve()?;
+        assert_eq!(resolved.bind.to_string(), "0.0.0.0:9000");
+        assert_eq!(resolved.time_zone, "Asia/Jayapura");
+        assert_eq!(resolved.database_url, "sqlite://data/netcrew.db");
+        assert_eq!(resolved.default_locale, "id");
+        Ok(())
+    }
+
+    #[test]
+    fn a_malformed_file_is_named_in_the_error() -> anyhow::Result<()> {
+        let dir = tempfile::tempdir()?;
+        let file = dir.path().join("bad.toml");
+        std::fs::write(&file, "bind = [\n")?;
+        let err = Settings::default().with_file(Some(&file)).err();
+        let message = format!("{:#}", err.ok_or_else(|| anyhow::anyhow!("no error"))?);
+        assert!(message.starts_with("malformed config file"), "{message}");
+        std::fs::write(&file, "colour = \"blue\"\n")?;
+        let err = Settings::default().with_file(Some(&file)).err();
+        assert!(
+            format!("{:#}", err.ok_or_else(|| anyhow::anyhow!("no error"))?).contains("colour")
+        );
+        Ok(())
+    }
+
+    #[test]
+    fn rejects_an_unknown_locale() {
+        let settings = Settings {
+            default_locale: Some("fr".into()),
+            ..Settings::default()
+        };
+        assert!(settings.resolve().is_err());
+    }
+}

@@ -1,0 +1,5 @@
+//! The `netcrew` binary's wiring: settings, start-up, serving and shutdown.
+//! Exposed as a library so the integration tests start the very same server.
+
+pub mod config;
+pub mod server;

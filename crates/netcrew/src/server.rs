@@ -1,0 +1,97 @@
+//! Opening the database, binding the port and serving until asked to stop.
+
+use std::{future::Future, net::SocketAddr, sync::Arc};
+
+use anyhow::Context;
+use netcrew_api::{ApiConfig, AppState};
+use netcrew_store::Db;
+use tokio::net::TcpListener;
+
+use crate::config::{Resolved, ensure_writable_dir};
+
+/// Connects to the configured database and brings its schema up to date.
+pub async fn open_db(settings: &Resolved) -> anyhow::Result<Db> {
+    ensure_writable_dir(&settings.data_dir)?;
+    let db = Db::connect(&settings.database_url, settings.db_max_connections).await?;
+    db.migrate().await?;
+    Ok(db)
+}
+
+pub fn app_state(db: Db, settings: &Resolved) -> anyhow::Result<AppState> {
+    Ok(AppState {
+        db,
+        config: Arc::new(ApiConfig {
+            default_locale: settings.default_locale.clone(),
+            time_zone: settings.time_zone.clone(),
+            request_timeout: settings.request_timeout,
+            max_body_bytes: settings.max_body_bytes,
+        }),
+        metrics: netcrew_api::metrics_handle()?,
+    })
+}
+
+pub async fn bind(addr: SocketAddr) -> anyhow::Result<TcpListener> {
+    TcpListener::bind(addr)
+        .await
+        .with_context(|| format!("cannot listen on {addr}"))
+}
+
+/// Serves until `shutdown` resolves, then lets in-flight requests finish
+/// (for at most `settings.shutdown_grace`).
+pub async fn serve(
+    listener: TcpListener,
+    state: AppState,
+    settings: &Resolved,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> anyhow::Result<()> {
+    let db = state.db.clone();
+    let app = netcrew_api::app(state);
+    let (stopping_tx, stopping_rx) = tokio::sync::oneshot::channel::<()>();
+    let signal = async move {
+        shutdown.await;
+        tracing::info!("shutting down: no new connections, finishing requests in flight");
+        let _ = stopping_tx.send(());
+    };
+    let server = axum::serve(
+        listener,
+        app.into_make_service_with_connect_info::<SocketAddr>(),
+    )
+    .with_graceful_shutdown(signal);
+    let grace = settings.shutdown_grace;
+    let result = tokio::select! {
+        result = server => result.context("server failed"),
+        () = async {
+            let _ = stopping_rx.await;
+            tokio::time::sleep(grace).await;
+        } => {
+            tracing::warn!("requests still running after the shutdown grace period; stopping anyway");
+            Ok(())
+        }
+    };
+    db.close().await;
+    result
+}
+
+/// Resolves on SIGTERM or Ctrl-C.
+pub async fn shutdown_signal() {
+    let ctrl_c = async {
+        if tokio::signal::ctrl_c().await.is_err() {
+            std::future::pending::<()>().await;
+        }
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {},
+        () = terminate => {},
+    }
+}

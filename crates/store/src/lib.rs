@@ -1,0 +1,14 @@
+//! NetCrew storage. One schema, one set of migrations and one query code path
+//! serve both SQLite (the embedded default) and PostgreSQL. Nothing here knows
+//! of HTTP.
+
+pub mod db;
+pub mod demo;
+pub mod entity;
+pub mod migration;
+pub mod page;
+pub mod password;
+pub mod queries;
+
+pub use db::{Backend, Db, DbError, redact_url};
+pub use sea_orm;

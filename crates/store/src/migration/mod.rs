@@ -1,0 +1,15 @@
+//! The one set of migrations, written with SeaQuery so the same code creates
+//! the schema on SQLite and on PostgreSQL.
+
+use sea_orm_migration::prelude::*;
+
+mod m20261125_000001_plant_and_people;
+
+pub struct Migrator;
+
+#[async_trait::async_trait]
+impl MigratorTrait for Migrator {
+    fn migrations() -> Vec<Box<dyn MigrationTrait>> {
+        vec![Box::new(m20261125_000001_plant_and_people::Migration)]
+    }
+}

@@ -1,0 +1,95 @@
+import createClient from 'openapi-fetch';
+import { apiErrorFromResponse, toApiError } from './problem';
+import type { paths } from './schema';
+import type { Page, ServiceArea, ServicePackage, SystemInfo } from './types';
+
+export type ApiClient = ReturnType<typeof createClient<paths>>;
+
+/**
+ * A typed client for the NetCrew API. The server and the web app share an
+ * origin, so the base URL is empty in the browser.
+ */
+export function createApiClient(options: { baseUrl?: string; fetch?: typeof fetch } = {}): ApiClient {
+	return createClient<paths>({
+		baseUrl: options.baseUrl ?? '',
+		fetch: options.fetch,
+		credentials: 'same-origin',
+		headers: { Accept: 'application/json, application/problem+json' }
+	});
+}
+
+interface FetchResult<T> {
+	data?: T;
+	error?: unknown;
+	response: Response;
+}
+
+/**
+ * Awaits an openapi-fetch call and returns its data, or throws an ApiError
+ * (network failure, problem+json, or any other non-2xx answer).
+ */
+export async function unwrap<T>(call: Promise<FetchResult<T>>): Promise<T> {
+	let result: FetchResult<T>;
+	try {
+		result = await call;
+	} catch (error) {
+		throw toApiError(error);
+	}
+	if (!result.response.ok || result.data === undefined) {
+		throw apiErrorFromResponse(result.response, result.error);
+	}
+	return result.data;
+}
+
+/**
+ * Follows `next_cursor` until the list ends or `maxPages` pages were read.
+ * `truncated` tells whether items were left unread.
+ */
+export async function collectPages<T>(
+	fetchPage: (cursor: string | undefined) => Promise<Page<T>>,
+	maxPages = 10
+): Promise<{ items: T[]; total: number; truncated: boolean }> {
+	const items: T[] = [];
+	let cursor: string | undefined;
+	let total = 0;
+	for (let page = 0; page < maxPages; page++) {
+		const result = await fetchPage(cursor);
+		items.push(...result.items);
+		total = result.total;
+		const next = result.next_cursor ?? undefined;
+		// Guard against a server that repeats a cursor or sends an empty page.
+		if (!next || next === cursor || result.items.length === 0) {
+			return { items, total, truncated: false };
+		}
+		cursor = next;
+	}
+	return { items, total, truncated: true };
+}
+
+const PAGE_SIZE = 100;
+
+export async function listActivePackages(client: ApiClient): Promise<ServicePackage[]> {
+	const { items } = await collectPages((cursor) =>
+		unwrap(
+			client.GET('/api/v1/packages', {
+				params: { query: { active: true, limit: PAGE_SIZE, cursor } }
+			})
+		)
+	);
+	// The filter is also applied here so a server ignoring ?active shows no retired package.
+	return items.filter((p) => p.active);
+}
+
+export async function listAreas(client: ApiClient): Promise<ServiceArea[]> {
+	const { items } = await collectPages((cursor) =>
+		unwrap(client.GET('/api/v1/areas', { params: { query: { limit: PAGE_SIZE, cursor } } }))
+	);
+	return items;
+}
+
+export function getSystemInfo(client: ApiClient): Promise<SystemInfo> {
+	return unwrap(client.GET('/api/v1/system'));
+}
+
+/** The client the app uses in the browser. */
+export const api = createApiClient();

@@ -1,0 +1,23 @@
+import type { paths } from './schema';
+
+/**
+ * Response types taken from the generated OpenAPI paths rather than from
+ * component names, so they survive renames in the server's document.
+ */
+type JsonOk<P extends keyof paths> = paths[P]['get'] extends {
+	responses: { 200: { content: { 'application/json': infer T } } };
+}
+	? T
+	: never;
+
+export type PackageList = JsonOk<'/api/v1/packages'>;
+export type ServicePackage = PackageList['items'][number];
+export type AreaList = JsonOk<'/api/v1/areas'>;
+export type ServiceArea = AreaList['items'][number];
+export type SystemInfo = JsonOk<'/api/v1/system'>;
+
+export interface Page<T> {
+	items: T[];
+	next_cursor?: string | null;
+	total: number;
+}
