@@ -60,7 +60,7 @@ pub struct AppState {
         description = "Field operations for fibre ISPs: customers, plant, tickets, technicians. \
             Errors are RFC 9457 problems (`application/problem+json`); lists are \
             `{items, next_cursor, total}` with `limit` (1-500, default 50) and `cursor`.",
-        license(name = "AGPL-3.0-or-later"),
+        license(name = "MIT"),
     ),
     tags(
         (name = "catalog", description = "Service packages and service areas"),

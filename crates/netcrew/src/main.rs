@@ -131,6 +131,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
     match cli.command {
         Command::Serve { settings } => {
             let settings = settings.with_file(cli.config.as_deref())?.resolve()?;
+            let shutdown = server::shutdown_signal();
             let db = server::open_db(&settings).await?;
             let listener = server::bind(settings.bind).await?;
             tracing::info!(
@@ -139,7 +140,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
                 "NetCrew {} serving", env!("CARGO_PKG_VERSION")
             );
             let state = server::app_state(db, &settings)?;
-            server::serve(listener, state, &settings, server::shutdown_signal()).await
+            server::serve(listener, state, &settings, shutdown).await
         }
         Command::Migrate { settings } => {
             let settings = settings.with_file(cli.config.as_deref())?.resolve()?;
@@ -182,6 +183,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
                     }
                 }
             }
+            let shutdown = server::shutdown_signal();
             // Bind before the (slower) generation, so a busy port fails fast.
             let listener = if no_serve {
                 None
@@ -226,7 +228,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
                 settings.bind
             );
             let state = server::app_state(db, &settings)?;
-            server::serve(listener, state, &settings, server::shutdown_signal()).await
+            server::serve(listener, state, &settings, shutdown).await
         }
         Command::Openapi => {
             let doc = netcrew_api::openapi()

@@ -1,0 +1,202 @@
+//! The binary itself: start-up errors are one clear line and a non-zero exit.
+
+use std::{
+    io::{BufRead, BufReader},
+    process::{Command, Stdio},
+    time::{Duration, Instant},
+};
+
+const BIN: &str = env!("CARGO_BIN_EXE_netcrew");
+
+fn run(args: &[&str], env: &[(&str, &str)]) -> anyhow::Result<(i32, String)> {
+    let mut cmd = Command::new(BIN);
+    cmd.args(args).env("NETCREW_LOG", "error");
+    for (k, v) in env {
+        cmd.env(k, v);
+    }
+    let out = cmd.output()?;
+    Ok((
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    ))
+}
+
+fn assert_one_clear_line(code: i32, stderr: &str, needle: &str) {
+    assert_eq!(code, 1, "{stderr}");
+    let lines: Vec<&str> = stderr.lines().collect();
+    assert_eq!(lines.len(), 1, "expected one line, got: {stderr}");
+    assert!(lines[0].starts_with("netcrew: error: "), "{stderr}");
+    assert!(lines[0].contains(needle), "{stderr}");
+    assert!(!stderr.contains("panicked"), "{stderr}");
+}
+
+#[test]
+fn malformed_config_file() -> anyhow::Result<()> {
+    let dir = tempfile::tempdir()?;
+    let file = dir.path().join("netcrew.toml");
+    std::fs::write(&file, "bind = \"not an address\"\n")?;
+    let data = dir.path().join("data");
+    let (code, err) = run(
+        &[
+            "serve",
+            "--config",
+            file.to_str().unwrap_or_default(),
+            "--data-dir",
+            data.to_str().unwrap_or_default(),
+        ],
+        &[],
+    )?;
+    assert_one_clear_line(code, &err, "malformed config file");
+    Ok(())
+}
+
+#[test]
+fn unreachable_database() -> anyhow::Result<()> {
+    let dir = tempfile::tempdir()?;
+    let (code, err) = run(
+        &[
+            "migrate",
+            "--data-dir",
+            dir.path().to_str().unwrap_or_default(),
+        ],
+        &[(
+            "DATABASE_URL",
+            "postgres://netcrew:hunter2@127.0.0.1:1/netcrew",
+        )],
+    )?;
+    assert_one_clear_line(code, &err, "cannot connect to database");
+    assert!(!err.contains("hunter2"), "the password was shown: {err}");
+    Ok(())
+}
+
+#[test]
+fn data_directory_that_cannot_be_written() -> anyhow::Result<()> {
+    let dir = tempfile::tempdir()?;
+    let not_a_dir = dir.path().join("file");
+    std::fs::write(&not_a_dir, "x")?;
+    let (code, err) = run(
+        &[
+            "migrate",
+            "--data-dir",
+            not_a_dir.to_str().unwrap_or_default(),
+        ],
+        &[],
+    )?;
+    assert_one_clear_line(code, &err, "data directory");
+    Ok(())
+}
+
+#[test]
+fn port_in_use() -> anyhow::Result<()> {
+    let taken = std::net::TcpListener::bind("127.0.0.1:0")?;
+    let addr = taken.local_addr()?.to_string();
+    let dir = tempfile::tempdir()?;
+    let (code, err) = run(
+        &[
+            "serve",
+            "--bind",
+            &addr,
+            "--data-dir",
+            dir.path().to_str().unwrap_or_default(),
+        ],
+        &[],
+    )?;
+    assert_one_clear_line(code, &err, "cannot listen on");
+    Ok(())
+}
+
+#[test]
+fn help_documents_every_option() -> anyhow::Result<()> {
+    let out = Command::new(BIN).args(["serve", "--help"]).output()?;
+    let help = String::from_utf8_lossy(&out.stdout);
+    for option in [
+        "--bind",
+        "--database-url",
+        "--data-dir",
+        "--db-max-connections",
+        "--time-zone",
+        "--default-locale",
+        "--request-timeout-secs",
+        "--max-body-bytes",
+        "--shutdown-grace-secs",
+        "--config",
+        "--log",
+        "--log-format",
+        "NETCREW_BIND",
+        "DATABASE_URL",
+    ] {
+        assert!(help.contains(option), "{option} not in --help:\n{help}");
+    }
+    Ok(())
+}
+
+/// The demo writes its logins, serves, and stops cleanly on SIGTERM.
+#[test]
+fn demo_serves_and_shuts_down_gracefully() -> anyhow::Result<()> {
+    let dir = tempfile::tempdir()?;
+    let port = std::net::TcpListener::bind("127.0.0.1:0")?
+        .local_addr()?
+        .port();
+    let mut child = Command::new(BIN)
+        .args([
+            "demo",
+            "--port",
+            &port.to_string(),
+            "--data-dir",
+            dir.path().to_str().unwrap_or_default(),
+            "--scale",
+            "0.2",
+        ])
+        .env("NETCREW_LOG", "warn")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()?;
+    let stdout = child
+        .stdout
+        .take()
+        .ok_or_else(|| anyhow::anyhow!("no stdout"))?;
+    let mut lines = BufReader::new(stdout).lines();
+    let deadline = Instant::now() + Duration::from_secs(60);
+    let mut printed = String::new();
+    while Instant::now() < deadline {
+        let Some(line) = lines.next() else { break };
+        let line = line?;
+        printed.push_str(&line);
+        printed.push('\n');
+        if line.starts_with("Open http://") {
+            break;
+        }
+    }
+    assert!(printed.contains("admin1@fibernusa.example"), "{printed}");
+
+    let accounts: Vec<serde_json::Value> =
+        serde_json::from_slice(&std::fs::read(dir.path().join("demo-accounts.json"))?)?;
+    let roles: Vec<&str> = accounts.iter().filter_map(|a| a["role"].as_str()).collect();
+    assert_eq!(
+        roles,
+        [
+            "admin",
+            "supervisor",
+            "cs",
+            "management",
+            "technician",
+            "customer"
+        ]
+    );
+    assert!(accounts.iter().all(|a| a["login"].is_string() && a["password"].as_str().is_some_and(|p| p.len() >= 8)));
+
+    let status = Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status()?;
+    assert!(status.success());
+    let deadline = Instant::now() + Duration::from_secs(20);
+    loop {
+        if let Some(status) = child.try_wait()? {
+            assert!(status.success(), "exit status after SIGTERM: {status}");
+            break;
+        }
+        assert!(Instant::now() < deadline, "did not stop after SIGTERM");
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    Ok(())
+}

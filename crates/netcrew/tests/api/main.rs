@@ -1,0 +1,8 @@
+//! API tests: each starts the real server on a random port against a real,
+//! fresh database — SQLite always, PostgreSQL too when
+//! `NETCREW_TEST_POSTGRES_URL` is set.
+
+mod catalog;
+mod cli;
+mod platform;
+mod support;

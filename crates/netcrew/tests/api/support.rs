@@ -1,0 +1,163 @@
+use std::{net::SocketAddr, time::Duration};
+
+use netcrew::{config::Settings, server};
+use netcrew_store::{
+    Db,
+    demo::{self, DemoOptions, DemoSummary},
+    sea_orm::ConnectionTrait,
+};
+use tokio::sync::oneshot;
+
+/// Defines one test per backend from an `async fn(TestApp)`.
+#[macro_export]
+macro_rules! both_backends {
+    ($($name:ident),* $(,)?) => {
+        mod sqlite {
+            $(
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                async fn $name() -> anyhow::Result<()> {
+                    let app = $crate::support::TestApp::sqlite().await?;
+                    super::$name(&app).await?;
+                    app.stop().await;
+                    Ok(())
+                }
+            )*
+        }
+        mod postgres {
+            $(
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                async fn $name() -> anyhow::Result<()> {
+                    let Some(app) = $crate::support::TestApp::start_postgres().await? else {
+                        eprintln!("NETCREW_TEST_POSTGRES_URL is not set: PostgreSQL variant skipped");
+                        return Ok(());
+                    };
+                    super::$name(&app).await?;
+                    app.stop().await;
+                    Ok(())
+                }
+            )*
+        }
+    };
+}
+
+pub struct TestApp {
+    pub base: String,
+    pub client: reqwest::Client,
+    pub db: Db,
+    pub demo: DemoSummary,
+    stop: Option<oneshot::Sender<()>>,
+    task: tokio::task::JoinHandle<anyhow::Result<()>>,
+    _dir: tempfile::TempDir,
+}
+
+impl TestApp {
+    pub async fn sqlite() -> anyhow::Result<TestApp> {
+        Self::start_with(None).await
+    }
+
+    pub async fn start_postgres() -> anyhow::Result<Option<TestApp>> {
+        let Ok(base_url) = std::env::var("NETCREW_TEST_POSTGRES_URL") else {
+            return Ok(None);
+        };
+        // A fresh schema per test, selected through the connection's search_path.
+        let schema = format!("t_{}", uuid::Uuid::now_v7().simple());
+        let admin = Db::connect(&base_url, 1).await?;
+        admin
+            .conn()
+            .execute_unprepared(&format!("CREATE SCHEMA {schema}"))
+            .await?;
+        admin.close().await;
+        let separator = if base_url.contains('?') { '&' } else { '?' };
+        let url = format!("{base_url}{separator}options=-c%20search_path%3D{schema}");
+        Self::start_with(Some(url)).await.map(Some)
+    }
+
+    async fn start_with(database_url: Option<String>) -> anyhow::Result<TestApp> {
+        let dir = tempfile::tempdir()?;
+        let settings = Settings {
+            bind: Some(SocketAddr::from(([127, 0, 0, 1], 0))),
+            data_dir: Some(dir.path().to_path_buf()),
+            database_url,
+            db_max_connections: Some(5),
+            shutdown_grace_secs: Some(5),
+            ..Settings::default()
+        }
+        .resolve()?;
+        let db = server::open_db(&settings).await?;
+        let demo = demo::generate(
+            &db,
+            DemoOptions {
+                scale: 0.1,
+                ..DemoOptions::default()
+            },
+            chrono::Utc::now(),
+        )
+        .await?;
+        let listener = server::bind(settings.bind).await?;
+        let addr = listener.local_addr()?;
+        let state = server::app_state(db.clone(), &settings)?;
+        let (stop_tx, stop_rx) = oneshot::channel::<()>();
+        let task = tokio::spawn(async move {
+            server::serve(listener, state, &settings, async {
+                let _ = stop_rx.await;
+            })
+            .await
+        });
+        let client = reqwest::Client::builder()
+            .cookie_store(true)
+            .timeout(Duration::from_secs(30))
+            .build()?;
+        Ok(TestApp {
+            base: format!("http://{addr}"),
+            client,
+            db,
+            demo,
+            stop: Some(stop_tx),
+            task,
+            _dir: dir,
+        })
+    }
+
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.base)
+    }
+
+    pub async fn get(&self, path: &str) -> anyhow::Result<reqwest::Response> {
+        Ok(self.client.get(self.url(path)).send().await?)
+    }
+
+    pub async fn get_json(&self, path: &str) -> anyhow::Result<(u16, serde_json::Value)> {
+        let response = self.get(path).await?;
+        let status = response.status().as_u16();
+        Ok((status, response.json().await?))
+    }
+
+    pub async fn stop(mut self) {
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(());
+        }
+        let _ = (&mut self.task).await;
+    }
+}
+
+/// Asserts a response is an RFC 9457 problem of the given status and type.
+pub async fn assert_problem(
+    response: reqwest::Response,
+    status: u16,
+    kind: &str,
+) -> anyhow::Result<serde_json::Value> {
+    assert_eq!(response.status().as_u16(), status, "status");
+    let content_type = response
+        .headers()
+        .get("content-type")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default()
+        .to_string();
+    assert_eq!(content_type, "application/problem+json");
+    let body: serde_json::Value = response.json().await?;
+    assert_eq!(body["type"], kind, "{body}");
+    assert_eq!(body["status"], status);
+    assert!(body["title"].as_str().is_some_and(|t| !t.is_empty()));
+    assert!(body["detail"].as_str().is_some_and(|t| !t.is_empty()));
+    Ok(body)
+}

@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# Runs every check NetCrew has: formatting, lints, the Rust tests (SQLite, and
+# PostgreSQL when NETCREW_TEST_POSTGRES_URL is set), the web app's type check
+# and unit tests, and the browser test in Chromium against the real binary.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+target_dir="${CARGO_TARGET_DIR:-$PWD/target}"
+
+step() { printf '\n== %s\n' "$*"; }
+
+step "web: install, type check, unit tests, build"
+(
+  cd web
+  npm ci --no-audit --no-fund --loglevel=error
+  npm run check
+  npm run test:unit
+  npm run build
+)
+
+step "rust: formatting and lints"
+cargo fmt --all -- --check
+cargo clippy --workspace --all-targets --locked -- -D warnings
+
+step "rust: unit and API tests"
+if [ -z "${NETCREW_TEST_POSTGRES_URL:-}" ]; then
+  echo "note: NETCREW_TEST_POSTGRES_URL is not set; the PostgreSQL variants of the API tests are skipped"
+fi
+cargo test --workspace --locked
+
+step "browser test: Chromium against the real binary"
+cargo build -p netcrew --locked
+(cd web && NETCREW_BIN="$target_dir/debug/netcrew" npm run test:e2e)
+
+step "all checks passed"
