@@ -15,7 +15,7 @@ use sha2::{Digest, Sha256};
 use crate::problem::status_problem;
 
 #[derive(RustEmbed)]
-#[folder = "$CARGO_MANIFEST_DIR/../../web/build"]
+#[folder = "../../web/build"]
 #[allow_missing = true]
 struct Assets;
 
