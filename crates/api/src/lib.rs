@@ -2,6 +2,7 @@
 //! document, and the embedded web app. Business rules live in
 //! `netcrew-domain`; queries in `netcrew-store`.
 
+pub mod auth;
 pub mod extract;
 mod middleware;
 pub mod problem;
@@ -63,6 +64,7 @@ pub struct AppState {
         license(name = "MIT"),
     ),
     tags(
+        (name = "auth", description = "Signing in and out, one's own profile and sessions"),
         (name = "catalog", description = "Service packages and service areas"),
         (name = "system", description = "Facts about this installation"),
         (name = "operations", description = "Health, readiness and metrics for operators"),
@@ -74,7 +76,8 @@ struct ApiDoc;
 fn routes() -> (Router<AppState>, utoipa::openapi::OpenApi) {
     let v1 = OpenApiRouter::new()
         .merge(routes::system::api_router())
-        .merge(routes::catalog::api_router());
+        .merge(routes::catalog::api_router())
+        .merge(routes::auth::api_router());
     let ops = OpenApiRouter::new()
         .routes(utoipa_axum::routes!(routes::system::healthz))
         .routes(utoipa_axum::routes!(routes::system::readyz))

@@ -62,6 +62,19 @@ pub enum ApiError {
     #[error("{0}")]
     Conflict(String),
     #[error("{0}")]
+    Unauthenticated(String),
+    #[error("Login or password is wrong.")]
+    InvalidCredentials,
+    #[error("{0}")]
+    Forbidden(String),
+    #[error("{0}")]
+    Csrf(String),
+    #[error("{detail}")]
+    TooManyRequests {
+        detail: String,
+        retry_after_secs: u64,
+    },
+    #[error("{0}")]
     Unavailable(String),
     #[error(transparent)]
     Internal(#[from] anyhow::Error),
@@ -100,6 +113,27 @@ impl ApiError {
                 "Request body too large",
             ),
             ApiError::Conflict(_) => (StatusCode::CONFLICT, "/problems/conflict", "Conflict"),
+            ApiError::Unauthenticated(_) => (
+                StatusCode::UNAUTHORIZED,
+                "/problems/unauthenticated",
+                "Sign-in required",
+            ),
+            ApiError::InvalidCredentials => (
+                StatusCode::UNAUTHORIZED,
+                "/problems/invalid-credentials",
+                "Sign-in failed",
+            ),
+            ApiError::Forbidden(_) => (StatusCode::FORBIDDEN, "/problems/forbidden", "Forbidden"),
+            ApiError::Csrf(_) => (
+                StatusCode::FORBIDDEN,
+                "/problems/csrf",
+                "Missing or wrong CSRF token",
+            ),
+            ApiError::TooManyRequests { .. } => (
+                StatusCode::TOO_MANY_REQUESTS,
+                "/problems/too-many-requests",
+                "Too many attempts",
+            ),
             ApiError::Unavailable(_) => (
                 StatusCode::SERVICE_UNAVAILABLE,
                 "/problems/unavailable",
@@ -139,7 +173,19 @@ impl IntoResponse for ApiError {
         if let ApiError::Internal(err) = &self {
             tracing::error!(error = format!("{err:#}"), "request failed");
         }
-        self.to_problem().into_response()
+        let retry_after = match &self {
+            ApiError::TooManyRequests {
+                retry_after_secs, ..
+            } => Some(*retry_after_secs),
+            _ => None,
+        };
+        let mut response = self.to_problem().into_response();
+        if let Some(secs) = retry_after
+            && let Ok(value) = HeaderValue::from_str(&secs.max(1).to_string())
+        {
+            response.headers_mut().insert(header::RETRY_AFTER, value);
+        }
+        response
     }
 }
 

@@ -2,6 +2,7 @@
 //! govern them. Nothing here performs I/O, knows of HTTP or SQL, or reads the
 //! wall clock (time is always passed in).
 
+pub mod access;
 pub mod geo;
 pub mod phone;
 pub mod role;

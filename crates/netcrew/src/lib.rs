@@ -1,5 +1,6 @@
 //! The `netcrew` binary's wiring: settings, start-up, serving and shutdown.
 //! Exposed as a library so the integration tests start the very same server.
 
+pub mod accounts;
 pub mod config;
 pub mod server;

@@ -90,6 +90,34 @@ enum Command {
     },
     /// Print the OpenAPI document
     Openapi,
+    /// Manage accounts
+    User {
+        #[command(subcommand)]
+        command: UserCommand,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+enum UserCommand {
+    /// Create an account (e.g. the first admin). The password is read from
+    /// the first line of standard input, so it stays out of shell history:
+    /// `echo 'a long passphrase' | netcrew user create --role admin ...`
+    Create {
+        /// admin, supervisor, cs, technician or management
+        #[arg(long)]
+        role: String,
+        /// Full name
+        #[arg(long)]
+        name: String,
+        /// E-mail address (a login)
+        #[arg(long)]
+        email: Option<String>,
+        /// Phone number, e.g. 0812... (a login)
+        #[arg(long)]
+        phone: Option<String>,
+        #[command(flatten)]
+        settings: Settings,
+    },
 }
 
 fn init_logging(filter: Option<&str>, format: LogFormat) {
@@ -229,6 +257,44 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             );
             let state = server::app_state(db, &settings)?;
             server::serve(listener, state, &settings, shutdown).await
+        }
+        Command::User {
+            command:
+                UserCommand::Create {
+                    role,
+                    name,
+                    email,
+                    phone,
+                    settings,
+                },
+        } => {
+            let settings = settings.with_file(cli.config.as_deref())?.resolve()?;
+            let mut password = String::new();
+            std::io::stdin()
+                .read_line(&mut password)
+                .context("cannot read the password from standard input")?;
+            let password = password.trim_end_matches(['\r', '\n']).to_string();
+            let db = server::open_db(&settings).await?;
+            let user = netcrew::accounts::create_user(
+                &db,
+                netcrew::accounts::NewUser {
+                    role,
+                    name,
+                    email,
+                    phone,
+                    password,
+                },
+            )
+            .await;
+            db.close().await;
+            let user = user?;
+            println!(
+                "created {} account {} ({})",
+                user.role,
+                user.id,
+                user.email.or(user.phone).unwrap_or_default()
+            );
+            Ok(())
         }
         Command::Openapi => {
             let doc = netcrew_api::openapi()

@@ -2,6 +2,7 @@
 //! serve both SQLite (the embedded default) and PostgreSQL. Nothing here knows
 //! of HTTP.
 
+pub mod auth;
 pub mod db;
 pub mod demo;
 pub mod entity;

@@ -2,6 +2,8 @@
 //! fresh database — SQLite always, PostgreSQL too when
 //! `NETCREW_TEST_POSTGRES_URL` is set.
 
+mod auth;
+mod authorization;
 mod catalog;
 mod cli;
 mod platform;

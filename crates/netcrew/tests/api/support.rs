@@ -161,3 +161,71 @@ pub async fn assert_problem(
     assert!(body["detail"].as_str().is_some_and(|t| !t.is_empty()));
     Ok(body)
 }
+
+impl TestApp {
+    /// The demo login of a role.
+    pub fn account(&self, role: &str) -> anyhow::Result<(String, String)> {
+        self.demo
+            .accounts
+            .iter()
+            .find(|a| a.role == role)
+            .map(|a| (a.login.clone(), a.password.clone()))
+            .ok_or_else(|| anyhow::anyhow!("no demo account for {role}"))
+    }
+
+    /// A new client (own cookie jar) signed in as the demo account of `role`.
+    pub async fn signed_in(&self, role: &str) -> anyhow::Result<Session> {
+        let (login, password) = self.account(role)?;
+        let client = reqwest::Client::builder().cookie_store(true).build()?;
+        let response = client
+            .post(self.url("/api/v1/auth/login"))
+            .json(&serde_json::json!({ "login": login, "password": password }))
+            .send()
+            .await?;
+        anyhow::ensure!(
+            response.status() == 200,
+            "login as {role}: {}",
+            response.status()
+        );
+        let me: serde_json::Value = response.json().await?;
+        Ok(Session {
+            client,
+            csrf: me["csrf_token"].as_str().unwrap_or_default().to_string(),
+            base: self.base.clone(),
+        })
+    }
+}
+
+/// A signed-in client.
+pub struct Session {
+    pub client: reqwest::Client,
+    pub csrf: String,
+    base: String,
+}
+
+impl Session {
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.base)
+    }
+
+    pub async fn get(&self, path: &str) -> anyhow::Result<reqwest::Response> {
+        Ok(self.client.get(self.url(path)).send().await?)
+    }
+
+    /// A write with the CSRF token, as the web app sends it.
+    pub async fn send(
+        &self,
+        method: reqwest::Method,
+        path: &str,
+        body: Option<serde_json::Value>,
+    ) -> anyhow::Result<reqwest::Response> {
+        let mut request = self
+            .client
+            .request(method, self.url(path))
+            .header("x-csrf-token", &self.csrf);
+        if let Some(body) = body {
+            request = request.json(&body);
+        }
+        Ok(request.send().await?)
+    }
+}

@@ -1,10 +1,13 @@
 //! SeaORM entities, one module per table.
 
 pub mod area;
+pub mod audit_event;
 pub mod customer;
+pub mod login_attempt;
 pub mod odc;
 pub mod odp;
 pub mod package;
+pub mod session;
 pub mod team;
 pub mod user;
 pub mod user_area;

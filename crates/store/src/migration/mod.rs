@@ -4,12 +4,16 @@
 use sea_orm_migration::prelude::*;
 
 mod m20261125_000001_plant_and_people;
+mod m20261125_000002_sessions_and_audit;
 
 pub struct Migrator;
 
 #[async_trait::async_trait]
 impl MigratorTrait for Migrator {
     fn migrations() -> Vec<Box<dyn MigrationTrait>> {
-        vec![Box::new(m20261125_000001_plant_and_people::Migration)]
+        vec![
+            Box::new(m20261125_000001_plant_and_people::Migration),
+            Box::new(m20261125_000002_sessions_and_audit::Migration),
+        ]
     }
 }

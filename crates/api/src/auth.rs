@@ -1,0 +1,150 @@
+//! Who is calling: the session cookie, checked against the server-side
+//! session store, with CSRF protection for cookie-authenticated writes.
+
+use std::net::SocketAddr;
+
+use axum::{
+    extract::{ConnectInfo, FromRequestParts},
+    http::{HeaderMap, Method, request::Parts},
+};
+use axum_extra::extract::cookie::{Cookie, CookieJar, SameSite};
+use netcrew_domain::{
+    Role,
+    access::{Permission, allows},
+};
+use netcrew_store::{
+    auth,
+    entity::{session, user},
+};
+
+use crate::{AppState, problem::ApiError};
+
+pub const SESSION_COOKIE: &str = "nc_session";
+pub const SECURE_SESSION_COOKIE: &str = "__Host-nc_session";
+pub const CSRF_HEADER: &str = "x-csrf-token";
+
+/// The signed-in caller of a request.
+#[derive(Debug, Clone)]
+pub struct Caller {
+    pub user: user::Model,
+    pub role: Role,
+    pub session: session::Model,
+    pub ip: String,
+}
+
+impl Caller {
+    pub fn require(&self, permission: Permission) -> Result<(), ApiError> {
+        if allows(self.role, permission) {
+            Ok(())
+        } else {
+            tracing::info!(user = %self.user.id, permission = permission.as_str(), "access refused");
+            Err(ApiError::Forbidden(format!(
+                "Your role ({}) may not do this ({}).",
+                self.role,
+                permission.as_str()
+            )))
+        }
+    }
+}
+
+/// The address of the client.
+pub fn client_ip(parts: &Parts) -> String {
+    client_ip_from(parts.extensions.get::<ConnectInfo<SocketAddr>>())
+}
+
+/// The client's address as an extractor.
+#[derive(Debug, Clone)]
+pub struct ClientIp(pub String);
+
+impl<S: Send + Sync> FromRequestParts<S> for ClientIp {
+    type Rejection = std::convert::Infallible;
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
+        Ok(ClientIp(client_ip(parts)))
+    }
+}
+
+fn client_ip_from(connect: Option<&ConnectInfo<SocketAddr>>) -> String {
+    connect
+        .map(|c| c.0.ip().to_string())
+        .unwrap_or_else(|| "unknown".to_string())
+}
+
+/// Whether the client reached us over TLS (directly or through a proxy that
+/// says so); cookies are then `Secure` and `__Host-` prefixed.
+pub fn is_secure(headers: &HeaderMap) -> bool {
+    headers
+        .get("x-forwarded-proto")
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.eq_ignore_ascii_case("https"))
+}
+
+pub fn session_token(jar: &CookieJar) -> Option<String> {
+    jar.get(SECURE_SESSION_COOKIE)
+        .or_else(|| jar.get(SESSION_COOKIE))
+        .map(|c| c.value().to_string())
+}
+
+pub fn session_cookie(token: String, max_age_secs: i64, secure: bool) -> Cookie<'static> {
+    let name = if secure {
+        SECURE_SESSION_COOKIE
+    } else {
+        SESSION_COOKIE
+    };
+    Cookie::build((name, token))
+        .http_only(true)
+        .secure(secure)
+        .same_site(SameSite::Lax)
+        .path("/")
+        .max_age(cookie::time::Duration::seconds(max_age_secs))
+        .build()
+}
+
+pub fn removal_cookie(secure: bool) -> Cookie<'static> {
+    session_cookie(String::new(), 0, secure)
+}
+
+fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
+    a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
+}
+
+impl FromRequestParts<AppState> for Caller {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
+        let jar = CookieJar::from_headers(&parts.headers);
+        let Some(token) = session_token(&jar) else {
+            return Err(ApiError::Unauthenticated("Please sign in.".to_string()));
+        };
+        let now = chrono::Utc::now();
+        let Some((session, user)) = auth::find_live_session(state.db.conn(), &token, now).await?
+        else {
+            return Err(ApiError::Unauthenticated(
+                "Your session has ended. Please sign in again.".to_string(),
+            ));
+        };
+        let safe = matches!(parts.method, Method::GET | Method::HEAD | Method::OPTIONS);
+        if !safe {
+            let sent = parts
+                .headers
+                .get(CSRF_HEADER)
+                .map(|v| v.as_bytes())
+                .unwrap_or_default();
+            if !constant_time_eq(sent, session.csrf_token.as_bytes()) {
+                return Err(ApiError::Csrf(format!(
+                    "Send the csrf_token from GET /api/v1/me in the {CSRF_HEADER} header."
+                )));
+            }
+        }
+        let role: Role = user
+            .role
+            .parse()
+            .map_err(|e| ApiError::Internal(anyhow::anyhow!("user {}: {e}", user.id)))?;
+        auth::touch_session(state.db.conn(), &session, now).await?;
+        Ok(Caller {
+            ip: client_ip(parts),
+            user,
+            role,
+            session,
+        })
+    }
+}

@@ -1,0 +1,604 @@
+//! Signing in and out, one's own profile, password and sessions.
+
+use axum::{
+    extract::State,
+    http::{HeaderMap, StatusCode, header},
+    response::{IntoResponse, Response},
+};
+use axum_extra::extract::CookieJar;
+use chrono::{DateTime, Duration, Utc};
+use netcrew_domain::{
+    Phone, Role,
+    access::{Permission, check_password, permissions, session_policy},
+};
+use netcrew_store::{
+    auth::{self, Audit},
+    entity::{session, user, user_area, user_team},
+    password,
+    sea_orm::{ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter},
+};
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+use utoipa_axum::{router::OpenApiRouter, routes};
+use uuid::Uuid;
+
+use crate::{
+    AppState,
+    auth::{Caller, ClientIp, is_secure, removal_cookie, session_cookie, session_token},
+    extract::{ApiJson, ApiPath},
+    problem::{ApiError, ApiResult, FieldError, Problem},
+    routes::List,
+};
+
+pub fn api_router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(login))
+        .routes(routes!(logout))
+        .routes(routes!(get_me, update_me))
+        .routes(routes!(change_password))
+        .routes(routes!(list_sessions, end_other_sessions))
+        .routes(routes!(end_session))
+}
+
+/// Failed sign-ins allowed per account, and per address, in the window.
+const ACCOUNT_FAILURES: u64 = 5;
+const ADDRESS_FAILURES: u64 = 30;
+const FAILURE_WINDOW_MINUTES: i64 = 15;
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct LoginRequest {
+    /// E-mail address or phone number (`0812...` or `+62812...`).
+    #[schema(example = "admin1@fibernusa.example")]
+    pub login: String,
+    pub password: String,
+}
+
+/// The signed-in user, what they may do, and the token for writes.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Me {
+    pub id: Uuid,
+    pub name: String,
+    pub email: Option<String>,
+    pub phone: Option<String>,
+    #[schema(example = "supervisor")]
+    pub role: String,
+    /// Interface language: `id` or `en`.
+    pub locale: String,
+    pub team_ids: Vec<Uuid>,
+    pub area_ids: Vec<Uuid>,
+    /// Linked customer record, for customer accounts.
+    pub customer_id: Option<Uuid>,
+    #[schema(example = json!(["profile.manage", "users.read"]))]
+    pub permissions: Vec<String>,
+    /// Send this in the `X-CSRF-Token` header with every write made with
+    /// the session cookie.
+    pub csrf_token: String,
+    pub session_expires_at: DateTime<Utc>,
+}
+
+/// Normalises what someone typed as a login: e-mail in lower case, phone
+/// numbers in E.164.
+pub fn login_key(login: &str) -> String {
+    let trimmed = login.trim();
+    if trimmed.contains('@') {
+        return trimmed.to_lowercase();
+    }
+    Phone::parse(trimmed)
+        .map(Phone::into_string)
+        .unwrap_or_else(|_| trimmed.to_lowercase())
+}
+
+async fn me_of(state: &AppState, user: &user::Model, session: &session::Model) -> ApiResult<Me> {
+    let db = state.db.conn();
+    let team_ids = user_team::Entity::find()
+        .filter(user_team::Column::UserId.eq(user.id))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|m| m.team_id)
+        .collect();
+    let area_ids = user_area::Entity::find()
+        .filter(user_area::Column::UserId.eq(user.id))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|m| m.area_id)
+        .collect();
+    let role: Role = user
+        .role
+        .parse()
+        .map_err(|e| ApiError::Internal(anyhow::anyhow!("{e}")))?;
+    Ok(Me {
+        id: user.id,
+        name: user.name.clone(),
+        email: user.email.clone(),
+        phone: user.phone.clone(),
+        role: user.role.clone(),
+        locale: user.locale.clone(),
+        team_ids,
+        area_ids,
+        customer_id: user.customer_id,
+        permissions: permissions(role)
+            .iter()
+            .map(|p| p.as_str().to_string())
+            .collect(),
+        csrf_token: session.csrf_token.clone(),
+        session_expires_at: session.expires_at,
+    })
+}
+
+fn retry_after(oldest: Option<DateTime<Utc>>, now: DateTime<Utc>) -> u64 {
+    oldest
+        .map(|t| (t + Duration::minutes(FAILURE_WINDOW_MINUTES) - now).num_seconds())
+        .unwrap_or(60)
+        .max(1) as u64
+}
+
+/// Signs in with e-mail or phone and password; sets the session cookie.
+///
+/// After 5 failed attempts for one account (or 30 from one address) within
+/// 15 minutes, further attempts get `429` with `Retry-After` until the
+/// window has passed. The answer never tells whether an account exists.
+#[utoipa::path(post, path = "/auth/login", tag = "auth", request_body = LoginRequest,
+    responses(
+        (status = 200, body = Me, description = "Signed in; `Set-Cookie` carries the session"),
+        (status = 401, body = Problem, content_type = "application/problem+json"),
+        (status = 422, body = Problem, content_type = "application/problem+json"),
+        (status = 429, body = Problem, content_type = "application/problem+json"),
+    ))]
+async fn login(
+    State(state): State<AppState>,
+    ClientIp(ip): ClientIp,
+    headers: HeaderMap,
+    jar: CookieJar,
+    ApiJson(body): ApiJson<LoginRequest>,
+) -> ApiResult<Response> {
+    let mut errors = Vec::new();
+    if body.login.trim().is_empty() {
+        errors.push(FieldError::new(
+            "login",
+            "enter your e-mail or phone number",
+        ));
+    }
+    if body.password.is_empty() {
+        errors.push(FieldError::new("password", "enter your password"));
+    }
+    if !errors.is_empty() {
+        return Err(ApiError::Validation {
+            detail: "Login and password are required.".to_string(),
+            errors,
+        });
+    }
+    let key = login_key(&body.login);
+    let now = Utc::now();
+    let since = now - Duration::minutes(FAILURE_WINDOW_MINUTES);
+    let db = state.db.conn();
+
+    let (account_failures, oldest) = auth::failures_since(db, Some(&key), None, since).await?;
+    let (address_failures, oldest_ip) = auth::failures_since(db, None, Some(&ip), since).await?;
+    if account_failures >= ACCOUNT_FAILURES || address_failures >= ADDRESS_FAILURES {
+        let wait = if account_failures >= ACCOUNT_FAILURES {
+            retry_after(oldest, now)
+        } else {
+            retry_after(oldest_ip, now)
+        };
+        tracing::warn!(ip = %ip, "sign-in throttled");
+        let txn = state.db.begin_write().await?;
+        auth::audit(
+            &*txn,
+            Audit {
+                actor_id: None,
+                actor_ip: Some(ip.clone()),
+                action: "auth.login_throttled",
+                entity: "session",
+                entity_id: None,
+                before: None,
+                after: Some(serde_json::json!({ "login": key })),
+            },
+            now,
+        )
+        .await?;
+        txn.commit().await?;
+        return Err(ApiError::TooManyRequests {
+            detail: format!(
+                "Too many failed sign-ins. Try again in {} minutes.",
+                wait.div_ceil(60)
+            ),
+            retry_after_secs: wait,
+        });
+    }
+
+    let found = auth::find_user_by_login(db, &key).await?;
+    // Verify against a real hash even when there is no such account, so the
+    // answer takes as long either way.
+    let (hash, active) = match &found {
+        Some(u) => (u.password_hash.clone(), u.active),
+        None => (dummy_hash(), false),
+    };
+    let password = body.password.clone();
+    let matches = tokio::task::spawn_blocking(move || password::verify(&password, &hash))
+        .await
+        .map_err(|e| ApiError::Internal(e.into()))?;
+
+    let txn = state.db.begin_write().await?;
+    let Some(user) = found.filter(|_| matches && active) else {
+        auth::record_login_attempt(&*txn, &key, &ip, false, now).await?;
+        auth::audit(
+            &*txn,
+            Audit {
+                actor_id: None,
+                actor_ip: Some(ip.clone()),
+                action: "auth.login_failed",
+                entity: "session",
+                entity_id: None,
+                before: None,
+                after: Some(serde_json::json!({ "login": key })),
+            },
+            now,
+        )
+        .await?;
+        txn.commit().await?;
+        return Err(ApiError::InvalidCredentials);
+    };
+    let role: Role = user
+        .role
+        .parse()
+        .map_err(|e| ApiError::Internal(anyhow::anyhow!("{e}")))?;
+    // A session the browser already had is ended: a new id at every sign-in.
+    if let Some(old) = session_token(&jar)
+        && let Some((old_session, _)) = auth::find_live_session(&*txn, &old, now).await?
+    {
+        auth::revoke_sessions(&*txn, old_session.user_id, Some(old_session.id), None, now).await?;
+    }
+    auth::record_login_attempt(&*txn, &key, &ip, true, now).await?;
+    let user_agent = headers
+        .get(header::USER_AGENT)
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_string);
+    let policy = session_policy(role);
+    let created =
+        auth::create_session(&*txn, user.id, policy, Some(ip.clone()), user_agent, now).await?;
+    auth::audit(
+        &*txn,
+        Audit {
+            actor_id: Some(user.id),
+            actor_ip: Some(ip),
+            action: "auth.login",
+            entity: "session",
+            entity_id: Some(created.session.id.to_string()),
+            before: None,
+            after: None,
+        },
+        now,
+    )
+    .await?;
+    txn.commit().await?;
+    let me = me_of(&state, &user, &created.session).await?;
+    let cookie = session_cookie(
+        created.token,
+        policy.absolute.as_secs() as i64,
+        is_secure(&headers),
+    );
+    Ok((jar.add(cookie), axum::Json(me)).into_response())
+}
+
+fn dummy_hash() -> String {
+    static HASH: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    HASH.get_or_init(|| password::hash("no such account").unwrap_or_default())
+        .clone()
+}
+
+/// Signs out: ends this session and clears the cookie.
+#[utoipa::path(post, path = "/auth/logout", tag = "auth",
+    responses(
+        (status = 204, description = "Signed out"),
+        (status = 401, body = Problem, content_type = "application/problem+json"),
+        (status = 403, body = Problem, content_type = "application/problem+json"),
+    ))]
+async fn logout(
+    State(state): State<AppState>,
+    caller: Caller,
+    headers: HeaderMap,
+    jar: CookieJar,
+) -> ApiResult<Response> {
+    let now = Utc::now();
+    let txn = state.db.begin_write().await?;
+    auth::revoke_sessions(&*txn, caller.user.id, Some(caller.session.id), None, now).await?;
+    auth::audit(
+        &*txn,
+        Audit {
+            actor_id: Some(caller.user.id),
+            actor_ip: Some(caller.ip.clone()),
+            action: "auth.logout",
+            entity: "session",
+            entity_id: Some(caller.session.id.to_string()),
+            before: None,
+            after: None,
+        },
+        now,
+    )
+    .await?;
+    txn.commit().await?;
+    Ok((
+        jar.add(removal_cookie(is_secure(&headers))),
+        StatusCode::NO_CONTENT,
+    )
+        .into_response())
+}
+
+/// The signed-in user, their teams, areas and permissions.
+#[utoipa::path(get, path = "/me", tag = "auth",
+    responses(
+        (status = 200, body = Me),
+        (status = 401, body = Problem, content_type = "application/problem+json"),
+    ))]
+async fn get_me(State(state): State<AppState>, caller: Caller) -> ApiResult<axum::Json<Me>> {
+    Ok(axum::Json(
+        me_of(&state, &caller.user, &caller.session).await?,
+    ))
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct UpdateMe {
+    pub name: Option<String>,
+    /// `id` or `en`.
+    pub locale: Option<String>,
+}
+
+/// Changes one's own name or interface language.
+#[utoipa::path(patch, path = "/me", tag = "auth", request_body = UpdateMe,
+    responses(
+        (status = 200, body = Me),
+        (status = 401, body = Problem, content_type = "application/problem+json"),
+        (status = 403, body = Problem, content_type = "application/problem+json"),
+        (status = 422, body = Problem, content_type = "application/problem+json"),
+    ))]
+async fn update_me(
+    State(state): State<AppState>,
+    caller: Caller,
+    ApiJson(body): ApiJson<UpdateMe>,
+) -> ApiResult<axum::Json<Me>> {
+    caller.require(Permission::ProfileManage)?;
+    let mut errors = Vec::new();
+    let name = body.name.as_deref().map(str::trim);
+    if let Some(name) = name
+        && (name.is_empty() || name.chars().count() > 100)
+    {
+        errors.push(FieldError::new(
+            "name",
+            "enter a name of 1 to 100 characters",
+        ));
+    }
+    if let Some(locale) = body.locale.as_deref()
+        && !["id", "en"].contains(&locale)
+    {
+        errors.push(FieldError::new("locale", "choose id or en"));
+    }
+    if !errors.is_empty() {
+        return Err(ApiError::Validation {
+            detail: "Some fields are not valid.".to_string(),
+            errors,
+        });
+    }
+    let now = Utc::now();
+    let before = serde_json::json!({ "name": caller.user.name, "locale": caller.user.locale });
+    let mut model: user::ActiveModel = caller.user.clone().into();
+    if let Some(name) = name {
+        model.name = Set(name.to_string());
+    }
+    if let Some(locale) = body.locale {
+        model.locale = Set(locale);
+    }
+    model.updated_at = Set(now);
+    let txn = state.db.begin_write().await?;
+    let updated = model.update(&*txn).await?;
+    auth::audit(
+        &*txn,
+        Audit {
+            actor_id: Some(caller.user.id),
+            actor_ip: Some(caller.ip.clone()),
+            action: "user.update_profile",
+            entity: "user",
+            entity_id: Some(caller.user.id.to_string()),
+            before: Some(before),
+            after: Some(serde_json::json!({ "name": updated.name, "locale": updated.locale })),
+        },
+        now,
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(axum::Json(me_of(&state, &updated, &caller.session).await?))
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ChangePassword {
+    pub current_password: String,
+    pub new_password: String,
+}
+
+/// Changes one's own password; every other session of the account ends.
+#[utoipa::path(post, path = "/me/password", tag = "auth", request_body = ChangePassword,
+    responses(
+        (status = 204, description = "Password changed"),
+        (status = 401, body = Problem, content_type = "application/problem+json"),
+        (status = 403, body = Problem, content_type = "application/problem+json"),
+        (status = 422, body = Problem, content_type = "application/problem+json"),
+    ))]
+async fn change_password(
+    State(state): State<AppState>,
+    caller: Caller,
+    ApiJson(body): ApiJson<ChangePassword>,
+) -> ApiResult<StatusCode> {
+    caller.require(Permission::ProfileManage)?;
+    let (current, hash) = (
+        body.current_password.clone(),
+        caller.user.password_hash.clone(),
+    );
+    let new = body.new_password.clone();
+    let old_hash = hash.clone();
+    let (current_ok, reused) = tokio::task::spawn_blocking(move || {
+        (
+            password::verify(&current, &hash),
+            password::verify(&new, &old_hash),
+        )
+    })
+    .await
+    .map_err(|e| ApiError::Internal(e.into()))?;
+    if !current_ok {
+        return Err(ApiError::validation(
+            "current_password",
+            "this is not your current password",
+        ));
+    }
+    if reused {
+        return Err(ApiError::validation(
+            "new_password",
+            "choose a password different from the current one",
+        ));
+    }
+    let logins: Vec<&str> = [caller.user.email.as_deref(), caller.user.phone.as_deref()]
+        .into_iter()
+        .flatten()
+        .collect();
+    check_password(&body.new_password, &logins)
+        .map_err(|e| ApiError::validation("new_password", e.to_string()))?;
+    let new_password = body.new_password;
+    let new_hash = tokio::task::spawn_blocking(move || password::hash(&new_password))
+        .await
+        .map_err(|e| ApiError::Internal(e.into()))??;
+    let now = Utc::now();
+    let txn = state.db.begin_write().await?;
+    let mut model: user::ActiveModel = caller.user.clone().into();
+    model.password_hash = Set(new_hash);
+    model.updated_at = Set(now);
+    model.update(&*txn).await?;
+    auth::revoke_sessions(&*txn, caller.user.id, None, Some(caller.session.id), now).await?;
+    auth::audit(
+        &*txn,
+        Audit {
+            actor_id: Some(caller.user.id),
+            actor_ip: Some(caller.ip.clone()),
+            action: "user.change_password",
+            entity: "user",
+            entity_id: Some(caller.user.id.to_string()),
+            before: None,
+            after: None,
+        },
+        now,
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// A signed-in session of the current user.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct SessionInfo {
+    pub id: Uuid,
+    pub created_at: DateTime<Utc>,
+    pub last_seen_at: DateTime<Utc>,
+    pub expires_at: DateTime<Utc>,
+    pub ip: Option<String>,
+    pub user_agent: Option<String>,
+    /// Whether this is the session making the request.
+    pub current: bool,
+}
+
+/// One's own live sessions, most recently used first.
+#[utoipa::path(get, path = "/me/sessions", tag = "auth",
+    responses(
+        (status = 200, body = List<SessionInfo>),
+        (status = 401, body = Problem, content_type = "application/problem+json"),
+    ))]
+async fn list_sessions(
+    State(state): State<AppState>,
+    caller: Caller,
+) -> ApiResult<axum::Json<List<SessionInfo>>> {
+    let sessions = auth::list_live_sessions(state.db.conn(), caller.user.id, Utc::now()).await?;
+    let items: Vec<SessionInfo> = sessions
+        .into_iter()
+        .map(|s| SessionInfo {
+            current: s.id == caller.session.id,
+            id: s.id,
+            created_at: s.created_at,
+            last_seen_at: s.last_seen_at,
+            expires_at: s.expires_at,
+            ip: s.ip,
+            user_agent: s.user_agent,
+        })
+        .collect();
+    Ok(axum::Json(List {
+        total: items.len() as u64,
+        items,
+        next_cursor: None,
+    }))
+}
+
+async fn end_sessions(state: &AppState, caller: &Caller, only: Option<Uuid>) -> ApiResult<u64> {
+    let now = Utc::now();
+    let txn = state.db.begin_write().await?;
+    let except = if only.is_none() {
+        Some(caller.session.id)
+    } else {
+        None
+    };
+    let ended = auth::revoke_sessions(&*txn, caller.user.id, only, except, now).await?;
+    auth::audit(
+        &*txn,
+        Audit {
+            actor_id: Some(caller.user.id),
+            actor_ip: Some(caller.ip.clone()),
+            action: if only.is_some() {
+                "session.end"
+            } else {
+                "session.end_others"
+            },
+            entity: "session",
+            entity_id: only.map(|id| id.to_string()),
+            before: None,
+            after: Some(serde_json::json!({ "ended": ended })),
+        },
+        now,
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(ended)
+}
+
+/// Signs out everywhere else: ends every session but this one.
+#[utoipa::path(delete, path = "/me/sessions", tag = "auth",
+    responses(
+        (status = 204, description = "Other sessions ended"),
+        (status = 401, body = Problem, content_type = "application/problem+json"),
+        (status = 403, body = Problem, content_type = "application/problem+json"),
+    ))]
+async fn end_other_sessions(
+    State(state): State<AppState>,
+    caller: Caller,
+) -> ApiResult<StatusCode> {
+    end_sessions(&state, &caller, None).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// Ends one of one's own sessions (e.g. a lost phone).
+#[utoipa::path(delete, path = "/me/sessions/{id}", tag = "auth",
+    params(("id" = Uuid, Path, description = "Session id")),
+    responses(
+        (status = 204, description = "Session ended"),
+        (status = 401, body = Problem, content_type = "application/problem+json"),
+        (status = 403, body = Problem, content_type = "application/problem+json"),
+        (status = 404, body = Problem, content_type = "application/problem+json"),
+    ))]
+async fn end_session(
+    State(state): State<AppState>,
+    caller: Caller,
+    ApiPath(id): ApiPath<Uuid>,
+) -> ApiResult<StatusCode> {
+    if end_sessions(&state, &caller, Some(id)).await? == 0 {
+        return Err(ApiError::NotFound("You have no such session.".to_string()));
+    }
+    Ok(StatusCode::NO_CONTENT)
+}

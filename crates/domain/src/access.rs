@@ -1,0 +1,219 @@
+//! Who may do what: the permission matrix (role -> permissions), session
+//! lifetimes per role, and the password rules. Enforced by the API on every
+//! endpoint; documented from this code in `docs/permissions.md`.
+
+use std::time::Duration;
+
+use crate::Role;
+
+/// An action on a kind of record. Row scoping (a customer sees only their
+/// own records, a technician their assigned work) is applied on top.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Permission {
+    /// Read and change one's own profile, password and sessions.
+    ProfileManage,
+    /// See staff accounts.
+    UsersRead,
+    /// Create, change, deactivate staff accounts; end their sessions.
+    UsersManage,
+    /// Read the audit log.
+    AuditRead,
+}
+
+impl Permission {
+    pub const ALL: [Permission; 4] = [
+        Permission::ProfileManage,
+        Permission::UsersRead,
+        Permission::UsersManage,
+        Permission::AuditRead,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Permission::ProfileManage => "profile.manage",
+            Permission::UsersRead => "users.read",
+            Permission::UsersManage => "users.manage",
+            Permission::AuditRead => "audit.read",
+        }
+    }
+}
+
+/// The permission matrix.
+pub fn permissions(role: Role) -> &'static [Permission] {
+    use Permission::*;
+    match role {
+        Role::Admin => &[ProfileManage, UsersRead, UsersManage, AuditRead],
+        Role::Supervisor => &[ProfileManage, UsersRead],
+        Role::Management => &[ProfileManage, UsersRead, AuditRead],
+        Role::Cs => &[ProfileManage, UsersRead],
+        Role::Technician => &[ProfileManage],
+        Role::Customer => &[ProfileManage],
+    }
+}
+
+pub fn allows(role: Role, permission: Permission) -> bool {
+    permissions(role).contains(&permission)
+}
+
+/// How long a session may stay unused (idle) and live at most (absolute).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SessionPolicy {
+    pub idle: Duration,
+    pub absolute: Duration,
+}
+
+const HOUR: u64 = 3600;
+const DAY: u64 = 24 * HOUR;
+
+/// A technician's phone goes days without signal and must not log out in a
+/// basement; an admin's desk session is short-lived.
+pub fn session_policy(role: Role) -> SessionPolicy {
+    let (idle, absolute) = match role {
+        Role::Admin => (30 * 60, 12 * HOUR),
+        Role::Supervisor | Role::Cs | Role::Management => (8 * HOUR, 7 * DAY),
+        Role::Technician => (7 * DAY, 30 * DAY),
+        Role::Customer => (DAY, 30 * DAY),
+    };
+    SessionPolicy {
+        idle: Duration::from_secs(idle),
+        absolute: Duration::from_secs(absolute),
+    }
+}
+
+pub const PASSWORD_MIN_CHARS: usize = 8;
+pub const PASSWORD_MAX_CHARS: usize = 128;
+
+/// Passwords people pick first; refused whatever their length.
+const COMMON_PASSWORDS: &[&str] = &[
+    "12345678",
+    "123456789",
+    "1234567890",
+    "12341234",
+    "11111111",
+    "00000000",
+    "87654321",
+    "password",
+    "password1",
+    "password123",
+    "passw0rd",
+    "qwerty123",
+    "qwertyuiop",
+    "iloveyou",
+    "abcd1234",
+    "abc12345",
+    "admin123",
+    "administrator",
+    "welcome1",
+    "letmein1",
+    "sunshine",
+    "football",
+    "baseball",
+    "superman",
+    "princess",
+    "starwars",
+    "trustno1",
+    "whatever",
+    "bismillah",
+    "indonesia",
+    "sayangku",
+    "sayang123",
+    "cintaku1",
+    "rahasia1",
+    "rahasia123",
+    "katasandi",
+    "internet",
+    "jakarta1",
+    "bandung1",
+    "merdeka45",
+    "garuda123",
+    "netcrew1",
+    "netcrew123",
+    "changeme",
+    "q1w2e3r4",
+    "1q2w3e4r",
+    "zaq12wsx",
+    "asdfghjk",
+    "11223344",
+];
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum WeakPassword {
+    #[error("password must have at least {PASSWORD_MIN_CHARS} characters")]
+    TooShort,
+    #[error("password must have at most {PASSWORD_MAX_CHARS} characters")]
+    TooLong,
+    #[error("this password is too common; choose another")]
+    Common,
+    #[error("password must not be your login name")]
+    SameAsLogin,
+}
+
+/// Length and blocklist rules (no composition rules, as ASVS asks).
+pub fn check_password(password: &str, logins: &[&str]) -> Result<(), WeakPassword> {
+    let chars = password.chars().count();
+    if chars < PASSWORD_MIN_CHARS {
+        return Err(WeakPassword::TooShort);
+    }
+    if chars > PASSWORD_MAX_CHARS {
+        return Err(WeakPassword::TooLong);
+    }
+    let lower = password.to_lowercase();
+    if COMMON_PASSWORDS.contains(&lower.as_str())
+        || lower
+            .chars()
+            .all(|c| c == lower.chars().next().unwrap_or(' '))
+    {
+        return Err(WeakPassword::Common);
+    }
+    if logins
+        .iter()
+        .any(|l| !l.is_empty() && l.to_lowercase() == lower)
+    {
+        return Err(WeakPassword::SameAsLogin);
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_admins_manage_users_and_management_changes_nothing() {
+        for role in Role::ALL {
+            assert_eq!(allows(role, Permission::UsersManage), role == Role::Admin);
+            assert!(allows(role, Permission::ProfileManage));
+        }
+        assert!(allows(Role::Management, Permission::AuditRead));
+        assert!(!allows(Role::Customer, Permission::UsersRead));
+        assert!(!allows(Role::Technician, Permission::UsersRead));
+    }
+
+    #[test]
+    fn field_sessions_outlive_desk_sessions() {
+        assert!(session_policy(Role::Technician).idle > session_policy(Role::Admin).idle);
+        for role in Role::ALL {
+            let p = session_policy(role);
+            assert!(p.idle < p.absolute, "{role}");
+        }
+    }
+
+    #[test]
+    fn password_rules() {
+        assert_eq!(check_password("pendek", &[]), Err(WeakPassword::TooShort));
+        assert_eq!(
+            check_password("Password123", &[]),
+            Err(WeakPassword::Common)
+        );
+        assert_eq!(check_password("aaaaaaaaaa", &[]), Err(WeakPassword::Common));
+        assert_eq!(
+            check_password(&"x".repeat(129), &[]),
+            Err(WeakPassword::TooLong)
+        );
+        assert_eq!(
+            check_password("budi@isp.example", &["budi@isp.example"]),
+            Err(WeakPassword::SameAsLogin)
+        );
+        assert_eq!(check_password("kabel drop putus di tiang 7", &[]), Ok(()));
+    }
+}

@@ -1,0 +1,89 @@
+//! Walks every operation of the OpenAPI document for every role and for an
+//! anonymous caller, and checks who is let through. An operation without a
+//! rule here fails the suite, so no endpoint ships without one.
+
+use reqwest::Method;
+
+use crate::{both_backends, support::TestApp};
+
+#[derive(Debug, Clone, Copy)]
+enum Rule {
+    Public,
+    SignedIn,
+}
+
+const ROLES: [&str; 6] = [
+    "admin",
+    "supervisor",
+    "cs",
+    "technician",
+    "management",
+    "customer",
+];
+
+fn rule(method: &str, path: &str) -> Option<Rule> {
+    use Rule::*;
+    Some(match (method, path) {
+        ("get", "/healthz" | "/readyz" | "/metrics") => Public,
+        ("get", "/api/v1/system" | "/api/v1/packages" | "/api/v1/areas") => Public,
+        ("post", "/api/v1/auth/login") => Public,
+        ("post", "/api/v1/auth/logout") => SignedIn,
+        ("get" | "patch", "/api/v1/me") => SignedIn,
+        ("post", "/api/v1/me/password") => SignedIn,
+        ("get" | "delete", "/api/v1/me/sessions") => SignedIn,
+        ("delete", "/api/v1/me/sessions/{id}") => SignedIn,
+        _ => return None,
+    })
+}
+
+both_backends!(every_operation_for_every_role);
+
+async fn every_operation_for_every_role(app: &TestApp) -> anyhow::Result<()> {
+    let (_, doc) = app.get_json("/api/openapi.json").await?;
+    let paths = doc["paths"].as_object().cloned().unwrap_or_default();
+    let mut checked = 0;
+    for (path, item) in &paths {
+        for method in item
+            .as_object()
+            .map(|m| m.keys().cloned().collect::<Vec<_>>())
+            .unwrap_or_default()
+        {
+            let rule = rule(&method, path)
+                .unwrap_or_else(|| panic!("no authorization rule for {method} {path}: add one"));
+            let concrete = path.replace("{id}", &uuid::Uuid::now_v7().to_string());
+            let http_method = Method::from_bytes(method.to_uppercase().as_bytes())?;
+            let body = (http_method != Method::GET && http_method != Method::DELETE)
+                .then(|| serde_json::json!({}));
+
+            // Anonymous.
+            let mut request = app.client.request(http_method.clone(), app.url(&concrete));
+            if let Some(body) = &body {
+                request = request.json(body);
+            }
+            let status = request.send().await?.status().as_u16();
+            match rule {
+                Rule::Public => assert!(
+                    ![401, 403].contains(&status),
+                    "anonymous {method} {path}: {status}"
+                ),
+                Rule::SignedIn => assert_eq!(status, 401, "anonymous {method} {path}"),
+            }
+
+            for role in ROLES {
+                let session = app.signed_in(role).await?;
+                let status = session
+                    .send(http_method.clone(), &concrete, body.clone())
+                    .await?
+                    .status()
+                    .as_u16();
+                assert!(
+                    ![401, 403].contains(&status),
+                    "{role} {method} {path} refused with {status}"
+                );
+            }
+            checked += 1;
+        }
+    }
+    assert!(checked >= 12, "only {checked} operations found");
+    Ok(())
+}

@@ -1,0 +1,248 @@
+//! Sessions, login attempts and the audit log.
+
+use base64::{Engine, engine::general_purpose::URL_SAFE_NO_PAD};
+use chrono::{DateTime, Duration, Utc};
+use netcrew_domain::access::SessionPolicy;
+use rand::RngCore;
+use sea_orm::{
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DbErr, EntityTrait,
+    PaginatorTrait, QueryFilter, QueryOrder, sea_query::Expr,
+};
+use serde_json::Value;
+use sha2::{Digest, Sha256};
+use uuid::Uuid;
+
+use crate::entity::{audit_event, login_attempt, session, user};
+
+/// A fresh 256-bit random token, URL-safe.
+pub fn new_token() -> String {
+    let mut bytes = [0u8; 32];
+    rand::rngs::OsRng.fill_bytes(&mut bytes);
+    URL_SAFE_NO_PAD.encode(bytes)
+}
+
+/// What is stored instead of a token.
+pub fn token_hash(token: &str) -> String {
+    Sha256::digest(token.as_bytes())
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+/// Finds an account by e-mail (case-insensitive) or normalised phone.
+pub async fn find_user_by_login<C: ConnectionTrait>(
+    db: &C,
+    login_key: &str,
+) -> Result<Option<user::Model>, DbErr> {
+    let column = if login_key.starts_with('+') {
+        user::Column::Phone
+    } else {
+        user::Column::Email
+    };
+    user::Entity::find()
+        .filter(column.eq(login_key))
+        .one(db)
+        .await
+}
+
+pub struct NewSession {
+    pub token: String,
+    pub session: session::Model,
+}
+
+pub async fn create_session<C: ConnectionTrait>(
+    db: &C,
+    user_id: Uuid,
+    policy: SessionPolicy,
+    ip: Option<String>,
+    user_agent: Option<String>,
+    now: DateTime<Utc>,
+) -> Result<NewSession, DbErr> {
+    let token = new_token();
+    let absolute = Duration::from_std(policy.absolute).unwrap_or(Duration::hours(12));
+    let model = session::ActiveModel {
+        id: Set(Uuid::now_v7()),
+        token_hash: Set(token_hash(&token)),
+        user_id: Set(user_id),
+        csrf_token: Set(new_token()),
+        created_at: Set(now),
+        last_seen_at: Set(now),
+        expires_at: Set(now + absolute),
+        idle_timeout_secs: Set(policy.idle.as_secs() as i64),
+        ip: Set(ip),
+        user_agent: Set(user_agent.map(|ua| ua.chars().take(300).collect())),
+        revoked_at: Set(None),
+    }
+    .insert(db)
+    .await?;
+    Ok(NewSession {
+        token,
+        session: model,
+    })
+}
+
+/// Whether a session may still be used at `now`.
+pub fn session_is_live(s: &session::Model, now: DateTime<Utc>) -> bool {
+    s.revoked_at.is_none()
+        && now < s.expires_at
+        && now < s.last_seen_at + Duration::seconds(s.idle_timeout_secs)
+}
+
+/// The live session for a cookie token, with its (active) user.
+pub async fn find_live_session<C: ConnectionTrait>(
+    db: &C,
+    token: &str,
+    now: DateTime<Utc>,
+) -> Result<Option<(session::Model, user::Model)>, DbErr> {
+    let Some(s) = session::Entity::find()
+        .filter(session::Column::TokenHash.eq(token_hash(token)))
+        .one(db)
+        .await?
+    else {
+        return Ok(None);
+    };
+    if !session_is_live(&s, now) {
+        return Ok(None);
+    }
+    let Some(u) = user::Entity::find_by_id(s.user_id).one(db).await? else {
+        return Ok(None);
+    };
+    if !u.active {
+        return Ok(None);
+    }
+    Ok(Some((s, u)))
+}
+
+/// Records use of a session (at most once a minute, to spare the database).
+pub async fn touch_session<C: ConnectionTrait>(
+    db: &C,
+    s: &session::Model,
+    now: DateTime<Utc>,
+) -> Result<(), DbErr> {
+    if now - s.last_seen_at > Duration::seconds(60) {
+        session::Entity::update_many()
+            .col_expr(session::Column::LastSeenAt, Expr::value(now))
+            .filter(session::Column::Id.eq(s.id))
+            .exec(db)
+            .await?;
+    }
+    Ok(())
+}
+
+pub async fn list_live_sessions<C: ConnectionTrait>(
+    db: &C,
+    user_id: Uuid,
+    now: DateTime<Utc>,
+) -> Result<Vec<session::Model>, DbErr> {
+    let all = session::Entity::find()
+        .filter(session::Column::UserId.eq(user_id))
+        .filter(session::Column::RevokedAt.is_null())
+        .filter(session::Column::ExpiresAt.gt(now))
+        .order_by_desc(session::Column::LastSeenAt)
+        .all(db)
+        .await?;
+    Ok(all
+        .into_iter()
+        .filter(|s| session_is_live(s, now))
+        .collect())
+}
+
+/// Ends sessions of a user: one (`only`), or all but one (`except`), or all.
+/// Returns how many were ended.
+pub async fn revoke_sessions<C: ConnectionTrait>(
+    db: &C,
+    user_id: Uuid,
+    only: Option<Uuid>,
+    except: Option<Uuid>,
+    now: DateTime<Utc>,
+) -> Result<u64, DbErr> {
+    let mut query = session::Entity::update_many()
+        .col_expr(session::Column::RevokedAt, Expr::value(now))
+        .filter(session::Column::UserId.eq(user_id))
+        .filter(session::Column::RevokedAt.is_null());
+    if let Some(id) = only {
+        query = query.filter(session::Column::Id.eq(id));
+    }
+    if let Some(id) = except {
+        query = query.filter(session::Column::Id.ne(id));
+    }
+    Ok(query.exec(db).await?.rows_affected)
+}
+
+pub async fn record_login_attempt<C: ConnectionTrait>(
+    db: &C,
+    login_key: &str,
+    ip: &str,
+    success: bool,
+    now: DateTime<Utc>,
+) -> Result<(), DbErr> {
+    login_attempt::ActiveModel {
+        id: Set(Uuid::now_v7()),
+        at: Set(now),
+        login_key: Set(login_key.chars().take(200).collect()),
+        ip: Set(ip.to_string()),
+        success: Set(success),
+    }
+    .insert(db)
+    .await?;
+    Ok(())
+}
+
+/// Failed attempts since `since` for a login, and the oldest of them.
+pub async fn failures_since<C: ConnectionTrait>(
+    db: &C,
+    login_key: Option<&str>,
+    ip: Option<&str>,
+    since: DateTime<Utc>,
+) -> Result<(u64, Option<DateTime<Utc>>), DbErr> {
+    let mut query = login_attempt::Entity::find()
+        .filter(login_attempt::Column::Success.eq(false))
+        .filter(login_attempt::Column::At.gt(since));
+    if let Some(key) = login_key {
+        query = query.filter(login_attempt::Column::LoginKey.eq(key));
+    }
+    if let Some(ip) = ip {
+        query = query.filter(login_attempt::Column::Ip.eq(ip));
+    }
+    let count = query.clone().count(db).await?;
+    let oldest = query
+        .order_by_asc(login_attempt::Column::At)
+        .one(db)
+        .await?
+        .map(|a| a.at);
+    Ok((count, oldest))
+}
+
+/// One entry of the audit log.
+#[derive(Debug, Clone)]
+pub struct Audit {
+    pub actor_id: Option<Uuid>,
+    pub actor_ip: Option<String>,
+    pub action: &'static str,
+    pub entity: &'static str,
+    pub entity_id: Option<String>,
+    pub before: Option<Value>,
+    pub after: Option<Value>,
+}
+
+/// Writes an audit entry; call it in the same transaction as the change.
+pub async fn audit<C: ConnectionTrait>(
+    db: &C,
+    entry: Audit,
+    now: DateTime<Utc>,
+) -> Result<(), DbErr> {
+    audit_event::ActiveModel {
+        id: Set(Uuid::now_v7()),
+        at: Set(now),
+        actor_id: Set(entry.actor_id),
+        actor_ip: Set(entry.actor_ip),
+        action: Set(entry.action.to_string()),
+        entity: Set(entry.entity.to_string()),
+        entity_id: Set(entry.entity_id),
+        before: Set(entry.before.map(|v| v.to_string())),
+        after: Set(entry.after.map(|v| v.to_string())),
+    }
+    .insert(db)
+    .await?;
+    Ok(())
+}
