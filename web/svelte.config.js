@@ -20,26 +20,9 @@ const config = {
 		// Hashed assets live under /_app/immutable/ (SvelteKit default); the
 		// server marks them immutable.
 		appDir: '_app',
-		// SvelteKit boots the SPA from a small inline <script> in index.html.
-		// With mode 'hash' it writes a <meta http-equiv="content-security-policy">
-		// carrying that script's sha256, so no 'unsafe-inline' is needed. The
-		// server's own CSP header must not forbid that hash (see README).
-		csp: {
-			mode: 'hash',
-			directives: {
-				'default-src': ['self'],
-				'script-src': ['self'],
-				'style-src': ['self'],
-				'img-src': ['self', 'data:', 'blob:'],
-				'font-src': ['self'],
-				'connect-src': ['self'],
-				'manifest-src': ['self'],
-				'worker-src': ['self'],
-				'object-src': ['none'],
-				'base-uri': ['self'],
-				'form-action': ['self']
-			}
-		},
+		// No kit.csp here: the server sends the Content-Security-Policy and
+		// allows SvelteKit's inline bootstrap <script> of index.html by its
+		// sha256, computed from the built file (crates/api/src/web.rs).
 		version: {
 			// The server is the source of truth for versions; don't poll.
 			pollInterval: 0

@@ -4,14 +4,15 @@
  */
 
 export interface paths {
-    "/api/v1/packages": {
+    "/api/v1/areas": {
         parameters: {
             query?: never;
             header?: never;
             path?: never;
             cookie?: never;
         };
-        get: operations["list_packages"];
+        /** Lists service areas, by code. */
+        get: operations["list_areas"];
         put?: never;
         post?: never;
         delete?: never;
@@ -20,14 +21,15 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/api/v1/areas": {
+    "/api/v1/packages": {
         parameters: {
             query?: never;
             header?: never;
             path?: never;
             cookie?: never;
         };
-        get: operations["list_areas"];
+        /** Lists service packages, by name. */
+        get: operations["list_packages"];
         put?: never;
         post?: never;
         delete?: never;
@@ -43,7 +45,59 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
+        /** Name, version, default language and time zone of this installation. */
         get: operations["system_info"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/healthz": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Liveness: the process is up and serving. */
+        get: operations["healthz"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/metrics": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Prometheus metrics: requests by route and status, latencies, database pool. */
+        get: operations["metrics"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/readyz": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Readiness: the database answers. */
+        get: operations["readyz"];
         put?: never;
         post?: never;
         delete?: never;
@@ -56,95 +110,216 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
-        Package: {
-            /** Format: uuid */
-            id: string;
-            name: string;
-            /** Format: int32 */
-            download_mbps: number;
-            /** Format: int32 */
-            upload_mbps: number;
-            /** Format: int64 */
-            monthly_price_idr: number;
-            active: boolean;
-            description?: string | null;
-        };
-        PackageList: {
-            items: components["schemas"]["Package"][];
-            next_cursor: string | null;
-            /** Format: int64 */
-            total: number;
-        };
-        LatLng: {
-            /** Format: double */
-            lat: number;
-            /** Format: double */
-            lng: number;
-        };
+        /** @description A service area: where the ISP has plant and field teams. */
         Area: {
+            center: components["schemas"]["Location"];
+            /** @example Bandung */
+            city: string;
+            /** @example BDG-CBL */
+            code: string;
             /** Format: uuid */
             id: string;
-            code: string;
+            /** @example Coblong */
             name: string;
-            city: string;
-            center: components["schemas"]["LatLng"];
-            /** Format: int32 */
+            /**
+             * Format: int32
+             * @example 1800
+             */
             radius_m: number;
         };
-        AreaList: {
-            items: components["schemas"]["Area"][];
-            next_cursor: string | null;
+        /** @description One offending input field. */
+        FieldError: {
+            detail: string;
+            /** @description The field, as named in the request (`location.lat`, `limit`, ...). */
+            field: string;
+        };
+        /**
+         * @description The envelope of every list: one page of items, the cursor of the next
+         *     page (`null` on the last) and the number of items matching the filters.
+         */
+        List_Area: {
+            items: {
+                center: components["schemas"]["Location"];
+                /** @example Bandung */
+                city: string;
+                /** @example BDG-CBL */
+                code: string;
+                /** Format: uuid */
+                id: string;
+                /** @example Coblong */
+                name: string;
+                /**
+                 * Format: int32
+                 * @example 1800
+                 */
+                radius_m: number;
+            }[];
+            next_cursor?: string | null;
             /** Format: int64 */
             total: number;
         };
-        SystemInfo: {
+        /**
+         * @description The envelope of every list: one page of items, the cursor of the next
+         *     page (`null` on the last) and the number of items matching the filters.
+         */
+        List_Package: {
+            items: {
+                /** @description Whether new customers can choose it. */
+                active: boolean;
+                description: string;
+                /**
+                 * Format: int32
+                 * @example 30
+                 */
+                download_mbps: number;
+                /** Format: uuid */
+                id: string;
+                /**
+                 * Format: int64
+                 * @description Monthly price in whole rupiah.
+                 * @example 250000
+                 */
+                monthly_price_idr: number;
+                /** @example Rumah 30 */
+                name: string;
+                /**
+                 * Format: int32
+                 * @example 30
+                 */
+                upload_mbps: number;
+            }[];
+            next_cursor?: string | null;
+            /** Format: int64 */
+            total: number;
+        };
+        /** @description A place on the earth (WGS84). */
+        Location: {
+            /**
+             * Format: double
+             * @example -6.9147
+             */
+            lat: number;
+            /**
+             * Format: double
+             * @example 107.6098
+             */
+            lng: number;
+        };
+        /** @description A service package (internet plan). */
+        Package: {
+            /** @description Whether new customers can choose it. */
+            active: boolean;
+            description: string;
+            /**
+             * Format: int32
+             * @example 30
+             */
+            download_mbps: number;
+            /** Format: uuid */
+            id: string;
+            /**
+             * Format: int64
+             * @description Monthly price in whole rupiah.
+             * @example 250000
+             */
+            monthly_price_idr: number;
+            /** @example Rumah 30 */
             name: string;
-            version: string;
-            default_locale: string;
-            time_zone: string;
+            /**
+             * Format: int32
+             * @example 30
+             */
+            upload_mbps: number;
         };
-        FieldError: {
-            field: string;
-            detail: string;
-        };
+        /** @description An RFC 9457 problem document. */
         Problem: {
-            type: string;
-            title: string;
+            detail: string;
+            /** @description For validation problems: which fields are wrong and why. */
+            errors?: components["schemas"]["FieldError"][];
             /** Format: int32 */
             status: number;
-            detail?: string | null;
-            instance?: string | null;
-            errors?: components["schemas"]["FieldError"][] | null;
+            title: string;
+            /** @description Stable, relative identifier of the kind of problem, e.g. `/problems/validation`. */
+            type: string;
+        };
+        Readiness: {
+            /** @example sqlite */
+            database: string;
+            /** @example ready */
+            status: string;
+        };
+        /** @description Facts about this installation that every screen may show. */
+        SystemInfo: {
+            /**
+             * @description The language the interface starts in.
+             * @example id
+             */
+            default_locale: string;
+            /** @example NetCrew */
+            name: string;
+            /**
+             * @description The zone times are shown in (IANA name).
+             * @example Asia/Jakarta
+             */
+            time_zone: string;
+            /** @example 0.1.0 */
+            version: string;
         };
     };
-    responses: {
-        /** @description An RFC 9457 problem */
-        Problem: {
-            headers: {
-                [name: string]: unknown;
-            };
-            content: {
-                "application/problem+json": components["schemas"]["Problem"];
-            };
-        };
-    };
-    parameters: {
-        Limit: number;
-        Cursor: string;
-        Q: string;
-    };
+    responses: never;
+    parameters: never;
     requestBodies: never;
     headers: never;
     pathItems: never;
 }
 export type $defs = Record<string, never>;
 export interface operations {
+    list_areas: {
+        parameters: {
+            query?: {
+                /** @description Page size, 1 to 500 (default 50). */
+                limit?: number;
+                /** @description The `next_cursor` of the previous page. */
+                cursor?: string;
+                /** @description Search in code, name and city. */
+                q?: string;
+                /** @description Only areas in this city. */
+                city?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["List_Area"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     list_packages: {
         parameters: {
             query?: {
-                limit?: components["parameters"]["Limit"];
-                cursor?: components["parameters"]["Cursor"];
-                q?: components["parameters"]["Q"];
+                /** @description Page size, 1 to 500 (default 50). */
+                limit?: number;
+                /** @description The `next_cursor` of the previous page. */
+                cursor?: string;
+                /** @description Search in name and description. */
+                q?: string;
+                /** @description Only packages that are (or are not) on sale. */
                 active?: boolean;
             };
             header?: never;
@@ -153,43 +328,22 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description A page of service packages */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["PackageList"];
+                    "application/json": components["schemas"]["List_Package"];
                 };
             };
-            422: components["responses"]["Problem"];
-            default: components["responses"]["Problem"];
-        };
-    };
-    list_areas: {
-        parameters: {
-            query?: {
-                limit?: components["parameters"]["Limit"];
-                cursor?: components["parameters"]["Cursor"];
-                q?: components["parameters"]["Q"];
-            };
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description A page of service areas */
-            200: {
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["AreaList"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            422: components["responses"]["Problem"];
-            default: components["responses"]["Problem"];
         };
     };
     system_info: {
@@ -201,7 +355,6 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Public facts about this server */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -210,7 +363,73 @@ export interface operations {
                     "application/json": components["schemas"]["SystemInfo"];
                 };
             };
-            default: components["responses"]["Problem"];
+        };
+    };
+    healthz: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The process is up */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/plain": string;
+                };
+            };
+        };
+    };
+    metrics: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Prometheus text exposition */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/plain": string;
+                };
+            };
+        };
+    };
+    readyz: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Readiness"];
+                };
+            };
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
 }
