@@ -4,5 +4,5 @@
 # `netcrew demo`, e.g. `scripts/demo.sh --port 9000 --scale 10`.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-(cd web && npm ci --no-audit --no-fund --loglevel=error && npm run build)
+(cd web && npm install --no-audit --no-fund --loglevel=error && npm run build)
 exec cargo run --release --locked -p netcrew -- demo --data-dir demo-data "$@"

@@ -9,9 +9,13 @@ target_dir="${CARGO_TARGET_DIR:-$PWD/target}"
 step() { printf '\n== %s\n' "$*"; }
 
 step "web: install, type check, unit tests, build"
+# `npm install` rather than `npm ci`: the lock file holds only the platform
+# packages the registry serves (one optional dependency of the i18n compiler
+# has no macOS build there), which `npm ci` counts as out of sync. With an
+# up-to-date lock, `npm install` installs exactly what it records.
 (
   cd web
-  npm ci --no-audit --no-fund --loglevel=error
+  npm install --no-audit --no-fund --loglevel=error
   npm run check
   npm run test:unit
   npm run build
