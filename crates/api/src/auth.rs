@@ -23,18 +23,32 @@ pub const SESSION_COOKIE: &str = "nc_session";
 pub const SECURE_SESSION_COOKIE: &str = "__Host-nc_session";
 pub const CSRF_HEADER: &str = "x-csrf-token";
 
-/// The signed-in caller of a request.
+/// The signed-in caller of a request: a person with a session cookie, or an
+/// integration with an API token (which acts for the admin who created it,
+/// limited to the token's scopes).
 #[derive(Debug, Clone)]
 pub struct Caller {
     pub user: user::Model,
     pub role: Role,
-    pub session: session::Model,
+    session: Option<session::Model>,
+    pub token_scopes: Option<Vec<Permission>>,
     pub ip: String,
 }
 
 impl Caller {
+    /// The session, for what only a person signed in with the web app may do.
+    pub fn session(&self) -> Result<&session::Model, ApiError> {
+        self.session.as_ref().ok_or_else(|| {
+            ApiError::Forbidden("This needs a signed-in session, not an API token.".to_string())
+        })
+    }
+
     pub fn require(&self, permission: Permission) -> Result<(), ApiError> {
-        if allows(self.role, permission) {
+        let scoped = self
+            .token_scopes
+            .as_ref()
+            .is_none_or(|scopes| scopes.contains(&permission));
+        if allows(self.role, permission) && scoped {
             Ok(())
         } else {
             tracing::info!(user = %self.user.id, permission = permission.as_str(), "access refused");
@@ -111,6 +125,13 @@ impl FromRequestParts<AppState> for Caller {
     type Rejection = ApiError;
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
+        if let Some(bearer) = parts
+            .headers
+            .get(axum::http::header::AUTHORIZATION)
+            .and_then(|v| v.to_str().ok())
+        {
+            return from_api_token(parts, state, bearer).await;
+        }
         let jar = CookieJar::from_headers(&parts.headers);
         let Some(token) = session_token(&jar) else {
             return Err(ApiError::Unauthenticated("Please sign in.".to_string()));
@@ -144,7 +165,42 @@ impl FromRequestParts<AppState> for Caller {
             ip: client_ip(parts),
             user,
             role,
-            session,
+            session: Some(session),
+            token_scopes: None,
         })
     }
+}
+
+async fn from_api_token(parts: &Parts, state: &AppState, header: &str) -> Result<Caller, ApiError> {
+    let refused =
+        || ApiError::Unauthenticated("The API token is not valid, expired or revoked.".to_string());
+    let token = header
+        .strip_prefix("Bearer ")
+        .map(str::trim)
+        .filter(|t| !t.is_empty())
+        .ok_or_else(|| {
+            ApiError::Unauthenticated("Use `Authorization: Bearer <token>`.".to_string())
+        })?;
+    let now = chrono::Utc::now();
+    let Some((found, user)) = auth::find_live_api_token(state.db.conn(), token, now).await? else {
+        tracing::info!(ip = %client_ip(parts), "API token refused");
+        return Err(refused());
+    };
+    let role: Role = user
+        .role
+        .parse()
+        .map_err(|e| ApiError::Internal(anyhow::anyhow!("user {}: {e}", user.id)))?;
+    let scopes = found
+        .scopes
+        .split_whitespace()
+        .filter_map(Permission::parse)
+        .collect();
+    auth::touch_api_token(state.db.conn(), &found, now).await?;
+    Ok(Caller {
+        ip: client_ip(parts),
+        user,
+        role,
+        session: None,
+        token_scopes: Some(scopes),
+    })
 }

@@ -65,6 +65,10 @@ pub struct AppState {
     ),
     tags(
         (name = "auth", description = "Signing in and out, one's own profile and sessions"),
+        (name = "users", description = "Accounts, managed by admins"),
+        (name = "teams", description = "Field teams"),
+        (name = "api-tokens", description = "Tokens for integrations"),
+        (name = "audit", description = "Who changed what, when, from where"),
         (name = "catalog", description = "Service packages and service areas"),
         (name = "system", description = "Facts about this installation"),
         (name = "operations", description = "Health, readiness and metrics for operators"),
@@ -77,7 +81,11 @@ fn routes() -> (Router<AppState>, utoipa::openapi::OpenApi) {
     let v1 = OpenApiRouter::new()
         .merge(routes::system::api_router())
         .merge(routes::catalog::api_router())
-        .merge(routes::auth::api_router());
+        .merge(routes::auth::api_router())
+        .merge(routes::users::api_router())
+        .merge(routes::teams::api_router())
+        .merge(routes::tokens::api_router())
+        .merge(routes::audit::api_router());
     let ops = OpenApiRouter::new()
         .routes(utoipa_axum::routes!(routes::system::healthz))
         .routes(utoipa_axum::routes!(routes::system::readyz))

@@ -233,7 +233,16 @@ pub fn status_problem(status: StatusCode) -> Problem {
 
 impl From<netcrew_store::sea_orm::DbErr> for ApiError {
     fn from(err: netcrew_store::sea_orm::DbErr) -> Self {
-        ApiError::Internal(anyhow::Error::new(err).context("database"))
+        use netcrew_store::sea_orm::SqlErr;
+        match err.sql_err() {
+            Some(SqlErr::UniqueConstraintViolation(_)) => ApiError::Conflict(
+                "Another record already has this value; it must be unique.".to_string(),
+            ),
+            Some(SqlErr::ForeignKeyConstraintViolation(_)) => ApiError::Conflict(
+                "This refers to a record that does not exist, or is still in use.".to_string(),
+            ),
+            _ => ApiError::Internal(anyhow::Error::new(err).context("database")),
+        }
     }
 }
 

@@ -18,14 +18,23 @@ pub enum Permission {
     UsersManage,
     /// Read the audit log.
     AuditRead,
+    /// See teams (everyone on staff).
+    TeamsRead,
+    /// Create and change teams.
+    TeamsManage,
+    /// Create and revoke API tokens for integrations.
+    ApiTokensManage,
 }
 
 impl Permission {
-    pub const ALL: [Permission; 4] = [
+    pub const ALL: [Permission; 7] = [
         Permission::ProfileManage,
         Permission::UsersRead,
         Permission::UsersManage,
         Permission::AuditRead,
+        Permission::TeamsRead,
+        Permission::TeamsManage,
+        Permission::ApiTokensManage,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -34,7 +43,14 @@ impl Permission {
             Permission::UsersRead => "users.read",
             Permission::UsersManage => "users.manage",
             Permission::AuditRead => "audit.read",
+            Permission::TeamsRead => "teams.read",
+            Permission::TeamsManage => "teams.manage",
+            Permission::ApiTokensManage => "api_tokens.manage",
         }
+    }
+
+    pub fn parse(s: &str) -> Option<Permission> {
+        Permission::ALL.into_iter().find(|p| p.as_str() == s)
     }
 }
 
@@ -42,11 +58,19 @@ impl Permission {
 pub fn permissions(role: Role) -> &'static [Permission] {
     use Permission::*;
     match role {
-        Role::Admin => &[ProfileManage, UsersRead, UsersManage, AuditRead],
-        Role::Supervisor => &[ProfileManage, UsersRead],
-        Role::Management => &[ProfileManage, UsersRead, AuditRead],
-        Role::Cs => &[ProfileManage, UsersRead],
-        Role::Technician => &[ProfileManage],
+        Role::Admin => &[
+            ProfileManage,
+            UsersRead,
+            UsersManage,
+            AuditRead,
+            TeamsRead,
+            TeamsManage,
+            ApiTokensManage,
+        ],
+        Role::Supervisor => &[ProfileManage, UsersRead, TeamsRead],
+        Role::Management => &[ProfileManage, UsersRead, AuditRead, TeamsRead],
+        Role::Cs => &[ProfileManage, TeamsRead],
+        Role::Technician => &[ProfileManage, TeamsRead],
         Role::Customer => &[ProfileManage],
     }
 }
@@ -187,6 +211,10 @@ mod tests {
         assert!(allows(Role::Management, Permission::AuditRead));
         assert!(!allows(Role::Customer, Permission::UsersRead));
         assert!(!allows(Role::Technician, Permission::UsersRead));
+        assert!(!allows(Role::Cs, Permission::UsersRead));
+        for p in Permission::ALL {
+            assert_eq!(Permission::parse(p.as_str()), Some(p));
+        }
     }
 
     #[test]

@@ -85,6 +85,8 @@ pub async fn create_user(db: &Db, new: NewUser) -> anyhow::Result<user::Model> {
         locale: Set("id".to_string()),
         active: Set(true),
         customer_id: Set(None),
+        totp_secret: Set(None),
+        totp_enabled_at: Set(None),
         created_at: Set(now),
         updated_at: Set(now),
     }

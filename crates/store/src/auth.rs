@@ -12,7 +12,7 @@ use serde_json::Value;
 use sha2::{Digest, Sha256};
 use uuid::Uuid;
 
-use crate::entity::{audit_event, login_attempt, session, user};
+use crate::entity::{api_token, audit_event, login_attempt, session, user};
 
 /// A fresh 256-bit random token, URL-safe.
 pub fn new_token() -> String {
@@ -244,5 +244,45 @@ pub async fn audit<C: ConnectionTrait>(
     }
     .insert(db)
     .await?;
+    Ok(())
+}
+
+/// The live API token for a bearer value, with its creator (who must still
+/// be an active account).
+pub async fn find_live_api_token<C: ConnectionTrait>(
+    db: &C,
+    token: &str,
+    now: DateTime<Utc>,
+) -> Result<Option<(api_token::Model, user::Model)>, DbErr> {
+    let Some(t) = api_token::Entity::find()
+        .filter(api_token::Column::TokenHash.eq(token_hash(token)))
+        .one(db)
+        .await?
+    else {
+        return Ok(None);
+    };
+    if t.revoked_at.is_some() || t.expires_at.is_some_and(|e| e <= now) {
+        return Ok(None);
+    }
+    let Some(u) = user::Entity::find_by_id(t.created_by).one(db).await? else {
+        return Ok(None);
+    };
+    Ok(u.active.then_some((t, u)))
+}
+
+pub async fn touch_api_token<C: ConnectionTrait>(
+    db: &C,
+    t: &api_token::Model,
+    now: DateTime<Utc>,
+) -> Result<(), DbErr> {
+    if t.last_used_at
+        .is_none_or(|at| now - at > Duration::seconds(60))
+    {
+        api_token::Entity::update_many()
+            .col_expr(api_token::Column::LastUsedAt, Expr::value(now))
+            .filter(api_token::Column::Id.eq(t.id))
+            .exec(db)
+            .await?;
+    }
     Ok(())
 }

@@ -606,6 +606,8 @@ pub async fn generate(
                 locale: Set("id".to_string()),
                 active: Set(true),
                 customer_id: Set(None),
+                totp_secret: Set(None),
+                totp_enabled_at: Set(None),
                 created_at: Set(long_ago),
                 updated_at: Set(long_ago),
             });
@@ -647,6 +649,8 @@ pub async fn generate(
             locale: Set("id".to_string()),
             active: Set(true),
             customer_id: Set(Some(customer_id)),
+            totp_secret: Set(None),
+            totp_enabled_at: Set(None),
             created_at: Set(long_ago),
             updated_at: Set(long_ago),
         });

@@ -10,6 +10,7 @@ pub mod migration;
 pub mod page;
 pub mod password;
 pub mod queries;
+pub mod users;
 
 pub use db::{Backend, Db, DbError, redact_url};
 pub use sea_orm;

@@ -13,7 +13,7 @@ use netcrew_domain::{
 };
 use netcrew_store::{
     auth::{self, Audit},
-    entity::{session, user, user_area, user_team},
+    entity::{password_reset, session, user, user_area, user_team},
     password,
     sea_orm::{ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter},
 };
@@ -38,6 +38,7 @@ pub fn api_router() -> OpenApiRouter<AppState> {
         .routes(routes!(change_password))
         .routes(routes!(list_sessions, end_other_sessions))
         .routes(routes!(end_session))
+        .routes(routes!(complete_password_reset))
 }
 
 /// Failed sign-ins allowed per account, and per address, in the window.
@@ -304,7 +305,7 @@ async fn logout(
 ) -> ApiResult<Response> {
     let now = Utc::now();
     let txn = state.db.begin_write().await?;
-    auth::revoke_sessions(&*txn, caller.user.id, Some(caller.session.id), None, now).await?;
+    auth::revoke_sessions(&*txn, caller.user.id, Some(caller.session()?.id), None, now).await?;
     auth::audit(
         &*txn,
         Audit {
@@ -312,7 +313,7 @@ async fn logout(
             actor_ip: Some(caller.ip.clone()),
             action: "auth.logout",
             entity: "session",
-            entity_id: Some(caller.session.id.to_string()),
+            entity_id: Some(caller.session()?.id.to_string()),
             before: None,
             after: None,
         },
@@ -335,7 +336,7 @@ async fn logout(
     ))]
 async fn get_me(State(state): State<AppState>, caller: Caller) -> ApiResult<axum::Json<Me>> {
     Ok(axum::Json(
-        me_of(&state, &caller.user, &caller.session).await?,
+        me_of(&state, &caller.user, caller.session()?).await?,
     ))
 }
 
@@ -358,9 +359,10 @@ pub struct UpdateMe {
 async fn update_me(
     State(state): State<AppState>,
     caller: Caller,
-    ApiJson(body): ApiJson<UpdateMe>,
+    body: Result<ApiJson<UpdateMe>, ApiError>,
 ) -> ApiResult<axum::Json<Me>> {
     caller.require(Permission::ProfileManage)?;
+    let ApiJson(body) = body?;
     let mut errors = Vec::new();
     let name = body.name.as_deref().map(str::trim);
     if let Some(name) = name
@@ -409,7 +411,9 @@ async fn update_me(
     )
     .await?;
     txn.commit().await?;
-    Ok(axum::Json(me_of(&state, &updated, &caller.session).await?))
+    Ok(axum::Json(
+        me_of(&state, &updated, caller.session()?).await?,
+    ))
 }
 
 #[derive(Debug, Deserialize, ToSchema)]
@@ -430,9 +434,10 @@ pub struct ChangePassword {
 async fn change_password(
     State(state): State<AppState>,
     caller: Caller,
-    ApiJson(body): ApiJson<ChangePassword>,
+    body: Result<ApiJson<ChangePassword>, ApiError>,
 ) -> ApiResult<StatusCode> {
     caller.require(Permission::ProfileManage)?;
+    let ApiJson(body) = body?;
     let (current, hash) = (
         body.current_password.clone(),
         caller.user.password_hash.clone(),
@@ -475,7 +480,7 @@ async fn change_password(
     model.password_hash = Set(new_hash);
     model.updated_at = Set(now);
     model.update(&*txn).await?;
-    auth::revoke_sessions(&*txn, caller.user.id, None, Some(caller.session.id), now).await?;
+    auth::revoke_sessions(&*txn, caller.user.id, None, Some(caller.session()?.id), now).await?;
     auth::audit(
         &*txn,
         Audit {
@@ -517,11 +522,12 @@ async fn list_sessions(
     State(state): State<AppState>,
     caller: Caller,
 ) -> ApiResult<axum::Json<List<SessionInfo>>> {
+    let current = caller.session()?.id;
     let sessions = auth::list_live_sessions(state.db.conn(), caller.user.id, Utc::now()).await?;
     let items: Vec<SessionInfo> = sessions
         .into_iter()
         .map(|s| SessionInfo {
-            current: s.id == caller.session.id,
+            current: s.id == current,
             id: s.id,
             created_at: s.created_at,
             last_seen_at: s.last_seen_at,
@@ -541,7 +547,7 @@ async fn end_sessions(state: &AppState, caller: &Caller, only: Option<Uuid>) -> 
     let now = Utc::now();
     let txn = state.db.begin_write().await?;
     let except = if only.is_none() {
-        Some(caller.session.id)
+        Some(caller.session()?.id)
     } else {
         None
     };
@@ -600,5 +606,92 @@ async fn end_session(
     if end_sessions(&state, &caller, Some(id)).await? == 0 {
         return Err(ApiError::NotFound("You have no such session.".to_string()));
     }
+    Ok(StatusCode::NO_CONTENT)
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PasswordReset {
+    /// The token from the reset link.
+    pub token: String,
+    pub new_password: String,
+}
+
+/// Sets a new password with a reset link's token (single use, expiring).
+#[utoipa::path(post, path = "/auth/password-reset", tag = "auth", request_body = PasswordReset,
+    responses(
+        (status = 204, description = "Password set; sign in with it"),
+        (status = 422, body = Problem, content_type = "application/problem+json"),
+    ))]
+async fn complete_password_reset(
+    State(state): State<AppState>,
+    ClientIp(ip): ClientIp,
+    ApiJson(body): ApiJson<PasswordReset>,
+) -> ApiResult<StatusCode> {
+    let now = Utc::now();
+    let spent = || {
+        ApiError::validation(
+            "token",
+            "this reset link has expired or was already used; ask an admin for a new one",
+        )
+    };
+    let reset = password_reset::Entity::find()
+        .filter(password_reset::Column::TokenHash.eq(auth::token_hash(body.token.trim())))
+        .one(state.db.conn())
+        .await?
+        .filter(|r| r.used_at.is_none() && r.expires_at > now)
+        .ok_or_else(spent)?;
+    let target = user::Entity::find_by_id(reset.user_id)
+        .one(state.db.conn())
+        .await?
+        .filter(|u| u.active)
+        .ok_or_else(spent)?;
+    let logins: Vec<&str> = [target.email.as_deref(), target.phone.as_deref()]
+        .into_iter()
+        .flatten()
+        .collect();
+    check_password(&body.new_password, &logins)
+        .map_err(|e| ApiError::validation("new_password", e.to_string()))?;
+    let new_password = body.new_password;
+    let hash = tokio::task::spawn_blocking(move || password::hash(&new_password))
+        .await
+        .map_err(|e| ApiError::Internal(e.into()))??;
+    let txn = state.db.begin_write().await?;
+    // Marking the token used first, conditionally, makes a second use of the
+    // same link lose even when both arrive at once.
+    let claimed = password_reset::Entity::update_many()
+        .col_expr(
+            password_reset::Column::UsedAt,
+            netcrew_store::sea_orm::sea_query::Expr::value(now),
+        )
+        .filter(password_reset::Column::Id.eq(reset.id))
+        .filter(password_reset::Column::UsedAt.is_null())
+        .exec(&*txn)
+        .await?
+        .rows_affected;
+    if claimed != 1 {
+        return Err(spent());
+    }
+    let user_id = target.id;
+    let mut model: user::ActiveModel = target.into();
+    model.password_hash = Set(hash);
+    model.updated_at = Set(now);
+    model.update(&*txn).await?;
+    auth::revoke_sessions(&*txn, user_id, None, None, now).await?;
+    auth::audit(
+        &*txn,
+        Audit {
+            actor_id: Some(user_id),
+            actor_ip: Some(ip),
+            action: "user.reset_password",
+            entity: "user",
+            entity_id: Some(user_id.to_string()),
+            before: None,
+            after: None,
+        },
+        now,
+    )
+    .await?;
+    txn.commit().await?;
     Ok(StatusCode::NO_CONTENT)
 }

@@ -1,8 +1,12 @@
+pub mod audit;
 pub mod auth;
 pub mod catalog;
 pub mod system;
+pub mod teams;
+pub mod tokens;
+pub mod users;
 
-use serde::Serialize;
+use serde::{Deserialize, Deserializer, Serialize};
 use utoipa::ToSchema;
 
 /// The envelope of every list: one page of items, the cursor of the next
@@ -15,7 +19,7 @@ pub struct List<T> {
 }
 
 impl<T> List<T> {
-    pub fn from_page<M>(page: netcrew_store::page::Page<M>, f: impl Fn(M) -> T) -> Self {
+    pub fn from_page<M>(page: netcrew_store::page::Page<M>, f: impl FnMut(M) -> T) -> Self {
         List {
             items: page.items.into_iter().map(f).collect(),
             next_cursor: page.next_cursor,
@@ -31,4 +35,14 @@ pub struct Location {
     pub lat: f64,
     #[schema(example = 107.6098)]
     pub lng: f64,
+}
+
+/// For PATCH fields where `null` (remove the value) differs from absent
+/// (leave it): absent is `None`, `null` is `Some(None)`.
+pub fn double_option<'de, D, T>(de: D) -> Result<Option<Option<T>>, D::Error>
+where
+    D: Deserializer<'de>,
+    T: Deserialize<'de>,
+{
+    Option::<T>::deserialize(de).map(Some)
 }

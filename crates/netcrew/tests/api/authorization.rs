@@ -10,7 +10,14 @@ use crate::{both_backends, support::TestApp};
 enum Rule {
     Public,
     SignedIn,
+    /// Only these roles get past authorization.
+    Roles(&'static [&'static str]),
 }
+
+const STAFF_READERS: &[&str] = &["admin", "supervisor", "management"];
+const ADMIN: &[&str] = &["admin"];
+const AUDITORS: &[&str] = &["admin", "management"];
+const STAFF: &[&str] = &["admin", "supervisor", "cs", "technician", "management"];
 
 const ROLES: [&str; 6] = [
     "admin",
@@ -32,6 +39,18 @@ fn rule(method: &str, path: &str) -> Option<Rule> {
         ("post", "/api/v1/me/password") => SignedIn,
         ("get" | "delete", "/api/v1/me/sessions") => SignedIn,
         ("delete", "/api/v1/me/sessions/{id}") => SignedIn,
+        ("post", "/api/v1/auth/password-reset") => Public,
+        ("get", "/api/v1/users" | "/api/v1/users/{id}") => Roles(STAFF_READERS),
+        ("post", "/api/v1/users") => Roles(ADMIN),
+        ("patch", "/api/v1/users/{id}") => Roles(ADMIN),
+        ("post", "/api/v1/users/{id}/password-reset") => Roles(ADMIN),
+        ("delete", "/api/v1/users/{id}/sessions") => Roles(ADMIN),
+        ("get", "/api/v1/teams") => Roles(STAFF),
+        ("post", "/api/v1/teams") | ("patch", "/api/v1/teams/{id}") => Roles(ADMIN),
+        ("get" | "post", "/api/v1/api-tokens") | ("delete", "/api/v1/api-tokens/{id}") => {
+            Roles(ADMIN)
+        }
+        ("get", "/api/v1/audit-events") => Roles(AUDITORS),
         _ => return None,
     })
 }
@@ -66,7 +85,9 @@ async fn every_operation_for_every_role(app: &TestApp) -> anyhow::Result<()> {
                     ![401, 403].contains(&status),
                     "anonymous {method} {path}: {status}"
                 ),
-                Rule::SignedIn => assert_eq!(status, 401, "anonymous {method} {path}"),
+                Rule::SignedIn | Rule::Roles(_) => {
+                    assert_eq!(status, 401, "anonymous {method} {path}")
+                }
             }
 
             for role in ROLES {
@@ -76,14 +97,19 @@ async fn every_operation_for_every_role(app: &TestApp) -> anyhow::Result<()> {
                     .await?
                     .status()
                     .as_u16();
-                assert!(
-                    ![401, 403].contains(&status),
-                    "{role} {method} {path} refused with {status}"
-                );
+                match rule {
+                    Rule::Roles(allowed) if !allowed.contains(&role) => {
+                        assert_eq!(status, 403, "{role} {method} {path} must be refused")
+                    }
+                    _ => assert!(
+                        ![401, 403].contains(&status),
+                        "{role} {method} {path} refused with {status}"
+                    ),
+                }
             }
             checked += 1;
         }
     }
-    assert!(checked >= 12, "only {checked} operations found");
+    assert!(checked >= 24, "only {checked} operations found");
     Ok(())
 }

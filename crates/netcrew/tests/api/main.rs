@@ -8,3 +8,4 @@ mod catalog;
 mod cli;
 mod platform;
 mod support;
+mod users;

@@ -1,5 +1,6 @@
 //! SeaORM entities, one module per table.
 
+pub mod api_token;
 pub mod area;
 pub mod audit_event;
 pub mod customer;
@@ -7,6 +8,8 @@ pub mod login_attempt;
 pub mod odc;
 pub mod odp;
 pub mod package;
+pub mod password_reset;
+pub mod recovery_code;
 pub mod session;
 pub mod team;
 pub mod user;

@@ -16,6 +16,8 @@ pub struct Model {
     pub active: bool,
     #[sea_orm(unique)]
     pub customer_id: Option<Uuid>,
+    pub totp_secret: Option<String>,
+    pub totp_enabled_at: Option<DateTimeUtc>,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
 }

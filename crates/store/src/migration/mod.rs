@@ -5,6 +5,7 @@ use sea_orm_migration::prelude::*;
 
 mod m20261125_000001_plant_and_people;
 mod m20261125_000002_sessions_and_audit;
+mod m20261125_000003_resets_tokens_totp;
 
 pub struct Migrator;
 
@@ -14,6 +15,7 @@ impl MigratorTrait for Migrator {
         vec![
             Box::new(m20261125_000001_plant_and_people::Migration),
             Box::new(m20261125_000002_sessions_and_audit::Migration),
+            Box::new(m20261125_000003_resets_tokens_totp::Migration),
         ]
     }
 }
