@@ -117,6 +117,21 @@ pub fn removal_cookie(secure: bool) -> Cookie<'static> {
     session_cookie(String::new(), 0, secure)
 }
 
+/// What an admin may still do before setting up a required second factor.
+fn allowed_before_totp(parts: &Parts) -> bool {
+    // Inside the nested `/api/v1` router the URI has lost its prefix.
+    let path = parts
+        .extensions
+        .get::<axum::extract::OriginalUri>()
+        .map(|u| u.0.path().to_string())
+        .unwrap_or_else(|| parts.uri.path().to_string());
+    let path = path.as_str();
+    matches!(
+        path,
+        "/api/v1/me" | "/api/v1/me/password" | "/api/v1/auth/logout"
+    ) || path.starts_with("/api/v1/me/totp")
+}
+
 fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
     a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
 }
@@ -160,6 +175,13 @@ impl FromRequestParts<AppState> for Caller {
             .role
             .parse()
             .map_err(|e| ApiError::Internal(anyhow::anyhow!("user {}: {e}", user.id)))?;
+        if role == Role::Admin
+            && state.config.require_admin_totp
+            && user.totp_enabled_at.is_none()
+            && !allowed_before_totp(parts)
+        {
+            return Err(ApiError::TotpSetupRequired);
+        }
         auth::touch_session(state.db.conn(), &session, now).await?;
         Ok(Caller {
             ip: client_ip(parts),

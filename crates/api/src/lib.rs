@@ -34,6 +34,8 @@ pub struct ApiConfig {
     pub time_zone: String,
     pub request_timeout: Duration,
     pub max_body_bytes: usize,
+    /// Admins must set up a second factor before they can do anything else.
+    pub require_admin_totp: bool,
 }
 
 impl Default for ApiConfig {
@@ -43,6 +45,7 @@ impl Default for ApiConfig {
             time_zone: "Asia/Jakarta".to_string(),
             request_timeout: Duration::from_secs(30),
             max_body_bytes: 10 * 1024 * 1024,
+            require_admin_totp: false,
         }
     }
 }
@@ -85,7 +88,8 @@ fn routes() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .merge(routes::users::api_router())
         .merge(routes::teams::api_router())
         .merge(routes::tokens::api_router())
-        .merge(routes::audit::api_router());
+        .merge(routes::audit::api_router())
+        .merge(routes::totp::api_router());
     let ops = OpenApiRouter::new()
         .routes(utoipa_axum::routes!(routes::system::healthz))
         .routes(utoipa_axum::routes!(routes::system::readyz))

@@ -69,6 +69,12 @@ pub enum ApiError {
     Forbidden(String),
     #[error("{0}")]
     Csrf(String),
+    #[error("Enter the code from your authenticator app (or a recovery code).")]
+    TotpRequired,
+    #[error(
+        "This installation requires admins to set up a second factor first (Profile → two-step sign-in)."
+    )]
+    TotpSetupRequired,
     #[error("{detail}")]
     TooManyRequests {
         detail: String,
@@ -124,6 +130,16 @@ impl ApiError {
                 "Sign-in failed",
             ),
             ApiError::Forbidden(_) => (StatusCode::FORBIDDEN, "/problems/forbidden", "Forbidden"),
+            ApiError::TotpRequired => (
+                StatusCode::UNAUTHORIZED,
+                "/problems/totp-required",
+                "Second factor required",
+            ),
+            ApiError::TotpSetupRequired => (
+                StatusCode::FORBIDDEN,
+                "/problems/totp-setup-required",
+                "Second factor set-up required",
+            ),
             ApiError::Csrf(_) => (
                 StatusCode::FORBIDDEN,
                 "/problems/csrf",

@@ -245,3 +245,60 @@ mod tests {
         assert_eq!(check_password("kabel drop putus di tiang 7", &[]), Ok(()));
     }
 }
+
+/// The permission matrix and session limits as a Markdown table, for
+/// `docs/permissions.md` (a test keeps that file equal to this).
+pub fn matrix_markdown() -> String {
+    let mut out = String::from(
+        "# Permissions\n\n\
+         Generated from `crates/domain/src/access.rs`; a test fails when this file \
+         and the code disagree (`NETCREW_UPDATE_DOCS=1 cargo test -p netcrew --test api permissions` rewrites it).\n\n\
+         On top of these, rows are scoped: a supervisor sees only the accounts of \
+         their own teams; a customer sees only their own records. API tokens act \
+         for the admin who created them, limited to the scopes chosen.\n\n\
+         | permission |",
+    );
+    for role in Role::ALL {
+        out.push_str(&format!(" {role} |"));
+    }
+    out.push_str("\n|---|");
+    for _ in Role::ALL {
+        out.push_str(":---:|");
+    }
+    out.push('\n');
+    for p in Permission::ALL {
+        out.push_str(&format!("| `{}` |", p.as_str()));
+        for role in Role::ALL {
+            out.push_str(if allows(role, p) { " ✓ |" } else { "   |" });
+        }
+        out.push('\n');
+    }
+    out.push_str("\n## Sessions\n\n| role | idle limit | absolute limit |\n|---|---|---|\n");
+    for role in Role::ALL {
+        let p = session_policy(role);
+        out.push_str(&format!(
+            "| {role} | {} | {} |\n",
+            human(p.idle),
+            human(p.absolute)
+        ));
+    }
+    out.push_str(
+        "\nA technician's phone may go days without signal and must not sign out \
+         in the field; an admin's session is short. Signing in always starts a new \
+         session id; changing the password ends the account's other sessions; \
+         deactivating an account or changing its role ends all of them.\n",
+    );
+    out
+}
+
+fn human(d: Duration) -> String {
+    let secs = d.as_secs();
+    let (n, unit) = if secs % DAY == 0 {
+        (secs / DAY, "day")
+    } else if secs % HOUR == 0 {
+        (secs / HOUR, "hour")
+    } else {
+        (secs / 60, "minute")
+    };
+    format!("{n} {unit}{}", if n == 1 { "" } else { "s" })
+}

@@ -51,6 +51,10 @@ pub struct Settings {
     /// On shutdown, how long in-flight requests may take to finish, in seconds [default: 30]
     #[arg(long, env = "NETCREW_SHUTDOWN_GRACE_SECS", value_name = "SECS")]
     pub shutdown_grace_secs: Option<u64>,
+
+    /// Require admins to use a second factor (TOTP) [default: false]
+    #[arg(long, env = "NETCREW_REQUIRE_ADMIN_TOTP", value_name = "BOOL")]
+    pub require_admin_totp: Option<bool>,
 }
 
 /// Settings with every default applied and every value checked.
@@ -65,6 +69,7 @@ pub struct Resolved {
     pub request_timeout: Duration,
     pub max_body_bytes: usize,
     pub shutdown_grace: Duration,
+    pub require_admin_totp: bool,
 }
 
 impl Settings {
@@ -89,6 +94,7 @@ impl Settings {
             request_timeout_secs: self.request_timeout_secs.or(from_file.request_timeout_secs),
             max_body_bytes: self.max_body_bytes.or(from_file.max_body_bytes),
             shutdown_grace_secs: self.shutdown_grace_secs.or(from_file.shutdown_grace_secs),
+            require_admin_totp: self.require_admin_totp.or(from_file.require_admin_totp),
         })
     }
 
@@ -123,6 +129,7 @@ impl Settings {
             request_timeout: Duration::from_secs(request_timeout_secs),
             max_body_bytes: self.max_body_bytes.unwrap_or(10 * 1024 * 1024),
             shutdown_grace: Duration::from_secs(self.shutdown_grace_secs.unwrap_or(30)),
+            require_admin_totp: self.require_admin_totp.unwrap_or(false),
         })
     }
 }

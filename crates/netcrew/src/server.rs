@@ -25,6 +25,7 @@ pub fn app_state(db: Db, settings: &Resolved) -> anyhow::Result<AppState> {
             time_zone: settings.time_zone.clone(),
             request_timeout: settings.request_timeout,
             max_body_bytes: settings.max_body_bytes,
+            require_admin_totp: settings.require_admin_totp,
         }),
         metrics: netcrew_api::metrics_handle()?,
     })

@@ -53,6 +53,10 @@ pub struct LoginRequest {
     #[schema(example = "admin1@fibernusa.example")]
     pub login: String,
     pub password: String,
+    /// The 6-digit code of the authenticator app, for accounts with a second factor.
+    pub totp_code: Option<String>,
+    /// A single-use recovery code, instead of `totp_code`.
+    pub recovery_code: Option<String>,
 }
 
 /// The signed-in user, what they may do, and the token for writes.
@@ -76,6 +80,10 @@ pub struct Me {
     /// the session cookie.
     pub csrf_token: String,
     pub session_expires_at: DateTime<Utc>,
+    /// Whether a second factor (TOTP) protects this account.
+    pub totp_enabled: bool,
+    /// Whether this account must set up a second factor before anything else.
+    pub totp_setup_required: bool,
 }
 
 /// Normalises what someone typed as a login: e-mail in lower case, phone
@@ -90,7 +98,11 @@ pub fn login_key(login: &str) -> String {
         .unwrap_or_else(|_| trimmed.to_lowercase())
 }
 
-async fn me_of(state: &AppState, user: &user::Model, session: &session::Model) -> ApiResult<Me> {
+pub(crate) async fn me_of(
+    state: &AppState,
+    user: &user::Model,
+    session: &session::Model,
+) -> ApiResult<Me> {
     let db = state.db.conn();
     let team_ids = user_team::Entity::find()
         .filter(user_team::Column::UserId.eq(user.id))
@@ -126,6 +138,10 @@ async fn me_of(state: &AppState, user: &user::Model, session: &session::Model) -
             .collect(),
         csrf_token: session.csrf_token.clone(),
         session_expires_at: session.expires_at,
+        totp_enabled: user.totp_enabled_at.is_some(),
+        totp_setup_required: role == Role::Admin
+            && state.config.require_admin_totp
+            && user.totp_enabled_at.is_none(),
     })
 }
 
@@ -223,7 +239,20 @@ async fn login(
         .map_err(|e| ApiError::Internal(e.into()))?;
 
     let txn = state.db.begin_write().await?;
-    let Some(user) = found.filter(|_| matches && active) else {
+    let second_factor_ok = match found
+        .as_ref()
+        .filter(|u| matches && active && u.totp_enabled_at.is_some())
+    {
+        None => true,
+        Some(u) => match (body.totp_code.as_deref(), body.recovery_code.as_deref()) {
+            (None, None) => return Err(ApiError::TotpRequired),
+            (Some(code), _) => crate::routes::totp::code_matches(u, code, now)?,
+            (None, Some(code)) => {
+                crate::routes::totp::consume_recovery_code(&*txn, u.id, code, now).await?
+            }
+        },
+    };
+    let Some(user) = found.filter(|_| matches && active && second_factor_ok) else {
         auth::record_login_attempt(&*txn, &key, &ip, false, now).await?;
         auth::audit(
             &*txn,

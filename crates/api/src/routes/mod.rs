@@ -4,6 +4,7 @@ pub mod catalog;
 pub mod system;
 pub mod teams;
 pub mod tokens;
+pub mod totp;
 pub mod users;
 
 use serde::{Deserialize, Deserializer, Serialize};

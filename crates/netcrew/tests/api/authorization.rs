@@ -40,6 +40,7 @@ fn rule(method: &str, path: &str) -> Option<Rule> {
         ("get" | "delete", "/api/v1/me/sessions") => SignedIn,
         ("delete", "/api/v1/me/sessions/{id}") => SignedIn,
         ("post", "/api/v1/auth/password-reset") => Public,
+        ("post" | "delete", "/api/v1/me/totp") | ("post", "/api/v1/me/totp/confirm") => SignedIn,
         ("get", "/api/v1/users" | "/api/v1/users/{id}") => Roles(STAFF_READERS),
         ("post", "/api/v1/users") => Roles(ADMIN),
         ("patch", "/api/v1/users/{id}") => Roles(ADMIN),

@@ -8,4 +8,5 @@ mod catalog;
 mod cli;
 mod platform;
 mod support;
+mod totp;
 mod users;

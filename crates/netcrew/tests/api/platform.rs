@@ -233,3 +233,18 @@ async fn web_app_is_served_with_spa_fallback_and_cache_rules() -> anyhow::Result
     app.stop().await;
     Ok(())
 }
+
+#[test]
+fn permissions_doc_is_current() -> anyhow::Result<()> {
+    let generated = netcrew_domain::access::matrix_markdown();
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../../docs/permissions.md");
+    if std::env::var_os("NETCREW_UPDATE_DOCS").is_some() {
+        std::fs::write(path, &generated)?;
+    }
+    let committed = std::fs::read_to_string(path).unwrap_or_default();
+    assert!(
+        committed == generated,
+        "docs/permissions.md is stale: run NETCREW_UPDATE_DOCS=1 cargo test -p netcrew --test api permissions"
+    );
+    Ok(())
+}

@@ -55,6 +55,11 @@ impl TestApp {
         Self::start_with(None).await
     }
 
+    /// SQLite, with some settings changed.
+    pub async fn sqlite_with(change: impl FnOnce(&mut Settings)) -> anyhow::Result<TestApp> {
+        Self::start_configured(None, change).await
+    }
+
     pub async fn start_postgres() -> anyhow::Result<Option<TestApp>> {
         let Ok(base_url) = std::env::var("NETCREW_TEST_POSTGRES_URL") else {
             return Ok(None);
@@ -73,16 +78,24 @@ impl TestApp {
     }
 
     async fn start_with(database_url: Option<String>) -> anyhow::Result<TestApp> {
+        Self::start_configured(database_url, |_| {}).await
+    }
+
+    async fn start_configured(
+        database_url: Option<String>,
+        change: impl FnOnce(&mut Settings),
+    ) -> anyhow::Result<TestApp> {
         let dir = tempfile::tempdir()?;
-        let settings = Settings {
+        let mut settings = Settings {
             bind: Some(SocketAddr::from(([127, 0, 0, 1], 0))),
             data_dir: Some(dir.path().to_path_buf()),
             database_url,
             db_max_connections: Some(5),
             shutdown_grace_secs: Some(5),
             ..Settings::default()
-        }
-        .resolve()?;
+        };
+        change(&mut settings);
+        let settings = settings.resolve()?;
         let db = server::open_db(&settings).await?;
         let demo = demo::generate(
             &db,
