@@ -198,54 +198,6 @@ pub fn check_password(password: &str, logins: &[&str]) -> Result<(), WeakPasswor
     Ok(())
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn only_admins_manage_users_and_management_changes_nothing() {
-        for role in Role::ALL {
-            assert_eq!(allows(role, Permission::UsersManage), role == Role::Admin);
-            assert!(allows(role, Permission::ProfileManage));
-        }
-        assert!(allows(Role::Management, Permission::AuditRead));
-        assert!(!allows(Role::Customer, Permission::UsersRead));
-        assert!(!allows(Role::Technician, Permission::UsersRead));
-        assert!(!allows(Role::Cs, Permission::UsersRead));
-        for p in Permission::ALL {
-            assert_eq!(Permission::parse(p.as_str()), Some(p));
-        }
-    }
-
-    #[test]
-    fn field_sessions_outlive_desk_sessions() {
-        assert!(session_policy(Role::Technician).idle > session_policy(Role::Admin).idle);
-        for role in Role::ALL {
-            let p = session_policy(role);
-            assert!(p.idle < p.absolute, "{role}");
-        }
-    }
-
-    #[test]
-    fn password_rules() {
-        assert_eq!(check_password("pendek", &[]), Err(WeakPassword::TooShort));
-        assert_eq!(
-            check_password("Password123", &[]),
-            Err(WeakPassword::Common)
-        );
-        assert_eq!(check_password("aaaaaaaaaa", &[]), Err(WeakPassword::Common));
-        assert_eq!(
-            check_password(&"x".repeat(129), &[]),
-            Err(WeakPassword::TooLong)
-        );
-        assert_eq!(
-            check_password("budi@isp.example", &["budi@isp.example"]),
-            Err(WeakPassword::SameAsLogin)
-        );
-        assert_eq!(check_password("kabel drop putus di tiang 7", &[]), Ok(()));
-    }
-}
-
 /// The permission matrix and session limits as a Markdown table, for
 /// `docs/permissions.md` (a test keeps that file equal to this).
 pub fn matrix_markdown() -> String {
@@ -293,12 +245,60 @@ pub fn matrix_markdown() -> String {
 
 fn human(d: Duration) -> String {
     let secs = d.as_secs();
-    let (n, unit) = if secs % DAY == 0 {
+    let (n, unit) = if secs.is_multiple_of(DAY) {
         (secs / DAY, "day")
-    } else if secs % HOUR == 0 {
+    } else if secs.is_multiple_of(HOUR) {
         (secs / HOUR, "hour")
     } else {
         (secs / 60, "minute")
     };
     format!("{n} {unit}{}", if n == 1 { "" } else { "s" })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_admins_manage_users_and_management_changes_nothing() {
+        for role in Role::ALL {
+            assert_eq!(allows(role, Permission::UsersManage), role == Role::Admin);
+            assert!(allows(role, Permission::ProfileManage));
+        }
+        assert!(allows(Role::Management, Permission::AuditRead));
+        assert!(!allows(Role::Customer, Permission::UsersRead));
+        assert!(!allows(Role::Technician, Permission::UsersRead));
+        assert!(!allows(Role::Cs, Permission::UsersRead));
+        for p in Permission::ALL {
+            assert_eq!(Permission::parse(p.as_str()), Some(p));
+        }
+    }
+
+    #[test]
+    fn field_sessions_outlive_desk_sessions() {
+        assert!(session_policy(Role::Technician).idle > session_policy(Role::Admin).idle);
+        for role in Role::ALL {
+            let p = session_policy(role);
+            assert!(p.idle < p.absolute, "{role}");
+        }
+    }
+
+    #[test]
+    fn password_rules() {
+        assert_eq!(check_password("pendek", &[]), Err(WeakPassword::TooShort));
+        assert_eq!(
+            check_password("Password123", &[]),
+            Err(WeakPassword::Common)
+        );
+        assert_eq!(check_password("aaaaaaaaaa", &[]), Err(WeakPassword::Common));
+        assert_eq!(
+            check_password(&"x".repeat(129), &[]),
+            Err(WeakPassword::TooLong)
+        );
+        assert_eq!(
+            check_password("budi@isp.example", &["budi@isp.example"]),
+            Err(WeakPassword::SameAsLogin)
+        );
+        assert_eq!(check_password("kabel drop putus di tiang 7", &[]), Ok(()));
+    }
 }
