@@ -15,6 +15,7 @@ both_backends!(
     sessions_can_be_listed_and_ended_elsewhere,
     password_change_rules,
     malformed_login_bodies,
+    expired_sessions_and_reset_links_are_refused,
 );
 
 async fn login(app: &TestApp, login: &str, password: &str) -> anyhow::Result<reqwest::Response> {
@@ -325,5 +326,66 @@ async fn malformed_login_bodies(app: &TestApp) -> anyhow::Result<()> {
         .await?;
     let problem = assert_problem(empty, 422, "/problems/validation").await?;
     assert_eq!(problem["errors"].as_array().map(Vec::len), Some(2));
+    Ok(())
+}
+
+async fn expired_sessions_and_reset_links_are_refused(app: &TestApp) -> anyhow::Result<()> {
+    use netcrew_store::{
+        entity::{password_reset, session},
+        sea_orm::{ColumnTrait, EntityTrait, QueryFilter, sea_query::Expr},
+    };
+    let admin = app.signed_in("admin").await?;
+    let me: serde_json::Value = admin.get("/api/v1/me").await?.json().await?;
+    let id: uuid::Uuid = me["id"].as_str().unwrap_or_default().parse()?;
+    // An admin session idle for 31 minutes has ended.
+    let long_ago = chrono::Utc::now() - chrono::Duration::minutes(31);
+    session::Entity::update_many()
+        .col_expr(session::Column::LastSeenAt, Expr::value(long_ago))
+        .filter(session::Column::UserId.eq(id))
+        .exec(app.db.conn())
+        .await?;
+    let ended = assert_problem(
+        admin.get("/api/v1/me").await?,
+        401,
+        "/problems/unauthenticated",
+    )
+    .await?;
+    assert!(
+        ended["detail"]
+            .as_str()
+            .is_some_and(|d| d.contains("ended"))
+    );
+
+    let admin = app.signed_in("admin").await?;
+    let users: serde_json::Value = admin
+        .get("/api/v1/users?role=cs&limit=1")
+        .await?
+        .json()
+        .await?;
+    let cs = users["items"][0]["id"]
+        .as_str()
+        .unwrap_or_default()
+        .to_string();
+    let issued: serde_json::Value = admin
+        .send(
+            Method::POST,
+            &format!("/api/v1/users/{cs}/password-reset"),
+            None,
+        )
+        .await?
+        .json()
+        .await?;
+    password_reset::Entity::update_many()
+        .col_expr(password_reset::Column::ExpiresAt, Expr::value(long_ago))
+        .exec(app.db.conn())
+        .await?;
+    let expired = app
+        .client
+        .post(app.url("/api/v1/auth/password-reset"))
+        .json(&json!({"token": issued["token"], "new_password": "sambungan fiber baru"}))
+        .send()
+        .await?;
+    let problem = assert_problem(expired, 422, "/problems/validation").await?;
+    assert_eq!(problem["errors"][0]["field"], "token");
     Ok(())
 }

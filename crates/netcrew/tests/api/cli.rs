@@ -200,3 +200,51 @@ fn demo_serves_and_shuts_down_gracefully() -> anyhow::Result<()> {
     }
     Ok(())
 }
+
+#[test]
+fn user_create_makes_the_first_admin() -> anyhow::Result<()> {
+    use std::io::Write;
+    let dir = tempfile::tempdir()?;
+    let data = dir.path().to_str().unwrap_or_default().to_string();
+    let create = |password: &str, email: &str| -> anyhow::Result<(i32, String, String)> {
+        let mut child = Command::new(BIN)
+            .args([
+                "user",
+                "create",
+                "--role",
+                "admin",
+                "--name",
+                "Dewi Lestari",
+                "--email",
+                email,
+                "--data-dir",
+                &data,
+            ])
+            .env("NETCREW_LOG", "error")
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()?;
+        if let Some(mut stdin) = child.stdin.take() {
+            writeln!(stdin, "{password}")?;
+        }
+        let out = child.wait_with_output()?;
+        Ok((
+            out.status.code().unwrap_or(-1),
+            String::from_utf8_lossy(&out.stdout).into_owned(),
+            String::from_utf8_lossy(&out.stderr).into_owned(),
+        ))
+    };
+    let (code, _, err) = create("123", "dewi@isp.example")?;
+    assert_one_clear_line(code, &err, "password");
+    let (code, out, err) = create("tiang listrik di gang sempit", "Dewi@ISP.example")?;
+    assert_eq!(code, 0, "{err}");
+    assert!(out.contains("created admin account"), "{out}");
+    assert!(
+        !out.contains("tiang listrik"),
+        "the password is never printed"
+    );
+    let (code, _, err) = create("tiang listrik di gang sempit", "dewi@isp.example")?;
+    assert_one_clear_line(code, &err, "already exists");
+    Ok(())
+}
