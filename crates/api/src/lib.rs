@@ -72,6 +72,7 @@ pub struct AppState {
         (name = "teams", description = "Field teams"),
         (name = "api-tokens", description = "Tokens for integrations"),
         (name = "audit", description = "Who changed what, when, from where"),
+        (name = "network", description = "Service areas, ODCs, ODPs and their ports"),
         (name = "catalog", description = "Service packages and service areas"),
         (name = "system", description = "Facts about this installation"),
         (name = "operations", description = "Health, readiness and metrics for operators"),
@@ -89,7 +90,8 @@ fn routes() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .merge(routes::teams::api_router())
         .merge(routes::tokens::api_router())
         .merge(routes::audit::api_router())
-        .merge(routes::totp::api_router());
+        .merge(routes::totp::api_router())
+        .merge(routes::network::api_router());
     let ops = OpenApiRouter::new()
         .routes(utoipa_axum::routes!(routes::system::healthz))
         .routes(utoipa_axum::routes!(routes::system::readyz))

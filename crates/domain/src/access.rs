@@ -24,10 +24,25 @@ pub enum Permission {
     TeamsManage,
     /// Create and revoke API tokens for integrations.
     ApiTokensManage,
+    /// See the plant: ODCs, ODPs and their ports.
+    NetworkRead,
+    /// Change areas, ODCs, ODPs, packages, service types, problem
+    /// categories and skills.
+    NetworkManage,
+    /// See customers (row scope applies: a customer sees only themself).
+    CustomersRead,
+    /// Register and change customers.
+    CustomersManage,
+    /// See where people asked for service that is not covered yet.
+    DemandRead,
+    /// Import master data and customers from CSV.
+    DataImport,
+    /// Export master data and customers as CSV.
+    DataExport,
 }
 
 impl Permission {
-    pub const ALL: [Permission; 7] = [
+    pub const ALL: [Permission; 14] = [
         Permission::ProfileManage,
         Permission::UsersRead,
         Permission::UsersManage,
@@ -35,6 +50,13 @@ impl Permission {
         Permission::TeamsRead,
         Permission::TeamsManage,
         Permission::ApiTokensManage,
+        Permission::NetworkRead,
+        Permission::NetworkManage,
+        Permission::CustomersRead,
+        Permission::CustomersManage,
+        Permission::DemandRead,
+        Permission::DataImport,
+        Permission::DataExport,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -46,6 +68,13 @@ impl Permission {
             Permission::TeamsRead => "teams.read",
             Permission::TeamsManage => "teams.manage",
             Permission::ApiTokensManage => "api_tokens.manage",
+            Permission::NetworkRead => "network.read",
+            Permission::NetworkManage => "network.manage",
+            Permission::CustomersRead => "customers.read",
+            Permission::CustomersManage => "customers.manage",
+            Permission::DemandRead => "demand.read",
+            Permission::DataImport => "data.import",
+            Permission::DataExport => "data.export",
         }
     }
 
@@ -66,12 +95,42 @@ pub fn permissions(role: Role) -> &'static [Permission] {
             TeamsRead,
             TeamsManage,
             ApiTokensManage,
+            NetworkRead,
+            NetworkManage,
+            CustomersRead,
+            CustomersManage,
+            DemandRead,
+            DataImport,
+            DataExport,
         ],
-        Role::Supervisor => &[ProfileManage, UsersRead, TeamsRead],
-        Role::Management => &[ProfileManage, UsersRead, AuditRead, TeamsRead],
-        Role::Cs => &[ProfileManage, TeamsRead],
-        Role::Technician => &[ProfileManage, TeamsRead],
-        Role::Customer => &[ProfileManage],
+        Role::Supervisor => &[
+            ProfileManage,
+            UsersRead,
+            TeamsRead,
+            NetworkRead,
+            CustomersRead,
+            CustomersManage,
+            DemandRead,
+        ],
+        Role::Management => &[
+            ProfileManage,
+            UsersRead,
+            AuditRead,
+            TeamsRead,
+            NetworkRead,
+            CustomersRead,
+            DemandRead,
+            DataExport,
+        ],
+        Role::Cs => &[
+            ProfileManage,
+            TeamsRead,
+            NetworkRead,
+            CustomersRead,
+            CustomersManage,
+        ],
+        Role::Technician => &[ProfileManage, TeamsRead, NetworkRead],
+        Role::Customer => &[ProfileManage, CustomersRead],
     }
 }
 
@@ -269,6 +328,16 @@ mod tests {
         assert!(!allows(Role::Customer, Permission::UsersRead));
         assert!(!allows(Role::Technician, Permission::UsersRead));
         assert!(!allows(Role::Cs, Permission::UsersRead));
+        for p in [
+            Permission::NetworkManage,
+            Permission::CustomersManage,
+            Permission::DataImport,
+        ] {
+            assert!(
+                !allows(Role::Management, p),
+                "management changes nothing operational"
+            );
+        }
         for p in Permission::ALL {
             assert_eq!(Permission::parse(p.as_str()), Some(p));
         }

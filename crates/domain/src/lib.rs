@@ -6,6 +6,7 @@ pub mod access;
 pub mod geo;
 pub mod phone;
 pub mod role;
+pub mod service;
 
 pub use geo::{GeoPoint, InvalidPoint};
 pub use phone::{InvalidPhone, Phone};

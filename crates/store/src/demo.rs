@@ -736,6 +736,19 @@ fn new_customer(
         odp_port: Set(port.map(|p| p.1)),
         status: Set(status.to_string()),
         notes: Set(String::new()),
+        preferred_date: Set((status == "prospect").then(|| {
+            (since + Duration::days(rng.gen_range(3..10)))
+                .format("%Y-%m-%d")
+                .to_string()
+        })),
+        preferred_window: Set((status == "prospect")
+            .then(|| ["08:00-12:00", "13:00-17:00"][rng.gen_range(0..2)].to_string())),
+        source: Set(if status == "prospect" && rng.gen_bool(0.6) {
+            "portal"
+        } else {
+            "staff"
+        }
+        .to_string()),
         created_at: Set(since),
         updated_at: Set(since),
     }

@@ -7,10 +7,11 @@ pub mod db;
 pub mod demo;
 pub mod entity;
 pub mod migration;
+pub mod network;
 pub mod page;
 pub mod password;
 pub mod queries;
 pub mod users;
 
-pub use db::{Backend, Db, DbError, redact_url};
+pub use db::{Backend, Db, DbError, WriteTx, redact_url};
 pub use sea_orm;

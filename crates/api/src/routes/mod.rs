@@ -1,6 +1,7 @@
 pub mod audit;
 pub mod auth;
 pub mod catalog;
+pub mod network;
 pub mod system;
 pub mod teams;
 pub mod tokens;
@@ -30,7 +31,7 @@ impl<T> List<T> {
 }
 
 /// A place on the earth (WGS84).
-#[derive(Debug, Clone, Copy, Serialize, ToSchema)]
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, ToSchema)]
 pub struct Location {
     #[schema(example = -6.9147)]
     pub lat: f64,
@@ -46,4 +47,70 @@ where
     T: Deserialize<'de>,
 {
     Option::<T>::deserialize(de).map(Some)
+}
+
+/// `201 Created` with the resource and its `Location`.
+pub fn created<T: Serialize>(location: String, body: T) -> axum::response::Response {
+    use axum::response::IntoResponse;
+    let mut response = (axum::http::StatusCode::CREATED, axum::Json(body)).into_response();
+    if let Ok(value) = axum::http::HeaderValue::from_str(&location) {
+        response
+            .headers_mut()
+            .insert(axum::http::header::LOCATION, value);
+    }
+    response
+}
+
+/// Collects every field error of a request before answering, so a form can
+/// show them all at once.
+#[derive(Debug, Default)]
+pub struct Checks {
+    pub errors: Vec<crate::problem::FieldError>,
+}
+
+impl Checks {
+    pub fn fail(&mut self, field: &str, detail: impl Into<String>) {
+        self.errors
+            .push(crate::problem::FieldError::new(field, detail));
+    }
+
+    /// A trimmed text of 1..=max characters.
+    pub fn text(&mut self, field: &str, value: &str, max: usize) -> String {
+        let v = value.trim().to_string();
+        if v.is_empty() || v.chars().count() > max {
+            self.fail(field, format!("enter 1 to {max} characters"));
+        }
+        v
+    }
+
+    pub fn point(&mut self, field: &str, p: Location) -> Option<netcrew_domain::GeoPoint> {
+        match netcrew_domain::GeoPoint::new(p.lat, p.lng) {
+            Ok(point) => Some(point),
+            Err(e) => {
+                self.fail(field, e.to_string());
+                None
+            }
+        }
+    }
+
+    pub fn one_of(&mut self, field: &str, value: &str, allowed: &[&str]) {
+        if !allowed.contains(&value) {
+            self.fail(field, format!("choose one of {}", allowed.join(", ")));
+        }
+    }
+
+    pub fn finish(self) -> Result<(), crate::problem::ApiError> {
+        if self.errors.is_empty() {
+            return Ok(());
+        }
+        Err(crate::problem::ApiError::Validation {
+            detail: self
+                .errors
+                .iter()
+                .map(|e| format!("{}: {}", e.field, e.detail))
+                .collect::<Vec<_>>()
+                .join("; "),
+            errors: self.errors,
+        })
+    }
 }

@@ -22,6 +22,12 @@ pub struct Model {
     pub status: String,
     #[sea_orm(column_type = "Text")]
     pub notes: String,
+    /// Installation date the customer asked for (`YYYY-MM-DD`).
+    pub preferred_date: Option<String>,
+    /// Time window the customer asked for, e.g. `08:00-12:00`.
+    pub preferred_window: Option<String>,
+    /// How the record came in: `staff`, `portal` or `import`.
+    pub source: String,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
 }

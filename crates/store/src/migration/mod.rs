@@ -6,6 +6,7 @@ use sea_orm_migration::prelude::*;
 mod m20261125_000001_plant_and_people;
 mod m20261125_000002_sessions_and_audit;
 mod m20261125_000003_resets_tokens_totp;
+mod m20261125_000004_service_catalog_and_demand;
 
 pub struct Migrator;
 
@@ -16,6 +17,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261125_000001_plant_and_people::Migration),
             Box::new(m20261125_000002_sessions_and_audit::Migration),
             Box::new(m20261125_000003_resets_tokens_totp::Migration),
+            Box::new(m20261125_000004_service_catalog_and_demand::Migration),
         ]
     }
 }

@@ -1,0 +1,26 @@
+use sea_orm::entity::prelude::*;
+
+#[derive(Clone, Debug, PartialEq, DeriveEntityModel)]
+#[sea_orm(table_name = "service_types")]
+pub struct Model {
+    #[sea_orm(primary_key, auto_increment = false)]
+    pub id: Uuid,
+    #[sea_orm(unique)]
+    pub code: String,
+    pub name_id: String,
+    pub name_en: String,
+    pub default_priority: String,
+    pub response_sla_minutes: i32,
+    pub resolution_sla_minutes: i32,
+    /// JSON list of documentation items a job of this type needs.
+    #[sea_orm(column_type = "Text")]
+    pub required_docs: String,
+    pub active: bool,
+    pub created_at: DateTimeUtc,
+    pub updated_at: DateTimeUtc,
+}
+
+#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+pub enum Relation {}
+
+impl ActiveModelBehavior for ActiveModel {}

@@ -1,0 +1,221 @@
+//! The plant (ODCs, ODPs and their ports), customers on it, and coverage.
+
+use std::collections::HashMap;
+
+use netcrew_domain::GeoPoint;
+use sea_orm::{
+    ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QueryOrder, QuerySelect,
+    sea_query::{Condition, Expr, Func},
+};
+use uuid::Uuid;
+
+use crate::{
+    entity::{customer, odc, odp},
+    page::{Page, PageRequest, paginate},
+};
+
+fn like(q: &str) -> String {
+    format!("%{}%", q.trim().to_lowercase().replace(['%', '_'], ""))
+}
+
+fn lower_like<C: ColumnTrait>(col: C, q: &str) -> sea_orm::sea_query::SimpleExpr {
+    Expr::expr(Func::lower(Expr::col(col))).like(like(q))
+}
+
+/// Ports in use per ODP: customers linked to a port.
+pub async fn odp_usage<C: ConnectionTrait>(
+    db: &C,
+    odp_ids: &[Uuid],
+) -> Result<HashMap<Uuid, i64>, DbErr> {
+    let mut out = HashMap::new();
+    for chunk in odp_ids.chunks(500) {
+        let rows: Vec<(Uuid, i64)> = customer::Entity::find()
+            .select_only()
+            .column(customer::Column::OdpId)
+            .column_as(customer::Column::Id.count(), "n")
+            .filter(customer::Column::OdpId.is_in(chunk.to_vec()))
+            .group_by(customer::Column::OdpId)
+            .into_tuple()
+            .all(db)
+            .await?;
+        out.extend(rows);
+    }
+    Ok(out)
+}
+
+#[derive(Debug, Default, Clone)]
+pub struct PlantFilter {
+    pub q: Option<String>,
+    pub area_id: Option<Uuid>,
+    pub odc_id: Option<Uuid>,
+    pub status: Option<String>,
+}
+
+pub async fn list_odps<C: ConnectionTrait>(
+    db: &C,
+    filter: &PlantFilter,
+    page: &PageRequest,
+) -> Result<Page<odp::Model>, DbErr> {
+    let mut select = odp::Entity::find();
+    if let Some(q) = filter.q.as_deref().filter(|q| !q.trim().is_empty()) {
+        select = select.filter(
+            Condition::any()
+                .add(lower_like(odp::Column::Code, q))
+                .add(lower_like(odp::Column::Name, q)),
+        );
+    }
+    if let Some(area) = filter.area_id {
+        select = select.filter(odp::Column::AreaId.eq(area));
+    }
+    if let Some(odc) = filter.odc_id {
+        select = select.filter(odp::Column::OdcId.eq(odc));
+    }
+    if let Some(status) = &filter.status {
+        select = select.filter(odp::Column::Status.eq(status.as_str()));
+    }
+    paginate(db, select, odp::Column::Code, odp::Column::Id, page, |m| {
+        (m.code.clone(), m.id)
+    })
+    .await
+}
+
+pub async fn list_odcs<C: ConnectionTrait>(
+    db: &C,
+    filter: &PlantFilter,
+    page: &PageRequest,
+) -> Result<Page<odc::Model>, DbErr> {
+    let mut select = odc::Entity::find();
+    if let Some(q) = filter.q.as_deref().filter(|q| !q.trim().is_empty()) {
+        select = select.filter(
+            Condition::any()
+                .add(lower_like(odc::Column::Code, q))
+                .add(lower_like(odc::Column::Name, q)),
+        );
+    }
+    if let Some(area) = filter.area_id {
+        select = select.filter(odc::Column::AreaId.eq(area));
+    }
+    if let Some(status) = &filter.status {
+        select = select.filter(odc::Column::Status.eq(status.as_str()));
+    }
+    paginate(db, select, odc::Column::Code, odc::Column::Id, page, |m| {
+        (m.code.clone(), m.id)
+    })
+    .await
+}
+
+/// ODPs within `radius_m` (straight line) of `point`, nearest first, with
+/// their distance. Uses the (lat, lng) index through a bounding box.
+pub async fn odps_near<C: ConnectionTrait>(
+    db: &C,
+    point: GeoPoint,
+    radius_m: f64,
+) -> Result<Vec<(odp::Model, f64)>, DbErr> {
+    let dlat = radius_m / 111_320.0;
+    let dlng = radius_m / (111_320.0 * point.lat.to_radians().cos().abs().max(0.01));
+    let candidates = odp::Entity::find()
+        .filter(odp::Column::Lat.between(point.lat - dlat, point.lat + dlat))
+        .filter(odp::Column::Lng.between(point.lng - dlng, point.lng + dlng))
+        .all(db)
+        .await?;
+    let mut near: Vec<(odp::Model, f64)> = candidates
+        .into_iter()
+        .filter_map(|o| {
+            let d = GeoPoint::new(o.lat, o.lng).ok()?.distance_m(&point);
+            (d <= radius_m).then_some((o, d))
+        })
+        .collect();
+    near.sort_by(|a, b| a.1.total_cmp(&b.1));
+    Ok(near)
+}
+
+#[derive(Debug, Default, Clone)]
+pub struct CustomerFilter {
+    pub q: Option<String>,
+    pub status: Option<String>,
+    pub area_id: Option<Uuid>,
+    pub package_id: Option<Uuid>,
+    pub odp_id: Option<Uuid>,
+    /// Row scope: only this customer (a customer's own account).
+    pub only: Option<Uuid>,
+}
+
+pub async fn list_customers<C: ConnectionTrait>(
+    db: &C,
+    filter: &CustomerFilter,
+    page: &PageRequest,
+) -> Result<Page<customer::Model>, DbErr> {
+    let mut select = customer::Entity::find();
+    if let Some(q) = filter.q.as_deref().filter(|q| !q.trim().is_empty()) {
+        let mut cond = Condition::any()
+            .add(lower_like(customer::Column::Name, q))
+            .add(lower_like(customer::Column::CustomerNumber, q))
+            .add(lower_like(customer::Column::Address, q))
+            .add(lower_like(customer::Column::Email, q));
+        let digits: String = q.chars().filter(char::is_ascii_digit).collect();
+        if digits.len() >= 4 {
+            let digits = digits.strip_prefix('0').unwrap_or(&digits).to_string();
+            cond = cond.add(customer::Column::Phone.like(format!("%{digits}%")));
+        }
+        select = select.filter(cond);
+    }
+    if let Some(status) = &filter.status {
+        select = select.filter(customer::Column::Status.eq(status.as_str()));
+    }
+    if let Some(area) = filter.area_id {
+        select = select.filter(customer::Column::AreaId.eq(area));
+    }
+    if let Some(package) = filter.package_id {
+        select = select.filter(customer::Column::PackageId.eq(package));
+    }
+    if let Some(odp) = filter.odp_id {
+        select = select.filter(customer::Column::OdpId.eq(odp));
+    }
+    if let Some(only) = filter.only {
+        select = select.filter(customer::Column::Id.eq(only));
+    }
+    paginate(
+        db,
+        select,
+        customer::Column::CustomerNumber,
+        customer::Column::Id,
+        page,
+        |m| (m.customer_number.clone(), m.id),
+    )
+    .await
+}
+
+/// The next customer number, `PLG-0000001` style.
+pub async fn next_customer_number<C: ConnectionTrait>(db: &C) -> Result<String, DbErr> {
+    let last = customer::Entity::find()
+        .filter(customer::Column::CustomerNumber.like("PLG-%"))
+        .order_by_desc(customer::Column::CustomerNumber)
+        .one(db)
+        .await?;
+    let n = last
+        .and_then(|c| {
+            c.customer_number
+                .trim_start_matches("PLG-")
+                .parse::<u64>()
+                .ok()
+        })
+        .unwrap_or(0);
+    Ok(format!("PLG-{:07}", n + 1))
+}
+
+/// The area whose centre is nearest to `point` among those whose circle
+/// contains it.
+pub fn area_for(
+    areas: &[crate::entity::area::Model],
+    point: GeoPoint,
+) -> Option<&crate::entity::area::Model> {
+    areas
+        .iter()
+        .filter_map(|a| {
+            let centre = GeoPoint::new(a.center_lat, a.center_lng).ok()?;
+            let d = centre.distance_m(&point);
+            (d <= f64::from(a.radius_m)).then_some((a, d))
+        })
+        .min_by(|x, y| x.1.total_cmp(&y.1))
+        .map(|(a, _)| a)
+}
