@@ -73,6 +73,8 @@ let serverExit;
 let baseUrl;
 let browser;
 let failed = false;
+/** The demo logins the server wrote: [{ role, login, password }]. */
+let accounts = [];
 
 async function printServerLog() {
 	if (!logPath) return;
@@ -126,6 +128,7 @@ before(async () => {
 	await log.close();
 	try {
 		await waitForHealth();
+		accounts = JSON.parse(await readFile(path.join(dataDir, 'demo-accounts.json'), 'utf8'));
 		browser = await chromium.launch({
 			executablePath: chromiumPath,
 			args: [
@@ -188,9 +191,35 @@ async function newPage(viewport = { width: 1366, height: 768 }) {
 	};
 }
 
-async function screenshot(page, name) {
-	await page.screenshot({ path: path.join(screenshotDir, `${name}.png`), fullPage: true });
+async function screenshot(page, name, { fullPage = true } = {}) {
+	await page.screenshot({ path: path.join(screenshotDir, `${name}.png`), fullPage });
 }
+
+function account(role) {
+	const found = accounts.find((a) => a.role === role);
+	assert.ok(found, `demo-accounts.json has a ${role}`);
+	return found;
+}
+
+/** Signs in through the form and waits for the landing page. */
+async function signIn(page, role, landing) {
+	const { login, password } = account(role);
+	await page.goto(`${baseUrl}/login`);
+	await page.locator('#login').fill(login);
+	await page.locator('#password').fill(password);
+	await page.getByRole('button', { name: id.login_submit, exact: true }).click();
+	await page.waitForURL((url) => url.pathname === landing);
+}
+
+async function noHorizontalScroll(page, what) {
+	await page.evaluate(() => document.fonts.ready);
+	const width = await page.evaluate(() => document.documentElement.scrollWidth);
+	const viewport = page.viewportSize()?.width ?? 0;
+	assert.ok(width <= viewport, `${what}: scrollWidth ${width} > ${viewport}`);
+}
+
+/** The browser logs every 401 (e.g. GET /api/v1/me while signed out) as a console error. */
+const SIGNED_OUT_401 = /status of 401/;
 
 async function getJson(pathAndQuery) {
 	const response = await fetch(`${baseUrl}${pathAndQuery}`);
@@ -294,8 +323,7 @@ describe('NetCrew web app on the real server', () => {
 		const { page, assertNoProblems, close } = await newPage({ width: 390, height: 844 });
 		for (const [route, ready, name] of [
 			['/', 'package', 'portal-phone-id'],
-			['/console', 'console-shell', 'console-phone-id'],
-			['/tech', 'tech-shell', 'tech-phone-id'],
+			['/login', 'login-page', 'login-phone-id'],
 			['/tidak-ada', 'not-found', 'not-found-phone-id']
 		]) {
 			await page.goto(`${baseUrl}${route}`);
@@ -305,24 +333,6 @@ describe('NetCrew web app on the real server', () => {
 			assert.ok(width <= 390, `${route}: scrollWidth ${width} > 390`);
 			await screenshot(page, name);
 		}
-
-		// The console's sidebar collapses behind a menu button on a phone.
-		await page.goto(`${baseUrl}/console`);
-		const toggle = page.getByRole('button', { name: id.console_menu });
-		await toggle.waitFor();
-		const sidebarNav = page.getByRole('navigation', { name: id.console_nav_label });
-		assert.equal(await sidebarNav.isVisible(), false);
-		await toggle.click();
-		await sidebarNav.waitFor({ state: 'visible' });
-		assert.equal(await toggle.getAttribute('aria-expanded'), 'true');
-		await screenshot(page, 'console-phone-menu-open-id');
-
-		// The technician app's bottom bar is on screen.
-		await page.goto(`${baseUrl}/tech`);
-		const bar = page.getByRole('navigation', { name: id.tech_nav_label });
-		await bar.waitFor();
-		const box = await bar.boundingBox();
-		assert.ok(box && box.y + box.height <= 844 && box.y > 844 - 120, `bottom bar at ${JSON.stringify(box)}`);
 
 		// English on the phone too.
 		await page.goto(`${baseUrl}/`);
@@ -357,33 +367,314 @@ describe('NetCrew web app on the real server', () => {
 		await close();
 	});
 
-	check('/console and /tech render their shells', async () => {
+	check('signed out, /console and /tech lead to the sign-in page and back after signing in', async () => {
 		const { page, assertNoProblems, close } = await newPage();
-
-		await page.goto(`${baseUrl}/console`);
-		await page.getByTestId('console-shell').waitFor();
-		await page.getByRole('heading', { level: 1, name: id.console_title }).waitFor();
-		await page.getByTestId('signin-notice').getByText(id.console_signin_notice).waitFor();
-		const sidebar = page.getByRole('navigation', { name: id.console_nav_label });
-		assert.equal(await sidebar.isVisible(), true, 'the console sidebar is visible on a desktop');
-		assert.equal(await page.getByRole('button', { name: id.console_menu }).isVisible(), false);
-		assert.equal(
-			await page.getByRole('navigation', { name: id.nav_label }).getByRole('link', { name: id.nav_console }).getAttribute('aria-current'),
-			'page'
-		);
-		await screenshot(page, 'console-desktop-id');
+		await page.goto(`${baseUrl}/console/users`);
+		await page.getByTestId('login-page').waitFor();
+		const url = new URL(page.url());
+		assert.equal(url.pathname, '/login');
+		assert.equal(url.searchParams.get('next'), '/console/users');
+		// The top bar offers "Masuk" to signed-out visitors, except on the sign-in page itself.
+		await page.goto(`${baseUrl}/`);
+		await page.getByRole('banner').getByRole('link', { name: id.nav_signin }).waitFor();
 
 		await page.goto(`${baseUrl}/tech`);
-		await page.getByTestId('tech-shell').waitFor();
-		await page.getByRole('heading', { level: 1, name: id.tech_title }).waitFor();
-		await page.getByTestId('signin-notice').getByText(id.tech_signin_notice).waitFor();
-		await page.getByRole('navigation', { name: id.tech_nav_label }).waitFor();
-		await screenshot(page, 'tech-desktop-id');
+		await page.getByTestId('login-page').waitFor();
+		assert.equal(new URL(page.url()).searchParams.get('next'), '/tech');
 
-		// Client-side navigation between surfaces through the top bar.
-		await page.getByRole('navigation', { name: id.nav_label }).getByRole('link', { name: id.nav_console }).click();
-		await page.getByRole('heading', { level: 1, name: id.console_title }).waitFor();
+		// After signing in, the requested page opens (a supervisor may read users).
+		await page.goto(`${baseUrl}/console/users`);
+		await page.getByTestId('login-page').waitFor();
+		const { login, password } = account('supervisor');
+		await page.locator('#login').fill(login);
+		await page.locator('#password').fill(password);
+		await page.getByRole('button', { name: id.login_submit, exact: true }).click();
+		await page.waitForURL((u) => u.pathname === '/console/users');
+		await page.getByTestId('users-page').waitFor();
+		// Supervisors read but do not manage accounts, and have no audit log or tokens.
+		assert.equal(await page.getByRole('link', { name: id.users_new }).count(), 0);
+		const sidebar = page.getByRole('navigation', { name: id.console_nav_label });
+		await sidebar.getByRole('link', { name: id.console_users }).waitFor();
+		assert.equal(await sidebar.getByRole('link', { name: id.console_audit }).count(), 0);
+		assert.equal(await sidebar.getByRole('link', { name: id.console_api_tokens }).count(), 0);
+		assertNoProblems([SIGNED_OUT_401]);
+		await close();
+	});
+
+	check('a wrong password shows the error and keeps what was typed', async () => {
+		const { page, assertNoProblems, close } = await newPage();
+		const { login } = account('admin');
+		await page.goto(`${baseUrl}/login`);
+		await page.getByRole('heading', { level: 1, name: id.login_title }).waitFor();
+		await screenshot(page, 'login-desktop-id');
+		await page.locator('#login').fill(login);
+		await page.locator('#password').fill('bukan-kata-sandinya');
+		// Show/hide password.
+		await page.getByRole('button', { name: id.password_show }).click();
+		assert.equal(await page.locator('#password').getAttribute('type'), 'text');
+		await page.getByRole('button', { name: id.password_hide }).click();
+		assert.equal(await page.locator('#password').getAttribute('type'), 'password');
+
+		await page.getByRole('button', { name: id.login_submit, exact: true }).click();
+		await page.getByTestId('login-error').filter({ hasText: id.login_invalid }).waitFor();
+		assert.equal(await page.locator('#login').inputValue(), login);
+		assert.equal(await page.locator('#password').inputValue(), 'bukan-kata-sandinya');
+		assert.equal(new URL(page.url()).pathname, '/login');
+		await screenshot(page, 'login-error-desktop-id');
+
+		// Empty fields: the server's field errors show next to the inputs.
+		await page.locator('#login').fill('');
+		await page.locator('#password').fill('');
+		await page.getByRole('button', { name: id.login_submit, exact: true }).click();
+		await page.locator('#login-error').filter({ hasText: id.login_required }).waitFor();
+		await page.locator('#password-error').filter({ hasText: id.password_required }).waitFor();
+		assert.equal(await page.locator('#login').getAttribute('aria-invalid'), 'true');
+		assertNoProblems([SIGNED_OUT_401, /status of 422/]);
+		await close();
+	});
+
+	check('an admin signs in to the console, uses teams, tokens and the audit log, and signs out', async () => {
+		const { page, assertNoProblems, close } = await newPage();
+		await signIn(page, 'admin', '/console');
+		await page.getByTestId('console-welcome').waitFor();
+		const sidebar = page.getByRole('navigation', { name: id.console_nav_label });
+		for (const name of [id.console_users, id.console_teams, id.console_api_tokens, id.console_audit, id.nav_profile]) {
+			await sidebar.getByRole('link', { name, exact: true }).waitFor();
+		}
+		const menu = page.getByTestId('user-menu');
+		const me = await (await page.request.get(`${baseUrl}/api/v1/me`)).json();
+		await menu.filter({ hasText: me.name }).waitFor();
+		await screenshot(page, 'console-home-desktop-id');
+
+		await sidebar.getByRole('link', { name: id.console_teams }).click();
+		await page.getByTestId('team-row').first().waitFor();
+		await screenshot(page, 'console-teams-desktop-id');
+
+		// API token: created, shown once, revoked.
+		await sidebar.getByRole('link', { name: id.console_api_tokens }).click();
+		await page.getByTestId('tokens-page').waitFor();
+		await page.locator('#token-name').fill('Billing e2e');
+		await page.getByTestId('scopes-group').getByLabel(/users\.read/).check();
+		await page.getByRole('button', { name: id.tokens_create }).click();
+		const secret = await page.getByTestId('token-secret-value').inputValue();
+		assert.ok(secret.length > 20, 'the secret is shown once');
+		const row = page.getByTestId('token-row').filter({ hasText: 'Billing e2e' });
+		await row.waitFor();
+		await screenshot(page, 'console-tokens-desktop-id');
+		await row.getByRole('button', { name: id.tokens_revoke }).click();
+		await page.getByTestId('confirm-dialog').getByRole('button', { name: id.tokens_revoke }).click();
+		await row.filter({ hasText: id.tokens_revoked }).waitFor();
+
+		await sidebar.getByRole('link', { name: id.console_audit }).click();
+		await page.getByTestId('audit-event').first().waitFor();
+		await page.getByTestId('audit-event').filter({ hasText: 'auth.login' }).first().waitFor();
+		await screenshot(page, 'console-audit-desktop-id');
+
+		await menu.click();
+		await page.getByRole('button', { name: id.nav_logout }).click();
+		await page.waitForURL((u) => u.pathname === '/login');
+		await page.goto(`${baseUrl}/console`);
+		await page.getByTestId('login-page').waitFor();
+		assert.equal(new URL(page.url()).pathname, '/login');
+		assertNoProblems([SIGNED_OUT_401]);
+		await close();
+	});
+
+	check('a technician signs in on a 390x844 phone and lands on /tech without horizontal scroll', async () => {
+		const { page, assertNoProblems, close } = await newPage({ width: 390, height: 844 });
+		await signIn(page, 'technician', '/tech');
+		const home = page.getByTestId('tech-home');
+		await home.waitFor();
+		const me = await (await page.request.get(`${baseUrl}/api/v1/me`)).json();
+		await page.getByRole('heading', { level: 1, name: id.tech_greeting.replace('{name}', me.name) }).waitFor();
+		if (me.team_ids.length > 0) await page.getByTestId('tech-teams').locator('li').first().waitFor();
+		await noHorizontalScroll(page, '/tech');
+		await screenshot(page, 'tech-phone-id');
+
+		// The bottom bar is on screen and leads to the profile.
+		const bar = page.getByRole('navigation', { name: id.tech_nav_label });
+		const box = await bar.boundingBox();
+		assert.ok(box && box.y + box.height <= 844 && box.y > 844 - 120, `bottom bar at ${JSON.stringify(box)}`);
+		await bar.getByRole('link', { name: id.nav_profile }).click();
+		await page.getByTestId('profile-page').waitFor();
+		await page.getByTestId('session').first().waitFor();
+		await noHorizontalScroll(page, '/tech/profile');
+		await screenshot(page, 'profile-phone-id');
+
+		// A technician has no console.
+		await page.goto(`${baseUrl}/console`);
+		await page.waitForURL((u) => u.pathname === '/tech');
+		await page.getByTestId('tech-home').waitFor();
+
+		await page.getByRole('button', { name: id.nav_logout }).click();
+		await page.waitForURL((u) => u.pathname === '/login');
 		assertNoProblems();
+		await close();
+	});
+
+	check('an admin creates a user, finds it by search, resets its password and deactivates it', async () => {
+		const { page, assertNoProblems, close } = await newPage();
+		await signIn(page, 'admin', '/console');
+		await page.getByRole('navigation', { name: id.console_nav_label }).getByRole('link', { name: id.console_users }).click();
+		await page.getByTestId('user-row').first().waitFor();
+		await page.getByTestId('users-total').filter({ hasText: /\d/ }).waitFor();
+		await screenshot(page, 'console-users-desktop-id');
+
+		await page.getByRole('link', { name: id.users_new }).click();
+		await page.getByTestId('user-form').waitFor();
+		const stamp = Date.now().toString(36);
+		const name = `Rina Uji ${stamp}`;
+		const email = `rina.${stamp}@fibernusa.example`;
+		// First without a name and with a weak password: errors by the fields, input kept.
+		await page.locator('#email').fill(email);
+		await page.locator('#role').selectOption('technician');
+		await page.locator('#password').fill('123');
+		await page.getByRole('button', { name: id.users_create }).click();
+		await page.locator('#name-error').waitFor();
+		await page.locator('#password-error').waitFor();
+		assert.equal(await page.locator('#email').inputValue(), email);
+		assert.equal(await page.locator('#role').inputValue(), 'technician');
+		await screenshot(page, 'console-user-new-errors-desktop-id');
+
+		await page.locator('#name').fill(name);
+		await page.locator('#password').fill(`fiber-tiang-${stamp}`);
+		await page.getByTestId('team_ids-group').locator('input[type=checkbox]').first().check();
+		await page.getByRole('button', { name: id.users_create }).click();
+		await page.getByTestId('user-detail').getByRole('heading', { level: 1, name }).waitFor();
+
+		// Found by a (debounced) search.
+		await page.getByRole('link', { name: id.console_users, exact: true }).first().click();
+		await page.locator('#users-q').fill(`Rina Uji ${stamp}`);
+		// Exactly "1 pengguna" ("181 pengguna" contains it too).
+		await page.getByTestId('users-total').filter({ hasText: new RegExp(`^\\s*${id.users_total.replace('{count}', '1')}\\s*$`) }).waitFor();
+		const row = page.getByTestId('user-row').filter({ hasText: name });
+		await row.waitFor();
+		assert.equal(await page.getByTestId('user-row').count(), 1);
+		await row.getByRole('link', { name }).click();
+		await page.getByTestId('user-detail').getByRole('heading', { level: 1, name }).waitFor();
+
+		// Password reset: the link is shown once and works.
+		await page.getByRole('button', { name: id.user_reset_password }).click();
+		await page.getByTestId('confirm-dialog').getByRole('button', { name: id.user_reset_password }).click();
+		const link = await page.getByTestId('reset-link-value').inputValue();
+		assert.match(link, /\/reset-password\?token=/);
+		await screenshot(page, 'console-user-reset-desktop-id');
+		const other = await newPage({ width: 390, height: 844 });
+		await other.page.goto(link);
+		const newPassword = `kabel-baru-${stamp}`;
+		await other.page.locator('#new_password').fill(newPassword);
+		await other.page.locator('#confirm').fill(newPassword);
+		await other.page.getByRole('button', { name: id.reset_submit }).click();
+		await other.page.getByTestId('reset-done').waitFor();
+		await noHorizontalScroll(other.page, '/reset-password');
+		await screenshot(other.page, 'reset-password-phone-id');
+		// Used once: the same link is refused.
+		await other.page.goto(link);
+		await other.page.locator('#new_password').fill(`${newPassword}-2`);
+		await other.page.locator('#confirm').fill(`${newPassword}-2`);
+		await other.page.getByRole('button', { name: id.reset_submit }).click();
+		await other.page.getByTestId('reset-token-error').waitFor();
+		other.assertNoProblems([/status of 422/]);
+		await other.close();
+
+		// Deactivate, with confirmation.
+		await page.getByRole('button', { name: id.user_deactivate }).click();
+		await page.getByTestId('confirm-dialog').getByRole('button', { name: id.user_deactivate }).click();
+		await page.getByTestId('user-status').filter({ hasText: id.status_inactive }).waitFor();
+		await page.getByRole('button', { name: id.user_activate }).waitFor();
+
+		// The list filters by status.
+		await page.getByRole('link', { name: id.console_users, exact: true }).first().click();
+		await page.locator('#users-q').fill(name);
+		await page.locator('#users-status').selectOption('inactive');
+		await page.getByTestId('user-row').filter({ hasText: name }).filter({ hasText: id.status_inactive }).waitFor();
+		await page.locator('#users-status').selectOption('active');
+		await page.getByTestId('users-empty').waitFor();
+
+		// Phone: cards, no horizontal scroll, the sidebar behind a menu button.
+		await page.setViewportSize({ width: 390, height: 844 });
+		await page.locator('#users-q').fill('');
+		await page.locator('#users-status').selectOption('');
+		await page.getByTestId('user-row').nth(1).waitFor();
+		await noHorizontalScroll(page, '/console/users');
+		await screenshot(page, 'console-users-phone-id', { fullPage: false });
+		const toggle = page.getByRole('button', { name: id.console_menu });
+		const sidebarNav = page.getByRole('navigation', { name: id.console_nav_label });
+		assert.equal(await sidebarNav.isVisible(), false);
+		await toggle.click();
+		await sidebarNav.waitFor({ state: 'visible' });
+		assert.equal(await toggle.getAttribute('aria-expanded'), 'true');
+		await screenshot(page, 'console-phone-menu-open-id', { fullPage: false });
+		assertNoProblems([/status of 422/]);
+		await close();
+	});
+
+	check('a customer signs in with a phone number and lands on their account page', async () => {
+		const { page, assertNoProblems, close } = await newPage({ width: 390, height: 844 });
+		await signIn(page, 'customer', '/account');
+		await page.getByTestId('profile-page').waitFor();
+		await page.getByTestId('session').first().waitFor();
+		await noHorizontalScroll(page, '/account');
+		// Customers have no console.
+		await page.goto(`${baseUrl}/console`);
+		await page.waitForURL((u) => u.pathname === '/account');
+		assertNoProblems();
+		await close();
+	});
+
+	check('profile: the language chosen follows the account, after a reload and on a new device', async () => {
+		const { page, assertNoProblems, close } = await newPage();
+		await signIn(page, 'management', '/console');
+		await page.getByTestId('user-menu').click();
+		await page.locator('#user-menu').getByRole('link', { name: id.nav_profile }).click();
+		await page.getByTestId('profile-page').waitFor();
+		await page.getByTestId('session').filter({ hasText: id.sessions_this_device }).waitFor();
+		await screenshot(page, 'profile-desktop-id');
+
+		// A wrong current password is reported next to its field.
+		await page.locator('#current_password').fill('bukan-ini');
+		await page.locator('#new_password').fill('fiber-optik-bandung-2026');
+		await page.getByRole('button', { name: id.password_change_submit }).click();
+		await page.locator('#current_password-error').filter({ hasText: id.password_current_wrong }).waitFor();
+		assert.equal(await page.locator('#new_password').inputValue(), 'fiber-optik-bandung-2026');
+
+		await page.locator('#locale').selectOption('en');
+		await page.getByRole('button', { name: id.save, exact: true }).click();
+		await page.getByRole('heading', { level: 1, name: en.profile_title }).waitFor();
+		assert.equal(await page.getAttribute('html', 'lang'), 'en');
+		await page.reload();
+		await page.getByRole('heading', { level: 1, name: en.profile_title }).waitFor();
+		assert.equal(await page.locator('#locale').inputValue(), 'en');
+		await screenshot(page, 'profile-desktop-en');
+
+		// A new browser (no stored choice) gets English at sign-in: the account keeps it.
+		const fresh = await newPage({ width: 390, height: 844 });
+		await signIn(fresh.page, 'management', '/console');
+		await fresh.page.getByRole('heading', { level: 1, name: en.console_title }).waitFor();
+		assert.equal(await fresh.page.getAttribute('html', 'lang'), 'en');
+		await noHorizontalScroll(fresh.page, '/console (en)');
+		await screenshot(fresh.page, 'console-home-phone-en');
+
+		// The first device can end the second one's session.
+		await page.reload();
+		const others = page.getByTestId('session').filter({ hasNotText: en.sessions_this_device });
+		await others.first().waitFor();
+		await page.getByRole('button', { name: en.sessions_end_others }).click();
+		await page.getByTestId('confirm-dialog').getByRole('button', { name: en.sessions_end_others }).click();
+		await page.getByText(en.sessions_others_ended).waitFor();
+		assert.equal(await others.count(), 0);
+		// The second device notices at its next request and is sent to sign in.
+		await fresh.page.goto(`${baseUrl}/console/profile`);
+		await fresh.page.getByTestId('login-page').waitFor();
+		fresh.assertNoProblems([SIGNED_OUT_401]);
+		await fresh.close();
+
+		// Back to Indonesian through the top bar's switch, which also updates the account.
+		await page.locator('button[data-locale="id"]').click();
+		await page.getByRole('heading', { level: 1, name: id.profile_title }).waitFor();
+		await page.reload();
+		await page.getByRole('heading', { level: 1, name: id.profile_title }).waitFor();
+		assertNoProblems([/status of 422/]);
 		await close();
 	});
 

@@ -36,6 +36,10 @@ pub struct ApiConfig {
     pub max_body_bytes: usize,
     /// Admins must set up a second factor before they can do anything else.
     pub require_admin_totp: bool,
+    /// Longest drop cable from an ODP to a home, in metres.
+    pub max_drop_m: f64,
+    /// How much longer the cable runs than the straight line.
+    pub road_factor: f64,
 }
 
 impl Default for ApiConfig {
@@ -46,6 +50,8 @@ impl Default for ApiConfig {
             request_timeout: Duration::from_secs(30),
             max_body_bytes: 10 * 1024 * 1024,
             require_admin_totp: false,
+            max_drop_m: 250.0,
+            road_factor: 1.3,
         }
     }
 }
@@ -73,6 +79,8 @@ pub struct AppState {
         (name = "api-tokens", description = "Tokens for integrations"),
         (name = "audit", description = "Who changed what, when, from where"),
         (name = "network", description = "Service areas, ODCs, ODPs and their ports"),
+        (name = "customers", description = "Customers, coverage check, self-registration, unmet demand"),
+        (name = "transfer", description = "CSV import and export"),
         (name = "catalog", description = "Service packages and service areas"),
         (name = "system", description = "Facts about this installation"),
         (name = "operations", description = "Health, readiness and metrics for operators"),
@@ -91,7 +99,10 @@ fn routes() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .merge(routes::tokens::api_router())
         .merge(routes::audit::api_router())
         .merge(routes::totp::api_router())
-        .merge(routes::network::api_router());
+        .merge(routes::network::api_router())
+        .merge(routes::services::api_router())
+        .merge(routes::customers::api_router())
+        .merge(routes::transfer::api_router());
     let ops = OpenApiRouter::new()
         .routes(utoipa_axum::routes!(routes::system::healthz))
         .routes(utoipa_axum::routes!(routes::system::readyz))

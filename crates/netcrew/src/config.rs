@@ -55,6 +55,14 @@ pub struct Settings {
     /// Require admins to use a second factor (TOTP) [default: false]
     #[arg(long, env = "NETCREW_REQUIRE_ADMIN_TOTP", value_name = "BOOL")]
     pub require_admin_totp: Option<bool>,
+
+    /// Longest drop cable from an ODP to a home, in metres [default: 250]
+    #[arg(long, env = "NETCREW_MAX_DROP_M", value_name = "METRES")]
+    pub max_drop_m: Option<f64>,
+
+    /// Cable length over straight-line distance, at least 1 [default: 1.3]
+    #[arg(long, env = "NETCREW_ROAD_FACTOR", value_name = "FACTOR")]
+    pub road_factor: Option<f64>,
 }
 
 /// Settings with every default applied and every value checked.
@@ -70,6 +78,8 @@ pub struct Resolved {
     pub max_body_bytes: usize,
     pub shutdown_grace: Duration,
     pub require_admin_totp: bool,
+    pub max_drop_m: f64,
+    pub road_factor: f64,
 }
 
 impl Settings {
@@ -95,6 +105,8 @@ impl Settings {
             max_body_bytes: self.max_body_bytes.or(from_file.max_body_bytes),
             shutdown_grace_secs: self.shutdown_grace_secs.or(from_file.shutdown_grace_secs),
             require_admin_totp: self.require_admin_totp.or(from_file.require_admin_totp),
+            max_drop_m: self.max_drop_m.or(from_file.max_drop_m),
+            road_factor: self.road_factor.or(from_file.road_factor),
         })
     }
 
@@ -117,7 +129,17 @@ impl Settings {
         if request_timeout_secs == 0 {
             bail!("invalid request_timeout_secs 0: must be at least 1");
         }
+        let max_drop_m = self.max_drop_m.unwrap_or(250.0);
+        if !(max_drop_m.is_finite() && (10.0..=5000.0).contains(&max_drop_m)) {
+            bail!("invalid max_drop_m {max_drop_m}: expected 10 to 5000 metres");
+        }
+        let road_factor = self.road_factor.unwrap_or(1.3);
+        if !(road_factor.is_finite() && (1.0..=5.0).contains(&road_factor)) {
+            bail!("invalid road_factor {road_factor}: expected 1 to 5");
+        }
         Ok(Resolved {
+            max_drop_m,
+            road_factor,
             bind: self
                 .bind
                 .unwrap_or_else(|| SocketAddr::from(([127, 0, 0, 1], 8080))),

@@ -1,11 +1,14 @@
 pub mod audit;
 pub mod auth;
 pub mod catalog;
+pub mod customers;
 pub mod network;
+pub mod services;
 pub mod system;
 pub mod teams;
 pub mod tokens;
 pub mod totp;
+pub mod transfer;
 pub mod users;
 
 use serde::{Deserialize, Deserializer, Serialize};

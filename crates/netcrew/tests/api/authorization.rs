@@ -18,6 +18,11 @@ const STAFF_READERS: &[&str] = &["admin", "supervisor", "management"];
 const ADMIN: &[&str] = &["admin"];
 const AUDITORS: &[&str] = &["admin", "management"];
 const STAFF: &[&str] = &["admin", "supervisor", "cs", "technician", "management"];
+const CUSTOMER_READERS: &[&str] = &["admin", "supervisor", "cs", "management", "customer"];
+const CUSTOMER_WRITERS: &[&str] = &["admin", "supervisor", "cs"];
+const PLANT_READERS_WITH_CUSTOMERS: &[&str] = &["admin", "supervisor", "cs", "management"];
+const DEMAND: &[&str] = &["admin", "supervisor", "management"];
+const EXPORTERS: &[&str] = &["admin", "management"];
 
 const ROLES: [&str; 6] = [
     "admin",
@@ -52,6 +57,35 @@ fn rule(method: &str, path: &str) -> Option<Rule> {
             Roles(ADMIN)
         }
         ("get", "/api/v1/audit-events") => Roles(AUDITORS),
+        ("get", "/api/v1/areas/{id}" | "/api/v1/coverage") => Public,
+        ("post", "/api/v1/registrations") => Public,
+        ("post", "/api/v1/areas" | "/api/v1/odcs" | "/api/v1/odps" | "/api/v1/packages") => {
+            Roles(ADMIN)
+        }
+        (
+            "patch",
+            "/api/v1/areas/{id}"
+            | "/api/v1/odcs/{id}"
+            | "/api/v1/odps/{id}"
+            | "/api/v1/packages/{id}",
+        ) => Roles(ADMIN),
+        ("get", "/api/v1/odcs" | "/api/v1/odcs/{id}" | "/api/v1/odps" | "/api/v1/odps/{id}") => {
+            Roles(STAFF)
+        }
+        ("get", "/api/v1/service-types") => Roles(STAFF),
+        ("get", "/api/v1/odps/{id}/ports") => Roles(PLANT_READERS_WITH_CUSTOMERS),
+        ("patch", "/api/v1/service-types/{id}") => Roles(ADMIN),
+        ("get", "/api/v1/problem-categories") => SignedIn,
+        ("post", "/api/v1/problem-categories" | "/api/v1/skills") => Roles(ADMIN),
+        ("patch", "/api/v1/problem-categories/{id}" | "/api/v1/skills/{id}") => Roles(ADMIN),
+        ("get", "/api/v1/skills") => Roles(STAFF),
+        ("get", "/api/v1/customers" | "/api/v1/customers/{id}") => Roles(CUSTOMER_READERS),
+        ("post", "/api/v1/customers") | ("patch", "/api/v1/customers/{id}") => {
+            Roles(CUSTOMER_WRITERS)
+        }
+        ("get", "/api/v1/demand-points") => Roles(DEMAND),
+        ("post", "/api/v1/imports/{kind}") => Roles(ADMIN),
+        ("get", "/api/v1/exports/{kind}") => Roles(EXPORTERS),
         _ => return None,
     })
 }
@@ -70,7 +104,9 @@ async fn every_operation_for_every_role(app: &TestApp) -> anyhow::Result<()> {
         {
             let rule = rule(&method, path)
                 .unwrap_or_else(|| panic!("no authorization rule for {method} {path}: add one"));
-            let concrete = path.replace("{id}", &uuid::Uuid::now_v7().to_string());
+            let concrete = path
+                .replace("{id}", &uuid::Uuid::now_v7().to_string())
+                .replace("{kind}", "areas");
             let http_method = Method::from_bytes(method.to_uppercase().as_bytes())?;
             let body = (http_method != Method::GET && http_method != Method::DELETE)
                 .then(|| serde_json::json!({}));

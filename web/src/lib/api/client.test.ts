@@ -151,3 +151,38 @@ describe('API calls', () => {
 		});
 	});
 });
+
+describe('session-aware client', () => {
+	it('sends the CSRF token on writes only, and reports 401 outside sign-in', async () => {
+		const seen: Request[] = [];
+		let unauthenticated = 0;
+		const client = createApiClient({
+			baseUrl: 'http://netcrew.test',
+			fetch: async (input: RequestInfo | URL, init?: RequestInit) => {
+				const request = new Request(input, init);
+				seen.push(request);
+				return json({ type: '/problems/unauthenticated', title: 'x', status: 401 }, 401, 'application/problem+json');
+			},
+			csrfToken: () => 'tok',
+			onUnauthenticated: () => unauthenticated++
+		});
+		await client.GET('/api/v1/me');
+		await client.PATCH('/api/v1/me', { body: { locale: 'en' } });
+		await client.POST('/api/v1/auth/login', { body: { login: 'a', password: 'b' } });
+		expect(seen.map((r) => r.headers.get('X-CSRF-Token'))).toEqual([null, 'tok', 'tok']);
+		// The wrong-password 401 of the sign-in form is not an expired session.
+		expect(unauthenticated).toBe(2);
+	});
+
+	it('keeps Retry-After on the error', async () => {
+		const { client } = clientWith(
+			() =>
+				new Response(JSON.stringify({ type: '/problems/too-many-requests', title: 'x', status: 429 }), {
+					status: 429,
+					headers: { 'content-type': 'application/problem+json', 'retry-after': '120' }
+				})
+		);
+		const error = await getSystemInfo(client).catch((e: unknown) => e);
+		expect(error).toMatchObject({ kind: 'rate_limited', retryAfter: 120 });
+	});
+});

@@ -1,21 +1,55 @@
 import createClient from 'openapi-fetch';
 import { apiErrorFromResponse, toApiError } from './problem';
 import type { paths } from './schema';
-import type { Page, ServiceArea, ServicePackage, SystemInfo } from './types';
+import type { Page, ServiceArea, ServicePackage, SystemInfo, Team } from './types';
 
 export type ApiClient = ReturnType<typeof createClient<paths>>;
+
+export const CSRF_HEADER = 'X-CSRF-Token';
+
+/** Methods that change nothing and so need no CSRF token. */
+const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
+
+/** Requests whose 401 means "wrong login", not "your session is gone". */
+const SIGN_IN_PATHS = new Set(['/api/v1/auth/login', '/api/v1/auth/password-reset']);
+
+export interface ApiClientOptions {
+	baseUrl?: string;
+	fetch?: typeof fetch;
+	/** The session's CSRF token, sent with every write. */
+	csrfToken?: () => string | null | undefined;
+	/** Called when the server answers 401 to a request made while signed in. */
+	onUnauthenticated?: () => void;
+}
 
 /**
  * A typed client for the NetCrew API. The server and the web app share an
  * origin, so the base URL is empty in the browser.
  */
-export function createApiClient(options: { baseUrl?: string; fetch?: typeof fetch } = {}): ApiClient {
-	return createClient<paths>({
+export function createApiClient(options: ApiClientOptions = {}): ApiClient {
+	const client = createClient<paths>({
 		baseUrl: options.baseUrl ?? '',
 		fetch: options.fetch,
 		credentials: 'same-origin',
 		headers: { Accept: 'application/json, application/problem+json' }
 	});
+	const { csrfToken, onUnauthenticated } = options;
+	if (csrfToken || onUnauthenticated) {
+		client.use({
+			onRequest({ request }) {
+				const token = csrfToken?.();
+				if (token && !SAFE_METHODS.has(request.method.toUpperCase())) {
+					request.headers.set(CSRF_HEADER, token);
+				}
+				return request;
+			},
+			onResponse({ response, schemaPath }) {
+				if (response.status === 401 && !SIGN_IN_PATHS.has(schemaPath)) onUnauthenticated?.();
+				return undefined;
+			}
+		});
+	}
+	return client;
 }
 
 interface FetchResult<T> {
@@ -39,6 +73,17 @@ export async function unwrap<T>(call: Promise<FetchResult<T>>): Promise<T> {
 		throw apiErrorFromResponse(result.response, result.error);
 	}
 	return result.data;
+}
+
+/** Like `unwrap`, for calls that answer without a body (204). */
+export async function unwrapEmpty(call: Promise<FetchResult<unknown>>): Promise<void> {
+	let result: FetchResult<unknown>;
+	try {
+		result = await call;
+	} catch (error) {
+		throw toApiError(error);
+	}
+	if (!result.response.ok) throw apiErrorFromResponse(result.response, result.error);
 }
 
 /**
@@ -91,5 +136,13 @@ export function getSystemInfo(client: ApiClient): Promise<SystemInfo> {
 	return unwrap(client.GET('/api/v1/system'));
 }
 
-/** The client the app uses in the browser. */
+/** The client for public calls (no session needed). */
 export const api = createApiClient();
+
+/** Every team (teams.read), by name. */
+export async function listTeams(client: ApiClient): Promise<Team[]> {
+	const { items } = await collectPages((cursor) =>
+		unwrap(client.GET('/api/v1/teams', { params: { query: { limit: PAGE_SIZE, cursor } } }))
+	);
+	return items;
+}

@@ -150,3 +150,14 @@ describe('describeError', () => {
 		});
 	});
 });
+
+describe('parseRetryAfter', () => {
+	it('reads seconds and HTTP dates', async () => {
+		const { parseRetryAfter } = await import('./problem');
+		expect(parseRetryAfter('120')).toBe(120);
+		expect(parseRetryAfter(null)).toBeNull();
+		expect(parseRetryAfter('soon')).toBeNull();
+		const now = Date.parse('2026-11-25T12:00:00Z');
+		expect(parseRetryAfter('Wed, 25 Nov 2026 12:02:00 GMT', now)).toBe(120);
+	});
+});

@@ -37,13 +37,26 @@ export class ApiError extends Error {
 	/** HTTP status; 0 when no response arrived. */
 	readonly status: number;
 	readonly problem: Problem | null;
+	/** Seconds to wait before retrying (`Retry-After`), when the server said. */
+	readonly retryAfter: number | null;
 
-	constructor(kind: ErrorKind, status: number, problem: Problem | null, options?: { cause?: unknown }) {
+	constructor(
+		kind: ErrorKind,
+		status: number,
+		problem: Problem | null,
+		options?: { cause?: unknown; retryAfter?: number | null }
+	) {
 		super(problem?.detail || problem?.title || `${kind} (${status})`, options);
 		this.name = 'ApiError';
 		this.kind = kind;
 		this.status = status;
 		this.problem = problem;
+		this.retryAfter = options?.retryAfter ?? null;
+	}
+
+	/** The stable problem type, e.g. `/problems/invalid-credentials`. */
+	get type(): string | null {
+		return this.problem?.type ?? null;
 	}
 
 	get fieldErrors(): FieldError[] {
@@ -122,10 +135,28 @@ export function errorKind(status: number, problemType?: string | null): ErrorKin
 	return 'unknown';
 }
 
+/**
+ * Reads `Retry-After` as a number of seconds. HTTP dates are turned into the
+ * seconds left from `now`; anything unreadable gives null.
+ */
+export function parseRetryAfter(value: string | null | undefined, now = Date.now()): number | null {
+	if (!value) return null;
+	const text = value.trim();
+	if (/^\d+$/.test(text)) return Number(text);
+	const at = Date.parse(text);
+	if (Number.isNaN(at)) return null;
+	return Math.max(0, Math.ceil((at - now) / 1000));
+}
+
 /** Builds the ApiError for a response that was not a success. */
-export function apiErrorFromResponse(response: Pick<Response, 'status'>, body: unknown): ApiError {
+export function apiErrorFromResponse(
+	response: Pick<Response, 'status'> & { headers?: Pick<Headers, 'get'> },
+	body: unknown
+): ApiError {
 	const problem = parseProblem(body, response.status);
-	return new ApiError(errorKind(response.status, problem?.type), response.status, problem);
+	return new ApiError(errorKind(response.status, problem?.type), response.status, problem, {
+		retryAfter: parseRetryAfter(response.headers?.get('retry-after'))
+	});
 }
 
 /** Turns anything thrown while calling the API into an ApiError. */

@@ -1,4 +1,4 @@
-import type { paths } from './schema';
+import type { components, paths } from './schema';
 
 /**
  * Response types taken from the generated OpenAPI paths rather than from
@@ -21,3 +21,17 @@ export interface Page<T> {
 	next_cursor?: string | null;
 	total: number;
 }
+
+export type Me = JsonOk<'/api/v1/me'>;
+export type SessionList = JsonOk<'/api/v1/me/sessions'>;
+export type SessionInfo = SessionList['items'][number];
+
+type Schemas = components['schemas'];
+export type User = Schemas['User'];
+export type NewUser = Schemas['NewUser'];
+export type UserChanges = Schemas['UserChanges'];
+export type Team = Schemas['Team'];
+export type ApiToken = Schemas['ApiToken'];
+export type CreatedApiToken = Schemas['CreatedApiToken'];
+export type AuditEvent = Schemas['AuditEvent'];
+export type PasswordResetIssued = Schemas['PasswordResetIssued'];

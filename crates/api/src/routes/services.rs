@@ -1,0 +1,779 @@
+//! What the ISP sells and does: packages (management), service types with
+//! SLA targets and required documentation, problem categories, skills.
+
+use axum::{extract::State, response::Response};
+use chrono::Utc;
+use netcrew_domain::{
+    access::Permission,
+    service::{DocItem, Priority},
+};
+use netcrew_store::{
+    auth::{self, Audit},
+    entity::{package, problem_category, service_type, skill},
+    sea_orm::{
+        ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter, QueryOrder,
+    },
+};
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+use utoipa_axum::{router::OpenApiRouter, routes};
+use uuid::Uuid;
+
+use crate::{
+    AppState,
+    auth::Caller,
+    extract::{ApiJson, ApiPath},
+    problem::{ApiError, ApiResult, Problem},
+    routes::{Checks, List, catalog::Package, created},
+};
+
+pub fn api_router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(create_package))
+        .routes(routes!(update_package))
+        .routes(routes!(list_service_types))
+        .routes(routes!(update_service_type))
+        .routes(routes!(list_problem_categories, create_problem_category))
+        .routes(routes!(update_problem_category))
+        .routes(routes!(list_skills, create_skill))
+        .routes(routes!(update_skill))
+}
+
+async fn record(
+    txn: &netcrew_store::WriteTx,
+    caller: &Caller,
+    action: &'static str,
+    entity: &'static str,
+    id: Uuid,
+    after: serde_json::Value,
+) -> ApiResult<()> {
+    auth::audit(
+        &**txn,
+        Audit {
+            actor_id: Some(caller.user.id),
+            actor_ip: Some(caller.ip.clone()),
+            action,
+            entity,
+            entity_id: Some(id.to_string()),
+            before: None,
+            after: Some(after),
+        },
+        Utc::now(),
+    )
+    .await?;
+    Ok(())
+}
+
+// ------------------------------------------------------------- packages
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PackageInput {
+    pub id: Option<Uuid>,
+    pub name: Option<String>,
+    pub download_mbps: Option<i32>,
+    pub upload_mbps: Option<i32>,
+    /// Whole rupiah per month.
+    pub monthly_price_idr: Option<i64>,
+    pub description: Option<String>,
+    pub active: Option<bool>,
+}
+
+async fn save_package(
+    state: &AppState,
+    caller: &Caller,
+    current: Option<package::Model>,
+    input: PackageInput,
+) -> ApiResult<package::Model> {
+    let creating = current.is_none();
+    let mut c = Checks::default();
+    if creating {
+        for (f, present) in [
+            ("name", input.name.is_some()),
+            ("download_mbps", input.download_mbps.is_some()),
+            ("monthly_price_idr", input.monthly_price_idr.is_some()),
+        ] {
+            if !present {
+                c.fail(f, "required");
+            }
+        }
+    }
+    let name = input.name.map(|v| c.text("name", &v, 60));
+    for (field, v) in [
+        ("download_mbps", input.download_mbps),
+        ("upload_mbps", input.upload_mbps),
+    ] {
+        if v.is_some_and(|v| !(1..=100_000).contains(&v)) {
+            c.fail(field, "between 1 and 100000 Mbps");
+        }
+    }
+    if input
+        .monthly_price_idr
+        .is_some_and(|p| !(0..=1_000_000_000).contains(&p))
+    {
+        c.fail("monthly_price_idr", "whole rupiah, 0 to 1,000,000,000");
+    }
+    if input
+        .description
+        .as_ref()
+        .is_some_and(|d| d.chars().count() > 500)
+    {
+        c.fail("description", "at most 500 characters");
+    }
+    if let Some(n) = &name
+        && let Some(other) = package::Entity::find()
+            .filter(package::Column::Name.eq(n.as_str()))
+            .one(state.db.conn())
+            .await?
+        && Some(other.id) != current.as_ref().map(|p| p.id)
+    {
+        c.fail("name", "another package has this name");
+    }
+    c.finish()?;
+    let now = Utc::now();
+    let mut model: package::ActiveModel = match current {
+        Some(p) => p.into(),
+        None => package::ActiveModel {
+            id: Set(input.id.unwrap_or_else(Uuid::now_v7)),
+            description: Set(String::new()),
+            active: Set(true),
+            upload_mbps: Set(input.download_mbps.unwrap_or(1)),
+            created_at: Set(now),
+            ..Default::default()
+        },
+    };
+    if let Some(v) = name {
+        model.name = Set(v);
+    }
+    if let Some(v) = input.download_mbps {
+        model.download_mbps = Set(v);
+    }
+    if let Some(v) = input.upload_mbps {
+        model.upload_mbps = Set(v);
+    }
+    if let Some(v) = input.monthly_price_idr {
+        model.monthly_price_idr = Set(v);
+    }
+    if let Some(v) = input.description {
+        model.description = Set(v.trim().to_string());
+    }
+    if let Some(v) = input.active {
+        model.active = Set(v);
+    }
+    model.updated_at = Set(now);
+    let txn = state.db.begin_write().await?;
+    let saved = if creating {
+        model.insert(&*txn).await?
+    } else {
+        model.update(&*txn).await?
+    };
+    record(
+        &txn,
+        caller,
+        if creating {
+            "package.create"
+        } else {
+            "package.update"
+        },
+        "package",
+        saved.id,
+        serde_json::json!(Package::from(saved.clone())),
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(saved)
+}
+
+/// Creates a service package.
+#[utoipa::path(post, path = "/packages", tag = "catalog", request_body = PackageInput,
+    responses(
+        (status = 201, body = Package),
+        (status = 401, body = Problem, content_type = "application/problem+json"),
+        (status = 403, body = Problem, content_type = "application/problem+json"),
+        (status = 422, body = Problem, content_type = "application/problem+json"),
+    ))]
+async fn create_package(
+    State(state): State<AppState>,
+    caller: Caller,
+    body: Result<ApiJson<PackageInput>, ApiError>,
+) -> ApiResult<Response> {
+    caller.require(Permission::NetworkManage)?;
+    let ApiJson(body) = body?;
+    let saved = save_package(&state, &caller, None, body).await?;
+    Ok(created(
+        format!("/api/v1/packages/{}", saved.id),
+        Package::from(saved),
+    ))
+}
+
+/// Changes a package (price, speed, on sale or not).
+#[utoipa::path(patch, path = "/packages/{id}", tag = "catalog", request_body = PackageInput,
+    params(("id" = Uuid, Path, description = "Package id")),
+    responses(
+        (status = 200, body = Package),
+        (status = 401, body = Problem, content_type = "application/problem+json"),
+        (status = 403, body = Problem, content_type = "application/problem+json"),
+        (status = 404, body = Problem, content_type = "application/problem+json"),
+        (status = 422, body = Problem, content_type = "application/problem+json"),
+    ))]
+async fn update_package(
+    State(state): State<AppState>,
+    caller: Caller,
+    ApiPath(id): ApiPath<Uuid>,
+    body: Result<ApiJson<PackageInput>, ApiError>,
+) -> ApiResult<axum::Json<Package>> {
+    caller.require(Permission::NetworkManage)?;
+    let ApiJson(body) = body?;
+    let current = package::Entity::find_by_id(id)
+        .one(state.db.conn())
+        .await?
+        .ok_or_else(|| ApiError::NotFound("No such package.".to_string()))?;
+    Ok(axum::Json(Package::from(
+        save_package(&state, &caller, Some(current), body).await?,
+    )))
+}
+
+// -------------------------------------------------------- service types
+
+/// A kind of field job, its default priority, SLA targets, and the
+/// documentation a technician must deliver to complete it.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ServiceType {
+    pub id: Uuid,
+    #[schema(example = "installation")]
+    pub code: String,
+    pub name_id: String,
+    pub name_en: String,
+    #[schema(example = "normal")]
+    pub default_priority: String,
+    /// Minutes to first response.
+    pub response_sla_minutes: i32,
+    /// Minutes to resolution.
+    pub resolution_sla_minutes: i32,
+    #[schema(example = json!(["photo_before", "ont_serial", "optical_power_dbm"]))]
+    pub required_docs: Vec<String>,
+    pub active: bool,
+}
+
+impl From<service_type::Model> for ServiceType {
+    fn from(m: service_type::Model) -> Self {
+        ServiceType {
+            id: m.id,
+            code: m.code,
+            name_id: m.name_id,
+            name_en: m.name_en,
+            default_priority: m.default_priority,
+            response_sla_minutes: m.response_sla_minutes,
+            resolution_sla_minutes: m.resolution_sla_minutes,
+            required_docs: serde_json::from_str(&m.required_docs).unwrap_or_default(),
+            active: m.active,
+        }
+    }
+}
+
+/// Lists the service types.
+#[utoipa::path(get, path = "/service-types", tag = "catalog",
+    responses(
+        (status = 200, body = List<ServiceType>),
+        (status = 401, body = Problem, content_type = "application/problem+json"),
+        (status = 403, body = Problem, content_type = "application/problem+json"),
+    ))]
+async fn list_service_types(
+    State(state): State<AppState>,
+    caller: Caller,
+) -> ApiResult<axum::Json<List<ServiceType>>> {
+    caller.require(Permission::NetworkRead)?;
+    let items: Vec<ServiceType> = service_type::Entity::find()
+        .order_by_asc(service_type::Column::Code)
+        .all(state.db.conn())
+        .await?
+        .into_iter()
+        .map(ServiceType::from)
+        .collect();
+    Ok(axum::Json(List {
+        total: items.len() as u64,
+        items,
+        next_cursor: None,
+    }))
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ServiceTypeChanges {
+    pub name_id: Option<String>,
+    pub name_en: Option<String>,
+    pub default_priority: Option<String>,
+    pub response_sla_minutes: Option<i32>,
+    pub resolution_sla_minutes: Option<i32>,
+    pub required_docs: Option<Vec<String>>,
+    pub active: Option<bool>,
+}
+
+/// Changes a service type's names, priority, SLA targets or checklist.
+#[utoipa::path(patch, path = "/service-types/{id}", tag = "catalog", request_body = ServiceTypeChanges,
+    params(("id" = Uuid, Path, description = "Service type id")),
+    responses(
+        (status = 200, body = ServiceType),
+        (status = 401, body = Problem, content_type = "application/problem+json"),
+        (status = 403, body = Problem, content_type = "application/problem+json"),
+        (status = 404, body = Problem, content_type = "application/problem+json"),
+        (status = 422, body = Problem, content_type = "application/problem+json"),
+    ))]
+async fn update_service_type(
+    State(state): State<AppState>,
+    caller: Caller,
+    ApiPath(id): ApiPath<Uuid>,
+    body: Result<ApiJson<ServiceTypeChanges>, ApiError>,
+) -> ApiResult<axum::Json<ServiceType>> {
+    caller.require(Permission::NetworkManage)?;
+    let ApiJson(body) = body?;
+    let current = service_type::Entity::find_by_id(id)
+        .one(state.db.conn())
+        .await?
+        .ok_or_else(|| ApiError::NotFound("No such service type.".to_string()))?;
+    let mut c = Checks::default();
+    let name_id = body.name_id.map(|v| c.text("name_id", &v, 80));
+    let name_en = body.name_en.map(|v| c.text("name_en", &v, 80));
+    if let Some(p) = &body.default_priority
+        && p.parse::<Priority>().is_err()
+    {
+        c.fail("default_priority", "choose low, normal, high or urgent");
+    }
+    let response = body
+        .response_sla_minutes
+        .unwrap_or(current.response_sla_minutes);
+    let resolution = body
+        .resolution_sla_minutes
+        .unwrap_or(current.resolution_sla_minutes);
+    if !(1..=60 * 24 * 60).contains(&response) {
+        c.fail("response_sla_minutes", "between 1 minute and 60 days");
+    }
+    if !(1..=60 * 24 * 60).contains(&resolution) || resolution < response {
+        c.fail(
+            "resolution_sla_minutes",
+            "between 1 minute and 60 days, and not before the response target",
+        );
+    }
+    if let Some(docs) = &body.required_docs {
+        for d in docs {
+            if DocItem::parse(d).is_none() {
+                let all: Vec<&str> = DocItem::ALL.iter().map(|d| d.as_str()).collect();
+                c.fail(
+                    "required_docs",
+                    format!("{d}: choose from {}", all.join(", ")),
+                );
+            }
+        }
+    }
+    c.finish()?;
+    let mut model: service_type::ActiveModel = current.into();
+    if let Some(v) = name_id {
+        model.name_id = Set(v);
+    }
+    if let Some(v) = name_en {
+        model.name_en = Set(v);
+    }
+    if let Some(v) = body.default_priority {
+        model.default_priority = Set(v);
+    }
+    model.response_sla_minutes = Set(response);
+    model.resolution_sla_minutes = Set(resolution);
+    if let Some(mut docs) = body.required_docs {
+        docs.dedup();
+        model.required_docs = Set(serde_json::json!(docs).to_string());
+    }
+    if let Some(v) = body.active {
+        model.active = Set(v);
+    }
+    model.updated_at = Set(Utc::now());
+    let txn = state.db.begin_write().await?;
+    let saved = model.update(&*txn).await?;
+    record(
+        &txn,
+        &caller,
+        "service_type.update",
+        "service_type",
+        id,
+        serde_json::json!(ServiceType::from(saved.clone())),
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(axum::Json(ServiceType::from(saved)))
+}
+
+// --------------------------------------------------- problem categories
+
+/// A kind of fault customers report.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ProblemCategory {
+    pub id: Uuid,
+    #[schema(example = "los")]
+    pub code: String,
+    pub name_id: String,
+    pub name_en: String,
+    pub default_priority: String,
+    pub active: bool,
+}
+
+impl From<problem_category::Model> for ProblemCategory {
+    fn from(m: problem_category::Model) -> Self {
+        ProblemCategory {
+            id: m.id,
+            code: m.code,
+            name_id: m.name_id,
+            name_en: m.name_en,
+            default_priority: m.default_priority,
+            active: m.active,
+        }
+    }
+}
+
+/// Lists problem categories (everyone signed in: customers pick one when
+/// they report a fault).
+#[utoipa::path(get, path = "/problem-categories", tag = "catalog",
+    responses(
+        (status = 200, body = List<ProblemCategory>),
+        (status = 401, body = Problem, content_type = "application/problem+json"),
+    ))]
+async fn list_problem_categories(
+    State(state): State<AppState>,
+    _caller: Caller,
+) -> ApiResult<axum::Json<List<ProblemCategory>>> {
+    let items: Vec<ProblemCategory> = problem_category::Entity::find()
+        .order_by_asc(problem_category::Column::NameId)
+        .all(state.db.conn())
+        .await?
+        .into_iter()
+        .map(ProblemCategory::from)
+        .collect();
+    Ok(axum::Json(List {
+        total: items.len() as u64,
+        items,
+        next_cursor: None,
+    }))
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ProblemCategoryInput {
+    pub code: Option<String>,
+    pub name_id: Option<String>,
+    pub name_en: Option<String>,
+    pub default_priority: Option<String>,
+    pub active: Option<bool>,
+}
+
+async fn save_category(
+    state: &AppState,
+    caller: &Caller,
+    current: Option<problem_category::Model>,
+    input: ProblemCategoryInput,
+) -> ApiResult<problem_category::Model> {
+    let creating = current.is_none();
+    let mut c = Checks::default();
+    if creating {
+        for (f, present) in [
+            ("code", input.code.is_some()),
+            ("name_id", input.name_id.is_some()),
+            ("name_en", input.name_en.is_some()),
+        ] {
+            if !present {
+                c.fail(f, "required");
+            }
+        }
+    }
+    let code = input.code.map(|v| c.text("code", &v, 40).to_lowercase());
+    let name_id = input.name_id.map(|v| c.text("name_id", &v, 80));
+    let name_en = input.name_en.map(|v| c.text("name_en", &v, 80));
+    if let Some(p) = &input.default_priority
+        && p.parse::<Priority>().is_err()
+    {
+        c.fail("default_priority", "choose low, normal, high or urgent");
+    }
+    if let Some(code) = &code
+        && let Some(other) = problem_category::Entity::find()
+            .filter(problem_category::Column::Code.eq(code.as_str()))
+            .one(state.db.conn())
+            .await?
+        && Some(other.id) != current.as_ref().map(|x| x.id)
+    {
+        c.fail("code", "another category has this code");
+    }
+    c.finish()?;
+    let now = Utc::now();
+    let mut model: problem_category::ActiveModel = match current {
+        Some(x) => x.into(),
+        None => problem_category::ActiveModel {
+            id: Set(Uuid::now_v7()),
+            default_priority: Set("normal".to_string()),
+            active: Set(true),
+            created_at: Set(now),
+            ..Default::default()
+        },
+    };
+    if let Some(v) = code {
+        model.code = Set(v);
+    }
+    if let Some(v) = name_id {
+        model.name_id = Set(v);
+    }
+    if let Some(v) = name_en {
+        model.name_en = Set(v);
+    }
+    if let Some(v) = input.default_priority {
+        model.default_priority = Set(v);
+    }
+    if let Some(v) = input.active {
+        model.active = Set(v);
+    }
+    model.updated_at = Set(now);
+    let txn = state.db.begin_write().await?;
+    let saved = if creating {
+        model.insert(&*txn).await?
+    } else {
+        model.update(&*txn).await?
+    };
+    record(
+        &txn,
+        caller,
+        if creating {
+            "problem_category.create"
+        } else {
+            "problem_category.update"
+        },
+        "problem_category",
+        saved.id,
+        serde_json::json!(ProblemCategory::from(saved.clone())),
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(saved)
+}
+
+/// Creates a problem category.
+#[utoipa::path(post, path = "/problem-categories", tag = "catalog", request_body = ProblemCategoryInput,
+    responses(
+        (status = 201, body = ProblemCategory),
+        (status = 401, body = Problem, content_type = "application/problem+json"),
+        (status = 403, body = Problem, content_type = "application/problem+json"),
+        (status = 422, body = Problem, content_type = "application/problem+json"),
+    ))]
+async fn create_problem_category(
+    State(state): State<AppState>,
+    caller: Caller,
+    body: Result<ApiJson<ProblemCategoryInput>, ApiError>,
+) -> ApiResult<Response> {
+    caller.require(Permission::NetworkManage)?;
+    let ApiJson(body) = body?;
+    let saved = save_category(&state, &caller, None, body).await?;
+    Ok(created(
+        format!("/api/v1/problem-categories/{}", saved.id),
+        ProblemCategory::from(saved),
+    ))
+}
+
+/// Changes a problem category.
+#[utoipa::path(patch, path = "/problem-categories/{id}", tag = "catalog", request_body = ProblemCategoryInput,
+    params(("id" = Uuid, Path, description = "Category id")),
+    responses(
+        (status = 200, body = ProblemCategory),
+        (status = 401, body = Problem, content_type = "application/problem+json"),
+        (status = 403, body = Problem, content_type = "application/problem+json"),
+        (status = 404, body = Problem, content_type = "application/problem+json"),
+        (status = 422, body = Problem, content_type = "application/problem+json"),
+    ))]
+async fn update_problem_category(
+    State(state): State<AppState>,
+    caller: Caller,
+    ApiPath(id): ApiPath<Uuid>,
+    body: Result<ApiJson<ProblemCategoryInput>, ApiError>,
+) -> ApiResult<axum::Json<ProblemCategory>> {
+    caller.require(Permission::NetworkManage)?;
+    let ApiJson(body) = body?;
+    let current = problem_category::Entity::find_by_id(id)
+        .one(state.db.conn())
+        .await?
+        .ok_or_else(|| ApiError::NotFound("No such category.".to_string()))?;
+    Ok(axum::Json(ProblemCategory::from(
+        save_category(&state, &caller, Some(current), body).await?,
+    )))
+}
+
+// --------------------------------------------------------------- skills
+
+/// A technician skill used when assigning work.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Skill {
+    pub id: Uuid,
+    #[schema(example = "splicing")]
+    pub code: String,
+    pub name: String,
+    pub active: bool,
+}
+
+impl From<skill::Model> for Skill {
+    fn from(m: skill::Model) -> Self {
+        Skill {
+            id: m.id,
+            code: m.code,
+            name: m.name,
+            active: m.active,
+        }
+    }
+}
+
+/// Lists technician skills.
+#[utoipa::path(get, path = "/skills", tag = "catalog",
+    responses(
+        (status = 200, body = List<Skill>),
+        (status = 401, body = Problem, content_type = "application/problem+json"),
+        (status = 403, body = Problem, content_type = "application/problem+json"),
+    ))]
+async fn list_skills(
+    State(state): State<AppState>,
+    caller: Caller,
+) -> ApiResult<axum::Json<List<Skill>>> {
+    caller.require(Permission::TeamsRead)?;
+    let items: Vec<Skill> = skill::Entity::find()
+        .order_by_asc(skill::Column::Name)
+        .all(state.db.conn())
+        .await?
+        .into_iter()
+        .map(Skill::from)
+        .collect();
+    Ok(axum::Json(List {
+        total: items.len() as u64,
+        items,
+        next_cursor: None,
+    }))
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct SkillInput {
+    pub code: Option<String>,
+    pub name: Option<String>,
+    pub active: Option<bool>,
+}
+
+async fn save_skill(
+    state: &AppState,
+    caller: &Caller,
+    current: Option<skill::Model>,
+    input: SkillInput,
+) -> ApiResult<skill::Model> {
+    let creating = current.is_none();
+    let mut c = Checks::default();
+    if creating {
+        for (f, present) in [
+            ("code", input.code.is_some()),
+            ("name", input.name.is_some()),
+        ] {
+            if !present {
+                c.fail(f, "required");
+            }
+        }
+    }
+    let code = input.code.map(|v| c.text("code", &v, 40).to_lowercase());
+    let name = input.name.map(|v| c.text("name", &v, 80));
+    if let Some(code) = &code
+        && let Some(other) = skill::Entity::find()
+            .filter(skill::Column::Code.eq(code.as_str()))
+            .one(state.db.conn())
+            .await?
+        && Some(other.id) != current.as_ref().map(|x| x.id)
+    {
+        c.fail("code", "another skill has this code");
+    }
+    c.finish()?;
+    let now = Utc::now();
+    let mut model: skill::ActiveModel = match current {
+        Some(x) => x.into(),
+        None => skill::ActiveModel {
+            id: Set(Uuid::now_v7()),
+            active: Set(true),
+            created_at: Set(now),
+            ..Default::default()
+        },
+    };
+    if let Some(v) = code {
+        model.code = Set(v);
+    }
+    if let Some(v) = name {
+        model.name = Set(v);
+    }
+    if let Some(v) = input.active {
+        model.active = Set(v);
+    }
+    model.updated_at = Set(now);
+    let txn = state.db.begin_write().await?;
+    let saved = if creating {
+        model.insert(&*txn).await?
+    } else {
+        model.update(&*txn).await?
+    };
+    record(
+        &txn,
+        caller,
+        if creating {
+            "skill.create"
+        } else {
+            "skill.update"
+        },
+        "skill",
+        saved.id,
+        serde_json::json!(Skill::from(saved.clone())),
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(saved)
+}
+
+/// Creates a skill.
+#[utoipa::path(post, path = "/skills", tag = "catalog", request_body = SkillInput,
+    responses(
+        (status = 201, body = Skill),
+        (status = 401, body = Problem, content_type = "application/problem+json"),
+        (status = 403, body = Problem, content_type = "application/problem+json"),
+        (status = 422, body = Problem, content_type = "application/problem+json"),
+    ))]
+async fn create_skill(
+    State(state): State<AppState>,
+    caller: Caller,
+    body: Result<ApiJson<SkillInput>, ApiError>,
+) -> ApiResult<Response> {
+    caller.require(Permission::NetworkManage)?;
+    let ApiJson(body) = body?;
+    let saved = save_skill(&state, &caller, None, body).await?;
+    Ok(created(
+        format!("/api/v1/skills/{}", saved.id),
+        Skill::from(saved),
+    ))
+}
+
+/// Changes a skill.
+#[utoipa::path(patch, path = "/skills/{id}", tag = "catalog", request_body = SkillInput,
+    params(("id" = Uuid, Path, description = "Skill id")),
+    responses(
+        (status = 200, body = Skill),
+        (status = 401, body = Problem, content_type = "application/problem+json"),
+        (status = 403, body = Problem, content_type = "application/problem+json"),
+        (status = 404, body = Problem, content_type = "application/problem+json"),
+        (status = 422, body = Problem, content_type = "application/problem+json"),
+    ))]
+async fn update_skill(
+    State(state): State<AppState>,
+    caller: Caller,
+    ApiPath(id): ApiPath<Uuid>,
+    body: Result<ApiJson<SkillInput>, ApiError>,
+) -> ApiResult<axum::Json<Skill>> {
+    caller.require(Permission::NetworkManage)?;
+    let ApiJson(body) = body?;
+    let current = skill::Entity::find_by_id(id)
+        .one(state.db.conn())
+        .await?
+        .ok_or_else(|| ApiError::NotFound("No such skill.".to_string()))?;
+    Ok(axum::Json(Skill::from(
+        save_skill(&state, &caller, Some(current), body).await?,
+    )))
+}

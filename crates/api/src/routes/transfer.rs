@@ -1,0 +1,934 @@
+//! CSV import and export of areas, ODPs, packages and customers. ISPs keep
+//! these in spreadsheets: a dry run reports every bad line, and an import is
+//! all or nothing. Existing records (same code, name or customer number) are
+//! updated, so an export edited in a spreadsheet can be imported back.
+
+use std::collections::HashMap;
+
+use axum::{
+    body::Bytes,
+    extract::State,
+    http::{HeaderValue, header},
+    response::{IntoResponse, Response},
+};
+use chrono::Utc;
+use netcrew_domain::{
+    GeoPoint, Phone,
+    access::Permission,
+    service::{CUSTOMER_STATUSES, ODP_PORT_COUNTS},
+};
+use netcrew_store::{
+    auth::{self, Audit},
+    entity::{area, customer, odc, odp, package},
+    network,
+    sea_orm::{ActiveModelTrait, ActiveValue::Set, EntityTrait, QueryOrder},
+};
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+use utoipa_axum::{router::OpenApiRouter, routes};
+use uuid::Uuid;
+
+use crate::{
+    AppState,
+    auth::Caller,
+    extract::{ApiPath, ApiQuery},
+    problem::{ApiError, ApiResult, FieldError, Problem},
+};
+
+pub fn api_router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(import))
+        .routes(routes!(export))
+}
+
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Kind {
+    Areas,
+    Odps,
+    Packages,
+    Customers,
+}
+
+impl Kind {
+    fn parse(s: &str) -> ApiResult<Kind> {
+        match s {
+            "areas" => Ok(Kind::Areas),
+            "odps" => Ok(Kind::Odps),
+            "packages" => Ok(Kind::Packages),
+            "customers" => Ok(Kind::Customers),
+            _ => Err(ApiError::NotFound(format!(
+                "No import or export called {s:?}; choose areas, odps, packages or customers."
+            ))),
+        }
+    }
+
+    fn columns(self) -> &'static [&'static str] {
+        match self {
+            Kind::Areas => &["code", "name", "city", "lat", "lng", "radius_m"],
+            Kind::Odps => &[
+                "code",
+                "name",
+                "odc_code",
+                "lat",
+                "lng",
+                "port_count",
+                "status",
+            ],
+            Kind::Packages => &[
+                "name",
+                "download_mbps",
+                "upload_mbps",
+                "monthly_price_idr",
+                "description",
+                "active",
+            ],
+            Kind::Customers => &[
+                "customer_number",
+                "name",
+                "phone",
+                "whatsapp",
+                "email",
+                "address",
+                "lat",
+                "lng",
+                "package",
+                "odp_code",
+                "odp_port",
+                "status",
+                "notes",
+            ],
+        }
+    }
+
+    fn name(self) -> &'static str {
+        match self {
+            Kind::Areas => "areas",
+            Kind::Odps => "odps",
+            Kind::Packages => "packages",
+            Kind::Customers => "customers",
+        }
+    }
+}
+
+/// One bad value of a CSV file.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct LineError {
+    /// Line in the file (the header is line 1).
+    pub line: u64,
+    pub field: String,
+    pub detail: String,
+}
+
+/// What an import did (or, for a dry run, would do).
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ImportReport {
+    #[schema(example = "odps")]
+    pub kind: String,
+    pub dry_run: bool,
+    /// Data lines read.
+    pub rows: u64,
+    pub created: u64,
+    pub updated: u64,
+    /// Every bad value; an import with any is not applied.
+    pub errors: Vec<LineError>,
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct ImportQuery {
+    /// Only check the file and report; change nothing.
+    #[serde(default)]
+    pub dry_run: bool,
+}
+
+struct Row<'a> {
+    line: u64,
+    map: HashMap<&'a str, String>,
+    errors: &'a mut Vec<LineError>,
+}
+
+impl Row<'_> {
+    fn fail(&mut self, field: &str, detail: impl Into<String>) {
+        self.errors.push(LineError {
+            line: self.line,
+            field: field.to_string(),
+            detail: detail.into(),
+        });
+    }
+    fn get(&self, field: &str) -> String {
+        self.map
+            .get(field)
+            .map(|v| v.trim().to_string())
+            .unwrap_or_default()
+    }
+    fn text(&mut self, field: &str, max: usize) -> String {
+        let v = self.get(field);
+        if v.is_empty() || v.chars().count() > max {
+            self.fail(field, format!("enter 1 to {max} characters"));
+        }
+        v
+    }
+    fn optional(&self, field: &str) -> Option<String> {
+        Some(self.get(field)).filter(|v| !v.is_empty())
+    }
+    fn number<T: std::str::FromStr>(&mut self, field: &str) -> Option<T> {
+        let v = self.get(field);
+        match v.replace(',', ".").parse::<T>() {
+            Ok(n) => Some(n),
+            Err(_) => {
+                self.fail(field, format!("{v:?} is not a number"));
+                None
+            }
+        }
+    }
+    fn point(&mut self) -> Option<GeoPoint> {
+        let (lat, lng) = (self.number::<f64>("lat")?, self.number::<f64>("lng")?);
+        match GeoPoint::new(lat, lng) {
+            Ok(p) => Some(p),
+            Err(e) => {
+                self.fail("lat", e.to_string());
+                None
+            }
+        }
+    }
+    fn boolean(&mut self, field: &str) -> Option<bool> {
+        match self.get(field).to_lowercase().as_str() {
+            "true" | "1" | "ya" | "yes" | "aktif" => Some(true),
+            "false" | "0" | "tidak" | "no" | "nonaktif" => Some(false),
+            other => {
+                self.fail(field, format!("{other:?}: write true or false"));
+                None
+            }
+        }
+    }
+}
+
+/// Imports a CSV file (UTF-8, comma-separated, with the header row of the
+/// kind's export). With `dry_run=true` it only reports.
+#[utoipa::path(post, path = "/imports/{kind}", tag = "transfer",
+    params(("kind" = String, Path, description = "areas, odps, packages or customers"), ImportQuery),
+    request_body(content = String, content_type = "text/csv"),
+    responses(
+        (status = 200, body = ImportReport, description = "Applied, or (dry run) the report"),
+        (status = 401, body = Problem, content_type = "application/problem+json"),
+        (status = 403, body = Problem, content_type = "application/problem+json"),
+        (status = 404, body = Problem, content_type = "application/problem+json"),
+        (status = 422, body = Problem, content_type = "application/problem+json", description = "The file cannot be read, or (not a dry run) has bad lines; nothing was changed"),
+    ))]
+async fn import(
+    State(state): State<AppState>,
+    caller: Caller,
+    ApiPath(kind): ApiPath<String>,
+    ApiQuery(query): ApiQuery<ImportQuery>,
+    body: Bytes,
+) -> ApiResult<Response> {
+    caller.require(Permission::DataImport)?;
+    let kind = Kind::parse(&kind)?;
+    let text = std::str::from_utf8(&body).map_err(|e| {
+        ApiError::validation(
+            "file",
+            format!(
+                "the file is not UTF-8 text (byte {}); save it as \"CSV UTF-8\"",
+                e.valid_up_to() + 1
+            ),
+        )
+    })?;
+    let text = text.trim_start_matches('\u{feff}');
+    let mut reader = csv::ReaderBuilder::new()
+        .flexible(false)
+        .from_reader(text.as_bytes());
+    let headers: Vec<String> = reader
+        .headers()
+        .map_err(|e| ApiError::validation("file", format!("cannot read the header line: {e}")))?
+        .iter()
+        .map(|h| h.trim().to_lowercase())
+        .collect();
+    let expected = kind.columns();
+    let missing: Vec<&str> = expected
+        .iter()
+        .copied()
+        .filter(|c| !headers.iter().any(|h| h == c))
+        .collect();
+    let unknown: Vec<&str> = headers
+        .iter()
+        .map(String::as_str)
+        .filter(|h| !expected.contains(h))
+        .collect();
+    if !missing.is_empty() || !unknown.is_empty() {
+        return Err(ApiError::Validation {
+            detail: format!(
+                "line 1: the header must be {}{}{}",
+                expected.join(","),
+                if missing.is_empty() {
+                    String::new()
+                } else {
+                    format!("; missing: {}", missing.join(", "))
+                },
+                if unknown.is_empty() {
+                    String::new()
+                } else {
+                    format!("; unknown: {}", unknown.join(", "))
+                },
+            ),
+            errors: vec![FieldError::new(
+                "header",
+                format!("expected {}", expected.join(",")),
+            )],
+        });
+    }
+    let mut records = Vec::new();
+    for (i, record) in reader.records().enumerate() {
+        let line = i as u64 + 2;
+        let record = record.map_err(|e| ApiError::Validation {
+            detail: format!("line {line}: {e}"),
+            errors: vec![FieldError::new(format!("line {line}"), e.to_string())],
+        })?;
+        records.push((line, record.iter().map(str::to_string).collect::<Vec<_>>()));
+    }
+    if records.is_empty() {
+        return Err(ApiError::validation(
+            "file",
+            "the file has a header but no data lines",
+        ));
+    }
+    let rows: Vec<(u64, HashMap<&str, String>)> = records
+        .into_iter()
+        .map(|(line, values)| {
+            (
+                line,
+                headers.iter().map(String::as_str).zip(values).collect(),
+            )
+        })
+        .collect();
+    let mut report = ImportReport {
+        kind: kind.name().to_string(),
+        dry_run: query.dry_run,
+        rows: rows.len() as u64,
+        created: 0,
+        updated: 0,
+        errors: Vec::new(),
+    };
+    let plan = match kind {
+        Kind::Areas => plan_areas(&state, rows, &mut report.errors).await?,
+        Kind::Odps => plan_odps(&state, rows, &mut report.errors).await?,
+        Kind::Packages => plan_packages(&state, rows, &mut report.errors).await?,
+        Kind::Customers => plan_customers(&state, rows, &mut report.errors).await?,
+    };
+    report.created = plan.iter().filter(|c| c.creating).count() as u64;
+    report.updated = plan.len() as u64 - report.created;
+    if query.dry_run {
+        return Ok(axum::Json(report).into_response());
+    }
+    if !report.errors.is_empty() {
+        let shown: Vec<String> = report
+            .errors
+            .iter()
+            .take(20)
+            .map(|e| format!("line {}: {}: {}", e.line, e.field, e.detail))
+            .collect();
+        return Err(ApiError::Validation {
+            detail: format!(
+                "{} bad value(s); nothing was imported. {}",
+                report.errors.len(),
+                shown.join("; ")
+            ),
+            errors: report
+                .errors
+                .iter()
+                .map(|e| FieldError::new(format!("line {}: {}", e.line, e.field), e.detail.clone()))
+                .collect(),
+        });
+    }
+    let txn = state.db.begin_write().await?;
+    let mut sequence = None;
+    for change in plan {
+        match change.model {
+            Model::Area(m) => save(m, change.creating, &txn).await?,
+            Model::Odp(m) => save(m, change.creating, &txn).await?,
+            Model::Package(m) => save(m, change.creating, &txn).await?,
+            Model::Customer(m) => {
+                let mut m = *m;
+                if change.creating && matches!(m.customer_number, sea_orm_unset!()) {
+                    let next = match sequence {
+                        Some(n) => n,
+                        None => next_number(&txn).await?,
+                    };
+                    m.customer_number = Set(format!("PLG-{next:07}"));
+                    sequence = Some(next + 1);
+                }
+                save(m, change.creating, &txn).await?
+            }
+        }
+    }
+    auth::audit(
+        &*txn,
+        Audit {
+            actor_id: Some(caller.user.id),
+            actor_ip: Some(caller.ip.clone()),
+            action: "import",
+            entity: kind.name(),
+            entity_id: None,
+            before: None,
+            after: Some(serde_json::json!({ "rows": report.rows, "created": report.created, "updated": report.updated })),
+        },
+        Utc::now(),
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(axum::Json(report).into_response())
+}
+
+macro_rules! sea_orm_unset {
+    () => {
+        netcrew_store::sea_orm::ActiveValue::NotSet
+    };
+}
+use sea_orm_unset;
+
+async fn next_number(txn: &netcrew_store::WriteTx) -> ApiResult<u64> {
+    let next = network::next_customer_number(&**txn).await?;
+    Ok(next.trim_start_matches("PLG-").parse().unwrap_or(1))
+}
+
+async fn save<A>(model: A, creating: bool, txn: &netcrew_store::WriteTx) -> ApiResult<()>
+where
+    A: ActiveModelTrait + netcrew_store::sea_orm::ActiveModelBehavior + Send,
+    <A::Entity as EntityTrait>::Model: netcrew_store::sea_orm::IntoActiveModel<A>,
+{
+    if creating {
+        model.insert(&**txn).await?;
+    } else {
+        model.update(&**txn).await?;
+    }
+    Ok(())
+}
+
+enum Model {
+    Area(area::ActiveModel),
+    Odp(odp::ActiveModel),
+    Package(package::ActiveModel),
+    Customer(Box<customer::ActiveModel>),
+}
+
+struct Change {
+    creating: bool,
+    model: Model,
+}
+
+fn duplicate_in_file(seen: &mut HashMap<String, u64>, key: &str, row: &mut Row<'_>, field: &str) {
+    if let Some(first) = seen.insert(key.to_lowercase(), row.line) {
+        row.fail(field, format!("also on line {first}"));
+    }
+}
+
+async fn plan_areas(
+    state: &AppState,
+    rows: Vec<(u64, HashMap<&str, String>)>,
+    errors: &mut Vec<LineError>,
+) -> ApiResult<Vec<Change>> {
+    let existing: HashMap<String, area::Model> = area::Entity::find()
+        .all(state.db.conn())
+        .await?
+        .into_iter()
+        .map(|a| (a.code.clone(), a))
+        .collect();
+    let now = Utc::now();
+    let mut seen = HashMap::new();
+    let mut plan = Vec::new();
+    for (line, map) in rows {
+        let mut row = Row { line, map, errors };
+        let code = row.text("code", 30).to_uppercase();
+        duplicate_in_file(&mut seen, &code, &mut row, "code");
+        let name = row.text("name", 80);
+        let city = row.text("city", 80);
+        let point = row.point();
+        let radius = row.number::<i32>("radius_m");
+        if radius.is_some_and(|r| !(100..=50_000).contains(&r)) {
+            row.fail("radius_m", "between 100 and 50000 metres");
+        }
+        let (Some(point), Some(radius)) = (point, radius) else {
+            continue;
+        };
+        let current = existing.get(&code).cloned();
+        let creating = current.is_none();
+        let mut m: area::ActiveModel = match current {
+            Some(a) => a.into(),
+            None => area::ActiveModel {
+                id: Set(Uuid::now_v7()),
+                created_at: Set(now),
+                ..Default::default()
+            },
+        };
+        m.code = Set(code);
+        m.name = Set(name);
+        m.city = Set(city);
+        m.center_lat = Set(point.lat);
+        m.center_lng = Set(point.lng);
+        m.radius_m = Set(radius);
+        m.updated_at = Set(now);
+        plan.push(Change {
+            creating,
+            model: Model::Area(m),
+        });
+    }
+    Ok(plan)
+}
+
+async fn plan_odps(
+    state: &AppState,
+    rows: Vec<(u64, HashMap<&str, String>)>,
+    errors: &mut Vec<LineError>,
+) -> ApiResult<Vec<Change>> {
+    let db = state.db.conn();
+    let existing: HashMap<String, odp::Model> = odp::Entity::find()
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|o| (o.code.clone(), o))
+        .collect();
+    let odcs: HashMap<String, odc::Model> = odc::Entity::find()
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|o| (o.code.clone(), o))
+        .collect();
+    let ids: Vec<Uuid> = existing.values().map(|o| o.id).collect();
+    let usage = network::odp_usage(db, &ids).await?;
+    let now = Utc::now();
+    let mut seen = HashMap::new();
+    let mut plan = Vec::new();
+    for (line, map) in rows {
+        let mut row = Row { line, map, errors };
+        let code = row.text("code", 40).to_uppercase();
+        duplicate_in_file(&mut seen, &code, &mut row, "code");
+        let name = row.text("name", 80);
+        let odc_code = row.get("odc_code").to_uppercase();
+        let parent = odcs.get(&odc_code).cloned();
+        if parent.is_none() {
+            row.fail("odc_code", format!("no ODC with code {odc_code:?}"));
+        }
+        let point = row.point();
+        let ports = row.number::<i32>("port_count");
+        if ports.is_some_and(|p| !ODP_PORT_COUNTS.contains(&p)) {
+            row.fail("port_count", "4, 8, 16 or 24");
+        }
+        let status = row
+            .optional("status")
+            .unwrap_or_else(|| "active".to_string())
+            .to_lowercase();
+        let status = if status == "full" {
+            "active".to_string()
+        } else {
+            status
+        };
+        if !["active", "maintenance"].contains(&status.as_str()) {
+            row.fail("status", "active or maintenance");
+        }
+        let current = existing.get(&code).cloned();
+        if let (Some(cur), Some(p)) = (&current, ports)
+            && usage.get(&cur.id).copied().unwrap_or(0) > i64::from(p)
+        {
+            row.fail("port_count", "fewer ports than customers on this ODP");
+        }
+        let (Some(parent), Some(point), Some(ports)) = (parent, point, ports) else {
+            continue;
+        };
+        let creating = current.is_none();
+        let mut m: odp::ActiveModel = match current {
+            Some(o) => o.into(),
+            None => odp::ActiveModel {
+                id: Set(Uuid::now_v7()),
+                created_at: Set(now),
+                ..Default::default()
+            },
+        };
+        m.code = Set(code);
+        m.name = Set(name);
+        m.odc_id = Set(parent.id);
+        m.area_id = Set(parent.area_id);
+        m.lat = Set(point.lat);
+        m.lng = Set(point.lng);
+        m.port_count = Set(ports);
+        m.status = Set(status);
+        m.updated_at = Set(now);
+        plan.push(Change {
+            creating,
+            model: Model::Odp(m),
+        });
+    }
+    Ok(plan)
+}
+
+async fn plan_packages(
+    state: &AppState,
+    rows: Vec<(u64, HashMap<&str, String>)>,
+    errors: &mut Vec<LineError>,
+) -> ApiResult<Vec<Change>> {
+    let existing: HashMap<String, package::Model> = package::Entity::find()
+        .all(state.db.conn())
+        .await?
+        .into_iter()
+        .map(|p| (p.name.to_lowercase(), p))
+        .collect();
+    let now = Utc::now();
+    let mut seen = HashMap::new();
+    let mut plan = Vec::new();
+    for (line, map) in rows {
+        let mut row = Row { line, map, errors };
+        let name = row.text("name", 60);
+        duplicate_in_file(&mut seen, &name, &mut row, "name");
+        let down = row.number::<i32>("download_mbps");
+        let up = row.number::<i32>("upload_mbps");
+        let price = row.number::<i64>("monthly_price_idr");
+        if price.is_some_and(|p| p < 0) {
+            row.fail("monthly_price_idr", "whole rupiah, not negative");
+        }
+        let description = row.get("description");
+        let active = row.boolean("active");
+        let (Some(down), Some(up), Some(price), Some(active)) = (down, up, price, active) else {
+            continue;
+        };
+        let current = existing.get(&name.to_lowercase()).cloned();
+        let creating = current.is_none();
+        let mut m: package::ActiveModel = match current {
+            Some(p) => p.into(),
+            None => package::ActiveModel {
+                id: Set(Uuid::now_v7()),
+                created_at: Set(now),
+                ..Default::default()
+            },
+        };
+        m.name = Set(name);
+        m.download_mbps = Set(down);
+        m.upload_mbps = Set(up);
+        m.monthly_price_idr = Set(price);
+        m.description = Set(description);
+        m.active = Set(active);
+        m.updated_at = Set(now);
+        plan.push(Change {
+            creating,
+            model: Model::Package(m),
+        });
+    }
+    Ok(plan)
+}
+
+async fn plan_customers(
+    state: &AppState,
+    rows: Vec<(u64, HashMap<&str, String>)>,
+    errors: &mut Vec<LineError>,
+) -> ApiResult<Vec<Change>> {
+    let db = state.db.conn();
+    let areas = area::Entity::find().all(db).await?;
+    let packages: HashMap<String, package::Model> = package::Entity::find()
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|p| (p.name.to_lowercase(), p))
+        .collect();
+    let odps: HashMap<String, odp::Model> = odp::Entity::find()
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|o| (o.code.clone(), o))
+        .collect();
+    let customers = customer::Entity::find().all(db).await?;
+    let by_number: HashMap<String, customer::Model> = customers
+        .iter()
+        .map(|c| (c.customer_number.clone(), c.clone()))
+        .collect();
+    let by_phone: HashMap<String, String> = customers
+        .iter()
+        .map(|c| (c.phone.clone(), c.customer_number.clone()))
+        .collect();
+    let mut port_owner: HashMap<(Uuid, i32), String> = customers
+        .iter()
+        .filter_map(|c| Some(((c.odp_id?, c.odp_port?), c.customer_number.clone())))
+        .collect();
+    let now = Utc::now();
+    let mut seen_numbers = HashMap::new();
+    let mut seen_phones = HashMap::new();
+    let mut plan = Vec::new();
+    for (line, map) in rows {
+        let mut row = Row { line, map, errors };
+        let number = row.optional("customer_number").map(|n| n.to_uppercase());
+        if let Some(n) = &number {
+            duplicate_in_file(&mut seen_numbers, n, &mut row, "customer_number");
+        }
+        let current = number.as_ref().and_then(|n| by_number.get(n)).cloned();
+        let name = row.text("name", 100);
+        let phone = match Phone::parse(&row.get("phone")) {
+            Ok(p) => Some(p.into_string()),
+            Err(e) => {
+                row.fail("phone", e.to_string());
+                None
+            }
+        };
+        if let Some(p) = &phone {
+            duplicate_in_file(&mut seen_phones, p, &mut row, "phone");
+            if let Some(owner) = by_phone.get(p)
+                && Some(owner) != number.as_ref()
+            {
+                row.fail("phone", format!("customer {owner} already has this number"));
+            }
+        }
+        let whatsapp = match row.optional("whatsapp") {
+            None => None,
+            Some(w) => match Phone::parse(&w) {
+                Ok(p) => Some(p.into_string()),
+                Err(e) => {
+                    row.fail("whatsapp", e.to_string());
+                    None
+                }
+            },
+        };
+        let email = row.optional("email").map(|e| e.to_lowercase());
+        if email.as_ref().is_some_and(|e| !e.contains('@')) {
+            row.fail("email", "not an e-mail address");
+        }
+        let address = row.text("address", 300);
+        let point = row.point();
+        let area = point.and_then(|p| network::area_for(&areas, p).cloned());
+        if point.is_some() && area.is_none() {
+            row.fail("lat", "this place is outside the service areas");
+        }
+        let package_name = row.get("package");
+        let package = packages.get(&package_name.to_lowercase()).cloned();
+        if package.is_none() {
+            row.fail("package", format!("no package called {package_name:?}"));
+        }
+        let status = row
+            .optional("status")
+            .unwrap_or_else(|| "prospect".to_string())
+            .to_lowercase();
+        if !CUSTOMER_STATUSES.contains(&status.as_str()) {
+            row.fail("status", "prospect, active, suspended or terminated");
+        }
+        let odp_code = row.optional("odp_code").map(|c| c.to_uppercase());
+        let port = match row.optional("odp_port") {
+            None => None,
+            Some(_) => row.number::<i32>("odp_port"),
+        };
+        let mut odp_id = None;
+        match (&odp_code, port) {
+            (None, None) => {}
+            (Some(code), Some(port)) => match odps.get(code) {
+                None => row.fail("odp_code", format!("no ODP with code {code:?}")),
+                Some(o) if !(1..=o.port_count).contains(&port) => row.fail(
+                    "odp_port",
+                    format!("{code} has ports 1 to {}", o.port_count),
+                ),
+                Some(o) => {
+                    let me = number.clone().unwrap_or_else(|| format!("line {line}"));
+                    match port_owner.get(&(o.id, port)) {
+                        Some(owner) if *owner != me => {
+                            row.fail("odp_port", format!("port {port} of {code} serves {owner}"))
+                        }
+                        _ => {
+                            port_owner.insert((o.id, port), me);
+                            odp_id = Some(o.id);
+                        }
+                    }
+                }
+            },
+            _ => row.fail("odp_port", "give both odp_code and odp_port, or neither"),
+        }
+        let notes = row.get("notes");
+        let (Some(phone), Some(point), Some(area), Some(package)) = (phone, point, area, package)
+        else {
+            continue;
+        };
+        if number.is_some()
+            && current.is_none()
+            && !number.as_ref().is_some_and(|n| n.starts_with("PLG-"))
+        {
+            row.fail(
+                "customer_number",
+                "new customers get a number; leave it empty or use PLG-...",
+            );
+            continue;
+        }
+        let creating = current.is_none();
+        let mut m: customer::ActiveModel = match current {
+            Some(c) => c.into(),
+            None => customer::ActiveModel {
+                id: Set(Uuid::now_v7()),
+                source: Set("import".to_string()),
+                created_at: Set(now),
+                preferred_date: Set(None),
+                preferred_window: Set(None),
+                ..Default::default()
+            },
+        };
+        if let Some(n) = number {
+            m.customer_number = Set(n);
+        }
+        let terminated = status == "terminated";
+        m.name = Set(name);
+        m.phone = Set(phone);
+        m.whatsapp = Set(whatsapp);
+        m.email = Set(email);
+        m.address = Set(address);
+        m.lat = Set(point.lat);
+        m.lng = Set(point.lng);
+        m.area_id = Set(area.id);
+        m.package_id = Set(package.id);
+        m.odp_id = Set(if terminated { None } else { odp_id });
+        m.odp_port = Set(if terminated || odp_id.is_none() {
+            None
+        } else {
+            port
+        });
+        m.status = Set(status);
+        m.notes = Set(notes);
+        m.updated_at = Set(now);
+        plan.push(Change {
+            creating,
+            model: Model::Customer(Box::new(m)),
+        });
+    }
+    Ok(plan)
+}
+
+/// Exports as CSV (UTF-8 with a byte-order mark, so spreadsheet programs
+/// read it right), in the layout the import takes.
+#[utoipa::path(get, path = "/exports/{kind}", tag = "transfer",
+    params(("kind" = String, Path, description = "areas, odps, packages or customers")),
+    responses(
+        (status = 200, description = "CSV file", body = String, content_type = "text/csv"),
+        (status = 401, body = Problem, content_type = "application/problem+json"),
+        (status = 403, body = Problem, content_type = "application/problem+json"),
+        (status = 404, body = Problem, content_type = "application/problem+json"),
+    ))]
+async fn export(
+    State(state): State<AppState>,
+    caller: Caller,
+    ApiPath(kind): ApiPath<String>,
+) -> ApiResult<Response> {
+    caller.require(Permission::DataExport)?;
+    let kind = Kind::parse(&kind)?;
+    let db = state.db.conn();
+    let mut out = csv::Writer::from_writer(Vec::from("\u{feff}".as_bytes()));
+    let fail = |e: csv::Error| ApiError::Internal(e.into());
+    out.write_record(kind.columns()).map_err(fail)?;
+    match kind {
+        Kind::Areas => {
+            for a in area::Entity::find()
+                .order_by_asc(area::Column::Code)
+                .all(db)
+                .await?
+            {
+                out.write_record([
+                    a.code,
+                    a.name,
+                    a.city,
+                    a.center_lat.to_string(),
+                    a.center_lng.to_string(),
+                    a.radius_m.to_string(),
+                ])
+                .map_err(fail)?;
+            }
+        }
+        Kind::Odps => {
+            let odcs: HashMap<Uuid, String> = odc::Entity::find()
+                .all(db)
+                .await?
+                .into_iter()
+                .map(|o| (o.id, o.code))
+                .collect();
+            for o in odp::Entity::find()
+                .order_by_asc(odp::Column::Code)
+                .all(db)
+                .await?
+            {
+                let status = if o.status == "maintenance" {
+                    "maintenance"
+                } else {
+                    "active"
+                };
+                out.write_record([
+                    o.code,
+                    o.name,
+                    odcs.get(&o.odc_id).cloned().unwrap_or_default(),
+                    o.lat.to_string(),
+                    o.lng.to_string(),
+                    o.port_count.to_string(),
+                    status.to_string(),
+                ])
+                .map_err(fail)?;
+            }
+        }
+        Kind::Packages => {
+            for p in package::Entity::find()
+                .order_by_asc(package::Column::Name)
+                .all(db)
+                .await?
+            {
+                out.write_record([
+                    p.name,
+                    p.download_mbps.to_string(),
+                    p.upload_mbps.to_string(),
+                    p.monthly_price_idr.to_string(),
+                    p.description,
+                    p.active.to_string(),
+                ])
+                .map_err(fail)?;
+            }
+        }
+        Kind::Customers => {
+            let packages: HashMap<Uuid, String> = package::Entity::find()
+                .all(db)
+                .await?
+                .into_iter()
+                .map(|p| (p.id, p.name))
+                .collect();
+            let odps: HashMap<Uuid, String> = odp::Entity::find()
+                .all(db)
+                .await?
+                .into_iter()
+                .map(|o| (o.id, o.code))
+                .collect();
+            for c in customer::Entity::find()
+                .order_by_asc(customer::Column::CustomerNumber)
+                .all(db)
+                .await?
+            {
+                out.write_record([
+                    c.customer_number,
+                    c.name,
+                    c.phone,
+                    c.whatsapp.unwrap_or_default(),
+                    c.email.unwrap_or_default(),
+                    c.address,
+                    c.lat.to_string(),
+                    c.lng.to_string(),
+                    packages.get(&c.package_id).cloned().unwrap_or_default(),
+                    c.odp_id
+                        .and_then(|o| odps.get(&o).cloned())
+                        .unwrap_or_default(),
+                    c.odp_port.map(|p| p.to_string()).unwrap_or_default(),
+                    c.status,
+                    c.notes,
+                ])
+                .map_err(fail)?;
+            }
+        }
+    }
+    let bytes = out
+        .into_inner()
+        .map_err(|e| ApiError::Internal(anyhow::anyhow!("{e}")))?;
+    let mut response = bytes.into_response();
+    let headers = response.headers_mut();
+    headers.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("text/csv; charset=utf-8"),
+    );
+    if let Ok(v) = HeaderValue::from_str(&format!(
+        "attachment; filename=\"netcrew-{}-{}.csv\"",
+        kind.name(),
+        Utc::now().format("%Y%m%d")
+    )) {
+        headers.insert(header::CONTENT_DISPOSITION, v);
+    }
+    Ok(response)
+}

@@ -1,0 +1,116 @@
+import { describe, expect, it } from 'vitest';
+import {
+	activeSection,
+	afterSignIn,
+	can,
+	canOpen,
+	consoleMenu,
+	isStaff,
+	landingPath,
+	loginPath,
+	profilePath,
+	ROLES,
+	safeNext
+} from './access';
+
+describe('landing page by role', () => {
+	it('sends staff to the console, technicians to /tech, customers to /account', () => {
+		expect(landingPath('admin')).toBe('/console');
+		expect(landingPath('supervisor')).toBe('/console');
+		expect(landingPath('cs')).toBe('/console');
+		expect(landingPath('management')).toBe('/console');
+		expect(landingPath('technician')).toBe('/tech');
+		expect(landingPath('customer')).toBe('/account');
+	});
+
+	it('treats an unknown role like a customer (least access)', () => {
+		expect(landingPath('intern')).toBe('/account');
+		expect(isStaff('intern')).toBe(false);
+	});
+
+	it('puts the profile inside each surface', () => {
+		expect(profilePath('cs')).toBe('/console/profile');
+		expect(profilePath('technician')).toBe('/tech/profile');
+		expect(profilePath('customer')).toBe('/account');
+	});
+
+	it('lets every role open its own landing page', () => {
+		for (const role of ROLES) expect(canOpen(role, landingPath(role)), role).toBe(true);
+		expect(canOpen('technician', '/console/users')).toBe(false);
+		expect(canOpen('admin', '/tech')).toBe(false);
+		expect(canOpen('customer', '/console')).toBe(false);
+		expect(canOpen('customer', '/profile')).toBe(true);
+		expect(canOpen('technician', '/consoles')).toBe(true);
+	});
+});
+
+describe('next after sign-in', () => {
+	it('accepts only local paths', () => {
+		expect(safeNext('/console/users?q=budi')).toBe('/console/users?q=budi');
+		expect(safeNext('//evil.example/x')).toBeNull();
+		expect(safeNext('/\\evil.example')).toBeNull();
+		expect(safeNext('https://evil.example/')).toBeNull();
+		expect(safeNext('javascript:alert(1)')).toBeNull();
+		expect(safeNext('')).toBeNull();
+		expect(safeNext(null)).toBeNull();
+		expect(safeNext('/login?next=/console')).toBeNull();
+	});
+
+	it('goes to the requested page when the role may open it, else to the landing page', () => {
+		expect(afterSignIn('admin', '/console/audit')).toBe('/console/audit');
+		expect(afterSignIn('technician', '/console/audit')).toBe('/tech');
+		expect(afterSignIn('technician', '/tech/profile')).toBe('/tech/profile');
+		expect(afterSignIn('customer', null)).toBe('/account');
+		expect(afterSignIn('admin', '/')).toBe('/console');
+		expect(afterSignIn('admin', 'https://evil.example/')).toBe('/console');
+	});
+
+	it('builds the sign-in link with the page to return to', () => {
+		expect(loginPath('/console/users?role=cs')).toBe('/login?next=%2Fconsole%2Fusers%3Frole%3Dcs');
+		expect(loginPath(null)).toBe('/login');
+		expect(loginPath('//evil')).toBe('/login');
+	});
+});
+
+describe('console menu by permission', () => {
+	const admin = ['profile.manage', 'users.read', 'users.manage', 'audit.read', 'teams.read', 'teams.manage', 'api_tokens.manage'];
+
+	it('shows an admin every section', () => {
+		expect(consoleMenu(admin).map((i) => i.section)).toEqual([
+			'home',
+			'users',
+			'teams',
+			'api_tokens',
+			'audit',
+			'profile'
+		]);
+	});
+
+	it('shows a supervisor users and teams but not tokens or the audit log', () => {
+		expect(consoleMenu(['profile.manage', 'users.read', 'teams.read']).map((i) => i.section)).toEqual([
+			'home',
+			'users',
+			'teams',
+			'profile'
+		]);
+	});
+
+	it('shows customer service only what needs no permission beyond teams', () => {
+		expect(consoleMenu(['profile.manage', 'teams.read']).map((i) => i.section)).toEqual(['home', 'teams', 'profile']);
+		expect(consoleMenu(undefined).map((i) => i.section)).toEqual(['home', 'profile']);
+	});
+
+	it('marks the section of nested pages', () => {
+		const items = consoleMenu(admin);
+		expect(activeSection('/console', items)).toBe('home');
+		expect(activeSection('/console/users/123', items)).toBe('users');
+		expect(activeSection('/console/api-tokens', items)).toBe('api_tokens');
+		expect(activeSection('/console/usersx', items)).toBeNull();
+	});
+
+	it('checks single permissions', () => {
+		expect(can(admin, 'users.manage')).toBe(true);
+		expect(can(['users.read'], 'users.manage')).toBe(false);
+		expect(can(null, 'users.read')).toBe(false);
+	});
+});

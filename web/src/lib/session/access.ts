@@ -1,0 +1,123 @@
+/**
+ * Who goes where: roles, landing pages, which surfaces a role may open, and
+ * the console menu by permission. Pure functions, unit-tested.
+ */
+
+export const ROLES = ['admin', 'supervisor', 'cs', 'technician', 'management', 'customer'] as const;
+export type Role = (typeof ROLES)[number];
+
+/** Roles that work in the staff console. */
+export const STAFF_ROLES: readonly Role[] = ['admin', 'supervisor', 'cs', 'management'];
+
+/** Permission strings as the server sends them in `Me.permissions`. */
+export const PERMISSIONS = [
+	'profile.manage',
+	'users.read',
+	'users.manage',
+	'audit.read',
+	'teams.read',
+	'teams.manage',
+	'api_tokens.manage'
+] as const;
+export type Permission = (typeof PERMISSIONS)[number];
+
+export function isRole(value: unknown): value is Role {
+	return typeof value === 'string' && (ROLES as readonly string[]).includes(value);
+}
+
+export function isStaff(role: string): boolean {
+	return (STAFF_ROLES as readonly string[]).includes(role);
+}
+
+/** Where a role starts after signing in. */
+export function landingPath(role: string): '/console' | '/tech' | '/account' {
+	if (isStaff(role)) return '/console';
+	if (role === 'technician') return '/tech';
+	return '/account';
+}
+
+/** The profile page inside the role's own surface. */
+export function profilePath(role: string): '/console/profile' | '/tech/profile' | '/account' {
+	if (isStaff(role)) return '/console/profile';
+	if (role === 'technician') return '/tech/profile';
+	return '/account';
+}
+
+function underPath(path: string, prefix: string): boolean {
+	return path === prefix || path.startsWith(`${prefix}/`);
+}
+
+/** Whether a role may open a page of the app (the server checks data access itself). */
+export function canOpen(role: string, path: string): boolean {
+	if (underPath(path, '/console')) return isStaff(role);
+	if (underPath(path, '/tech')) return role === 'technician';
+	if (underPath(path, '/account')) return role === 'customer';
+	return true;
+}
+
+/**
+ * A `next` target is accepted only as a path on this site: "/x", never
+ * "//host", "/\\host" or an absolute URL, and never the sign-in page itself.
+ */
+export function safeNext(next: string | null | undefined): string | null {
+	if (!next || !next.startsWith('/') || next.startsWith('//') || next.startsWith('/\\')) return null;
+	let url: URL;
+	try {
+		url = new URL(next, 'http://netcrew.invalid');
+	} catch {
+		return null;
+	}
+	if (url.origin !== 'http://netcrew.invalid') return null;
+	if (underPath(url.pathname, '/login') || underPath(url.pathname, '/reset-password')) return null;
+	return `${url.pathname}${url.search}${url.hash}`;
+}
+
+/** Where to go after signing in: the requested page if the role may open it, else its landing page. */
+export function afterSignIn(role: string, next: string | null | undefined): string {
+	const target = safeNext(next);
+	if (target && target !== '/' && canOpen(role, new URL(target, 'http://x').pathname)) return target;
+	return landingPath(role);
+}
+
+/** The sign-in page, remembering where the user was going. */
+export function loginPath(next?: string | null): string {
+	const target = safeNext(next);
+	return target ? `/login?next=${encodeURIComponent(target)}` : '/login';
+}
+
+export function can(permissions: readonly string[] | null | undefined, permission: Permission): boolean {
+	return !!permissions?.includes(permission);
+}
+
+export type ConsoleSection = 'home' | 'users' | 'teams' | 'api_tokens' | 'audit' | 'profile';
+
+export interface ConsoleMenuItem {
+	section: ConsoleSection;
+	href: string;
+	/** Null: everyone in the console may open it. */
+	permission: Permission | null;
+}
+
+const CONSOLE_MENU: readonly ConsoleMenuItem[] = [
+	{ section: 'home', href: '/console', permission: null },
+	{ section: 'users', href: '/console/users', permission: 'users.read' },
+	{ section: 'teams', href: '/console/teams', permission: 'teams.read' },
+	{ section: 'api_tokens', href: '/console/api-tokens', permission: 'api_tokens.manage' },
+	{ section: 'audit', href: '/console/audit', permission: 'audit.read' },
+	{ section: 'profile', href: '/console/profile', permission: null }
+];
+
+/** The console sidebar for someone with these permissions. */
+export function consoleMenu(permissions: readonly string[] | null | undefined): ConsoleMenuItem[] {
+	return CONSOLE_MENU.filter((item) => item.permission === null || can(permissions, item.permission));
+}
+
+/** The menu item a console path belongs to (the longest matching prefix). */
+export function activeSection(path: string, items: readonly ConsoleMenuItem[]): ConsoleSection | null {
+	let best: ConsoleMenuItem | null = null;
+	for (const item of items) {
+		const match = item.href === '/console' ? path === '/console' : underPath(path, item.href);
+		if (match && (!best || item.href.length > best.href.length)) best = item;
+	}
+	return best?.section ?? null;
+}

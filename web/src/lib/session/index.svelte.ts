@@ -1,0 +1,28 @@
+/** The app's one session and the API client that carries its CSRF token. */
+import { createApiClient } from '$lib/api/client';
+import { setLocale } from '$lib/i18n/locale.svelte';
+import { normaliseLocale } from '$lib/i18n/locale';
+import { SessionStore } from './session.svelte';
+
+function localStorageOrNull(): Storage | null {
+	try {
+		return typeof window === 'undefined' ? null : window.localStorage;
+	} catch {
+		return null;
+	}
+}
+
+export const session = new SessionStore(() => authApi, {
+	storage: localStorageOrNull,
+	// The account's language wins over the device's.
+	onUser(me) {
+		const locale = normaliseLocale(me.locale);
+		if (locale) setLocale(locale);
+	}
+});
+
+/** The client for everything done as the signed-in user. */
+export const authApi = createApiClient({
+	csrfToken: () => session.csrfToken,
+	onUnauthenticated: () => session.expired()
+});
