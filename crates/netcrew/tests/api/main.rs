@@ -6,6 +6,8 @@ mod auth;
 mod authorization;
 mod catalog;
 mod cli;
+mod customers;
+mod network;
 mod platform;
 mod support;
 mod totp;
