@@ -21,6 +21,8 @@ pub struct UserFilter {
     pub team_id: Option<Uuid>,
     pub area_id: Option<Uuid>,
     pub active: Option<bool>,
+    /// Only staff accounts (no customer portal accounts).
+    pub staff_only: bool,
     /// Row scope: only members of these teams (and the caller) are visible.
     pub within_teams: Option<(Vec<Uuid>, Uuid)>,
 }
@@ -62,6 +64,9 @@ pub async fn list_users<C: ConnectionTrait>(
     }
     if let Some(active) = filter.active {
         select = select.filter(user::Column::Active.eq(active));
+    }
+    if filter.staff_only {
+        select = select.filter(user::Column::Role.ne("customer"));
     }
     if let Some(team) = filter.team_id {
         select = select.filter(user::Column::Id.in_subquery(members_of(vec![team])));

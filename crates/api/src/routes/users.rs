@@ -113,6 +113,9 @@ pub struct UserQuery {
     pub area_id: Option<Uuid>,
     /// `active` or `inactive`.
     pub status: Option<String>,
+    /// `true`: staff accounts only, without customers' portal accounts.
+    #[serde(default)]
+    pub staff: bool,
 }
 
 /// Lists accounts by name. Supervisors see their teams' members.
@@ -146,6 +149,7 @@ async fn list_users(
         team_id: query.team_id,
         area_id: query.area_id,
         active,
+        staff_only: query.staff,
         within_teams: scope(&caller, caller_teams(&state, &caller).await?),
     };
     let result = users::list_users(state.db.conn(), &filter, &page).await?;
