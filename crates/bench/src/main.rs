@@ -1,0 +1,208 @@
+//! `netcrew-bench`: times NetCrew's hot queries on the demo data set at a
+//! chosen scale and reports each against a baseline measured in the same
+//! run on the same data, so the figures compare across machines.
+//!
+//! - coverage check (bounding box on the ODP coordinate index, then exact
+//!   distances) against scanning every ODP;
+//! - a deep page of the customer list by keyset cursor against the same page
+//!   by OFFSET;
+//! - a customer search by phone against listing the first page unfiltered.
+
+use std::time::{Duration, Instant};
+
+use anyhow::Context;
+use clap::Parser;
+use netcrew_domain::GeoPoint;
+use netcrew_store::{
+    Db,
+    demo::{self, DemoOptions},
+    entity::{customer, odp},
+    network::{self, CustomerFilter},
+    page::PageRequest,
+    sea_orm::{EntityTrait, QueryOrder, QuerySelect},
+};
+
+#[derive(Debug, Parser)]
+#[command(about = "Benchmarks NetCrew's hot queries on generated data")]
+struct Args {
+    /// Demo data scale (1 = ~3,200 customers, 100 = ~320,000)
+    #[arg(long, default_value_t = 10.0)]
+    scale: f64,
+    /// Database to fill (must be empty); default: a temporary SQLite file
+    #[arg(long)]
+    database_url: Option<String>,
+    /// Timed repetitions per case (the median is reported)
+    #[arg(long, default_value_t = 30)]
+    runs: usize,
+}
+
+async fn median<F, Fut>(runs: usize, mut f: F) -> anyhow::Result<Duration>
+where
+    F: FnMut() -> Fut,
+    Fut: std::future::Future<Output = anyhow::Result<()>>,
+{
+    f().await?; // warm-up
+    let mut times = Vec::with_capacity(runs);
+    for _ in 0..runs {
+        let start = Instant::now();
+        f().await?;
+        times.push(start.elapsed());
+    }
+    times.sort();
+    Ok(times[times.len() / 2])
+}
+
+fn row(name: &str, measured: Duration, baseline_name: &str, baseline: Duration) {
+    let ratio = measured.as_secs_f64() / baseline.as_secs_f64().max(1e-9);
+    println!(
+        "| {name} | {:.3} ms | {baseline_name} | {:.3} ms | {ratio:.3} |",
+        measured.as_secs_f64() * 1e3,
+        baseline.as_secs_f64() * 1e3
+    );
+}
+
+#[tokio::main]
+async fn main() -> anyhow::Result<()> {
+    let args = Args::parse();
+    let dir = tempfile::tempdir()?;
+    let url = args
+        .database_url
+        .clone()
+        .unwrap_or_else(|| format!("sqlite://{}", dir.path().join("bench.db").display()));
+    let db = Db::connect(&url, 4).await?;
+    db.migrate().await?;
+    let started = Instant::now();
+    let summary = demo::generate(
+        &db,
+        DemoOptions {
+            scale: args.scale,
+            ..DemoOptions::default()
+        },
+        chrono::Utc::now(),
+    )
+    .await
+    .context("generating the data (the database must be empty)")?;
+    println!(
+        "{} on {}: {} ODPs, {} customers, generated in {:.1} s\n",
+        netcrew_store::redact_url(&url),
+        db.backend().as_str(),
+        summary.odps,
+        summary.customers,
+        started.elapsed().as_secs_f64()
+    );
+    let conn = db.conn();
+    let probes: Vec<GeoPoint> = odp::Entity::find()
+        .order_by_asc(odp::Column::Code)
+        .limit(20)
+        .all(conn)
+        .await?
+        .into_iter()
+        .filter_map(|o| GeoPoint::new(o.lat + 0.0005, o.lng - 0.0004).ok())
+        .collect();
+
+    println!("| case | median | baseline | median | ratio |\n|---|---|---|---|---|");
+
+    let mut i = 0;
+    let coverage = median(args.runs, || {
+        i += 1;
+        let p = probes[i % probes.len()];
+        async move {
+            network::odps_near(conn, p, 192.3).await?;
+            Ok(())
+        }
+    })
+    .await?;
+    let mut j = 0;
+    let scan = median(args.runs, || {
+        j += 1;
+        let p = probes[j % probes.len()];
+        async move {
+            let all = odp::Entity::find().all(conn).await?;
+            let _near: Vec<_> = all
+                .into_iter()
+                .filter_map(|o| {
+                    let d = GeoPoint::new(o.lat, o.lng).ok()?.distance_m(&p);
+                    (d <= 192.3).then_some(d)
+                })
+                .collect();
+            Ok(())
+        }
+    })
+    .await?;
+    row(
+        "coverage: ODPs near a point",
+        coverage,
+        "scan all ODPs",
+        scan,
+    );
+
+    // A page deep in the list: follow cursors to page 40 once, then time it.
+    let mut page = PageRequest::first(50);
+    let filter = CustomerFilter::default();
+    for _ in 0..40 {
+        let result = network::list_customers(conn, &filter, &page).await?;
+        let Some(next) = result.next_cursor else {
+            break;
+        };
+        page = PageRequest::new(Some(50), Some(&next))?;
+    }
+    let keyset = median(args.runs, || {
+        let page = page.clone();
+        let filter = filter.clone();
+        async move {
+            network::list_customers(conn, &filter, &page).await?;
+            Ok(())
+        }
+    })
+    .await?;
+    let offset = median(args.runs, || async {
+        // The same work the API does: the total, then the page.
+        netcrew_store::sea_orm::PaginatorTrait::count(customer::Entity::find(), conn).await?;
+        customer::Entity::find()
+            .order_by_asc(customer::Column::CustomerNumber)
+            .order_by_asc(customer::Column::Id)
+            .offset(40 * 50)
+            .limit(51)
+            .all(conn)
+            .await?;
+        Ok(())
+    })
+    .await?;
+    row(
+        "customers: page 41 by cursor",
+        keyset,
+        "page 41 by OFFSET",
+        offset,
+    );
+
+    let phone = customer::Entity::find()
+        .order_by_desc(customer::Column::CustomerNumber)
+        .one(conn)
+        .await?
+        .map(|c| format!("0{}", &c.phone[3..]))
+        .unwrap_or_default();
+    let search = median(args.runs, || {
+        let filter = CustomerFilter {
+            q: Some(phone.clone()),
+            ..CustomerFilter::default()
+        };
+        async move {
+            network::list_customers(conn, &filter, &PageRequest::first(50)).await?;
+            Ok(())
+        }
+    })
+    .await?;
+    let first = median(args.runs, || async {
+        network::list_customers(conn, &CustomerFilter::default(), &PageRequest::first(50)).await?;
+        Ok(())
+    })
+    .await?;
+    row(
+        "customers: search by phone",
+        search,
+        "first page, no filter",
+        first,
+    );
+    db.close().await;
+    Ok(())
+}
