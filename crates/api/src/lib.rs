@@ -4,6 +4,7 @@
 
 pub mod auth;
 pub mod extract;
+mod idempotency;
 mod middleware;
 pub mod problem;
 pub mod routes;
@@ -128,6 +129,10 @@ pub fn app(state: AppState) -> Router {
     let (api, doc) = routes();
     let config = state.config.clone();
     let api = api
+        .route_layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            idempotency::layer,
+        ))
         .route_layer(axum::middleware::from_fn(middleware::track_metrics))
         .route("/api", get(middleware::api_not_found))
         .route(

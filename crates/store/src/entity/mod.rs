@@ -5,6 +5,7 @@ pub mod area;
 pub mod audit_event;
 pub mod customer;
 pub mod demand_point;
+pub mod idempotency_key;
 pub mod login_attempt;
 pub mod odc;
 pub mod odp;

@@ -7,6 +7,7 @@ mod m20261125_000001_plant_and_people;
 mod m20261125_000002_sessions_and_audit;
 mod m20261125_000003_resets_tokens_totp;
 mod m20261125_000004_service_catalog_and_demand;
+mod m20261125_000005_idempotency;
 
 pub struct Migrator;
 
@@ -18,6 +19,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261125_000002_sessions_and_audit::Migration),
             Box::new(m20261125_000003_resets_tokens_totp::Migration),
             Box::new(m20261125_000004_service_catalog_and_demand::Migration),
+            Box::new(m20261125_000005_idempotency::Migration),
         ]
     }
 }

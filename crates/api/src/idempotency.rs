@@ -1,0 +1,200 @@
+//! `Idempotency-Key` for POST requests (as in the IETF draft and Stripe):
+//! a retried request with the same key gets the first answer again instead
+//! of doing the work twice — the technician app's offline queue relies on
+//! it. The same key with a different request is a `422`; while the first is
+//! still running, a `409`. Keys are kept for 24 hours, per caller.
+
+use axum::{
+    body::{Body, to_bytes},
+    extract::{Request, State},
+    http::{HeaderValue, Method, StatusCode, header},
+    middleware::Next,
+    response::{IntoResponse, Response},
+};
+use chrono::{Duration, Utc};
+use netcrew_store::{
+    entity::idempotency_key,
+    sea_orm::{ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter},
+};
+use sha2::{Digest, Sha256};
+use uuid::Uuid;
+
+use crate::{
+    AppState,
+    auth::client_ip,
+    problem::{ApiError, Problem},
+};
+
+pub const HEADER: &str = "idempotency-key";
+pub const KEEP_HOURS: i64 = 24;
+
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+fn problem(status: StatusCode, kind: &str, title: &str, detail: &str) -> Response {
+    Problem {
+        kind: kind.to_string(),
+        title: title.to_string(),
+        status: status.as_u16(),
+        detail: detail.to_string(),
+        errors: Vec::new(),
+    }
+    .into_response()
+}
+
+pub async fn layer(State(state): State<AppState>, req: Request, next: Next) -> Response {
+    if req.method() != Method::POST {
+        return next.run(req).await;
+    }
+    let Some(key) = req.headers().get(HEADER).cloned() else {
+        return next.run(req).await;
+    };
+    match handle(state, key, req, next).await {
+        Ok(response) => response,
+        Err(e) => e.into_response(),
+    }
+}
+
+async fn handle(
+    state: AppState,
+    key: HeaderValue,
+    req: Request,
+    next: Next,
+) -> Result<Response, ApiError> {
+    let key = key
+        .to_str()
+        .ok()
+        .filter(|k| !k.is_empty() && k.len() <= 255)
+        .ok_or_else(|| {
+            ApiError::validation(
+                HEADER,
+                "use 1 to 255 visible ASCII characters (a UUID is ideal)",
+            )
+        })?
+        .to_string();
+    let (parts, body) = req.into_parts();
+    let bytes = match to_bytes(body, state.config.max_body_bytes).await {
+        Ok(b) => b,
+        Err(_) => {
+            return Err(ApiError::PayloadTooLarge(
+                "The request body is larger than this server accepts.".to_string(),
+            ));
+        }
+    };
+    // Whose key: the session cookie or token (hashed), else the address.
+    let who = parts
+        .headers
+        .get(header::AUTHORIZATION)
+        .or_else(|| parts.headers.get(header::COOKIE))
+        .map(|v| hex(&Sha256::digest(v.as_bytes())))
+        .unwrap_or_else(|| format!("ip:{}", client_ip(&parts)));
+    let mut hasher = Sha256::new();
+    hasher.update(parts.method.as_str());
+    hasher.update(b" ");
+    hasher.update(parts.uri.to_string());
+    hasher.update(b"\n");
+    hasher.update(&bytes);
+    let request_hash = hex(&hasher.finalize());
+    let now = Utc::now();
+    let db = state.db.conn();
+
+    idempotency_key::Entity::delete_many()
+        .filter(idempotency_key::Column::CreatedAt.lt(now - Duration::hours(KEEP_HOURS)))
+        .exec(db)
+        .await?;
+    let existing = idempotency_key::Entity::find()
+        .filter(idempotency_key::Column::Scope.eq(who.as_str()))
+        .filter(idempotency_key::Column::Key.eq(key.as_str()))
+        .one(db)
+        .await?;
+    if let Some(row) = existing {
+        if row.request_hash != request_hash {
+            return Ok(problem(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "/problems/idempotency-key-reused",
+                "Idempotency key reused",
+                "This Idempotency-Key was used for a different request; use a new key for a new request.",
+            ));
+        }
+        let Some(status) = row.status else {
+            return Ok(problem(
+                StatusCode::CONFLICT,
+                "/problems/idempotency-in-progress",
+                "Request still running",
+                "The first request with this Idempotency-Key is still running; retry in a moment.",
+            ));
+        };
+        let mut response = Response::new(Body::from(row.response_body.unwrap_or_default()));
+        *response.status_mut() = StatusCode::from_u16(status as u16).unwrap_or(StatusCode::OK);
+        let headers = response.headers_mut();
+        if let Some(v) = row
+            .response_content_type
+            .and_then(|v| HeaderValue::from_str(&v).ok())
+        {
+            headers.insert(header::CONTENT_TYPE, v);
+        }
+        if let Some(v) = row
+            .response_location
+            .and_then(|v| HeaderValue::from_str(&v).ok())
+        {
+            headers.insert(header::LOCATION, v);
+        }
+        headers.insert("idempotent-replayed", HeaderValue::from_static("true"));
+        return Ok(response);
+    }
+    let id = Uuid::now_v7();
+    let claimed = idempotency_key::ActiveModel {
+        id: Set(id),
+        scope: Set(who),
+        key: Set(key),
+        request_hash: Set(request_hash),
+        status: Set(None),
+        response_body: Set(None),
+        response_content_type: Set(None),
+        response_location: Set(None),
+        created_at: Set(now),
+        completed_at: Set(None),
+    }
+    .insert(db)
+    .await;
+    if claimed.is_err() {
+        // Another request with the same key got in first.
+        return Ok(problem(
+            StatusCode::CONFLICT,
+            "/problems/idempotency-in-progress",
+            "Request still running",
+            "The first request with this Idempotency-Key is still running; retry in a moment.",
+        ));
+    }
+
+    let response = next
+        .run(Request::from_parts(parts, Body::from(bytes)))
+        .await;
+    let (parts, body) = response.into_parts();
+    let body = to_bytes(body, usize::MAX).await.unwrap_or_default();
+    if parts.status.is_server_error() {
+        // A failure is not remembered: the client may retry with the same key.
+        idempotency_key::Entity::delete_by_id(id).exec(db).await?;
+    } else {
+        let text = |name: header::HeaderName| {
+            parts
+                .headers
+                .get(name)
+                .and_then(|v| v.to_str().ok())
+                .map(str::to_string)
+        };
+        idempotency_key::ActiveModel {
+            id: Set(id),
+            status: Set(Some(i32::from(parts.status.as_u16()))),
+            response_body: Set(Some(body.to_vec())),
+            response_content_type: Set(text(header::CONTENT_TYPE)),
+            response_location: Set(text(header::LOCATION)),
+            completed_at: Set(Some(Utc::now())),
+            ..Default::default()
+        }
+        .update(db)
+        .await?;
+    }
+    Ok(Response::from_parts(parts, Body::from(body)))
+}
