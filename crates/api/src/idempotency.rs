@@ -69,6 +69,7 @@ async fn handle(
         .ok_or_else(|| {
             ApiError::validation(
                 HEADER,
+                "length",
                 "use 1 to 255 visible ASCII characters (a UUID is ideal)",
             )
         })?

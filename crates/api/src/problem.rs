@@ -18,13 +18,25 @@ pub const PROBLEM_JSON: &str = "application/problem+json";
 pub struct FieldError {
     /// The field, as named in the request (`location.lat`, `limit`, ...).
     pub field: String,
+    /// Stable, machine-readable reason, for clients to show in their own
+    /// language: `required`, `length`, `range`, `choice`, `phone`, `email`,
+    /// `taken`, `unknown`, `location`, `outside_area`, `not_on_sale`,
+    /// `date_format`, `date_past`, `date_far`, `port_range`, `port_taken`,
+    /// `in_use`, `password_short`, `password_long`, `password_common`,
+    /// `password_login`, `password_wrong`, `password_reused`, `code_wrong`,
+    /// `token_expired`, `cursor`, `encoding`, `header`, `format`, `empty`,
+    /// or `invalid` (see `detail`).
+    #[schema(example = "required")]
+    pub code: String,
+    /// The reason in English, for people and logs.
     pub detail: String,
 }
 
 impl FieldError {
-    pub fn new(field: impl Into<String>, detail: impl Into<String>) -> Self {
+    pub fn new(field: impl Into<String>, code: &str, detail: impl Into<String>) -> Self {
         FieldError {
             field: field.into(),
+            code: code.to_string(),
             detail: detail.into(),
         }
     }
@@ -87,11 +99,11 @@ pub enum ApiError {
 }
 
 impl ApiError {
-    pub fn validation(field: &str, detail: impl Into<String>) -> Self {
+    pub fn validation(field: &str, code: &str, detail: impl Into<String>) -> Self {
         let detail = detail.into();
         ApiError::Validation {
             detail: format!("{field}: {detail}"),
-            errors: vec![FieldError::new(field, detail)],
+            errors: vec![FieldError::new(field, code, detail)],
         }
     }
 
@@ -268,7 +280,11 @@ impl From<PageError> for ApiError {
             PageError::Limit => "limit",
             PageError::Cursor => "cursor",
         };
-        ApiError::validation(field, err.to_string())
+        let code = match err {
+            PageError::Limit => "range",
+            PageError::Cursor => "cursor",
+        };
+        ApiError::validation(field, code, err.to_string())
     }
 }
 

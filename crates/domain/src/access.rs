@@ -231,6 +231,18 @@ pub enum WeakPassword {
     SameAsLogin,
 }
 
+impl WeakPassword {
+    /// A stable code for clients to show the reason in their language.
+    pub fn code(&self) -> &'static str {
+        match self {
+            WeakPassword::TooShort => "password_short",
+            WeakPassword::TooLong => "password_long",
+            WeakPassword::Common => "password_common",
+            WeakPassword::SameAsLogin => "password_login",
+        }
+    }
+}
+
 /// Length and blocklist rules (no composition rules, as ASVS asks).
 pub fn check_password(password: &str, logins: &[&str]) -> Result<(), WeakPassword> {
     let chars = password.chars().count();

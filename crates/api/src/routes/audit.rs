@@ -80,6 +80,7 @@ async fn list_audit_events(
     if !(1..=500).contains(&limit) {
         return Err(ApiError::validation(
             "limit",
+            "range",
             "limit must be between 1 and 500",
         ));
     }
@@ -87,14 +88,18 @@ async fn list_audit_events(
     // the last id seen.
     let before_id = match query.cursor.as_deref().filter(|c| !c.is_empty()) {
         Some(c) => Some(Uuid::parse_str(c).map_err(|_| {
-            ApiError::validation("cursor", "cursor is not one this server handed out")
+            ApiError::validation(
+                "cursor",
+                "cursor",
+                "cursor is not one this server handed out",
+            )
         })?),
         None => None,
     };
     if let (Some(from), Some(to)) = (query.from, query.to)
         && from >= to
     {
-        return Err(ApiError::validation("to", "must be after from"));
+        return Err(ApiError::validation("to", "range", "must be after from"));
     }
     let mut select = audit_event::Entity::find();
     if let Some(actor) = query.actor_id {

@@ -175,11 +175,16 @@ async fn login(
     if body.login.trim().is_empty() {
         errors.push(FieldError::new(
             "login",
+            "required",
             "enter your e-mail or phone number",
         ));
     }
     if body.password.is_empty() {
-        errors.push(FieldError::new("password", "enter your password"));
+        errors.push(FieldError::new(
+            "password",
+            "required",
+            "enter your password",
+        ));
     }
     if !errors.is_empty() {
         return Err(ApiError::Validation {
@@ -399,13 +404,14 @@ async fn update_me(
     {
         errors.push(FieldError::new(
             "name",
+            "length",
             "enter a name of 1 to 100 characters",
         ));
     }
     if let Some(locale) = body.locale.as_deref()
         && !["id", "en"].contains(&locale)
     {
-        errors.push(FieldError::new("locale", "choose id or en"));
+        errors.push(FieldError::new("locale", "choice", "choose id or en"));
     }
     if !errors.is_empty() {
         return Err(ApiError::Validation {
@@ -484,12 +490,14 @@ async fn change_password(
     if !current_ok {
         return Err(ApiError::validation(
             "current_password",
+            "password_wrong",
             "this is not your current password",
         ));
     }
     if reused {
         return Err(ApiError::validation(
             "new_password",
+            "password_reused",
             "choose a password different from the current one",
         ));
     }
@@ -498,7 +506,7 @@ async fn change_password(
         .flatten()
         .collect();
     check_password(&body.new_password, &logins)
-        .map_err(|e| ApiError::validation("new_password", e.to_string()))?;
+        .map_err(|e| ApiError::validation("new_password", e.code(), e.to_string()))?;
     let new_password = body.new_password;
     let new_hash = tokio::task::spawn_blocking(move || password::hash(&new_password))
         .await
@@ -661,6 +669,7 @@ async fn complete_password_reset(
     let spent = || {
         ApiError::validation(
             "token",
+            "token_expired",
             "this reset link has expired or was already used; ask an admin for a new one",
         )
     };
@@ -680,7 +689,7 @@ async fn complete_password_reset(
         .flatten()
         .collect();
     check_password(&body.new_password, &logins)
-        .map_err(|e| ApiError::validation("new_password", e.to_string()))?;
+        .map_err(|e| ApiError::validation("new_password", e.code(), e.to_string()))?;
     let new_password = body.new_password;
     let hash = tokio::task::spawn_blocking(move || password::hash(&new_password))
         .await

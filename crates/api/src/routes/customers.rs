@@ -148,6 +148,7 @@ async fn list_customers(
     {
         return Err(ApiError::validation(
             "status",
+            "choice",
             "choose prospect, active, suspended or terminated",
         ));
     }
@@ -255,7 +256,7 @@ async fn save_customer(
             ("package_id", input.package_id.is_some()),
         ] {
             if !present {
-                c.fail(f, "required");
+                c.fail(f, "required", "required");
             }
         }
     }
@@ -264,7 +265,7 @@ async fn save_customer(
     let phone = input.phone.as_deref().and_then(|p| match Phone::parse(p) {
         Ok(p) => Some(p.into_string()),
         Err(e) => {
-            c.fail("phone", e.to_string());
+            c.fail("phone", "phone", e.to_string());
             None
         }
     });
@@ -273,7 +274,7 @@ async fn save_customer(
             .and_then(|w| match Phone::parse(&w) {
                 Ok(p) => Some(p.into_string()),
                 Err(e) => {
-                    c.fail("whatsapp", e.to_string());
+                    c.fail("whatsapp", "phone", e.to_string());
                     None
                 }
             })
@@ -284,7 +285,11 @@ async fn save_customer(
     if let Some(Some(e)) = &email
         && !valid_email(e)
     {
-        c.fail("email", "enter an e-mail address such as nama@contoh.id");
+        c.fail(
+            "email",
+            "email",
+            "enter an e-mail address such as nama@contoh.id",
+        );
     }
     let point = input.location.and_then(|p| c.point("location", p));
     if let Some(s) = &input.status {
@@ -295,7 +300,7 @@ async fn save_customer(
         .as_ref()
         .is_some_and(|n| n.chars().count() > 2000)
     {
-        c.fail("notes", "at most 2000 characters");
+        c.fail("notes", "length", "at most 2000 characters");
     }
     check_schedule(
         &mut c,
@@ -306,10 +311,13 @@ async fn save_customer(
     // The package: a new customer may only choose one on sale.
     if let Some(pid) = input.package_id {
         match package::Entity::find_by_id(pid).one(db).await? {
-            None => c.fail("package_id", "no such package"),
-            Some(p) if !p.active && current.as_ref().is_none_or(|cur| cur.package_id != pid) => {
-                c.fail("package_id", format!("{} is no longer on sale", p.name))
-            }
+            None => c.fail("package_id", "unknown", "no such package"),
+            Some(p) if !p.active && current.as_ref().is_none_or(|cur| cur.package_id != pid) => c
+                .fail(
+                    "package_id",
+                    "not_on_sale",
+                    format!("{} is no longer on sale", p.name),
+                ),
             Some(_) => {}
         }
     }
@@ -318,7 +326,7 @@ async fn save_customer(
     if let Some(a) = area_id
         && area::Entity::find_by_id(a).one(db).await?.is_none()
     {
-        c.fail("area_id", "no such area");
+        c.fail("area_id", "unknown", "no such area");
     }
     if area_id.is_none()
         && let Some(p) = point
@@ -326,7 +334,11 @@ async fn save_customer(
         let areas = area::Entity::find().all(db).await?;
         match network::area_for(&areas, p) {
             Some(a) => area_id = Some(a.id),
-            None => c.fail("location", "this place is outside the ISP's service areas"),
+            None => c.fail(
+                "location",
+                "outside_area",
+                "this place is outside the ISP's service areas",
+            ),
         }
     }
     // Same phone twice is almost always the same person.
@@ -339,6 +351,7 @@ async fn save_customer(
     {
         c.fail(
             "phone",
+            "taken",
             format!("customer {} already has this number", other.customer_number),
         );
     }
@@ -364,11 +377,12 @@ async fn save_customer(
     match (odp_id, odp_port) {
         (None, None) => {}
         (Some(o), Some(port)) => match odp::Entity::find_by_id(o).one(db).await? {
-            None => c.fail("odp_id", "no such ODP"),
+            None => c.fail("odp_id", "unknown", "no such ODP"),
             Some(found) => {
                 if !(1..=found.port_count).contains(&port) {
                     c.fail(
                         "odp_port",
+                        "port_range",
                         format!("{} has ports 1 to {}", found.code, found.port_count),
                     );
                 } else if let Some(other) = customer::Entity::find()
@@ -380,6 +394,7 @@ async fn save_customer(
                 {
                     c.fail(
                         "odp_port",
+                        "port_taken",
                         format!(
                             "port {port} of {} serves {}",
                             found.code, other.customer_number
@@ -388,8 +403,8 @@ async fn save_customer(
                 }
             }
         },
-        (Some(_), None) => c.fail("odp_port", "choose the port on the ODP"),
-        (None, Some(_)) => c.fail("odp_id", "choose the ODP of the port"),
+        (Some(_), None) => c.fail("odp_port", "choice", "choose the port on the ODP"),
+        (None, Some(_)) => c.fail("odp_id", "choice", "choose the ODP of the port"),
     }
     c.finish()?;
 
@@ -480,23 +495,27 @@ async fn save_customer(
 
 fn check_schedule(c: &mut Checks, date: Option<&str>, window: Option<&str>, required: bool) {
     match date {
-        None if required => c.fail("preferred_date", "choose an installation date"),
+        None if required => c.fail("preferred_date", "required", "choose an installation date"),
         None => {}
         Some(d) => match NaiveDate::parse_from_str(d, "%Y-%m-%d") {
-            Err(_) => c.fail("preferred_date", "a date as YYYY-MM-DD"),
+            Err(_) => c.fail("preferred_date", "date_format", "a date as YYYY-MM-DD"),
             Ok(day) => {
                 // Dates are the ISP's local (WIB, UTC+7) calendar days.
                 let today = (Utc::now() + Duration::hours(7)).date_naive();
                 if day <= today {
-                    c.fail("preferred_date", "choose a day after today");
+                    c.fail("preferred_date", "date_past", "choose a day after today");
                 } else if day > today + Duration::days(60) {
-                    c.fail("preferred_date", "choose a day within the next 60 days");
+                    c.fail(
+                        "preferred_date",
+                        "date_far",
+                        "choose a day within the next 60 days",
+                    );
                 }
             }
         },
     }
     match window {
-        None if required => c.fail("preferred_window", "choose a time window"),
+        None if required => c.fail("preferred_window", "required", "choose a time window"),
         None => {}
         Some(w) => c.one_of("preferred_window", w, &INSTALL_WINDOWS),
     }
@@ -685,7 +704,7 @@ async fn coverage(
         },
     );
     c.finish()?;
-    let point = point.ok_or_else(|| ApiError::validation("lat", "invalid place"))?;
+    let point = point.ok_or_else(|| ApiError::validation("lat", "location", "invalid place"))?;
     let result = check_coverage(&state, point).await?;
     if !result.covered {
         record_demand(
@@ -779,7 +798,7 @@ async fn register(
     let phone = match Phone::parse(&body.phone) {
         Ok(p) => Some(p.into_string()),
         Err(e) => {
-            c.fail("phone", e.to_string());
+            c.fail("phone", "phone", e.to_string());
             None
         }
     };
@@ -789,18 +808,30 @@ async fn register(
         .map(|e| e.trim().to_lowercase())
         .filter(|e| !e.is_empty());
     if email.as_deref().is_some_and(|e| !valid_email(e)) {
-        c.fail("email", "enter an e-mail address such as nama@contoh.id");
+        c.fail(
+            "email",
+            "email",
+            "enter an e-mail address such as nama@contoh.id",
+        );
     }
     let point = c.point("location", body.location);
     let areas = area::Entity::find().all(db).await?;
     let area = point.and_then(|p| network::area_for(&areas, p).cloned());
     if point.is_some() && area.is_none() {
-        c.fail("location", "this place is outside our service areas");
+        c.fail(
+            "location",
+            "outside_area",
+            "this place is outside our service areas",
+        );
     }
     match package::Entity::find_by_id(body.package_id).one(db).await? {
         Some(p) if p.active => {}
-        Some(p) => c.fail("package_id", format!("{} is no longer on sale", p.name)),
-        None => c.fail("package_id", "no such package"),
+        Some(p) => c.fail(
+            "package_id",
+            "not_on_sale",
+            format!("{} is no longer on sale", p.name),
+        ),
+        None => c.fail("package_id", "unknown", "no such package"),
     }
     check_schedule(
         &mut c,
@@ -813,11 +844,15 @@ async fn register(
         .flatten()
         .collect();
     if let Err(e) = check_password(&body.password, &logins) {
-        c.fail("password", e.to_string());
+        c.fail("password", e.code(), e.to_string());
     }
     c.finish()?;
     let (Some(phone), Some(point), Some(area)) = (phone, point, area) else {
-        return Err(ApiError::validation("location", "invalid"));
+        return Err(ApiError::validation(
+            "location",
+            "location",
+            "invalid place",
+        ));
     };
     let taken = customer::Entity::find()
         .filter(customer::Column::Phone.eq(phone.as_str()))
@@ -961,12 +996,17 @@ async fn list_demand_points(
     if !(1..=500).contains(&limit) {
         return Err(ApiError::validation(
             "limit",
+            "range",
             "limit must be between 1 and 500",
         ));
     }
     let before = match query.cursor.as_deref().filter(|c| !c.is_empty()) {
         Some(c) => Some(Uuid::parse_str(c).map_err(|_| {
-            ApiError::validation("cursor", "cursor is not one this server handed out")
+            ApiError::validation(
+                "cursor",
+                "cursor",
+                "cursor is not one this server handed out",
+            )
         })?),
         None => None,
     };

@@ -72,16 +72,17 @@ pub struct Checks {
 }
 
 impl Checks {
-    pub fn fail(&mut self, field: &str, detail: impl Into<String>) {
+    pub fn fail(&mut self, field: &str, code: &str, detail: impl Into<String>) {
         self.errors
-            .push(crate::problem::FieldError::new(field, detail));
+            .push(crate::problem::FieldError::new(field, code, detail));
     }
 
     /// A trimmed text of 1..=max characters.
     pub fn text(&mut self, field: &str, value: &str, max: usize) -> String {
         let v = value.trim().to_string();
         if v.is_empty() || v.chars().count() > max {
-            self.fail(field, format!("enter 1 to {max} characters"));
+            let code = if v.is_empty() { "required" } else { "length" };
+            self.fail(field, code, format!("enter 1 to {max} characters"));
         }
         v
     }
@@ -90,7 +91,7 @@ impl Checks {
         match netcrew_domain::GeoPoint::new(p.lat, p.lng) {
             Ok(point) => Some(point),
             Err(e) => {
-                self.fail(field, e.to_string());
+                self.fail(field, "location", e.to_string());
                 None
             }
         }
@@ -98,7 +99,11 @@ impl Checks {
 
     pub fn one_of(&mut self, field: &str, value: &str, allowed: &[&str]) {
         if !allowed.contains(&value) {
-            self.fail(field, format!("choose one of {}", allowed.join(", ")));
+            self.fail(
+                field,
+                "choice",
+                format!("choose one of {}", allowed.join(", ")),
+            );
         }
     }
 

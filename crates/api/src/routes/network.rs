@@ -90,7 +90,7 @@ async fn save_area(
     let mut c = Checks::default();
     let need = |c: &mut Checks, field: &str, present: bool| {
         if creating && !present {
-            c.fail(field, "required");
+            c.fail(field, "required", "required");
         }
     };
     need(&mut c, "code", input.code.is_some());
@@ -105,7 +105,7 @@ async fn save_area(
     if let Some(r) = input.radius_m
         && !(100..=50_000).contains(&r)
     {
-        c.fail("radius_m", "between 100 and 50000 metres");
+        c.fail("radius_m", "range", "between 100 and 50000 metres");
     }
     if let Some(code) = &code
         && let Some(other) = area::Entity::find()
@@ -114,7 +114,7 @@ async fn save_area(
             .await?
         && Some(other.id) != current.as_ref().map(|a| a.id)
     {
-        c.fail("code", "another area has this code");
+        c.fail("code", "taken", "another area has this code");
     }
     c.finish()?;
     let now = Utc::now();
@@ -289,6 +289,7 @@ impl PlantQuery {
         {
             return Err(ApiError::validation(
                 "status",
+                "choice",
                 "choose active, full or maintenance",
             ));
         }
@@ -347,7 +348,7 @@ async fn save_odc(
             ("location", input.location.is_some()),
         ] {
             if !present {
-                c.fail(field, "required");
+                c.fail(field, "required", "required");
             }
         }
     }
@@ -363,7 +364,7 @@ async fn save_odc(
             .await?
             .is_none()
     {
-        c.fail("area_id", "no such area");
+        c.fail("area_id", "unknown", "no such area");
     }
     if let Some(code) = &code
         && let Some(other) = odc::Entity::find()
@@ -372,7 +373,7 @@ async fn save_odc(
             .await?
         && Some(other.id) != current.as_ref().map(|x| x.id)
     {
-        c.fail("code", "another ODC has this code");
+        c.fail("code", "taken", "another ODC has this code");
     }
     c.finish()?;
     let now = Utc::now();
@@ -591,7 +592,7 @@ async fn save_odp(
             ("port_count", input.port_count.is_some()),
         ] {
             if !present {
-                c.fail(field, "required");
+                c.fail(field, "required", "required");
             }
         }
     }
@@ -611,10 +612,11 @@ async fn save_odp(
     };
     if let Some(n) = input.port_count {
         if !ODP_PORT_COUNTS.contains(&n) {
-            c.fail("port_count", "choose 4, 8, 16 or 24");
+            c.fail("port_count", "choice", "choose 4, 8, 16 or 24");
         } else if i64::from(n) < used {
             c.fail(
                 "port_count",
+                "in_use",
                 format!("{used} ports are in use; move those customers first"),
             );
         } else if let Some(o) = &current {
@@ -626,7 +628,7 @@ async fn save_odp(
                 .and_then(|c| c.odp_port)
                 .unwrap_or(0);
             if highest > n {
-                c.fail("port_count", format!("port {highest} is in use"));
+                c.fail("port_count", "in_use", format!("port {highest} is in use"));
             }
         }
     }
@@ -634,7 +636,7 @@ async fn save_odp(
         Some(id) => {
             let found = odc::Entity::find_by_id(id).one(state.db.conn()).await?;
             if found.is_none() {
-                c.fail("odc_id", "no such ODC");
+                c.fail("odc_id", "unknown", "no such ODC");
             }
             found
         }
@@ -647,7 +649,7 @@ async fn save_odp(
             .await?
         && Some(other.id) != current.as_ref().map(|x| x.id)
     {
-        c.fail("code", "another ODP has this code");
+        c.fail("code", "taken", "another ODP has this code");
     }
     c.finish()?;
     let now = Utc::now();

@@ -94,7 +94,7 @@ async fn save_package(
             ("monthly_price_idr", input.monthly_price_idr.is_some()),
         ] {
             if !present {
-                c.fail(f, "required");
+                c.fail(f, "required", "required");
             }
         }
     }
@@ -104,21 +104,25 @@ async fn save_package(
         ("upload_mbps", input.upload_mbps),
     ] {
         if v.is_some_and(|v| !(1..=100_000).contains(&v)) {
-            c.fail(field, "between 1 and 100000 Mbps");
+            c.fail(field, "range", "between 1 and 100000 Mbps");
         }
     }
     if input
         .monthly_price_idr
         .is_some_and(|p| !(0..=1_000_000_000).contains(&p))
     {
-        c.fail("monthly_price_idr", "whole rupiah, 0 to 1,000,000,000");
+        c.fail(
+            "monthly_price_idr",
+            "range",
+            "whole rupiah, 0 to 1,000,000,000",
+        );
     }
     if input
         .description
         .as_ref()
         .is_some_and(|d| d.chars().count() > 500)
     {
-        c.fail("description", "at most 500 characters");
+        c.fail("description", "length", "at most 500 characters");
     }
     if let Some(n) = &name
         && let Some(other) = package::Entity::find()
@@ -127,7 +131,7 @@ async fn save_package(
             .await?
         && Some(other.id) != current.as_ref().map(|p| p.id)
     {
-        c.fail("name", "another package has this name");
+        c.fail("name", "taken", "another package has this name");
     }
     c.finish()?;
     let now = Utc::now();
@@ -337,7 +341,11 @@ async fn update_service_type(
     if let Some(p) = &body.default_priority
         && p.parse::<Priority>().is_err()
     {
-        c.fail("default_priority", "choose low, normal, high or urgent");
+        c.fail(
+            "default_priority",
+            "choice",
+            "choose low, normal, high or urgent",
+        );
     }
     let response = body
         .response_sla_minutes
@@ -346,11 +354,16 @@ async fn update_service_type(
         .resolution_sla_minutes
         .unwrap_or(current.resolution_sla_minutes);
     if !(1..=60 * 24 * 60).contains(&response) {
-        c.fail("response_sla_minutes", "between 1 minute and 60 days");
+        c.fail(
+            "response_sla_minutes",
+            "range",
+            "between 1 minute and 60 days",
+        );
     }
     if !(1..=60 * 24 * 60).contains(&resolution) || resolution < response {
         c.fail(
             "resolution_sla_minutes",
+            "range",
             "between 1 minute and 60 days, and not before the response target",
         );
     }
@@ -360,6 +373,7 @@ async fn update_service_type(
                 let all: Vec<&str> = DocItem::ALL.iter().map(|d| d.as_str()).collect();
                 c.fail(
                     "required_docs",
+                    "choice",
                     format!("{d}: choose from {}", all.join(", ")),
                 );
             }
@@ -478,7 +492,7 @@ async fn save_category(
             ("name_en", input.name_en.is_some()),
         ] {
             if !present {
-                c.fail(f, "required");
+                c.fail(f, "required", "required");
             }
         }
     }
@@ -488,7 +502,11 @@ async fn save_category(
     if let Some(p) = &input.default_priority
         && p.parse::<Priority>().is_err()
     {
-        c.fail("default_priority", "choose low, normal, high or urgent");
+        c.fail(
+            "default_priority",
+            "choice",
+            "choose low, normal, high or urgent",
+        );
     }
     if let Some(code) = &code
         && let Some(other) = problem_category::Entity::find()
@@ -497,7 +515,7 @@ async fn save_category(
             .await?
         && Some(other.id) != current.as_ref().map(|x| x.id)
     {
-        c.fail("code", "another category has this code");
+        c.fail("code", "taken", "another category has this code");
     }
     c.finish()?;
     let now = Utc::now();
@@ -670,7 +688,7 @@ async fn save_skill(
             ("name", input.name.is_some()),
         ] {
             if !present {
-                c.fail(f, "required");
+                c.fail(f, "required", "required");
             }
         }
     }
@@ -683,7 +701,7 @@ async fn save_skill(
             .await?
         && Some(other.id) != current.as_ref().map(|x| x.id)
     {
-        c.fail("code", "another skill has this code");
+        c.fail("code", "taken", "another skill has this code");
     }
     c.finish()?;
     let now = Utc::now();

@@ -106,6 +106,7 @@ async fn check_team(
         if n.is_empty() || n.chars().count() > 80 {
             errors.push(FieldError::new(
                 "name",
+                "length",
                 "enter a name of 1 to 80 characters",
             ));
         } else if let Some(other) = team::Entity::find()
@@ -116,6 +117,7 @@ async fn check_team(
         {
             errors.push(FieldError::new(
                 "name",
+                "taken",
                 "another team already has this name",
             ));
         }
@@ -126,7 +128,7 @@ async fn check_team(
             .await?
             .is_none()
     {
-        errors.push(FieldError::new("area_id", "no such area"));
+        errors.push(FieldError::new("area_id", "unknown", "no such area"));
     }
     if !errors.is_empty() {
         return Err(ApiError::Validation {

@@ -128,6 +128,7 @@ async fn create_token(
     if name.is_empty() || name.chars().count() > 80 {
         errors.push(FieldError::new(
             "name",
+            "length",
             "enter a name of 1 to 80 characters",
         ));
     }
@@ -137,20 +138,30 @@ async fn create_token(
             Some(p) if allows(caller.role, p) => scopes.push(p.as_str()),
             Some(_) => errors.push(FieldError::new(
                 "scopes",
+                "choice",
                 format!("{scope}: you do not have this permission yourself"),
             )),
             None => errors.push(FieldError::new(
                 "scopes",
+                "unknown",
                 format!("{scope}: no such permission"),
             )),
         }
     }
     if body.scopes.is_empty() {
-        errors.push(FieldError::new("scopes", "choose at least one permission"));
+        errors.push(FieldError::new(
+            "scopes",
+            "choice",
+            "choose at least one permission",
+        ));
     }
     let now = Utc::now();
     if body.expires_at.is_some_and(|e| e <= now) {
-        errors.push(FieldError::new("expires_at", "must be in the future"));
+        errors.push(FieldError::new(
+            "expires_at",
+            "date_past",
+            "must be in the future",
+        ));
     }
     if !errors.is_empty() {
         return Err(ApiError::Validation {

@@ -162,6 +162,7 @@ async fn verify_password(caller: &Caller, password: String) -> ApiResult<()> {
     } else {
         Err(ApiError::validation(
             "password",
+            "password_wrong",
             "this is not your current password",
         ))
     }
@@ -212,6 +213,7 @@ async fn confirm_totp(
     if !code_matches(&caller.user, &body.code, now)? {
         return Err(ApiError::validation(
             "code",
+            "code_wrong",
             "this code is not right; check the time on your phone and try the newest code",
         ));
     }

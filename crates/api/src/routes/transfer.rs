@@ -227,6 +227,7 @@ async fn import(
     let text = std::str::from_utf8(&body).map_err(|e| {
         ApiError::validation(
             "file",
+            "encoding",
             format!(
                 "the file is not UTF-8 text (byte {}); save it as \"CSV UTF-8\"",
                 e.valid_up_to() + 1
@@ -239,7 +240,13 @@ async fn import(
         .from_reader(text.as_bytes());
     let headers: Vec<String> = reader
         .headers()
-        .map_err(|e| ApiError::validation("file", format!("cannot read the header line: {e}")))?
+        .map_err(|e| {
+            ApiError::validation(
+                "file",
+                "format",
+                format!("cannot read the header line: {e}"),
+            )
+        })?
         .iter()
         .map(|h| h.trim().to_lowercase())
         .collect();
@@ -272,6 +279,7 @@ async fn import(
             ),
             errors: vec![FieldError::new(
                 "header",
+                "header",
                 format!("expected {}", expected.join(",")),
             )],
         });
@@ -281,13 +289,18 @@ async fn import(
         let line = i as u64 + 2;
         let record = record.map_err(|e| ApiError::Validation {
             detail: format!("line {line}: {e}"),
-            errors: vec![FieldError::new(format!("line {line}"), e.to_string())],
+            errors: vec![FieldError::new(
+                format!("line {line}"),
+                "format",
+                e.to_string(),
+            )],
         })?;
         records.push((line, record.iter().map(str::to_string).collect::<Vec<_>>()));
     }
     if records.is_empty() {
         return Err(ApiError::validation(
             "file",
+            "empty",
             "the file has a header but no data lines",
         ));
     }
@@ -335,7 +348,13 @@ async fn import(
             errors: report
                 .errors
                 .iter()
-                .map(|e| FieldError::new(format!("line {}: {}", e.line, e.field), e.detail.clone()))
+                .map(|e| {
+                    FieldError::new(
+                        format!("line {}: {}", e.line, e.field),
+                        "invalid",
+                        e.detail.clone(),
+                    )
+                })
                 .collect(),
         });
     }

@@ -135,13 +135,19 @@ async fn list_users(
     let page = PageRequest::new(query.limit, query.cursor.as_deref())?;
     if let Some(role) = &query.role {
         role.parse::<Role>()
-            .map_err(|e| ApiError::validation("role", e.to_string()))?;
+            .map_err(|e| ApiError::validation("role", "choice", e.to_string()))?;
     }
     let active = match query.status.as_deref() {
         None | Some("") => None,
         Some("active") => Some(true),
         Some("inactive") => Some(false),
-        Some(_) => return Err(ApiError::validation("status", "choose active or inactive")),
+        Some(_) => {
+            return Err(ApiError::validation(
+                "status",
+                "choice",
+                "choose active or inactive",
+            ));
+        }
     };
     let filter = UserFilter {
         q: query.q,
@@ -257,6 +263,7 @@ fn check_fields(
     {
         errors.push(FieldError::new(
             "name",
+            "length",
             "enter a name of 1 to 100 characters",
         ));
     }
@@ -271,6 +278,7 @@ fn check_fields(
         if !ok {
             errors.push(FieldError::new(
                 "email",
+                "email",
                 "enter an e-mail address such as nama@contoh.id",
             ));
         }
@@ -280,7 +288,7 @@ fn check_fields(
         Some(p) => match Phone::parse(p) {
             Ok(p) => Some(p.into_string()),
             Err(e) => {
-                errors.push(FieldError::new("phone", e.to_string()));
+                errors.push(FieldError::new("phone", "phone", e.to_string()));
                 None
             }
         },
@@ -288,7 +296,7 @@ fn check_fields(
     let role = role.and_then(|r| match r.parse::<Role>() {
         Ok(r) => Some(r),
         Err(e) => {
-            errors.push(FieldError::new("role", e.to_string()));
+            errors.push(FieldError::new("role", "choice", e.to_string()));
             None
         }
     });
@@ -320,7 +328,11 @@ async fn check_unique_and_refs(
                 .await?
             && Some(other.id) != id
         {
-            errors.push(FieldError::new(field, "another account already uses this"));
+            errors.push(FieldError::new(
+                field,
+                "taken",
+                "another account already uses this",
+            ));
         }
     }
     if let Some(teams) = teams
@@ -330,6 +342,7 @@ async fn check_unique_and_refs(
     {
         errors.push(FieldError::new(
             "team_ids",
+            "unknown",
             "one of these teams does not exist",
         ));
     }
@@ -340,6 +353,7 @@ async fn check_unique_and_refs(
     {
         errors.push(FieldError::new(
             "area_ids",
+            "unknown",
             "one of these areas does not exist",
         ));
     }
@@ -397,12 +411,14 @@ async fn create_user(
     {
         errors.push(FieldError::new(
             "email",
+            "email",
             "give an e-mail address or a phone number to sign in with",
         ));
     }
     if fields.role == Some(Role::Customer) {
         errors.push(FieldError::new(
             "role",
+            "choice",
             "customer accounts come from registration",
         ));
     }
@@ -411,7 +427,7 @@ async fn create_user(
         .flatten()
         .collect();
     if let Err(e) = check_password(&body.password, &logins) {
-        errors.push(FieldError::new("password", e.to_string()));
+        errors.push(FieldError::new("password", e.code(), e.to_string()));
     }
     check_unique_and_refs(
         &state,
@@ -425,7 +441,7 @@ async fn create_user(
     invalid(errors)?;
     let role = fields
         .role
-        .ok_or_else(|| ApiError::validation("role", "required"))?;
+        .ok_or_else(|| ApiError::validation("role", "required", "required"))?;
     let pw = body.password.clone();
     let hash = tokio::task::spawn_blocking(move || password::hash(&pw))
         .await
@@ -515,6 +531,7 @@ async fn update_user(
     {
         errors.push(FieldError::new(
             "role",
+            "choice",
             "a customer account cannot become staff, nor the reverse",
         ));
     }
@@ -522,6 +539,7 @@ async fn update_user(
     let phone = fields.phone.clone().unwrap_or(current.phone.clone());
     if email.is_none() && phone.is_none() {
         errors.push(FieldError::new(
+            "email",
             "email",
             "keep an e-mail address or a phone number to sign in with",
         ));

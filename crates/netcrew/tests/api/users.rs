@@ -194,6 +194,28 @@ async fn create_user_validates_and_writes_nothing_on_bad_input(
     for field in ["name", "email", "phone", "role", "password", "team_ids"] {
         assert!(fields.contains(&field), "{field} not reported: {problem}");
     }
+    // Each reason has a stable code, for clients to say it in their language.
+    let code_of = |field: &str| {
+        problem["errors"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .find(|e| e["field"] == field)
+            .and_then(|e| e["code"].as_str())
+            .unwrap_or_default()
+            .to_string()
+    };
+    assert_eq!(
+        ["name", "email", "phone", "role", "password", "team_ids"].map(code_of),
+        [
+            "required",
+            "taken",
+            "phone",
+            "choice",
+            "password_short",
+            "unknown"
+        ]
+    );
     let after: Value = admin.get("/api/v1/users?limit=1").await?.json().await?;
     assert_eq!(before["total"], after["total"], "nothing was written");
 
