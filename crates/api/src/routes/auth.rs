@@ -404,7 +404,11 @@ async fn update_me(
     {
         errors.push(FieldError::new(
             "name",
-            "length",
+            if name.is_empty() {
+                "required"
+            } else {
+                "length"
+            },
             "enter a name of 1 to 100 characters",
         ));
     }

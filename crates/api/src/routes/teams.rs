@@ -106,7 +106,7 @@ async fn check_team(
         if n.is_empty() || n.chars().count() > 80 {
             errors.push(FieldError::new(
                 "name",
-                "length",
+                if n.is_empty() { "required" } else { "length" },
                 "enter a name of 1 to 80 characters",
             ));
         } else if let Some(other) = team::Entity::find()

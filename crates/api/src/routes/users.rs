@@ -263,7 +263,7 @@ fn check_fields(
     {
         errors.push(FieldError::new(
             "name",
-            "length",
+            if n.is_empty() { "required" } else { "length" },
             "enter a name of 1 to 100 characters",
         ));
     }
