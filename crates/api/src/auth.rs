@@ -226,3 +226,33 @@ async fn from_api_token(parts: &Parts, state: &AppState, header: &str) -> Result
         token_scopes: Some(scopes),
     })
 }
+
+impl Caller {
+    /// Appends an audit entry for a change this caller makes; call it inside
+    /// the transaction of the change.
+    pub async fn audit(
+        &self,
+        txn: &netcrew_store::WriteTx,
+        action: &'static str,
+        entity: &'static str,
+        entity_id: Option<String>,
+        before: Option<serde_json::Value>,
+        after: Option<serde_json::Value>,
+    ) -> Result<(), ApiError> {
+        auth::audit(
+            &**txn,
+            auth::Audit {
+                actor_id: Some(self.user.id),
+                actor_ip: Some(self.ip.clone()),
+                action,
+                entity,
+                entity_id,
+                before,
+                after,
+            },
+            chrono::Utc::now(),
+        )
+        .await?;
+        Ok(())
+    }
+}

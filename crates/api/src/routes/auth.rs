@@ -340,20 +340,16 @@ async fn logout(
     let now = Utc::now();
     let txn = state.db.begin_write().await?;
     auth::revoke_sessions(&*txn, caller.user.id, Some(caller.session()?.id), None, now).await?;
-    auth::audit(
-        &*txn,
-        Audit {
-            actor_id: Some(caller.user.id),
-            actor_ip: Some(caller.ip.clone()),
-            action: "auth.logout",
-            entity: "session",
-            entity_id: Some(caller.session()?.id.to_string()),
-            before: None,
-            after: None,
-        },
-        now,
-    )
-    .await?;
+    caller
+        .audit(
+            &txn,
+            "auth.logout",
+            "session",
+            Some(caller.session()?.id.to_string()),
+            None,
+            None,
+        )
+        .await?;
     txn.commit().await?;
     Ok((
         jar.add(removal_cookie(is_secure(&headers))),
@@ -435,20 +431,16 @@ async fn update_me(
     model.updated_at = Set(now);
     let txn = state.db.begin_write().await?;
     let updated = model.update(&*txn).await?;
-    auth::audit(
-        &*txn,
-        Audit {
-            actor_id: Some(caller.user.id),
-            actor_ip: Some(caller.ip.clone()),
-            action: "user.update_profile",
-            entity: "user",
-            entity_id: Some(caller.user.id.to_string()),
-            before: Some(before),
-            after: Some(serde_json::json!({ "name": updated.name, "locale": updated.locale })),
-        },
-        now,
-    )
-    .await?;
+    caller
+        .audit(
+            &txn,
+            "user.update_profile",
+            "user",
+            Some(caller.user.id.to_string()),
+            Some(before),
+            Some(serde_json::json!({ "name": updated.name, "locale": updated.locale })),
+        )
+        .await?;
     txn.commit().await?;
     Ok(axum::Json(
         me_of(&state, &updated, caller.session()?).await?,
@@ -522,20 +514,16 @@ async fn change_password(
     model.updated_at = Set(now);
     model.update(&*txn).await?;
     auth::revoke_sessions(&*txn, caller.user.id, None, Some(caller.session()?.id), now).await?;
-    auth::audit(
-        &*txn,
-        Audit {
-            actor_id: Some(caller.user.id),
-            actor_ip: Some(caller.ip.clone()),
-            action: "user.change_password",
-            entity: "user",
-            entity_id: Some(caller.user.id.to_string()),
-            before: None,
-            after: None,
-        },
-        now,
-    )
-    .await?;
+    caller
+        .audit(
+            &txn,
+            "user.change_password",
+            "user",
+            Some(caller.user.id.to_string()),
+            None,
+            None,
+        )
+        .await?;
     txn.commit().await?;
     Ok(StatusCode::NO_CONTENT)
 }
@@ -593,24 +581,20 @@ async fn end_sessions(state: &AppState, caller: &Caller, only: Option<Uuid>) -> 
         None
     };
     let ended = auth::revoke_sessions(&*txn, caller.user.id, only, except, now).await?;
-    auth::audit(
-        &*txn,
-        Audit {
-            actor_id: Some(caller.user.id),
-            actor_ip: Some(caller.ip.clone()),
-            action: if only.is_some() {
+    caller
+        .audit(
+            &txn,
+            if only.is_some() {
                 "session.end"
             } else {
                 "session.end_others"
             },
-            entity: "session",
-            entity_id: only.map(|id| id.to_string()),
-            before: None,
-            after: Some(serde_json::json!({ "ended": ended })),
-        },
-        now,
-    )
-    .await?;
+            "session",
+            only.map(|id| id.to_string()),
+            None,
+            Some(serde_json::json!({ "ended": ended })),
+        )
+        .await?;
     txn.commit().await?;
     Ok(ended)
 }

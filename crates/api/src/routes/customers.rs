@@ -471,24 +471,20 @@ async fn save_customer(
     } else {
         model.update(&*txn).await?
     };
-    auth::audit(
-        &*txn,
-        Audit {
-            actor_id: Some(caller.user.id),
-            actor_ip: Some(caller.ip.clone()),
-            action: if creating {
+    caller
+        .audit(
+            &txn,
+            if creating {
                 "customer.create"
             } else {
                 "customer.update"
             },
-            entity: "customer",
-            entity_id: Some(saved.id.to_string()),
+            "customer",
+            Some(saved.id.to_string()),
             before,
-            after: Some(serde_json::json!(Customer::from(saved.clone()))),
-        },
-        now,
-    )
-    .await?;
+            Some(serde_json::json!(Customer::from(saved.clone()))),
+        )
+        .await?;
     txn.commit().await?;
     Ok(saved)
 }

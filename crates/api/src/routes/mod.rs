@@ -122,3 +122,56 @@ impl Checks {
         })
     }
 }
+
+/// Sets an active-model field when a value was given (PATCH semantics).
+pub fn set<T>(slot: &mut netcrew_store::sea_orm::ActiveValue<T>, value: Option<T>)
+where
+    T: Into<netcrew_store::sea_orm::Value>,
+{
+    if let Some(v) = value {
+        *slot = netcrew_store::sea_orm::ActiveValue::Set(v);
+    }
+}
+
+/// Inserts (`creating`) or updates a record and appends its audit entry, in
+/// one write transaction. `view` gives the record's id and its audited form.
+#[allow(clippy::too_many_arguments)]
+pub async fn persist<A>(
+    state: &crate::AppState,
+    caller: &crate::auth::Caller,
+    model: A,
+    creating: bool,
+    (created, updated): (&'static str, &'static str),
+    entity: &'static str,
+    before: Option<serde_json::Value>,
+    view: impl Fn(
+        &<A::Entity as netcrew_store::sea_orm::EntityTrait>::Model,
+    ) -> (uuid::Uuid, serde_json::Value),
+) -> crate::problem::ApiResult<<A::Entity as netcrew_store::sea_orm::EntityTrait>::Model>
+where
+    A: netcrew_store::sea_orm::ActiveModelTrait
+        + netcrew_store::sea_orm::ActiveModelBehavior
+        + Send,
+    <A::Entity as netcrew_store::sea_orm::EntityTrait>::Model:
+        netcrew_store::sea_orm::IntoActiveModel<A>,
+{
+    let txn = state.db.begin_write().await?;
+    let saved = if creating {
+        model.insert(&*txn).await?
+    } else {
+        model.update(&*txn).await?
+    };
+    let (id, after) = view(&saved);
+    caller
+        .audit(
+            &txn,
+            if creating { created } else { updated },
+            entity,
+            Some(id.to_string()),
+            before,
+            Some(after),
+        )
+        .await?;
+    txn.commit().await?;
+    Ok(saved)
+}

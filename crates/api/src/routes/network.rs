@@ -8,13 +8,10 @@ use netcrew_domain::{
     service::{ODP_PORT_COUNTS, PLANT_STATUSES, odp_status},
 };
 use netcrew_store::{
-    auth::{self, Audit},
     entity::{area, customer, odc, odp},
     network::{self, PlantFilter},
     page::PageRequest,
-    sea_orm::{
-        ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter, QueryOrder,
-    },
+    sea_orm::{ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter, QueryOrder},
 };
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
@@ -26,7 +23,7 @@ use crate::{
     auth::Caller,
     extract::{ApiJson, ApiPath, ApiQuery},
     problem::{ApiError, ApiResult, Problem},
-    routes::{Checks, List, Location, catalog::Area, created},
+    routes::{Checks, List, Location, catalog::Area, created, persist, set},
 };
 
 pub fn api_router() -> OpenApiRouter<AppState> {
@@ -38,32 +35,6 @@ pub fn api_router() -> OpenApiRouter<AppState> {
         .routes(routes!(list_odps, create_odp))
         .routes(routes!(get_odp, update_odp))
         .routes(routes!(list_odp_ports))
-}
-
-async fn audit_change(
-    txn: &netcrew_store::WriteTx,
-    caller: &Caller,
-    action: &'static str,
-    entity: &'static str,
-    id: Uuid,
-    before: Option<serde_json::Value>,
-    after: serde_json::Value,
-) -> ApiResult<()> {
-    auth::audit(
-        &**txn,
-        Audit {
-            actor_id: Some(caller.user.id),
-            actor_ip: Some(caller.ip.clone()),
-            action,
-            entity,
-            entity_id: Some(id.to_string()),
-            before,
-            after: Some(after),
-        },
-        Utc::now(),
-    )
-    .await?;
-    Ok(())
 }
 
 // ---------------------------------------------------------------- areas
@@ -129,15 +100,9 @@ async fn save_area(
             ..Default::default()
         },
     };
-    if let Some(v) = code {
-        model.code = Set(v);
-    }
-    if let Some(v) = name {
-        model.name = Set(v);
-    }
-    if let Some(v) = city {
-        model.city = Set(v);
-    }
+    set(&mut model.code, code);
+    set(&mut model.name, name);
+    set(&mut model.city, city);
     if let Some(p) = center {
         model.center_lat = Set(p.lat);
         model.center_lng = Set(p.lng);
@@ -146,28 +111,17 @@ async fn save_area(
         model.radius_m = Set(r);
     }
     model.updated_at = Set(now);
-    let txn = state.db.begin_write().await?;
-    let saved = if creating {
-        model.insert(&*txn).await?
-    } else {
-        model.update(&*txn).await?
-    };
-    audit_change(
-        &txn,
+    persist(
+        state,
         caller,
-        if creating {
-            "area.create"
-        } else {
-            "area.update"
-        },
+        model,
+        creating,
+        ("area.create", "area.update"),
         "area",
-        saved.id,
         before,
-        serde_json::json!(Area::from(saved.clone())),
+        |m| (m.id, serde_json::json!(Area::from(m.clone()))),
     )
-    .await?;
-    txn.commit().await?;
-    Ok(saved)
+    .await
 }
 
 /// Creates a service area (centre and radius).
@@ -389,41 +343,26 @@ async fn save_odc(
             ..Default::default()
         },
     };
-    if let Some(v) = code {
-        model.code = Set(v);
-    }
-    if let Some(v) = name {
-        model.name = Set(v);
-    }
-    if let Some(v) = input.area_id {
-        model.area_id = Set(v);
-    }
+    set(&mut model.code, code);
+    set(&mut model.name, name);
+    set(&mut model.area_id, input.area_id);
     if let Some(p) = point {
         model.lat = Set(p.lat);
         model.lng = Set(p.lng);
     }
-    if let Some(v) = input.status {
-        model.status = Set(v);
-    }
+    set(&mut model.status, input.status);
     model.updated_at = Set(now);
-    let txn = state.db.begin_write().await?;
-    let saved = if creating {
-        model.insert(&*txn).await?
-    } else {
-        model.update(&*txn).await?
-    };
-    audit_change(
-        &txn,
+    persist(
+        state,
         caller,
-        if creating { "odc.create" } else { "odc.update" },
+        model,
+        creating,
+        ("odc.create", "odc.update"),
         "odc",
-        saved.id,
         before,
-        serde_json::json!(Odc::from(saved.clone())),
+        |m| (m.id, serde_json::json!(Odc::from(m.clone()))),
     )
-    .await?;
-    txn.commit().await?;
-    Ok(saved)
+    .await
 }
 
 /// Creates an ODC.
@@ -665,12 +604,8 @@ async fn save_odp(
             ..Default::default()
         },
     };
-    if let Some(v) = code {
-        model.code = Set(v);
-    }
-    if let Some(v) = name {
-        model.name = Set(v);
-    }
+    set(&mut model.code, code);
+    set(&mut model.name, name);
     if let Some(o) = odc {
         // An ODP belongs to the area of its ODC.
         model.odc_id = Set(o.id);
@@ -683,27 +618,19 @@ async fn save_odp(
     if let Some(n) = input.port_count {
         model.port_count = Set(n);
     }
-    if let Some(v) = input.status {
-        model.status = Set(v);
-    }
+    set(&mut model.status, input.status);
     model.updated_at = Set(now);
-    let txn = state.db.begin_write().await?;
-    let saved = if creating {
-        model.insert(&*txn).await?
-    } else {
-        model.update(&*txn).await?
-    };
-    audit_change(
-        &txn,
+    let saved = persist(
+        state,
         caller,
-        if creating { "odp.create" } else { "odp.update" },
+        model,
+        creating,
+        ("odp.create", "odp.update"),
         "odp",
-        saved.id,
         before,
-        serde_json::json!(to_odp(saved.clone(), used)),
+        |m| (m.id, serde_json::json!(to_odp(m.clone(), used))),
     )
     .await?;
-    txn.commit().await?;
     Ok((saved, used))
 }
 

@@ -8,11 +8,8 @@ use netcrew_domain::{
     service::{DocItem, Priority},
 };
 use netcrew_store::{
-    auth::{self, Audit},
     entity::{package, problem_category, service_type, skill},
-    sea_orm::{
-        ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter, QueryOrder,
-    },
+    sea_orm::{ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter, QueryOrder},
 };
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
@@ -24,7 +21,7 @@ use crate::{
     auth::Caller,
     extract::{ApiJson, ApiPath},
     problem::{ApiError, ApiResult, Problem},
-    routes::{Checks, List, catalog::Package, created},
+    routes::{Checks, List, catalog::Package, created, persist, set},
 };
 
 pub fn api_router() -> OpenApiRouter<AppState> {
@@ -37,31 +34,6 @@ pub fn api_router() -> OpenApiRouter<AppState> {
         .routes(routes!(update_problem_category))
         .routes(routes!(list_skills, create_skill))
         .routes(routes!(update_skill))
-}
-
-async fn record(
-    txn: &netcrew_store::WriteTx,
-    caller: &Caller,
-    action: &'static str,
-    entity: &'static str,
-    id: Uuid,
-    after: serde_json::Value,
-) -> ApiResult<()> {
-    auth::audit(
-        &**txn,
-        Audit {
-            actor_id: Some(caller.user.id),
-            actor_ip: Some(caller.ip.clone()),
-            action,
-            entity,
-            entity_id: Some(id.to_string()),
-            before: None,
-            after: Some(after),
-        },
-        Utc::now(),
-    )
-    .await?;
-    Ok(())
 }
 
 // ------------------------------------------------------------- packages
@@ -146,46 +118,26 @@ async fn save_package(
             ..Default::default()
         },
     };
-    if let Some(v) = name {
-        model.name = Set(v);
-    }
-    if let Some(v) = input.download_mbps {
-        model.download_mbps = Set(v);
-    }
-    if let Some(v) = input.upload_mbps {
-        model.upload_mbps = Set(v);
-    }
-    if let Some(v) = input.monthly_price_idr {
-        model.monthly_price_idr = Set(v);
-    }
+    set(&mut model.name, name);
+    set(&mut model.download_mbps, input.download_mbps);
+    set(&mut model.upload_mbps, input.upload_mbps);
+    set(&mut model.monthly_price_idr, input.monthly_price_idr);
     if let Some(v) = input.description {
         model.description = Set(v.trim().to_string());
     }
-    if let Some(v) = input.active {
-        model.active = Set(v);
-    }
+    set(&mut model.active, input.active);
     model.updated_at = Set(now);
-    let txn = state.db.begin_write().await?;
-    let saved = if creating {
-        model.insert(&*txn).await?
-    } else {
-        model.update(&*txn).await?
-    };
-    record(
-        &txn,
+    persist(
+        state,
         caller,
-        if creating {
-            "package.create"
-        } else {
-            "package.update"
-        },
+        model,
+        creating,
+        ("package.create", "package.update"),
         "package",
-        saved.id,
-        serde_json::json!(Package::from(saved.clone())),
+        None,
+        |m| (m.id, serde_json::json!(Package::from(m.clone()))),
     )
-    .await?;
-    txn.commit().await?;
-    Ok(saved)
+    .await
 }
 
 /// Creates a service package.
@@ -381,37 +333,28 @@ async fn update_service_type(
     }
     c.finish()?;
     let mut model: service_type::ActiveModel = current.into();
-    if let Some(v) = name_id {
-        model.name_id = Set(v);
-    }
-    if let Some(v) = name_en {
-        model.name_en = Set(v);
-    }
-    if let Some(v) = body.default_priority {
-        model.default_priority = Set(v);
-    }
+    set(&mut model.name_id, name_id);
+    set(&mut model.name_en, name_en);
+    set(&mut model.default_priority, body.default_priority);
     model.response_sla_minutes = Set(response);
     model.resolution_sla_minutes = Set(resolution);
     if let Some(mut docs) = body.required_docs {
         docs.dedup();
         model.required_docs = Set(serde_json::json!(docs).to_string());
     }
-    if let Some(v) = body.active {
-        model.active = Set(v);
-    }
+    set(&mut model.active, body.active);
     model.updated_at = Set(Utc::now());
-    let txn = state.db.begin_write().await?;
-    let saved = model.update(&*txn).await?;
-    record(
-        &txn,
+    let saved = persist(
+        &state,
         &caller,
-        "service_type.update",
+        model,
+        false,
+        ("service_type.update", "service_type.update"),
         "service_type",
-        id,
-        serde_json::json!(ServiceType::from(saved.clone())),
+        None,
+        |m| (m.id, serde_json::json!(ServiceType::from(m.clone()))),
     )
     .await?;
-    txn.commit().await?;
     Ok(axum::Json(ServiceType::from(saved)))
 }
 
@@ -529,43 +472,23 @@ async fn save_category(
             ..Default::default()
         },
     };
-    if let Some(v) = code {
-        model.code = Set(v);
-    }
-    if let Some(v) = name_id {
-        model.name_id = Set(v);
-    }
-    if let Some(v) = name_en {
-        model.name_en = Set(v);
-    }
-    if let Some(v) = input.default_priority {
-        model.default_priority = Set(v);
-    }
-    if let Some(v) = input.active {
-        model.active = Set(v);
-    }
+    set(&mut model.code, code);
+    set(&mut model.name_id, name_id);
+    set(&mut model.name_en, name_en);
+    set(&mut model.default_priority, input.default_priority);
+    set(&mut model.active, input.active);
     model.updated_at = Set(now);
-    let txn = state.db.begin_write().await?;
-    let saved = if creating {
-        model.insert(&*txn).await?
-    } else {
-        model.update(&*txn).await?
-    };
-    record(
-        &txn,
+    persist(
+        state,
         caller,
-        if creating {
-            "problem_category.create"
-        } else {
-            "problem_category.update"
-        },
+        model,
+        creating,
+        ("problem_category.create", "problem_category.update"),
         "problem_category",
-        saved.id,
-        serde_json::json!(ProblemCategory::from(saved.clone())),
+        None,
+        |m| (m.id, serde_json::json!(ProblemCategory::from(m.clone()))),
     )
-    .await?;
-    txn.commit().await?;
-    Ok(saved)
+    .await
 }
 
 /// Creates a problem category.
@@ -714,37 +637,21 @@ async fn save_skill(
             ..Default::default()
         },
     };
-    if let Some(v) = code {
-        model.code = Set(v);
-    }
-    if let Some(v) = name {
-        model.name = Set(v);
-    }
-    if let Some(v) = input.active {
-        model.active = Set(v);
-    }
+    set(&mut model.code, code);
+    set(&mut model.name, name);
+    set(&mut model.active, input.active);
     model.updated_at = Set(now);
-    let txn = state.db.begin_write().await?;
-    let saved = if creating {
-        model.insert(&*txn).await?
-    } else {
-        model.update(&*txn).await?
-    };
-    record(
-        &txn,
+    persist(
+        state,
         caller,
-        if creating {
-            "skill.create"
-        } else {
-            "skill.update"
-        },
+        model,
+        creating,
+        ("skill.create", "skill.update"),
         "skill",
-        saved.id,
-        serde_json::json!(Skill::from(saved.clone())),
+        None,
+        |m| (m.id, serde_json::json!(Skill::from(m.clone()))),
     )
-    .await?;
-    txn.commit().await?;
-    Ok(saved)
+    .await
 }
 
 /// Creates a skill.

@@ -8,7 +8,6 @@ use axum::{
 use chrono::Utc;
 use netcrew_domain::access::Permission;
 use netcrew_store::{
-    auth::{self, Audit},
     entity::{area, team},
     page::PageRequest,
     sea_orm::{ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter},
@@ -169,20 +168,16 @@ async fn create_team(
     }
     .insert(&*txn)
     .await?;
-    auth::audit(
-        &*txn,
-        Audit {
-            actor_id: Some(caller.user.id),
-            actor_ip: Some(caller.ip.clone()),
-            action: "team.create",
-            entity: "team",
-            entity_id: Some(id.to_string()),
-            before: None,
-            after: Some(serde_json::json!({ "name": created.name, "area_id": created.area_id })),
-        },
-        now,
-    )
-    .await?;
+    caller
+        .audit(
+            &txn,
+            "team.create",
+            "team",
+            Some(id.to_string()),
+            None,
+            Some(serde_json::json!({ "name": created.name, "area_id": created.area_id })),
+        )
+        .await?;
     txn.commit().await?;
     let mut response = (
         StatusCode::CREATED,
@@ -241,20 +236,16 @@ async fn update_team(
     model.updated_at = Set(now);
     let txn = state.db.begin_write().await?;
     let updated = model.update(&*txn).await?;
-    auth::audit(
-        &*txn,
-        Audit {
-            actor_id: Some(caller.user.id),
-            actor_ip: Some(caller.ip.clone()),
-            action: "team.update",
-            entity: "team",
-            entity_id: Some(id.to_string()),
-            before: Some(before),
-            after: Some(serde_json::json!({ "name": updated.name, "area_id": updated.area_id })),
-        },
-        now,
-    )
-    .await?;
+    caller
+        .audit(
+            &txn,
+            "team.update",
+            "team",
+            Some(id.to_string()),
+            Some(before),
+            Some(serde_json::json!({ "name": updated.name, "area_id": updated.area_id })),
+        )
+        .await?;
     txn.commit().await?;
     let counts = users::team_member_counts(state.db.conn(), &[id]).await?;
     Ok(axum::Json(Team {

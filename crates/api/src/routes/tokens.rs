@@ -10,7 +10,7 @@ use axum::{
 use chrono::{DateTime, Utc};
 use netcrew_domain::access::{Permission, allows};
 use netcrew_store::{
-    auth::{self, Audit},
+    auth,
     entity::api_token,
     sea_orm::{ActiveModelTrait, ActiveValue::Set, EntityTrait, QueryOrder},
 };
@@ -187,19 +187,7 @@ async fn create_token(
     }
     .insert(&*txn)
     .await?;
-    auth::audit(
-        &*txn,
-        Audit {
-            actor_id: Some(caller.user.id),
-            actor_ip: Some(caller.ip.clone()),
-            action: "api_token.create",
-            entity: "api_token",
-            entity_id: Some(id.to_string()),
-            before: None,
-            after: Some(serde_json::json!({ "name": created.name, "scopes": created.scopes, "expires_at": created.expires_at })),
-        },
-        now,
-    )
+    caller.audit(&txn, "api_token.create", "api_token", Some(id.to_string()), None, Some(serde_json::json!({ "name": created.name, "scopes": created.scopes, "expires_at": created.expires_at })))
     .await?;
     txn.commit().await?;
     let mut response = (
@@ -243,20 +231,16 @@ async fn revoke_token(
     let mut model: api_token::ActiveModel = current.into();
     model.revoked_at = Set(Some(now));
     model.update(&*txn).await?;
-    auth::audit(
-        &*txn,
-        Audit {
-            actor_id: Some(caller.user.id),
-            actor_ip: Some(caller.ip.clone()),
-            action: "api_token.revoke",
-            entity: "api_token",
-            entity_id: Some(id.to_string()),
-            before: None,
-            after: None,
-        },
-        now,
-    )
-    .await?;
+    caller
+        .audit(
+            &txn,
+            "api_token.revoke",
+            "api_token",
+            Some(id.to_string()),
+            None,
+            None,
+        )
+        .await?;
     txn.commit().await?;
     Ok(StatusCode::NO_CONTENT)
 }

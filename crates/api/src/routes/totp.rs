@@ -5,7 +5,7 @@ use axum::{extract::State, http::StatusCode};
 use chrono::Utc;
 use netcrew_domain::access::Permission;
 use netcrew_store::{
-    auth::{self, Audit},
+    auth,
     entity::{recovery_code, user},
     password,
     sea_orm::{ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter},
@@ -244,20 +244,16 @@ async fn confirm_totp(
     let mut model: user::ActiveModel = caller.user.clone().into();
     model.totp_enabled_at = Set(Some(now));
     model.update(&*txn).await?;
-    auth::audit(
-        &*txn,
-        Audit {
-            actor_id: Some(caller.user.id),
-            actor_ip: Some(caller.ip.clone()),
-            action: "user.totp_enable",
-            entity: "user",
-            entity_id: Some(caller.user.id.to_string()),
-            before: None,
-            after: None,
-        },
-        now,
-    )
-    .await?;
+    caller
+        .audit(
+            &txn,
+            "user.totp_enable",
+            "user",
+            Some(caller.user.id.to_string()),
+            None,
+            None,
+        )
+        .await?;
     txn.commit().await?;
     Ok(axum::Json(RecoveryCodes {
         recovery_codes: codes,
@@ -292,7 +288,6 @@ async fn disable_totp(
         ));
     }
     verify_password(&caller, body.password).await?;
-    let now = Utc::now();
     let txn = state.db.begin_write().await?;
     recovery_code::Entity::delete_many()
         .filter(recovery_code::Column::UserId.eq(caller.user.id))
@@ -302,20 +297,16 @@ async fn disable_totp(
     model.totp_secret = Set(None);
     model.totp_enabled_at = Set(None);
     model.update(&*txn).await?;
-    auth::audit(
-        &*txn,
-        Audit {
-            actor_id: Some(caller.user.id),
-            actor_ip: Some(caller.ip.clone()),
-            action: "user.totp_disable",
-            entity: "user",
-            entity_id: Some(caller.user.id.to_string()),
-            before: None,
-            after: None,
-        },
-        now,
-    )
-    .await?;
+    caller
+        .audit(
+            &txn,
+            "user.totp_disable",
+            "user",
+            Some(caller.user.id.to_string()),
+            None,
+            None,
+        )
+        .await?;
     txn.commit().await?;
     Ok(StatusCode::NO_CONTENT)
 }

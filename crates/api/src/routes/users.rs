@@ -12,7 +12,7 @@ use netcrew_domain::{
     access::{Permission, check_password},
 };
 use netcrew_store::{
-    auth::{self, Audit},
+    auth,
     entity::{area, password_reset, team, user},
     page::PageRequest,
     password,
@@ -467,20 +467,16 @@ async fn create_user(
     .insert(&*txn)
     .await?;
     users::set_memberships(&*txn, id, Some(&body.team_ids), Some(&body.area_ids)).await?;
-    auth::audit(
-        &*txn,
-        Audit {
-            actor_id: Some(caller.user.id),
-            actor_ip: Some(caller.ip.clone()),
-            action: "user.create",
-            entity: "user",
-            entity_id: Some(id.to_string()),
-            before: None,
-            after: Some(audit_view(&created, &body.team_ids, &body.area_ids)),
-        },
-        now,
-    )
-    .await?;
+    caller
+        .audit(
+            &txn,
+            "user.create",
+            "user",
+            Some(id.to_string()),
+            None,
+            Some(audit_view(&created, &body.team_ids, &body.area_ids)),
+        )
+        .await?;
     txn.commit().await?;
     let mut response = (
         StatusCode::CREATED,
@@ -604,24 +600,20 @@ async fn update_user(
     }
     let teams = body.team_ids.unwrap_or(teams);
     let areas = body.area_ids.unwrap_or(areas);
-    auth::audit(
-        &*txn,
-        Audit {
-            actor_id: Some(caller.user.id),
-            actor_ip: Some(caller.ip.clone()),
-            action: if deactivating {
+    caller
+        .audit(
+            &txn,
+            if deactivating {
                 "user.deactivate"
             } else {
                 "user.update"
             },
-            entity: "user",
-            entity_id: Some(id.to_string()),
-            before: Some(before),
-            after: Some(audit_view(&updated, &teams, &areas)),
-        },
-        now,
-    )
-    .await?;
+            "user",
+            Some(id.to_string()),
+            Some(before),
+            Some(audit_view(&updated, &teams, &areas)),
+        )
+        .await?;
     txn.commit().await?;
     Ok(axum::Json(to_user(updated, teams, areas)))
 }
@@ -687,20 +679,16 @@ async fn reset_password(
     model.updated_at = Set(now);
     model.update(&*txn).await?;
     auth::revoke_sessions(&*txn, id, None, None, now).await?;
-    auth::audit(
-        &*txn,
-        Audit {
-            actor_id: Some(caller.user.id),
-            actor_ip: Some(caller.ip.clone()),
-            action: "user.force_password_reset",
-            entity: "user",
-            entity_id: Some(id.to_string()),
-            before: None,
-            after: Some(serde_json::json!({ "expires_at": expires_at })),
-        },
-        now,
-    )
-    .await?;
+    caller
+        .audit(
+            &txn,
+            "user.force_password_reset",
+            "user",
+            Some(id.to_string()),
+            None,
+            Some(serde_json::json!({ "expires_at": expires_at })),
+        )
+        .await?;
     txn.commit().await?;
     Ok((
         StatusCode::CREATED,
@@ -731,20 +719,16 @@ async fn end_user_sessions(
     let now = Utc::now();
     let txn = state.db.begin_write().await?;
     let ended = auth::revoke_sessions(&*txn, id, None, None, now).await?;
-    auth::audit(
-        &*txn,
-        Audit {
-            actor_id: Some(caller.user.id),
-            actor_ip: Some(caller.ip.clone()),
-            action: "user.end_sessions",
-            entity: "user",
-            entity_id: Some(id.to_string()),
-            before: None,
-            after: Some(serde_json::json!({ "ended": ended })),
-        },
-        now,
-    )
-    .await?;
+    caller
+        .audit(
+            &txn,
+            "user.end_sessions",
+            "user",
+            Some(id.to_string()),
+            None,
+            Some(serde_json::json!({ "ended": ended })),
+        )
+        .await?;
     txn.commit().await?;
     Ok(StatusCode::NO_CONTENT)
 }
