@@ -37,6 +37,9 @@ pub struct ApiConfig {
     pub max_body_bytes: usize,
     /// Admins must set up a second factor before they can do anything else.
     pub require_admin_totp: bool,
+    /// Behind a reverse proxy: take the client's address from the last
+    /// `X-Forwarded-For` entry (the one the proxy added).
+    pub trust_forwarded_for: bool,
     /// Longest drop cable from an ODP to a home, in metres.
     pub max_drop_m: f64,
     /// How much longer the cable runs than the straight line.
@@ -51,6 +54,7 @@ impl Default for ApiConfig {
             request_timeout: Duration::from_secs(30),
             max_body_bytes: 10 * 1024 * 1024,
             require_admin_totp: false,
+            trust_forwarded_for: false,
             max_drop_m: 250.0,
             road_factor: 1.3,
         }
@@ -148,6 +152,10 @@ pub fn app(state: AppState) -> Router {
         .fallback(web::serve)
         .layer(axum::middleware::from_fn(
             middleware::problem_for_bare_errors,
+        ))
+        .layer(axum::middleware::from_fn_with_state(
+            config.trust_forwarded_for,
+            middleware::forwarded_client,
         ))
         .layer(CompressionLayer::new())
         .layer(SetResponseHeaderLayer::if_not_present(

@@ -54,6 +54,35 @@ pub async fn track_metrics(req: Request, next: Next) -> Response {
     response
 }
 
+/// Behind a trusted reverse proxy, the client is the last address of
+/// `X-Forwarded-For`; rate limits and the audit log then see the real
+/// client, not the proxy.
+pub async fn forwarded_client(
+    axum::extract::State(trust): axum::extract::State<bool>,
+    mut req: Request,
+    next: Next,
+) -> Response {
+    if trust
+        && let Some(ip) = req
+            .headers()
+            .get("x-forwarded-for")
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.rsplit(',').next())
+            .and_then(|v| v.trim().parse::<std::net::IpAddr>().ok())
+    {
+        let port = req
+            .extensions()
+            .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
+            .map(|c| c.0.port())
+            .unwrap_or(0);
+        req.extensions_mut()
+            .insert(axum::extract::ConnectInfo(std::net::SocketAddr::new(
+                ip, port,
+            )));
+    }
+    next.run(req).await
+}
+
 pub async fn api_not_found() -> Response {
     status_problem(StatusCode::NOT_FOUND).into_response()
 }

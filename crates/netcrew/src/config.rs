@@ -56,6 +56,10 @@ pub struct Settings {
     #[arg(long, env = "NETCREW_REQUIRE_ADMIN_TOTP", value_name = "BOOL")]
     pub require_admin_totp: Option<bool>,
 
+    /// Behind a reverse proxy: take client addresses from X-Forwarded-For [default: false]
+    #[arg(long, env = "NETCREW_TRUST_FORWARDED_FOR", value_name = "BOOL")]
+    pub trust_forwarded_for: Option<bool>,
+
     /// Longest drop cable from an ODP to a home, in metres [default: 250]
     #[arg(long, env = "NETCREW_MAX_DROP_M", value_name = "METRES")]
     pub max_drop_m: Option<f64>,
@@ -78,6 +82,7 @@ pub struct Resolved {
     pub max_body_bytes: usize,
     pub shutdown_grace: Duration,
     pub require_admin_totp: bool,
+    pub trust_forwarded_for: bool,
     pub max_drop_m: f64,
     pub road_factor: f64,
 }
@@ -105,6 +110,7 @@ impl Settings {
             max_body_bytes: self.max_body_bytes.or(from_file.max_body_bytes),
             shutdown_grace_secs: self.shutdown_grace_secs.or(from_file.shutdown_grace_secs),
             require_admin_totp: self.require_admin_totp.or(from_file.require_admin_totp),
+            trust_forwarded_for: self.trust_forwarded_for.or(from_file.trust_forwarded_for),
             max_drop_m: self.max_drop_m.or(from_file.max_drop_m),
             road_factor: self.road_factor.or(from_file.road_factor),
         })
@@ -152,6 +158,7 @@ impl Settings {
             max_body_bytes: self.max_body_bytes.unwrap_or(10 * 1024 * 1024),
             shutdown_grace: Duration::from_secs(self.shutdown_grace_secs.unwrap_or(30)),
             require_admin_totp: self.require_admin_totp.unwrap_or(false),
+            trust_forwarded_for: self.trust_forwarded_for.unwrap_or(false),
         })
     }
 }

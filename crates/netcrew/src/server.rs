@@ -26,6 +26,7 @@ pub fn app_state(db: Db, settings: &Resolved) -> anyhow::Result<AppState> {
             request_timeout: settings.request_timeout,
             max_body_bytes: settings.max_body_bytes,
             require_admin_totp: settings.require_admin_totp,
+            trust_forwarded_for: settings.trust_forwarded_for,
             max_drop_m: settings.max_drop_m,
             road_factor: settings.road_factor,
         }),

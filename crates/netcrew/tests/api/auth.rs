@@ -389,3 +389,42 @@ async fn expired_sessions_and_reset_links_are_refused(app: &TestApp) -> anyhow::
     assert_eq!(problem["errors"][0]["field"], "token");
     Ok(())
 }
+
+#[tokio::test]
+async fn behind_a_proxy_throttling_sees_the_real_client() -> anyhow::Result<()> {
+    let app = TestApp::sqlite_with(|s| s.trust_forwarded_for = Some(true)).await?;
+    let attempt = |client_ip: &'static str, login: String| {
+        app.client
+            .post(app.url("/api/v1/auth/login"))
+            .header("x-forwarded-for", format!("10.9.9.9, {client_ip}"))
+            .json(&json!({"login": login, "password": "wrong-guess"}))
+            .send()
+    };
+    // One client tries 30 accounts: then that address is throttled.
+    for n in 0..30 {
+        attempt("203.0.113.7", format!("guess{n}@fibernusa.example")).await?;
+    }
+    let blocked = attempt("203.0.113.7", "guess99@fibernusa.example".to_string()).await?;
+    assert_eq!(blocked.status(), 429);
+    let (admin, _) = app.account("admin")?;
+    let events: serde_json::Value = app
+        .signed_in("admin")
+        .await?
+        .get("/api/v1/audit-events?action=auth.login_failed")
+        .await?
+        .json()
+        .await?;
+    let ips: Vec<&str> = events["items"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|e| e["actor_ip"].as_str())
+        .collect();
+    assert_eq!(ips.len(), 30, "{admin}");
+    assert!(ips.iter().all(|ip| *ip == "203.0.113.7"));
+    // Another client behind the same proxy is not throttled by them.
+    let other = attempt("198.51.100.20", "guess99@fibernusa.example".to_string()).await?;
+    assert_eq!(other.status(), 401);
+    app.stop().await;
+    Ok(())
+}
