@@ -702,12 +702,15 @@ fn new_customer(
     } else {
         None
     };
+    // Phones and e-mail addresses share one set of what is already taken.
     let email = if rng.gen_bool(0.4) {
-        Some(format!(
-            "{}{}@gmail.com",
-            name.to_lowercase().replace(' ', "."),
-            rng.gen_range(1..999)
-        ))
+        let base = name.to_lowercase().replace(' ', ".");
+        loop {
+            let candidate = format!("{base}{}@gmail.com", rng.gen_range(1..10_000));
+            if phones.insert(candidate.clone()) {
+                break Some(candidate);
+            }
+        }
     } else {
         None
     };
