@@ -147,17 +147,17 @@ pub async fn list_customers<C: ConnectionTrait>(
 ) -> Result<Page<customer::Model>, DbErr> {
     let mut select = customer::Entity::find();
     if let Some(q) = filter.q.as_deref().filter(|q| !q.trim().is_empty()) {
-        let mut cond = Condition::any()
-            .add(lower_like(customer::Column::Name, q))
-            .add(lower_like(customer::Column::CustomerNumber, q))
-            .add(lower_like(customer::Column::Address, q))
-            .add(lower_like(customer::Column::Email, q));
-        let digits: String = q.chars().filter(char::is_ascii_digit).collect();
-        if digits.len() >= 4 {
-            let digits = digits.strip_prefix('0').unwrap_or(&digits).to_string();
-            cond = cond.add(customer::Column::Phone.like(format!("%{digits}%")));
-        }
-        select = select.filter(cond);
+        select = select.filter(match phone_prefix(q) {
+            // A phone number (or its start): a range on the phone index.
+            Some(prefix) => Condition::all()
+                .add(customer::Column::Phone.gte(prefix.clone()))
+                .add(customer::Column::Phone.lt(format!("{prefix}\u{7f}"))),
+            None => Condition::any()
+                .add(lower_like(customer::Column::Name, q))
+                .add(lower_like(customer::Column::CustomerNumber, q))
+                .add(lower_like(customer::Column::Address, q))
+                .add(lower_like(customer::Column::Email, q)),
+        });
     }
     if let Some(status) = &filter.status {
         select = select.filter(customer::Column::Status.eq(status.as_str()));
@@ -183,6 +183,27 @@ pub async fn list_customers<C: ConnectionTrait>(
         |m| (m.customer_number.clone(), m.id),
     )
     .await
+}
+
+/// When a search looks like a phone number or its beginning (`0812 34`,
+/// `+62812...`, `62812...`; at least 6 digits), the E.164 prefix to look for.
+pub fn phone_prefix(q: &str) -> Option<String> {
+    let compact: String = q
+        .chars()
+        .filter(|c| !matches!(c, ' ' | '-' | '.' | '(' | ')'))
+        .collect();
+    let (plus, digits) = match compact.strip_prefix('+') {
+        Some(rest) => (true, rest),
+        None => (false, compact.as_str()),
+    };
+    if digits.len() < 6 || !digits.chars().all(|c| c.is_ascii_digit()) {
+        return None;
+    }
+    if plus || digits.starts_with("62") {
+        Some(format!("+{digits}"))
+    } else {
+        digits.strip_prefix('0').map(|local| format!("+62{local}"))
+    }
 }
 
 /// The next customer number, `PLG-0000001` style.
@@ -218,4 +239,22 @@ pub fn area_for(
         })
         .min_by(|x, y| x.1.total_cmp(&y.1))
         .map(|(a, _)| a)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::phone_prefix;
+
+    #[test]
+    fn phone_searches_become_e164_prefixes() {
+        assert_eq!(
+            phone_prefix("0812-3456"),
+            Some("+62812345".to_string() + "6")
+        );
+        assert_eq!(phone_prefix("+62 812 34"), Some("+6281234".to_string()));
+        assert_eq!(phone_prefix("6281234"), Some("+6281234".to_string()));
+        assert_eq!(phone_prefix("0812"), None, "too short to mean a phone");
+        assert_eq!(phone_prefix("PLG-0000123"), None);
+        assert_eq!(phone_prefix("Jl. Dago 12"), None);
+    }
 }
