@@ -34,6 +34,9 @@ struct Args {
     /// Timed repetitions per case (the median is reported)
     #[arg(long, default_value_t = 30)]
     runs: usize,
+    /// Which page of the customer list (50 a page) the deep-page case reads
+    #[arg(long, default_value_t = 500)]
+    page: u64,
 }
 
 async fn median<F, Fut>(runs: usize, mut f: F) -> anyhow::Result<Duration>
@@ -136,15 +139,17 @@ async fn main() -> anyhow::Result<()> {
         scan,
     );
 
-    // A page deep in the list: follow cursors to page 40 once, then time it.
+    // A page deep in the list: follow cursors to it once, then time it.
     let mut page = PageRequest::first(50);
     let filter = CustomerFilter::default();
-    for _ in 0..40 {
+    let mut depth = 0;
+    for _ in 1..args.page {
         let result = network::list_customers(conn, &filter, &page).await?;
         let Some(next) = result.next_cursor else {
             break;
         };
         page = PageRequest::new(Some(50), Some(&next))?;
+        depth += 1;
     }
     let keyset = median(args.runs, || {
         let page = page.clone();
@@ -161,7 +166,7 @@ async fn main() -> anyhow::Result<()> {
         customer::Entity::find()
             .order_by_asc(customer::Column::CustomerNumber)
             .order_by_asc(customer::Column::Id)
-            .offset(40 * 50)
+            .offset(depth * 50)
             .limit(51)
             .all(conn)
             .await?;
