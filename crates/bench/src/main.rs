@@ -174,9 +174,9 @@ async fn main() -> anyhow::Result<()> {
     })
     .await?;
     row(
-        "customers: page 41 by cursor",
+        &format!("customers: page {} by cursor", depth + 1),
         keyset,
-        "page 41 by OFFSET",
+        &format!("page {} by OFFSET", depth + 1),
         offset,
     );
 

@@ -2,8 +2,8 @@
 
 use base64::{Engine, engine::general_purpose::URL_SAFE_NO_PAD};
 use sea_orm::{
-    ColumnTrait, ConnectionTrait, DbErr, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder,
-    QuerySelect, Select, sea_query::Condition,
+    ConnectionTrait, DbErr, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect,
+    Select, sea_query::Expr,
 };
 use uuid::Uuid;
 
@@ -80,12 +80,13 @@ where
     let total = select.clone().count(db).await?;
     let mut query = select;
     if let Some((value, after_id)) = &req.after {
+        // A row-value comparison, which SQLite and PostgreSQL both answer
+        // from an index on the sort column.
         query = query.filter(
-            Condition::any().add(sort.gt(value.clone())).add(
-                Condition::all()
-                    .add(sort.eq(value.clone()))
-                    .add(id.gt(*after_id)),
-            ),
+            Expr::tuple([Expr::col(sort).into(), Expr::col(id).into()]).gt(Expr::tuple([
+                Expr::value(value.clone()),
+                Expr::value(*after_id),
+            ])),
         );
     }
     let mut items = query
