@@ -8,7 +8,7 @@ use chrono::{DateTime, Duration, Utc};
 use netcrew_domain::{GeoPoint, Role};
 use rand::{Rng, SeedableRng, seq::SliceRandom};
 use rand_chacha::ChaCha8Rng;
-use sea_orm::{ActiveValue::Set, EntityTrait};
+use sea_orm::{ActiveValue::Set, ConnectionTrait, EntityTrait};
 use serde::Serialize;
 use uuid::Uuid;
 
@@ -679,6 +679,8 @@ pub async fn generate(
         user_area::Entity::insert_many(chunk).exec(&*txn).await?;
     }
     txn.commit().await?;
+    // Fresh statistics, so the query planner knows the tables' new sizes.
+    db.conn().execute_unprepared("ANALYZE").await?;
     Ok(summary)
 }
 
