@@ -15,6 +15,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
+import { createHmac } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
 
@@ -23,6 +24,8 @@ const repoDir = path.resolve(webDir, '..');
 const screenshotDir = path.join(webDir, 'e2e', 'screenshots');
 const chromiumPath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const STARTUP_TIMEOUT_MS = 120_000;
+/** Map tiles (OpenStreetMap by default). */
+const TILE_HOST = /^https?:\/\/([a-z0-9-]+\.)*tile\.openstreetmap\.org\//;
 
 const id = JSON.parse(readFileSync(path.join(webDir, 'src/lib/i18n/id.json'), 'utf8'));
 const en = JSON.parse(readFileSync(path.join(webDir, 'src/lib/i18n/en.json'), 'utf8'));
@@ -173,11 +176,17 @@ function check(name, fn) {
  */
 async function newPage(viewport = { width: 1366, height: 768 }) {
 	const context = await browser.newContext({ viewport, locale: 'en-US' });
+	// No internet here: map tiles never load. Fail them at once (as a blocked
+	// tile host would) so the maps show their tile-less fallback.
+	await context.route(TILE_HOST, (route) => route.abort());
 	const page = await context.newPage();
 	const problems = [];
 	page.on('pageerror', (error) => problems.push(`page error: ${error.message}`));
 	page.on('console', (message) => {
-		if (message.type() === 'error') problems.push(`console error: ${message.text()}`);
+		if (message.type() !== 'error') return;
+		// The browser logs every failed tile image; that failure is what the fallback is for.
+		if (TILE_HOST.test(message.location()?.url ?? '')) return;
+		problems.push(`console error: ${message.text()}`);
 	});
 	return {
 		page,
@@ -228,6 +237,54 @@ async function getJson(pathAndQuery) {
 }
 
 const PRICE = /Rp\s?\d{1,3}(\.\d{3})+/;
+
+/** Signs in through the API (no browser) and returns a fetch that carries the session and its CSRF token. */
+async function apiSession(role) {
+	const { login, password } = account(role);
+	const response = await fetch(`${baseUrl}/api/v1/auth/login`, {
+		method: 'POST',
+		headers: { 'content-type': 'application/json' },
+		body: JSON.stringify({ login, password })
+	});
+	assert.equal(response.status, 200, `API sign-in as ${role}`);
+	const me = await response.json();
+	const cookie = response.headers
+		.getSetCookie()
+		.map((c) => c.split(';')[0])
+		.join('; ');
+	return async (pathAndQuery, init = {}) => {
+		const answer = await fetch(`${baseUrl}${pathAndQuery}`, {
+			...init,
+			headers: { cookie, 'x-csrf-token': me.csrf_token, ...(init.body ? { 'content-type': 'application/json' } : {}), ...init.headers }
+		});
+		const text = await answer.text();
+		return { status: answer.status, body: text ? JSON.parse(text) : null };
+	};
+}
+
+/** Today in Asia/Jakarta (the demo's zone), plus `days`, as YYYY-MM-DD. */
+function jakartaDay(days = 0) {
+	const today = new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Jakarta' }).format(new Date());
+	const at = new Date(`${today}T00:00:00Z`);
+	at.setUTCDate(at.getUTCDate() + days);
+	return at.toISOString().slice(0, 10);
+}
+
+/** The current TOTP code (RFC 6238, SHA-1, 6 digits, 30 s) of a base32 secret. */
+function totp(secret, at = Date.now()) {
+	const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
+	let bits = '';
+	for (const ch of secret.replace(/=+$/, '').toUpperCase()) bits += alphabet.indexOf(ch).toString(2).padStart(5, '0');
+	const key = Buffer.from(bits.match(/.{8}/g).map((b) => parseInt(b, 2)));
+	const counter = Buffer.alloc(8);
+	counter.writeBigUInt64BE(BigInt(Math.floor(at / 30000)));
+	const hmac = createHmac('sha1', key).update(counter).digest();
+	const offset = hmac[hmac.length - 1] & 15;
+	return String((hmac.readUInt32BE(offset) & 0x7fffffff) % 1_000_000).padStart(6, '0');
+}
+
+/** "+6281234567890" → "081234567890". */
+const localNumber = (e164) => (e164.startsWith('+62') ? `0${e164.slice(3)}` : e164);
 
 describe('NetCrew web app on the real server', () => {
 	check('portal loads in Indonesian, shows real packages and areas, and switches to English persistently', async () => {
@@ -639,7 +696,11 @@ describe('NetCrew web app on the real server', () => {
 		assert.equal(await page.locator('#new_password').inputValue(), 'fiber-optik-bandung-2026');
 
 		await page.locator('#locale').selectOption('en');
+		const savedEn = page.waitForResponse(
+			(r) => new URL(r.url()).pathname === '/api/v1/me' && r.request().method() === 'PATCH'
+		);
 		await page.getByRole('button', { name: id.save, exact: true }).click();
+		assert.equal((await savedEn).status(), 200);
 		await page.getByRole('heading', { level: 1, name: en.profile_title }).waitFor();
 		assert.equal(await page.getAttribute('html', 'lang'), 'en');
 		await page.reload();
@@ -662,6 +723,7 @@ describe('NetCrew web app on the real server', () => {
 		await page.getByRole('button', { name: en.sessions_end_others }).click();
 		await page.getByTestId('confirm-dialog').getByRole('button', { name: en.sessions_end_others }).click();
 		await page.getByText(en.sessions_others_ended).waitFor();
+		await others.first().waitFor({ state: 'detached' });
 		assert.equal(await others.count(), 0);
 		// The second device notices at its next request and is sent to sign in.
 		await fresh.page.goto(`${baseUrl}/console/profile`);
@@ -669,12 +731,354 @@ describe('NetCrew web app on the real server', () => {
 		fresh.assertNoProblems([SIGNED_OUT_401]);
 		await fresh.close();
 
-		// Back to Indonesian through the top bar's switch, which also updates the account.
+		// Back to Indonesian through the top bar's switch, which also updates the account:
+		// wait for that round-trip before reloading, or the reload may read the old language.
+		const saved = page.waitForResponse(
+			(r) => new URL(r.url()).pathname === '/api/v1/me' && r.request().method() === 'PATCH'
+		);
 		await page.locator('button[data-locale="id"]').click();
+		assert.equal((await saved).status(), 200);
 		await page.getByRole('heading', { level: 1, name: id.profile_title }).waitFor();
 		await page.reload();
 		await page.getByRole('heading', { level: 1, name: id.profile_title }).waitFor();
 		assertNoProblems([/status of 422/]);
+		await close();
+	});
+
+	check('phone: a prospect checks coverage near an ODP and registers; a bad submission keeps what was typed', async () => {
+		const admin = await apiSession('admin');
+		const odps = await admin('/api/v1/odps?status=active&limit=200');
+		assert.equal(odps.status, 200);
+		const odp = odps.body.items.find((o) => o.free_ports >= 2);
+		assert.ok(odp, 'the demo has an ODP with free ports');
+		// About 20 m from the ODP: well within the drop-cable reach.
+		const lat = (odp.location.lat + 0.00015).toFixed(6);
+		const lng = (odp.location.lng + 0.0001).toFixed(6);
+
+		const { page, assertNoProblems, close } = await newPage({ width: 390, height: 844 });
+		await page.goto(`${baseUrl}/`);
+		await page.getByRole('link', { name: id.hero_cta_coverage }).click();
+		const check = page.getByTestId('coverage-check');
+		await check.locator('#coverage-lat').fill(lat);
+		await check.locator('#coverage-lng').fill(lng);
+		await check.locator('#coverage-lng').press('Tab');
+		// Without tiles the map still shows the pin on a plain background.
+		await page.locator('[data-testid="coverage-map"][data-tiles="failed"]').waitFor();
+		await page.getByTestId('coverage-map-no-tiles').waitFor();
+		await page.getByTestId('coverage-map').locator('.map-pin').waitFor();
+		await check.getByRole('button', { name: id.coverage_check }).click();
+		const result = page.getByTestId('coverage-result');
+		await result.waitFor();
+		assert.equal(await result.getAttribute('data-state'), 'covered');
+		await result.getByText(odp.code).first().waitFor();
+		await page.getByTestId('coverage-map').locator('path.marker-odp').first().waitFor();
+		await noHorizontalScroll(page, '/ (coverage)');
+		await result.scrollIntoViewIfNeeded();
+		await screenshot(page, 'portal-coverage-phone-id', { fullPage: false });
+
+		await page.getByTestId('coverage-register').click();
+		await page.waitForURL((u) => u.pathname === '/daftar');
+		const form = page.getByTestId('registration-form');
+		await form.waitFor();
+		assert.equal(await page.locator('#location-lat').inputValue(), String(Number(lat)));
+		const stamp = Date.now().toString().slice(-8);
+		const name = `Sari Uji ${stamp}`;
+		const address = `Jl. Uji Coba No. ${stamp.slice(-3)}, RT 01/RW 02, Bandung`;
+		await page.locator('#name').fill(name);
+		await page.locator('#phone').fill('bukan-nomor');
+		await page.locator('#address').fill(address);
+		await page.getByTestId('package-choice').first().locator('input').check();
+		const date = jakartaDay(3);
+		await page.locator('#preferred_date').fill(date);
+		await page.getByLabel(id.reg_window_morning).check();
+		await page.locator('#password').fill(`rumah-fiber-${stamp}`);
+		// Checked before sending: the error is next to the phone field, the rest is kept.
+		await form.getByRole('button', { name: id.reg_submit }).click();
+		await page.locator('#phone-error').filter({ hasText: id.reg_phone_invalid }).waitFor();
+		assert.equal(await page.locator('#phone').getAttribute('aria-invalid'), 'true');
+		assert.equal(await page.locator('#name').inputValue(), name);
+		assert.equal(await page.locator('#address').inputValue(), address);
+		assert.equal(await page.locator('#preferred_date').inputValue(), date);
+		await noHorizontalScroll(page, '/daftar (errors)');
+		await screenshot(page, 'registration-errors-phone-id');
+
+		// Looks like a number, but the server refuses it (no leading 0 or +62): its error lands by the field too.
+		await page.locator('#phone').fill('81234567890');
+		const refused = page.waitForResponse((r) => new URL(r.url()).pathname === '/api/v1/registrations');
+		await form.getByRole('button', { name: id.reg_submit }).click();
+		assert.equal((await refused).status(), 422);
+		await page.locator('#phone-error').filter({ hasText: id.reg_phone_invalid }).waitFor();
+		assert.equal(await page.locator('#name').inputValue(), name);
+		assert.equal(await page.locator('#location-lng').inputValue(), String(Number(lng)));
+		assert.ok((await page.locator('#password').inputValue()).length > 0, 'the password is kept');
+
+		const phone = `0857${stamp}`;
+		await page.locator('#phone').fill(phone);
+		await form.getByRole('button', { name: id.reg_submit }).click();
+		const done = page.getByTestId('registration-done');
+		await done.waitFor();
+		const number = (await page.getByTestId('customer-number').textContent()).trim();
+		assert.match(number, /^PLG-\d+$/);
+		await done.getByText(id.reg_done_covered).waitFor();
+		await noHorizontalScroll(page, '/daftar (done)');
+		await screenshot(page, 'registration-done-phone-id');
+
+		// The new prospect is in the customer list, and signs in with the phone number.
+		const found = await admin(`/api/v1/customers?q=${encodeURIComponent(number)}`);
+		assert.equal(found.body.items[0]?.name, name);
+		assert.equal(found.body.items[0]?.status, 'prospect');
+		assert.equal(found.body.items[0]?.preferred_date, date);
+		await done.getByRole('button', { name: id.reg_sign_in }).click();
+		await page.getByTestId('login-page').waitFor();
+		assert.equal(await page.locator('#login').inputValue(), phone);
+		await page.locator('#password').fill(`rumah-fiber-${stamp}`);
+		await page.getByRole('button', { name: id.login_submit, exact: true }).click();
+		await page.waitForURL((u) => u.pathname === '/account');
+		assertNoProblems([/status of 422/]);
+		await close();
+	});
+
+	check('customer service finds a customer by a 08… phone number, opens and edits them', async () => {
+		const cs = await apiSession('cs');
+		const list = await cs('/api/v1/customers?status=active&limit=5');
+		const target = list.body.items[2];
+		assert.ok(target?.phone.startsWith('+62'), 'a demo customer with an Indonesian number');
+		const typed = localNumber(target.phone);
+
+		const { page, assertNoProblems, close } = await newPage();
+		await signIn(page, 'cs', '/console');
+		const sidebar = page.getByRole('navigation', { name: id.console_nav_label });
+		for (const name of [id.console_customers, id.console_map, id.console_network]) {
+			await sidebar.getByRole('link', { name, exact: true }).waitFor();
+		}
+		// CS neither imports nor edits the catalogue.
+		assert.equal(await sidebar.getByRole('link', { name: id.console_catalogue }).count(), 0);
+		assert.equal(await sidebar.getByRole('link', { name: id.console_transfer }).count(), 0);
+		await sidebar.getByRole('link', { name: id.console_customers }).click();
+		await page.getByTestId('customer-row').first().waitFor();
+		await page.getByTestId('customers-total').filter({ hasText: /\d/ }).waitFor();
+		await screenshot(page, 'console-customers-desktop-id');
+
+		await page.locator('#customers-q').fill(typed);
+		const row = page.getByTestId('customer-row').filter({ hasText: target.customer_number });
+		await page.getByTestId('customers-total').filter({ hasText: new RegExp(`^\\s*${id.customers_total.replace('{count}', '1')}\\s*$`) }).waitFor();
+		await row.waitFor();
+		await row.getByRole('link', { name: target.name }).click();
+		const detail = page.getByTestId('customer-detail');
+		await detail.getByRole('heading', { level: 1, name: target.name }).waitFor();
+		await page.getByTestId('customer-number').filter({ hasText: target.customer_number }).waitFor();
+		await page.locator('[data-testid="customer-map"] .map-pin').waitFor();
+		await page.locator('[data-testid="customer-map"] path.marker-odp').waitFor();
+		await screenshot(page, 'console-customer-detail-desktop-id');
+
+		await page.getByTestId('customer-edit').click();
+		const form = page.getByTestId('customer-form');
+		await form.waitFor();
+		await page.locator('#phone').waitFor();
+		assert.equal(await page.locator('#name').inputValue(), target.name);
+		// A bad e-mail is refused by the server, shown by the field, and nothing typed is lost.
+		const note = `Pagar hijau, bel di kiri pintu (${Date.now().toString(36)})`;
+		await page.locator('#notes').fill(note);
+		await page.locator('#email').fill('bukan-email');
+		await form.getByRole('button', { name: id.save, exact: true }).click();
+		await page.locator('#email-error').waitFor();
+		assert.equal(await page.locator('#notes').inputValue(), note);
+		await page.locator('#email').fill('');
+		await form.getByRole('button', { name: id.save, exact: true }).click();
+		await page.getByTestId('customer-saved').waitFor();
+		await detail.getByText(note).waitFor();
+		const after = await cs(`/api/v1/customers/${target.id}`);
+		assert.equal(after.body.notes, note);
+		assert.equal(after.body.odp_port, target.odp_port, 'the port stays');
+		assertNoProblems([/status of 422/]);
+		await close();
+	});
+
+	check('admin checks a CSV with a bad line (reported by line), then imports a good file', async () => {
+		const { page, assertNoProblems, close } = await newPage();
+		await signIn(page, 'admin', '/console');
+		await page.getByRole('navigation', { name: id.console_nav_label }).getByRole('link', { name: id.console_transfer }).click();
+		await page.getByTestId('transfer-page').waitFor();
+		const stamp = Date.now().toString(36).toUpperCase();
+		const header = 'code,name,city,lat,lng,radius_m';
+		const bad = `${header}\nE2E-${stamp}-A,Uji A,Bandung,-6.95,107.70,1500\nE2E-${stamp}-B,Uji B,Bandung,bukan-angka,107.71,1500\n`;
+		await page.locator('#import-kind').selectOption('areas');
+		await page.locator('#import-file').setInputFiles({ name: 'area-salah.csv', mimeType: 'text/csv', buffer: Buffer.from(bad) });
+		await page.getByTestId('dry-run').click();
+		await page.getByTestId('import-bad').waitFor();
+		const badRow = page.getByTestId('import-error-row').filter({ hasText: 'lat' });
+		await badRow.waitFor();
+		assert.equal(await badRow.getAttribute('data-line'), '3');
+		assert.equal(await page.getByTestId('import-error-row').count(), 1);
+		assert.equal(await page.getByTestId('run-import').isDisabled(), true, 'a file with bad lines cannot be imported');
+		await screenshot(page, 'console-import-report-desktop-id');
+
+		const good = `${header}\nE2E-${stamp}-A,Uji A,Bandung,-6.95,107.70,1500\nE2E-${stamp}-B,Uji B,Bandung,-6.96,107.71,1200\n`;
+		await page.locator('#import-file').setInputFiles({ name: 'area.csv', mimeType: 'text/csv', buffer: Buffer.from(good) });
+		await page.getByTestId('dry-run').click();
+		await page.getByTestId('import-clean').waitFor();
+		await page.getByTestId('run-import').click();
+		await page.getByTestId('import-done').waitFor();
+		const areas = await getJson(`/api/v1/areas?q=E2E-${stamp}`);
+		assert.equal(areas.total, 2);
+
+		// Exports download as CSV files.
+		const download = page.waitForEvent('download');
+		await page.getByTestId('export-areas').click();
+		const file = await download;
+		assert.match(file.suggestedFilename(), /\.csv$/);
+		assertNoProblems();
+		await close();
+	});
+
+	check('the network map shows ODP and customer markers with the tile host blocked', async () => {
+		const { page, assertNoProblems, close } = await newPage();
+		let tileRequests = 0;
+		await page.route('**/*tile*/**', (route) => {
+			tileRequests++;
+			return route.abort();
+		});
+		await signIn(page, 'supervisor', '/console');
+		await page.getByRole('navigation', { name: id.console_nav_label }).getByRole('link', { name: id.console_map }).click();
+		const map = page.getByTestId('network-map');
+		await map.waitFor();
+		await page.locator('[data-testid="network-map"][data-tiles="failed"]').waitFor();
+		await map.locator('path.marker-odp').first().waitFor();
+		await map.locator('path.marker-customer').first().waitFor();
+		assert.ok(tileRequests > 0, 'tiles were asked for and refused');
+		const areaId = await page.locator('#map-area').inputValue();
+		const supervisor = await apiSession('supervisor');
+		const odps = await supervisor(`/api/v1/odps?area_id=${areaId}&limit=500`);
+		assert.equal(await map.locator('path.marker-odp').count(), odps.body.items.length);
+		// A marker opens a popup with its code and port usage.
+		await map.locator('path.marker-odp').first().click({ force: true });
+		await map.locator('.leaflet-popup').filter({ hasText: /ODP-/ }).waitFor();
+		await screenshot(page, 'console-map-desktop-id', { fullPage: false });
+
+		// Another area: its ODPs replace the first's.
+		const other = await page.locator('#map-area option').nth(1).getAttribute('value');
+		await page.locator('#map-area').selectOption(other);
+		const next = await supervisor(`/api/v1/odps?area_id=${other}&limit=500`);
+		await page.waitForFunction(
+			(n) => document.querySelectorAll('[data-testid="network-map"] path.marker-odp').length === n,
+			next.body.items.length
+		);
+		// On a phone too.
+		await page.setViewportSize({ width: 390, height: 844 });
+		await map.locator('path.marker-odp').first().waitFor();
+		await noHorizontalScroll(page, '/console/map');
+		assertNoProblems();
+		await close();
+	});
+
+	check('admin edits the catalogue: SLA in hours and days, documentation as checkboxes; sees ODP ports', async () => {
+		const { page, assertNoProblems, close } = await newPage();
+		await signIn(page, 'admin', '/console');
+		await page.getByRole('navigation', { name: id.console_nav_label }).getByRole('link', { name: id.console_catalogue }).click();
+		await page.getByTestId('catalogue-row').first().waitFor();
+		await page.getByRole('link', { name: id.catalogue_service_types }).click();
+		const row = page.getByTestId('catalogue-row').filter({ hasText: 'installation' });
+		await row.waitFor();
+		await row.getByRole('button', { name: id.edit }).click();
+		const form = page.getByTestId('service-type-form');
+		await form.waitFor();
+		await page.locator('#response_sla_minutes').fill('6');
+		await form.getByLabel(id.catalogue_response_sla).last().selectOption('hours');
+		await page.getByTestId('required_docs-group').getByLabel(id.doc_speed_test).uncheck();
+		await form.getByRole('button', { name: id.save, exact: true }).click();
+		await row.getByTestId('sla-response').filter({ hasText: id.duration_hours.replace('{count}', '6') }).waitFor();
+		await page.evaluate(() => window.scrollTo(0, 0));
+		await screenshot(page, 'console-catalogue-desktop-id');
+		const admin = await apiSession('admin');
+		const types = await admin('/api/v1/service-types');
+		const installation = types.body.items.find((t) => t.code === 'installation');
+		assert.equal(installation.response_sla_minutes, 360);
+		assert.ok(!installation.required_docs.includes('speed_test'));
+
+		// A new skill.
+		await page.getByRole('link', { name: id.catalogue_skills }).click();
+		await page.getByRole('button', { name: id.catalogue_skill_new }).click();
+		const code = `fusion_${Date.now().toString(36)}`;
+		await page.locator('#code').fill(code);
+		await page.locator('#name').fill('Penyambungan fusi');
+		await page.getByTestId('skill-form').getByRole('button', { name: id.save, exact: true }).click();
+		await page.getByTestId('catalogue-row').filter({ hasText: code }).waitFor();
+
+		// The ODP detail lists its ports with the customers on them.
+		await page.getByRole('navigation', { name: id.console_nav_label }).getByRole('link', { name: id.console_network }).click();
+		await page.getByTestId('odp-row').first().getByRole('link').click();
+		await page.getByTestId('odp-port').first().waitFor();
+		await page.locator('[data-testid="odp-map"] path.marker-odp').waitFor();
+		await screenshot(page, 'console-odp-detail-desktop-id');
+		assertNoProblems();
+		await close();
+	});
+
+	check('two-step sign-in: set up with a QR code and a confirmed code, then sign in with a recovery code', async () => {
+		// A fresh staff account, so other tests' logins are unaffected.
+		const admin = await apiSession('admin');
+		const stamp = Date.now().toString(36);
+		const email = `dua.langkah.${stamp}@fibernusa.example`;
+		const password = `kode-rahasia-${stamp}`;
+		const created = await admin('/api/v1/users', {
+			method: 'POST',
+			body: JSON.stringify({ name: `Dua Langkah ${stamp}`, email, role: 'cs', team_ids: [], area_ids: [], password })
+		});
+		assert.equal(created.status, 201);
+
+		const { page, assertNoProblems, close } = await newPage({ width: 390, height: 844 });
+		await page.goto(`${baseUrl}/login`);
+		await page.locator('#login').fill(email);
+		await page.locator('#password').fill(password);
+		await page.getByRole('button', { name: id.login_submit, exact: true }).click();
+		await page.waitForURL((u) => u.pathname === '/console');
+		await page.goto(`${baseUrl}/console/profile`);
+		const section = page.getByTestId('totp-section');
+		await section.getByRole('button', { name: id.totp_enable }).click();
+		await page.locator('#totp-password').fill(password);
+		await section.getByRole('button', { name: id.totp_continue }).click();
+		await page.getByTestId('totp-qr').waitFor();
+		const secret = await page.getByTestId('totp-secret').getAttribute('data-secret');
+		assert.match(secret, /^[A-Z2-7]+=*$/);
+		await noHorizontalScroll(page, '/console/profile (two-step)');
+		await page.evaluate(() => window.scrollTo(0, 0));
+		await screenshot(page, 'profile-totp-setup-phone-id');
+		await page.locator('#totp-code').fill('000000');
+		await section.getByRole('button', { name: id.totp_confirm }).click();
+		await page.locator('#totp-code-error').waitFor();
+		await page.locator('#totp-code').fill(totp(secret));
+		await section.getByRole('button', { name: id.totp_confirm }).click();
+		const codes = page.getByTestId('recovery-codes');
+		await codes.waitFor();
+		const recovery = (await codes.locator('code').allTextContents()).map((c) => c.trim());
+		assert.equal(recovery.length, 10);
+		await section.getByRole('button', { name: id.totp_codes_done }).click();
+		await page.getByTestId('totp-status').filter({ hasText: id.totp_on }).waitFor();
+
+		// Signing in now asks for a code; a recovery code works once.
+		await page.getByTestId('user-menu').click();
+		await page.getByRole('button', { name: id.nav_logout }).click();
+		await page.waitForURL((u) => u.pathname === '/login');
+		await page.locator('#login').fill(email);
+		await page.locator('#password').fill(password);
+		await page.getByRole('button', { name: id.login_submit, exact: true }).click();
+		await page.getByTestId('totp-step').waitFor();
+		await screenshot(page, 'login-code-phone-id');
+		await page.getByRole('button', { name: id.login_use_recovery }).click();
+		await page.locator('#code').fill('salah-salah');
+		await page.getByRole('button', { name: id.login_code_submit }).click();
+		await page.locator('#code-error').filter({ hasText: id.login_recovery_wrong }).waitFor();
+		await page.locator('#code').fill(recovery[0]);
+		await page.getByRole('button', { name: id.login_code_submit }).click();
+		await page.waitForURL((u) => u.pathname === '/console');
+
+		// Turned off again with the password.
+		await page.goto(`${baseUrl}/console/profile`);
+		await section.getByRole('button', { name: id.totp_disable }).first().click();
+		await page.locator('#totp-password').fill(password);
+		await section.locator('form').getByRole('button', { name: id.totp_disable }).click();
+		await page.getByTestId('totp-status').filter({ hasText: id.totp_off }).waitFor();
+		assertNoProblems([SIGNED_OUT_401, /status of 422/, /status of 401/]);
 		await close();
 	});
 

@@ -4,7 +4,10 @@ declare global {
 		// interface Error {}
 		// interface Locals {}
 		// interface PageData {}
-		// interface PageState {}
+		interface PageState {
+			/** A login to fill in on the sign-in page (after registering). */
+			login?: string;
+		}
 		// interface Platform {}
 	}
 }

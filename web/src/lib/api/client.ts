@@ -1,7 +1,7 @@
 import createClient from 'openapi-fetch';
 import { apiErrorFromResponse, toApiError } from './problem';
 import type { paths } from './schema';
-import type { Page, ServiceArea, ServicePackage, SystemInfo, Team } from './types';
+import type { Customer, Odc, Odp, Page, ServiceArea, ServicePackage, SystemInfo, Team } from './types';
 
 export type ApiClient = ReturnType<typeof createClient<paths>>;
 
@@ -20,7 +20,11 @@ export interface ApiClientOptions {
 	csrfToken?: () => string | null | undefined;
 	/** Called when the server answers 401 to a request made while signed in. */
 	onUnauthenticated?: () => void;
+	/** Called when the server refuses a request until a second factor is set up (403 `/problems/totp-setup-required`). */
+	onTotpSetupRequired?: () => void;
 }
+
+export const TOTP_SETUP_REQUIRED = '/problems/totp-setup-required';
 
 /**
  * A typed client for the NetCrew API. The server and the web app share an
@@ -33,8 +37,8 @@ export function createApiClient(options: ApiClientOptions = {}): ApiClient {
 		credentials: 'same-origin',
 		headers: { Accept: 'application/json, application/problem+json' }
 	});
-	const { csrfToken, onUnauthenticated } = options;
-	if (csrfToken || onUnauthenticated) {
+	const { csrfToken, onUnauthenticated, onTotpSetupRequired } = options;
+	if (csrfToken || onUnauthenticated || onTotpSetupRequired) {
 		client.use({
 			onRequest({ request }) {
 				const token = csrfToken?.();
@@ -45,6 +49,15 @@ export function createApiClient(options: ApiClientOptions = {}): ApiClient {
 			},
 			onResponse({ response, schemaPath }) {
 				if (response.status === 401 && !SIGN_IN_PATHS.has(schemaPath)) onUnauthenticated?.();
+				if (response.status === 403 && onTotpSetupRequired) {
+					response
+						.clone()
+						.json()
+						.then((body: unknown) => {
+							if ((body as { type?: unknown } | null)?.type === TOTP_SETUP_REQUIRED) onTotpSetupRequired();
+						})
+						.catch(() => undefined);
+				}
 				return undefined;
 			}
 		});
@@ -145,4 +158,54 @@ export async function listTeams(client: ApiClient): Promise<Team[]> {
 		unwrap(client.GET('/api/v1/teams', { params: { query: { limit: PAGE_SIZE, cursor } } }))
 	);
 	return items;
+}
+
+/** Every package, retired ones too (the catalogue and staff forms). */
+export async function listAllPackages(client: ApiClient): Promise<ServicePackage[]> {
+	const { items } = await collectPages((cursor) =>
+		unwrap(client.GET('/api/v1/packages', { params: { query: { limit: PAGE_SIZE, cursor } } }))
+	);
+	return items;
+}
+
+/** Every ODC (network.read), optionally of one area. */
+export async function listOdcs(client: ApiClient, areaId?: string): Promise<Odc[]> {
+	const { items } = await collectPages((cursor) =>
+		unwrap(
+			client.GET('/api/v1/odcs', {
+				params: { query: { limit: 500, cursor, area_id: areaId || undefined } }
+			})
+		)
+	);
+	return items;
+}
+
+/** ODPs (network.read), up to `maxPages` pages of 500. */
+export async function listOdps(
+	client: ApiClient,
+	filter: { area_id?: string; odc_id?: string; status?: string; q?: string } = {},
+	maxPages = 10
+): Promise<{ items: Odp[]; total: number; truncated: boolean }> {
+	return collectPages(
+		(cursor) =>
+			unwrap(client.GET('/api/v1/odps', { params: { query: { ...filter, limit: 500, cursor } } })),
+		maxPages
+	);
+}
+
+/** Customers of one area (customers.read), for maps; at most `maxPages` pages of 500. */
+export async function listCustomersOfArea(
+	client: ApiClient,
+	areaId: string,
+	maxPages = 4
+): Promise<{ items: Customer[]; total: number; truncated: boolean }> {
+	return collectPages(
+		(cursor) =>
+			unwrap(
+				client.GET('/api/v1/customers', {
+					params: { query: { area_id: areaId, limit: 500, cursor } }
+				})
+			),
+		maxPages
+	);
 }

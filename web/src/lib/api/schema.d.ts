@@ -1005,6 +1005,19 @@ export interface components {
         };
         /** @description One offending input field. */
         FieldError: {
+            /**
+             * @description Stable, machine-readable reason, for clients to show in their own
+             *     language: `required`, `length`, `range`, `choice`, `phone`, `email`,
+             *     `taken`, `unknown`, `location`, `outside_area`, `not_on_sale`,
+             *     `date_format`, `date_past`, `date_far`, `port_range`, `port_taken`,
+             *     `in_use`, `password_short`, `password_long`, `password_common`,
+             *     `password_login`, `password_wrong`, `password_reused`, `code_wrong`,
+             *     `token_expired`, `cursor`, `encoding`, `header`, `format`, `empty`,
+             *     or `invalid` (see `detail`).
+             * @example required
+             */
+            code: string;
+            /** @description The reason in English, for people and logs. */
             detail: string;
             /** @description The field, as named in the request (`location.lat`, `limit`, ...). */
             field: string;
@@ -4347,6 +4360,8 @@ export interface operations {
                 area_id?: string;
                 /** @description `active` or `inactive`. */
                 status?: string;
+                /** @description `true`: staff accounts only, without customers' portal accounts. */
+                staff?: boolean;
             };
             header?: never;
             path?: never;

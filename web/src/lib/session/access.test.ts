@@ -100,6 +100,45 @@ describe('console menu by permission', () => {
 		expect(consoleMenu(undefined).map((i) => i.section)).toEqual(['home', 'profile']);
 	});
 
+	it('adds network, customer and data sections by permission', () => {
+		const full = [
+			...admin,
+			'network.read',
+			'network.manage',
+			'customers.read',
+			'customers.manage',
+			'demand.read',
+			'data.import',
+			'data.export'
+		];
+		expect(consoleMenu(full).map((i) => i.section)).toEqual([
+			'home',
+			'customers',
+			'map',
+			'network',
+			'demand',
+			'catalogue',
+			'transfer',
+			'users',
+			'teams',
+			'api_tokens',
+			'audit',
+			'profile'
+		]);
+		// Customer service: customers and the network to read, no catalogue, no data transfer.
+		expect(
+			consoleMenu(['profile.manage', 'teams.read', 'network.read', 'customers.read', 'customers.manage']).map(
+				(i) => i.section
+			)
+		).toEqual(['home', 'customers', 'map', 'network', 'teams', 'profile']);
+		// Management exports without importing.
+		expect(consoleMenu(['data.export']).map((i) => i.section)).toContain('transfer');
+		expect(consoleMenu(['data.import']).map((i) => i.section)).toContain('transfer');
+		const items = consoleMenu(full);
+		expect(activeSection('/console/network/odps/1', items)).toBe('network');
+		expect(activeSection('/console/customers/new', items)).toBe('customers');
+	});
+
 	it('marks the section of nested pages', () => {
 		const items = consoleMenu(admin);
 		expect(activeSection('/console', items)).toBe('home');

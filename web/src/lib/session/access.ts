@@ -17,7 +17,14 @@ export const PERMISSIONS = [
 	'audit.read',
 	'teams.read',
 	'teams.manage',
-	'api_tokens.manage'
+	'api_tokens.manage',
+	'network.read',
+	'network.manage',
+	'customers.read',
+	'customers.manage',
+	'demand.read',
+	'data.import',
+	'data.export'
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 
@@ -89,17 +96,35 @@ export function can(permissions: readonly string[] | null | undefined, permissio
 	return !!permissions?.includes(permission);
 }
 
-export type ConsoleSection = 'home' | 'users' | 'teams' | 'api_tokens' | 'audit' | 'profile';
+export type ConsoleSection =
+	| 'home'
+	| 'customers'
+	| 'map'
+	| 'network'
+	| 'demand'
+	| 'catalogue'
+	| 'transfer'
+	| 'users'
+	| 'teams'
+	| 'api_tokens'
+	| 'audit'
+	| 'profile';
 
 export interface ConsoleMenuItem {
 	section: ConsoleSection;
 	href: string;
-	/** Null: everyone in the console may open it. */
-	permission: Permission | null;
+	/** Null: everyone in the console may open it; a list: any one of them is enough. */
+	permission: Permission | readonly Permission[] | null;
 }
 
 const CONSOLE_MENU: readonly ConsoleMenuItem[] = [
 	{ section: 'home', href: '/console', permission: null },
+	{ section: 'customers', href: '/console/customers', permission: 'customers.read' },
+	{ section: 'map', href: '/console/map', permission: 'network.read' },
+	{ section: 'network', href: '/console/network', permission: 'network.read' },
+	{ section: 'demand', href: '/console/demand', permission: 'demand.read' },
+	{ section: 'catalogue', href: '/console/catalogue', permission: 'network.manage' },
+	{ section: 'transfer', href: '/console/transfer', permission: ['data.import', 'data.export'] },
 	{ section: 'users', href: '/console/users', permission: 'users.read' },
 	{ section: 'teams', href: '/console/teams', permission: 'teams.read' },
 	{ section: 'api_tokens', href: '/console/api-tokens', permission: 'api_tokens.manage' },
@@ -109,7 +134,11 @@ const CONSOLE_MENU: readonly ConsoleMenuItem[] = [
 
 /** The console sidebar for someone with these permissions. */
 export function consoleMenu(permissions: readonly string[] | null | undefined): ConsoleMenuItem[] {
-	return CONSOLE_MENU.filter((item) => item.permission === null || can(permissions, item.permission));
+	return CONSOLE_MENU.filter((item) => {
+		if (item.permission === null) return true;
+		const needed: readonly Permission[] = typeof item.permission === 'string' ? [item.permission] : item.permission;
+		return needed.some((p) => can(permissions, p));
+	});
 }
 
 /** The menu item a console path belongs to (the longest matching prefix). */

@@ -24,5 +24,7 @@ export const session = new SessionStore(() => authApi, {
 /** The client for everything done as the signed-in user. */
 export const authApi = createApiClient({
 	csrfToken: () => session.csrfToken,
-	onUnauthenticated: () => session.expired()
+	onUnauthenticated: () => session.expired(),
+	// Re-reading /me sets `totp_setup_required`; the console then leads to the profile.
+	onTotpSetupRequired: () => void session.refresh().catch(() => undefined)
 });

@@ -123,12 +123,27 @@ export class SessionStore {
 		await this.refresh().catch(() => undefined);
 	}
 
-	/** Signs in; throws the ApiError (invalid credentials, throttled, validation). */
-	async signIn(login: string, password: string): Promise<Me> {
+	/**
+	 * Signs in; throws the ApiError (invalid credentials, throttled, validation,
+	 * or `/problems/totp-required` when the account needs its second factor:
+	 * then call again with `totp_code` or `recovery_code`).
+	 */
+	async signIn(
+		login: string,
+		password: string,
+		secondFactor: { totp_code?: string; recovery_code?: string } = {}
+	): Promise<Me> {
 		++this.#generation;
 		this.#pending = null;
 		const me = await unwrap(
-			this.#client().POST('/api/v1/auth/login', { body: { login, password } })
+			this.#client().POST('/api/v1/auth/login', {
+				body: {
+					login,
+					password,
+					...(secondFactor.totp_code ? { totp_code: secondFactor.totp_code } : {}),
+					...(secondFactor.recovery_code ? { recovery_code: secondFactor.recovery_code } : {})
+				}
+			})
 		);
 		this.#signedIn(me, 'sign_in');
 		return me;

@@ -1,0 +1,75 @@
+import { describe, expect, it } from 'vitest';
+import { apiErrorFromResponse } from '$lib/api/problem';
+import { badLineCount, fileNameFrom, problemRows, readCsvFile, reportRows } from './csv-report';
+
+describe('CSV import report table', () => {
+	it('lists a dry run report in file order', () => {
+		const rows = reportRows({
+			errors: [
+				{ line: 7, field: 'port_count', detail: '4, 8, 16 or 24' },
+				{ line: 3, field: 'lat', detail: '"abc" is not a number' },
+				{ line: 3, field: 'radius_m', detail: 'between 100 and 50000 metres' }
+			]
+		});
+		expect(rows).toEqual([
+			{ line: 3, field: 'lat', detail: '"abc" is not a number' },
+			{ line: 3, field: 'radius_m', detail: 'between 100 and 50000 metres' },
+			{ line: 7, field: 'port_count', detail: '4, 8, 16 or 24' }
+		]);
+		expect(badLineCount(rows)).toBe(2);
+	});
+
+	it('reads the lines of a refused import from the problem', () => {
+		const error = apiErrorFromResponse(
+			{ status: 422 },
+			{
+				type: '/problems/validation',
+				title: 'Invalid input',
+				status: 422,
+				errors: [
+					{ field: 'line 12: odc_code', detail: 'no ODC ODC-X' },
+					{ field: 'line 3: lat', detail: '"abc" is not a number' }
+				]
+			}
+		);
+		expect(problemRows(error)).toEqual([
+			{ line: 3, field: 'lat', detail: '"abc" is not a number' },
+			{ line: 12, field: 'odc_code', detail: 'no ODC ODC-X' }
+		]);
+	});
+
+	it('puts a wrong header on line 1 and keeps other fields without a line', () => {
+		const error = apiErrorFromResponse(
+			{ status: 422 },
+			{
+				type: '/problems/validation',
+				title: 'Invalid input',
+				status: 422,
+				errors: [
+					{ field: 'file', detail: 'not UTF-8' },
+					{ field: 'header', detail: 'expected code,name,city,lat,lng,radius_m' }
+				]
+			}
+		);
+		expect(problemRows(error)).toEqual([
+			{ line: null, field: 'file', detail: 'not UTF-8' },
+			{ line: 1, field: 'header', detail: 'expected code,name,city,lat,lng,radius_m' }
+		]);
+	});
+
+	it('has no rows for errors that are not about the file', () => {
+		expect(problemRows(apiErrorFromResponse({ status: 403 }, { type: '/problems/forbidden', title: 'Forbidden', status: 403 }))).toEqual([]);
+		expect(problemRows(new TypeError('offline'))).toEqual([]);
+	});
+
+	it('drops the byte-order mark of exported files', async () => {
+		expect(await readCsvFile(new Blob(['\ufeffcode,name\n']))).toBe('code,name\n');
+		expect(await readCsvFile(new Blob(['code,name\n']))).toBe('code,name\n');
+	});
+
+	it('takes the download name from Content-Disposition', () => {
+		expect(fileNameFrom('attachment; filename="netcrew-areas-20261125.csv"', 'x.csv')).toBe('netcrew-areas-20261125.csv');
+		expect(fileNameFrom(null, 'areas.csv')).toBe('areas.csv');
+		expect(fileNameFrom('attachment; filename="../etc/passwd"', 'areas.csv')).toBe('areas.csv');
+	});
+});

@@ -1,0 +1,64 @@
+/**
+ * CSV import results as one table of bad lines. A dry run answers 200 with
+ * an ImportReport whose `errors` are `{line, field, detail}`; a real import
+ * with bad lines answers a 422 problem whose `errors[].field` reads
+ * `"line 3: lat"` (or `"header"` when the header row is wrong). Both end up
+ * as the same rows here.
+ */
+import { toApiError } from '$lib/api/problem';
+import type { ImportReport } from '$lib/api/types';
+
+export const IMPORT_KINDS = ['areas', 'odps', 'packages', 'customers'] as const;
+export type ImportKind = (typeof IMPORT_KINDS)[number];
+
+export interface ReportRow {
+	/** Line of the file (the header is line 1); null when the problem is not tied to a line. */
+	line: number | null;
+	field: string;
+	detail: string;
+}
+
+const LINE_FIELD = /^line\s+(\d+)\s*:\s*(.*)$/i;
+
+function byLine(a: ReportRow, b: ReportRow): number {
+	return (a.line ?? 0) - (b.line ?? 0);
+}
+
+/** The bad lines of a report, in file order. */
+export function reportRows(report: Pick<ImportReport, 'errors'>): ReportRow[] {
+	return report.errors
+		.map((e) => ({ line: e.line, field: e.field, detail: e.detail }))
+		.sort(byLine);
+}
+
+/** The bad lines of a refused import (a 422 problem), in file order; empty for other errors. */
+export function problemRows(error: unknown): ReportRow[] {
+	const err = toApiError(error);
+	if (err.kind !== 'validation') return [];
+	return err.fieldErrors
+		.map((e) => {
+			const match = LINE_FIELD.exec(e.field.trim());
+			return match
+				? { line: Number(match[1]), field: match[2] ?? '', detail: e.detail }
+				: { line: e.field === 'header' ? 1 : null, field: e.field, detail: e.detail };
+		})
+		.sort(byLine);
+}
+
+/** How many distinct lines are bad. */
+export function badLineCount(rows: readonly ReportRow[]): number {
+	return new Set(rows.map((r) => r.line ?? -1)).size;
+}
+
+/** Reads a chosen file as text, dropping a UTF-8 byte-order mark (exports carry one). */
+export async function readCsvFile(file: Blob): Promise<string> {
+	const text = await file.text();
+	return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
+}
+
+/** The file name from a `Content-Disposition` header, or a fallback. */
+export function fileNameFrom(disposition: string | null, fallback: string): string {
+	const match = disposition ? /filename\*?=(?:UTF-8'')?"?([^";]+)"?/i.exec(disposition) : null;
+	const name = match?.[1] ? decodeURIComponent(match[1]).trim() : '';
+	return name && !/[\\/]/.test(name) ? name : fallback;
+}
