@@ -28,6 +28,8 @@ use utoipa::OpenApi;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_swagger_ui::SwaggerUi;
 
+pub const DEFAULT_TILE_URL: &str = "https://tile.openstreetmap.org/{z}/{x}/{y}.png";
+
 /// Settings the HTTP layer needs.
 #[derive(Debug, Clone)]
 pub struct ApiConfig {
@@ -40,6 +42,8 @@ pub struct ApiConfig {
     /// Behind a reverse proxy: take the client's address from the last
     /// `X-Forwarded-For` entry (the one the proxy added).
     pub trust_forwarded_for: bool,
+    /// Map tiles for the web app's maps; `None`: maps without tiles.
+    pub map_tile_url: Option<String>,
     /// Longest drop cable from an ODP to a home, in metres.
     pub max_drop_m: f64,
     /// How much longer the cable runs than the straight line.
@@ -55,6 +59,7 @@ impl Default for ApiConfig {
             max_body_bytes: 10 * 1024 * 1024,
             require_admin_totp: false,
             trust_forwarded_for: false,
+            map_tile_url: Some(DEFAULT_TILE_URL.to_string()),
             max_drop_m: 250.0,
             road_factor: 1.3,
         }

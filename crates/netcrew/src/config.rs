@@ -60,6 +60,11 @@ pub struct Settings {
     #[arg(long, env = "NETCREW_TRUST_FORWARDED_FOR", value_name = "BOOL")]
     pub trust_forwarded_for: Option<bool>,
 
+    /// Map tile URL template with {z}/{x}/{y} (https), or `none` for maps
+    /// without tiles [default: OpenStreetMap]
+    #[arg(long, env = "NETCREW_MAP_TILE_URL", value_name = "URL")]
+    pub map_tile_url: Option<String>,
+
     /// Longest drop cable from an ODP to a home, in metres [default: 250]
     #[arg(long, env = "NETCREW_MAX_DROP_M", value_name = "METRES")]
     pub max_drop_m: Option<f64>,
@@ -83,6 +88,7 @@ pub struct Resolved {
     pub shutdown_grace: Duration,
     pub require_admin_totp: bool,
     pub trust_forwarded_for: bool,
+    pub map_tile_url: Option<String>,
     pub max_drop_m: f64,
     pub road_factor: f64,
 }
@@ -111,6 +117,7 @@ impl Settings {
             shutdown_grace_secs: self.shutdown_grace_secs.or(from_file.shutdown_grace_secs),
             require_admin_totp: self.require_admin_totp.or(from_file.require_admin_totp),
             trust_forwarded_for: self.trust_forwarded_for.or(from_file.trust_forwarded_for),
+            map_tile_url: self.map_tile_url.or(from_file.map_tile_url),
             max_drop_m: self.max_drop_m.or(from_file.max_drop_m),
             road_factor: self.road_factor.or(from_file.road_factor),
         })
@@ -143,7 +150,23 @@ impl Settings {
         if !(road_factor.is_finite() && (1.0..=5.0).contains(&road_factor)) {
             bail!("invalid road_factor {road_factor}: expected 1 to 5");
         }
+        let map_tile_url = match self.map_tile_url.as_deref().map(str::trim) {
+            None => Some(netcrew_api::DEFAULT_TILE_URL.to_string()),
+            Some("none") | Some("") => None,
+            Some(url)
+                if url.starts_with("https://")
+                    && url.contains("{z}")
+                    && url.contains("{x}")
+                    && url.contains("{y}") =>
+            {
+                Some(url.to_string())
+            }
+            Some(url) => bail!(
+                "invalid map_tile_url {url:?}: expected an https:// URL with {{z}}, {{x}} and {{y}}, or \"none\""
+            ),
+        };
         Ok(Resolved {
+            map_tile_url,
             max_drop_m,
             road_factor,
             bind: self

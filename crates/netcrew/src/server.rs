@@ -27,6 +27,7 @@ pub fn app_state(db: Db, settings: &Resolved) -> anyhow::Result<AppState> {
             max_body_bytes: settings.max_body_bytes,
             require_admin_totp: settings.require_admin_totp,
             trust_forwarded_for: settings.trust_forwarded_for,
+            map_tile_url: settings.map_tile_url.clone(),
             max_drop_m: settings.max_drop_m,
             road_factor: settings.road_factor,
         }),

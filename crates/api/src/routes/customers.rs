@@ -600,6 +600,9 @@ pub struct Coverage {
     pub odps: Vec<CoverageOdp>,
     pub max_drop_m: f64,
     pub road_factor: f64,
+    /// When not covered: how far the nearest ODP with a free port is
+    /// (straight line), if one is within 3 km.
+    pub nearest_free_odp_m: Option<f64>,
 }
 
 pub async fn check_coverage(state: &AppState, point: GeoPoint) -> ApiResult<Coverage> {
@@ -632,7 +635,22 @@ pub async fn check_coverage(state: &AppState, point: GeoPoint) -> ApiResult<Cove
             })
         })
         .collect();
+    let nearest_free_odp_m = if odps.is_empty() {
+        let wider = network::odps_near(db, point, 3_000.0).await?;
+        let ids: Vec<Uuid> = wider.iter().map(|(o, _)| o.id).collect();
+        let usage = network::odp_usage(db, &ids).await?;
+        wider
+            .into_iter()
+            .find(|(o, _)| {
+                o.status != "maintenance"
+                    && i64::from(o.port_count) > usage.get(&o.id).copied().unwrap_or(0)
+            })
+            .map(|(_, d)| d.round())
+    } else {
+        None
+    };
     Ok(Coverage {
+        nearest_free_odp_m,
         location: Location {
             lat: point.lat,
             lng: point.lng,

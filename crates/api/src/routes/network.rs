@@ -256,8 +256,21 @@ impl PlantQuery {
     }
 }
 
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct OdcQuery {
+    /// Page size, 1 to 500 (default 50).
+    pub limit: Option<u64>,
+    pub cursor: Option<String>,
+    /// Search in code and name.
+    pub q: Option<String>,
+    pub area_id: Option<Uuid>,
+    /// `active`, `full` or `maintenance`.
+    pub status: Option<String>,
+}
+
 /// Lists ODCs by code.
-#[utoipa::path(get, path = "/odcs", tag = "network", params(PlantQuery),
+#[utoipa::path(get, path = "/odcs", tag = "network", params(OdcQuery),
     responses(
         (status = 200, body = List<Odc>),
         (status = 401, body = Problem, content_type = "application/problem+json"),
@@ -267,11 +280,20 @@ impl PlantQuery {
 async fn list_odcs(
     State(state): State<AppState>,
     caller: Caller,
-    ApiQuery(query): ApiQuery<PlantQuery>,
+    ApiQuery(query): ApiQuery<OdcQuery>,
 ) -> ApiResult<axum::Json<List<Odc>>> {
     caller.require(Permission::NetworkRead)?;
     let page = PageRequest::new(query.limit, query.cursor.as_deref())?;
-    let result = network::list_odcs(state.db.conn(), &query.filter()?, &page).await?;
+    let filter = PlantQuery {
+        limit: None,
+        cursor: None,
+        q: query.q,
+        area_id: query.area_id,
+        odc_id: None,
+        status: query.status,
+    }
+    .filter()?;
+    let result = network::list_odcs(state.db.conn(), &filter, &page).await?;
     Ok(axum::Json(List::from_page(result, Odc::from)))
 }
 
@@ -715,6 +737,8 @@ async fn update_odp(
 pub struct OdpPort {
     #[schema(example = 3)]
     pub port: i32,
+    pub in_use: bool,
+    /// Who is on the port (only for those who may see customers).
     pub customer_id: Option<Uuid>,
     pub customer_number: Option<String>,
     pub customer_name: Option<String>,
@@ -735,7 +759,8 @@ async fn list_odp_ports(
     ApiPath(id): ApiPath<Uuid>,
 ) -> ApiResult<axum::Json<List<OdpPort>>> {
     caller.require(Permission::NetworkRead)?;
-    caller.require(Permission::CustomersRead)?;
+    // Who is on a port is shown only to those who may see customers.
+    let show_customers = caller.require(Permission::CustomersRead).is_ok();
     let found = find_odp(&state, id).await?;
     let on_it = customer::Entity::find()
         .filter(customer::Column::OdpId.eq(id))
@@ -743,9 +768,11 @@ async fn list_odp_ports(
         .await?;
     let items: Vec<OdpPort> = (1..=found.port_count)
         .map(|port| {
-            let c = on_it.iter().find(|c| c.odp_port == Some(port));
+            let taken = on_it.iter().find(|c| c.odp_port == Some(port));
+            let c = taken.filter(|_| show_customers);
             OdpPort {
                 port,
+                in_use: taken.is_some(),
                 customer_id: c.map(|c| c.id),
                 customer_number: c.map(|c| c.customer_number.clone()),
                 customer_name: c.map(|c| c.name.clone()),

@@ -31,6 +31,9 @@ pub struct SystemInfo {
     /// The zone times are shown in (IANA name).
     #[schema(example = "Asia/Jakarta")]
     pub time_zone: String,
+    /// Map tile URL template (`{z}/{x}/{y}`), or `null` for maps without tiles.
+    #[schema(example = "https://tile.openstreetmap.org/{z}/{x}/{y}.png")]
+    pub map_tile_url: Option<String>,
 }
 
 /// Name, version, default language and time zone of this installation.
@@ -42,6 +45,7 @@ async fn system_info(State(state): State<AppState>) -> axum::Json<SystemInfo> {
         version: env!("CARGO_PKG_VERSION").to_string(),
         default_locale: state.config.default_locale.clone(),
         time_zone: state.config.time_zone.clone(),
+        map_tile_url: state.config.map_tile_url.clone(),
     })
 }
 

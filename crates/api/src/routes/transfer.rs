@@ -15,7 +15,7 @@ use chrono::Utc;
 use netcrew_domain::{
     GeoPoint, Phone,
     access::Permission,
-    service::{CUSTOMER_STATUSES, ODP_PORT_COUNTS},
+    service::{CUSTOMER_STATUSES, ODP_PORT_COUNTS, PLANT_STATUSES},
 };
 use netcrew_store::{
     auth::{self, Audit},
@@ -44,6 +44,7 @@ pub fn api_router() -> OpenApiRouter<AppState> {
 #[derive(Debug, Clone, Copy, PartialEq)]
 enum Kind {
     Areas,
+    Odcs,
     Odps,
     Packages,
     Customers,
@@ -53,11 +54,12 @@ impl Kind {
     fn parse(s: &str) -> ApiResult<Kind> {
         match s {
             "areas" => Ok(Kind::Areas),
+            "odcs" => Ok(Kind::Odcs),
             "odps" => Ok(Kind::Odps),
             "packages" => Ok(Kind::Packages),
             "customers" => Ok(Kind::Customers),
             _ => Err(ApiError::NotFound(format!(
-                "No import or export called {s:?}; choose areas, odps, packages or customers."
+                "No import or export called {s:?}; choose areas, odcs, odps, packages or customers."
             ))),
         }
     }
@@ -65,6 +67,7 @@ impl Kind {
     fn columns(self) -> &'static [&'static str] {
         match self {
             Kind::Areas => &["code", "name", "city", "lat", "lng", "radius_m"],
+            Kind::Odcs => &["code", "name", "area_code", "lat", "lng", "status"],
             Kind::Odps => &[
                 "code",
                 "name",
@@ -103,6 +106,7 @@ impl Kind {
     fn name(self) -> &'static str {
         match self {
             Kind::Areas => "areas",
+            Kind::Odcs => "odcs",
             Kind::Odps => "odps",
             Kind::Packages => "packages",
             Kind::Customers => "customers",
@@ -206,7 +210,7 @@ impl Row<'_> {
 /// Imports a CSV file (UTF-8, comma-separated, with the header row of the
 /// kind's export). With `dry_run=true` it only reports.
 #[utoipa::path(post, path = "/imports/{kind}", tag = "transfer",
-    params(("kind" = String, Path, description = "areas, odps, packages or customers"), ImportQuery),
+    params(("kind" = String, Path, description = "areas, odcs, odps, packages or customers"), ImportQuery),
     request_body(content = String, content_type = "text/csv"),
     responses(
         (status = 200, body = ImportReport, description = "Applied, or (dry run) the report"),
@@ -323,6 +327,7 @@ async fn import(
     };
     let plan = match kind {
         Kind::Areas => plan_areas(&state, rows, &mut report.errors).await?,
+        Kind::Odcs => plan_odcs(&state, rows, &mut report.errors).await?,
         Kind::Odps => plan_odps(&state, rows, &mut report.errors).await?,
         Kind::Packages => plan_packages(&state, rows, &mut report.errors).await?,
         Kind::Customers => plan_customers(&state, rows, &mut report.errors).await?,
@@ -363,6 +368,7 @@ async fn import(
     for change in plan {
         match change.model {
             Model::Area(m) => save(m, change.creating, &txn).await?,
+            Model::Odc(m) => save(m, change.creating, &txn).await?,
             Model::Odp(m) => save(m, change.creating, &txn).await?,
             Model::Package(m) => save(m, change.creating, &txn).await?,
             Model::Customer(m) => {
@@ -424,6 +430,7 @@ where
 
 enum Model {
     Area(area::ActiveModel),
+    Odc(odc::ActiveModel),
     Odp(odp::ActiveModel),
     Package(package::ActiveModel),
     Customer(Box<customer::ActiveModel>),
@@ -488,6 +495,73 @@ async fn plan_areas(
         plan.push(Change {
             creating,
             model: Model::Area(m),
+        });
+    }
+    Ok(plan)
+}
+
+async fn plan_odcs(
+    state: &AppState,
+    rows: Vec<(u64, HashMap<&str, String>)>,
+    errors: &mut Vec<LineError>,
+) -> ApiResult<Vec<Change>> {
+    let db = state.db.conn();
+    let existing: HashMap<String, odc::Model> = odc::Entity::find()
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|o| (o.code.clone(), o))
+        .collect();
+    let areas: HashMap<String, area::Model> = area::Entity::find()
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|a| (a.code.clone(), a))
+        .collect();
+    let now = Utc::now();
+    let mut seen = HashMap::new();
+    let mut plan = Vec::new();
+    for (line, map) in rows {
+        let mut row = Row { line, map, errors };
+        let code = row.text("code", 40).to_uppercase();
+        duplicate_in_file(&mut seen, &code, &mut row, "code");
+        let name = row.text("name", 80);
+        let area_code = row.get("area_code").to_uppercase();
+        let area = areas.get(&area_code).cloned();
+        if area.is_none() {
+            row.fail("area_code", format!("no area with code {area_code:?}"));
+        }
+        let point = row.point();
+        let status = row
+            .optional("status")
+            .unwrap_or_else(|| "active".to_string())
+            .to_lowercase();
+        if !PLANT_STATUSES.contains(&status.as_str()) {
+            row.fail("status", "active, full or maintenance");
+        }
+        let (Some(area), Some(point)) = (area, point) else {
+            continue;
+        };
+        let current = existing.get(&code).cloned();
+        let creating = current.is_none();
+        let mut m: odc::ActiveModel = match current {
+            Some(o) => o.into(),
+            None => odc::ActiveModel {
+                id: Set(Uuid::now_v7()),
+                created_at: Set(now),
+                ..Default::default()
+            },
+        };
+        m.code = Set(code);
+        m.name = Set(name);
+        m.area_id = Set(area.id);
+        m.lat = Set(point.lat);
+        m.lng = Set(point.lng);
+        m.status = Set(status);
+        m.updated_at = Set(now);
+        plan.push(Change {
+            creating,
+            model: Model::Odc(m),
         });
     }
     Ok(plan)
@@ -812,7 +886,7 @@ async fn plan_customers(
 /// Exports as CSV (UTF-8 with a byte-order mark, so spreadsheet programs
 /// read it right), in the layout the import takes.
 #[utoipa::path(get, path = "/exports/{kind}", tag = "transfer",
-    params(("kind" = String, Path, description = "areas, odps, packages or customers")),
+    params(("kind" = String, Path, description = "areas, odcs, odps, packages or customers")),
     responses(
         (status = 200, description = "CSV file", body = String, content_type = "text/csv"),
         (status = 401, body = Problem, content_type = "application/problem+json"),
@@ -844,6 +918,29 @@ async fn export(
                     a.center_lat.to_string(),
                     a.center_lng.to_string(),
                     a.radius_m.to_string(),
+                ])
+                .map_err(fail)?;
+            }
+        }
+        Kind::Odcs => {
+            let areas: HashMap<Uuid, String> = area::Entity::find()
+                .all(db)
+                .await?
+                .into_iter()
+                .map(|a| (a.id, a.code))
+                .collect();
+            for o in odc::Entity::find()
+                .order_by_asc(odc::Column::Code)
+                .all(db)
+                .await?
+            {
+                out.write_record([
+                    o.code,
+                    o.name,
+                    areas.get(&o.area_id).cloned().unwrap_or_default(),
+                    o.lat.to_string(),
+                    o.lng.to_string(),
+                    o.status,
                 ])
                 .map_err(fail)?;
             }

@@ -20,7 +20,6 @@ const AUDITORS: &[&str] = &["admin", "management"];
 const STAFF: &[&str] = &["admin", "supervisor", "cs", "technician", "management"];
 const CUSTOMER_READERS: &[&str] = &["admin", "supervisor", "cs", "management", "customer"];
 const CUSTOMER_WRITERS: &[&str] = &["admin", "supervisor", "cs"];
-const PLANT_READERS_WITH_CUSTOMERS: &[&str] = &["admin", "supervisor", "cs", "management"];
 const DEMAND: &[&str] = &["admin", "supervisor", "management"];
 const EXPORTERS: &[&str] = &["admin", "management"];
 
@@ -73,7 +72,7 @@ fn rule(method: &str, path: &str) -> Option<Rule> {
             Roles(STAFF)
         }
         ("get", "/api/v1/service-types") => Roles(STAFF),
-        ("get", "/api/v1/odps/{id}/ports") => Roles(PLANT_READERS_WITH_CUSTOMERS),
+        ("get", "/api/v1/odps/{id}/ports") => Roles(STAFF),
         ("patch", "/api/v1/service-types/{id}") => Roles(ADMIN),
         ("get", "/api/v1/problem-categories") => SignedIn,
         ("post", "/api/v1/problem-categories" | "/api/v1/skills") => Roles(ADMIN),

@@ -437,6 +437,24 @@ async fn csv_import_dry_run_then_all_or_nothing(app: &TestApp) -> anyhow::Result
         .await?;
     assert_eq!(found["items"][0]["source"], "import");
 
+    // ODCs by area code, then their export imports back unchanged.
+    let odcs_csv = "code,name,area_code,lat,lng,status\nODC-CBL-900,ODC Coblong Baru,BDG-CBL,-6.8900,107.6150,active\n";
+    let report: Value = import("odcs", false, odcs_csv.to_string())
+        .await?
+        .json()
+        .await?;
+    assert_eq!(report["created"], 1, "{report}");
+    let odcs_export = admin.get("/api/v1/exports/odcs").await?.text().await?;
+    assert!(odcs_export.contains("ODC-CBL-900,ODC Coblong Baru,BDG-CBL"));
+    let report: Value = import("odcs", true, odcs_export).await?.json().await?;
+    assert_eq!(
+        (
+            report["created"].as_u64(),
+            report["errors"].as_array().map(Vec::len)
+        ),
+        (Some(0), Some(0))
+    );
+
     let header = import("areas", true, "kode,nama\nX,Y\n".to_string()).await?;
     let problem = assert_problem(header, 422, "/problems/validation").await?;
     assert!(

@@ -155,12 +155,15 @@ async fn plant_can_be_built_and_ports_are_derived(app: &TestApp) -> anyhow::Resu
     .await?;
     let tech = app.signed_in("technician").await?;
     assert_eq!(tech.get("/api/v1/odps?limit=1").await?.status(), 200);
-    assert_problem(
-        tech.get(&format!("/api/v1/odps/{odp_id}/ports")).await?,
-        403,
-        "/problems/forbidden",
-    )
-    .await?;
+    // A technician sees which ports are free, not who is on them.
+    let tech_ports: Value = tech
+        .get(&format!("/api/v1/odps/{odp_id}/ports"))
+        .await?
+        .json()
+        .await?;
+    assert_eq!(tech_ports["items"][7]["in_use"], true);
+    assert!(tech_ports["items"][7]["customer_number"].is_null());
+    assert_eq!(tech_ports["items"][0]["in_use"], false);
     Ok(())
 }
 
@@ -221,6 +224,15 @@ async fn coverage_has_known_answers(app: &TestApp) -> anyhow::Result<()> {
             .any(|o| o["id"] == odp["id"])
     );
 
+    let (_, edge) = app.get_json(&at(north(600.0), lng)).await?;
+    if edge["covered"] == false {
+        assert!(
+            edge["nearest_free_odp_m"]
+                .as_f64()
+                .is_some_and(|d| d > 190.0 && d <= 3000.0),
+            "{edge}"
+        );
+    }
     // Monas, Jakarta: outside every area, not covered, and recorded as demand.
     let demand_before = admin
         .get("/api/v1/demand-points")
@@ -233,6 +245,10 @@ async fn coverage_has_known_answers(app: &TestApp) -> anyhow::Result<()> {
     assert_eq!(
         (jakarta["covered"].as_bool(), jakarta["area"].is_null()),
         (Some(false), true)
+    );
+    assert!(
+        jakarta["nearest_free_odp_m"].is_null(),
+        "no ODP within 3 km of Monas"
     );
     app.get_json(&at(-6.1754, 106.8272)).await?;
     let demand: Value = admin.get("/api/v1/demand-points").await?.json().await?;
