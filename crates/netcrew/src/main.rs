@@ -90,6 +90,14 @@ enum Command {
     },
     /// Print the OpenAPI document
     Openapi,
+    /// Write a consistent copy of the SQLite database to FILE while NetCrew
+    /// keeps serving (for PostgreSQL use pg_dump)
+    Backup {
+        /// Where to write the copy (must not exist yet)
+        file: PathBuf,
+        #[command(flatten)]
+        settings: Settings,
+    },
     /// Manage accounts
     User {
         #[command(subcommand)]
@@ -294,6 +302,18 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
                 user.id,
                 user.email.or(user.phone).unwrap_or_default()
             );
+            Ok(())
+        }
+        Command::Backup { file, settings } => {
+            let settings = settings.with_file(cli.config.as_deref())?.resolve()?;
+            if file.exists() {
+                bail!("{} already exists; choose a new file name", file.display());
+            }
+            let db = Db::connect(&settings.database_url, 1).await?;
+            let result = db.backup_to(&file).await;
+            db.close().await;
+            result?;
+            println!("backup written to {}", file.display());
             Ok(())
         }
         Command::Openapi => {

@@ -176,6 +176,28 @@ impl Db {
         Ok(WriteTx { txn, _guard: guard })
     }
 
+    /// Writes a consistent copy of a SQLite database to `file` (`VACUUM
+    /// INTO`), without stopping writers for long.
+    pub async fn backup_to(&self, file: &std::path::Path) -> anyhow::Result<()> {
+        use sea_orm::ConnectionTrait;
+        if self.backend() != Backend::Sqlite {
+            anyhow::bail!("backup copies SQLite databases; for PostgreSQL use pg_dump");
+        }
+        let path = file
+            .to_str()
+            .ok_or_else(|| anyhow::anyhow!("the backup path must be valid UTF-8"))?;
+        let stmt = sea_orm::Statement::from_sql_and_values(
+            sea_orm::DatabaseBackend::Sqlite,
+            "VACUUM INTO ?",
+            [path.into()],
+        );
+        self.conn
+            .execute(stmt)
+            .await
+            .map_err(|e| anyhow::anyhow!("cannot write the backup to {path}: {e}"))?;
+        Ok(())
+    }
+
     /// Answers whether the database responds to a trivial query.
     pub async fn ping(&self) -> Result<(), DbErr> {
         self.conn.ping().await

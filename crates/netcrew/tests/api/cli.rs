@@ -248,3 +248,47 @@ fn user_create_makes_the_first_admin() -> anyhow::Result<()> {
     assert_one_clear_line(code, &err, "already exists");
     Ok(())
 }
+
+#[test]
+fn backup_copies_the_sqlite_database() -> anyhow::Result<()> {
+    let dir = tempfile::tempdir()?;
+    let data = dir.path().join("data");
+    let data = data.to_str().unwrap_or_default();
+    let status = Command::new(BIN)
+        .args(["demo", "--no-serve", "--scale", "0.1", "--data-dir", data])
+        .env("NETCREW_LOG", "error")
+        .stdout(Stdio::null())
+        .status()?;
+    assert!(status.success());
+    let copy = dir.path().join("copy.db");
+    let copy = copy.to_str().unwrap_or_default();
+    let (code, err) = run(&["backup", copy, "--data-dir", data], &[])?;
+    assert_eq!(code, 0, "{err}");
+    // The copy is a working database: serve it and read from it.
+    let (code, err) = run(
+        &["migrate", "--database-url", &format!("sqlite://{copy}")],
+        &[],
+    )?;
+    assert_eq!(code, 0, "{err}");
+    // ... and it holds the data: the demo refuses to fill it again.
+    let (code, err) = run(
+        &[
+            "demo",
+            "--no-serve",
+            "--data-dir",
+            data,
+            "--database-url",
+            &format!("sqlite://{copy}"),
+        ],
+        &[],
+    )?;
+    assert_one_clear_line(code, &err, "already has data");
+    let (code, err) = run(&["backup", copy, "--data-dir", data], &[])?;
+    assert_one_clear_line(code, &err, "already exists");
+    let (code, err) = run(
+        &["backup", "/tmp/never.db"],
+        &[("DATABASE_URL", "postgres://x:secret@127.0.0.1:1/x")],
+    )?;
+    assert_one_clear_line(code, &err, "cannot connect");
+    Ok(())
+}
