@@ -569,10 +569,12 @@ async fn update_customer(
 #[derive(Debug, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct CoverageQuery {
-    #[param(example = -6.8935)]
-    pub lat: f64,
-    #[param(example = 107.6135)]
-    pub lng: f64,
+    /// Latitude, WGS84.
+    #[param(example = -6.8935, value_type = f64)]
+    pub lat: Option<String>,
+    /// Longitude, WGS84.
+    #[param(example = 107.6135, value_type = f64)]
+    pub lng: Option<String>,
 }
 
 /// An ODP that can serve a place.
@@ -710,13 +712,27 @@ async fn coverage(
     ApiQuery(query): ApiQuery<CoverageQuery>,
 ) -> ApiResult<axum::Json<Coverage>> {
     let mut c = Checks::default();
-    let point = c.point(
-        "lat",
-        Location {
-            lat: query.lat,
-            lng: query.lng,
+    let mut number = |field: &str, value: Option<&str>| match value.map(str::trim) {
+        None | Some("") => {
+            c.fail(field, "required", "required");
+            None
+        }
+        Some(v) => match v.parse::<f64>() {
+            Ok(n) => Some(n),
+            Err(_) => {
+                c.fail(field, "location", format!("{v:?} is not a number"));
+                None
+            }
         },
+    };
+    let (lat, lng) = (
+        number("lat", query.lat.as_deref()),
+        number("lng", query.lng.as_deref()),
     );
+    let point = match (lat, lng) {
+        (Some(lat), Some(lng)) => c.point("lat", Location { lat, lng }),
+        _ => None,
+    };
     c.finish()?;
     let point = point.ok_or_else(|| ApiError::validation("lat", "location", "invalid place"))?;
     let result = check_coverage(&state, point).await?;
@@ -771,7 +787,6 @@ pub struct RegistrationResult {
     responses(
         (status = 201, body = RegistrationResult),
         (status = 400, body = Problem, content_type = "application/problem+json"),
-        (status = 409, body = Problem, content_type = "application/problem+json"),
         (status = 422, body = Problem, content_type = "application/problem+json"),
         (status = 429, body = Problem, content_type = "application/problem+json"),
     ))]
@@ -868,7 +883,9 @@ async fn register(
             "invalid place",
         ));
     };
-    let taken = customer::Entity::find()
+    // Someone already registered: say which of the two, next to the field.
+    let mut c = Checks::default();
+    let phone_taken = customer::Entity::find()
         .filter(customer::Column::Phone.eq(phone.as_str()))
         .count(db)
         .await?
@@ -877,22 +894,20 @@ async fn register(
             .filter(user::Column::Phone.eq(phone.as_str()))
             .count(db)
             .await?
-            > 0
-        || match &email {
-            Some(e) => {
-                user::Entity::find()
-                    .filter(user::Column::Email.eq(e.as_str()))
-                    .count(db)
-                    .await?
-                    > 0
-            }
-            None => false,
-        };
-    if taken {
-        return Err(ApiError::Conflict(
-            "This phone number or e-mail is already registered. Sign in, or contact us if you did not register.".to_string(),
-        ));
+            > 0;
+    if phone_taken {
+        c.fail("phone", "taken", "this phone number is already registered; sign in, or contact us if you did not register");
     }
+    if let Some(e) = &email
+        && user::Entity::find()
+            .filter(user::Column::Email.eq(e.as_str()))
+            .count(db)
+            .await?
+            > 0
+    {
+        c.fail("email", "taken", "this e-mail address is already registered; sign in, or contact us if you did not register");
+    }
+    c.finish()?;
     let password = body.password.clone();
     let hash = tokio::task::spawn_blocking(move || password::hash(&password))
         .await

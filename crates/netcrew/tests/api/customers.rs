@@ -327,12 +327,19 @@ async fn self_registration_with_abuse_limits(app: &TestApp) -> anyhow::Result<()
         (Some("customer"), result["customer"]["id"].clone())
     );
 
-    assert_problem(
+    let again = assert_problem(
         post(body("+62 812 9999 0001")).await?,
-        409,
-        "/problems/conflict",
+        422,
+        "/problems/validation",
     )
     .await?;
+    assert_eq!(
+        (
+            again["errors"][0]["field"].as_str(),
+            again["errors"][0]["code"].as_str()
+        ),
+        (Some("phone"), Some("taken"))
+    );
     // Per-address limit: five an hour (one used above).
     for n in 2..=5 {
         assert_eq!(post(body(&format!("08129999000{n}"))).await?.status(), 201);

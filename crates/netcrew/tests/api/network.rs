@@ -260,12 +260,13 @@ async fn coverage_has_known_answers(app: &TestApp) -> anyhow::Result<()> {
     assert!(demand["items"][0]["area_id"].is_null());
     assert_eq!(demand["items"][0]["source"], "coverage_check");
 
-    for bad in [
-        "/api/v1/coverage?lat=100&lng=107",
-        "/api/v1/coverage?lat=-6.9",
-        "/api/v1/coverage?lat=x&lng=1",
+    for (bad, field) in [
+        ("/api/v1/coverage?lat=100&lng=107", "lat"),
+        ("/api/v1/coverage?lat=-6.9", "lng"),
+        ("/api/v1/coverage?lat=x&lng=1", "lat"),
     ] {
-        assert_problem(app.get(bad).await?, 422, "/problems/validation").await?;
+        let problem = assert_problem(app.get(bad).await?, 422, "/problems/validation").await?;
+        assert_eq!(problem["errors"][0]["field"], field, "{bad}");
     }
     Ok(())
 }
