@@ -570,12 +570,37 @@ describe('NetCrew web app on the real server', () => {
 	});
 
 	check('an admin creates a user, finds it by search, resets its password and deactivates it', async () => {
+		const admin = await apiSession('admin');
+		const staff = await admin('/api/v1/users?staff=true&limit=1');
+		assert.equal(staff.status, 200);
 		const { page, assertNoProblems, close } = await newPage();
+		const userQueries = [];
+		page.on('request', (r) => {
+			const url = new URL(r.url());
+			if (url.pathname === '/api/v1/users' && r.method() === 'GET') userQueries.push(url.searchParams);
+		});
 		await signIn(page, 'admin', '/console');
 		await page.getByRole('navigation', { name: id.console_nav_label }).getByRole('link', { name: id.console_users }).click();
 		await page.getByTestId('user-row').first().waitFor();
-		await page.getByTestId('users-total').filter({ hasText: /\d/ }).waitFor();
+		// The default view is every staff account, asked for in one paged query (not one per role).
+		await page.getByTestId('users-total').filter({ hasText: new RegExp(`^\\s*${id.users_total.replace('{count}', String(staff.body.total))}\\s*$`) }).waitFor();
+		assert.equal(userQueries.length, 1);
+		assert.equal(userQueries[0].get('staff'), 'true');
+		assert.equal(userQueries[0].get('role'), null);
+		assert.equal(await page.getByTestId('user-row').filter({ hasText: id.role_customer }).count(), 0);
 		await screenshot(page, 'console-users-desktop-id');
+		// Pages of 50 with "load more" (the demo's staff fit on one page; everyone does not).
+		if (staff.body.total <= 50) {
+			assert.equal(await page.getByTestId('load-more').count(), 0);
+			await page.locator('#users-role').selectOption('');
+			await page.getByTestId('users-total').filter({ hasNotText: id.users_total.replace('{count}', String(staff.body.total)) }).waitFor();
+		}
+		await page.getByTestId('load-more').click();
+		await page.getByTestId('user-row').nth(50).waitFor();
+		assert.ok(userQueries.at(-1).get('cursor'), 'the next page is asked for with the cursor');
+		assert.equal(userQueries.at(-1).get('staff'), staff.body.total > 50 ? 'true' : null);
+		await page.locator('#users-role').selectOption('staff');
+		await page.getByTestId('users-total').filter({ hasText: new RegExp(`^\\s*${id.users_total.replace('{count}', String(staff.body.total))}\\s*$`) }).waitFor();
 
 		await page.getByRole('link', { name: id.users_new }).click();
 		await page.getByTestId('user-form').waitFor();
@@ -587,11 +612,32 @@ describe('NetCrew web app on the real server', () => {
 		await page.locator('#role').selectOption('technician');
 		await page.locator('#password').fill('123');
 		await page.getByRole('button', { name: id.users_create }).click();
-		await page.locator('#name-error').waitFor();
-		await page.locator('#password-error').waitFor();
+		// The server's codes, shown in Indonesian.
+		await page.locator('#name-error').filter({ hasText: id.field_error_required }).waitFor();
+		await page.locator('#password-error').filter({ hasText: id.field_error_password_short }).waitFor();
 		assert.equal(await page.locator('#email').inputValue(), email);
 		assert.equal(await page.locator('#role').inputValue(), 'technician');
 		await screenshot(page, 'console-user-new-errors-desktop-id');
+
+		// An e-mail address another account has: "Alamat e-mail ini sudah dipakai." by the field.
+		const taken = (await admin('/api/v1/users?staff=true&limit=50')).body.items.find((u) => u.email)?.email;
+		assert.ok(taken, 'a staff account with an e-mail address');
+		await page.locator('#name').fill(name);
+		await page.locator('#email').fill(taken);
+		await page.locator('#password').fill(`fiber-tiang-${stamp}`);
+		const refused = page.waitForResponse((r) => new URL(r.url()).pathname === '/api/v1/users' && r.request().method() === 'POST');
+		await page.getByRole('button', { name: id.users_create }).click();
+		const answer = await refused;
+		assert.equal(answer.status(), 422);
+		assert.ok((await answer.json()).errors.some((e) => e.field === 'email' && e.code === 'taken'), 'the server says why with a code');
+		const emailError = page.locator('#email-error');
+		await emailError.filter({ hasText: id.field_error_taken_email }).waitFor();
+		assert.equal((await emailError.textContent()).trim(), 'Alamat e-mail ini sudah dipakai.');
+		assert.equal(await page.locator('#email').getAttribute('aria-invalid'), 'true');
+		assert.equal(await page.getByTestId('error-panel').count(), 0, 'no English summary next to the fields');
+		await page.evaluate(() => window.scrollTo(0, 0));
+		await screenshot(page, 'console-user-new-taken-desktop-id');
+		await page.locator('#email').fill(email);
 
 		await page.locator('#name').fill(name);
 		await page.locator('#password').fill(`fiber-tiang-${stamp}`);
@@ -794,7 +840,7 @@ describe('NetCrew web app on the real server', () => {
 		await page.locator('#password').fill(`rumah-fiber-${stamp}`);
 		// Checked before sending: the error is next to the phone field, the rest is kept.
 		await form.getByRole('button', { name: id.reg_submit }).click();
-		await page.locator('#phone-error').filter({ hasText: id.reg_phone_invalid }).waitFor();
+		await page.locator('#phone-error').filter({ hasText: id.field_error_phone }).waitFor();
 		assert.equal(await page.locator('#phone').getAttribute('aria-invalid'), 'true');
 		assert.equal(await page.locator('#name').inputValue(), name);
 		assert.equal(await page.locator('#address').inputValue(), address);
@@ -807,7 +853,7 @@ describe('NetCrew web app on the real server', () => {
 		const refused = page.waitForResponse((r) => new URL(r.url()).pathname === '/api/v1/registrations');
 		await form.getByRole('button', { name: id.reg_submit }).click();
 		assert.equal((await refused).status(), 422);
-		await page.locator('#phone-error').filter({ hasText: id.reg_phone_invalid }).waitFor();
+		await page.locator('#phone-error').filter({ hasText: id.field_error_phone }).waitFor();
 		assert.equal(await page.locator('#name').inputValue(), name);
 		assert.equal(await page.locator('#location-lng').inputValue(), String(Number(lng)));
 		assert.ok((await page.locator('#password').inputValue()).length > 0, 'the password is kept');
@@ -835,6 +881,49 @@ describe('NetCrew web app on the real server', () => {
 		await page.getByRole('button', { name: id.login_submit, exact: true }).click();
 		await page.waitForURL((u) => u.pathname === '/account');
 		assertNoProblems([/status of 422/]);
+		await close();
+	});
+
+	check('phone: a place just beyond the network is told how far the nearest free ODP is', async () => {
+		const admin = await apiSession('admin');
+		const odps = await admin('/api/v1/odps?status=active&limit=200');
+		// Some 400–700 m from an ODP with free ports, where no ODP is within reach.
+		let place = null;
+		for (const odp of odps.body.items.filter((o) => o.free_ports > 0)) {
+			for (const [dLat, dLng] of [[0.004, 0], [-0.004, 0], [0, 0.005], [0, -0.005], [0.005, 0.004], [-0.005, -0.004]]) {
+				const lat = (odp.location.lat + dLat).toFixed(6);
+				const lng = (odp.location.lng + dLng).toFixed(6);
+				const answer = await getJson(`/api/v1/coverage?lat=${lat}&lng=${lng}`);
+				if (!answer.covered && typeof answer.nearest_free_odp_m === 'number') {
+					place = { lat, lng, metres: answer.nearest_free_odp_m };
+					break;
+				}
+			}
+			if (place) break;
+		}
+		assert.ok(place, 'the demo has a place near, but beyond, a free ODP');
+
+		const { page, assertNoProblems, close } = await newPage({ width: 390, height: 844 });
+		await page.goto(`${baseUrl}/`);
+		const check = page.getByTestId('coverage-check');
+		await check.locator('#coverage-lat').fill(place.lat);
+		await check.locator('#coverage-lng').fill(place.lng);
+		await check.locator('#coverage-lng').press('Tab');
+		await check.getByRole('button', { name: id.coverage_check }).click();
+		const result = page.getByTestId('coverage-result');
+		await result.waitFor();
+		assert.notEqual(await result.getAttribute('data-state'), 'covered');
+		const sentence = new RegExp(`^${id.coverage_nearby.replace('±', '\\u00b1').replace('.', '\\.').replace('{distance}', '[\\d.,]+\\s(m|km)')}$`);
+		const nearby = (await result.getByTestId('coverage-nearby').textContent()).trim();
+		assert.match(nearby, sentence);
+		const shown = Number(nearby.match(/([\d.,]+)\s(m|km)/)[1].replace(/\./g, '').replace(',', '.'));
+		const unit = nearby.match(/[\d.,]+\s(m|km)/)[1];
+		const shownMetres = unit === 'km' ? shown * 1000 : shown;
+		assert.ok(Math.abs(shownMetres - place.metres) <= (unit === 'km' ? 100 : 30), `${nearby} for ${place.metres} m`);
+		await result.scrollIntoViewIfNeeded();
+		await noHorizontalScroll(page, '/ (coverage, not covered)');
+		await screenshot(page, 'portal-coverage-nearby-phone-id', { fullPage: false });
+		assertNoProblems();
 		await close();
 	});
 
@@ -922,12 +1011,29 @@ describe('NetCrew web app on the real server', () => {
 		const areas = await getJson(`/api/v1/areas?q=E2E-${stamp}`);
 		assert.equal(areas.total, 2);
 
-		// Exports download as CSV files.
+		// Exports download as CSV files, ODCs too (with the columns the import takes back).
 		const download = page.waitForEvent('download');
 		await page.getByTestId('export-areas').click();
 		const file = await download;
 		assert.match(file.suggestedFilename(), /\.csv$/);
-		assertNoProblems();
+		assert.equal((await page.locator('#import-kind option[value="odcs"]').textContent()).trim(), id.transfer_kind_odcs);
+		const odcDownload = page.waitForEvent('download');
+		await page.getByTestId('export-odcs').click();
+		const odcFile = await odcDownload;
+		assert.match(odcFile.suggestedFilename(), /\.csv$/);
+		const odcCsv = (await readFile(await odcFile.path(), 'utf8')).replace(/^\uFEFF/, '');
+		assert.equal(odcCsv.split(/\r?\n/)[0], 'code,name,area_code,lat,lng,status');
+
+		// An areas file offered as ODCs: the header problem is told in Indonesian, with the right columns.
+		await page.locator('#import-kind').selectOption('odcs');
+		await page.locator('#import-file').setInputFiles({ name: 'salah.csv', mimeType: 'text/csv', buffer: Buffer.from(good) });
+		await page.getByTestId('dry-run').click();
+		await page
+			.getByTestId('import-error-row')
+			.filter({ hasText: id.field_error_header_columns.replace('{columns}', 'code, name, area_code, lat, lng, status') })
+			.waitFor();
+		await screenshot(page, 'console-import-header-desktop-id');
+		assertNoProblems([/status of 422/]);
 		await close();
 	});
 
@@ -1010,6 +1116,22 @@ describe('NetCrew web app on the real server', () => {
 		await page.getByTestId('odp-port').first().waitFor();
 		await page.locator('[data-testid="odp-map"] path.marker-odp').waitFor();
 		await screenshot(page, 'console-odp-detail-desktop-id');
+
+		// What the server sends a technician (ports in use, no customers) shows as used ports without names.
+		const odpId = new URL(page.url()).pathname.split('/').pop();
+		const technician = await apiSession('technician');
+		const techPorts = await technician(`/api/v1/odps/${odpId}/ports`);
+		assert.equal(techPorts.status, 200);
+		assert.ok(techPorts.body.items.some((p) => p.in_use), 'the ODP has a port in use');
+		assert.ok(techPorts.body.items.every((p) => p.customer_id == null && p.customer_name == null));
+		await page.route('**/api/v1/odps/*/ports', (route) => route.fulfill({ json: techPorts.body }));
+		await page.reload();
+		const used = page.locator('[data-testid="odp-port"][data-in-use="true"]');
+		await used.first().filter({ hasText: id.network_port_in_use }).waitFor();
+		assert.equal(await used.count(), techPorts.body.items.filter((p) => p.in_use).length);
+		assert.equal(await page.getByTestId('odp-ports').locator('a').count(), 0);
+		await page.getByText(id.network_ports_need_customers).waitFor();
+		await page.unroute('**/api/v1/odps/*/ports');
 		assertNoProblems();
 		await close();
 	});

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Coverage } from '$lib/api/types';
-import { coverageText, summariseCoverage, type CoverageMessages } from './coverage';
+import { coverageText, roughMetres, summariseCoverage, type CoverageMessages } from './coverage';
 
 const area = {
 	id: 'a1',
@@ -27,7 +27,8 @@ const messages: CoverageMessages = {
 	noFreePort: ({ area }) => `no free port yet in ${area}`,
 	outside: () => 'not covered yet',
 	noted: () => 'we noted your request',
-	nearest: ({ code, distance, ports }) => `${code} at ${distance}, ${ports} free`
+	nearest: ({ code, distance, ports }) => `${code} at ${distance}, ${ports} free`,
+	nearby: ({ distance }) => `network about ${distance} away`
 };
 const metres = (m: number) => `${Math.round(m)} m`;
 
@@ -44,7 +45,8 @@ describe('coverage result', () => {
 		expect(coverageText(summary, messages, metres)).toEqual({
 			tone: 'ok',
 			title: 'covered in Coblong, Bandung',
-			detail: 'ODP-1 at 40 m, 5 free'
+			detail: 'ODP-1 at 40 m, 5 free',
+			nearby: null
 		});
 	});
 
@@ -55,18 +57,34 @@ describe('coverage result', () => {
 		expect(coverageText(summary, messages, metres)).toEqual({
 			tone: 'warn',
 			title: 'no free port yet in Coblong, Bandung',
-			detail: 'we noted your request'
+			detail: 'we noted your request',
+			nearby: null
 		});
 	});
 
 	it('outside every area: not covered yet, noted', () => {
 		const text = coverageText(summariseCoverage(base), messages, metres);
-		expect(text).toEqual({ tone: 'warn', title: 'not covered yet', detail: 'we noted your request' });
+		expect(text).toEqual({ tone: 'warn', title: 'not covered yet', detail: 'we noted your request', nearby: null });
 	});
 
 	it('never calls a place covered without an ODP to connect it from', () => {
 		expect(summariseCoverage({ ...base, covered: true, area, odps: [] }).state).toBe('no_free_port');
 		expect(summariseCoverage({ ...base, covered: true, odps: [odp('X', 10)] }).state).toBe('covered');
 		expect(coverageText(summariseCoverage({ ...base, covered: true, odps: [odp('X', 10)] }), messages, metres).title).toBe('covered');
+	});
+
+	it('says how near the network is when a free ODP is within 3 km, roughly', () => {
+		const near = summariseCoverage({ ...base, area, nearest_free_odp_m: 447 });
+		expect(near.state).toBe('no_free_port');
+		expect(near.nearestFreeM).toBe(447);
+		expect(coverageText(near, messages, metres).nearby).toBe('network about 450 m away');
+		const outside = summariseCoverage({ ...base, nearest_free_odp_m: 1234 });
+		expect(coverageText(outside, messages, metres)).toMatchObject({ title: 'not covered yet', nearby: 'network about 1250 m away' });
+		expect(coverageText(summariseCoverage({ ...base, nearest_free_odp_m: null }), messages, metres).nearby).toBeNull();
+		// A covered place needs no "how far".
+		const covered = summariseCoverage({ ...base, covered: true, odps: [odp('X', 10)], nearest_free_odp_m: 10 });
+		expect(coverageText(covered, messages, metres).nearby).toBeNull();
+		expect(roughMetres(3)).toBe(10);
+		expect(roughMetres(2049)).toBe(2050);
 	});
 });

@@ -18,6 +18,8 @@ export interface CoverageSummary {
 	odps: CoverageOdp[];
 	/** The longest drop cable the ISP lays, in metres. */
 	maxDropM: number;
+	/** When not covered: how far (straight line) the nearest ODP with a free port is, if within 3 km. */
+	nearestFreeM: number | null;
 }
 
 export function summariseCoverage(coverage: Coverage, limit = 3): CoverageSummary {
@@ -30,7 +32,11 @@ export function summariseCoverage(coverage: Coverage, limit = 3): CoverageSummar
 		area,
 		nearest: state === 'covered' ? (odps[0] ?? null) : null,
 		odps: state === 'covered' ? odps.slice(0, limit) : [],
-		maxDropM: coverage.max_drop_m
+		maxDropM: coverage.max_drop_m,
+		nearestFreeM:
+			state !== 'covered' && typeof coverage.nearest_free_odp_m === 'number' && Number.isFinite(coverage.nearest_free_odp_m)
+				? coverage.nearest_free_odp_m
+				: null
 	};
 }
 
@@ -42,12 +48,22 @@ export interface CoverageMessages {
 	outside: () => string;
 	noted: () => string;
 	nearest: (p: { code: string; distance: string; ports: number }) => string;
+	/** How far the network is from a place not covered yet. */
+	nearby: (p: { distance: string }) => string;
 }
 
 export interface CoverageText {
 	tone: 'ok' | 'warn';
 	title: string;
 	detail: string;
+	/** Not covered, but the network is this near (null when unknown or over 3 km). */
+	nearby: string | null;
+}
+
+/** A rough distance reads better rounded: to 10 m, and to 50 m from 500 m on. */
+export function roughMetres(metres: number): number {
+	const step = metres >= 500 ? 50 : 10;
+	return Math.max(step, Math.round(metres / step) * step);
 }
 
 /** The headline and supporting sentence for a coverage result. */
@@ -68,7 +84,8 @@ export function coverageText(
 						distance: distance(nearest.distance_m),
 						ports: nearest.free_ports
 					})
-				: ''
+				: '',
+			nearby: null
 		};
 	}
 	return {
@@ -77,6 +94,7 @@ export function coverageText(
 			summary.state === 'no_free_port' && summary.area
 				? messages.noFreePort({ area: summary.area })
 				: messages.outside(),
-		detail: messages.noted()
+		detail: messages.noted(),
+		nearby: summary.nearestFreeM === null ? null : messages.nearby({ distance: distance(roughMetres(summary.nearestFreeM)) })
 	};
 }

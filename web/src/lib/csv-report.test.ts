@@ -6,15 +6,15 @@ describe('CSV import report table', () => {
 	it('lists a dry run report in file order', () => {
 		const rows = reportRows({
 			errors: [
-				{ line: 7, field: 'port_count', detail: '4, 8, 16 or 24' },
-				{ line: 3, field: 'lat', detail: '"abc" is not a number' },
-				{ line: 3, field: 'radius_m', detail: 'between 100 and 50000 metres' }
+				{ line: 7, field: 'port_count', code: 'choice', detail: '4, 8, 16 or 24' },
+				{ line: 3, field: 'lat', code: 'format', detail: '"abc" is not a number' },
+				{ line: 3, field: 'radius_m', code: 'range', detail: 'between 100 and 50000 metres' }
 			]
 		});
 		expect(rows).toEqual([
-			{ line: 3, field: 'lat', detail: '"abc" is not a number' },
-			{ line: 3, field: 'radius_m', detail: 'between 100 and 50000 metres' },
-			{ line: 7, field: 'port_count', detail: '4, 8, 16 or 24' }
+			{ line: 3, field: 'lat', code: 'format', detail: '"abc" is not a number' },
+			{ line: 3, field: 'radius_m', code: 'range', detail: 'between 100 and 50000 metres' },
+			{ line: 7, field: 'port_count', code: 'choice', detail: '4, 8, 16 or 24' }
 		]);
 		expect(badLineCount(rows)).toBe(2);
 	});
@@ -33,7 +33,7 @@ describe('CSV import report table', () => {
 			}
 		);
 		expect(problemRows(error)).toEqual([
-			{ line: 3, field: 'lat', detail: '"abc" is not a number' },
+			{ line: 3, field: 'lat', code: 'format', detail: '"abc" is not a number' },
 			{ line: 12, field: 'odc_code', detail: 'no ODC ODC-X' }
 		]);
 	});
@@ -54,6 +54,25 @@ describe('CSV import report table', () => {
 		expect(problemRows(error)).toEqual([
 			{ line: null, field: 'file', detail: 'not UTF-8' },
 			{ line: 1, field: 'header', detail: 'expected code,name,city,lat,lng,radius_m' }
+		]);
+	});
+
+	it('words each error with the given text and reads a line without a column', () => {
+		const error = apiErrorFromResponse(
+			{ status: 422 },
+			{
+				type: '/problems/validation',
+				title: 'Invalid input',
+				status: 422,
+				errors: [
+					{ field: 'line 4', code: 'format', detail: 'found record with 3 fields, but the previous record has 6 fields' },
+					{ field: 'line 2: lat', code: 'invalid', detail: '"x" is not a number' }
+				]
+			}
+		);
+		expect(problemRows(error, (e) => (e.code === 'invalid' ? e.detail : `<${e.code}>`))).toEqual([
+			{ line: 2, field: 'lat', detail: '"x" is not a number' },
+			{ line: 4, field: '', detail: '<format>' }
 		]);
 	});
 

@@ -5,10 +5,10 @@
  * `"line 3: lat"` (or `"header"` when the header row is wrong). Both end up
  * as the same rows here.
  */
-import { toApiError } from '$lib/api/problem';
+import { toApiError, type FieldError } from '$lib/api/problem';
 import type { ImportReport } from '$lib/api/types';
 
-export const IMPORT_KINDS = ['areas', 'odps', 'packages', 'customers'] as const;
+export const IMPORT_KINDS = ['areas', 'odcs', 'odps', 'packages', 'customers'] as const;
 export type ImportKind = (typeof IMPORT_KINDS)[number];
 
 export interface ReportRow {
@@ -18,7 +18,7 @@ export interface ReportRow {
 	detail: string;
 }
 
-const LINE_FIELD = /^line\s+(\d+)\s*:\s*(.*)$/i;
+const LINE_FIELD = /^line\s+(\d+)\s*(?::\s*(.*))?$/i;
 
 function byLine(a: ReportRow, b: ReportRow): number {
 	return (a.line ?? 0) - (b.line ?? 0);
@@ -31,16 +31,21 @@ export function reportRows(report: Pick<ImportReport, 'errors'>): ReportRow[] {
 		.sort(byLine);
 }
 
-/** The bad lines of a refused import (a 422 problem), in file order; empty for other errors. */
-export function problemRows(error: unknown): ReportRow[] {
+/**
+ * The bad lines of a refused import (a 422 problem), in file order; empty for
+ * other errors. `text` words each error (the page passes the translated
+ * sentence of its code; bad values of a line come as `invalid` with the
+ * server's detail).
+ */
+export function problemRows(error: unknown, text: (error: FieldError) => string = (e) => e.detail): ReportRow[] {
 	const err = toApiError(error);
 	if (err.kind !== 'validation') return [];
 	return err.fieldErrors
 		.map((e) => {
 			const match = LINE_FIELD.exec(e.field.trim());
 			return match
-				? { line: Number(match[1]), field: match[2] ?? '', detail: e.detail }
-				: { line: e.field === 'header' ? 1 : null, field: e.field, detail: e.detail };
+				? { line: Number(match[1]), field: match[2] ?? '', detail: text(e) }
+				: { line: e.field === 'header' ? 1 : null, field: e.field, detail: text(e) };
 		})
 		.sort(byLine);
 }

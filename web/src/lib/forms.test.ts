@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { apiErrorFromResponse } from './api/problem';
 import { firstErrorField, formErrors, matchField } from './forms';
+import id from './i18n/id.json';
 
-const validation = (errors: { field: string; detail: string }[]) =>
+const validation = (errors: { field: string; code?: string; detail: string }[]) =>
 	apiErrorFromResponse(
 		{ status: 422 },
 		{ type: '/problems/validation', title: 'Invalid input', status: 422, detail: 'x', errors }
@@ -44,11 +45,35 @@ describe('problem field errors in forms', () => {
 		expect(errors.other).toEqual([{ field: 'cursor', detail: 'bad cursor' }]);
 	});
 
-	it('has nothing for no error, a network failure or a conflict', () => {
-		expect(formErrors(null, FIELDS)).toEqual({ fields: {}, other: [] });
-		expect(formErrors(new TypeError('Failed to fetch'), FIELDS)).toEqual({ fields: {}, other: [] });
+	it('has no field messages for no error, a network failure or a conflict; the latter two need the panel', () => {
+		expect(formErrors(null, FIELDS)).toEqual({ fields: {}, other: [], panel: false });
+		expect(formErrors(new TypeError('Failed to fetch'), FIELDS)).toEqual({ fields: {}, other: [], panel: true });
 		expect(
 			formErrors(apiErrorFromResponse({ status: 409 }, { type: '/problems/conflict', title: 'Conflict', status: 409 }), FIELDS)
-		).toEqual({ fields: {}, other: [] });
+		).toEqual({ fields: {}, other: [], panel: true });
+	});
+
+	it('shows the panel only for what no input shows', () => {
+		expect(formErrors(validation([{ field: 'name', detail: 'x' }]), FIELDS).panel).toBe(false);
+		expect(formErrors(validation([{ field: 'name', detail: 'x' }, { field: 'cursor', detail: 'y' }]), FIELDS).panel).toBe(true);
+		// A validation problem without field errors (e.g. a malformed body) is not silent.
+		expect(formErrors(validation([]), FIELDS).panel).toBe(true);
+	});
+
+	it('words messages by their code, in the current language, and says a repeated one once', () => {
+		const errors = formErrors(
+			validation([
+				{ field: 'email', code: 'taken', detail: 'another account already uses this' },
+				{ field: 'team_ids[0]', code: 'unknown', detail: 'one of these teams does not exist' },
+				{ field: 'team_ids[1]', code: 'unknown', detail: 'one of these teams does not exist' }
+			]),
+			FIELDS
+		);
+		expect(errors.fields.email).toBe(id.field_error_taken_email);
+		expect(errors.fields.team_ids).toBe(id.field_error_unknown);
+		// A custom wording (the default is the shared code mapping).
+		expect(formErrors(validation([{ field: 'name', code: 'required', detail: 'x' }]), FIELDS, (e) => `[${e.code}]`).fields.name).toBe(
+			'[required]'
+		);
 	});
 });

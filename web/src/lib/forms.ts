@@ -1,14 +1,20 @@
 /**
- * Server validation errors (`problem.errors[].field`) mapped onto a form's
- * fields, so each message shows next to its input.
+ * Server validation errors (`problem.errors[]`) mapped onto a form's fields,
+ * so each message shows next to its input, in the user's language.
  */
 import { toApiError, type FieldError } from '$lib/api/problem';
+import { fieldErrorText } from '$lib/i18n/field-errors';
 
 export interface FormErrors {
-	/** Messages by form field name. */
+	/** Translated messages by form field name. */
 	fields: Record<string, string>;
 	/** Field errors that belong to no field of this form (shown with the form's error). */
 	other: FieldError[];
+	/**
+	 * Whether the form should show an error panel: any failure except a
+	 * validation problem whose every field error already shows at its input.
+	 */
+	panel: boolean;
 }
 
 /** The form field a server field name belongs to: `team_ids[2]` and `location.lat` map to their root. */
@@ -24,18 +30,27 @@ export function matchField(serverField: string, formFields: readonly string[]): 
 }
 
 /** Splits an error's field messages into the form's fields and the rest. */
-export function formErrors(error: unknown, formFields: readonly string[]): FormErrors {
-	const result: FormErrors = { fields: {}, other: [] };
+export function formErrors(
+	error: unknown,
+	formFields: readonly string[],
+	text: (error: FieldError) => string = fieldErrorText
+): FormErrors {
+	const result: FormErrors = { fields: {}, other: [], panel: false };
 	if (error === null || error === undefined) return result;
-	for (const fieldError of toApiError(error).fieldErrors) {
+	const err = toApiError(error);
+	for (const fieldError of err.fieldErrors) {
 		const field = matchField(fieldError.field, formFields);
 		if (!field) {
 			result.other.push(fieldError);
-		} else {
-			const previous = result.fields[field];
-			result.fields[field] = previous ? `${previous}; ${fieldError.detail}` : fieldError.detail;
+			continue;
 		}
+		const message = text(fieldError);
+		const previous = result.fields[field];
+		// The same sentence twice (e.g. two unknown teams) is said once.
+		if (previous === undefined) result.fields[field] = message;
+		else if (!previous.split('; ').includes(message)) result.fields[field] = `${previous}; ${message}`;
 	}
+	result.panel = !(err.kind === 'validation' && result.other.length === 0 && Object.keys(result.fields).length > 0);
 	return result;
 }
 

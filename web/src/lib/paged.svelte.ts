@@ -4,6 +4,7 @@
  * many).
  */
 import type { Page } from '$lib/api/types';
+import { debounce } from '$lib/debounce';
 
 export class PagedList<T extends { id: string }> {
 	items: T[] = $state.raw([]);
@@ -57,4 +58,49 @@ export class PagedList<T extends { id: string }> {
 			this.loadingMore = false;
 		}
 	}
+}
+
+/**
+ * A `PagedList` behind a search box and filters, as the console's list pages
+ * have it: typing reloads once it pauses, a changed filter (or Enter) at once.
+ */
+export class FilteredList<T extends { id: string }> extends PagedList<T> {
+	#search: ReturnType<typeof debounce<[]>>;
+	#beforeReload: () => void;
+
+	/** `beforeReload` runs before every reload the filters cause (e.g. to put them in the address). */
+	constructor(
+		fetchPage: (cursor: string | undefined) => Promise<Page<T>>,
+		options: { beforeReload?: () => void; delayMs?: number } = {}
+	) {
+		super(fetchPage);
+		this.#beforeReload = options.beforeReload ?? (() => undefined);
+		this.#search = debounce(() => this.#reload(), options.delayMs ?? 300);
+	}
+
+	#reload(): void {
+		this.#beforeReload();
+		void this.load();
+	}
+
+	/** The search text changed: reload when typing pauses. */
+	typed = (): void => this.#search();
+
+	/** A filter changed: reload now, dropping a pending search. */
+	changed = (): void => {
+		this.#search.cancel();
+		this.#reload();
+	};
+
+	/** The search form was sent (Enter): run a pending search now. */
+	submit = (event?: Event): void => {
+		event?.preventDefault();
+		this.#search.flush();
+	};
+
+	/** Loads the first page; the returned function (for `onMount`) drops a pending search. */
+	start = (): (() => void) => {
+		void this.load();
+		return () => this.#search.cancel();
+	};
 }

@@ -128,7 +128,11 @@ async fn create_token(
     if name.is_empty() || name.chars().count() > 80 {
         errors.push(FieldError::new(
             "name",
-            "length",
+            if name.is_empty() {
+                "required"
+            } else {
+                "length"
+            },
             "enter a name of 1 to 80 characters",
         ));
     }

@@ -120,6 +120,10 @@ pub struct LineError {
     /// Line in the file (the header is line 1).
     pub line: u64,
     pub field: String,
+    /// Stable reason, as in field errors (`required`, `length`, `format`,
+    /// `unknown`, `choice`, `range`, `phone`, `email`, `taken`,
+    /// `outside_area`, `port_range`, `port_taken`, `in_use`, `duplicate`).
+    pub code: String,
     pub detail: String,
 }
 
@@ -152,10 +156,11 @@ struct Row<'a> {
 }
 
 impl Row<'_> {
-    fn fail(&mut self, field: &str, detail: impl Into<String>) {
+    fn fail(&mut self, field: &str, code: &str, detail: impl Into<String>) {
         self.errors.push(LineError {
             line: self.line,
             field: field.to_string(),
+            code: code.to_string(),
             detail: detail.into(),
         });
     }
@@ -168,7 +173,11 @@ impl Row<'_> {
     fn text(&mut self, field: &str, max: usize) -> String {
         let v = self.get(field);
         if v.is_empty() || v.chars().count() > max {
-            self.fail(field, format!("enter 1 to {max} characters"));
+            self.fail(
+                field,
+                if v.is_empty() { "required" } else { "length" },
+                format!("enter 1 to {max} characters"),
+            );
         }
         v
     }
@@ -180,7 +189,7 @@ impl Row<'_> {
         match v.replace(',', ".").parse::<T>() {
             Ok(n) => Some(n),
             Err(_) => {
-                self.fail(field, format!("{v:?} is not a number"));
+                self.fail(field, "format", format!("{v:?} is not a number"));
                 None
             }
         }
@@ -190,7 +199,7 @@ impl Row<'_> {
         match GeoPoint::new(lat, lng) {
             Ok(p) => Some(p),
             Err(e) => {
-                self.fail("lat", e.to_string());
+                self.fail("lat", "location", e.to_string());
                 None
             }
         }
@@ -200,7 +209,7 @@ impl Row<'_> {
             "true" | "1" | "ya" | "yes" | "aktif" => Some(true),
             "false" | "0" | "tidak" | "no" | "nonaktif" => Some(false),
             other => {
-                self.fail(field, format!("{other:?}: write true or false"));
+                self.fail(field, "choice", format!("{other:?}: write true or false"));
                 None
             }
         }
@@ -356,7 +365,7 @@ async fn import(
                 .map(|e| {
                     FieldError::new(
                         format!("line {}: {}", e.line, e.field),
-                        "invalid",
+                        &e.code,
                         e.detail.clone(),
                     )
                 })
@@ -443,7 +452,7 @@ struct Change {
 
 fn duplicate_in_file(seen: &mut HashMap<String, u64>, key: &str, row: &mut Row<'_>, field: &str) {
     if let Some(first) = seen.insert(key.to_lowercase(), row.line) {
-        row.fail(field, format!("also on line {first}"));
+        row.fail(field, "duplicate", format!("also on line {first}"));
     }
 }
 
@@ -470,7 +479,7 @@ async fn plan_areas(
         let point = row.point();
         let radius = row.number::<i32>("radius_m");
         if radius.is_some_and(|r| !(100..=50_000).contains(&r)) {
-            row.fail("radius_m", "between 100 and 50000 metres");
+            row.fail("radius_m", "range", "between 100 and 50000 metres");
         }
         let (Some(point), Some(radius)) = (point, radius) else {
             continue;
@@ -529,7 +538,11 @@ async fn plan_odcs(
         let area_code = row.get("area_code").to_uppercase();
         let area = areas.get(&area_code).cloned();
         if area.is_none() {
-            row.fail("area_code", format!("no area with code {area_code:?}"));
+            row.fail(
+                "area_code",
+                "unknown",
+                format!("no area with code {area_code:?}"),
+            );
         }
         let point = row.point();
         let status = row
@@ -537,7 +550,7 @@ async fn plan_odcs(
             .unwrap_or_else(|| "active".to_string())
             .to_lowercase();
         if !PLANT_STATUSES.contains(&status.as_str()) {
-            row.fail("status", "active, full or maintenance");
+            row.fail("status", "choice", "active, full or maintenance");
         }
         let (Some(area), Some(point)) = (area, point) else {
             continue;
@@ -598,12 +611,16 @@ async fn plan_odps(
         let odc_code = row.get("odc_code").to_uppercase();
         let parent = odcs.get(&odc_code).cloned();
         if parent.is_none() {
-            row.fail("odc_code", format!("no ODC with code {odc_code:?}"));
+            row.fail(
+                "odc_code",
+                "unknown",
+                format!("no ODC with code {odc_code:?}"),
+            );
         }
         let point = row.point();
         let ports = row.number::<i32>("port_count");
         if ports.is_some_and(|p| !ODP_PORT_COUNTS.contains(&p)) {
-            row.fail("port_count", "4, 8, 16 or 24");
+            row.fail("port_count", "choice", "4, 8, 16 or 24");
         }
         let status = row
             .optional("status")
@@ -615,13 +632,17 @@ async fn plan_odps(
             status
         };
         if !["active", "maintenance"].contains(&status.as_str()) {
-            row.fail("status", "active or maintenance");
+            row.fail("status", "choice", "active or maintenance");
         }
         let current = existing.get(&code).cloned();
         if let (Some(cur), Some(p)) = (&current, ports)
             && usage.get(&cur.id).copied().unwrap_or(0) > i64::from(p)
         {
-            row.fail("port_count", "fewer ports than customers on this ODP");
+            row.fail(
+                "port_count",
+                "in_use",
+                "fewer ports than customers on this ODP",
+            );
         }
         let (Some(parent), Some(point), Some(ports)) = (parent, point, ports) else {
             continue;
@@ -674,7 +695,7 @@ async fn plan_packages(
         let up = row.number::<i32>("upload_mbps");
         let price = row.number::<i64>("monthly_price_idr");
         if price.is_some_and(|p| p < 0) {
-            row.fail("monthly_price_idr", "whole rupiah, not negative");
+            row.fail("monthly_price_idr", "range", "whole rupiah, not negative");
         }
         let description = row.get("description");
         let active = row.boolean("active");
@@ -753,7 +774,7 @@ async fn plan_customers(
         let phone = match Phone::parse(&row.get("phone")) {
             Ok(p) => Some(p.into_string()),
             Err(e) => {
-                row.fail("phone", e.to_string());
+                row.fail("phone", "phone", e.to_string());
                 None
             }
         };
@@ -762,7 +783,11 @@ async fn plan_customers(
             if let Some(owner) = by_phone.get(p)
                 && Some(owner) != number.as_ref()
             {
-                row.fail("phone", format!("customer {owner} already has this number"));
+                row.fail(
+                    "phone",
+                    "taken",
+                    format!("customer {owner} already has this number"),
+                );
             }
         }
         let whatsapp = match row.optional("whatsapp") {
@@ -770,32 +795,44 @@ async fn plan_customers(
             Some(w) => match Phone::parse(&w) {
                 Ok(p) => Some(p.into_string()),
                 Err(e) => {
-                    row.fail("whatsapp", e.to_string());
+                    row.fail("whatsapp", "phone", e.to_string());
                     None
                 }
             },
         };
         let email = row.optional("email").map(|e| e.to_lowercase());
         if email.as_ref().is_some_and(|e| !e.contains('@')) {
-            row.fail("email", "not an e-mail address");
+            row.fail("email", "email", "not an e-mail address");
         }
         let address = row.text("address", 300);
         let point = row.point();
         let area = point.and_then(|p| network::area_for(&areas, p).cloned());
         if point.is_some() && area.is_none() {
-            row.fail("lat", "this place is outside the service areas");
+            row.fail(
+                "lat",
+                "outside_area",
+                "this place is outside the service areas",
+            );
         }
         let package_name = row.get("package");
         let package = packages.get(&package_name.to_lowercase()).cloned();
         if package.is_none() {
-            row.fail("package", format!("no package called {package_name:?}"));
+            row.fail(
+                "package",
+                "unknown",
+                format!("no package called {package_name:?}"),
+            );
         }
         let status = row
             .optional("status")
             .unwrap_or_else(|| "prospect".to_string())
             .to_lowercase();
         if !CUSTOMER_STATUSES.contains(&status.as_str()) {
-            row.fail("status", "prospect, active, suspended or terminated");
+            row.fail(
+                "status",
+                "choice",
+                "prospect, active, suspended or terminated",
+            );
         }
         let odp_code = row.optional("odp_code").map(|c| c.to_uppercase());
         let port = match row.optional("odp_port") {
@@ -806,17 +843,20 @@ async fn plan_customers(
         match (&odp_code, port) {
             (None, None) => {}
             (Some(code), Some(port)) => match odps.get(code) {
-                None => row.fail("odp_code", format!("no ODP with code {code:?}")),
+                None => row.fail("odp_code", "unknown", format!("no ODP with code {code:?}")),
                 Some(o) if !(1..=o.port_count).contains(&port) => row.fail(
                     "odp_port",
+                    "port_range",
                     format!("{code} has ports 1 to {}", o.port_count),
                 ),
                 Some(o) => {
                     let me = number.clone().unwrap_or_else(|| format!("line {line}"));
                     match port_owner.get(&(o.id, port)) {
-                        Some(owner) if *owner != me => {
-                            row.fail("odp_port", format!("port {port} of {code} serves {owner}"))
-                        }
+                        Some(owner) if *owner != me => row.fail(
+                            "odp_port",
+                            "port_taken",
+                            format!("port {port} of {code} serves {owner}"),
+                        ),
                         _ => {
                             port_owner.insert((o.id, port), me);
                             odp_id = Some(o.id);
@@ -824,7 +864,11 @@ async fn plan_customers(
                     }
                 }
             },
-            _ => row.fail("odp_port", "give both odp_code and odp_port, or neither"),
+            _ => row.fail(
+                "odp_port",
+                "required",
+                "give both odp_code and odp_port, or neither",
+            ),
         }
         let notes = row.get("notes");
         let (Some(phone), Some(point), Some(area), Some(package)) = (phone, point, area, package)
@@ -837,6 +881,7 @@ async fn plan_customers(
         {
             row.fail(
                 "customer_number",
+                "format",
                 "new customers get a number; leave it empty or use PLG-...",
             );
             continue;

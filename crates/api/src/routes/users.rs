@@ -411,7 +411,7 @@ async fn create_user(
     {
         errors.push(FieldError::new(
             "email",
-            "email",
+            "required",
             "give an e-mail address or a phone number to sign in with",
         ));
     }
@@ -536,7 +536,7 @@ async fn update_user(
     if email.is_none() && phone.is_none() {
         errors.push(FieldError::new(
             "email",
-            "email",
+            "required",
             "keep an e-mail address or a phone number to sign in with",
         ));
     }

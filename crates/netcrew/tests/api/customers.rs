@@ -395,6 +395,28 @@ async fn csv_import_dry_run_then_all_or_nothing(app: &TestApp) -> anyhow::Result
     ] {
         assert!(lines.contains(&expected), "{expected:?} not in {lines:?}");
     }
+    let code_at = |line: u64, field: &str| {
+        report["errors"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .find(|e| e["line"] == line && e["field"] == field)
+            .and_then(|e| e["code"].as_str())
+            .unwrap_or_default()
+            .to_string()
+    };
+    assert_eq!(
+        (
+            code_at(3, "odc_code"),
+            code_at(4, "name"),
+            code_at(5, "code")
+        ),
+        (
+            "unknown".to_string(),
+            "required".to_string(),
+            "duplicate".to_string()
+        )
+    );
     let applied = import("odps", false, bad).await?;
     assert_problem(applied, 422, "/problems/validation").await?;
     let after: Value = admin.get("/api/v1/odps?limit=1").await?.json().await?;

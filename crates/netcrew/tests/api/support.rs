@@ -47,6 +47,8 @@ pub struct TestApp {
     pub demo: DemoSummary,
     stop: Option<oneshot::Sender<()>>,
     task: tokio::task::JoinHandle<anyhow::Result<()>>,
+    /// PostgreSQL: the server URL and the test's own schema, dropped at stop.
+    schema: Option<(String, String)>,
     _dir: tempfile::TempDir,
 }
 
@@ -74,7 +76,9 @@ impl TestApp {
         admin.close().await;
         let separator = if base_url.contains('?') { '&' } else { '?' };
         let url = format!("{base_url}{separator}options=-c%20search_path%3D{schema}");
-        Self::start_with(Some(url)).await.map(Some)
+        let mut app = Self::start_with(Some(url)).await?;
+        app.schema = Some((base_url, schema));
+        Ok(Some(app))
     }
 
     async fn start_with(database_url: Option<String>) -> anyhow::Result<TestApp> {
@@ -127,6 +131,7 @@ impl TestApp {
             demo,
             stop: Some(stop_tx),
             task,
+            schema: None,
             _dir: dir,
         })
     }
@@ -150,6 +155,16 @@ impl TestApp {
             let _ = stop.send(());
         }
         let _ = (&mut self.task).await;
+        self.db.close().await;
+        if let Some((base_url, schema)) = self.schema.take()
+            && let Ok(admin) = Db::connect(&base_url, 1).await
+        {
+            let _ = admin
+                .conn()
+                .execute_unprepared(&format!("DROP SCHEMA {schema} CASCADE"))
+                .await;
+            admin.close().await;
+        }
     }
 }
 

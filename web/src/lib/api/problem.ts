@@ -6,6 +6,9 @@
 
 export interface FieldError {
 	field: string;
+	/** Stable reason (`required`, `taken`, `phone`, ...) for showing the error in the user's language. */
+	code?: string;
+	/** The reason in English (shown as is only for `invalid` and unknown codes). */
 	detail: string;
 }
 
@@ -89,10 +92,16 @@ export function parseProblem(body: unknown, fallbackStatus = 0): Problem | null 
 		return null;
 	}
 	const fieldErrors = Array.isArray(errors)
-		? errors.filter(
-				(e): e is FieldError =>
-					isRecord(e) && typeof e.field === 'string' && typeof e.detail === 'string'
-			)
+		? errors
+				.filter(
+					(e): e is Record<string, unknown> & { field: string; detail: string } =>
+						isRecord(e) && typeof e.field === 'string' && typeof e.detail === 'string'
+				)
+				.map((e): FieldError =>
+					typeof e.code === 'string' && e.code !== ''
+						? { field: e.field, code: e.code, detail: e.detail }
+						: { field: e.field, detail: e.detail }
+				)
 		: null;
 	return {
 		// RFC 9457 §4.2.1: a missing type means "about:blank".
@@ -172,9 +181,12 @@ export type ErrorMessages = Record<ErrorKind, string>;
 export interface DisplayError {
 	/** Short, translated sentence for the kind of failure. */
 	title: string;
-	/** The server's explanation, when it sent one that adds something. */
+	/**
+	 * The server's explanation, when it sent one that adds something (not for
+	 * validation problems with field errors: their detail only repeats them in English).
+	 */
 	detail: string | null;
-	/** Per-field validation messages from the server. */
+	/** Per-field validation errors from the server (shown through `fieldErrorText`). */
 	fields: FieldError[];
 	status: number;
 }
@@ -185,12 +197,13 @@ export interface DisplayError {
  */
 export function describeError(error: unknown, messages: ErrorMessages): DisplayError {
 	const err = toApiError(error);
-	const detail = err.problem?.detail?.trim() || null;
+	const fields = err.fieldErrors;
+	const detail = (fields.length === 0 && err.problem?.detail?.trim()) || null;
 	const title = messages[err.kind];
 	return {
 		title,
 		detail: detail && detail !== title ? detail : null,
-		fields: err.fieldErrors,
+		fields,
 		status: err.status
 	};
 }

@@ -894,6 +894,12 @@ export interface components {
             location: components["schemas"]["Location"];
             /** Format: double */
             max_drop_m: number;
+            /**
+             * Format: double
+             * @description When not covered: how far the nearest ODP with a free port is
+             *     (straight line), if one is within 3 km.
+             */
+            nearest_free_odp_m?: number | null;
             /** @description ODPs with free ports within reach, nearest first. */
             odps: components["schemas"]["CoverageOdp"][];
             /** Format: double */
@@ -1041,6 +1047,12 @@ export interface components {
         };
         /** @description One bad value of a CSV file. */
         LineError: {
+            /**
+             * @description Stable reason, as in field errors (`required`, `length`, `format`,
+             *     `unknown`, `choice`, `range`, `phone`, `email`, `taken`,
+             *     `outside_area`, `port_range`, `port_taken`, `in_use`, `duplicate`).
+             */
+            code: string;
             detail: string;
             field: string;
             /**
@@ -1259,10 +1271,14 @@ export interface components {
          */
         List_OdpPort: {
             items: {
-                /** Format: uuid */
+                /**
+                 * Format: uuid
+                 * @description Who is on the port (only for those who may see customers).
+                 */
                 customer_id?: string | null;
                 customer_name?: string | null;
                 customer_number?: string | null;
+                in_use: boolean;
                 /**
                  * Format: int32
                  * @example 3
@@ -1610,10 +1626,14 @@ export interface components {
         };
         /** @description One port of an ODP and who is on it. */
         OdpPort: {
-            /** Format: uuid */
+            /**
+             * Format: uuid
+             * @description Who is on the port (only for those who may see customers).
+             */
             customer_id?: string | null;
             customer_name?: string | null;
             customer_number?: string | null;
+            in_use: boolean;
             /**
              * Format: int32
              * @example 3
@@ -1829,6 +1849,11 @@ export interface components {
              * @example id
              */
             default_locale: string;
+            /**
+             * @description Map tile URL template (`{z}/{x}/{y}`), or `null` for maps without tiles.
+             * @example https://tile.openstreetmap.org/{z}/{x}/{y}.png
+             */
+            map_tile_url?: string | null;
             /** @example NetCrew */
             name: string;
             /**
@@ -2382,9 +2407,15 @@ export interface operations {
     coverage: {
         parameters: {
             query: {
-                /** @example -6.8935 */
+                /**
+                 * @description Latitude, WGS84.
+                 * @example -6.8935
+                 */
                 lat: number;
-                /** @example 107.6135 */
+                /**
+                 * @description Longitude, WGS84.
+                 * @example 107.6135
+                 */
                 lng: number;
             };
             header?: never;
@@ -2670,7 +2701,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                /** @description areas, odps, packages or customers */
+                /** @description areas, odcs, odps, packages or customers */
                 kind: string;
             };
             cookie?: never;
@@ -2720,7 +2751,7 @@ export interface operations {
             };
             header?: never;
             path: {
-                /** @description areas, odps, packages or customers */
+                /** @description areas, odcs, odps, packages or customers */
                 kind: string;
             };
             cookie?: never;
@@ -3174,8 +3205,6 @@ export interface operations {
                 /** @description Search in code and name. */
                 q?: string;
                 area_id?: string;
-                /** @description ODPs only: those of this ODC. */
-                odc_id?: string;
                 /** @description `active`, `full` or `maintenance`. */
                 status?: string;
             };
@@ -3916,14 +3945,6 @@ export interface operations {
                 };
             };
             400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            409: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -11,19 +11,22 @@ import {
 } from './geo';
 
 describe('map tiles and their fallback', () => {
-	it('uses the server setting, then the build setting, then OpenStreetMap', () => {
-		expect(tileSetting('https://tiles.isp.example/{z}/{x}/{y}.png', OSM_TILE_URL).url).toBe(
-			'https://tiles.isp.example/{z}/{x}/{y}.png'
-		);
-		expect(tileSetting(undefined, 'https://b.example/{z}/{x}/{y}.png').url).toBe('https://b.example/{z}/{x}/{y}.png');
-		expect(tileSetting(undefined, undefined)).toEqual({ url: OSM_TILE_URL, attribution: '© OpenStreetMap contributors' });
+	it('uses the server setting; OpenStreetMap only when the server does not say', () => {
+		expect(tileSetting('https://tiles.isp.example/{z}/{x}/{y}.png')).toEqual({
+			url: 'https://tiles.isp.example/{z}/{x}/{y}.png',
+			attribution: ''
+		});
+		expect(tileSetting('https://{s}.tile.openstreetmap.org/{z}/{x}/{y}.png').attribution).toBe('© OpenStreetMap contributors');
+		expect(tileSetting(undefined)).toEqual({ url: OSM_TILE_URL, attribution: '© OpenStreetMap contributors' });
 	});
 
-	it('turns tiles off with "none" and ignores values that are not tile templates', () => {
+	it('has no tiles for null, "none" and values that are not tile templates', () => {
+		expect(tileSetting(null)).toEqual({ url: null, attribution: '' });
 		expect(tileSetting('none').url).toBeNull();
 		expect(tileSetting('').url).toBeNull();
-		expect(tileSetting('javascript:alert(1)', undefined).url).toBe(OSM_TILE_URL);
-		expect(tileSetting('https://no-template.example/tiles').url).toBe(OSM_TILE_URL);
+		expect(tileSetting('javascript:alert(1)').url).toBeNull();
+		expect(tileSetting('https://no-template.example/tiles').url).toBeNull();
+		expect(tileSetting('https://half.example/{z}/{x}.png').url).toBeNull();
 	});
 
 	it('calls the base map failed when tiles error or never arrive, working once one loads', () => {

@@ -15,21 +15,22 @@ export interface TileSetting {
 	attribution: string;
 }
 
+const NO_TILES: TileSetting = { url: null, attribution: '' };
+
 /**
- * The tile source: the server's setting when it sends one, else the build's
- * `VITE_MAP_TILE_URL`, else OpenStreetMap. `"none"` (or an empty value)
- * turns tiles off; anything that is not an http(s) template is ignored.
+ * The tile source from the server's `map_tile_url` (`GET /api/v1/system`,
+ * set with `NETCREW_MAP_TILE_URL`): `null` (or `"none"`, or empty) means maps
+ * without tiles; a value that is not an http(s) `{z}/{x}/{y}` template is
+ * refused the same way rather than guessed at. Only a server too old to send
+ * the setting (`undefined`) gets OpenStreetMap, its default.
  */
-export function tileSetting(...candidates: (string | null | undefined)[]): TileSetting {
-	for (const raw of candidates) {
-		if (raw === null || raw === undefined) continue;
-		const value = raw.trim();
-		if (value === '' || value.toLowerCase() === 'none') return { url: null, attribution: '' };
-		if (/^https?:\/\/\S+$/i.test(value) && value.includes('{z}')) {
-			return { url: value, attribution: value === OSM_TILE_URL ? OSM_ATTRIBUTION : '' };
-		}
-	}
-	return { url: OSM_TILE_URL, attribution: OSM_ATTRIBUTION };
+export function tileSetting(serverValue: string | null | undefined): TileSetting {
+	if (serverValue === undefined) return { url: OSM_TILE_URL, attribution: OSM_ATTRIBUTION };
+	const value = serverValue?.trim() ?? '';
+	if (!/^https?:\/\/\S+$/i.test(value) || !['{z}', '{x}', '{y}'].every((part) => value.includes(part))) return NO_TILES;
+	const host = /^https?:\/\/([^/]+)/i.exec(value)?.[1]?.toLowerCase() ?? '';
+	const osm = host === 'openstreetmap.org' || host.endsWith('.openstreetmap.org');
+	return { url: value, attribution: osm ? OSM_ATTRIBUTION : '' };
 }
 
 export type TileStatus = 'off' | 'loading' | 'ok' | 'failed';
