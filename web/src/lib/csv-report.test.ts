@@ -12,10 +12,15 @@ describe('CSV import report table', () => {
 			]
 		});
 		expect(rows).toEqual([
-			{ line: 3, field: 'lat', code: 'format', detail: '"abc" is not a number' },
-			{ line: 3, field: 'radius_m', code: 'range', detail: 'between 100 and 50000 metres' },
-			{ line: 7, field: 'port_count', code: 'choice', detail: '4, 8, 16 or 24' }
+			{ line: 3, field: 'lat', detail: '"abc" is not a number' },
+			{ line: 3, field: 'radius_m', detail: 'between 100 and 50000 metres' },
+			{ line: 7, field: 'port_count', detail: '4, 8, 16 or 24' }
 		]);
+		const worded = reportRows(
+			{ errors: [{ line: 4, field: 'code', code: 'duplicate', detail: 'also on line 2' }] },
+			(e) => `${e.code}:${e.detail}`
+		);
+		expect(worded).toEqual([{ line: 4, field: 'code', detail: 'duplicate:also on line 2' }]);
 		expect(badLineCount(rows)).toBe(2);
 	});
 
@@ -33,7 +38,7 @@ describe('CSV import report table', () => {
 			}
 		);
 		expect(problemRows(error)).toEqual([
-			{ line: 3, field: 'lat', code: 'format', detail: '"abc" is not a number' },
+			{ line: 3, field: 'lat', detail: '"abc" is not a number' },
 			{ line: 12, field: 'odc_code', detail: 'no ODC ODC-X' }
 		]);
 	});

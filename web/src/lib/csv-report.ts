@@ -1,6 +1,6 @@
 /**
  * CSV import results as one table of bad lines. A dry run answers 200 with
- * an ImportReport whose `errors` are `{line, field, detail}`; a real import
+ * an ImportReport whose `errors` are `{line, field, code, detail}`; a real import
  * with bad lines answers a 422 problem whose `errors[].field` reads
  * `"line 3: lat"` (or `"header"` when the header row is wrong). Both end up
  * as the same rows here.
@@ -24,10 +24,13 @@ function byLine(a: ReportRow, b: ReportRow): number {
 	return (a.line ?? 0) - (b.line ?? 0);
 }
 
-/** The bad lines of a report, in file order. */
-export function reportRows(report: Pick<ImportReport, 'errors'>): ReportRow[] {
+/** The bad lines of a report, in file order; `text` words each error (the page passes the translated sentence of its code). */
+export function reportRows(
+	report: Pick<ImportReport, 'errors'>,
+	text: (error: FieldError) => string = (e) => e.detail
+): ReportRow[] {
 	return report.errors
-		.map((e) => ({ line: e.line, field: e.field, detail: e.detail }))
+		.map((e) => ({ line: e.line, field: e.field, detail: text({ field: e.field, code: e.code, detail: e.detail }) }))
 		.sort(byLine);
 }
 

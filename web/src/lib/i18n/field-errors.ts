@@ -114,7 +114,11 @@ const BY_CODE: Record<string, Sentence> = {
 		return columns ? m.field_error_header_columns({ columns: columns.replace(/,/g, ', ') }) : m.field_error_header();
 	},
 	format: () => m.field_error_format(),
-	empty: () => m.field_error_empty()
+	empty: () => m.field_error_empty(),
+	duplicate: (e) => {
+		const line = /line\s+(\d+)/.exec(e.detail)?.[1];
+		return line ? m.field_error_duplicate({ line }) : e.detail;
+	}
 };
 
 /** The sentence to show for one field error, in the current language. */
