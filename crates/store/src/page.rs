@@ -111,6 +111,52 @@ where
     })
 }
 
+/// One page of a log-like table, newest first. Ids are UUIDv7, so ordering
+/// by id is ordering by time, and the cursor is simply the last id seen.
+pub async fn newest_first<E, C>(
+    db: &C,
+    select: Select<E>,
+    id: E::Column,
+    limit: Option<u64>,
+    cursor: Option<&str>,
+    key: impl Fn(&E::Model) -> Uuid,
+) -> Result<Result<Page<E::Model>, PageError>, DbErr>
+where
+    E: EntityTrait,
+    E::Model: Sync,
+    C: ConnectionTrait,
+{
+    use sea_orm::ColumnTrait;
+    let limit = limit.unwrap_or(DEFAULT_LIMIT);
+    if !(1..=MAX_LIMIT).contains(&limit) {
+        return Ok(Err(PageError::Limit));
+    }
+    let before = match cursor.filter(|c| !c.is_empty()) {
+        Some(c) => match Uuid::parse_str(c) {
+            Ok(id) => Some(id),
+            Err(_) => return Ok(Err(PageError::Cursor)),
+        },
+        None => None,
+    };
+    let total = select.clone().count(db).await?;
+    let mut query = select;
+    if let Some(b) = before {
+        query = query.filter(id.lt(b));
+    }
+    let mut items = query.order_by_desc(id).limit(limit + 1).all(db).await?;
+    let next_cursor = if items.len() as u64 > limit {
+        items.truncate(limit as usize);
+        items.last().map(|m| key(m).to_string())
+    } else {
+        None
+    };
+    Ok(Ok(Page {
+        items,
+        next_cursor,
+        total,
+    }))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -5,7 +5,8 @@ use chrono::{DateTime, Utc};
 use netcrew_domain::access::Permission;
 use netcrew_store::{
     entity::{audit_event, user},
-    sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect},
+    page::newest_first,
+    sea_orm::{ColumnTrait, EntityTrait, QueryFilter},
 };
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
@@ -76,26 +77,6 @@ async fn list_audit_events(
     ApiQuery(query): ApiQuery<AuditQuery>,
 ) -> ApiResult<axum::Json<List<AuditEvent>>> {
     caller.require(Permission::AuditRead)?;
-    let limit = query.limit.unwrap_or(50);
-    if !(1..=500).contains(&limit) {
-        return Err(ApiError::validation(
-            "limit",
-            "range",
-            "limit must be between 1 and 500",
-        ));
-    }
-    // Ids are UUIDv7, so ordering by id is ordering by time; the cursor is
-    // the last id seen.
-    let before_id = match query.cursor.as_deref().filter(|c| !c.is_empty()) {
-        Some(c) => Some(Uuid::parse_str(c).map_err(|_| {
-            ApiError::validation(
-                "cursor",
-                "cursor",
-                "cursor is not one this server handed out",
-            )
-        })?),
-        None => None,
-    };
     if let (Some(from), Some(to)) = (query.from, query.to)
         && from >= to
     {
@@ -120,22 +101,16 @@ async fn list_audit_events(
     if let Some(to) = query.to {
         select = select.filter(audit_event::Column::At.lt(to));
     }
-    let total =
-        netcrew_store::sea_orm::PaginatorTrait::count(select.clone(), state.db.conn()).await?;
-    if let Some(id) = before_id {
-        select = select.filter(audit_event::Column::Id.lt(id));
-    }
-    let mut rows = select
-        .order_by_desc(audit_event::Column::Id)
-        .limit(limit + 1)
-        .all(state.db.conn())
-        .await?;
-    let next_cursor = if rows.len() as u64 > limit {
-        rows.truncate(limit as usize);
-        rows.last().map(|r| r.id.to_string())
-    } else {
-        None
-    };
+    let page = newest_first(
+        state.db.conn(),
+        select,
+        audit_event::Column::Id,
+        query.limit,
+        query.cursor.as_deref(),
+        |r| r.id,
+    )
+    .await??;
+    let (rows, next_cursor, total) = (page.items, page.next_cursor, page.total);
     let actor_ids: Vec<Uuid> = rows.iter().filter_map(|r| r.actor_id).collect();
     let names: std::collections::HashMap<Uuid, String> = if actor_ids.is_empty() {
         Default::default()

@@ -12,11 +12,10 @@ use netcrew_store::{
     auth::{self, Audit},
     entity::{area, audit_event, customer, demand_point, odp, package, user},
     network::{self, CustomerFilter},
-    page::PageRequest,
+    page::{PageRequest, newest_first},
     password,
     sea_orm::{
         ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter,
-        QueryOrder, QuerySelect,
     },
 };
 use serde::{Deserialize, Serialize};
@@ -247,19 +246,16 @@ async fn save_customer(
     let creating = current.is_none();
     let db = state.db.conn();
     let mut c = Checks::default();
-    if creating {
-        for (f, present) in [
+    c.require(
+        creating,
+        &[
             ("name", input.name.is_some()),
             ("phone", input.phone.is_some()),
             ("address", input.address.is_some()),
             ("location", input.location.is_some()),
             ("package_id", input.package_id.is_some()),
-        ] {
-            if !present {
-                c.fail(f, "required", "required");
-            }
-        }
-    }
+        ],
+    );
     let name = input.name.map(|v| c.text("name", &v, 100));
     let address = input.address.map(|v| c.text("address", &v, 300));
     let phone = input.phone.as_deref().and_then(|p| match Phone::parse(p) {
@@ -1021,24 +1017,6 @@ async fn list_demand_points(
     ApiQuery(query): ApiQuery<DemandQuery>,
 ) -> ApiResult<axum::Json<List<DemandPoint>>> {
     caller.require(Permission::DemandRead)?;
-    let limit = query.limit.unwrap_or(50);
-    if !(1..=500).contains(&limit) {
-        return Err(ApiError::validation(
-            "limit",
-            "range",
-            "limit must be between 1 and 500",
-        ));
-    }
-    let before = match query.cursor.as_deref().filter(|c| !c.is_empty()) {
-        Some(c) => Some(Uuid::parse_str(c).map_err(|_| {
-            ApiError::validation(
-                "cursor",
-                "cursor",
-                "cursor is not one this server handed out",
-            )
-        })?),
-        None => None,
-    };
     let mut select = demand_point::Entity::find();
     if let Some(a) = query.area_id {
         select = select.filter(demand_point::Column::AreaId.eq(a));
@@ -1046,21 +1024,16 @@ async fn list_demand_points(
     if let Some(s) = &query.source {
         select = select.filter(demand_point::Column::Source.eq(s.as_str()));
     }
-    let total = select.clone().count(state.db.conn()).await?;
-    if let Some(b) = before {
-        select = select.filter(demand_point::Column::Id.lt(b));
-    }
-    let mut rows = select
-        .order_by_desc(demand_point::Column::Id)
-        .limit(limit + 1)
-        .all(state.db.conn())
-        .await?;
-    let next_cursor = if rows.len() as u64 > limit {
-        rows.truncate(limit as usize);
-        rows.last().map(|r| r.id.to_string())
-    } else {
-        None
-    };
+    let page = newest_first(
+        state.db.conn(),
+        select,
+        demand_point::Column::Id,
+        query.limit,
+        query.cursor.as_deref(),
+        |r| r.id,
+    )
+    .await??;
+    let (rows, next_cursor, total) = (page.items, page.next_cursor, page.total);
     let items = rows
         .into_iter()
         .map(|r| DemandPoint {

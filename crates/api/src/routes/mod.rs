@@ -77,6 +77,17 @@ impl Checks {
             .push(crate::problem::FieldError::new(field, code, detail));
     }
 
+    /// On create, every listed field must be present.
+    pub fn require(&mut self, creating: bool, fields: &[(&str, bool)]) {
+        if creating {
+            for (field, present) in fields {
+                if !present {
+                    self.fail(field, "required", "required");
+                }
+            }
+        }
+    }
+
     /// A trimmed text of 1..=max characters.
     pub fn text(&mut self, field: &str, value: &str, max: usize) -> String {
         let v = value.trim().to_string();

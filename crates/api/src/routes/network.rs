@@ -316,18 +316,15 @@ async fn save_odc(
 ) -> ApiResult<odc::Model> {
     let creating = current.is_none();
     let mut c = Checks::default();
-    if creating {
-        for (field, present) in [
+    c.require(
+        creating,
+        &[
             ("code", input.code.is_some()),
             ("name", input.name.is_some()),
             ("area_id", input.area_id.is_some()),
             ("location", input.location.is_some()),
-        ] {
-            if !present {
-                c.fail(field, "required", "required");
-            }
-        }
-    }
+        ],
+    );
     let code = input.code.map(|v| c.text("code", &v, 40).to_uppercase());
     let name = input.name.map(|v| c.text("name", &v, 80));
     let point = input.location.and_then(|p| c.point("location", p));
@@ -544,19 +541,16 @@ async fn save_odp(
 ) -> ApiResult<(odp::Model, i64)> {
     let creating = current.is_none();
     let mut c = Checks::default();
-    if creating {
-        for (field, present) in [
+    c.require(
+        creating,
+        &[
             ("code", input.code.is_some()),
             ("name", input.name.is_some()),
             ("odc_id", input.odc_id.is_some()),
             ("location", input.location.is_some()),
             ("port_count", input.port_count.is_some()),
-        ] {
-            if !present {
-                c.fail(field, "required", "required");
-            }
-        }
-    }
+        ],
+    );
     let code = input.code.map(|v| c.text("code", &v, 40).to_uppercase());
     let name = input.name.map(|v| c.text("name", &v, 80));
     let point = input.location.and_then(|p| c.point("location", p));

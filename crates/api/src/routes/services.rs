@@ -59,17 +59,14 @@ async fn save_package(
 ) -> ApiResult<package::Model> {
     let creating = current.is_none();
     let mut c = Checks::default();
-    if creating {
-        for (f, present) in [
+    c.require(
+        creating,
+        &[
             ("name", input.name.is_some()),
             ("download_mbps", input.download_mbps.is_some()),
             ("monthly_price_idr", input.monthly_price_idr.is_some()),
-        ] {
-            if !present {
-                c.fail(f, "required", "required");
-            }
-        }
-    }
+        ],
+    );
     let name = input.name.map(|v| c.text("name", &v, 60));
     for (field, v) in [
         ("download_mbps", input.download_mbps),
@@ -428,17 +425,14 @@ async fn save_category(
 ) -> ApiResult<problem_category::Model> {
     let creating = current.is_none();
     let mut c = Checks::default();
-    if creating {
-        for (f, present) in [
+    c.require(
+        creating,
+        &[
             ("code", input.code.is_some()),
             ("name_id", input.name_id.is_some()),
             ("name_en", input.name_en.is_some()),
-        ] {
-            if !present {
-                c.fail(f, "required", "required");
-            }
-        }
-    }
+        ],
+    );
     let code = input.code.map(|v| c.text("code", &v, 40).to_lowercase());
     let name_id = input.name_id.map(|v| c.text("name_id", &v, 80));
     let name_en = input.name_en.map(|v| c.text("name_en", &v, 80));
@@ -605,16 +599,13 @@ async fn save_skill(
 ) -> ApiResult<skill::Model> {
     let creating = current.is_none();
     let mut c = Checks::default();
-    if creating {
-        for (f, present) in [
+    c.require(
+        creating,
+        &[
             ("code", input.code.is_some()),
             ("name", input.name.is_some()),
-        ] {
-            if !present {
-                c.fail(f, "required", "required");
-            }
-        }
-    }
+        ],
+    );
     let code = input.code.map(|v| c.text("code", &v, 40).to_lowercase());
     let name = input.name.map(|v| c.text("name", &v, 80));
     if let Some(code) = &code
