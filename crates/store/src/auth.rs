@@ -12,7 +12,7 @@ use serde_json::Value;
 use sha2::{Digest, Sha256};
 use uuid::Uuid;
 
-use crate::entity::{api_token, audit_event, login_attempt, session, user};
+use crate::entity::{api_token, audit_event, login_attempt, password_reset, session, user};
 
 /// A fresh 256-bit random token, URL-safe.
 pub fn new_token() -> String {
@@ -212,6 +212,41 @@ pub async fn failures_since<C: ConnectionTrait>(
         .map(|a| a.at);
     Ok((count, oldest))
 }
+
+/// Issues a single-use password link for an account (earlier unused links
+/// stop working) and returns the token, which is stored only hashed.
+pub async fn issue_password_link<C: ConnectionTrait>(
+    db: &C,
+    user_id: Uuid,
+    created_by: Option<Uuid>,
+    valid_for: Duration,
+    now: DateTime<Utc>,
+) -> Result<(String, DateTime<Utc>), DbErr> {
+    password_reset::Entity::update_many()
+        .col_expr(password_reset::Column::UsedAt, Expr::value(now))
+        .filter(password_reset::Column::UserId.eq(user_id))
+        .filter(password_reset::Column::UsedAt.is_null())
+        .exec(db)
+        .await?;
+    let token = new_token();
+    let expires_at = now + valid_for;
+    password_reset::ActiveModel {
+        id: Set(Uuid::now_v7()),
+        user_id: Set(user_id),
+        token_hash: Set(token_hash(&token)),
+        created_by: Set(created_by),
+        created_at: Set(now),
+        expires_at: Set(expires_at),
+        used_at: Set(None),
+    }
+    .insert(db)
+    .await?;
+    Ok((token, expires_at))
+}
+
+/// The password a new or reset account has until its link is used: no
+/// password verifies against it.
+pub const NO_PASSWORD_YET: &str = "!reset-required";
 
 /// One entry of the audit log.
 #[derive(Debug, Clone)]

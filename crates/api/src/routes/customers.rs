@@ -35,6 +35,7 @@ pub fn api_router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .routes(routes!(list_customers, create_customer))
         .routes(routes!(get_customer, update_customer))
+        .routes(routes!(get_portal_account, create_portal_account))
         .routes(routes!(coverage))
         .routes(routes!(register))
         .routes(routes!(list_demand_points))
@@ -1052,4 +1053,158 @@ async fn list_demand_points(
         next_cursor,
         total,
     }))
+}
+
+// --------------------------------------------------------- portal account
+
+/// A customer's account on the portal.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct PortalAccount {
+    pub exists: bool,
+    /// What the customer signs in with (their phone number).
+    pub login: Option<String>,
+    pub active: bool,
+}
+
+/// Whether the customer has a portal account.
+#[utoipa::path(get, path = "/customers/{id}/portal-account", tag = "customers",
+    params(("id" = Uuid, Path, description = "Customer id")),
+    responses(
+        (status = 200, body = PortalAccount),
+        (status = 401, body = Problem, content_type = "application/problem+json"),
+        (status = 403, body = Problem, content_type = "application/problem+json"),
+        (status = 404, body = Problem, content_type = "application/problem+json"),
+    ))]
+async fn get_portal_account(
+    State(state): State<AppState>,
+    caller: Caller,
+    ApiPath(id): ApiPath<Uuid>,
+) -> ApiResult<axum::Json<PortalAccount>> {
+    let found = find_visible(&state, &caller, id).await?;
+    let account = user::Entity::find()
+        .filter(user::Column::CustomerId.eq(found.id))
+        .one(state.db.conn())
+        .await?;
+    Ok(axum::Json(PortalAccount {
+        exists: account.is_some(),
+        login: account
+            .as_ref()
+            .and_then(|a| a.phone.clone().or(a.email.clone())),
+        active: account.is_some_and(|a| a.active),
+    }))
+}
+
+/// How long an invitation link to a new portal account stays valid.
+pub const INVITE_VALID_HOURS: i64 = 72;
+
+/// Opens a portal account for a customer registered by CS: the account
+/// signs in with the customer's phone number, and the answer carries a
+/// single-use link (valid 72 hours, shown once) for the customer to choose a
+/// password — to be sent by WhatsApp, say.
+#[utoipa::path(post, path = "/customers/{id}/portal-account", tag = "customers",
+    params(("id" = Uuid, Path, description = "Customer id")),
+    responses(
+        (status = 201, body = super::users::PasswordResetIssued),
+        (status = 401, body = Problem, content_type = "application/problem+json"),
+        (status = 403, body = Problem, content_type = "application/problem+json"),
+        (status = 404, body = Problem, content_type = "application/problem+json"),
+        (status = 409, body = Problem, content_type = "application/problem+json"),
+        (status = 422, body = Problem, content_type = "application/problem+json"),
+    ))]
+async fn create_portal_account(
+    State(state): State<AppState>,
+    caller: Caller,
+    ApiPath(id): ApiPath<Uuid>,
+) -> ApiResult<Response> {
+    caller.require(Permission::CustomersManage)?;
+    let found = find_visible(&state, &caller, id).await?;
+    let db = state.db.conn();
+    if user::Entity::find()
+        .filter(user::Column::CustomerId.eq(found.id))
+        .count(db)
+        .await?
+        > 0
+    {
+        return Err(ApiError::Conflict(
+            "This customer already has a portal account.".to_string(),
+        ));
+    }
+    if found.status == "terminated" {
+        return Err(ApiError::Conflict(
+            "This customer has left; a portal account is for current customers.".to_string(),
+        ));
+    }
+    let mut c = Checks::default();
+    if user::Entity::find()
+        .filter(user::Column::Phone.eq(found.phone.as_str()))
+        .count(db)
+        .await?
+        > 0
+    {
+        c.fail(
+            "phone",
+            "taken",
+            "another account signs in with this phone number",
+        );
+    }
+    c.finish()?;
+    // The e-mail goes along only when no other account uses it.
+    let email = match &found.email {
+        Some(e)
+            if user::Entity::find()
+                .filter(user::Column::Email.eq(e.as_str()))
+                .count(db)
+                .await?
+                == 0 =>
+        {
+            Some(e.clone())
+        }
+        _ => None,
+    };
+    let now = Utc::now();
+    let txn = state.db.begin_write().await?;
+    let account = user::ActiveModel {
+        id: Set(Uuid::now_v7()),
+        name: Set(found.name.clone()),
+        email: Set(email),
+        phone: Set(Some(found.phone.clone())),
+        role: Set(Role::Customer.as_str().to_string()),
+        password_hash: Set(auth::NO_PASSWORD_YET.to_string()),
+        locale: Set(state.config.default_locale.clone()),
+        active: Set(true),
+        customer_id: Set(Some(found.id)),
+        totp_secret: Set(None),
+        totp_enabled_at: Set(None),
+        created_at: Set(now),
+        updated_at: Set(now),
+    }
+    .insert(&*txn)
+    .await?;
+    let (token, expires_at) = auth::issue_password_link(
+        &*txn,
+        account.id,
+        Some(caller.user.id),
+        Duration::hours(INVITE_VALID_HOURS),
+        now,
+    )
+    .await?;
+    caller
+        .audit(
+            &txn,
+            "customer.portal_invite",
+            "customer",
+            Some(found.id.to_string()),
+            None,
+            Some(serde_json::json!({ "account_id": account.id, "expires_at": expires_at })),
+        )
+        .await?;
+    txn.commit().await?;
+    Ok(created(
+        format!("/api/v1/customers/{id}/portal-account"),
+        super::users::PasswordResetIssued {
+            reset_path: format!("/reset-password?token={token}"),
+            token,
+            expires_at,
+        },
+    ))
 }

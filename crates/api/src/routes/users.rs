@@ -13,7 +13,7 @@ use netcrew_domain::{
 };
 use netcrew_store::{
     auth,
-    entity::{area, password_reset, team, user},
+    entity::{area, team, user},
     page::PageRequest,
     password,
     sea_orm::{ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter},
@@ -650,32 +650,17 @@ async fn reset_password(
     caller.require(Permission::UsersManage)?;
     let (target, _, _) = load_visible(&state, &caller, id).await?;
     let now = Utc::now();
-    let token = auth::new_token();
-    let expires_at = now + Duration::hours(RESET_VALID_HOURS);
     let txn = state.db.begin_write().await?;
-    // Earlier links stop working: only the newest one counts.
-    password_reset::Entity::update_many()
-        .col_expr(
-            password_reset::Column::UsedAt,
-            netcrew_store::sea_orm::sea_query::Expr::value(now),
-        )
-        .filter(password_reset::Column::UserId.eq(id))
-        .filter(password_reset::Column::UsedAt.is_null())
-        .exec(&*txn)
-        .await?;
-    password_reset::ActiveModel {
-        id: Set(Uuid::now_v7()),
-        user_id: Set(id),
-        token_hash: Set(auth::token_hash(&token)),
-        created_by: Set(Some(caller.user.id)),
-        created_at: Set(now),
-        expires_at: Set(expires_at),
-        used_at: Set(None),
-    }
-    .insert(&*txn)
+    let (token, expires_at) = auth::issue_password_link(
+        &*txn,
+        id,
+        Some(caller.user.id),
+        Duration::hours(RESET_VALID_HOURS),
+        now,
+    )
     .await?;
     let mut model: user::ActiveModel = target.into();
-    model.password_hash = Set("!reset-required".to_string());
+    model.password_hash = Set(auth::NO_PASSWORD_YET.to_string());
     model.updated_at = Set(now);
     model.update(&*txn).await?;
     auth::revoke_sessions(&*txn, id, None, None, now).await?;

@@ -82,6 +82,8 @@ fn rule(method: &str, path: &str) -> Option<Rule> {
         ("post", "/api/v1/customers") | ("patch", "/api/v1/customers/{id}") => {
             Roles(CUSTOMER_WRITERS)
         }
+        ("get", "/api/v1/customers/{id}/portal-account") => Roles(CUSTOMER_READERS),
+        ("post", "/api/v1/customers/{id}/portal-account") => Roles(CUSTOMER_WRITERS),
         ("get", "/api/v1/demand-points") => Roles(DEMAND),
         ("post", "/api/v1/imports/{kind}") => Roles(ADMIN),
         ("get", "/api/v1/exports/{kind}") => Roles(EXPORTERS),

@@ -7,6 +7,7 @@ use crate::{
 };
 
 both_backends!(
+    cs_opens_a_portal_account_for_a_phone_customer,
     cs_registers_finds_and_changes_customers,
     customers_see_only_themselves,
     self_registration_with_abuse_limits,
@@ -515,5 +516,83 @@ async fn csv_import_dry_run_then_all_or_nothing(app: &TestApp) -> anyhow::Result
         management.get("/api/v1/exports/customers").await?.status(),
         200
     );
+    Ok(())
+}
+
+async fn cs_opens_a_portal_account_for_a_phone_customer(app: &TestApp) -> anyhow::Result<()> {
+    let cs = app.signed_in("cs").await?;
+    let package = active_package(app).await?;
+    let customer: Value = cs
+        .send(Method::POST, "/api/v1/customers", Some(json!({
+            "name": "Asep Sunandar", "phone": "0819 3333 4444", "address": "Jl. Sekeloa No. 9, Coblong",
+            "location": {"lat": -6.8880, "lng": 107.6180}, "package_id": package
+        })))
+        .await?
+        .json()
+        .await?;
+    let id = customer["id"].as_str().unwrap_or_default().to_string();
+    let path = format!("/api/v1/customers/{id}/portal-account");
+    let before: Value = cs.get(&path).await?.json().await?;
+    assert_eq!(before["exists"], false);
+
+    let invite = cs.send(Method::POST, &path, None).await?;
+    assert_eq!(invite.status(), 201);
+    let invite: Value = invite.json().await?;
+    let token = invite["token"].as_str().unwrap_or_default().to_string();
+    assert!(
+        invite["reset_path"]
+            .as_str()
+            .is_some_and(|p| p.ends_with(&token))
+    );
+    let after: Value = cs.get(&path).await?.json().await?;
+    assert_eq!(
+        (after["exists"].as_bool(), after["login"].as_str()),
+        (Some(true), Some("+6281933334444"))
+    );
+    assert_problem(
+        cs.send(Method::POST, &path, None).await?,
+        409,
+        "/problems/conflict",
+    )
+    .await?;
+
+    // Before the link is used, no password signs in; after, the chosen one does.
+    let login = |password: &str| {
+        app.client
+            .post(app.url("/api/v1/auth/login"))
+            .json(&json!({"login": "081933334444", "password": password}))
+            .send()
+    };
+    assert_eq!(login("!reset-required").await?.status(), 401);
+    let set = app
+        .client
+        .post(app.url("/api/v1/auth/password-reset"))
+        .json(&json!({"token": token, "new_password": "internet rumah asep"}))
+        .send()
+        .await?;
+    assert_eq!(set.status(), 204);
+    let me: Value = login("internet rumah asep").await?.json().await?;
+    assert_eq!(
+        (me["role"].as_str(), me["customer_id"].as_str()),
+        (Some("customer"), Some(id.as_str()))
+    );
+
+    let tech = app.signed_in("technician").await?;
+    assert_problem(
+        tech.send(Method::POST, &path, None).await?,
+        403,
+        "/problems/forbidden",
+    )
+    .await?;
+    let events: Value = app
+        .signed_in("admin")
+        .await?
+        .get(&format!(
+            "/api/v1/audit-events?action=customer.portal_invite&entity_id={id}"
+        ))
+        .await?
+        .json()
+        .await?;
+    assert_eq!(events["total"], 1);
     Ok(())
 }
