@@ -983,6 +983,52 @@ describe('NetCrew web app on the real server', () => {
 		await close();
 	});
 
+	check('customer service opens a portal account for a customer taken by phone; the customer sets a password and signs in', async () => {
+		const api = await apiSession('cs');
+		const packages = await getJson('/api/v1/packages?active=true');
+		const stamp = Date.now().toString().slice(-7);
+		const phone = `0852${stamp}1`;
+		const made = await api('/api/v1/customers', {
+			method: 'POST',
+			body: JSON.stringify({
+				name: `Pelanggan Telepon ${stamp}`,
+				phone,
+				address: 'Jl. Sekeloa No. 21, Coblong',
+				location: { lat: -6.888, lng: 107.618 },
+				package_id: packages.items[0].id
+			})
+		});
+		assert.equal(made.status, 201);
+		const { page, close, assertNoProblems } = await newPage();
+		await signIn(page, 'cs', '/console');
+		await page.goto(`${baseUrl}/console/customers/${made.body.id}`);
+		const panel = page.getByTestId('portal-account');
+		await panel.getByText(id.customer_portal_none).waitFor();
+		await page.getByTestId('portal-account-create').click();
+		const link = await page.getByTestId('portal-link-value').inputValue();
+		assert.match(link, /\/reset-password\?token=/);
+		await panel.getByText(id.customer_portal_has.split('{login}')[0].trim()).waitFor();
+		assert.equal(await page.getByTestId('portal-account-create').count(), 0, 'no second account');
+		await screenshot(page, 'console-customer-portal-invite-desktop-id');
+		assertNoProblems();
+		await close();
+
+		const customer = await newPage({ width: 390, height: 844 });
+		await customer.page.goto(link);
+		const password = `internet-rumah-${stamp}`;
+		await customer.page.locator('#new_password').fill(password);
+		await customer.page.locator('#confirm').fill(password);
+		await customer.page.getByRole('button', { name: id.reset_submit }).click();
+		await customer.page.getByTestId('reset-done').waitFor();
+		await customer.page.goto(`${baseUrl}/login`);
+		await customer.page.locator('#login').fill(phone);
+		await customer.page.locator('#password').fill(password);
+		await customer.page.getByRole('button', { name: id.login_submit, exact: true }).click();
+		await customer.page.waitForURL((url) => url.pathname === '/account');
+		customer.assertNoProblems([SIGNED_OUT_401]);
+		await customer.close();
+	});
+
 	check('admin checks a CSV with a bad line (reported by line), then imports a good file', async () => {
 		const { page, assertNoProblems, close } = await newPage();
 		await signIn(page, 'admin', '/console');
