@@ -186,3 +186,24 @@ where
     txn.commit().await?;
     Ok(saved)
 }
+
+/// Whether another record than `current` already has `value` in the unique
+/// column `column` (whose table's primary key is `id`).
+pub async fn taken<E>(
+    db: &impl netcrew_store::sea_orm::ConnectionTrait,
+    column: E::Column,
+    id: E::Column,
+    value: &str,
+    current: Option<uuid::Uuid>,
+) -> Result<bool, netcrew_store::sea_orm::DbErr>
+where
+    E: netcrew_store::sea_orm::EntityTrait,
+    E::Model: Sync,
+{
+    use netcrew_store::sea_orm::{ColumnTrait, PaginatorTrait, QueryFilter};
+    let mut query = E::find().filter(column.eq(value));
+    if let Some(current) = current {
+        query = query.filter(id.ne(current));
+    }
+    Ok(query.count(db).await? > 0)
+}

@@ -23,7 +23,7 @@ use crate::{
     auth::Caller,
     extract::{ApiJson, ApiPath, ApiQuery},
     problem::{ApiError, ApiResult, Problem},
-    routes::{Checks, List, Location, catalog::Area, created, persist, set},
+    routes::{Checks, List, Location, catalog::Area, created, persist, set, taken},
 };
 
 pub fn api_router() -> OpenApiRouter<AppState> {
@@ -79,11 +79,14 @@ async fn save_area(
         c.fail("radius_m", "range", "between 100 and 50000 metres");
     }
     if let Some(code) = &code
-        && let Some(other) = area::Entity::find()
-            .filter(area::Column::Code.eq(code.as_str()))
-            .one(state.db.conn())
-            .await?
-        && Some(other.id) != current.as_ref().map(|a| a.id)
+        && taken::<area::Entity>(
+            state.db.conn(),
+            area::Column::Code,
+            area::Column::Id,
+            code,
+            current.as_ref().map(|x| x.id),
+        )
+        .await?
     {
         c.fail("code", "taken", "another area has this code");
     }
@@ -340,11 +343,14 @@ async fn save_odc(
         c.fail("area_id", "unknown", "no such area");
     }
     if let Some(code) = &code
-        && let Some(other) = odc::Entity::find()
-            .filter(odc::Column::Code.eq(code.as_str()))
-            .one(state.db.conn())
-            .await?
-        && Some(other.id) != current.as_ref().map(|x| x.id)
+        && taken::<odc::Entity>(
+            state.db.conn(),
+            odc::Column::Code,
+            odc::Column::Id,
+            code,
+            current.as_ref().map(|x| x.id),
+        )
+        .await?
     {
         c.fail("code", "taken", "another ODC has this code");
     }
@@ -598,11 +604,14 @@ async fn save_odp(
         None => None,
     };
     if let Some(code) = &code
-        && let Some(other) = odp::Entity::find()
-            .filter(odp::Column::Code.eq(code.as_str()))
-            .one(state.db.conn())
-            .await?
-        && Some(other.id) != current.as_ref().map(|x| x.id)
+        && taken::<odp::Entity>(
+            state.db.conn(),
+            odp::Column::Code,
+            odp::Column::Id,
+            code,
+            current.as_ref().map(|x| x.id),
+        )
+        .await?
     {
         c.fail("code", "taken", "another ODP has this code");
     }

@@ -9,7 +9,7 @@ use netcrew_domain::{
 };
 use netcrew_store::{
     entity::{package, problem_category, service_type, skill},
-    sea_orm::{ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter, QueryOrder},
+    sea_orm::{ActiveValue::Set, EntityTrait, QueryOrder},
 };
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
@@ -21,7 +21,7 @@ use crate::{
     auth::Caller,
     extract::{ApiJson, ApiPath},
     problem::{ApiError, ApiResult, Problem},
-    routes::{Checks, List, catalog::Package, created, persist, set},
+    routes::{Checks, List, catalog::Package, created, persist, set, taken},
 };
 
 pub fn api_router() -> OpenApiRouter<AppState> {
@@ -94,11 +94,14 @@ async fn save_package(
         c.fail("description", "length", "at most 500 characters");
     }
     if let Some(n) = &name
-        && let Some(other) = package::Entity::find()
-            .filter(package::Column::Name.eq(n.as_str()))
-            .one(state.db.conn())
-            .await?
-        && Some(other.id) != current.as_ref().map(|p| p.id)
+        && taken::<package::Entity>(
+            state.db.conn(),
+            package::Column::Name,
+            package::Column::Id,
+            n,
+            current.as_ref().map(|x| x.id),
+        )
+        .await?
     {
         c.fail("name", "taken", "another package has this name");
     }
@@ -446,11 +449,14 @@ async fn save_category(
         );
     }
     if let Some(code) = &code
-        && let Some(other) = problem_category::Entity::find()
-            .filter(problem_category::Column::Code.eq(code.as_str()))
-            .one(state.db.conn())
-            .await?
-        && Some(other.id) != current.as_ref().map(|x| x.id)
+        && taken::<problem_category::Entity>(
+            state.db.conn(),
+            problem_category::Column::Code,
+            problem_category::Column::Id,
+            code,
+            current.as_ref().map(|x| x.id),
+        )
+        .await?
     {
         c.fail("code", "taken", "another category has this code");
     }
@@ -609,11 +615,14 @@ async fn save_skill(
     let code = input.code.map(|v| c.text("code", &v, 40).to_lowercase());
     let name = input.name.map(|v| c.text("name", &v, 80));
     if let Some(code) = &code
-        && let Some(other) = skill::Entity::find()
-            .filter(skill::Column::Code.eq(code.as_str()))
-            .one(state.db.conn())
-            .await?
-        && Some(other.id) != current.as_ref().map(|x| x.id)
+        && taken::<skill::Entity>(
+            state.db.conn(),
+            skill::Column::Code,
+            skill::Column::Id,
+            code,
+            current.as_ref().map(|x| x.id),
+        )
+        .await?
     {
         c.fail("code", "taken", "another skill has this code");
     }
