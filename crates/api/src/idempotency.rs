@@ -43,8 +43,23 @@ fn problem(status: StatusCode, kind: &str, title: &str, detail: &str) -> Respons
     .into_response()
 }
 
+/// Answers that carry secrets (sessions, tokens, reset links, second-factor
+/// secrets and recovery codes) are never stored, so these ignore the key.
+fn carries_secrets(path: &str) -> bool {
+    path.starts_with("/api/v1/auth/")
+        || path.starts_with("/api/v1/me/")
+        || path.starts_with("/api/v1/api-tokens")
+        || path.ends_with("/password-reset")
+        || path.ends_with("/portal-account")
+}
+
 pub async fn layer(State(state): State<AppState>, req: Request, next: Next) -> Response {
-    if req.method() != Method::POST {
+    let path = req
+        .extensions()
+        .get::<axum::extract::OriginalUri>()
+        .map(|u| u.0.path().to_string())
+        .unwrap_or_else(|| req.uri().path().to_string());
+    if req.method() != Method::POST || carries_secrets(&path) {
         return next.run(req).await;
     }
     let Some(key) = req.headers().get(HEADER).cloned() else {

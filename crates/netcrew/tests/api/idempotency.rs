@@ -79,6 +79,19 @@ async fn retried_creates_return_the_first_answer(app: &TestApp) -> anyhow::Resul
     let replay = post("bad-1", &bad).await?;
     assert_eq!(replay.headers()["idempotent-replayed"], "true");
     assert_problem(replay, 422, "/problems/validation").await?;
+    // Answers with secrets are never stored: the key is ignored there.
+    let admin = app.signed_in("admin").await?;
+    let mint = || {
+        admin
+            .client
+            .post(admin.url("/api/v1/api-tokens"))
+            .header("x-csrf-token", &admin.csrf)
+            .header("idempotency-key", "token-1")
+            .json(&json!({"name": "Sinkron", "scopes": ["users.read"]}))
+            .send()
+    };
+    let (a, b): (Value, Value) = (mint().await?.json().await?, mint().await?.json().await?);
+    assert_ne!(a["token"], b["token"]);
     let too_long = post(&"k".repeat(300), &body).await?;
     assert_problem(too_long, 422, "/problems/validation").await?;
     Ok(())
