@@ -46,17 +46,17 @@ pub async fn list_users<C: ConnectionTrait>(
 ) -> Result<Page<user::Model>, DbErr> {
     let mut select = user::Entity::find();
     if let Some(q) = filter.q.as_deref().filter(|q| !q.trim().is_empty()) {
-        let pattern = like(q);
-        let digits: String = q.chars().filter(char::is_ascii_digit).collect();
-        let mut cond = Condition::any();
-        for col in [user::Column::Name, user::Column::Email] {
-            cond = cond.add(Expr::expr(Func::lower(Expr::col(col))).like(pattern.clone()));
-        }
-        if digits.len() >= 3 {
-            // 0812... finds +62812...
-            let digits = digits.strip_prefix('0').unwrap_or(&digits).to_string();
-            cond = cond.add(user::Column::Phone.like(format!("%{digits}%")));
-        }
+        let cond = match crate::network::phone_prefix(q) {
+            // A phone number (or its start), `0812...` finding `+62812...`.
+            Some(prefix) => Condition::all()
+                .add(user::Column::Phone.gte(prefix.clone()))
+                .add(user::Column::Phone.lt(format!("{prefix}\u{7f}"))),
+            None => [user::Column::Name, user::Column::Email]
+                .into_iter()
+                .fold(Condition::any(), |cond, col| {
+                    cond.add(Expr::expr(Func::lower(Expr::col(col))).like(like(q)))
+                }),
+        };
         select = select.filter(cond);
     }
     if let Some(role) = &filter.role {

@@ -75,6 +75,13 @@ async fn admins_list_search_and_filter_users(app: &TestApp) -> anyhow::Result<()
             .any(|u| u["id"] == first["id"])
     );
 
+    // Digits inside a name are not a phone search.
+    let odd: Value = admin
+        .get("/api/v1/users?q=Rina%20Uji%20mfx1a2b3c")
+        .await?
+        .json()
+        .await?;
+    assert_eq!(odd["total"], 0, "{odd}");
     let team = first["team_ids"][0].as_str().unwrap_or_default();
     let in_team: Value = admin
         .get(&format!("/api/v1/users?team_id={team}"))
