@@ -437,6 +437,22 @@ where
     Ok(())
 }
 
+/// Every record of a table, by a natural key (code, name, number).
+async fn keyed<E>(
+    db: &impl netcrew_store::sea_orm::ConnectionTrait,
+    key: impl Fn(&E::Model) -> String,
+) -> Result<HashMap<String, E::Model>, netcrew_store::sea_orm::DbErr>
+where
+    E: EntityTrait,
+{
+    Ok(E::find()
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|m| (key(&m), m))
+        .collect())
+}
+
 enum Model {
     Area(area::ActiveModel),
     Odc(odc::ActiveModel),
@@ -461,12 +477,7 @@ async fn plan_areas(
     rows: Vec<(u64, HashMap<&str, String>)>,
     errors: &mut Vec<LineError>,
 ) -> ApiResult<Vec<Change>> {
-    let existing: HashMap<String, area::Model> = area::Entity::find()
-        .all(state.db.conn())
-        .await?
-        .into_iter()
-        .map(|a| (a.code.clone(), a))
-        .collect();
+    let existing = keyed::<area::Entity>(state.db.conn(), |a| a.code.clone()).await?;
     let now = Utc::now();
     let mut seen = HashMap::new();
     let mut plan = Vec::new();
@@ -515,18 +526,8 @@ async fn plan_odcs(
     errors: &mut Vec<LineError>,
 ) -> ApiResult<Vec<Change>> {
     let db = state.db.conn();
-    let existing: HashMap<String, odc::Model> = odc::Entity::find()
-        .all(db)
-        .await?
-        .into_iter()
-        .map(|o| (o.code.clone(), o))
-        .collect();
-    let areas: HashMap<String, area::Model> = area::Entity::find()
-        .all(db)
-        .await?
-        .into_iter()
-        .map(|a| (a.code.clone(), a))
-        .collect();
+    let existing = keyed::<odc::Entity>(db, |o| o.code.clone()).await?;
+    let areas = keyed::<area::Entity>(db, |a| a.code.clone()).await?;
     let now = Utc::now();
     let mut seen = HashMap::new();
     let mut plan = Vec::new();
@@ -586,18 +587,8 @@ async fn plan_odps(
     errors: &mut Vec<LineError>,
 ) -> ApiResult<Vec<Change>> {
     let db = state.db.conn();
-    let existing: HashMap<String, odp::Model> = odp::Entity::find()
-        .all(db)
-        .await?
-        .into_iter()
-        .map(|o| (o.code.clone(), o))
-        .collect();
-    let odcs: HashMap<String, odc::Model> = odc::Entity::find()
-        .all(db)
-        .await?
-        .into_iter()
-        .map(|o| (o.code.clone(), o))
-        .collect();
+    let existing = keyed::<odp::Entity>(db, |o| o.code.clone()).await?;
+    let odcs = keyed::<odc::Entity>(db, |o| o.code.clone()).await?;
     let ids: Vec<Uuid> = existing.values().map(|o| o.id).collect();
     let usage = network::odp_usage(db, &ids).await?;
     let now = Utc::now();
@@ -678,12 +669,7 @@ async fn plan_packages(
     rows: Vec<(u64, HashMap<&str, String>)>,
     errors: &mut Vec<LineError>,
 ) -> ApiResult<Vec<Change>> {
-    let existing: HashMap<String, package::Model> = package::Entity::find()
-        .all(state.db.conn())
-        .await?
-        .into_iter()
-        .map(|p| (p.name.to_lowercase(), p))
-        .collect();
+    let existing = keyed::<package::Entity>(state.db.conn(), |p| p.name.to_lowercase()).await?;
     let now = Utc::now();
     let mut seen = HashMap::new();
     let mut plan = Vec::new();
@@ -734,18 +720,8 @@ async fn plan_customers(
 ) -> ApiResult<Vec<Change>> {
     let db = state.db.conn();
     let areas = area::Entity::find().all(db).await?;
-    let packages: HashMap<String, package::Model> = package::Entity::find()
-        .all(db)
-        .await?
-        .into_iter()
-        .map(|p| (p.name.to_lowercase(), p))
-        .collect();
-    let odps: HashMap<String, odp::Model> = odp::Entity::find()
-        .all(db)
-        .await?
-        .into_iter()
-        .map(|o| (o.code.clone(), o))
-        .collect();
+    let packages = keyed::<package::Entity>(db, |p| p.name.to_lowercase()).await?;
+    let odps = keyed::<odp::Entity>(db, |o| o.code.clone()).await?;
     let customers = customer::Entity::find().all(db).await?;
     let by_number: HashMap<String, customer::Model> = customers
         .iter()
