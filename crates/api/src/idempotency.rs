@@ -13,6 +13,7 @@ use axum::{
 };
 use chrono::{Duration, Utc};
 use netcrew_store::{
+    auth,
     entity::idempotency_key,
     sea_orm::{ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter},
 };
@@ -51,6 +52,33 @@ fn carries_secrets(path: &str) -> bool {
         || path.starts_with("/api/v1/api-tokens")
         || path.ends_with("/password-reset")
         || path.ends_with("/portal-account")
+}
+
+/// The scope of a caller's keys: `user:<id>` for a signed-in person,
+/// `token:<id>` for an API token, `ip:<address>` for anonymous requests;
+/// `None` when the credentials sent are not valid.
+async fn key_owner(
+    state: &AppState,
+    parts: &axum::http::request::Parts,
+) -> Result<Option<String>, ApiError> {
+    let now = Utc::now();
+    if let Some(bearer) = parts
+        .headers
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+    {
+        let token = bearer.strip_prefix("Bearer ").map(str::trim).unwrap_or("");
+        return Ok(auth::find_live_api_token(state.db.conn(), token, now)
+            .await?
+            .map(|(t, _)| format!("token:{}", t.id)));
+    }
+    let jar = axum_extra::extract::CookieJar::from_headers(&parts.headers);
+    if let Some(token) = crate::auth::session_token(&jar) {
+        return Ok(auth::find_live_session(state.db.conn(), &token, now)
+            .await?
+            .map(|(_, user)| format!("user:{}", user.id)));
+    }
+    Ok(Some(format!("ip:{}", client_ip(parts))))
 }
 
 pub async fn layer(State(state): State<AppState>, req: Request, next: Next) -> Response {
@@ -98,13 +126,14 @@ async fn handle(
             ));
         }
     };
-    // Whose key: the session cookie or token (hashed), else the address.
-    let who = parts
-        .headers
-        .get(header::AUTHORIZATION)
-        .or_else(|| parts.headers.get(header::COOKIE))
-        .map(|v| hex(&Sha256::digest(v.as_bytes())))
-        .unwrap_or_else(|| format!("ip:{}", client_ip(&parts)));
+    // Whose key: the account signed in (so a retry after signing in again is
+    // still recognised), the API token, or for anonymous requests the address.
+    let Some(who) = key_owner(&state, &parts).await? else {
+        // Credentials that are not valid: the handler answers 401.
+        return Ok(next
+            .run(Request::from_parts(parts, Body::from(bytes)))
+            .await);
+    };
     let mut hasher = Sha256::new();
     hasher.update(parts.method.as_str());
     hasher.update(b" ");

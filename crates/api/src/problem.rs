@@ -274,6 +274,20 @@ impl From<netcrew_store::sea_orm::DbErr> for ApiError {
     }
 }
 
+impl From<netcrew_store::password::PasswordError> for ApiError {
+    fn from(err: netcrew_store::password::PasswordError) -> Self {
+        use netcrew_store::password::PasswordError;
+        match err {
+            PasswordError::Busy => ApiError::TooManyRequests {
+                detail: "The server is busy checking sign-ins; try again in a few seconds."
+                    .to_string(),
+                retry_after_secs: 5,
+            },
+            PasswordError::Hash(e) => ApiError::Internal(anyhow::anyhow!(e)),
+        }
+    }
+}
+
 impl From<PageError> for ApiError {
     fn from(err: PageError) -> Self {
         let field = match err {

@@ -72,7 +72,7 @@ pub async fn create_user(db: &Db, new: NewUser) -> anyhow::Result<user::Model> {
     {
         bail!("an account with phone {phone} already exists");
     }
-    let hash = password::hash(&new.password)?;
+    let hash = password::hash(&new.password).await?;
     let now = chrono::Utc::now();
     let txn = db.begin_write().await?;
     let created = user::ActiveModel {

@@ -584,7 +584,7 @@ pub async fn generate(
     ];
     for (role, count) in staff_plan {
         let password = demo_password(&mut rng, role);
-        let hash = password::hash(&password)?;
+        let hash = password::hash_blocking(&password)?;
         for n in 0..count {
             let id = id_at(&mut rng, long_ago);
             let name = person_name(&mut rng);
@@ -630,7 +630,7 @@ pub async fn generate(
         summary.staff += count;
     }
     let customer_password = demo_password(&mut rng, Role::Customer);
-    let customer_hash = password::hash(&customer_password)?;
+    let customer_hash = password::hash_blocking(&customer_password)?;
     for (n, (customer_id, name, email, phone)) in customer_accounts.into_iter().enumerate() {
         if n == 0 {
             summary.accounts.push(DemoAccount {

@@ -6,6 +6,7 @@ pub mod auth;
 pub mod db;
 pub mod demo;
 pub mod entity;
+pub mod limits;
 pub mod migration;
 pub mod network;
 pub mod page;

@@ -14,7 +14,7 @@ use netcrew_domain::{
 use netcrew_store::{
     auth::{self, Audit},
     entity::{password_reset, session, user, user_area, user_team},
-    password,
+    limits, password,
     sea_orm::{ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter},
 };
 use serde::{Deserialize, Serialize};
@@ -145,11 +145,10 @@ pub(crate) async fn me_of(
     })
 }
 
-fn retry_after(oldest: Option<DateTime<Utc>>, now: DateTime<Utc>) -> u64 {
-    oldest
-        .map(|t| (t + Duration::minutes(FAILURE_WINDOW_MINUTES) - now).num_seconds())
-        .unwrap_or(60)
-        .max(1) as u64
+/// Seconds until the current throttling window ends.
+fn retry_after(now: DateTime<Utc>, window_secs: i64) -> u64 {
+    let end = limits::window_start(now, window_secs) + Duration::seconds(window_secs);
+    (end - now).num_seconds().max(1) as u64
 }
 
 /// Signs in with e-mail or phone and password; sets the session cookie.
@@ -194,17 +193,18 @@ async fn login(
     }
     let key = login_key(&body.login);
     let now = Utc::now();
-    let since = now - Duration::minutes(FAILURE_WINDOW_MINUTES);
     let db = state.db.conn();
 
-    let (account_failures, oldest) = auth::failures_since(db, Some(&key), None, since).await?;
-    let (address_failures, oldest_ip) = auth::failures_since(db, None, Some(&ip), since).await?;
-    if account_failures >= ACCOUNT_FAILURES || address_failures >= ADDRESS_FAILURES {
-        let wait = if account_failures >= ACCOUNT_FAILURES {
-            retry_after(oldest, now)
-        } else {
-            retry_after(oldest_ip, now)
-        };
+    // Every attempt is counted before the password is checked, in one atomic
+    // step per counter, so parallel attempts cannot all pass the limit; a
+    // success gives its count back.
+    let window = FAILURE_WINDOW_MINUTES * 60;
+    let account_counter = format!("login:account:{key}");
+    let address_counter = format!("login:address:{ip}");
+    let account_attempts = limits::hit(&state.db, &account_counter, now, window).await?;
+    let address_attempts = limits::hit(&state.db, &address_counter, now, window).await?;
+    if account_attempts > ACCOUNT_FAILURES || address_attempts > ADDRESS_FAILURES {
+        let wait = retry_after(now, window);
         tracing::warn!(ip = %ip, "sign-in throttled");
         let txn = state.db.begin_write().await?;
         auth::audit(
@@ -230,6 +230,10 @@ async fn login(
             retry_after_secs: wait,
         });
     }
+    let give_back = || async {
+        limits::release(&state.db, &account_counter, now, window).await?;
+        limits::release(&state.db, &address_counter, now, window).await
+    };
 
     let found = auth::find_user_by_login(db, &key).await?;
     // Verify against a real hash even when there is no such account, so the
@@ -239,9 +243,12 @@ async fn login(
         None => (dummy_hash(), false),
     };
     let password = body.password.clone();
-    let matches = tokio::task::spawn_blocking(move || password::verify(&password, &hash))
-        .await
-        .map_err(|e| ApiError::Internal(e.into()))?;
+    let matches = password::verify(&password, &hash).await?;
+    if matches && found.as_ref().is_some_and(|u| u.active) {
+        // The password was right: this attempt does not count as a failure
+        // (a missing or wrong second factor is counted again below).
+        give_back().await?;
+    }
 
     let txn = state.db.begin_write().await?;
     let second_factor_ok = match found
@@ -258,6 +265,11 @@ async fn login(
         },
     };
     let Some(user) = found.filter(|_| matches && active && second_factor_ok) else {
+        if matches && active {
+            // The second factor failed: that counts.
+            limits::hit(&state.db, &account_counter, now, window).await?;
+            limits::hit(&state.db, &address_counter, now, window).await?;
+        }
         auth::record_login_attempt(&*txn, &key, &ip, false, now).await?;
         auth::audit(
             &*txn,
@@ -320,7 +332,7 @@ async fn login(
 
 fn dummy_hash() -> String {
     static HASH: std::sync::OnceLock<String> = std::sync::OnceLock::new();
-    HASH.get_or_init(|| password::hash("no such account").unwrap_or_default())
+    HASH.get_or_init(|| password::hash_blocking("no such account").unwrap_or_default())
         .clone()
 }
 
@@ -475,14 +487,8 @@ async fn change_password(
     );
     let new = body.new_password.clone();
     let old_hash = hash.clone();
-    let (current_ok, reused) = tokio::task::spawn_blocking(move || {
-        (
-            password::verify(&current, &hash),
-            password::verify(&new, &old_hash),
-        )
-    })
-    .await
-    .map_err(|e| ApiError::Internal(e.into()))?;
+    let current_ok = password::verify(&current, &hash).await?;
+    let reused = current_ok && password::verify(&new, &old_hash).await?;
     if !current_ok {
         return Err(ApiError::validation(
             "current_password",
@@ -504,9 +510,7 @@ async fn change_password(
     check_password(&body.new_password, &logins)
         .map_err(|e| ApiError::validation("new_password", e.code(), e.to_string()))?;
     let new_password = body.new_password;
-    let new_hash = tokio::task::spawn_blocking(move || password::hash(&new_password))
-        .await
-        .map_err(|e| ApiError::Internal(e.into()))??;
+    let new_hash = password::hash(&new_password).await?;
     let now = Utc::now();
     let txn = state.db.begin_write().await?;
     let mut model: user::ActiveModel = caller.user.clone().into();
@@ -679,9 +683,7 @@ async fn complete_password_reset(
     check_password(&body.new_password, &logins)
         .map_err(|e| ApiError::validation("new_password", e.code(), e.to_string()))?;
     let new_password = body.new_password;
-    let hash = tokio::task::spawn_blocking(move || password::hash(&new_password))
-        .await
-        .map_err(|e| ApiError::Internal(e.into()))??;
+    let hash = password::hash(&new_password).await?;
     let txn = state.db.begin_write().await?;
     // Marking the token used first, conditionally, makes a second use of the
     // same link lose even when both arrive at once.

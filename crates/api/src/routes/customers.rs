@@ -906,9 +906,7 @@ async fn register(
     }
     c.finish()?;
     let password = body.password.clone();
-    let hash = tokio::task::spawn_blocking(move || password::hash(&password))
-        .await
-        .map_err(|e| ApiError::Internal(e.into()))??;
+    let hash = password::hash(&password).await?;
     let coverage = check_coverage(&state, point).await?;
     let txn = state.db.begin_write().await?;
     let customer_id = Uuid::now_v7();

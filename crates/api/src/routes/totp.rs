@@ -154,9 +154,7 @@ async fn start_totp(
 
 async fn verify_password(caller: &Caller, password: String) -> ApiResult<()> {
     let hash = caller.user.password_hash.clone();
-    let ok = tokio::task::spawn_blocking(move || password::verify(&password, &hash))
-        .await
-        .map_err(|e| ApiError::Internal(e.into()))?;
+    let ok = password::verify(&password, &hash).await?;
     if ok {
         Ok(())
     } else {

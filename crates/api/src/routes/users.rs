@@ -443,9 +443,7 @@ async fn create_user(
         .role
         .ok_or_else(|| ApiError::validation("role", "required", "required"))?;
     let pw = body.password.clone();
-    let hash = tokio::task::spawn_blocking(move || password::hash(&pw))
-        .await
-        .map_err(|e| ApiError::Internal(e.into()))??;
+    let hash = password::hash(&pw).await?;
     let now = Utc::now();
     let id = body.id.unwrap_or_else(Uuid::now_v7);
     let txn = state.db.begin_write().await?;

@@ -10,6 +10,7 @@ both_backends!(
     sign_in_with_email_or_local_phone_then_sign_out,
     wrong_password_and_unknown_account_answer_alike,
     repeated_failures_are_throttled_per_account,
+    parallel_sign_ins_cannot_pass_the_throttle,
     writes_need_the_csrf_token,
     sign_in_replaces_an_existing_session,
     sessions_can_be_listed_and_ended_elsewhere,
@@ -47,7 +48,7 @@ async fn sign_in_with_email_or_local_phone_then_sign_out(app: &TestApp) -> anyho
 
     let (_, me) = app.get_json("/api/v1/me").await?;
     assert_eq!(me["email"], email.as_str());
-    let csrf = me["csrf_token"].as_str().unwrap_or_default().to_string();
+    let csrf = crate::support::text(&me["csrf_token"])?.to_string();
 
     let logout = app
         .client
@@ -112,6 +113,46 @@ async fn repeated_failures_are_throttled_per_account(app: &TestApp) -> anyhow::R
     let (other, other_password) = app.account("technician")?;
     assert_eq!(login(app, &other, &other_password).await?.status(), 200);
     Ok(())
+}
+
+/// Counting and checking are one atomic step: a burst of parallel guesses
+/// gets exactly as many tries as the limit, and a right password hidden in
+/// the burst gets in only if it was among them.
+async fn parallel_sign_ins_cannot_pass_the_throttle(app: &TestApp) -> anyhow::Result<()> {
+    let (email, _) = app.account("supervisor")?;
+    let attempts = (0..40).map(|_| login(app, &email, "wrong-password-1"));
+    let statuses: Vec<u16> = futures_join(attempts).await?;
+    let wrong = statuses.iter().filter(|s| **s == 401).count();
+    let throttled = statuses.iter().filter(|s| **s == 429).count();
+    assert_eq!((wrong, throttled), (5, 35), "{statuses:?}");
+
+    // 29 wrong guesses and the right password at once, on another account.
+    let (cs, cs_password) = app.account("cs")?;
+    let mut guesses: Vec<String> = (0..29).map(|n| format!("wrong-guess-{n}")).collect();
+    guesses.insert(17, cs_password);
+    let statuses = futures_join(guesses.iter().map(|p| login(app, &cs, p))).await?;
+    let answered = statuses.iter().filter(|s| **s != 429).count();
+    assert!(answered <= 5, "{statuses:?}");
+    assert!(
+        statuses.iter().all(|s| [200, 401, 429].contains(s)),
+        "{statuses:?}"
+    );
+    Ok(())
+}
+
+async fn futures_join<F>(requests: impl Iterator<Item = F>) -> anyhow::Result<Vec<u16>>
+where
+    F: std::future::Future<Output = anyhow::Result<reqwest::Response>> + Send,
+{
+    let mut set = Vec::new();
+    for r in requests {
+        set.push(r);
+    }
+    let answers = futures::future::join_all(set).await;
+    answers
+        .into_iter()
+        .map(|r| r.map(|r| r.status().as_u16()))
+        .collect()
 }
 
 async fn writes_need_the_csrf_token(app: &TestApp) -> anyhow::Result<()> {
@@ -217,7 +258,7 @@ async fn sessions_can_be_listed_and_ended_elsewhere(app: &TestApp) -> anyhow::Re
     let other_list: serde_json::Value = other_user.get("/api/v1/me/sessions").await?.json().await?;
     let foreign = other_list["items"][0]["id"]
         .as_str()
-        .unwrap_or_default()
+        .ok_or_else(|| anyhow::anyhow!("expected a string"))?
         .to_string();
     let refused = desk
         .send(
@@ -336,7 +377,7 @@ async fn expired_sessions_and_reset_links_are_refused(app: &TestApp) -> anyhow::
     };
     let admin = app.signed_in("admin").await?;
     let me: serde_json::Value = admin.get("/api/v1/me").await?.json().await?;
-    let id: uuid::Uuid = me["id"].as_str().unwrap_or_default().parse()?;
+    let id: uuid::Uuid = crate::support::text(&me["id"])?.parse()?;
     // An admin session idle for 31 minutes has ended.
     let long_ago = chrono::Utc::now() - chrono::Duration::minutes(31);
     session::Entity::update_many()
@@ -364,7 +405,7 @@ async fn expired_sessions_and_reset_links_are_refused(app: &TestApp) -> anyhow::
         .await?;
     let cs = users["items"][0]["id"]
         .as_str()
-        .unwrap_or_default()
+        .ok_or_else(|| anyhow::anyhow!("expected a string"))?
         .to_string();
     let issued: serde_json::Value = admin
         .send(
@@ -425,6 +466,69 @@ async fn behind_a_proxy_throttling_sees_the_real_client() -> anyhow::Result<()> 
     // Another client behind the same proxy is not throttled by them.
     let other = attempt("198.51.100.20", "guess99@fibernusa.example".to_string()).await?;
     assert_eq!(other.status(), 401);
+    app.stop().await;
+    Ok(())
+}
+
+/// Resident memory of this process (the test server runs in it), in MiB.
+fn resident_mib() -> anyhow::Result<u64> {
+    let statm = std::fs::read_to_string("/proc/self/statm")?;
+    let pages: u64 = statm
+        .split_whitespace()
+        .nth(1)
+        .ok_or_else(|| anyhow::anyhow!("statm: {statm}"))?
+        .parse()?;
+    Ok(pages * 4096 / (1024 * 1024))
+}
+
+/// Each password check takes argon2's 19 MiB: a burst of 500 anonymous
+/// sign-ins from as many addresses must neither hash 500 at once nor leave
+/// the memory behind.
+#[tokio::test]
+async fn a_burst_of_sign_ins_keeps_memory_flat() -> anyhow::Result<()> {
+    if !std::path::Path::new("/proc/self/statm").exists() {
+        return Ok(());
+    }
+    let app = TestApp::sqlite_with(|s| s.trust_forwarded_for = Some(true)).await?;
+    // Warm up: the first checks allocate the workers' memory.
+    for n in 0..4 {
+        let _ = app
+            .client
+            .post(app.url("/api/v1/auth/login"))
+            .header("x-forwarded-for", format!("198.51.100.{n}"))
+            .json(&json!({"login": format!("warm{n}@contoh.id"), "password": "wrong-guess"}))
+            .send()
+            .await?;
+    }
+    let before = resident_mib()?;
+    let burst = (0..500).map(|n| {
+        app.client
+            .post(app.url("/api/v1/auth/login"))
+            .header(
+                "x-forwarded-for",
+                format!("10.{}.{}.{}", n / 65536, (n / 256) % 256, n % 256),
+            )
+            .json(&json!({"login": format!("nobody{n}@contoh.id"), "password": "wrong-guess"}))
+            .send()
+    });
+    let answers = futures::future::join_all(burst).await;
+    let mut statuses = std::collections::BTreeMap::<u16, usize>::new();
+    for a in answers {
+        *statuses.entry(a?.status().as_u16()).or_default() += 1;
+    }
+    let after = resident_mib()?;
+    // Wrong sign-ins are refused (401), or shed when the hashing workers are
+    // busy for too long (429 with Retry-After); nothing else.
+    assert!(
+        statuses.keys().all(|s| [401, 429].contains(s)),
+        "{statuses:?}"
+    );
+    assert!(statuses.get(&401).copied().unwrap_or(0) > 0, "{statuses:?}");
+    // Unbounded, 500 parallel checks would take gigabytes.
+    assert!(
+        after.saturating_sub(before) < 200,
+        "resident memory went from {before} MiB to {after} MiB ({statuses:?})"
+    );
     app.stop().await;
     Ok(())
 }

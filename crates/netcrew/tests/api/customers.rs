@@ -54,7 +54,7 @@ async fn cs_registers_finds_and_changes_customers(app: &TestApp) -> anyhow::Resu
         )
     );
     assert_eq!(customer["whatsapp"], customer["phone"]);
-    let id = customer["id"].as_str().unwrap_or_default().to_string();
+    let id = crate::support::text(&customer["id"])?.to_string();
 
     let found: Value = cs
         .get("/api/v1/customers?q=085711112222")
@@ -68,7 +68,7 @@ async fn cs_registers_finds_and_changes_customers(app: &TestApp) -> anyhow::Resu
             "/api/v1/customers?q={}",
             customer["customer_number"]
                 .as_str()
-                .unwrap_or_default()
+                .ok_or_else(|| anyhow::anyhow!("expected a string"))?
                 .to_lowercase()
         ))
         .await?
@@ -138,7 +138,7 @@ async fn cs_registers_finds_and_changes_customers(app: &TestApp) -> anyhow::Resu
         .await?;
     let odp_id = odps["items"][0]["id"]
         .as_str()
-        .unwrap_or_default()
+        .ok_or_else(|| anyhow::anyhow!("expected a string"))?
         .to_string();
     let ports: Value = admin
         .get(&format!("/api/v1/odps/{odp_id}/ports"))
@@ -151,14 +151,14 @@ async fn cs_registers_finds_and_changes_customers(app: &TestApp) -> anyhow::Resu
         .flatten()
         .find(|p| p["customer_id"].is_null())
         .map(|p| p["port"].clone())
-        .unwrap_or_default();
+        .ok_or_else(|| anyhow::anyhow!("no such port"))?;
     let taken = ports["items"]
         .as_array()
         .into_iter()
         .flatten()
         .find(|p| !p["customer_id"].is_null())
         .map(|p| p["port"].clone())
-        .unwrap_or_default();
+        .ok_or_else(|| anyhow::anyhow!("no such port"))?;
     let clash = cs
         .send(
             Method::PATCH,
@@ -234,8 +234,8 @@ async fn customers_see_only_themselves(app: &TestApp) -> anyhow::Result<()> {
         .flatten()
         .find(|c| c["id"] != me["customer_id"])
         .cloned()
-        .unwrap_or_default();
-    let other_id = other["id"].as_str().unwrap_or_default();
+        .ok_or_else(|| anyhow::anyhow!("not found"))?;
+    let other_id = crate::support::text(&other["id"])?;
     assert_problem(
         customer
             .get(&format!("/api/v1/customers/{other_id}"))
@@ -244,7 +244,7 @@ async fn customers_see_only_themselves(app: &TestApp) -> anyhow::Result<()> {
         "/problems/not-found",
     )
     .await?;
-    let own = me["customer_id"].as_str().unwrap_or_default();
+    let own = crate::support::text(&me["customer_id"])?;
     assert_eq!(
         customer
             .get(&format!("/api/v1/customers/{own}"))
@@ -356,7 +356,7 @@ async fn csv_import_dry_run_then_all_or_nothing(app: &TestApp) -> anyhow::Result
     let odcs: Value = admin.get("/api/v1/odcs?limit=1").await?.json().await?;
     let odc = odcs["items"][0]["code"]
         .as_str()
-        .unwrap_or_default()
+        .ok_or_else(|| anyhow::anyhow!("expected a string"))?
         .to_string();
     let import = |kind: &str, dry: bool, csv: String| {
         admin
@@ -512,10 +512,27 @@ async fn csv_import_dry_run_then_all_or_nothing(app: &TestApp) -> anyhow::Result
     )
     .await?;
     let management = app.signed_in("management").await?;
-    assert_eq!(
-        management.get("/api/v1/exports/customers").await?.status(),
-        200
+    let export = management.get("/api/v1/exports/customers").await?;
+    assert_eq!(export.status(), 200);
+    assert!(
+        export.headers()["content-type"]
+            .to_str()?
+            .starts_with("text/csv")
     );
+    let csv = export.text().await?;
+    let total = management
+        .get("/api/v1/customers?limit=1")
+        .await?
+        .json::<Value>()
+        .await?["total"]
+        .as_u64()
+        .ok_or_else(|| anyhow::anyhow!("no total"))?;
+    let mut lines = csv.lines();
+    let header = lines.next().unwrap_or_default();
+    // A byte-order mark first, so spreadsheet programs read UTF-8.
+    assert!(header.starts_with("\u{feff}customer_number,"), "{header}");
+    assert_eq!(lines.count() as u64, total, "one line per customer");
+    assert!(csv.contains("PLG-0000001,"));
     Ok(())
 }
 
@@ -530,7 +547,7 @@ async fn cs_opens_a_portal_account_for_a_phone_customer(app: &TestApp) -> anyhow
         .await?
         .json()
         .await?;
-    let id = customer["id"].as_str().unwrap_or_default().to_string();
+    let id = crate::support::text(&customer["id"])?.to_string();
     let path = format!("/api/v1/customers/{id}/portal-account");
     let before: Value = cs.get(&path).await?.json().await?;
     assert_eq!(before["exists"], false);
@@ -538,7 +555,7 @@ async fn cs_opens_a_portal_account_for_a_phone_customer(app: &TestApp) -> anyhow
     let invite = cs.send(Method::POST, &path, None).await?;
     assert_eq!(invite.status(), 201);
     let invite: Value = invite.json().await?;
-    let token = invite["token"].as_str().unwrap_or_default().to_string();
+    let token = crate::support::text(&invite["token"])?.to_string();
     assert!(
         invite["reset_path"]
             .as_str()

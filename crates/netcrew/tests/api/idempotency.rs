@@ -5,7 +5,11 @@ use crate::{
     support::{TestApp, assert_problem},
 };
 
-both_backends!(retried_creates_return_the_first_answer);
+both_backends!(
+    retried_creates_return_the_first_answer,
+    a_retry_after_signing_in_again_is_recognised,
+    parallel_requests_with_one_key_do_the_work_once,
+);
 
 async fn retried_creates_return_the_first_answer(app: &TestApp) -> anyhow::Result<()> {
     let cs = app.signed_in("cs").await?;
@@ -94,5 +98,84 @@ async fn retried_creates_return_the_first_answer(app: &TestApp) -> anyhow::Resul
     assert_ne!(a["token"], b["token"]);
     let too_long = post(&"k".repeat(300), &body).await?;
     assert_problem(too_long, 422, "/problems/validation").await?;
+    Ok(())
+}
+
+fn customer_body(phone: &str, package: &Value) -> Value {
+    json!({
+        "name": "Rina Marlina", "phone": phone, "address": "Jl. Dago No. 12",
+        "location": {"lat": -6.8960, "lng": 107.6040}, "package_id": package
+    })
+}
+
+async fn customers_with_phone(app: &TestApp, phone: &str) -> anyhow::Result<u64> {
+    let cs = app.signed_in("cs").await?;
+    let found: Value = cs
+        .get(&format!(
+            "/api/v1/customers?q={}",
+            phone.replace('+', "%2B")
+        ))
+        .await?
+        .json()
+        .await?;
+    found["total"]
+        .as_u64()
+        .ok_or_else(|| anyhow::anyhow!("no total in {found}"))
+}
+
+/// The technician app's queue replays after the session ended: the key
+/// belongs to the account, not to the cookie.
+async fn a_retry_after_signing_in_again_is_recognised(app: &TestApp) -> anyhow::Result<()> {
+    let package = app.get_json("/api/v1/packages?active=true").await?.1["items"][0]["id"].clone();
+    let body = customer_body("0896 7777 1001", &package);
+    let send = |s: &crate::support::Session| {
+        s.client
+            .post(s.url("/api/v1/customers"))
+            .header("x-csrf-token", &s.csrf)
+            .header("idempotency-key", "queue-item-41")
+            .json(&body)
+            .send()
+    };
+    let first_session = app.signed_in("cs").await?;
+    let first = send(&first_session).await?;
+    assert_eq!(first.status(), 201);
+    let first: Value = first.json().await?;
+    let second_session = app.signed_in("cs").await?;
+    let again = send(&second_session).await?;
+    assert_eq!(again.status(), 201);
+    assert_eq!(again.headers()["idempotent-replayed"], "true");
+    let again: Value = again.json().await?;
+    assert_eq!(again["id"], first["id"]);
+    assert_eq!(customers_with_phone(app, "+6289677771001").await?, 1);
+    Ok(())
+}
+
+async fn parallel_requests_with_one_key_do_the_work_once(app: &TestApp) -> anyhow::Result<()> {
+    let package = app.get_json("/api/v1/packages?active=true").await?.1["items"][0]["id"].clone();
+    let body = customer_body("0896 7777 2002", &package);
+    let cs = app.signed_in("cs").await?;
+    let send = || {
+        cs.client
+            .post(cs.url("/api/v1/customers"))
+            .header("x-csrf-token", &cs.csrf)
+            .header("idempotency-key", "queue-item-42")
+            .json(&body)
+            .send()
+    };
+    let answers = futures::future::join_all((0..6).map(|_| send())).await;
+    let mut created = Vec::new();
+    for a in answers {
+        let a = a?;
+        match a.status().as_u16() {
+            201 => created.push(a.json::<Value>().await?["id"].clone()),
+            409 => {
+                assert_problem(a, 409, "/problems/idempotency-in-progress").await?;
+            }
+            other => anyhow::bail!("unexpected {other}"),
+        }
+    }
+    assert!(!created.is_empty());
+    assert!(created.iter().all(|id| *id == created[0]), "{created:?}");
+    assert_eq!(customers_with_phone(app, "+6289677772002").await?, 1);
     Ok(())
 }

@@ -70,7 +70,7 @@ async fn plant_can_be_built_and_ports_are_derived(app: &TestApp) -> anyhow::Resu
         (Some(0), Some(8), Some("active"))
     );
     assert_eq!(odp["area_id"], area["id"], "an ODP takes its ODC's area");
-    let odp_id = odp["id"].as_str().unwrap_or_default().to_string();
+    let odp_id = crate::support::text(&odp["id"])?.to_string();
     let bad_ports = admin
         .send(
             Method::PATCH,
@@ -141,7 +141,7 @@ async fn plant_can_be_built_and_ports_are_derived(app: &TestApp) -> anyhow::Resu
     let listed: Value = admin
         .get(&format!(
             "/api/v1/odps?odc_id={}",
-            odc["id"].as_str().unwrap_or_default()
+            crate::support::text(&odc["id"])?
         ))
         .await?
         .json()
@@ -224,15 +224,25 @@ async fn coverage_has_known_answers(app: &TestApp) -> anyhow::Result<()> {
             .any(|o| o["id"] == odp["id"])
     );
 
-    let (_, edge) = app.get_json(&at(north(600.0), lng)).await?;
-    if edge["covered"] == false {
-        assert!(
-            edge["nearest_free_odp_m"]
-                .as_f64()
-                .is_some_and(|d| d > 190.0 && d <= 3000.0),
-            "{edge}"
-        );
+    // Further north, the first place not covered says how far the nearest
+    // free ODP is (more than the reach, within 3 km).
+    let mut uncovered = None;
+    for step in 2..=20 {
+        let (_, edge) = app
+            .get_json(&at(north(300.0 * f64::from(step)), lng))
+            .await?;
+        if edge["covered"] == false && !edge["area"].is_null() {
+            uncovered = Some(edge);
+            break;
+        }
     }
+    let edge = uncovered.ok_or_else(|| anyhow::anyhow!("no uncovered place north of the ODP"))?;
+    assert!(
+        edge["nearest_free_odp_m"]
+            .as_f64()
+            .is_some_and(|d| d > 190.0 && d <= 3000.0),
+        "{edge}"
+    );
     // Monas, Jakarta: outside every area, not covered, and recorded as demand.
     let demand_before = admin
         .get("/api/v1/demand-points")
@@ -296,11 +306,11 @@ async fn service_catalogue_is_seeded_and_editable(app: &TestApp) -> anyhow::Resu
         .flatten()
         .find(|t| t["code"] == "installation")
         .cloned()
-        .unwrap_or_default();
+        .ok_or_else(|| anyhow::anyhow!("not found"))?;
     assert!(install["required_docs"].as_array().is_some_and(
         |d| d.contains(&json!("ont_serial")) && d.contains(&json!("optical_power_dbm"))
     ));
-    let id = install["id"].as_str().unwrap_or_default();
+    let id = crate::support::text(&install["id"])?;
     let bad = admin
         .send(
             Method::PATCH,
@@ -375,10 +385,7 @@ async fn service_catalogue_is_seeded_and_editable(app: &TestApp) -> anyhow::Resu
     let bad_price = admin
         .send(
             Method::PATCH,
-            &format!(
-                "/api/v1/packages/{}",
-                package["id"].as_str().unwrap_or_default()
-            ),
+            &format!("/api/v1/packages/{}", crate::support::text(&package["id"])?),
             Some(json!({"monthly_price_idr": -5})),
         )
         .await?;
@@ -386,10 +393,7 @@ async fn service_catalogue_is_seeded_and_editable(app: &TestApp) -> anyhow::Resu
     let off: Value = admin
         .send(
             Method::PATCH,
-            &format!(
-                "/api/v1/packages/{}",
-                package["id"].as_str().unwrap_or_default()
-            ),
+            &format!("/api/v1/packages/{}", crate::support::text(&package["id"])?),
             Some(json!({"active": false})),
         )
         .await?

@@ -28,7 +28,7 @@ macro_rules! both_backends {
                 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
                 async fn $name() -> anyhow::Result<()> {
                     let Some(app) = $crate::support::TestApp::start_postgres().await? else {
-                        eprintln!("NETCREW_TEST_POSTGRES_URL is not set: PostgreSQL variant skipped");
+                        $crate::support::postgres_skipped()?;
                         return Ok(());
                     };
                     super::$name(&app).await?;
@@ -38,6 +38,17 @@ macro_rules! both_backends {
             )*
         }
     };
+}
+
+/// Without `NETCREW_TEST_POSTGRES_URL` the PostgreSQL variants are skipped,
+/// unless `NETCREW_TEST_REQUIRE_POSTGRES` is set (as CI sets it): then a
+/// missing database fails the run instead of passing unnoticed.
+pub fn postgres_skipped() -> anyhow::Result<()> {
+    if std::env::var_os("NETCREW_TEST_REQUIRE_POSTGRES").is_some() {
+        anyhow::bail!("NETCREW_TEST_REQUIRE_POSTGRES is set but NETCREW_TEST_POSTGRES_URL is not");
+    }
+    eprintln!("NETCREW_TEST_POSTGRES_URL is not set: PostgreSQL variant skipped");
+    Ok(())
 }
 
 pub struct TestApp {
@@ -168,6 +179,14 @@ impl TestApp {
     }
 }
 
+/// A string field of a JSON answer; its absence fails the test (rather than
+/// becoming "" and a 404 that an assertion might accept).
+pub fn text(value: &serde_json::Value) -> anyhow::Result<&str> {
+    value
+        .as_str()
+        .ok_or_else(|| anyhow::anyhow!("expected a string, got {value}"))
+}
+
 /// Asserts a response is an RFC 9457 problem of the given status and type.
 pub async fn assert_problem(
     response: reqwest::Response,
@@ -218,7 +237,7 @@ impl TestApp {
         let me: serde_json::Value = response.json().await?;
         Ok(Session {
             client,
-            csrf: me["csrf_token"].as_str().unwrap_or_default().to_string(),
+            csrf: text(&me["csrf_token"])?.to_string(),
             base: self.base.clone(),
         })
     }

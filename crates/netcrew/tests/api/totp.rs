@@ -46,7 +46,7 @@ async fn second_factor_set_up_and_sign_in(app: &TestApp) -> anyhow::Result<()> {
         .await?
         .json()
         .await?;
-    let secret = setup["secret"].as_str().unwrap_or_default().to_string();
+    let secret = crate::support::text(&setup["secret"])?.to_string();
     assert!(
         setup["otpauth_url"]
             .as_str()
@@ -159,7 +159,7 @@ async fn admins_must_set_up_a_second_factor_when_required() -> anyhow::Result<()
         .await?
         .json()
         .await?;
-    let secret = setup["secret"].as_str().unwrap_or_default();
+    let secret = crate::support::text(&setup["secret"])?;
     let done = admin
         .send(
             Method::POST,

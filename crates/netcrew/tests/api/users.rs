@@ -47,7 +47,7 @@ async fn admins_list_search_and_filter_users(app: &TestApp) -> anyhow::Result<()
     assert_eq!(first["team_ids"].as_array().map(Vec::len), Some(1));
 
     // Search by a local-format phone number and by part of the name.
-    let phone = first["phone"].as_str().unwrap_or_default();
+    let phone = crate::support::text(&first["phone"])?;
     let local = format!("0{}", &phone[3..]);
     let found: Value = admin
         .get(&format!("/api/v1/users?q={local}"))
@@ -57,7 +57,7 @@ async fn admins_list_search_and_filter_users(app: &TestApp) -> anyhow::Result<()
     assert_eq!(found["items"][0]["id"], first["id"]);
     let name_part = first["name"]
         .as_str()
-        .unwrap_or_default()
+        .ok_or_else(|| anyhow::anyhow!("expected a string"))?
         .split(' ')
         .next()
         .unwrap_or_default()
@@ -82,7 +82,7 @@ async fn admins_list_search_and_filter_users(app: &TestApp) -> anyhow::Result<()
         .json()
         .await?;
     assert_eq!(odd["total"], 0, "{odd}");
-    let team = first["team_ids"][0].as_str().unwrap_or_default();
+    let team = crate::support::text(&first["team_ids"][0])?;
     let in_team: Value = admin
         .get(&format!("/api/v1/users?team_id={team}"))
         .await?
@@ -153,7 +153,7 @@ async fn supervisors_see_only_their_teams(app: &TestApp) -> anyhow::Result<()> {
                 .is_some_and(|t| t.iter().any(|x| my_teams.contains(x)))
         })
         .ok_or_else(|| anyhow::anyhow!("no outsider"))?;
-    let id = outsider["id"].as_str().unwrap_or_default();
+    let id = crate::support::text(&outsider["id"])?;
     assert_problem(
         supervisor.get(&format!("/api/v1/users/{id}")).await?,
         404,
@@ -241,7 +241,7 @@ async fn create_user_validates_and_writes_nothing_on_bad_input(
     let user: Value = created.json().await?;
     assert_eq!(
         location,
-        format!("/api/v1/users/{}", user["id"].as_str().unwrap_or_default())
+        format!("/api/v1/users/{}", crate::support::text(&user["id"])?)
     );
     assert_eq!(
         (user["email"].as_str(), user["phone"].as_str()),
@@ -267,7 +267,7 @@ async fn deactivation_ends_sessions_and_sign_in(app: &TestApp) -> anyhow::Result
     let admin = app.signed_in("admin").await?;
     let tech = app.signed_in("technician").await?;
     let me: Value = tech.get("/api/v1/me").await?.json().await?;
-    let id = me["id"].as_str().unwrap_or_default().to_string();
+    let id = crate::support::text(&me["id"])?.to_string();
     let off = admin
         .send(
             Method::PATCH,
@@ -312,7 +312,7 @@ async fn deactivation_ends_sessions_and_sign_in(app: &TestApp) -> anyhow::Result
     // An admin cannot lock themselves out.
     let my_id = admin.get("/api/v1/me").await?.json::<Value>().await?["id"]
         .as_str()
-        .unwrap_or_default()
+        .ok_or_else(|| anyhow::anyhow!("expected a string"))?
         .to_string();
     let self_off = admin
         .send(
@@ -338,7 +338,7 @@ async fn forced_password_reset_link_works_once(app: &TestApp) -> anyhow::Result<
     let cs = app.signed_in("cs").await?;
     let id = cs.get("/api/v1/me").await?.json::<Value>().await?["id"]
         .as_str()
-        .unwrap_or_default()
+        .ok_or_else(|| anyhow::anyhow!("expected a string"))?
         .to_string();
     let issued = admin
         .send(
@@ -349,7 +349,7 @@ async fn forced_password_reset_link_works_once(app: &TestApp) -> anyhow::Result<
         .await?;
     assert_eq!(issued.status(), 201);
     let issued: Value = issued.json().await?;
-    let token = issued["token"].as_str().unwrap_or_default().to_string();
+    let token = crate::support::text(&issued["token"])?.to_string();
     assert!(
         issued["reset_path"]
             .as_str()
@@ -443,7 +443,7 @@ async fn teams_can_be_created_and_renamed(app: &TestApp) -> anyhow::Result<()> {
         assert_problem(dup, 422, "/problems/validation").await?["errors"][0]["field"],
         "name"
     );
-    let id = team["id"].as_str().unwrap_or_default();
+    let id = crate::support::text(&team["id"])?;
     let renamed = admin
         .send(
             Method::PATCH,
@@ -487,7 +487,7 @@ async fn api_tokens_are_scoped_and_revocable(app: &TestApp) -> anyhow::Result<()
         .await?;
     assert_eq!(created.status(), 201);
     let created: Value = created.json().await?;
-    let secret = created["token"].as_str().unwrap_or_default().to_string();
+    let secret = crate::support::text(&created["token"])?.to_string();
     assert!(secret.starts_with("nct_"));
     let listed: Value = admin.get("/api/v1/api-tokens").await?.json().await?;
     assert!(
@@ -514,7 +514,7 @@ async fn api_tokens_are_scoped_and_revocable(app: &TestApp) -> anyhow::Result<()
 
     let listed: Value = admin.get("/api/v1/api-tokens").await?.json().await?;
     assert!(listed["items"][0]["last_used_at"].is_string());
-    let id = created["id"].as_str().unwrap_or_default();
+    let id = crate::support::text(&created["id"])?;
     assert_eq!(
         admin
             .send(Method::DELETE, &format!("/api/v1/api-tokens/{id}"), None)
@@ -559,7 +559,7 @@ async fn audit_log_records_changes_with_before_and_after(app: &TestApp) -> anyho
         .await?;
     let id = tech["items"][0]["id"]
         .as_str()
-        .unwrap_or_default()
+        .ok_or_else(|| anyhow::anyhow!("expected a string"))?
         .to_string();
     let old_name = tech["items"][0]["name"].clone();
     admin
