@@ -6,6 +6,7 @@ pub mod auth;
 pub mod extract;
 mod idempotency;
 mod middleware;
+mod openapi;
 pub mod problem;
 pub mod routes;
 mod web;
@@ -117,10 +118,11 @@ fn routes() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(utoipa_axum::routes!(routes::system::healthz))
         .routes(utoipa_axum::routes!(routes::system::readyz))
         .routes(utoipa_axum::routes!(routes::system::metrics));
-    OpenApiRouter::with_openapi(ApiDoc::openapi())
+    let (router, doc) = OpenApiRouter::with_openapi(ApiDoc::openapi())
         .nest("/api/v1", v1)
         .merge(ops)
-        .split_for_parts()
+        .split_for_parts();
+    (router, openapi::completed(doc))
 }
 
 /// The OpenAPI document (also served at `/api/openapi.json`).
