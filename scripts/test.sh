@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Runs every check NetCrew has: formatting, lints, the Rust tests (SQLite, and
 # PostgreSQL when NETCREW_TEST_POSTGRES_URL is set), the web app's type check
-# and unit tests, and the browser test in Chromium against the real binary.
+# and unit tests, schemathesis over the whole API, and the browser test in
+# Chromium against the real binary.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 target_dir="${CARGO_TARGET_DIR:-$PWD/target}"
@@ -31,8 +32,14 @@ if [ -z "${NETCREW_TEST_POSTGRES_URL:-}" ]; then
 fi
 cargo test --workspace --locked
 
-step "browser test: Chromium against the real binary"
+step "API fuzzing: schemathesis over every operation"
 cargo build -p netcrew --locked
+if ! command -v schemathesis >/dev/null 2>&1; then
+  python3 -m pip install --quiet --disable-pip-version-check "schemathesis==4.32.5"
+fi
+NETCREW_BIN="$target_dir/debug/netcrew" bash scripts/schemathesis.sh
+
+step "browser test: Chromium against the real binary"
 (cd web && NETCREW_BIN="$target_dir/debug/netcrew" npm run test:e2e)
 
 step "all checks passed"

@@ -9,6 +9,7 @@
 //! - an operation that needs a caller declares the two ways to be one (the
 //!   session cookie, an API token) and answers 401 and 403 (a token without
 //!   the scope, a role without the permission);
+//! - an operation with query parameters answers 422 when one is not valid;
 //! - `limit` is 1 to 500; latitudes and longitudes have their ranges.
 
 use serde_json::{Map, Value, json};
@@ -148,6 +149,10 @@ fn complete_operation(path: &str, method: &str, op: &mut Value, with_id: &[Strin
             .and_then(Value::as_str)
             .is_some_and(|r| with_id.iter().any(|w| w == r));
     let needs_caller = op.pointer("/responses/401").is_some();
+    let has_query = op
+        .get("parameters")
+        .and_then(Value::as_array)
+        .is_some_and(|ps| ps.iter().any(|p| p["in"] == "query"));
     let Some(Value::Object(responses)) = op.get_mut("responses") else {
         return;
     };
@@ -166,6 +171,9 @@ fn complete_operation(path: &str, method: &str, op: &mut Value, with_id: &[Strin
     }
     if needs_caller {
         add("403");
+    }
+    if has_query {
+        add("422");
     }
     if takes_client_id {
         add("409");

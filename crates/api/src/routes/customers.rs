@@ -765,6 +765,7 @@ pub struct Registration {
     pub password: String,
     /// Must stay empty (a field people do not see; bots fill it in).
     #[serde(default)]
+    #[schema(max_length = 0)]
     pub website: Option<String>,
 }
 
