@@ -255,4 +255,20 @@ impl Caller {
         .await?;
         Ok(())
     }
+
+    /// Appends an audit entry for something this caller saw or did that
+    /// changes no record (e.g. exporting a customer's personal data).
+    pub async fn audit_now(
+        &self,
+        state: &AppState,
+        action: &'static str,
+        entity: &'static str,
+        entity_id: Option<String>,
+    ) -> Result<(), ApiError> {
+        let txn = state.db.begin_write().await?;
+        self.audit(&txn, action, entity, entity_id, None, None)
+            .await?;
+        txn.commit().await?;
+        Ok(())
+    }
 }

@@ -113,6 +113,7 @@ fn routes() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .merge(routes::network::api_router())
         .merge(routes::services::api_router())
         .merge(routes::customers::api_router())
+        .merge(routes::privacy::api_router())
         .merge(routes::transfer::api_router());
     let ops = OpenApiRouter::new()
         .routes(utoipa_axum::routes!(routes::system::healthz))

@@ -33,6 +33,8 @@ pub enum Permission {
     CustomersRead,
     /// Register and change customers.
     CustomersManage,
+    /// Erase a former customer's personal data at their request (UU PDP).
+    CustomersErase,
     /// See where people asked for service that is not covered yet.
     DemandRead,
     /// Import master data and customers from CSV.
@@ -42,7 +44,7 @@ pub enum Permission {
 }
 
 impl Permission {
-    pub const ALL: [Permission; 14] = [
+    pub const ALL: [Permission; 15] = [
         Permission::ProfileManage,
         Permission::UsersRead,
         Permission::UsersManage,
@@ -54,6 +56,7 @@ impl Permission {
         Permission::NetworkManage,
         Permission::CustomersRead,
         Permission::CustomersManage,
+        Permission::CustomersErase,
         Permission::DemandRead,
         Permission::DataImport,
         Permission::DataExport,
@@ -72,6 +75,7 @@ impl Permission {
             Permission::NetworkManage => "network.manage",
             Permission::CustomersRead => "customers.read",
             Permission::CustomersManage => "customers.manage",
+            Permission::CustomersErase => "customers.erase",
             Permission::DemandRead => "demand.read",
             Permission::DataImport => "data.import",
             Permission::DataExport => "data.export",
@@ -99,6 +103,7 @@ pub fn permissions(role: Role) -> &'static [Permission] {
             NetworkManage,
             CustomersRead,
             CustomersManage,
+            CustomersErase,
             DemandRead,
             DataImport,
             DataExport,

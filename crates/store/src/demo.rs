@@ -756,6 +756,7 @@ fn new_customer(
         .to_string()),
         created_at: Set(since),
         updated_at: Set(since),
+        erased_at: Set(None),
     }
 }
 

@@ -11,6 +11,7 @@ pub mod migration;
 pub mod network;
 pub mod page;
 pub mod password;
+pub mod privacy;
 pub mod queries;
 pub mod users;
 

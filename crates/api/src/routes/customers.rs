@@ -932,6 +932,7 @@ async fn register(
         source: Set("portal".to_string()),
         created_at: Set(now),
         updated_at: Set(now),
+        erased_at: Set(None),
     }
     .insert(&*txn)
     .await?;

@@ -3,6 +3,7 @@ pub mod auth;
 pub mod catalog;
 pub mod customers;
 pub mod network;
+pub mod privacy;
 pub mod services;
 pub mod system;
 pub mod teams;

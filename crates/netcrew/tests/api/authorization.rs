@@ -84,6 +84,8 @@ fn rule(method: &str, path: &str) -> Option<Rule> {
         }
         ("get", "/api/v1/customers/{id}/portal-account") => Roles(CUSTOMER_READERS),
         ("post", "/api/v1/customers/{id}/portal-account") => Roles(CUSTOMER_WRITERS),
+        ("get", "/api/v1/customers/{id}/personal-data") => Roles(CUSTOMER_READERS),
+        ("post", "/api/v1/customers/{id}/erasure") => Roles(ADMIN),
         ("get", "/api/v1/demand-points") => Roles(DEMAND),
         ("post", "/api/v1/imports/{kind}") => Roles(ADMIN),
         ("get", "/api/v1/exports/{kind}") => Roles(EXPORTERS),

@@ -10,6 +10,7 @@ mod customers;
 mod idempotency;
 mod network;
 mod platform;
+mod privacy;
 mod support;
 mod totp;
 mod users;

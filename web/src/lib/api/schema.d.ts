@@ -207,6 +207,50 @@ export interface paths {
         patch: operations["update_customer"];
         trace?: never;
     };
+    "/api/v1/customers/{id}/erasure": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Erases a former customer's personal data at their request (UU PDP):
+         *     name, phone, e-mail, address and notes are removed, the place is rounded
+         *     to about a kilometre, the portal account is closed and the audit history
+         *     keeps who did what and when but not the values. The customer number,
+         *     area, package and dates stay. Only for customers no longer served
+         *     (`prospect` or `terminated`).
+         */
+        post: operations["erase_personal_data"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/customers/{id}/personal-data": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Everything NetCrew holds about one customer, as JSON — for handing to
+         *     them on request (UU PDP). A customer may fetch their own.
+         */
+        get: operations["get_personal_data"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/customers/{id}/portal-account": {
         parameters: {
             query?: never;
@@ -834,6 +878,19 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
+        /** @description The portal account, as held. */
+        AccountData: {
+            active: boolean;
+            /** Format: date-time */
+            created_at: string;
+            email?: string | null;
+            /** Format: uuid */
+            id: string;
+            locale: string;
+            name: string;
+            phone?: string | null;
+            two_step_sign_in: boolean;
+        };
         ApiToken: {
             /** Format: date-time */
             created_at: string;
@@ -1050,6 +1107,15 @@ export interface components {
             detail: string;
             /** @description The field, as named in the request (`location.lat`, `limit`, ...). */
             field: string;
+        };
+        /** @description One change to the record or the account. */
+        HistoryEntry: {
+            action: string;
+            after?: string | null;
+            /** Format: date-time */
+            at: string;
+            /** @description The values before and after, as recorded (JSON text). */
+            before?: string | null;
         };
         /** @description What an import did (or, for a dry run, would do). */
         ImportReport: {
@@ -1721,6 +1787,19 @@ export interface components {
             reset_path: string;
             /** @description Single-use token; only its hash is stored. */
             token: string;
+        };
+        /** @description Everything held about a customer. */
+        PersonalData: {
+            account?: null | components["schemas"]["AccountData"];
+            customer: components["schemas"]["Customer"];
+            /**
+             * Format: date-time
+             * @description When the personal data was erased at the customer's request.
+             */
+            erased_at?: string | null;
+            /** Format: date-time */
+            exported_at: string;
+            history: components["schemas"]["HistoryEntry"][];
         };
         /** @description A customer's account on the portal. */
         PortalAccount: {
@@ -2527,6 +2606,58 @@ export interface operations {
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
             422: components["responses"]["Validation"];
+        };
+    };
+    erase_personal_data: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Customer id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Erased; the record as it stays */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Customer"];
+                };
+            };
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+        };
+    };
+    get_personal_data: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Customer id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PersonalData"];
+                };
+            };
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
         };
     };
     get_portal_account: {

@@ -22,6 +22,7 @@ export const PERMISSIONS = [
 	'network.manage',
 	'customers.read',
 	'customers.manage',
+	'customers.erase',
 	'demand.read',
 	'data.import',
 	'data.export'

@@ -1,0 +1,176 @@
+//! Personal data (UU PDP): everything held about one customer, for handing
+//! to them; and erasure at their request, keeping only what the ISP must
+//! keep (the customer number, area, package, dates and the fact that the
+//! record existed and was erased).
+
+use chrono::{DateTime, Utc};
+use sea_orm::{
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, DbErr, EntityTrait, QueryFilter, QueryOrder,
+    sea_query::Expr,
+};
+use uuid::Uuid;
+
+use crate::{
+    Db,
+    auth::{self, Audit, NO_PASSWORD_YET},
+    entity::{audit_event, customer, login_attempt, session, user},
+};
+
+/// Everything held about one customer.
+#[derive(Debug, Clone)]
+pub struct PersonalData {
+    pub customer: customer::Model,
+    /// The portal account signing in for them, if any.
+    pub account: Option<user::Model>,
+    /// The changes to their record and account, oldest first.
+    pub history: Vec<audit_event::Model>,
+}
+
+pub async fn personal_data(db: &Db, customer_id: Uuid) -> Result<Option<PersonalData>, DbErr> {
+    let conn = db.conn();
+    let Some(customer) = customer::Entity::find_by_id(customer_id).one(conn).await? else {
+        return Ok(None);
+    };
+    let account = user::Entity::find()
+        .filter(user::Column::CustomerId.eq(customer_id))
+        .one(conn)
+        .await?;
+    let mut ids = vec![customer_id.to_string()];
+    if let Some(a) = &account {
+        ids.push(a.id.to_string());
+    }
+    let history = audit_event::Entity::find()
+        .filter(audit_event::Column::EntityId.is_in(ids))
+        .order_by_asc(audit_event::Column::At)
+        .order_by_asc(audit_event::Column::Id)
+        .all(conn)
+        .await?;
+    Ok(Some(PersonalData {
+        customer,
+        account,
+        history,
+    }))
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum EraseError {
+    #[error("no such customer")]
+    NotFound,
+    #[error("this customer is still served ({0}); end the service before erasing their data")]
+    StillServed(String),
+    #[error("this customer's personal data was already erased")]
+    AlreadyErased,
+    #[error(transparent)]
+    Db(#[from] DbErr),
+}
+
+/// The name an erased record carries.
+pub const ERASED_NAME: &str = "—";
+
+/// Erases a customer's personal data in one transaction: the record keeps
+/// its number, area, package and dates, its place is rounded to about a
+/// kilometre (for demand statistics); the portal account is closed and
+/// emptied, its sessions ended; sign-in attempts under their phone or e-mail
+/// are forgotten; the audit history of the record and account keeps who did
+/// what and when, but no longer the personal values. The erasure itself is
+/// audited.
+pub async fn erase(
+    db: &Db,
+    customer_id: Uuid,
+    actor_id: Uuid,
+    actor_ip: String,
+    now: DateTime<Utc>,
+) -> Result<customer::Model, EraseError> {
+    let txn = db.begin_write().await?;
+    let found = customer::Entity::find_by_id(customer_id)
+        .one(&*txn)
+        .await?
+        .ok_or(EraseError::NotFound)?;
+    if found.erased_at.is_some() {
+        return Err(EraseError::AlreadyErased);
+    }
+    if matches!(found.status.as_str(), "active" | "suspended") {
+        return Err(EraseError::StillServed(found.status.clone()));
+    }
+    let logins: Vec<String> = [Some(found.phone.clone()), found.email.clone()]
+        .into_iter()
+        .flatten()
+        .collect();
+    let round = |v: f64| (v * 100.0).round() / 100.0;
+    let mut model: customer::ActiveModel = found.clone().into();
+    model.name = Set(ERASED_NAME.to_string());
+    model.phone = Set(String::new());
+    model.whatsapp = Set(None);
+    model.email = Set(None);
+    model.address = Set(String::new());
+    model.lat = Set(round(found.lat));
+    model.lng = Set(round(found.lng));
+    model.odp_id = Set(None);
+    model.odp_port = Set(None);
+    model.status = Set("terminated".to_string());
+    model.notes = Set(String::new());
+    model.preferred_date = Set(None);
+    model.preferred_window = Set(None);
+    model.updated_at = Set(now);
+    model.erased_at = Set(Some(now));
+    let erased = model.update(&*txn).await?;
+
+    let mut entity_ids = vec![customer_id.to_string()];
+    if let Some(account) = user::Entity::find()
+        .filter(user::Column::CustomerId.eq(customer_id))
+        .one(&*txn)
+        .await?
+    {
+        entity_ids.push(account.id.to_string());
+        let mut a: user::ActiveModel = account.clone().into();
+        a.name = Set(ERASED_NAME.to_string());
+        a.email = Set(None);
+        a.phone = Set(None);
+        a.active = Set(false);
+        a.password_hash = Set(NO_PASSWORD_YET.to_string());
+        a.totp_secret = Set(None);
+        a.totp_enabled_at = Set(None);
+        a.updated_at = Set(now);
+        a.update(&*txn).await?;
+        session::Entity::update_many()
+            .col_expr(session::Column::RevokedAt, Expr::value(now))
+            .filter(session::Column::UserId.eq(account.id))
+            .filter(session::Column::RevokedAt.is_null())
+            .exec(&*txn)
+            .await?;
+    }
+    if !logins.is_empty() {
+        login_attempt::Entity::delete_many()
+            .filter(login_attempt::Column::LoginKey.is_in(logins))
+            .exec(&*txn)
+            .await?;
+    }
+    audit_event::Entity::update_many()
+        .col_expr(
+            audit_event::Column::Before,
+            Expr::value(Option::<String>::None),
+        )
+        .col_expr(
+            audit_event::Column::After,
+            Expr::value(Option::<String>::None),
+        )
+        .filter(audit_event::Column::EntityId.is_in(entity_ids))
+        .exec(&*txn)
+        .await?;
+    auth::audit(
+        &*txn,
+        Audit {
+            actor_id: Some(actor_id),
+            actor_ip: Some(actor_ip),
+            action: "customer.erase",
+            entity: "customer",
+            entity_id: Some(customer_id.to_string()),
+            before: None,
+            after: Some(serde_json::json!({ "customer_number": erased.customer_number })),
+        },
+        now,
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(erased)
+}
