@@ -283,7 +283,7 @@ mod tests {
         let file = dir.path().join("netcrew.toml");
         std::fs::write(
             &file,
-            "bind = \"0.0.0.0:9000\"\ntime_zone = \"Asia/Makassar\"\n",
+            "bind = \"0.0.0.0:9000\"\ntime_zone = \"Asia/Makassar\"\nheader_read_timeout_secs = 12\nmax_connections = 64\n",
         )?;
         let cli = Settings {
             time_zone: Some("Asia/Jayapura".into()),
@@ -294,6 +294,10 @@ mod tests {
         assert_eq!(resolved.time_zone, "Asia/Jayapura");
         assert_eq!(resolved.database_url, "sqlite://data/netcrew.db");
         assert_eq!(resolved.default_locale, "id");
+        assert_eq!(resolved.header_read_timeout, Duration::from_secs(12));
+        assert_eq!(resolved.max_connections, 64);
+        assert_eq!(resolved.idle_timeout, Duration::from_secs(60));
+        assert_eq!(resolved.max_body_bytes, 10 * 1024 * 1024);
         Ok(())
     }
 

@@ -130,7 +130,13 @@ pub async fn serve(
             let _slot = slot;
             let mut connection = std::pin::pin!(connection);
             loop {
-                let deadline = activity.idle_deadline(idle_timeout);
+                // While a request is handled the connection is not idle;
+                // look again later (the request's end counts as activity).
+                let deadline = if activity.is_busy() {
+                    tokio::time::Instant::now() + idle_timeout
+                } else {
+                    activity.idle_deadline(idle_timeout)
+                };
                 tokio::select! {
                     result = connection.as_mut() => {
                         if let Err(e) = result {
@@ -192,9 +198,12 @@ impl Activity {
         self.start + Duration::from_millis(self.last.load(Ordering::Relaxed)) + idle
     }
 
+    fn is_busy(&self) -> bool {
+        self.busy.load(Ordering::Relaxed) > 0
+    }
+
     fn is_idle(&self, idle: Duration) -> bool {
-        self.busy.load(Ordering::Relaxed) == 0
-            && tokio::time::Instant::now() >= self.idle_deadline(idle)
+        !self.is_busy() && tokio::time::Instant::now() >= self.idle_deadline(idle)
     }
 
     /// Marks a request as being handled until the returned guard is dropped.

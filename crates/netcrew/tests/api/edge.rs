@@ -291,6 +291,24 @@ async fn idle_connections_are_closed() -> anyhow::Result<()> {
     let mut silent = connect(&app).await?;
     let closed = closed_after(&mut silent, Duration::from_secs(10)).await;
     assert!(closed.is_some(), "a silent connection stayed open");
+
+    // A request being handled is not idle, however long nothing moves.
+    let body = r#"{"login":"nobody@example.com","password":"not the password"}"#;
+    let (first, rest) = body.split_at(20);
+    let mut stream = connect(&app).await?;
+    stream
+        .write_all(
+            format!(
+                "POST /api/v1/auth/login HTTP/1.1\r\nHost: test\r\nContent-Type: application/json\r\nContent-Length: {}\r\n\r\n{first}",
+                body.len()
+            )
+            .as_bytes(),
+        )
+        .await?;
+    tokio::time::sleep(Duration::from_millis(2500)).await;
+    stream.write_all(rest.as_bytes()).await?;
+    let head = read_head(&mut stream).await?;
+    assert!(head.starts_with("HTTP/1.1 401"), "{head}");
     app.stop().await;
     Ok(())
 }
@@ -482,5 +500,44 @@ async fn json_bodies_are_read_strictly() -> anyhow::Result<()> {
     assert_eq!(body["errors"][0]["field"], "download_mbps", "{body}");
     assert_eq!(body["errors"][0]["code"], "type", "{body}");
     app.stop().await;
+    Ok(())
+}
+
+#[tokio::test]
+async fn shutdown_lets_a_request_in_flight_finish() -> anyhow::Result<()> {
+    let app = TestApp::sqlite().await?;
+    let address = app.base.trim_start_matches("http://").to_string();
+    let body = r#"{"login":"nobody@example.com","password":"not the password"}"#;
+    let (first, rest) = body.split_at(20);
+    let mut stream = connect(&app).await?;
+    stream
+        .write_all(
+            format!(
+                "POST /api/v1/auth/login HTTP/1.1\r\nHost: test\r\nContent-Type: application/json\r\nContent-Length: {}\r\n\r\n{first}",
+                body.len()
+            )
+            .as_bytes(),
+        )
+        .await?;
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    let stopping = tokio::spawn(app.stop());
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    // No new connections once shutdown has begun ...
+    let refused = match TcpStream::connect(&address).await {
+        Err(_) => true,
+        Ok(mut late) => {
+            let _ = late
+                .write_all(b"GET /healthz HTTP/1.1\r\nHost: test\r\n\r\n")
+                .await;
+            read_head(&mut late).await.is_err()
+        }
+    };
+    assert!(refused, "a new connection was served during shutdown");
+    assert!(!stopping.is_finished(), "stopped with a request in flight");
+    // ... but the request in flight is answered.
+    stream.write_all(rest.as_bytes()).await?;
+    let head = read_head(&mut stream).await?;
+    assert!(head.starts_with("HTTP/1.1 401"), "{head}");
+    tokio::time::timeout(Duration::from_secs(10), stopping).await??;
     Ok(())
 }
