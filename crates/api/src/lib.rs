@@ -13,7 +13,7 @@ mod web;
 
 use std::{sync::Arc, time::Duration};
 
-use axum::{Router, http::HeaderValue, routing::get};
+use axum::{Router, extract::DefaultBodyLimit, http::HeaderValue, routing::get};
 use metrics_exporter_prometheus::PrometheusHandle;
 use netcrew_store::Db;
 use tower_http::{
@@ -28,6 +28,8 @@ use tower_http::{
 use utoipa::OpenApi;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_swagger_ui::SwaggerUi;
+
+pub use middleware::{MAX_HEADER_BYTES, MAX_HEADER_FIELDS, MAX_URI_BYTES};
 
 pub const DEFAULT_TILE_URL: &str = "https://tile.openstreetmap.org/{z}/{x}/{y}.png";
 
@@ -154,18 +156,34 @@ pub fn app(state: AppState) -> Router {
         .method_not_allowed_fallback(middleware::method_not_allowed)
         .with_state(state);
     let csp = web::content_security_policy();
+    // Outermost last. The security headers wrap everything, so every answer
+    // (a 413 from the body limit, a 408, a panic's 500) carries them; the
+    // problem conversion wraps the limits, timeouts and panics it converts.
     Router::new()
         .merge(SwaggerUi::new("/api/docs").url("/api/openapi.json", doc))
         .merge(api)
         .fallback(web::serve)
-        .layer(axum::middleware::from_fn(
-            middleware::problem_for_bare_errors,
-        ))
         .layer(axum::middleware::from_fn_with_state(
             config.trust_forwarded_for,
             middleware::forwarded_client,
         ))
+        // Extractors (JSON, CSV bodies) default to 2 MiB; the setting rules.
+        .layer(DefaultBodyLimit::max(config.max_body_bytes))
+        .layer(RequestBodyLimitLayer::new(config.max_body_bytes))
+        .layer(axum::middleware::from_fn(middleware::limit_request_head))
+        .layer(TimeoutLayer::with_status_code(
+            axum::http::StatusCode::REQUEST_TIMEOUT,
+            config.request_timeout,
+        ))
+        .layer(CatchPanicLayer::new())
+        .layer(axum::middleware::from_fn(
+            middleware::problem_for_bare_errors,
+        ))
         .layer(CompressionLayer::new())
+        .layer(axum::middleware::from_fn_with_state(
+            config.trust_forwarded_for,
+            middleware::transport_and_cache_headers,
+        ))
         .layer(SetResponseHeaderLayer::if_not_present(
             axum::http::header::X_CONTENT_TYPE_OPTIONS,
             HeaderValue::from_static("nosniff"),
@@ -178,12 +196,6 @@ pub fn app(state: AppState) -> Router {
             axum::http::header::CONTENT_SECURITY_POLICY,
             csp,
         ))
-        .layer(RequestBodyLimitLayer::new(config.max_body_bytes))
-        .layer(TimeoutLayer::with_status_code(
-            axum::http::StatusCode::REQUEST_TIMEOUT,
-            config.request_timeout,
-        ))
-        .layer(CatchPanicLayer::new())
         .layer(
             TraceLayer::new_for_http()
                 .make_span_with(middleware::make_span)

@@ -6,7 +6,7 @@ use std::{sync::OnceLock, time::Instant};
 use axum::{
     body::Body,
     extract::{MatchedPath, Request},
-    http::{StatusCode, header},
+    http::{HeaderValue, StatusCode, header},
     middleware::Next,
     response::{IntoResponse, Response},
 };
@@ -91,23 +91,105 @@ pub async fn method_not_allowed() -> Response {
     status_problem(StatusCode::METHOD_NOT_ALLOWED).into_response()
 }
 
-/// Errors produced below the handlers (timeouts, body limits, panics) come
-/// without a body; under `/api` they are turned into problems.
+/// Errors produced below the handlers (timeouts, body limits, panics,
+/// extractor rejections) come without a body or as plain text; under `/api`
+/// they are turned into problems, and so is every 400, 408, 413, 414 and
+/// 431 elsewhere.
 pub async fn problem_for_bare_errors(req: Request, next: Next) -> Response {
     let is_api = req.uri().path().starts_with("/api/");
     let response = next.run(req).await;
     let status = response.status();
-    if is_api
-        && (status.is_client_error() || status.is_server_error())
-        && !response.headers().contains_key(header::CONTENT_TYPE)
+    let plain = response
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .is_none_or(|v| v.as_bytes().starts_with(b"text/plain"));
+    let always = [
+        StatusCode::BAD_REQUEST,
+        StatusCode::REQUEST_TIMEOUT,
+        StatusCode::PAYLOAD_TOO_LARGE,
+        StatusCode::URI_TOO_LONG,
+        StatusCode::REQUEST_HEADER_FIELDS_TOO_LARGE,
+    ];
+    if plain
+        && (always.contains(&status)
+            || is_api && (status.is_client_error() || status.is_server_error()))
     {
         let mut problem = status_problem(status).into_response();
         for (name, value) in response.headers() {
-            if name != header::CONTENT_LENGTH {
+            if name != header::CONTENT_LENGTH && name != header::CONTENT_TYPE {
                 problem.headers_mut().entry(name).or_insert(value.clone());
             }
         }
         return problem;
+    }
+    response
+}
+
+/// Longest request target (path and query) accepted, in bytes; longer ones
+/// get a 414 problem. Below the HTTP parser's own limit, so that the answer
+/// is a problem and not the parser's bare status.
+pub const MAX_URI_BYTES: usize = 8 * 1024;
+/// Largest header section accepted (names, values and line ends), in bytes;
+/// larger ones get a 431 problem.
+pub const MAX_HEADER_BYTES: usize = 16 * 1024;
+/// Most header fields accepted; more get a 431 problem.
+pub const MAX_HEADER_FIELDS: usize = 100;
+
+/// Refuses request heads beyond [`MAX_URI_BYTES`], [`MAX_HEADER_BYTES`] and
+/// [`MAX_HEADER_FIELDS`] before anything else looks at them.
+pub async fn limit_request_head(req: Request, next: Next) -> Response {
+    let uri = req.uri();
+    let uri_len = uri.authority().map_or(0, |a| a.as_str().len())
+        + uri.path_and_query().map_or(0, |p| p.as_str().len());
+    if uri_len > MAX_URI_BYTES {
+        return status_problem(StatusCode::URI_TOO_LONG).into_response();
+    }
+    let headers = req.headers();
+    let header_bytes: usize = headers
+        .iter()
+        .map(|(name, value)| name.as_str().len() + value.len() + 4)
+        .sum();
+    if headers.len() > MAX_HEADER_FIELDS || header_bytes > MAX_HEADER_BYTES {
+        return status_problem(StatusCode::REQUEST_HEADER_FIELDS_TOO_LARGE).into_response();
+    }
+    next.run(req).await
+}
+
+/// Whether a trusted proxy says the client reached it over TLS: the first
+/// (client-side) entry of `X-Forwarded-Proto` is `https`.
+fn forwarded_https(req: &Request) -> bool {
+    req.headers()
+        .get("x-forwarded-proto")
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.split(',').next())
+        .is_some_and(|v| v.trim().eq_ignore_ascii_case("https"))
+}
+
+/// `Strict-Transport-Security` on answers to requests that came over TLS
+/// (as a trusted proxy reports it), and `Cache-Control: no-store` on API
+/// answers that do not set their own caching: they may carry personal data
+/// or a CSRF token, and must not be kept by browsers or shared caches.
+pub async fn transport_and_cache_headers(
+    axum::extract::State(trust_forwarded): axum::extract::State<bool>,
+    req: Request,
+    next: Next,
+) -> Response {
+    let https = trust_forwarded && forwarded_https(&req);
+    let path = req.uri().path();
+    let api = path == "/api/v1" || path.starts_with("/api/v1/");
+    let mut response = next.run(req).await;
+    let headers = response.headers_mut();
+    if https {
+        headers
+            .entry(header::STRICT_TRANSPORT_SECURITY)
+            .or_insert(HeaderValue::from_static(
+                "max-age=31536000; includeSubDomains",
+            ));
+    }
+    if api {
+        headers
+            .entry(header::CACHE_CONTROL)
+            .or_insert(HeaderValue::from_static("no-store"));
     }
     response
 }

@@ -25,7 +25,7 @@ pub struct FieldError {
     /// `in_use`, `password_short`, `password_long`, `password_common`,
     /// `password_login`, `password_wrong`, `password_reused`, `code_wrong`,
     /// `token_expired`, `cursor`, `encoding`, `header`, `format`, `empty`,
-    /// or `invalid` (see `detail`).
+    /// `type` (a JSON value of the wrong type), or `invalid` (see `detail`).
     #[schema(example = "required")]
     pub code: String,
     /// The reason in English, for people and logs.
@@ -243,6 +243,18 @@ pub fn status_problem(status: StatusCode) -> Problem {
         StatusCode::PAYLOAD_TOO_LARGE => (
             "/problems/payload-too-large",
             "The request body is larger than this server accepts.",
+        ),
+        StatusCode::BAD_REQUEST => (
+            "/problems/malformed-request",
+            "The request could not be read.",
+        ),
+        StatusCode::URI_TOO_LONG => (
+            "/problems/uri-too-long",
+            "The address (path and query) is longer than this server accepts (8 KiB).",
+        ),
+        StatusCode::REQUEST_HEADER_FIELDS_TOO_LARGE => (
+            "/problems/headers-too-large",
+            "The request headers are larger than this server accepts (16 KiB, 100 fields).",
         ),
         s if s.is_server_error() => (
             "/problems/internal",

@@ -48,6 +48,22 @@ pub struct Settings {
     #[arg(long, env = "NETCREW_MAX_BODY_BYTES", value_name = "BYTES")]
     pub max_body_bytes: Option<usize>,
 
+    /// Time a client has to send a request's complete header, in seconds,
+    /// counted from when the connection is ready for it (after connecting,
+    /// or after the previous answer on a kept-alive connection) [default: 30]
+    #[arg(long, env = "NETCREW_HEADER_READ_TIMEOUT_SECS", value_name = "SECS")]
+    pub header_read_timeout_secs: Option<u64>,
+
+    /// A connection on which nothing is received or sent for this long,
+    /// while no request is being handled, is closed; in seconds [default: 60]
+    #[arg(long, env = "NETCREW_IDLE_TIMEOUT_SECS", value_name = "SECS")]
+    pub idle_timeout_secs: Option<u64>,
+
+    /// Most client connections open at once; further clients wait until one
+    /// closes [default: 1024]
+    #[arg(long, env = "NETCREW_MAX_CONNECTIONS", value_name = "N")]
+    pub max_connections: Option<usize>,
+
     /// On shutdown, how long in-flight requests may take to finish, in seconds [default: 30]
     #[arg(long, env = "NETCREW_SHUTDOWN_GRACE_SECS", value_name = "SECS")]
     pub shutdown_grace_secs: Option<u64>,
@@ -85,6 +101,9 @@ pub struct Resolved {
     pub default_locale: String,
     pub request_timeout: Duration,
     pub max_body_bytes: usize,
+    pub header_read_timeout: Duration,
+    pub idle_timeout: Duration,
+    pub max_connections: usize,
     pub shutdown_grace: Duration,
     pub require_admin_totp: bool,
     pub trust_forwarded_for: bool,
@@ -114,6 +133,11 @@ impl Settings {
             default_locale: self.default_locale.or(from_file.default_locale),
             request_timeout_secs: self.request_timeout_secs.or(from_file.request_timeout_secs),
             max_body_bytes: self.max_body_bytes.or(from_file.max_body_bytes),
+            header_read_timeout_secs: self
+                .header_read_timeout_secs
+                .or(from_file.header_read_timeout_secs),
+            idle_timeout_secs: self.idle_timeout_secs.or(from_file.idle_timeout_secs),
+            max_connections: self.max_connections.or(from_file.max_connections),
             shutdown_grace_secs: self.shutdown_grace_secs.or(from_file.shutdown_grace_secs),
             require_admin_totp: self.require_admin_totp.or(from_file.require_admin_totp),
             trust_forwarded_for: self.trust_forwarded_for.or(from_file.trust_forwarded_for),
@@ -141,6 +165,22 @@ impl Settings {
         let request_timeout_secs = self.request_timeout_secs.unwrap_or(30);
         if request_timeout_secs == 0 {
             bail!("invalid request_timeout_secs 0: must be at least 1");
+        }
+        let header_read_timeout_secs = self.header_read_timeout_secs.unwrap_or(30);
+        if header_read_timeout_secs == 0 {
+            bail!("invalid header_read_timeout_secs 0: must be at least 1");
+        }
+        let idle_timeout_secs = self.idle_timeout_secs.unwrap_or(60);
+        if idle_timeout_secs == 0 {
+            bail!("invalid idle_timeout_secs 0: must be at least 1");
+        }
+        let max_connections = self.max_connections.unwrap_or(1024);
+        if max_connections == 0 {
+            bail!("invalid max_connections 0: at least one connection is needed");
+        }
+        let max_body_bytes = self.max_body_bytes.unwrap_or(10 * 1024 * 1024);
+        if max_body_bytes == 0 {
+            bail!("invalid max_body_bytes 0: must be at least 1");
         }
         let max_drop_m = self.max_drop_m.unwrap_or(250.0);
         if !(max_drop_m.is_finite() && (10.0..=5000.0).contains(&max_drop_m)) {
@@ -178,7 +218,10 @@ impl Settings {
             time_zone,
             default_locale,
             request_timeout: Duration::from_secs(request_timeout_secs),
-            max_body_bytes: self.max_body_bytes.unwrap_or(10 * 1024 * 1024),
+            max_body_bytes,
+            header_read_timeout: Duration::from_secs(header_read_timeout_secs),
+            idle_timeout: Duration::from_secs(idle_timeout_secs),
+            max_connections,
             shutdown_grace: Duration::from_secs(self.shutdown_grace_secs.unwrap_or(30)),
             require_admin_totp: self.require_admin_totp.unwrap_or(false),
             trust_forwarded_for: self.trust_forwarded_for.unwrap_or(false),
@@ -190,14 +233,43 @@ pub fn sqlite_url(data_dir: &Path) -> String {
     format!("sqlite://{}", data_dir.join("netcrew.db").display())
 }
 
-/// Creates the data directory if needed and proves it can be written.
+/// Creates the data directory if needed (0700 on unix: only NetCrew's user
+/// may look in) and proves it can be written.
 pub fn ensure_writable_dir(dir: &Path) -> anyhow::Result<()> {
-    std::fs::create_dir_all(dir)
+    let mut builder = std::fs::DirBuilder::new();
+    builder.recursive(true);
+    #[cfg(unix)]
+    std::os::unix::fs::DirBuilderExt::mode(&mut builder, 0o700);
+    builder
+        .create(dir)
         .with_context(|| format!("data directory {} cannot be created", dir.display()))?;
     let probe = dir.join(".netcrew-write-test");
     std::fs::write(&probe, b"ok")
         .with_context(|| format!("data directory {} is not writable", dir.display()))?;
     let _ = std::fs::remove_file(probe);
+    Ok(())
+}
+
+/// Writes `bytes` to `file`, readable and writable by its owner only (0600
+/// on unix), replacing what was there.
+pub fn write_private(file: &Path, bytes: &[u8]) -> anyhow::Result<()> {
+    use std::io::Write;
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create(true).truncate(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+    let mut out = options
+        .open(file)
+        .with_context(|| format!("cannot write {}", file.display()))?;
+    // The mode above only applies to a new file.
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        out.set_permissions(std::fs::Permissions::from_mode(0o600))
+            .with_context(|| format!("cannot restrict access to {}", file.display()))?;
+    }
+    out.write_all(bytes)
+        .with_context(|| format!("cannot write {}", file.display()))?;
     Ok(())
 }
 
@@ -211,7 +283,7 @@ mod tests {
         let file = dir.path().join("netcrew.toml");
         std::fs::write(
             &file,
-            "bind = \"0.0.0.0:9000\"\ntime_zone = \"Asia/Makassar\"\n",
+            "bind = \"0.0.0.0:9000\"\ntime_zone = \"Asia/Makassar\"\nheader_read_timeout_secs = 12\nmax_connections = 64\n",
         )?;
         let cli = Settings {
             time_zone: Some("Asia/Jayapura".into()),
@@ -222,6 +294,10 @@ mod tests {
         assert_eq!(resolved.time_zone, "Asia/Jayapura");
         assert_eq!(resolved.database_url, "sqlite://data/netcrew.db");
         assert_eq!(resolved.default_locale, "id");
+        assert_eq!(resolved.header_read_timeout, Duration::from_secs(12));
+        assert_eq!(resolved.max_connections, 64);
+        assert_eq!(resolved.idle_timeout, Duration::from_secs(60));
+        assert_eq!(resolved.max_body_bytes, 10 * 1024 * 1024);
         Ok(())
     }
 

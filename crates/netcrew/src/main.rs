@@ -5,7 +5,7 @@ use std::{path::PathBuf, process::ExitCode};
 use anyhow::{Context, bail};
 use clap::{Parser, Subcommand};
 use netcrew::{
-    config::{Settings, ensure_writable_dir, sqlite_url},
+    config::{Settings, ensure_writable_dir, sqlite_url, write_private},
     server,
 };
 use netcrew_store::{
@@ -232,11 +232,11 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             let summary =
                 demo::generate(&db, DemoOptions { scale, seed }, chrono::Utc::now()).await?;
             let accounts_file = data_dir.join("demo-accounts.json");
-            std::fs::write(
+            // The demo passwords: readable by this user only.
+            write_private(
                 &accounts_file,
-                serde_json::to_vec_pretty(&summary.accounts)?,
-            )
-            .with_context(|| format!("cannot write {}", accounts_file.display()))?;
+                &serde_json::to_vec_pretty(&summary.accounts)?,
+            )?;
             println!(
                 "Demo data ready in {:.1}s: {} areas, {} ODCs, {} ODPs ({} ports), {} packages, {} staff, {} customers.",
                 started.elapsed().as_secs_f64(),

@@ -40,6 +40,11 @@ pub enum DbError {
     Connect { url: String, source: sqlx::Error },
     #[error("database migration failed: {0}")]
     Migrate(DbErr),
+    #[error("cannot create the database file {path}: {source}")]
+    File {
+        path: String,
+        source: std::io::Error,
+    },
 }
 
 #[derive(Clone)]
@@ -114,6 +119,13 @@ impl Db {
                 .synchronous(SqliteSynchronous::Full)
                 .foreign_keys(true)
                 .busy_timeout(Duration::from_secs(10));
+            if !url.contains(":memory:") && !url.contains("mode=memory") {
+                let file = options.get_filename();
+                private_database_file(file).map_err(|source| DbError::File {
+                    path: file.display().to_string(),
+                    source,
+                })?;
+            }
             let pool = SqlitePoolOptions::new()
                 .max_connections(max_connections.max(1))
                 .acquire_timeout(Duration::from_secs(10))
@@ -186,15 +198,22 @@ impl Db {
         let path = file
             .to_str()
             .ok_or_else(|| anyhow::anyhow!("the backup path must be valid UTF-8"))?;
+        // An empty file made readable by its owner only; VACUUM INTO fills it.
+        create_private(file).map_err(|e| match e.kind() {
+            std::io::ErrorKind::AlreadyExists => {
+                anyhow::anyhow!("{path} already exists; choose a new file name")
+            }
+            _ => anyhow::anyhow!("cannot write the backup to {path}: {e}"),
+        })?;
         let stmt = sea_orm::Statement::from_sql_and_values(
             sea_orm::DatabaseBackend::Sqlite,
             "VACUUM INTO ?",
             [path.into()],
         );
-        self.conn
-            .execute(stmt)
-            .await
-            .map_err(|e| anyhow::anyhow!("cannot write the backup to {path}: {e}"))?;
+        if let Err(e) = self.conn.execute(stmt).await {
+            let _ = std::fs::remove_file(file);
+            anyhow::bail!("cannot write the backup to {path}: {e}");
+        }
         Ok(())
     }
 
@@ -226,9 +245,82 @@ impl Db {
     }
 }
 
+/// Creates `file`, empty and readable and writable by its owner only
+/// (0600 on unix); fails if it exists.
+fn create_private(file: &std::path::Path) -> std::io::Result<std::fs::File> {
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+    options.open(file)
+}
+
+/// Makes sure a SQLite database file exists and only its owner may read it:
+/// SQLite creates the `-wal` and `-shm` files with the database file's
+/// mode, and would create the database with the process's default (usually
+/// world-readable). Files an earlier version left open to others are
+/// closed to them (best effort: a file of another owner is left as it is).
+fn private_database_file(file: &std::path::Path) -> std::io::Result<()> {
+    if file.as_os_str().is_empty() {
+        return Ok(());
+    }
+    match create_private(file) {
+        Ok(_) => {}
+        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {}
+        Err(e) => return Err(e),
+    }
+    #[cfg(unix)]
+    for suffix in ["", "-wal", "-shm"] {
+        use std::os::unix::fs::PermissionsExt;
+        let mut name = file.as_os_str().to_owned();
+        name.push(suffix);
+        let path = std::path::PathBuf::from(name);
+        if let Ok(meta) = std::fs::metadata(&path)
+            && meta.permissions().mode() & 0o077 != 0
+        {
+            let _ = std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o600));
+        }
+    }
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[cfg(unix)]
+    #[tokio::test]
+    async fn database_and_backup_files_are_private() -> anyhow::Result<()> {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir()?;
+        let file = dir.path().join("netcrew.db");
+        let mode = |p: &std::path::Path| -> anyhow::Result<u32> {
+            Ok(std::fs::metadata(p)?.permissions().mode() & 0o777)
+        };
+        let db = Db::connect(&format!("sqlite://{}", file.display()), 1).await?;
+        db.migrate().await?;
+        assert_eq!(mode(&file)?, 0o600);
+        for suffix in ["-wal", "-shm"] {
+            let side = dir.path().join(format!("netcrew.db{suffix}"));
+            if side.exists() {
+                assert_eq!(mode(&side)?, 0o600, "{suffix}");
+            }
+        }
+        let copy = dir.path().join("copy.db");
+        db.backup_to(&copy).await?;
+        assert_eq!(mode(&copy)?, 0o600);
+        assert!(std::fs::metadata(&copy)?.len() > 0);
+        let again = db.backup_to(&copy).await.err().map(|e| e.to_string());
+        assert!(again.is_some_and(|e| e.contains("already exists")));
+        db.close().await;
+
+        // A database an earlier version left readable to everyone is closed.
+        std::fs::set_permissions(&file, std::fs::Permissions::from_mode(0o644))?;
+        let db = Db::connect(&format!("sqlite://{}", file.display()), 1).await?;
+        assert_eq!(mode(&file)?, 0o600);
+        db.close().await;
+        Ok(())
+    }
 
     #[test]
     fn passwords_are_never_shown() {

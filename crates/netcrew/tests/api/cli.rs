@@ -119,6 +119,9 @@ fn help_documents_every_option() -> anyhow::Result<()> {
         "--request-timeout-secs",
         "--max-body-bytes",
         "--shutdown-grace-secs",
+        "--header-read-timeout-secs",
+        "--idle-timeout-secs",
+        "--max-connections",
         "--config",
         "--log",
         "--log-format",
@@ -290,5 +293,68 @@ fn backup_copies_the_sqlite_database() -> anyhow::Result<()> {
         &[("DATABASE_URL", "postgres://x:secret@127.0.0.1:1/x")],
     )?;
     assert_one_clear_line(code, &err, "cannot connect");
+    Ok(())
+}
+
+/// The database, its backups and the demo logins are the owner's alone.
+#[cfg(unix)]
+#[test]
+fn files_are_readable_by_their_owner_only() -> anyhow::Result<()> {
+    use std::os::unix::fs::PermissionsExt;
+    let mode = |p: &std::path::Path| -> anyhow::Result<u32> {
+        Ok(std::fs::metadata(p)?.permissions().mode() & 0o777)
+    };
+    let dir = tempfile::tempdir()?;
+    let data = dir.path().join("data");
+    let data_arg = data.to_str().unwrap_or_default();
+
+    let (code, err) = run(&["migrate", "--data-dir", data_arg], &[])?;
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(mode(&data)?, 0o700, "data directory");
+    assert_eq!(mode(&data.join("netcrew.db"))?, 0o600, "database");
+
+    let demo = dir.path().join("demo");
+    let demo_arg = demo.to_str().unwrap_or_default();
+    let status = Command::new(BIN)
+        .args([
+            "demo",
+            "--no-serve",
+            "--scale",
+            "0.1",
+            "--data-dir",
+            demo_arg,
+        ])
+        .env("NETCREW_LOG", "error")
+        .stdout(Stdio::null())
+        .status()?;
+    assert!(status.success());
+    assert_eq!(mode(&demo)?, 0o700, "demo directory");
+    for name in [
+        "netcrew.db",
+        "netcrew.db-wal",
+        "netcrew.db-shm",
+        "demo-accounts.json",
+    ] {
+        let file = demo.join(name);
+        if name.ends_with("json") || name.ends_with("db") {
+            assert!(file.exists(), "{name} missing");
+        }
+        if file.exists() {
+            assert_eq!(mode(&file)?, 0o600, "{name}");
+        }
+    }
+
+    let copy = dir.path().join("copy.db");
+    let (code, err) = run(
+        &[
+            "backup",
+            copy.to_str().unwrap_or_default(),
+            "--data-dir",
+            demo_arg,
+        ],
+        &[],
+    )?;
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(mode(&copy)?, 0o600, "backup");
     Ok(())
 }

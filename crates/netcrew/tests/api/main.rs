@@ -7,6 +7,7 @@ mod authorization;
 mod catalog;
 mod cli;
 mod customers;
+mod edge;
 mod idempotency;
 mod network;
 mod platform;

@@ -1099,7 +1099,7 @@ export interface components {
              *     `in_use`, `password_short`, `password_long`, `password_common`,
              *     `password_login`, `password_wrong`, `password_reused`, `code_wrong`,
              *     `token_expired`, `cursor`, `encoding`, `header`, `format`, `empty`,
-             *     or `invalid` (see `detail`).
+             *     `type` (a JSON value of the wrong type), or `invalid` (see `detail`).
              * @example required
              */
             code: string;

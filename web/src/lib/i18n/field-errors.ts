@@ -115,6 +115,7 @@ const BY_CODE: Record<string, Sentence> = {
 	},
 	format: () => m.field_error_format(),
 	empty: () => m.field_error_empty(),
+	type: () => m.field_error_type(),
 	duplicate: (e) => {
 		const line = /line\s+(\d+)/.exec(e.detail)?.[1];
 		return line ? m.field_error_duplicate({ line }) : e.detail;
