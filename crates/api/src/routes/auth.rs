@@ -265,11 +265,6 @@ async fn login(
         },
     };
     let Some(user) = found.filter(|_| matches && active && second_factor_ok) else {
-        if matches && active {
-            // The second factor failed: that counts.
-            limits::hit(&state.db, &account_counter, now, window).await?;
-            limits::hit(&state.db, &address_counter, now, window).await?;
-        }
         auth::record_login_attempt(&*txn, &key, &ip, false, now).await?;
         auth::audit(
             &*txn,
@@ -286,6 +281,13 @@ async fn login(
         )
         .await?;
         txn.commit().await?;
+        if matches && active {
+            // The password was right but the second factor failed: that
+            // counts after all (after the commit: on SQLite the counter
+            // takes the writer slot this transaction held).
+            limits::hit(&state.db, &account_counter, now, window).await?;
+            limits::hit(&state.db, &address_counter, now, window).await?;
+        }
         return Err(ApiError::InvalidCredentials);
     };
     let role: Role = user
