@@ -249,9 +249,9 @@ pub fn check_password(password: &str, logins: &[&str]) -> Result<(), WeakPasswor
     }
     // The login and its parts (`budi.santoso@isp.example`: `budi`,
     // `santoso`, `isp`) are words an attacker tries first too.
-    let login_parts = logins.iter().flat_map(|l| {
-        std::iter::once(*l).chain(l.split(|c: char| !c.is_alphanumeric()))
-    });
+    let login_parts = logins
+        .iter()
+        .flat_map(|l| std::iter::once(*l).chain(l.split(|c: char| !c.is_alphanumeric())));
     let known: Vec<&str> = LOCAL_WORDS
         .iter()
         .copied()

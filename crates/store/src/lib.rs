@@ -3,9 +3,11 @@
 //! of HTTP.
 
 pub mod auth;
+pub mod counters;
 pub mod db;
 pub mod demo;
 pub mod entity;
+pub mod limits;
 pub mod migration;
 pub mod network;
 pub mod page;

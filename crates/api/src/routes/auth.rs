@@ -393,21 +393,9 @@ async fn update_me(
 ) -> ApiResult<axum::Json<Me>> {
     caller.require(Permission::ProfileManage)?;
     let ApiJson(body) = body?;
-    let mut errors = Vec::new();
-    let name = body.name.as_deref().map(str::trim);
-    if let Some(name) = name
-        && (name.is_empty() || name.chars().count() > 100)
-    {
-        errors.push(FieldError::new(
-            "name",
-            if name.is_empty() {
-                "required"
-            } else {
-                "length"
-            },
-            "enter a name of 1 to 100 characters",
-        ));
-    }
+    let mut c = crate::routes::Checks::default();
+    let name = body.name.as_deref().map(|n| c.text("name", n, 100));
+    let mut errors = c.errors;
     if let Some(locale) = body.locale.as_deref()
         && !["id", "en"].contains(&locale)
     {
@@ -423,7 +411,7 @@ async fn update_me(
     let before = serde_json::json!({ "name": caller.user.name, "locale": caller.user.locale });
     let mut model: user::ActiveModel = caller.user.clone().into();
     if let Some(name) = name {
-        model.name = Set(name.to_string());
+        model.name = Set(name);
     }
     if let Some(locale) = body.locale {
         model.locale = Set(locale);
