@@ -25,7 +25,7 @@ pub struct FieldError {
     /// `in_use`, `password_short`, `password_long`, `password_common`,
     /// `password_login`, `password_wrong`, `password_reused`, `code_wrong`,
     /// `token_expired`, `cursor`, `encoding`, `header`, `format`, `empty`,
-    /// or `invalid` (see `detail`).
+    /// `control_character`, `id_version`, or `invalid` (see `detail`).
     #[schema(example = "required")]
     pub code: String,
     /// The reason in English, for people and logs.

@@ -127,7 +127,8 @@ pub struct LineError {
     pub field: String,
     /// Stable reason, as in field errors (`required`, `length`, `format`,
     /// `unknown`, `choice`, `range`, `phone`, `email`, `taken`,
-    /// `outside_area`, `port_range`, `port_taken`, `in_use`, `duplicate`).
+    /// `outside_area`, `port_range`, `port_taken`, `in_use`, `duplicate`,
+    /// `control_character`).
     pub code: String,
     pub detail: String,
 }

@@ -1042,7 +1042,7 @@ export interface components {
              *     `in_use`, `password_short`, `password_long`, `password_common`,
              *     `password_login`, `password_wrong`, `password_reused`, `code_wrong`,
              *     `token_expired`, `cursor`, `encoding`, `header`, `format`, `empty`,
-             *     or `invalid` (see `detail`).
+             *     `control_character`, `id_version`, or `invalid` (see `detail`).
              * @example required
              */
             code: string;
@@ -1073,7 +1073,8 @@ export interface components {
             /**
              * @description Stable reason, as in field errors (`required`, `length`, `format`,
              *     `unknown`, `choice`, `range`, `phone`, `email`, `taken`,
-             *     `outside_area`, `port_range`, `port_taken`, `in_use`, `duplicate`).
+             *     `outside_area`, `port_range`, `port_taken`, `in_use`, `duplicate`,
+             *     `control_character`).
              */
             code: string;
             detail: string;
