@@ -87,9 +87,11 @@ pub struct Me {
 }
 
 /// Normalises what someone typed as a login: e-mail in lower case, phone
-/// numbers in E.164.
+/// numbers in E.164, control characters (which no login holds, and which
+/// PostgreSQL cannot take if NUL) left out.
 pub fn login_key(login: &str) -> String {
-    let trimmed = login.trim();
+    let visible: String = login.chars().filter(|c| !c.is_control()).collect();
+    let trimmed = visible.trim();
     if trimmed.contains('@') {
         return trimmed.to_lowercase();
     }

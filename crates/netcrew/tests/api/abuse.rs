@@ -600,6 +600,14 @@ async fn control_characters_in_searches_and_filters_are_no_server_error(
     ] {
         paths.push(format!("/api/v1/{list}?cursor={forged}"));
     }
+    // A sign-in with a NUL in the login is a wrong login, not a fault.
+    let login = app
+        .client
+        .post(app.url("/api/v1/auth/login"))
+        .json(&json!({"login": "admin\u{0}@isp.example", "password": "tiang listrik miring"}))
+        .send()
+        .await?;
+    assert_eq!(login.status(), 401);
     for path in paths {
         let response = admin.get(&path).await?;
         let status = response.status().as_u16();
