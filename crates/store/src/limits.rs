@@ -11,7 +11,11 @@ use sea_orm::{
 
 use crate::entity::rate_counter::{self, Column, Entity};
 
-/// At most `max` hits per `window_secs` (fixed windows from the epoch).
+/// The longest window a limit may have; counts are kept a day longer.
+pub const MAX_WINDOW_SECS: i64 = 24 * 3600;
+
+/// At most `max` hits per `window_secs` (fixed windows from the epoch, at
+/// most [`MAX_WINDOW_SECS`] long).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Limit {
     pub scope: &'static str,
@@ -67,14 +71,6 @@ impl Limit {
             .await?
             .ok_or_else(|| DbErr::RecordNotFound(format!("rate counter {}", self.scope)))?
             .try_get("", "hits")?;
-        if hits == 1 {
-            // The first hit of a new window: forget the windows before the last.
-            Entity::delete_many()
-                .filter(Column::Scope.eq(self.scope))
-                .filter(Column::WindowStart.lt(start - self.window_secs))
-                .exec(db)
-                .await?;
-        }
         Ok(if hits > self.max {
             Admission::Refused { retry_after_secs }
         } else {
@@ -98,6 +94,25 @@ impl Limit {
             .filter(|r: &rate_counter::Model| r.hits >= self.max)
             .map(|_| retry_after_secs))
     }
+}
+
+impl Admission {
+    /// The first hit of a subject in a window: a good moment to run
+    /// [`forget_old`].
+    pub fn first_of_window(self) -> bool {
+        matches!(self, Admission::Allowed { hits: 1 })
+    }
+}
+
+/// Removes the counts of windows that started more than two days ago, of
+/// every scope. Run it on the connection, not inside a transaction that also
+/// counts (two such transactions could wait on each other).
+pub async fn forget_old<C: ConnectionTrait>(db: &C, now: DateTime<Utc>) -> Result<u64, DbErr> {
+    Ok(Entity::delete_many()
+        .filter(Column::WindowStart.lt(now.timestamp() - 2 * MAX_WINDOW_SECS))
+        .exec(db)
+        .await?
+        .rows_affected)
 }
 
 #[cfg(test)]

@@ -11,7 +11,7 @@ use netcrew_domain::{
 use netcrew_store::{
     auth::{self, Audit},
     entity::{area, customer, demand_point, odp, package, user},
-    limits::{Admission, Limit},
+    limits::{self, Admission, Limit},
     network::{self, CustomerFilter},
     page::{PageRequest, newest_first},
     password,
@@ -755,10 +755,15 @@ async fn record_demand(
         return Ok(txn.rollback().await?);
     }
     match DEMAND_POINTS.hit(&*txn, ip, now).await? {
-        Admission::Allowed { .. } => txn.commit().await?,
         Admission::Refused { .. } => {
             tracing::info!(ip = %ip, "demand points over the limit; not recorded");
             txn.rollback().await?;
+        }
+        admitted => {
+            txn.commit().await?;
+            if admitted.first_of_window() {
+                limits::forget_old(state.db.conn(), now).await?;
+            }
         }
     }
     Ok(())
@@ -864,11 +869,15 @@ async fn register(
     // Every attempt counts, before any work: a refusal tells whether a phone
     // or e-mail is registered.
     let now = Utc::now();
-    if let Admission::Refused { retry_after_secs } =
-        REGISTRATION_ATTEMPTS.hit(state.db.conn(), &ip, now).await?
-    {
-        tracing::info!(ip = %ip, "registration attempts over the limit");
-        return Err(too_many(retry_after_secs));
+    match REGISTRATION_ATTEMPTS.hit(state.db.conn(), &ip, now).await? {
+        Admission::Refused { retry_after_secs } => {
+            tracing::info!(ip = %ip, "registration attempts over the limit");
+            return Err(too_many(retry_after_secs));
+        }
+        first if first.first_of_window() => {
+            limits::forget_old(state.db.conn(), now).await?;
+        }
+        Admission::Allowed { .. } => {}
     }
     let ApiJson(body) = body?;
     if body
