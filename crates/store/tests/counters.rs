@@ -12,11 +12,14 @@ use netcrew_store::{
 };
 use uuid::Uuid;
 
-async fn databases(dir: &tempfile::TempDir) -> anyhow::Result<Vec<Db>> {
+/// SQLite in `dir`, and PostgreSQL in a schema of its own (removed by
+/// [`drop_schema`]) when configured.
+async fn databases(dir: &tempfile::TempDir) -> anyhow::Result<(Vec<Db>, Option<String>)> {
     let file = dir.path().join("counters.db");
     let sqlite = Db::connect(&format!("sqlite://{}", file.display()), 5).await?;
     sqlite.migrate().await?;
     let mut dbs = vec![sqlite];
+    let mut created = None;
     if let Ok(base) = std::env::var("NETCREW_TEST_POSTGRES_URL") {
         let schema = format!("t_{}", Uuid::now_v7().simple());
         let admin = Db::connect(&base, 1).await?;
@@ -33,14 +36,28 @@ async fn databases(dir: &tempfile::TempDir) -> anyhow::Result<Vec<Db>> {
         .await?;
         pg.migrate().await?;
         dbs.push(pg);
+        created = Some(schema);
     }
-    Ok(dbs)
+    Ok((dbs, created))
+}
+
+async fn drop_schema(schema: Option<String>) -> anyhow::Result<()> {
+    if let (Some(schema), Ok(base)) = (schema, std::env::var("NETCREW_TEST_POSTGRES_URL")) {
+        let admin = Db::connect(&base, 1).await?;
+        admin
+            .conn()
+            .execute_unprepared(&format!("DROP SCHEMA {schema} CASCADE"))
+            .await?;
+        admin.close().await;
+    }
+    Ok(())
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn counters_hand_out_each_value_once() -> anyhow::Result<()> {
     let dir = tempfile::tempdir()?;
-    for db in databases(&dir).await? {
+    let (dbs, schema) = databases(&dir).await?;
+    for db in dbs {
         let conn = db.conn();
         assert_eq!(counters::advance(conn, "test", 1).await?, 1);
         assert_eq!(counters::advance(conn, "test", 5).await?, 6);
@@ -73,7 +90,7 @@ async fn counters_hand_out_each_value_once() -> anyhow::Result<()> {
         assert_eq!(counters::advance(conn, "parallel", 1).await?, 41);
         db.close().await;
     }
-    Ok(())
+    drop_schema(schema).await
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -88,7 +105,8 @@ async fn limits_count_every_hit_and_forget_old_windows() -> anyhow::Result<()> {
         .with_ymd_and_hms(2026, 11, 28, 7, 59, 0)
         .single()
         .ok_or_else(|| anyhow::anyhow!("time"))?;
-    for db in databases(&dir).await? {
+    let (dbs, schema) = databases(&dir).await?;
+    for db in dbs {
         let conn = db.conn();
         let mut tasks = tokio::task::JoinSet::new();
         for _ in 0..10 {
@@ -121,5 +139,5 @@ async fn limits_count_every_hit_and_forget_old_windows() -> anyhow::Result<()> {
         assert_eq!((removed, rows().await?), (1, 1));
         db.close().await;
     }
-    Ok(())
+    drop_schema(schema).await
 }

@@ -38,11 +38,15 @@ impl Backends {
             sqlite.migrate().await?;
             dbs.push(sqlite);
             if let Ok(base) = std::env::var("NETCREW_TEST_POSTGRES_URL") {
-                let schema = format!("t_{}", Uuid::now_v7().simple());
+                // One schema, emptied at the start of each run (the tests
+                // share it, so none can drop it at its end).
+                let schema = "t_pagination_property";
                 let admin = Db::connect(&base, 1).await?;
                 admin
                     .conn()
-                    .execute_unprepared(&format!("CREATE SCHEMA {schema}"))
+                    .execute_unprepared(&format!(
+                        "DROP SCHEMA IF EXISTS {schema} CASCADE; CREATE SCHEMA {schema}"
+                    ))
                     .await?;
                 admin.close().await;
                 let separator = if base.contains('?') { '&' } else { '?' };
