@@ -25,7 +25,8 @@ pub struct FieldError {
     /// `in_use`, `password_short`, `password_long`, `password_common`,
     /// `password_login`, `password_wrong`, `password_reused`, `code_wrong`,
     /// `token_expired`, `cursor`, `encoding`, `header`, `format`, `empty`,
-    /// `type` (a JSON value of the wrong type), or `invalid` (see `detail`).
+    /// `type` (a JSON value of the wrong type), `control_character`,
+    /// `id_version`, or `invalid` (see `detail`).
     #[schema(example = "required")]
     pub code: String,
     /// The reason in English, for people and logs.

@@ -7,6 +7,7 @@ pub mod geo;
 pub mod phone;
 pub mod role;
 pub mod service;
+pub mod text;
 
 pub use geo::{GeoPoint, InvalidPoint};
 pub use phone::{InvalidPhone, Phone};

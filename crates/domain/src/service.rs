@@ -137,9 +137,34 @@ impl CoverageRules {
     }
 }
 
+/// Unmet demand is counted once per place and day: a place is a grid cell of
+/// 1/4000 degree (about 28 m at Indonesian latitudes), so repeated checks of
+/// one house, a few metres apart, are the same place.
+pub const DEMAND_CELLS_PER_DEGREE: f64 = 4000.0;
+
+/// The key of the grid cell a point falls in, for de-duplicating demand.
+pub fn demand_place_key(point: crate::GeoPoint) -> String {
+    let cell = |v: f64| (v * DEMAND_CELLS_PER_DEGREE).floor() as i64;
+    format!("{}:{}", cell(point.lat), cell(point.lng))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn demand_places_are_cells_of_about_thirty_metres() {
+        let at = |lat, lng| demand_place_key(crate::GeoPoint::new(lat, lng).expect("valid"));
+        let home = at(-6.89351, 107.61352);
+        assert_eq!(home, at(-6.89352, 107.61354), "a few metres away");
+        assert_ne!(home, at(-6.89351 + 0.001, 107.61352), "110 m north");
+        assert_ne!(home, at(-6.89351, 107.61352 + 0.001), "110 m east");
+        assert_ne!(
+            at(0.0001, 0.0001),
+            at(-0.0001, -0.0001),
+            "across the equator"
+        );
+    }
 
     #[test]
     fn odp_status_follows_ports_unless_in_maintenance() {

@@ -28,12 +28,21 @@ pub async fn create_user(db: &Db, new: NewUser) -> anyhow::Result<user::Model> {
     if name.is_empty() {
         bail!("--name must not be empty");
     }
+    if let Some(c) = netcrew_domain::text::forbidden_char(&name, false) {
+        bail!(
+            "--name must not contain {}",
+            netcrew_domain::text::describe_char(c)
+        );
+    }
     let email = new
         .email
         .map(|e| e.trim().to_lowercase())
         .filter(|e| !e.is_empty());
     if let Some(email) = &email
-        && (!email.contains('@') || email.starts_with('@') || email.ends_with('@'))
+        && (!email.contains('@')
+            || email.starts_with('@')
+            || email.ends_with('@')
+            || netcrew_domain::text::forbidden_char(email, false).is_some())
     {
         bail!("--email {email:?} is not an e-mail address");
     }

@@ -39,7 +39,6 @@ pub async fn open_db(settings: &Resolved) -> anyhow::Result<Db> {
 }
 
 pub fn app_state(db: Db, settings: &Resolved) -> anyhow::Result<AppState> {
-    spawn_housekeeping(db.clone());
     Ok(AppState {
         db,
         config: Arc::new(ApiConfig {
@@ -311,22 +310,4 @@ pub fn shutdown_signal() -> impl Future<Output = ()> + Send + 'static {
     async {
         let _ = tokio::signal::ctrl_c().await;
     }
-}
-
-/// Forgets what no limit or rule needs any more (attempt counters of
-/// windows long past), once at start and then hourly. Runs until the runtime
-/// stops.
-fn spawn_housekeeping(db: Db) {
-    tokio::spawn(async move {
-        let mut every_hour = tokio::time::interval(std::time::Duration::from_secs(3600));
-        loop {
-            every_hour.tick().await;
-            let cutoff = chrono::Utc::now() - chrono::Duration::days(1);
-            match netcrew_store::limits::purge(&db, cutoff).await {
-                Ok(n) if n > 0 => tracing::debug!(rows = n, "old attempt counters purged"),
-                Ok(_) => {}
-                Err(e) => tracing::warn!(error = %e, "purging attempt counters failed"),
-            }
-        }
-    });
 }

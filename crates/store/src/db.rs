@@ -82,6 +82,11 @@ impl WriteTx {
     pub async fn commit(self) -> Result<(), DbErr> {
         self.txn.commit().await
     }
+
+    /// Undoes the transaction now (dropping it also does, a little later).
+    pub async fn rollback(self) -> Result<(), DbErr> {
+        self.txn.rollback().await
+    }
 }
 
 /// Pool figures for `/metrics`.

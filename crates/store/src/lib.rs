@@ -3,6 +3,7 @@
 //! of HTTP.
 
 pub mod auth;
+pub mod counters;
 pub mod db;
 pub mod demo;
 pub mod entity;

@@ -1,106 +1,159 @@
-//! Attempt counters per key and fixed time window. One `hit` is one atomic
-//! statement (`INSERT ... ON CONFLICT DO UPDATE ... RETURNING`), so parallel
-//! requests, on SQLite or on several PostgreSQL-backed instances, each get a
-//! distinct count and none can slip past a limit.
+//! Per-client limits on anonymous requests (registrations, demand recorded
+//! by coverage checks): hits are counted per scope, subject (the client's
+//! address) and fixed time window, each in one atomic statement, so parallel
+//! requests cannot get past a limit, on one instance or several.
 
-use chrono::{DateTime, TimeZone, Utc};
+use chrono::{DateTime, Utc};
 use sea_orm::{
-    ConnectionTrait, DbErr,
-    sea_query::{Alias, Expr, OnConflict, Query},
+    ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter,
+    sea_query::{Expr, OnConflict, Query},
 };
 
-use crate::Db;
+use crate::entity::rate_counter::{self, Column, Entity};
 
-fn table() -> Alias {
-    Alias::new("rate_counters")
+/// The longest window a limit may have; counts are kept a day longer.
+pub const MAX_WINDOW_SECS: i64 = 24 * 3600;
+
+/// At most `max` hits per `window_secs` (fixed windows from the epoch, at
+/// most [`MAX_WINDOW_SECS`] long).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Limit {
+    pub scope: &'static str,
+    pub max: i64,
+    pub window_secs: i64,
 }
 
-/// The start of the fixed window of `window_secs` that `now` falls in.
-pub fn window_start(now: DateTime<Utc>, window_secs: i64) -> DateTime<Utc> {
-    let secs = now.timestamp();
-    let start = secs - secs.rem_euclid(window_secs.max(1));
-    Utc.timestamp_opt(start, 0).single().unwrap_or(now)
+/// Whether a request is within its limit.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Admission {
+    /// This was hit number `hits` of the window.
+    Allowed { hits: i64 },
+    /// Over the limit until the window ends, `retry_after_secs` from now.
+    Refused { retry_after_secs: u64 },
 }
 
-/// Counts one more attempt for `key` in the window that `now` falls in and
-/// returns the count including this one.
-pub async fn hit(db: &Db, key: &str, now: DateTime<Utc>, window_secs: i64) -> Result<u64, DbErr> {
-    add(db, key, window_start(now, window_secs), 1).await
+impl Limit {
+    fn window(&self, now: DateTime<Utc>) -> (i64, u64) {
+        let len = self.window_secs.max(1);
+        let t = now.timestamp();
+        let start = t - t.rem_euclid(len);
+        (start, (start + len - t).max(1) as u64)
+    }
+
+    /// Counts one hit of `subject` now and says whether it is admitted. Inside
+    /// a transaction the count stays locked until the transaction ends, and a
+    /// rollback takes the hit back.
+    pub async fn hit<C: ConnectionTrait>(
+        &self,
+        db: &C,
+        subject: &str,
+        now: DateTime<Utc>,
+    ) -> Result<Admission, DbErr> {
+        let (start, retry_after_secs) = self.window(now);
+        let stmt = Query::insert()
+            .into_table(Entity)
+            .columns([
+                Column::Scope,
+                Column::Subject,
+                Column::WindowStart,
+                Column::Hits,
+            ])
+            .values_panic([self.scope.into(), subject.into(), start.into(), 1i64.into()])
+            .on_conflict(
+                OnConflict::columns([Column::Scope, Column::Subject, Column::WindowStart])
+                    .value(Column::Hits, Expr::col((Entity, Column::Hits)).add(1))
+                    .to_owned(),
+            )
+            .returning_col(Column::Hits)
+            .to_owned();
+        let hits: i64 = db
+            .query_one(db.get_database_backend().build(&stmt))
+            .await?
+            .ok_or_else(|| DbErr::RecordNotFound(format!("rate counter {}", self.scope)))?
+            .try_get("", "hits")?;
+        Ok(if hits > self.max {
+            Admission::Refused { retry_after_secs }
+        } else {
+            Admission::Allowed { hits }
+        })
+    }
+
+    /// Takes back one hit of `subject` in the current window (a sign-in whose
+    /// password was right does not count as a failure).
+    pub async fn give_back<C: ConnectionTrait>(
+        &self,
+        db: &C,
+        subject: &str,
+        now: DateTime<Utc>,
+    ) -> Result<(), DbErr> {
+        let (start, _) = self.window(now);
+        Entity::update_many()
+            .col_expr(Column::Hits, Expr::col(Column::Hits).sub(1))
+            .filter(Column::Scope.eq(self.scope))
+            .filter(Column::Subject.eq(subject))
+            .filter(Column::WindowStart.eq(start))
+            .filter(Column::Hits.gt(0))
+            .exec(db)
+            .await?;
+        Ok(())
+    }
+
+    /// Whether `subject` is already over the limit, without counting a hit
+    /// (a cheap check before work that would be wasted).
+    pub async fn exhausted<C: ConnectionTrait>(
+        &self,
+        db: &C,
+        subject: &str,
+        now: DateTime<Utc>,
+    ) -> Result<Option<u64>, DbErr> {
+        let (start, retry_after_secs) = self.window(now);
+        let row = Entity::find_by_id((self.scope.to_string(), subject.to_string(), start))
+            .one(db)
+            .await?;
+        Ok(row
+            .filter(|r: &rate_counter::Model| r.hits >= self.max)
+            .map(|_| retry_after_secs))
+    }
 }
 
-/// Takes back one attempt counted by [`hit`] (a success that should not
-/// count against the limit).
-pub async fn release(
-    db: &Db,
-    key: &str,
-    now: DateTime<Utc>,
-    window_secs: i64,
-) -> Result<(), DbErr> {
-    add(db, key, window_start(now, window_secs), -1).await?;
-    Ok(())
+impl Admission {
+    /// The first hit of a subject in a window: a good moment to run
+    /// [`forget_old`].
+    pub fn first_of_window(self) -> bool {
+        matches!(self, Admission::Allowed { hits: 1 })
+    }
 }
 
-async fn add(db: &Db, key: &str, window: DateTime<Utc>, by: i64) -> Result<u64, DbErr> {
-    let key: String = key.chars().take(200).collect();
-    let mut insert = Query::insert();
-    insert
-        .into_table(table())
-        .columns([
-            Alias::new("key"),
-            Alias::new("window_start"),
-            Alias::new("hits"),
-        ])
-        .values([key.into(), window.into(), by.max(0).into()])
-        .map_err(|e| DbErr::Custom(e.to_string()))?
-        .on_conflict(
-            OnConflict::columns([Alias::new("key"), Alias::new("window_start")])
-                .value(
-                    Alias::new("hits"),
-                    Expr::col((table(), Alias::new("hits"))).add(by),
-                )
-                .to_owned(),
-        )
-        .returning_col(Alias::new("hits"));
-    let txn = db.begin_write().await?;
-    let builder = txn.get_database_backend();
-    let row = txn
-        .query_one(builder.build(&insert))
+/// Removes the counts of windows that started more than two days ago, of
+/// every scope. Run it on the connection, not inside a transaction that also
+/// counts (two such transactions could wait on each other).
+pub async fn forget_old<C: ConnectionTrait>(db: &C, now: DateTime<Utc>) -> Result<u64, DbErr> {
+    Ok(Entity::delete_many()
+        .filter(Column::WindowStart.lt(now.timestamp() - 2 * MAX_WINDOW_SECS))
+        .exec(db)
         .await?
-        .ok_or_else(|| DbErr::RecordNotFound("rate counter".to_string()))?;
-    let hits: i64 = row.try_get("", "hits")?;
-    txn.commit().await?;
-    Ok(hits.max(0) as u64)
-}
-
-/// Forgets windows that ended before `before`.
-pub async fn purge(db: &Db, before: DateTime<Utc>) -> Result<u64, DbErr> {
-    let mut delete = Query::delete();
-    delete
-        .from_table(table())
-        .and_where(Expr::col(Alias::new("window_start")).lt(before));
-    let conn = db.conn();
-    let result = conn
-        .execute(conn.get_database_backend().build(&delete))
-        .await?;
-    Ok(result.rows_affected())
+        .rows_affected)
 }
 
 #[cfg(test)]
 mod tests {
-    use super::window_start;
-    use chrono::{TimeZone, Utc};
+    use super::*;
 
     #[test]
-    fn windows_are_aligned() {
-        let t = Utc
-            .with_ymd_and_hms(2026, 11, 28, 7, 44, 10)
-            .single()
-            .expect("time");
+    fn windows_are_fixed_and_say_when_they_end() {
+        let limit = Limit {
+            scope: "t",
+            max: 1,
+            window_secs: 3600,
+        };
+        let at = |s: &str| s.parse::<DateTime<Utc>>().expect("time");
         assert_eq!(
-            window_start(t, 900),
-            Utc.with_ymd_and_hms(2026, 11, 28, 7, 30, 0)
-                .single()
-                .expect("time")
+            limit.window(at("2026-11-28T07:00:00Z")),
+            (at("2026-11-28T07:00:00Z").timestamp(), 3600)
+        );
+        assert_eq!(
+            limit.window(at("2026-11-28T07:59:30Z")),
+            (at("2026-11-28T07:00:00Z").timestamp(), 30)
         );
     }
 }

@@ -10,12 +10,20 @@ use sea_orm::{
 use uuid::Uuid;
 
 use crate::{
-    entity::{customer, odc, odp},
+    entity::{customer, demand_point, odc, odp},
     page::{Page, PageRequest, paginate},
 };
 
-fn like(q: &str) -> String {
-    format!("%{}%", q.trim().to_lowercase().replace(['%', '_'], ""))
+/// A `LIKE` pattern for "contains": wildcards and control characters (which
+/// no stored text holds, and PostgreSQL cannot take) are dropped.
+pub(crate) fn like(q: &str) -> String {
+    let q: String = q
+        .trim()
+        .to_lowercase()
+        .chars()
+        .filter(|c| !matches!(c, '%' | '_') && !c.is_control())
+        .collect();
+    format!("%{q}%")
 }
 
 fn lower_like<C: ColumnTrait>(col: C, q: &str) -> sea_orm::sea_query::SimpleExpr {
@@ -206,22 +214,99 @@ pub fn phone_prefix(q: &str) -> Option<String> {
     }
 }
 
-/// The next customer number, `PLG-0000001` style.
-pub async fn next_customer_number<C: ConnectionTrait>(db: &C) -> Result<String, DbErr> {
+/// The counter customer numbers are taken from.
+pub const CUSTOMER_NUMBER_COUNTER: &str = "customer_number";
+
+fn customer_number(n: i64) -> String {
+    format!("PLG-{n:07}")
+}
+
+/// The largest `PLG-` number in use.
+async fn highest_customer_number<C: ConnectionTrait>(db: &C) -> Result<i64, DbErr> {
     let last = customer::Entity::find()
         .filter(customer::Column::CustomerNumber.like("PLG-%"))
         .order_by_desc(customer::Column::CustomerNumber)
         .one(db)
         .await?;
-    let n = last
+    Ok(last
         .and_then(|c| {
             c.customer_number
                 .trim_start_matches("PLG-")
-                .parse::<u64>()
+                .parse::<i64>()
                 .ok()
         })
-        .unwrap_or(0);
-    Ok(format!("PLG-{:07}", n + 1))
+        .unwrap_or(0))
+}
+
+/// `count` new customer numbers, `PLG-0000001` style, taken from a counter in
+/// one atomic statement: parallel creates, on several instances too, never
+/// get the same number. Call it in the transaction that saves the customers.
+pub async fn next_customer_numbers<C: ConnectionTrait>(
+    db: &C,
+    count: u64,
+) -> Result<Vec<String>, DbErr> {
+    let count = i64::try_from(count).map_err(|_| DbErr::Custom("too many numbers".into()))?;
+    if count == 0 {
+        return Ok(Vec::new());
+    }
+    loop {
+        let last = crate::counters::advance(db, CUSTOMER_NUMBER_COUNTER, count).await?;
+        let first = last - count + 1;
+        // Numbers can also arrive from outside the counter (an import that
+        // brings its own, demo data): continue after the largest in use.
+        let highest = highest_customer_number(db).await?;
+        if highest < first {
+            return Ok((first..=last).map(customer_number).collect());
+        }
+        crate::counters::raise_to(db, CUSTOMER_NUMBER_COUNTER, highest).await?;
+    }
+}
+
+/// The next customer number (see [`next_customer_numbers`]).
+pub async fn next_customer_number<C: ConnectionTrait>(db: &C) -> Result<String, DbErr> {
+    next_customer_numbers(db, 1)
+        .await?
+        .pop()
+        .ok_or_else(|| DbErr::Custom("no customer number".into()))
+}
+
+/// Records that someone asked for service at `point` where there is none:
+/// once per source, place (a cell of about 30 m) and ISP day, kept by a
+/// unique index (`INSERT ... ON CONFLICT DO NOTHING`), so parallel checks of
+/// one place make one point. Whether a new point was recorded.
+pub async fn record_demand<C: ConnectionTrait>(
+    db: &C,
+    point: GeoPoint,
+    area_id: Option<Uuid>,
+    source: &str,
+    now: chrono::DateTime<chrono::Utc>,
+) -> Result<bool, DbErr> {
+    use sea_orm::{ActiveValue::Set, sea_query::OnConflict};
+    let day = (now + chrono::Duration::hours(7))
+        .format("%Y-%m-%d")
+        .to_string();
+    let inserted = demand_point::Entity::insert(demand_point::ActiveModel {
+        id: Set(Uuid::now_v7()),
+        lat: Set(point.lat),
+        lng: Set(point.lng),
+        area_id: Set(area_id),
+        source: Set(source.to_string()),
+        created_at: Set(now),
+        day: Set(day),
+        place_key: Set(netcrew_domain::service::demand_place_key(point)),
+    })
+    .on_conflict(
+        OnConflict::columns([
+            demand_point::Column::Source,
+            demand_point::Column::Day,
+            demand_point::Column::PlaceKey,
+        ])
+        .do_nothing()
+        .to_owned(),
+    )
+    .exec_without_returning(db)
+    .await?;
+    Ok(inserted > 0)
 }
 
 /// The area whose centre is nearest to `point` among those whose circle

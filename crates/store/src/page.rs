@@ -59,7 +59,9 @@ fn encode(value: &str, id: Uuid) -> String {
 fn decode(cursor: &str) -> Option<(String, Uuid)> {
     let bytes = URL_SAFE_NO_PAD.decode(cursor).ok()?;
     let (value, id): (String, Uuid) = serde_json::from_slice(&bytes).ok()?;
-    Some((value, id))
+    // Cursors are not signed; no value handed out holds NUL (PostgreSQL
+    // cannot compare with one).
+    (!value.contains('\0')).then_some((value, id))
 }
 
 /// Runs `select` ordered by (`sort`, `id`), starting after the cursor.
@@ -169,6 +171,11 @@ mod tests {
         assert_eq!(req.after, Some(("Coblong".to_string(), id)));
         assert_eq!(
             PageRequest::new(None, Some("not-a-cursor")),
+            Err(PageError::Cursor)
+        );
+        let forged = URL_SAFE_NO_PAD.encode(serde_json::json!(["a\u{0}", id]).to_string());
+        assert_eq!(
+            PageRequest::new(None, Some(&forged)),
             Err(PageError::Cursor)
         );
         assert_eq!(PageRequest::new(Some(0), None), Err(PageError::Limit));

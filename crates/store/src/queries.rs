@@ -13,7 +13,7 @@ use crate::{
 
 /// A case-insensitive "contains" on any of the columns.
 fn search<C: ColumnTrait>(q: &str, cols: &[C]) -> Condition {
-    let pattern = format!("%{}%", q.trim().to_lowercase().replace(['%', '_'], ""));
+    let pattern = crate::network::like(q);
     cols.iter().fold(Condition::any(), |cond, col| {
         cond.add(Expr::expr(Func::lower(Expr::col(*col))).like(pattern.clone()))
     })

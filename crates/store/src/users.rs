@@ -11,6 +11,7 @@ use uuid::Uuid;
 
 use crate::{
     entity::{team, user, user_area, user_team},
+    network::like,
     page::{Page, PageRequest, paginate},
 };
 
@@ -25,10 +26,6 @@ pub struct UserFilter {
     pub staff_only: bool,
     /// Row scope: only members of these teams (and the caller) are visible.
     pub within_teams: Option<(Vec<Uuid>, Uuid)>,
-}
-
-fn like(q: &str) -> String {
-    format!("%{}%", q.trim().to_lowercase().replace(['%', '_'], ""))
 }
 
 fn members_of(teams: Vec<Uuid>) -> sea_orm::sea_query::SelectStatement {

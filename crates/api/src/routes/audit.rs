@@ -77,6 +77,13 @@ async fn list_audit_events(
     ApiQuery(query): ApiQuery<AuditQuery>,
 ) -> ApiResult<axum::Json<List<AuditEvent>>> {
     caller.require(Permission::AuditRead)?;
+    for (field, value) in [
+        ("entity", &query.entity),
+        ("entity_id", &query.entity_id),
+        ("action", &query.action),
+    ] {
+        crate::routes::Checks::filter(field, value.as_deref())?;
+    }
     if let (Some(from), Some(to)) = (query.from, query.to)
         && from >= to
     {

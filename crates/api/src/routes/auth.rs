@@ -6,7 +6,7 @@ use axum::{
     response::{IntoResponse, Response},
 };
 use axum_extra::extract::CookieJar;
-use chrono::{DateTime, Duration, Utc};
+use chrono::{DateTime, Utc};
 use netcrew_domain::{
     Phone, Role,
     access::{Permission, check_password, permissions, session_policy},
@@ -14,7 +14,8 @@ use netcrew_domain::{
 use netcrew_store::{
     auth::{self, Audit},
     entity::{password_reset, session, user, user_area, user_team},
-    limits, password,
+    limits::{self, Admission, Limit},
+    password,
     sea_orm::{ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter},
 };
 use serde::{Deserialize, Serialize};
@@ -42,9 +43,18 @@ pub fn api_router() -> OpenApiRouter<AppState> {
 }
 
 /// Failed sign-ins allowed per account, and per address, in the window.
-const ACCOUNT_FAILURES: u64 = 5;
-const ADDRESS_FAILURES: u64 = 30;
-const FAILURE_WINDOW_MINUTES: i64 = 15;
+/// Failed sign-ins per account, and per client address, in each 15-minute
+/// window.
+const ACCOUNT_LIMIT: Limit = Limit {
+    scope: "login_account",
+    max: 5,
+    window_secs: 15 * 60,
+};
+const ADDRESS_LIMIT: Limit = Limit {
+    scope: "login_address",
+    max: 30,
+    window_secs: 15 * 60,
+};
 
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
@@ -87,9 +97,11 @@ pub struct Me {
 }
 
 /// Normalises what someone typed as a login: e-mail in lower case, phone
-/// numbers in E.164.
+/// numbers in E.164, control characters (which no login holds, and which
+/// PostgreSQL cannot take if NUL) left out.
 pub fn login_key(login: &str) -> String {
-    let trimmed = login.trim();
+    let visible: String = login.chars().filter(|c| !c.is_control()).collect();
+    let trimmed = visible.trim();
     if trimmed.contains('@') {
         return trimmed.to_lowercase();
     }
@@ -145,12 +157,6 @@ pub(crate) async fn me_of(
     })
 }
 
-/// Seconds until the current throttling window ends.
-fn retry_after(now: DateTime<Utc>, window_secs: i64) -> u64 {
-    let end = limits::window_start(now, window_secs) + Duration::seconds(window_secs);
-    (end - now).num_seconds().max(1) as u64
-}
-
 /// Signs in with e-mail or phone and password; sets the session cookie.
 ///
 /// After 5 failed attempts for one account (or 30 from one address) within
@@ -198,13 +204,16 @@ async fn login(
     // Every attempt is counted before the password is checked, in one atomic
     // step per counter, so parallel attempts cannot all pass the limit; a
     // success gives its count back.
-    let window = FAILURE_WINDOW_MINUTES * 60;
-    let account_counter = format!("login:account:{key}");
-    let address_counter = format!("login:address:{ip}");
-    let account_attempts = limits::hit(&state.db, &account_counter, now, window).await?;
-    let address_attempts = limits::hit(&state.db, &address_counter, now, window).await?;
-    if account_attempts > ACCOUNT_FAILURES || address_attempts > ADDRESS_FAILURES {
-        let wait = retry_after(now, window);
+    let account = ACCOUNT_LIMIT.hit(db, &key, now).await?;
+    let address = ADDRESS_LIMIT.hit(db, &ip, now).await?;
+    if account.first_of_window() {
+        limits::forget_old(db, now).await?;
+    }
+    let refused = [account, address].into_iter().find_map(|a| match a {
+        Admission::Refused { retry_after_secs } => Some(retry_after_secs),
+        Admission::Allowed { .. } => None,
+    });
+    if let Some(wait) = refused {
         tracing::warn!(ip = %ip, "sign-in throttled");
         let txn = state.db.begin_write().await?;
         auth::audit(
@@ -231,8 +240,8 @@ async fn login(
         });
     }
     let give_back = || async {
-        limits::release(&state.db, &account_counter, now, window).await?;
-        limits::release(&state.db, &address_counter, now, window).await
+        ACCOUNT_LIMIT.give_back(db, &key, now).await?;
+        ADDRESS_LIMIT.give_back(db, &ip, now).await
     };
 
     let found = auth::find_user_by_login(db, &key).await?;
@@ -285,8 +294,8 @@ async fn login(
             // The password was right but the second factor failed: that
             // counts after all (after the commit: on SQLite the counter
             // takes the writer slot this transaction held).
-            limits::hit(&state.db, &account_counter, now, window).await?;
-            limits::hit(&state.db, &address_counter, now, window).await?;
+            ACCOUNT_LIMIT.hit(db, &key, now).await?;
+            ADDRESS_LIMIT.hit(db, &ip, now).await?;
         }
         return Err(ApiError::InvalidCredentials);
     };
@@ -407,21 +416,9 @@ async fn update_me(
 ) -> ApiResult<axum::Json<Me>> {
     caller.require(Permission::ProfileManage)?;
     let ApiJson(body) = body?;
-    let mut errors = Vec::new();
-    let name = body.name.as_deref().map(str::trim);
-    if let Some(name) = name
-        && (name.is_empty() || name.chars().count() > 100)
-    {
-        errors.push(FieldError::new(
-            "name",
-            if name.is_empty() {
-                "required"
-            } else {
-                "length"
-            },
-            "enter a name of 1 to 100 characters",
-        ));
-    }
+    let mut c = crate::routes::Checks::default();
+    let name = body.name.as_deref().map(|n| c.text("name", n, 100));
+    let mut errors = c.errors;
     if let Some(locale) = body.locale.as_deref()
         && !["id", "en"].contains(&locale)
     {
@@ -437,7 +434,7 @@ async fn update_me(
     let before = serde_json::json!({ "name": caller.user.name, "locale": caller.user.locale });
     let mut model: user::ActiveModel = caller.user.clone().into();
     if let Some(name) = name {
-        model.name = Set(name.to_string());
+        model.name = Set(name);
     }
     if let Some(locale) = body.locale {
         model.locale = Set(locale);

@@ -10,7 +10,8 @@ use netcrew_domain::{
 };
 use netcrew_store::{
     auth::{self, Audit},
-    entity::{area, audit_event, customer, demand_point, odp, package, user},
+    entity::{area, customer, demand_point, odp, package, user},
+    limits::{self, Admission, Limit},
     network::{self, CustomerFilter},
     page::{PageRequest, newest_first},
     password,
@@ -43,7 +44,36 @@ pub fn api_router() -> OpenApiRouter<AppState> {
 
 pub const INSTALL_WINDOWS: [&str; 2] = ["08:00-12:00", "13:00-17:00"];
 /// Registrations accepted from one address per hour.
-const REGISTRATIONS_PER_HOUR: u64 = 5;
+pub const REGISTRATIONS: Limit = Limit {
+    scope: "registration.accepted",
+    max: 5,
+    window_secs: 3600,
+};
+/// Registration attempts from one address per hour, accepted or refused
+/// (a refusal says whether a phone or e-mail is registered, so refusals are
+/// limited too).
+pub const REGISTRATION_ATTEMPTS: Limit = Limit {
+    scope: "registration.attempt",
+    max: 20,
+    window_secs: 3600,
+};
+/// Demand points one address may add per hour (coverage checks and
+/// registrations at places not covered); beyond it a coverage check still
+/// answers but records nothing.
+pub const DEMAND_POINTS: Limit = Limit {
+    scope: "demand",
+    max: 20,
+    window_secs: 3600,
+};
+
+fn too_many(retry_after_secs: u64) -> ApiError {
+    ApiError::TooManyRequests {
+        detail:
+            "Too many registrations from this connection. Please try again later or contact us."
+                .to_string(),
+        retry_after_secs,
+    }
+}
 
 /// A customer (or prospect) of the ISP.
 #[derive(Debug, Serialize, ToSchema)]
@@ -247,6 +277,9 @@ async fn save_customer(
     let creating = current.is_none();
     let db = state.db.conn();
     let mut c = Checks::default();
+    if creating {
+        c.client_id("id", input.id);
+    }
     c.require(
         creating,
         &[
@@ -280,6 +313,7 @@ async fn save_customer(
         .email
         .map(|e| e.map(|e| e.trim().to_lowercase()).filter(|e| !e.is_empty()));
     if let Some(Some(e)) = &email
+        && c.no_controls("email", e, false)
         && !valid_email(e)
     {
         c.fail(
@@ -292,13 +326,7 @@ async fn save_customer(
     if let Some(s) = &input.status {
         c.one_of("status", s, &CUSTOMER_STATUSES);
     }
-    if input
-        .notes
-        .as_ref()
-        .is_some_and(|n| n.chars().count() > 2000)
-    {
-        c.fail("notes", "length", "at most 2000 characters");
-    }
+    let notes = input.notes.map(|n| c.multiline("notes", &n, 2000));
     check_schedule(
         &mut c,
         input.preferred_date.clone().flatten().as_deref(),
@@ -453,8 +481,8 @@ async fn save_customer(
     model.odp_id = Set(odp_id);
     model.odp_port = Set(odp_port);
     model.status = Set(status);
-    if let Some(v) = input.notes {
-        model.notes = Set(v.trim().to_string());
+    if let Some(v) = notes {
+        model.notes = Set(v);
     }
     if let Some(v) = input.preferred_date {
         model.preferred_date = Set(v);
@@ -464,9 +492,19 @@ async fn save_customer(
     }
     model.updated_at = Set(now);
     let saved = if creating {
-        model.insert(&*txn).await?
+        model.insert(&*txn).await
     } else {
-        model.update(&*txn).await?
+        model.update(&*txn).await
+    };
+    let saved = match (saved, odp_id, odp_port) {
+        (Ok(saved), _, _) => saved,
+        // Another writer took the port since it was checked above; the unique
+        // index on (odp_id, odp_port) keeps one customer per port.
+        (Err(e), Some(odp), Some(port)) if is_port_clash(&e) => {
+            txn.rollback().await?;
+            return Err(port_taken(state, odp, port).await?);
+        }
+        (Err(e), _, _) => return Err(e.into()),
     };
     caller
         .audit(
@@ -484,6 +522,36 @@ async fn save_customer(
         .await?;
     txn.commit().await?;
     Ok(saved)
+}
+
+/// Whether a write failed on the one-customer-per-port index.
+fn is_port_clash(e: &netcrew_store::sea_orm::DbErr) -> bool {
+    matches!(
+        e.sql_err(),
+        Some(netcrew_store::sea_orm::SqlErr::UniqueConstraintViolation(m)) if m.contains("odp_port")
+    )
+}
+
+/// The `port_taken` field error, naming who is on the port now.
+async fn port_taken(state: &AppState, odp: Uuid, port: i32) -> ApiResult<ApiError> {
+    let db = state.db.conn();
+    let code = odp::Entity::find_by_id(odp)
+        .one(db)
+        .await?
+        .map(|o| o.code)
+        .unwrap_or_else(|| "the ODP".to_string());
+    let owner = customer::Entity::find()
+        .filter(customer::Column::OdpId.eq(odp))
+        .filter(customer::Column::OdpPort.eq(port))
+        .one(db)
+        .await?
+        .map(|c| c.customer_number)
+        .unwrap_or_else(|| "another customer".to_string());
+    Ok(ApiError::validation(
+        "odp_port",
+        "port_taken",
+        format!("port {port} of {code} serves {owner}"),
+    ))
 }
 
 fn check_schedule(c: &mut Checks, date: Option<&str>, window: Option<&str>, required: bool) {
@@ -662,38 +730,42 @@ pub async fn check_coverage(state: &AppState, point: GeoPoint) -> ApiResult<Cove
     })
 }
 
-/// Notes that someone wanted service where there is none yet (once per
-/// place and day, so repeated checks do not count twice).
+/// Notes that someone wanted service where there is none yet: once per
+/// place and day (repeated checks do not count twice, parallel ones neither),
+/// and at most [`DEMAND_POINTS`] new places per address and hour, so that
+/// anonymous checks cannot fill the table.
 async fn record_demand(
     state: &AppState,
+    ip: &str,
     point: GeoPoint,
     area_id: Option<Uuid>,
     source: &str,
 ) -> ApiResult<()> {
-    let since = Utc::now() - Duration::hours(24);
-    let d = 30.0 / 111_320.0;
-    let nearby = demand_point::Entity::find()
-        .filter(demand_point::Column::CreatedAt.gt(since))
-        .filter(demand_point::Column::Source.eq(source))
-        .filter(demand_point::Column::Lat.between(point.lat - d, point.lat + d))
-        .filter(demand_point::Column::Lng.between(point.lng - d, point.lng + d))
-        .count(state.db.conn())
-        .await?;
-    if nearby > 0 {
+    let now = Utc::now();
+    if DEMAND_POINTS
+        .exhausted(state.db.conn(), ip, now)
+        .await?
+        .is_some()
+    {
         return Ok(());
     }
     let txn = state.db.begin_write().await?;
-    demand_point::ActiveModel {
-        id: Set(Uuid::now_v7()),
-        lat: Set(point.lat),
-        lng: Set(point.lng),
-        area_id: Set(area_id),
-        source: Set(source.to_string()),
-        created_at: Set(Utc::now()),
+    if !network::record_demand(&*txn, point, area_id, source, now).await? {
+        // Already recorded today: nothing new to count.
+        return Ok(txn.rollback().await?);
     }
-    .insert(&*txn)
-    .await?;
-    txn.commit().await?;
+    match DEMAND_POINTS.hit(&*txn, ip, now).await? {
+        Admission::Refused { .. } => {
+            tracing::info!(ip = %ip, "demand points over the limit; not recorded");
+            txn.rollback().await?;
+        }
+        admitted => {
+            txn.commit().await?;
+            if admitted.first_of_window() {
+                limits::forget_old(state.db.conn(), now).await?;
+            }
+        }
+    }
     Ok(())
 }
 
@@ -706,6 +778,7 @@ async fn record_demand(
     ))]
 async fn coverage(
     State(state): State<AppState>,
+    ClientIp(ip): ClientIp,
     ApiQuery(query): ApiQuery<CoverageQuery>,
 ) -> ApiResult<axum::Json<Coverage>> {
     let mut c = Checks::default();
@@ -736,6 +809,7 @@ async fn coverage(
     if !result.covered {
         record_demand(
             &state,
+            &ip,
             point,
             result.area.as_ref().map(|a| a.id),
             "coverage_check",
@@ -791,8 +865,22 @@ pub struct RegistrationResult {
 async fn register(
     State(state): State<AppState>,
     ClientIp(ip): ClientIp,
-    ApiJson(body): ApiJson<Registration>,
+    body: Result<ApiJson<Registration>, ApiError>,
 ) -> ApiResult<Response> {
+    // Every attempt counts, before any work: a refusal tells whether a phone
+    // or e-mail is registered.
+    let now = Utc::now();
+    match REGISTRATION_ATTEMPTS.hit(state.db.conn(), &ip, now).await? {
+        Admission::Refused { retry_after_secs } => {
+            tracing::info!(ip = %ip, "registration attempts over the limit");
+            return Err(too_many(retry_after_secs));
+        }
+        first if first.first_of_window() => {
+            limits::forget_old(state.db.conn(), now).await?;
+        }
+        Admission::Allowed { .. } => {}
+    }
+    let ApiJson(body) = body?;
     if body
         .website
         .as_deref()
@@ -803,20 +891,8 @@ async fn register(
             "This registration was not accepted.".to_string(),
         ));
     }
-    let now = Utc::now();
-    let recent = audit_event::Entity::find()
-        .filter(audit_event::Column::Action.eq("registration.create"))
-        .filter(audit_event::Column::ActorIp.eq(ip.as_str()))
-        .filter(audit_event::Column::At.gt(now - Duration::hours(1)))
-        .count(state.db.conn())
-        .await?;
-    if recent >= REGISTRATIONS_PER_HOUR {
-        return Err(ApiError::TooManyRequests {
-            detail:
-                "Too many registrations from this connection. Please try again later or contact us."
-                    .to_string(),
-            retry_after_secs: 3600,
-        });
+    if let Some(retry_after_secs) = REGISTRATIONS.exhausted(state.db.conn(), &ip, now).await? {
+        return Err(too_many(retry_after_secs));
     }
     let db = state.db.conn();
     let mut c = Checks::default();
@@ -834,7 +910,10 @@ async fn register(
         .as_deref()
         .map(|e| e.trim().to_lowercase())
         .filter(|e| !e.is_empty());
-    if email.as_deref().is_some_and(|e| !valid_email(e)) {
+    if email
+        .as_deref()
+        .is_some_and(|e| c.no_controls("email", e, false) && !valid_email(e))
+    {
         c.fail(
             "email",
             "email",
@@ -910,6 +989,12 @@ async fn register(
     let hash = password::hash(&password).await?;
     let coverage = check_coverage(&state, point).await?;
     let txn = state.db.begin_write().await?;
+    // Counted in the transaction: parallel registrations cannot pass the
+    // limit, and one that fails later is not counted.
+    if let Admission::Refused { retry_after_secs } = REGISTRATIONS.hit(&*txn, &ip, now).await? {
+        txn.rollback().await?;
+        return Err(too_many(retry_after_secs));
+    }
     let customer_id = Uuid::now_v7();
     let saved = customer::ActiveModel {
         id: Set(customer_id),
@@ -957,7 +1042,7 @@ async fn register(
         &*txn,
         Audit {
             actor_id: Some(account.id),
-            actor_ip: Some(ip),
+            actor_ip: Some(ip.clone()),
             action: "registration.create",
             entity: "customer",
             entity_id: Some(customer_id.to_string()),
@@ -969,7 +1054,7 @@ async fn register(
     .await?;
     txn.commit().await?;
     if !coverage.covered {
-        record_demand(&state, point, Some(area.id), "registration").await?;
+        record_demand(&state, &ip, point, Some(area.id), "registration").await?;
     }
     Ok(created(
         format!("/api/v1/customers/{customer_id}"),
@@ -1018,6 +1103,7 @@ async fn list_demand_points(
     ApiQuery(query): ApiQuery<DemandQuery>,
 ) -> ApiResult<axum::Json<List<DemandPoint>>> {
     caller.require(Permission::DemandRead)?;
+    Checks::filter("source", query.source.as_deref())?;
     let mut select = demand_point::Entity::find();
     if let Some(a) = query.area_id {
         select = select.filter(demand_point::Column::AreaId.eq(a));

@@ -89,14 +89,65 @@ impl Checks {
         }
     }
 
-    /// A trimmed text of 1..=max characters.
+    /// A trimmed one-line text of 1..=max characters, without control
+    /// characters.
     pub fn text(&mut self, field: &str, value: &str, max: usize) -> String {
         let v = value.trim().to_string();
         if v.is_empty() || v.chars().count() > max {
             let code = if v.is_empty() { "required" } else { "length" };
             self.fail(field, code, format!("enter 1 to {max} characters"));
+        } else {
+            self.no_controls(field, &v, false);
         }
         v
+    }
+
+    /// A trimmed free text of at most `max` characters that may be empty and
+    /// span lines (notes, descriptions): tabs and line breaks are kept, other
+    /// control characters refused.
+    pub fn multiline(&mut self, field: &str, value: &str, max: usize) -> String {
+        let v = value.trim().to_string();
+        if v.chars().count() > max {
+            self.fail(field, "length", format!("at most {max} characters"));
+        } else {
+            self.no_controls(field, &v, true);
+        }
+        v
+    }
+
+    /// Refuses control characters (NUL, escape, ...; in a one-line text also
+    /// tabs and line breaks): they are invisible, break exports and logs,
+    /// and PostgreSQL cannot store NUL.
+    pub fn no_controls(&mut self, field: &str, value: &str, multiline: bool) -> bool {
+        match netcrew_domain::text::forbidden_char(value, multiline) {
+            None => true,
+            Some(c) => {
+                self.fail(
+                    field,
+                    "control_character",
+                    format!(
+                        "remove {}; this text may not contain control characters",
+                        netcrew_domain::text::describe_char(c)
+                    ),
+                );
+                false
+            }
+        }
+    }
+
+    /// An id chosen by the client (the offline app creates records with
+    /// their ids): it must be a UUIDv7, as every id here is, so ids stay
+    /// ordered by time and a nil or made-up id is refused.
+    pub fn client_id(&mut self, field: &str, id: Option<uuid::Uuid>) {
+        if let Some(id) = id
+            && id.get_version_num() != 7
+        {
+            self.fail(
+                field,
+                "id_version",
+                "ids are UUIDv7 (time-ordered, random); create one with a UUIDv7 generator or leave it out",
+            );
+        }
     }
 
     pub fn point(&mut self, field: &str, p: Location) -> Option<netcrew_domain::GeoPoint> {
@@ -117,6 +168,16 @@ impl Checks {
                 format!("choose one of {}", allowed.join(", ")),
             );
         }
+    }
+
+    /// A text filter of a list (`?action=`, `?city=`): refused when it holds
+    /// control characters, which no stored value does.
+    pub fn filter(field: &str, value: Option<&str>) -> Result<(), crate::problem::ApiError> {
+        let mut c = Checks::default();
+        if let Some(v) = value {
+            c.no_controls(field, v, false);
+        }
+        c.finish()
     }
 
     pub fn finish(self) -> Result<(), crate::problem::ApiError> {
@@ -202,6 +263,10 @@ where
     E::Model: Sync,
 {
     use netcrew_store::sea_orm::{ColumnTrait, PaginatorTrait, QueryFilter};
+    if netcrew_domain::text::forbidden_char(value, false).is_some() {
+        // Refused as a field error; no stored value holds one.
+        return Ok(false);
+    }
     let mut query = E::find().filter(column.eq(value));
     if let Some(current) = current {
         query = query.filter(id.ne(current));

@@ -59,6 +59,9 @@ async fn save_area(
 ) -> ApiResult<area::Model> {
     let creating = current.is_none();
     let mut c = Checks::default();
+    if creating {
+        c.client_id("id", input.id);
+    }
     let need = |c: &mut Checks, field: &str, present: bool| {
         if creating && !present {
             c.fail(field, "required", "required");
@@ -319,6 +322,9 @@ async fn save_odc(
 ) -> ApiResult<odc::Model> {
     let creating = current.is_none();
     let mut c = Checks::default();
+    if creating {
+        c.client_id("id", input.id);
+    }
     c.require(
         creating,
         &[
@@ -547,6 +553,9 @@ async fn save_odp(
 ) -> ApiResult<(odp::Model, i64)> {
     let creating = current.is_none();
     let mut c = Checks::default();
+    if creating {
+        c.client_id("id", input.id);
+    }
     c.require(
         creating,
         &[

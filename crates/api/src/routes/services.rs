@@ -59,6 +59,9 @@ async fn save_package(
 ) -> ApiResult<package::Model> {
     let creating = current.is_none();
     let mut c = Checks::default();
+    if creating {
+        c.client_id("id", input.id);
+    }
     c.require(
         creating,
         &[
@@ -86,13 +89,9 @@ async fn save_package(
             "whole rupiah, 0 to 1,000,000,000",
         );
     }
-    if input
+    let description = input
         .description
-        .as_ref()
-        .is_some_and(|d| d.chars().count() > 500)
-    {
-        c.fail("description", "length", "at most 500 characters");
-    }
+        .map(|d| c.multiline("description", &d, 500));
     if let Some(n) = &name
         && taken::<package::Entity>(
             state.db.conn(),
@@ -122,9 +121,7 @@ async fn save_package(
     set(&mut model.download_mbps, input.download_mbps);
     set(&mut model.upload_mbps, input.upload_mbps);
     set(&mut model.monthly_price_idr, input.monthly_price_idr);
-    if let Some(v) = input.description {
-        model.description = Set(v.trim().to_string());
-    }
+    set(&mut model.description, description);
     set(&mut model.active, input.active);
     model.updated_at = Set(now);
     persist(

@@ -23,7 +23,7 @@ use crate::{
     auth::Caller,
     extract::{ApiJson, ApiPath, ApiQuery},
     problem::{ApiError, ApiResult, FieldError, Problem},
-    routes::{List, double_option},
+    routes::{Checks, List, double_option},
 };
 
 pub fn api_router() -> OpenApiRouter<AppState> {
@@ -93,33 +93,34 @@ pub struct TeamChanges {
     pub area_id: Option<Option<Uuid>>,
 }
 
+/// Checks a team's fields; `id` is the team changed (`None`: a new team,
+/// with the id the client chose, if any).
 async fn check_team(
     state: &AppState,
     id: Option<Uuid>,
+    client_id: Option<Uuid>,
     name: Option<&str>,
     area_id: Option<Uuid>,
 ) -> ApiResult<Option<String>> {
-    let mut errors = Vec::new();
-    let name = name.map(|n| n.trim().to_string());
-    if let Some(n) = &name {
-        if n.is_empty() || n.chars().count() > 80 {
-            errors.push(FieldError::new(
-                "name",
-                if n.is_empty() { "required" } else { "length" },
-                "enter a name of 1 to 80 characters",
-            ));
-        } else if let Some(other) = team::Entity::find()
+    let mut c = Checks::default();
+    if id.is_none() {
+        c.client_id("id", client_id);
+    }
+    let name = name.map(|n| c.text("name", n, 80));
+    let mut errors = std::mem::take(&mut c.errors);
+    if let Some(n) = &name
+        && !errors.iter().any(|e| e.field == "name")
+        && let Some(other) = team::Entity::find()
             .filter(team::Column::Name.eq(n.as_str()))
             .one(state.db.conn())
             .await?
-            && Some(other.id) != id
-        {
-            errors.push(FieldError::new(
-                "name",
-                "taken",
-                "another team already has this name",
-            ));
-        }
+        && Some(other.id) != id
+    {
+        errors.push(FieldError::new(
+            "name",
+            "taken",
+            "another team already has this name",
+        ));
     }
     if let Some(area) = area_id
         && area::Entity::find_by_id(area)
@@ -153,7 +154,7 @@ async fn create_team(
 ) -> ApiResult<Response> {
     caller.require(Permission::TeamsManage)?;
     let ApiJson(body) = body?;
-    let name = check_team(&state, None, Some(&body.name), body.area_id)
+    let name = check_team(&state, None, body.id, Some(&body.name), body.area_id)
         .await?
         .unwrap_or_default();
     let now = Utc::now();
@@ -220,6 +221,7 @@ async fn update_team(
     let name = check_team(
         &state,
         Some(id),
+        None,
         body.name.as_deref(),
         body.area_id.flatten(),
     )

@@ -123,19 +123,9 @@ async fn create_token(
     let ApiJson(body) = body?;
     // Tokens cannot mint tokens: a leaked one must not outlive its revocation.
     caller.session()?;
-    let mut errors = Vec::new();
-    let name = body.name.trim().to_string();
-    if name.is_empty() || name.chars().count() > 80 {
-        errors.push(FieldError::new(
-            "name",
-            if name.is_empty() {
-                "required"
-            } else {
-                "length"
-            },
-            "enter a name of 1 to 80 characters",
-        ));
-    }
+    let mut c = crate::routes::Checks::default();
+    let name = c.text("name", &body.name, 80);
+    let mut errors = c.errors;
     let mut scopes = Vec::new();
     for scope in &body.scopes {
         match Permission::parse(scope) {

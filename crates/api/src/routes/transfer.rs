@@ -16,12 +16,17 @@ use netcrew_domain::{
     GeoPoint, Phone,
     access::Permission,
     service::{CUSTOMER_STATUSES, ODP_PORT_COUNTS, PLANT_STATUSES},
+    text,
 };
 use netcrew_store::{
     auth::{self, Audit},
     entity::{area, customer, odc, odp, package},
     network,
-    sea_orm::{ActiveModelTrait, ActiveValue::Set, EntityTrait, QueryOrder},
+    sea_orm::{
+        ActiveModelTrait,
+        ActiveValue::{self, Set},
+        EntityTrait, QueryOrder,
+    },
 };
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
@@ -122,7 +127,8 @@ pub struct LineError {
     pub field: String,
     /// Stable reason, as in field errors (`required`, `length`, `format`,
     /// `unknown`, `choice`, `range`, `phone`, `email`, `taken`,
-    /// `outside_area`, `port_range`, `port_taken`, `in_use`, `duplicate`).
+    /// `outside_area`, `port_range`, `port_taken`, `in_use`, `duplicate`,
+    /// `control_character`).
     pub code: String,
     pub detail: String,
 }
@@ -164,11 +170,25 @@ impl Row<'_> {
             detail: detail.into(),
         });
     }
+    /// A cell's value: trimmed, and without the quote an export puts before
+    /// values a spreadsheet would take for a formula.
     fn get(&self, field: &str) -> String {
         self.map
             .get(field)
-            .map(|v| v.trim().to_string())
+            .map(|v| text::from_spreadsheet(v.trim()).to_string())
             .unwrap_or_default()
+    }
+    fn controls(&mut self, field: &str, v: &str, multiline: bool) {
+        if let Some(c) = text::forbidden_char(v, multiline) {
+            self.fail(
+                field,
+                "control_character",
+                format!(
+                    "remove {}; this text may not contain control characters",
+                    text::describe_char(c)
+                ),
+            );
+        }
     }
     fn text(&mut self, field: &str, max: usize) -> String {
         let v = self.get(field);
@@ -178,6 +198,18 @@ impl Row<'_> {
                 if v.is_empty() { "required" } else { "length" },
                 format!("enter 1 to {max} characters"),
             );
+        } else {
+            self.controls(field, &v, false);
+        }
+        v
+    }
+    /// Free text that may be empty and span lines (notes, descriptions).
+    fn multiline(&mut self, field: &str, max: usize) -> String {
+        let v = self.get(field);
+        if v.chars().count() > max {
+            self.fail(field, "length", format!("at most {max} characters"));
+        } else {
+            self.controls(field, &v, true);
         }
         v
     }
@@ -373,7 +405,9 @@ async fn import(
         });
     }
     let txn = state.db.begin_write().await?;
-    let mut sequence = None;
+    // New customers without a number get theirs after the lines that bring
+    // their own are saved, so the numbers handed out continue after those.
+    let mut unnumbered = Vec::new();
     for change in plan {
         match change.model {
             Model::Area(m) => save(m, change.creating, &txn).await?,
@@ -381,18 +415,18 @@ async fn import(
             Model::Odp(m) => save(m, change.creating, &txn).await?,
             Model::Package(m) => save(m, change.creating, &txn).await?,
             Model::Customer(m) => {
-                let mut m = *m;
-                if change.creating && matches!(m.customer_number, sea_orm_unset!()) {
-                    let next = match sequence {
-                        Some(n) => n,
-                        None => next_number(&txn).await?,
-                    };
-                    m.customer_number = Set(format!("PLG-{next:07}"));
-                    sequence = Some(next + 1);
+                if change.creating && matches!(m.customer_number, ActiveValue::NotSet) {
+                    unnumbered.push(*m);
+                } else {
+                    save(*m, change.creating, &txn).await?
                 }
-                save(m, change.creating, &txn).await?
             }
         }
+    }
+    let numbers = network::next_customer_numbers(&*txn, unnumbered.len() as u64).await?;
+    for (mut m, number) in unnumbered.into_iter().zip(numbers) {
+        m.customer_number = Set(number);
+        save(m, true, &txn).await?;
     }
     auth::audit(
         &*txn,
@@ -410,18 +444,6 @@ async fn import(
     .await?;
     txn.commit().await?;
     Ok(axum::Json(report).into_response())
-}
-
-macro_rules! sea_orm_unset {
-    () => {
-        netcrew_store::sea_orm::ActiveValue::NotSet
-    };
-}
-use sea_orm_unset;
-
-async fn next_number(txn: &netcrew_store::WriteTx) -> ApiResult<u64> {
-    let next = network::next_customer_number(&**txn).await?;
-    Ok(next.trim_start_matches("PLG-").parse().unwrap_or(1))
 }
 
 async fn save<A>(model: A, creating: bool, txn: &netcrew_store::WriteTx) -> ApiResult<()>
@@ -683,7 +705,7 @@ async fn plan_packages(
         if price.is_some_and(|p| p < 0) {
             row.fail("monthly_price_idr", "range", "whole rupiah, not negative");
         }
-        let description = row.get("description");
+        let description = row.multiline("description", 500);
         let active = row.boolean("active");
         let (Some(down), Some(up), Some(price), Some(active)) = (down, up, price, active) else {
             continue;
@@ -743,6 +765,9 @@ async fn plan_customers(
         let mut row = Row { line, map, errors };
         let number = row.optional("customer_number").map(|n| n.to_uppercase());
         if let Some(n) = &number {
+            row.controls("customer_number", n, false);
+        }
+        if let Some(n) = &number {
             duplicate_in_file(&mut seen_numbers, n, &mut row, "customer_number");
         }
         let current = number.as_ref().and_then(|n| by_number.get(n)).cloned();
@@ -777,8 +802,12 @@ async fn plan_customers(
             },
         };
         let email = row.optional("email").map(|e| e.to_lowercase());
-        if email.as_ref().is_some_and(|e| !e.contains('@')) {
-            row.fail("email", "email", "not an e-mail address");
+        if let Some(e) = &email {
+            if !e.contains('@') {
+                row.fail("email", "email", "not an e-mail address");
+            } else {
+                row.controls("email", e, false);
+            }
         }
         let address = row.text("address", 300);
         let point = row.point();
@@ -846,7 +875,7 @@ async fn plan_customers(
                 "give both odp_code and odp_port, or neither",
             ),
         }
-        let notes = row.get("notes");
+        let notes = row.multiline("notes", 2000);
         let (Some(phone), Some(point), Some(area), Some(package)) = (phone, point, area, package)
         else {
             continue;
@@ -925,6 +954,9 @@ async fn export(
     let mut out = csv::Writer::from_writer(Vec::from("\u{feff}".as_bytes()));
     let fail = |e: csv::Error| ApiError::Internal(e.into());
     out.write_record(kind.columns()).map_err(fail)?;
+    // Text a person typed (a name from an anonymous registration included)
+    // must not run as a formula in the spreadsheet the file is opened in.
+    let t = |v: String| text::to_spreadsheet(&v).into_owned();
     match kind {
         Kind::Areas => {
             for a in area::Entity::find()
@@ -933,9 +965,9 @@ async fn export(
                 .await?
             {
                 out.write_record([
-                    a.code,
-                    a.name,
-                    a.city,
+                    t(a.code),
+                    t(a.name),
+                    t(a.city),
                     a.center_lat.to_string(),
                     a.center_lng.to_string(),
                     a.radius_m.to_string(),
@@ -956,12 +988,12 @@ async fn export(
                 .await?
             {
                 out.write_record([
-                    o.code,
-                    o.name,
-                    areas.get(&o.area_id).cloned().unwrap_or_default(),
+                    t(o.code),
+                    t(o.name),
+                    t(areas.get(&o.area_id).cloned().unwrap_or_default()),
                     o.lat.to_string(),
                     o.lng.to_string(),
-                    o.status,
+                    t(o.status),
                 ])
                 .map_err(fail)?;
             }
@@ -984,9 +1016,9 @@ async fn export(
                     "active"
                 };
                 out.write_record([
-                    o.code,
-                    o.name,
-                    odcs.get(&o.odc_id).cloned().unwrap_or_default(),
+                    t(o.code),
+                    t(o.name),
+                    t(odcs.get(&o.odc_id).cloned().unwrap_or_default()),
                     o.lat.to_string(),
                     o.lng.to_string(),
                     o.port_count.to_string(),
@@ -1002,11 +1034,11 @@ async fn export(
                 .await?
             {
                 out.write_record([
-                    p.name,
+                    t(p.name),
                     p.download_mbps.to_string(),
                     p.upload_mbps.to_string(),
                     p.monthly_price_idr.to_string(),
-                    p.description,
+                    t(p.description),
                     p.active.to_string(),
                 ])
                 .map_err(fail)?;
@@ -1031,21 +1063,21 @@ async fn export(
                 .await?
             {
                 out.write_record([
-                    c.customer_number,
-                    c.name,
-                    c.phone,
-                    c.whatsapp.unwrap_or_default(),
-                    c.email.unwrap_or_default(),
-                    c.address,
+                    t(c.customer_number),
+                    t(c.name),
+                    t(c.phone),
+                    t(c.whatsapp.unwrap_or_default()),
+                    t(c.email.unwrap_or_default()),
+                    t(c.address),
                     c.lat.to_string(),
                     c.lng.to_string(),
-                    packages.get(&c.package_id).cloned().unwrap_or_default(),
-                    c.odp_id
+                    t(packages.get(&c.package_id).cloned().unwrap_or_default()),
+                    t(c.odp_id
                         .and_then(|o| odps.get(&o).cloned())
-                        .unwrap_or_default(),
+                        .unwrap_or_default()),
                     c.odp_port.map(|p| p.to_string()).unwrap_or_default(),
-                    c.status,
-                    c.notes,
+                    t(c.status),
+                    t(c.notes),
                 ])
                 .map_err(fail)?;
             }

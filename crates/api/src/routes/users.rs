@@ -29,7 +29,7 @@ use crate::{
     auth::Caller,
     extract::{ApiJson, ApiPath, ApiQuery},
     problem::{ApiError, ApiResult, FieldError, Problem},
-    routes::List,
+    routes::{Checks, List},
 };
 
 pub fn api_router() -> OpenApiRouter<AppState> {
@@ -257,17 +257,15 @@ fn check_fields(
     role: Option<&str>,
     errors: &mut Vec<FieldError>,
 ) -> Fields {
-    let name = name.map(str::trim).map(str::to_string);
-    if let Some(n) = &name
-        && (n.is_empty() || n.chars().count() > 100)
+    let mut c = Checks::default();
+    let name = name.map(|n| c.text("name", n, 100));
+    let mut email = email.map(|e| e.map(|e| e.trim().to_lowercase()).filter(|e| !e.is_empty()));
+    if let Some(Some(e)) = &email
+        && !c.no_controls("email", e, false)
     {
-        errors.push(FieldError::new(
-            "name",
-            if n.is_empty() { "required" } else { "length" },
-            "enter a name of 1 to 100 characters",
-        ));
+        // Refused above; not looked up (PostgreSQL cannot compare with NUL).
+        email = Some(None);
     }
-    let email = email.map(|e| e.map(|e| e.trim().to_lowercase()).filter(|e| !e.is_empty()));
     if let Some(Some(e)) = &email {
         let ok = e.split_once('@').is_some_and(|(local, domain)| {
             !local.is_empty()
@@ -293,6 +291,7 @@ fn check_fields(
             }
         },
     });
+    errors.extend(c.errors);
     let role = role.and_then(|r| match r.parse::<Role>() {
         Ok(r) => Some(r),
         Err(e) => {
@@ -415,6 +414,9 @@ async fn create_user(
             "give an e-mail address or a phone number to sign in with",
         ));
     }
+    let mut c = Checks::default();
+    c.client_id("id", body.id);
+    errors.extend(c.errors);
     if fields.role == Some(Role::Customer) {
         errors.push(FieldError::new(
             "role",

@@ -2,6 +2,7 @@
 //! fresh database — SQLite always, PostgreSQL too when
 //! `NETCREW_TEST_POSTGRES_URL` is set.
 
+mod abuse;
 mod auth;
 mod authorization;
 mod catalog;

@@ -11,6 +11,11 @@ pub struct Model {
     /// `coverage_check` or `registration`.
     pub source: String,
     pub created_at: DateTimeUtc,
+    /// The ISP's calendar day (`YYYY-MM-DD`, WIB) the point counts for.
+    pub day: String,
+    /// The grid cell of the place (`netcrew_domain::service::demand_place_key`);
+    /// one point per source, day and place.
+    pub place_key: String,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -8,7 +8,7 @@ mod m20261125_000002_sessions_and_audit;
 mod m20261125_000003_resets_tokens_totp;
 mod m20261125_000004_service_catalog_and_demand;
 mod m20261125_000005_idempotency;
-mod m20261128_000010_rate_counters;
+mod m20261128_000001_counters_and_limits;
 mod m20261128_000011_customer_erasure;
 
 pub struct Migrator;
@@ -22,7 +22,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261125_000003_resets_tokens_totp::Migration),
             Box::new(m20261125_000004_service_catalog_and_demand::Migration),
             Box::new(m20261125_000005_idempotency::Migration),
-            Box::new(m20261128_000010_rate_counters::Migration),
+            Box::new(m20261128_000001_counters_and_limits::Migration),
             Box::new(m20261128_000011_customer_erasure::Migration),
         ]
     }

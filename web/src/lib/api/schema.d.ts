@@ -1099,7 +1099,8 @@ export interface components {
              *     `in_use`, `password_short`, `password_long`, `password_common`,
              *     `password_login`, `password_wrong`, `password_reused`, `code_wrong`,
              *     `token_expired`, `cursor`, `encoding`, `header`, `format`, `empty`,
-             *     `type` (a JSON value of the wrong type), or `invalid` (see `detail`).
+             *     `type` (a JSON value of the wrong type), `control_character`,
+             *     `id_version`, or `invalid` (see `detail`).
              * @example required
              */
             code: string;
@@ -1139,7 +1140,8 @@ export interface components {
             /**
              * @description Stable reason, as in field errors (`required`, `length`, `format`,
              *     `unknown`, `choice`, `range`, `phone`, `email`, `taken`,
-             *     `outside_area`, `port_range`, `port_taken`, `in_use`, `duplicate`).
+             *     `outside_area`, `port_range`, `port_taken`, `in_use`, `duplicate`,
+             *     `control_character`).
              */
             code: string;
             detail: string;

@@ -116,6 +116,8 @@ const BY_CODE: Record<string, Sentence> = {
 	format: () => m.field_error_format(),
 	empty: () => m.field_error_empty(),
 	type: () => m.field_error_type(),
+	control_character: () => m.field_error_control_character(),
+	id_version: () => m.field_error_id_version(),
 	duplicate: (e) => {
 		const line = /line\s+(\d+)/.exec(e.detail)?.[1];
 		return line ? m.field_error_duplicate({ line }) : e.detail;
