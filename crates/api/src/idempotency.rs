@@ -128,11 +128,11 @@ async fn handle(
     };
     // Whose key: the account signed in (so a retry after signing in again is
     // still recognised), the API token, or for anonymous requests the address.
-    let Some(who) = key_owner(&state, &parts).await? else {
-        // Credentials that are not valid: the handler answers 401.
-        return Ok(next
-            .run(Request::from_parts(parts, Body::from(bytes)))
-            .await);
+    // Credentials that are not valid (an expired cookie on an anonymous
+    // registration, say): the address's scope, as for anyone anonymous.
+    let who = match key_owner(&state, &parts).await? {
+        Some(who) => who,
+        None => format!("ip:{}", client_ip(&parts)),
     };
     let mut hasher = Sha256::new();
     hasher.update(parts.method.as_str());

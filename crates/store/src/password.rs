@@ -56,7 +56,7 @@ type Job = Box<dyn FnOnce() + Send>;
 struct Pool {
     jobs: Mutex<mpsc::Sender<Job>>,
     /// Admission: one permit per worker plus the waiting room.
-    slots: Semaphore,
+    slots: Arc<Semaphore>,
     waiting: Semaphore,
 }
 
@@ -91,7 +91,7 @@ fn pool() -> &'static Pool {
         }
         Pool {
             jobs: Mutex::new(tx),
-            slots: Semaphore::new(workers),
+            slots: Arc::new(Semaphore::new(workers)),
             waiting: Semaphore::new(MAX_WAITING),
         }
     })
@@ -105,13 +105,16 @@ async fn run<T: Send + 'static>(
         .waiting
         .try_acquire()
         .map_err(|_| PasswordError::Busy)?;
-    let _slot = tokio::time::timeout(MAX_WAIT, pool.slots.acquire())
+    let slot = tokio::time::timeout(MAX_WAIT, pool.slots.clone().acquire_owned())
         .await
         .map_err(|_| PasswordError::Busy)?
         .map_err(|_| PasswordError::Busy)?;
     let (tx, rx) = oneshot::channel();
+    // The slot is held by the job itself, so a request that goes away does
+    // not free it before the hash is done.
     let job: Job = Box::new(move || {
         let _ = tx.send(work());
+        drop(slot);
     });
     pool.jobs
         .lock()

@@ -253,11 +253,6 @@ async fn login(
     };
     let password = body.password.clone();
     let matches = password::verify(&password, &hash).await?;
-    if matches && found.as_ref().is_some_and(|u| u.active) {
-        // The password was right: this attempt does not count as a failure
-        // (a missing or wrong second factor is counted again below).
-        give_back().await?;
-    }
 
     let txn = state.db.begin_write().await?;
     let second_factor_ok = match found
@@ -266,7 +261,13 @@ async fn login(
     {
         None => true,
         Some(u) => match (body.totp_code.as_deref(), body.recovery_code.as_deref()) {
-            (None, None) => return Err(ApiError::TotpRequired),
+            (None, None) => {
+                // The password was right: asking for the second factor is
+                // not a failure.
+                drop(txn);
+                give_back().await?;
+                return Err(ApiError::TotpRequired);
+            }
             (Some(code), _) => crate::routes::totp::code_matches(u, code, now)?,
             (None, Some(code)) => {
                 crate::routes::totp::consume_recovery_code(&*txn, u.id, code, now).await?
@@ -290,13 +291,6 @@ async fn login(
         )
         .await?;
         txn.commit().await?;
-        if matches && active {
-            // The password was right but the second factor failed: that
-            // counts after all (after the commit: on SQLite the counter
-            // takes the writer slot this transaction held).
-            ACCOUNT_LIMIT.hit(db, &key, now).await?;
-            ADDRESS_LIMIT.hit(db, &ip, now).await?;
-        }
         return Err(ApiError::InvalidCredentials);
     };
     let role: Role = user
@@ -321,7 +315,7 @@ async fn login(
         &*txn,
         Audit {
             actor_id: Some(user.id),
-            actor_ip: Some(ip),
+            actor_ip: Some(ip.clone()),
             action: "auth.login",
             entity: "session",
             entity_id: Some(created.session.id.to_string()),
@@ -332,6 +326,8 @@ async fn login(
     )
     .await?;
     txn.commit().await?;
+    // A full success does not count against the limits.
+    give_back().await?;
     let me = me_of(&state, &user, &created.session).await?;
     let cookie = session_cookie(
         created.token,
