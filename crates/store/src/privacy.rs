@@ -13,7 +13,7 @@ use uuid::Uuid;
 use crate::{
     Db,
     auth::{self, Audit, NO_PASSWORD_YET},
-    entity::{audit_event, customer, login_attempt, session, user},
+    entity::{audit_event, customer, login_attempt, rate_counter, session, user},
 };
 
 /// Everything held about one customer.
@@ -92,9 +92,12 @@ pub async fn erase(
     if matches!(found.status.as_str(), "active" | "suspended") {
         return Err(EraseError::StillServed(found.status.clone()));
     }
-    let logins: Vec<String> = [Some(found.phone.clone()), found.email.clone()]
+    // What they signed in with: phones are stored in E.164 and e-mail in
+    // lower case, as sign-in keys are.
+    let mut logins: Vec<String> = [Some(found.phone.clone()), found.email.clone()]
         .into_iter()
         .flatten()
+        .map(|l| l.to_lowercase())
         .collect();
     let round = |v: f64| (v * 100.0).round() / 100.0;
     let mut model: customer::ActiveModel = found.clone().into();
@@ -122,6 +125,12 @@ pub async fn erase(
         .await?
     {
         entity_ids.push(account.id.to_string());
+        logins.extend(
+            [account.phone.clone(), account.email.clone()]
+                .into_iter()
+                .flatten()
+                .map(|l| l.to_lowercase()),
+        );
         let mut a: user::ActiveModel = account.clone().into();
         a.name = Set(ERASED_NAME.to_string());
         a.email = Set(None);
@@ -139,9 +148,30 @@ pub async fn erase(
             .exec(&*txn)
             .await?;
     }
+    logins.retain(|l| !l.is_empty());
+    logins.sort();
+    logins.dedup();
     if !logins.is_empty() {
         login_attempt::Entity::delete_many()
-            .filter(login_attempt::Column::LoginKey.is_in(logins))
+            .filter(login_attempt::Column::LoginKey.is_in(logins.clone()))
+            .exec(&*txn)
+            .await?;
+        rate_counter::Entity::delete_many()
+            .filter(rate_counter::Column::Subject.is_in(logins.clone()))
+            .exec(&*txn)
+            .await?;
+        // Failed and throttled sign-ins record the login they were for.
+        let recorded: Vec<String> = logins
+            .iter()
+            .map(|l| serde_json::json!({ "login": l }).to_string())
+            .collect();
+        audit_event::Entity::update_many()
+            .col_expr(
+                audit_event::Column::After,
+                Expr::value(Option::<String>::None),
+            )
+            .filter(audit_event::Column::Entity.eq("session"))
+            .filter(audit_event::Column::After.is_in(recorded))
             .exec(&*txn)
             .await?;
     }

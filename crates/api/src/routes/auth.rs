@@ -252,7 +252,14 @@ async fn login(
         None => (dummy_hash(), false),
     };
     let password = body.password.clone();
-    let matches = password::verify(&password, &hash).await?;
+    let matches = match password::verify(&password, &hash).await {
+        Ok(matches) => matches,
+        Err(busy) => {
+            // Not checked at all (the checkers are busy): not a failure.
+            give_back().await?;
+            return Err(busy.into());
+        }
+    };
 
     let txn = state.db.begin_write().await?;
     let second_factor_ok = match found

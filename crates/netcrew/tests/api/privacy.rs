@@ -42,6 +42,8 @@ async fn a_customer_gets_their_data_and_an_admin_erases_it(app: &TestApp) -> any
             .json(&json!({"login": "081344449090", "password": password}))
             .send()
     };
+    // A mistyped password first: the failed sign-in records the login.
+    assert_eq!(login("kopi susu gula arem").await?.status(), 401);
     assert_eq!(login("kopi susu gula aren").await?.status(), 200);
     let own: Value = customer
         .get(app.url(&format!("/api/v1/customers/{id}/personal-data")))
@@ -109,6 +111,14 @@ async fn a_customer_gets_their_data_and_an_admin_erases_it(app: &TestApp) -> any
         (&json!("—"), &json!(""), &Value::Null, &json!(""))
     );
     assert_eq!(erased["status"], "terminated");
+    // The audit log of failed sign-ins keep their phone.
+    let failed: Value = admin
+        .get("/api/v1/audit-events?action=auth.login_failed&limit=500")
+        .await?
+        .json()
+        .await?;
+    assert!(failed["items"].as_array().is_some_and(|i| !i.is_empty()));
+    assert!(!failed.to_string().contains("81344449090"), "{failed}");
     // Their session ended and they can no longer sign in.
     let after = customer
         .get(app.url(&format!("/api/v1/customers/{id}/personal-data")))
