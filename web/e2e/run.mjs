@@ -1029,6 +1029,50 @@ describe('NetCrew web app on the real server', () => {
 		await customer.close();
 	});
 
+	check('a customer downloads their personal data; an admin downloads and then erases a former customer\'s', async () => {
+		const api = await apiSession('cs');
+		const packages = await getJson('/api/v1/packages?active=true');
+		const stamp = Date.now().toString().slice(-7);
+		const made = await api('/api/v1/customers', {
+			method: 'POST',
+			body: JSON.stringify({
+				name: `Calon Dihapus ${stamp}`,
+				phone: `0853${stamp}2`,
+				address: 'Jl. Cisitu Lama No. 9, Coblong',
+				location: { lat: -6.881, lng: 107.611 },
+				package_id: packages.items[0].id
+			})
+		});
+		assert.equal(made.status, 201);
+
+		// The customer of the demo, on a phone: their own data, no erase button.
+		const own = await newPage({ width: 390, height: 844 });
+		await signIn(own.page, 'customer', '/account');
+		const ownPanel = own.page.getByTestId('personal-data');
+		await ownPanel.getByText(id.personal_data_hint_own).waitFor();
+		const [ownFile] = await Promise.all([own.page.waitForEvent('download'), own.page.getByTestId('personal-data-download').click()]);
+		assert.match(ownFile.suggestedFilename(), /^data-pribadi-PLG-\d+\.json$/);
+		assert.equal(await own.page.getByTestId('personal-data-erase').count(), 0);
+		await screenshot(own.page, 'portal-personal-data-phone-id');
+		own.assertNoProblems();
+		await own.close();
+
+		const { page, close, assertNoProblems } = await newPage();
+		await signIn(page, 'admin', '/console');
+		await page.goto(`${baseUrl}/console/customers/${made.body.id}`);
+		const [file] = await Promise.all([page.waitForEvent('download'), page.getByTestId('personal-data-download').click()]);
+		const exported = JSON.parse(await readFile(await file.path(), 'utf8'));
+		assert.equal(exported.customer.name, `Calon Dihapus ${stamp}`);
+		await page.getByTestId('personal-data-erase').click();
+		await page.getByRole('dialog').getByRole('button', { name: id.personal_data_erase }).click();
+		await page.getByTestId('personal-data-erased').waitFor();
+		assert.equal(await page.getByTestId('customer-phone').textContent(), '—');
+		assert.equal(await page.getByTestId('customer-edit').count(), 0, 'an erased record is not edited');
+		await screenshot(page, 'console-customer-erased-desktop-id');
+		assertNoProblems();
+		await close();
+	});
+
 	check('admin checks a CSV with a bad line (reported by line), then imports a good file', async () => {
 		const { page, assertNoProblems, close } = await newPage();
 		await signIn(page, 'admin', '/console');

@@ -104,6 +104,8 @@ pub struct Customer {
     pub source: String,
     pub created_at: chrono::DateTime<Utc>,
     pub updated_at: chrono::DateTime<Utc>,
+    /// When the personal data was erased at the customer's request.
+    pub erased_at: Option<chrono::DateTime<Utc>>,
 }
 
 impl From<customer::Model> for Customer {
@@ -131,6 +133,7 @@ impl From<customer::Model> for Customer {
             source: m.source,
             created_at: m.created_at,
             updated_at: m.updated_at,
+            erased_at: m.erased_at,
         }
     }
 }
@@ -613,6 +616,7 @@ async fn create_customer(
         (status = 401, body = Problem, content_type = "application/problem+json"),
         (status = 403, body = Problem, content_type = "application/problem+json"),
         (status = 404, body = Problem, content_type = "application/problem+json"),
+        (status = 409, body = Problem, content_type = "application/problem+json"),
         (status = 422, body = Problem, content_type = "application/problem+json"),
     ))]
 async fn update_customer(
@@ -624,6 +628,12 @@ async fn update_customer(
     caller.require(Permission::CustomersManage)?;
     let ApiJson(body) = body?;
     let current = find_visible(&state, &caller, id).await?;
+    if current.erased_at.is_some() {
+        return Err(ApiError::Conflict(
+            "This customer's personal data was erased; register them anew if they return."
+                .to_string(),
+        ));
+    }
     Ok(axum::Json(Customer::from(
         save_customer(&state, &caller, Some(current), body, "staff").await?,
     )))

@@ -55,8 +55,6 @@ pub struct PersonalData {
     pub customer: Customer,
     pub account: Option<AccountData>,
     pub history: Vec<HistoryEntry>,
-    /// When the personal data was erased at the customer's request.
-    pub erased_at: Option<DateTime<Utc>>,
 }
 
 /// Everything NetCrew holds about one customer, as JSON — for handing to
@@ -91,7 +89,6 @@ async fn get_personal_data(
         .await?;
     Ok(axum::Json(PersonalData {
         exported_at: now,
-        erased_at: data.customer.erased_at,
         customer: Customer::from(data.customer),
         account: data.account.map(|a| AccountData {
             id: a.id,

@@ -1020,6 +1020,11 @@ export interface components {
             /** @example PLG-0000123 */
             customer_number: string;
             email?: string | null;
+            /**
+             * Format: date-time
+             * @description When the personal data was erased at the customer's request.
+             */
+            erased_at?: string | null;
             /** Format: uuid */
             id: string;
             location: components["schemas"]["Location"];
@@ -1248,6 +1253,11 @@ export interface components {
                 /** @example PLG-0000123 */
                 customer_number: string;
                 email?: string | null;
+                /**
+                 * Format: date-time
+                 * @description When the personal data was erased at the customer's request.
+                 */
+                erased_at?: string | null;
                 /** Format: uuid */
                 id: string;
                 location: components["schemas"]["Location"];
@@ -1794,11 +1804,6 @@ export interface components {
         PersonalData: {
             account?: null | components["schemas"]["AccountData"];
             customer: components["schemas"]["Customer"];
-            /**
-             * Format: date-time
-             * @description When the personal data was erased at the customer's request.
-             */
-            erased_at?: string | null;
             /** Format: date-time */
             exported_at: string;
             history: components["schemas"]["HistoryEntry"][];
@@ -2605,6 +2610,7 @@ export interface operations {
             401: components["responses"]["Unauthenticated"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
             422: components["responses"]["Validation"];
