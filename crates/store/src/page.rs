@@ -2,20 +2,54 @@
 
 use base64::{Engine, engine::general_purpose::URL_SAFE_NO_PAD};
 use sea_orm::{
-    ConnectionTrait, DbErr, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect,
-    Select, sea_query::Expr,
+    ConnectionTrait, DbErr, EntityTrait, QueryFilter, QueryOrder, QuerySelect, QueryTrait, Select,
+    sea_query::{Alias, Expr, Query},
 };
 use uuid::Uuid;
 
 pub const DEFAULT_LIMIT: u64 = 50;
 pub const MAX_LIMIT: u64 = 500;
+/// Matches are counted exactly up to this many; a list with more says
+/// "at least this many" (`total_exact: false`), so a page costs what its
+/// rows cost and not what a million matches would.
+pub const TOTAL_CAP: u64 = 10_000;
 
 /// One page of a list and where the next one starts.
 #[derive(Debug, Clone)]
 pub struct Page<T> {
     pub items: Vec<T>,
     pub next_cursor: Option<String>,
+    /// The number of matches, or [`TOTAL_CAP`] when there are more.
     pub total: u64,
+    /// False when `total` is the cap, a lower bound.
+    pub total_exact: bool,
+}
+
+/// Counts the rows `select` matches, up to `cap`: the database stops reading
+/// after one more than the cap. Answers the count (or the cap) and whether it
+/// is exact.
+pub async fn capped_count<E, C>(db: &C, select: Select<E>, cap: u64) -> Result<(u64, bool), DbErr>
+where
+    E: EntityTrait,
+    C: ConnectionTrait,
+{
+    let mut matches = select.into_query();
+    matches
+        .clear_selects()
+        .clear_order_by()
+        .expr(Expr::val(1))
+        .limit(cap + 1);
+    let count = Query::select()
+        .expr_as(Expr::cust("COUNT(*)"), Alias::new("matches"))
+        .from_subquery(matches, Alias::new("m"))
+        .to_owned();
+    let n: i64 = db
+        .query_one(db.get_database_backend().build(&count))
+        .await?
+        .ok_or_else(|| DbErr::RecordNotFound("count".to_string()))?
+        .try_get("", "matches")?;
+    let n = n.max(0) as u64;
+    Ok(if n > cap { (cap, false) } else { (n, true) })
 }
 
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
@@ -79,7 +113,7 @@ where
     E::Model: Sync,
     C: ConnectionTrait,
 {
-    let total = select.clone().count(db).await?;
+    let (total, total_exact) = capped_count(db, select.clone(), TOTAL_CAP).await?;
     let mut query = select;
     if let Some((value, after_id)) = &req.after {
         // A row-value comparison, which SQLite and PostgreSQL both answer
@@ -110,6 +144,7 @@ where
         items,
         next_cursor,
         total,
+        total_exact,
     })
 }
 
@@ -140,7 +175,7 @@ where
         },
         None => None,
     };
-    let total = select.clone().count(db).await?;
+    let (total, total_exact) = capped_count(db, select.clone(), TOTAL_CAP).await?;
     let mut query = select;
     if let Some(b) = before {
         query = query.filter(id.lt(b));
@@ -156,6 +191,7 @@ where
         items,
         next_cursor,
         total,
+        total_exact,
     }))
 }
 

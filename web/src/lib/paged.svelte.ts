@@ -9,6 +9,8 @@ import { debounce } from '$lib/debounce';
 export class PagedList<T extends { id: string }> {
 	items: T[] = $state.raw([]);
 	total = $state(0);
+	/** False when `total` is a lower bound. */
+	totalExact = $state(true);
 	nextCursor: string | null = $state(null);
 	loading = $state(true);
 	loadingMore = $state(false);
@@ -32,6 +34,7 @@ export class PagedList<T extends { id: string }> {
 			if (mine !== this.#generation) return;
 			this.items = page.items;
 			this.total = page.total;
+			this.totalExact = page.total_exact !== false;
 			this.nextCursor = page.next_cursor ?? null;
 			this.loaded = true;
 		} catch (e) {
@@ -51,6 +54,7 @@ export class PagedList<T extends { id: string }> {
 			const seen = new Set(this.items.map((i) => i.id));
 			this.items = [...this.items, ...page.items.filter((i) => !seen.has(i.id))];
 			this.total = page.total;
+			this.totalExact = page.total_exact !== false;
 			this.nextCursor = page.next_cursor ?? null;
 		} catch (e) {
 			if (mine === this.#generation) this.error = e;

@@ -117,8 +117,7 @@ async fn list_audit_events(
         |r| r.id,
     )
     .await??;
-    let (rows, next_cursor, total) = (page.items, page.next_cursor, page.total);
-    let actor_ids: Vec<Uuid> = rows.iter().filter_map(|r| r.actor_id).collect();
+    let actor_ids: Vec<Uuid> = page.items.iter().filter_map(|r| r.actor_id).collect();
     let names: std::collections::HashMap<Uuid, String> = if actor_ids.is_empty() {
         Default::default()
     } else {
@@ -131,24 +130,16 @@ async fn list_audit_events(
             .collect()
     };
     let parse = |s: Option<String>| s.and_then(|s| serde_json::from_str(&s).ok());
-    let items = rows
-        .into_iter()
-        .map(|r| AuditEvent {
-            actor_name: r.actor_id.and_then(|a| names.get(&a).cloned()),
-            id: r.id,
-            at: r.at,
-            actor_id: r.actor_id,
-            actor_ip: r.actor_ip,
-            action: r.action,
-            entity: r.entity,
-            entity_id: r.entity_id,
-            before: parse(r.before),
-            after: parse(r.after),
-        })
-        .collect();
-    Ok(axum::Json(List {
-        items,
-        next_cursor,
-        total,
-    }))
+    Ok(axum::Json(List::from_page(page, |r| AuditEvent {
+        actor_name: r.actor_id.and_then(|a| names.get(&a).cloned()),
+        id: r.id,
+        at: r.at,
+        actor_id: r.actor_id,
+        actor_ip: r.actor_ip,
+        action: r.action,
+        entity: r.entity,
+        entity_id: r.entity_id,
+        before: parse(r.before),
+        after: parse(r.after),
+    })))
 }

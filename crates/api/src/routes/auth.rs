@@ -571,11 +571,7 @@ async fn list_sessions(
             user_agent: s.user_agent,
         })
         .collect();
-    Ok(axum::Json(List {
-        total: items.len() as u64,
-        items,
-        next_cursor: None,
-    }))
+    Ok(axum::Json(List::complete(items)))
 }
 
 async fn end_sessions(state: &AppState, caller: &Caller, only: Option<Uuid>) -> ApiResult<u64> {

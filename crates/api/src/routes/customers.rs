@@ -1130,25 +1130,16 @@ async fn list_demand_points(
         |r| r.id,
     )
     .await??;
-    let (rows, next_cursor, total) = (page.items, page.next_cursor, page.total);
-    let items = rows
-        .into_iter()
-        .map(|r| DemandPoint {
-            id: r.id,
-            location: Location {
-                lat: r.lat,
-                lng: r.lng,
-            },
-            area_id: r.area_id,
-            source: r.source,
-            created_at: r.created_at,
-        })
-        .collect();
-    Ok(axum::Json(List {
-        items,
-        next_cursor,
-        total,
-    }))
+    Ok(axum::Json(List::from_page(page, |r| DemandPoint {
+        id: r.id,
+        location: Location {
+            lat: r.lat,
+            lng: r.lng,
+        },
+        area_id: r.area_id,
+        source: r.source,
+        created_at: r.created_at,
+    })))
 }
 
 // --------------------------------------------------------- portal account

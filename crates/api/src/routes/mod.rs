@@ -16,12 +16,16 @@ use serde::{Deserialize, Deserializer, Serialize};
 use utoipa::ToSchema;
 
 /// The envelope of every list: one page of items, the cursor of the next
-/// page (`null` on the last) and the number of items matching the filters.
+/// page (`null` on the last) and the number of items matching the filters —
+/// exact up to 10,000; beyond that `total` is 10,000 and `total_exact` is
+/// false ("at least").
 #[derive(Debug, Serialize, ToSchema)]
 pub struct List<T> {
     pub items: Vec<T>,
     pub next_cursor: Option<String>,
     pub total: u64,
+    /// False when `total` is a lower bound (more than 10,000 matches).
+    pub total_exact: bool,
 }
 
 impl<T> List<T> {
@@ -30,6 +34,17 @@ impl<T> List<T> {
             items: page.items.into_iter().map(f).collect(),
             next_cursor: page.next_cursor,
             total: page.total,
+            total_exact: page.total_exact,
+        }
+    }
+
+    /// A list that fits on one page: everything there is.
+    pub fn complete(items: Vec<T>) -> Self {
+        List {
+            total: items.len() as u64,
+            items,
+            next_cursor: None,
+            total_exact: true,
         }
     }
 }

@@ -791,9 +791,5 @@ async fn list_odp_ports(
             }
         })
         .collect();
-    Ok(axum::Json(List {
-        total: items.len() as u64,
-        items,
-        next_cursor: None,
-    }))
+    Ok(axum::Json(List::complete(items)))
 }

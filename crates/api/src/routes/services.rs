@@ -243,11 +243,7 @@ async fn list_service_types(
         .into_iter()
         .map(ServiceType::from)
         .collect();
-    Ok(axum::Json(List {
-        total: items.len() as u64,
-        items,
-        next_cursor: None,
-    }))
+    Ok(axum::Json(List::complete(items)))
 }
 
 #[derive(Debug, Deserialize, ToSchema)]
@@ -400,11 +396,7 @@ async fn list_problem_categories(
         .into_iter()
         .map(ProblemCategory::from)
         .collect();
-    Ok(axum::Json(List {
-        total: items.len() as u64,
-        items,
-        next_cursor: None,
-    }))
+    Ok(axum::Json(List::complete(items)))
 }
 
 #[derive(Debug, Deserialize, ToSchema)]
@@ -579,11 +571,7 @@ async fn list_skills(
         .into_iter()
         .map(Skill::from)
         .collect();
-    Ok(axum::Json(List {
-        total: items.len() as u64,
-        items,
-        next_cursor: None,
-    }))
+    Ok(axum::Json(List::complete(items)))
 }
 
 #[derive(Debug, Deserialize, ToSchema)]

@@ -90,11 +90,7 @@ async fn list_tokens(
         .into_iter()
         .map(to_api)
         .collect();
-    Ok(axum::Json(List {
-        total: items.len() as u64,
-        items,
-        next_cursor: None,
-    }))
+    Ok(axum::Json(List::complete(items)))
 }
 
 #[derive(Debug, Deserialize, ToSchema)]

@@ -62,6 +62,7 @@ async fn cs_registers_finds_and_changes_customers(app: &TestApp) -> anyhow::Resu
         .json()
         .await?;
     assert_eq!(found["total"], 1);
+    assert_eq!(found["total_exact"], true);
     assert_eq!(found["items"][0]["id"], customer["id"]);
     let by_number: Value = cs
         .get(&format!(

@@ -8,7 +8,7 @@ import {
 	unwrap
 } from './client';
 import { ApiError } from './problem';
-import type { Page } from './types';
+import { countLabel, type Page } from './types';
 
 type Handler = (url: URL, request: Request) => Response | Promise<Response>;
 
@@ -53,8 +53,16 @@ describe('collectPages', () => {
 			seen.push(cursor);
 			return pages[cursor ?? 'start']!;
 		});
-		expect(result).toEqual({ items: [1, 2, 3, 4, 5], total: 5, truncated: false });
+		expect(result).toEqual({ items: [1, 2, 3, 4, 5], total: 5, totalExact: true, truncated: false });
 		expect(seen).toEqual([undefined, 'b', 'c']);
+	});
+
+	it('passes on a total that is only a lower bound', async () => {
+		const result = await collectPages(async () => ({ items: [1], next_cursor: null, total: 10000, total_exact: false }));
+		expect(result.totalExact).toBe(false);
+		expect(countLabel(result.total, result.totalExact)).toBe('10000+');
+		expect(countLabel(12, true)).toBe('12');
+		expect(countLabel(12, undefined)).toBe('12');
 	});
 
 	it('stops at maxPages and says so', async () => {
@@ -68,7 +76,7 @@ describe('collectPages', () => {
 		const repeat = await collectPages(async () => ({ items: [1], next_cursor: 'same', total: 1 }));
 		expect(repeat.items).toEqual([1, 1]);
 		const empty = await collectPages(async () => ({ items: [], next_cursor: 'x', total: 0 }));
-		expect(empty).toEqual({ items: [], total: 0, truncated: false });
+		expect(empty).toEqual({ items: [], total: 0, totalExact: true, truncated: false });
 	});
 });
 

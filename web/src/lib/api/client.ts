@@ -106,22 +106,24 @@ export async function unwrapEmpty(call: Promise<FetchResult<unknown>>): Promise<
 export async function collectPages<T>(
 	fetchPage: (cursor: string | undefined) => Promise<Page<T>>,
 	maxPages = 10
-): Promise<{ items: T[]; total: number; truncated: boolean }> {
+): Promise<{ items: T[]; total: number; totalExact: boolean; truncated: boolean }> {
 	const items: T[] = [];
 	let cursor: string | undefined;
 	let total = 0;
+	let totalExact = true;
 	for (let page = 0; page < maxPages; page++) {
 		const result = await fetchPage(cursor);
 		items.push(...result.items);
 		total = result.total;
+		totalExact = result.total_exact !== false;
 		const next = result.next_cursor ?? undefined;
 		// Guard against a server that repeats a cursor or sends an empty page.
 		if (!next || next === cursor || result.items.length === 0) {
-			return { items, total, truncated: false };
+			return { items, total, totalExact, truncated: false };
 		}
 		cursor = next;
 	}
-	return { items, total, truncated: true };
+	return { items, total, totalExact, truncated: true };
 }
 
 const PAGE_SIZE = 100;
@@ -185,7 +187,7 @@ export async function listOdps(
 	client: ApiClient,
 	filter: { area_id?: string; odc_id?: string; status?: string; q?: string } = {},
 	maxPages = 10
-): Promise<{ items: Odp[]; total: number; truncated: boolean }> {
+): Promise<{ items: Odp[]; total: number; totalExact: boolean; truncated: boolean }> {
 	return collectPages(
 		(cursor) =>
 			unwrap(client.GET('/api/v1/odps', { params: { query: { ...filter, limit: 500, cursor } } })),
@@ -198,7 +200,7 @@ export async function listCustomersOfArea(
 	client: ApiClient,
 	areaId: string,
 	maxPages = 4
-): Promise<{ items: Customer[]; total: number; truncated: boolean }> {
+): Promise<{ items: Customer[]; total: number; totalExact: boolean; truncated: boolean }> {
 	return collectPages(
 		(cursor) =>
 			unwrap(

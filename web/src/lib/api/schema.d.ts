@@ -1159,7 +1159,9 @@ export interface components {
         };
         /**
          * @description The envelope of every list: one page of items, the cursor of the next
-         *     page (`null` on the last) and the number of items matching the filters.
+         *     page (`null` on the last) and the number of items matching the filters —
+         *     exact up to 10,000; beyond that `total` is 10,000 and `total_exact` is
+         *     false ("at least").
          */
         List_ApiToken: {
             items: {
@@ -1187,10 +1189,14 @@ export interface components {
             next_cursor?: string | null;
             /** Format: int64 */
             total: number;
+            /** @description False when `total` is a lower bound (more than 10,000 matches). */
+            total_exact: boolean;
         };
         /**
          * @description The envelope of every list: one page of items, the cursor of the next
-         *     page (`null` on the last) and the number of items matching the filters.
+         *     page (`null` on the last) and the number of items matching the filters —
+         *     exact up to 10,000; beyond that `total` is 10,000 and `total_exact` is
+         *     false ("at least").
          */
         List_Area: {
             items: {
@@ -1212,10 +1218,14 @@ export interface components {
             next_cursor?: string | null;
             /** Format: int64 */
             total: number;
+            /** @description False when `total` is a lower bound (more than 10,000 matches). */
+            total_exact: boolean;
         };
         /**
          * @description The envelope of every list: one page of items, the cursor of the next
-         *     page (`null` on the last) and the number of items matching the filters.
+         *     page (`null` on the last) and the number of items matching the filters —
+         *     exact up to 10,000; beyond that `total` is 10,000 and `total_exact` is
+         *     false ("at least").
          */
         List_AuditEvent: {
             items: {
@@ -1238,10 +1248,14 @@ export interface components {
             next_cursor?: string | null;
             /** Format: int64 */
             total: number;
+            /** @description False when `total` is a lower bound (more than 10,000 matches). */
+            total_exact: boolean;
         };
         /**
          * @description The envelope of every list: one page of items, the cursor of the next
-         *     page (`null` on the last) and the number of items matching the filters.
+         *     page (`null` on the last) and the number of items matching the filters —
+         *     exact up to 10,000; beyond that `total` is 10,000 and `total_exact` is
+         *     false ("at least").
          */
         List_Customer: {
             items: {
@@ -1289,10 +1303,14 @@ export interface components {
             next_cursor?: string | null;
             /** Format: int64 */
             total: number;
+            /** @description False when `total` is a lower bound (more than 10,000 matches). */
+            total_exact: boolean;
         };
         /**
          * @description The envelope of every list: one page of items, the cursor of the next
-         *     page (`null` on the last) and the number of items matching the filters.
+         *     page (`null` on the last) and the number of items matching the filters —
+         *     exact up to 10,000; beyond that `total` is 10,000 and `total_exact` is
+         *     false ("at least").
          */
         List_DemandPoint: {
             items: {
@@ -1309,10 +1327,14 @@ export interface components {
             next_cursor?: string | null;
             /** Format: int64 */
             total: number;
+            /** @description False when `total` is a lower bound (more than 10,000 matches). */
+            total_exact: boolean;
         };
         /**
          * @description The envelope of every list: one page of items, the cursor of the next
-         *     page (`null` on the last) and the number of items matching the filters.
+         *     page (`null` on the last) and the number of items matching the filters —
+         *     exact up to 10,000; beyond that `total` is 10,000 and `total_exact` is
+         *     false ("at least").
          */
         List_Odc: {
             items: {
@@ -1330,10 +1352,14 @@ export interface components {
             next_cursor?: string | null;
             /** Format: int64 */
             total: number;
+            /** @description False when `total` is a lower bound (more than 10,000 matches). */
+            total_exact: boolean;
         };
         /**
          * @description The envelope of every list: one page of items, the cursor of the next
-         *     page (`null` on the last) and the number of items matching the filters.
+         *     page (`null` on the last) and the number of items matching the filters —
+         *     exact up to 10,000; beyond that `total` is 10,000 and `total_exact` is
+         *     false ("at least").
          */
         List_Odp: {
             items: {
@@ -1365,10 +1391,14 @@ export interface components {
             next_cursor?: string | null;
             /** Format: int64 */
             total: number;
+            /** @description False when `total` is a lower bound (more than 10,000 matches). */
+            total_exact: boolean;
         };
         /**
          * @description The envelope of every list: one page of items, the cursor of the next
-         *     page (`null` on the last) and the number of items matching the filters.
+         *     page (`null` on the last) and the number of items matching the filters —
+         *     exact up to 10,000; beyond that `total` is 10,000 and `total_exact` is
+         *     false ("at least").
          */
         List_OdpPort: {
             items: {
@@ -1389,10 +1419,14 @@ export interface components {
             next_cursor?: string | null;
             /** Format: int64 */
             total: number;
+            /** @description False when `total` is a lower bound (more than 10,000 matches). */
+            total_exact: boolean;
         };
         /**
          * @description The envelope of every list: one page of items, the cursor of the next
-         *     page (`null` on the last) and the number of items matching the filters.
+         *     page (`null` on the last) and the number of items matching the filters —
+         *     exact up to 10,000; beyond that `total` is 10,000 and `total_exact` is
+         *     false ("at least").
          */
         List_Package: {
             items: {
@@ -1423,10 +1457,14 @@ export interface components {
             next_cursor?: string | null;
             /** Format: int64 */
             total: number;
+            /** @description False when `total` is a lower bound (more than 10,000 matches). */
+            total_exact: boolean;
         };
         /**
          * @description The envelope of every list: one page of items, the cursor of the next
-         *     page (`null` on the last) and the number of items matching the filters.
+         *     page (`null` on the last) and the number of items matching the filters —
+         *     exact up to 10,000; beyond that `total` is 10,000 and `total_exact` is
+         *     false ("at least").
          */
         List_ProblemCategory: {
             items: {
@@ -1442,10 +1480,14 @@ export interface components {
             next_cursor?: string | null;
             /** Format: int64 */
             total: number;
+            /** @description False when `total` is a lower bound (more than 10,000 matches). */
+            total_exact: boolean;
         };
         /**
          * @description The envelope of every list: one page of items, the cursor of the next
-         *     page (`null` on the last) and the number of items matching the filters.
+         *     page (`null` on the last) and the number of items matching the filters —
+         *     exact up to 10,000; beyond that `total` is 10,000 and `total_exact` is
+         *     false ("at least").
          */
         List_ServiceType: {
             items: {
@@ -1480,10 +1522,14 @@ export interface components {
             next_cursor?: string | null;
             /** Format: int64 */
             total: number;
+            /** @description False when `total` is a lower bound (more than 10,000 matches). */
+            total_exact: boolean;
         };
         /**
          * @description The envelope of every list: one page of items, the cursor of the next
-         *     page (`null` on the last) and the number of items matching the filters.
+         *     page (`null` on the last) and the number of items matching the filters —
+         *     exact up to 10,000; beyond that `total` is 10,000 and `total_exact` is
+         *     false ("at least").
          */
         List_SessionInfo: {
             items: {
@@ -1503,10 +1549,14 @@ export interface components {
             next_cursor?: string | null;
             /** Format: int64 */
             total: number;
+            /** @description False when `total` is a lower bound (more than 10,000 matches). */
+            total_exact: boolean;
         };
         /**
          * @description The envelope of every list: one page of items, the cursor of the next
-         *     page (`null` on the last) and the number of items matching the filters.
+         *     page (`null` on the last) and the number of items matching the filters —
+         *     exact up to 10,000; beyond that `total` is 10,000 and `total_exact` is
+         *     false ("at least").
          */
         List_Skill: {
             items: {
@@ -1520,10 +1570,14 @@ export interface components {
             next_cursor?: string | null;
             /** Format: int64 */
             total: number;
+            /** @description False when `total` is a lower bound (more than 10,000 matches). */
+            total_exact: boolean;
         };
         /**
          * @description The envelope of every list: one page of items, the cursor of the next
-         *     page (`null` on the last) and the number of items matching the filters.
+         *     page (`null` on the last) and the number of items matching the filters —
+         *     exact up to 10,000; beyond that `total` is 10,000 and `total_exact` is
+         *     false ("at least").
          */
         List_Team: {
             items: {
@@ -1539,10 +1593,14 @@ export interface components {
             next_cursor?: string | null;
             /** Format: int64 */
             total: number;
+            /** @description False when `total` is a lower bound (more than 10,000 matches). */
+            total_exact: boolean;
         };
         /**
          * @description The envelope of every list: one page of items, the cursor of the next
-         *     page (`null` on the last) and the number of items matching the filters.
+         *     page (`null` on the last) and the number of items matching the filters —
+         *     exact up to 10,000; beyond that `total` is 10,000 and `total_exact` is
+         *     false ("at least").
          */
         List_User: {
             items: {
@@ -1570,6 +1628,8 @@ export interface components {
             next_cursor?: string | null;
             /** Format: int64 */
             total: number;
+            /** @description False when `total` is a lower bound (more than 10,000 matches). */
+            total_exact: boolean;
         };
         /** @description A place on the earth (WGS84). */
         Location: {

@@ -20,6 +20,13 @@ export interface Page<T> {
 	items: T[];
 	next_cursor?: string | null;
 	total: number;
+	/** False when `total` is a lower bound (more matches than the server counts). */
+	total_exact?: boolean;
+}
+
+/** A list's count for people: `10000+` when it is a lower bound. */
+export function countLabel(total: number, exact: boolean | undefined): string {
+	return exact === false ? `${total}+` : `${total}`;
 }
 
 export type Me = JsonOk<'/api/v1/me'>;
