@@ -38,6 +38,8 @@ pub const DEFAULT_TILE_URL: &str = "https://tile.openstreetmap.org/{z}/{x}/{y}.p
 pub struct ApiConfig {
     pub default_locale: String,
     pub time_zone: String,
+    /// The zone of `time_zone`: local calendar days are days there.
+    pub zone: netcrew_domain::schedule::Zone,
     pub request_timeout: Duration,
     pub max_body_bytes: usize,
     /// Admins must set up a second factor before they can do anything else.
@@ -58,6 +60,7 @@ impl Default for ApiConfig {
         ApiConfig {
             default_locale: "id".to_string(),
             time_zone: "Asia/Jakarta".to_string(),
+            zone: netcrew_domain::schedule::Zone::Asia__Jakarta,
             request_timeout: Duration::from_secs(30),
             max_body_bytes: 10 * 1024 * 1024,
             require_admin_totp: false,

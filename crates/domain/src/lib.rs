@@ -6,6 +6,7 @@ pub mod access;
 pub mod geo;
 pub mod phone;
 pub mod role;
+pub mod schedule;
 pub mod service;
 pub mod text;
 

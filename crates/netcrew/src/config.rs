@@ -155,8 +155,8 @@ impl Settings {
             bail!("invalid default_locale {default_locale:?}: expected \"id\" or \"en\"");
         }
         let time_zone = self.time_zone.unwrap_or_else(|| "Asia/Jakarta".to_string());
-        if time_zone.trim().is_empty() || time_zone.contains(char::is_whitespace) {
-            bail!("invalid time_zone {time_zone:?}: expected an IANA name such as Asia/Jakarta");
+        if let Err(e) = netcrew_domain::schedule::parse_zone(&time_zone) {
+            bail!("invalid time_zone: {e}");
         }
         let db_max_connections = self.db_max_connections.unwrap_or(10);
         if db_max_connections == 0 {
@@ -324,5 +324,20 @@ mod tests {
             ..Settings::default()
         };
         assert!(settings.resolve().is_err());
+    }
+
+    #[test]
+    fn rejects_a_time_zone_that_does_not_exist() {
+        let settings = Settings {
+            time_zone: Some("Asia/Bandung".into()),
+            ..Settings::default()
+        };
+        let message = settings.resolve().err().map(|e| e.to_string());
+        assert!(
+            message
+                .as_deref()
+                .is_some_and(|m| m.contains("Asia/Bandung") && m.contains("Asia/Jakarta")),
+            "{message:?}"
+        );
     }
 }

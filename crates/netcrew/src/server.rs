@@ -44,6 +44,7 @@ pub fn app_state(db: Db, settings: &Resolved) -> anyhow::Result<AppState> {
         config: Arc::new(ApiConfig {
             default_locale: settings.default_locale.clone(),
             time_zone: settings.time_zone.clone(),
+            zone: netcrew_domain::schedule::parse_zone(&settings.time_zone)?,
             request_timeout: settings.request_timeout,
             max_body_bytes: settings.max_body_bytes,
             require_admin_totp: settings.require_admin_totp,

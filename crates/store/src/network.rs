@@ -280,9 +280,10 @@ pub async fn record_demand<C: ConnectionTrait>(
     area_id: Option<Uuid>,
     source: &str,
     now: chrono::DateTime<chrono::Utc>,
+    zone: netcrew_domain::schedule::Zone,
 ) -> Result<bool, DbErr> {
     use sea_orm::{ActiveValue::Set, sea_query::OnConflict};
-    let day = (now + chrono::Duration::hours(7))
+    let day = netcrew_domain::schedule::local_date(now, zone)
         .format("%Y-%m-%d")
         .to_string();
     let inserted = demand_point::Entity::insert(demand_point::ActiveModel {

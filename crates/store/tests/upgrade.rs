@@ -4,6 +4,7 @@
 //! PostgreSQL too when `NETCREW_TEST_POSTGRES_URL` is set.
 
 use chrono::{TimeZone, Utc};
+use netcrew_domain::schedule::Zone;
 use netcrew_store::{
     Db, counters,
     entity::demand_point,
@@ -143,7 +144,8 @@ async fn upgrade(db: &Db) -> anyhow::Result<()> {
     }
     assert_ne!(points[3].place_key, key);
     assert!(
-        !network::record_demand(conn, place, None, "coverage_check", at).await?,
+        !network::record_demand(conn, place, None, "coverage_check", at, Zone::Asia__Jakarta)
+            .await?,
         "already recorded that day"
     );
     assert!(
@@ -152,7 +154,8 @@ async fn upgrade(db: &Db) -> anyhow::Result<()> {
             place,
             None,
             "coverage_check",
-            at + chrono::Duration::days(1)
+            at + chrono::Duration::days(1),
+            Zone::Asia__Jakarta,
         )
         .await?
     );

@@ -2,10 +2,11 @@
 //! from the portal, and the demand that is not covered yet.
 
 use axum::{extract::State, response::Response};
-use chrono::{Duration, NaiveDate, Utc};
+use chrono::{Duration, Utc};
 use netcrew_domain::{
     GeoPoint, Phone, Role,
     access::{Permission, check_password},
+    schedule::{self, Zone},
     service::{CUSTOMER_STATUSES, CoverageRules},
 };
 use netcrew_store::{
@@ -332,6 +333,7 @@ async fn save_customer(
     let notes = input.notes.map(|n| c.multiline("notes", &n, 2000));
     check_schedule(
         &mut c,
+        state.config.zone,
         input.preferred_date.clone().flatten().as_deref(),
         input.preferred_window.clone().flatten().as_deref(),
         false,
@@ -557,26 +559,22 @@ async fn port_taken(state: &AppState, odp: Uuid, port: i32) -> ApiResult<ApiErro
     ))
 }
 
-fn check_schedule(c: &mut Checks, date: Option<&str>, window: Option<&str>, required: bool) {
+fn check_schedule(
+    c: &mut Checks,
+    zone: Zone,
+    date: Option<&str>,
+    window: Option<&str>,
+    required: bool,
+) {
     match date {
         None if required => c.fail("preferred_date", "required", "choose an installation date"),
         None => {}
-        Some(d) => match NaiveDate::parse_from_str(d, "%Y-%m-%d") {
-            Err(_) => c.fail("preferred_date", "date_format", "a date as YYYY-MM-DD"),
-            Ok(day) => {
-                // Dates are the ISP's local (WIB, UTC+7) calendar days.
-                let today = (Utc::now() + Duration::hours(7)).date_naive();
-                if day <= today {
-                    c.fail("preferred_date", "date_past", "choose a day after today");
-                } else if day > today + Duration::days(60) {
-                    c.fail(
-                        "preferred_date",
-                        "date_far",
-                        "choose a day within the next 60 days",
-                    );
-                }
+        // A calendar day in the ISP's zone, after today and within the horizon.
+        Some(d) => {
+            if let Err(e) = schedule::preferred_date(d, Utc::now(), zone) {
+                c.fail("preferred_date", e.code(), e.to_string());
             }
-        },
+        }
     }
     match window {
         None if required => c.fail("preferred_window", "required", "choose a time window"),
@@ -760,7 +758,7 @@ async fn record_demand(
         return Ok(());
     }
     let txn = state.db.begin_write().await?;
-    if !network::record_demand(&*txn, point, area_id, source, now).await? {
+    if !network::record_demand(&*txn, point, area_id, source, now, state.config.zone).await? {
         // Already recorded today: nothing new to count.
         return Ok(txn.rollback().await?);
     }
@@ -951,6 +949,7 @@ async fn register(
     }
     check_schedule(
         &mut c,
+        state.config.zone,
         Some(&body.preferred_date),
         Some(&body.preferred_window),
         true,
