@@ -155,16 +155,19 @@ pub async fn list_customers<C: ConnectionTrait>(
 ) -> Result<Page<customer::Model>, DbErr> {
     let mut select = customer::Entity::find();
     if let Some(q) = filter.q.as_deref().filter(|q| !q.trim().is_empty()) {
-        select = select.filter(match phone_prefix(q) {
-            // A phone number (or its start): a range on the phone index.
-            Some(prefix) => Condition::all()
-                .add(customer::Column::Phone.gte(prefix.clone()))
-                .add(customer::Column::Phone.lt(format!("{prefix}\u{7f}"))),
-            None => Condition::any()
+        select = select.filter(match SearchKind::of(q) {
+            // A phone number, customer number or e-mail address (or its
+            // start): a range on that column's index.
+            SearchKind::Phone(prefix) => starts_with(customer::Column::Phone, &prefix),
+            SearchKind::CustomerNumber(prefix) => {
+                starts_with(customer::Column::CustomerNumber, &prefix)
+            }
+            SearchKind::Email(prefix) => starts_with(customer::Column::Email, &prefix),
+            // Words: a part of the name or address (on PostgreSQL through
+            // trigram indexes on both).
+            SearchKind::Text => Condition::any()
                 .add(lower_like(customer::Column::Name, q))
-                .add(lower_like(customer::Column::CustomerNumber, q))
-                .add(lower_like(customer::Column::Address, q))
-                .add(lower_like(customer::Column::Email, q)),
+                .add(lower_like(customer::Column::Address, q)),
         });
     }
     if let Some(status) = &filter.status {
@@ -191,6 +194,55 @@ pub async fn list_customers<C: ConnectionTrait>(
         |m| (m.customer_number.clone(), m.id),
     )
     .await
+}
+
+/// What a customer search looks for.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SearchKind {
+    /// The E.164 start of a phone number.
+    Phone(String),
+    /// The start of a customer number, `PLG-00012` (any case).
+    CustomerNumber(String),
+    /// The start of an e-mail address (lower case).
+    Email(String),
+    /// A part of a name or address.
+    Text,
+}
+
+impl SearchKind {
+    pub fn of(q: &str) -> SearchKind {
+        let q = q.trim();
+        if let Some(prefix) = phone_prefix(q) {
+            return SearchKind::Phone(prefix);
+        }
+        let upper = q.to_uppercase();
+        if upper.starts_with("PLG-") || (upper.starts_with("PLG") && upper.len() > 3) {
+            let digits = upper.trim_start_matches("PLG").trim_start_matches('-');
+            if digits.chars().all(|c| c.is_ascii_digit()) {
+                return SearchKind::CustomerNumber(format!("PLG-{digits}"));
+            }
+        }
+        if q.contains('@') && !q.contains(char::is_whitespace) {
+            return SearchKind::Email(q.to_lowercase());
+        }
+        SearchKind::Text
+    }
+}
+
+/// `column` starts with `prefix`: a range that an index on the column
+/// answers, from the prefix to the prefix with its last character stepped
+/// up (`PLG-0012` .. `PLG-0013`).
+fn starts_with<C: ColumnTrait>(column: C, prefix: &str) -> Condition {
+    let mut end: Vec<char> = prefix.chars().collect();
+    let stepped = end
+        .pop()
+        .and_then(|last| char::from_u32(last as u32 + 1))
+        .map(|next| end.iter().chain(std::iter::once(&next)).collect::<String>());
+    let range = Condition::all().add(column.gte(prefix.to_string()));
+    match stepped {
+        Some(stepped) => range.add(column.lt(stepped)),
+        None => range,
+    }
 }
 
 /// When a search looks like a phone number or its beginning (`0812 34`,
@@ -329,7 +381,30 @@ pub fn area_for(
 
 #[cfg(test)]
 mod tests {
-    use super::phone_prefix;
+    use super::{SearchKind, phone_prefix};
+
+    #[test]
+    fn searches_are_told_apart() {
+        assert_eq!(
+            SearchKind::of("0812 3456"),
+            SearchKind::Phone("+628123456".to_string())
+        );
+        assert_eq!(
+            SearchKind::of("plg-00012"),
+            SearchKind::CustomerNumber("PLG-00012".to_string())
+        );
+        assert_eq!(
+            SearchKind::of("PLG0001234"),
+            SearchKind::CustomerNumber("PLG-0001234".to_string())
+        );
+        assert_eq!(
+            SearchKind::of("Siti@Gmail"),
+            SearchKind::Email("siti@gmail".to_string())
+        );
+        assert_eq!(SearchKind::of("budi"), SearchKind::Text);
+        assert_eq!(SearchKind::of("plgs"), SearchKind::Text);
+        assert_eq!(SearchKind::of("Jl. Dago 12"), SearchKind::Text);
+    }
 
     #[test]
     fn phone_searches_become_e164_prefixes() {

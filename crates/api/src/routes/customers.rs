@@ -154,7 +154,9 @@ pub struct CustomerQuery {
     /// Page size, 1 to 500 (default 50).
     pub limit: Option<u64>,
     pub cursor: Option<String>,
-    /// Search in name, customer number, phone (`0812...` works), address, e-mail.
+    /// The start of a phone number (`0812...` works), customer number
+    /// (`PLG-00012`) or e-mail address; any other text: a part of the name or
+    /// address.
     pub q: Option<String>,
     pub status: Option<String>,
     pub area_id: Option<Uuid>,

@@ -76,6 +76,27 @@ async fn cs_registers_finds_and_changes_customers(app: &TestApp) -> anyhow::Resu
         .json()
         .await?;
     assert_eq!(by_number["total"], 1);
+    // The start of an e-mail address, in any case; words of the name and
+    // address.
+    for q in [
+        "Siti%40gmail",
+        "siti%40GMAIL.com",
+        "Nurhaliza",
+        "dipatiukur%20no.%2035",
+    ] {
+        let found: Value = cs
+            .get(&format!("/api/v1/customers?q={q}"))
+            .await?
+            .json()
+            .await?;
+        let ids: Vec<&Value> = found["items"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .map(|c| &c["id"])
+            .collect();
+        assert!(ids.contains(&&customer["id"]), "{q}: {found}");
+    }
     let prospects: Value = cs
         .get("/api/v1/customers?status=prospect&limit=500")
         .await?

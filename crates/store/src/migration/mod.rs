@@ -10,6 +10,7 @@ mod m20261125_000004_service_catalog_and_demand;
 mod m20261125_000005_idempotency;
 mod m20261128_000001_counters_and_limits;
 mod m20261128_000011_customer_erasure;
+mod m20261128_000012_customer_search;
 
 pub struct Migrator;
 
@@ -24,6 +25,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261125_000005_idempotency::Migration),
             Box::new(m20261128_000001_counters_and_limits::Migration),
             Box::new(m20261128_000011_customer_erasure::Migration),
+            Box::new(m20261128_000012_customer_search::Migration),
         ]
     }
 }

@@ -2561,7 +2561,11 @@ export interface operations {
                 /** @description Page size, 1 to 500 (default 50). */
                 limit?: number;
                 cursor?: string;
-                /** @description Search in name, customer number, phone (`0812...` works), address, e-mail. */
+                /**
+                 * @description The start of a phone number (`0812...` works), customer number
+                 *     (`PLG-00012`) or e-mail address; any other text: a part of the name or
+                 *     address.
+                 */
                 q?: string;
                 status?: string;
                 area_id?: string;
