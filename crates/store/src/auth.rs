@@ -6,7 +6,7 @@ use netcrew_domain::access::SessionPolicy;
 use rand::RngCore;
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DbErr, EntityTrait,
-    PaginatorTrait, QueryFilter, QueryOrder, sea_query::Expr,
+    QueryFilter, QueryOrder, sea_query::Expr,
 };
 use serde_json::Value;
 use sha2::{Digest, Sha256};
@@ -186,31 +186,6 @@ pub async fn record_login_attempt<C: ConnectionTrait>(
     .insert(db)
     .await?;
     Ok(())
-}
-
-/// Failed attempts since `since` for a login, and the oldest of them.
-pub async fn failures_since<C: ConnectionTrait>(
-    db: &C,
-    login_key: Option<&str>,
-    ip: Option<&str>,
-    since: DateTime<Utc>,
-) -> Result<(u64, Option<DateTime<Utc>>), DbErr> {
-    let mut query = login_attempt::Entity::find()
-        .filter(login_attempt::Column::Success.eq(false))
-        .filter(login_attempt::Column::At.gt(since));
-    if let Some(key) = login_key {
-        query = query.filter(login_attempt::Column::LoginKey.eq(key));
-    }
-    if let Some(ip) = ip {
-        query = query.filter(login_attempt::Column::Ip.eq(ip));
-    }
-    let count = query.clone().count(db).await?;
-    let oldest = query
-        .order_by_asc(login_attempt::Column::At)
-        .one(db)
-        .await?
-        .map(|a| a.at);
-    Ok((count, oldest))
 }
 
 /// Issues a single-use password link for an account (earlier unused links

@@ -89,7 +89,7 @@ pub async fn erase(
     if found.erased_at.is_some() {
         return Err(EraseError::AlreadyErased);
     }
-    if matches!(found.status.as_str(), "active" | "suspended") {
+    if netcrew_domain::service::still_served(&found.status) {
         return Err(EraseError::StillServed(found.status.clone()));
     }
     // What they signed in with: phones are stored in E.164 and e-mail in
