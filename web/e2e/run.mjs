@@ -1294,6 +1294,54 @@ describe('NetCrew web app on the real server', () => {
 		await close();
 	});
 
+	check('axe finds no serious or critical accessibility violation on any page, anonymous, staff or customer', async () => {
+		const axeSource = readFileSync(path.join(webDir, 'node_modules/axe-core/axe.min.js'), 'utf8');
+		// axe is injected as a script; the app's CSP rightly refuses inline
+		// scripts, so this one context bypasses it.
+		const context = await browser.newContext({ viewport: { width: 1366, height: 768 }, bypassCSP: true });
+		await context.route(TILE_HOST, (route) => route.abort());
+		const page = await context.newPage();
+		const found = [];
+		async function audit(where) {
+			await page.goto(`${baseUrl}${where}`);
+			await page.waitForLoadState('networkidle');
+			await page.addScriptTag({ content: axeSource });
+			const result = await page.evaluate(() => window.axe.run(document, { resultTypes: ['violations'] }));
+			for (const v of result.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical')) {
+				found.push(`${where}: ${v.id} at ${v.nodes.map((n) => n.target.join(' ')).slice(0, 3).join(', ')}`);
+			}
+		}
+		for (const where of ['/', '/login', '/daftar']) await audit(where);
+		await signIn(page, 'admin', '/console');
+		const customers = await page.evaluate(async () => (await fetch('/api/v1/customers?limit=1')).json());
+		for (const where of [
+			'/console',
+			'/console/customers',
+			`/console/customers/${customers.items[0].id}`,
+			'/console/map',
+			'/console/network',
+			'/console/demand',
+			'/console/catalog',
+			'/console/users',
+			'/console/teams',
+			'/console/audit',
+			'/console/transfer',
+			'/console/api-tokens',
+			'/console/profile'
+		]) {
+			await audit(where);
+		}
+		await context.clearCookies();
+		await signIn(page, 'technician', '/tech');
+		await audit('/tech');
+		await context.clearCookies();
+		await page.setViewportSize({ width: 390, height: 844 });
+		await signIn(page, 'customer', '/account');
+		await audit('/account');
+		await context.close();
+		assert.deepEqual(found, [], 'serious or critical accessibility violations');
+	});
+
 	check('the web manifest, icons and immutable assets are served', async () => {
 		const manifestResponse = await fetch(`${baseUrl}/manifest.webmanifest`);
 		assert.equal(manifestResponse.status, 200);
