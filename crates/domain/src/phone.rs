@@ -19,6 +19,16 @@ pub enum InvalidPhone {
     NoCountryCode,
 }
 
+impl InvalidPhone {
+    /// The field error code: an empty number is a missing one.
+    pub fn code(&self) -> &'static str {
+        match self {
+            InvalidPhone::Empty => "required",
+            _ => "phone",
+        }
+    }
+}
+
 impl Phone {
     /// Parses and normalises a phone number (Indonesia is the default country).
     pub fn parse(input: &str) -> Result<Self, InvalidPhone> {
@@ -79,6 +89,12 @@ impl fmt::Display for Phone {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_empty_number_is_a_missing_one() {
+        assert_eq!(Phone::parse("  ").map_err(|e| e.code()), Err("required"));
+        assert_eq!(Phone::parse("0812").map_err(|e| e.code()), Err("phone"));
+    }
 
     #[test]
     fn local_forms_normalise_to_e164() {

@@ -301,7 +301,7 @@ async fn save_customer(
     let phone = input.phone.as_deref().and_then(|p| match Phone::parse(p) {
         Ok(p) => Some(p.into_string()),
         Err(e) => {
-            c.fail("phone", "phone", e.to_string());
+            c.fail("phone", e.code(), e.to_string());
             None
         }
     });
@@ -310,7 +310,7 @@ async fn save_customer(
             .and_then(|w| match Phone::parse(&w) {
                 Ok(p) => Some(p.into_string()),
                 Err(e) => {
-                    c.fail("whatsapp", "phone", e.to_string());
+                    c.fail("whatsapp", e.code(), e.to_string());
                     None
                 }
             })
@@ -911,7 +911,7 @@ async fn register(
     let phone = match Phone::parse(&body.phone) {
         Ok(p) => Some(p.into_string()),
         Err(e) => {
-            c.fail("phone", "phone", e.to_string());
+            c.fail("phone", e.code(), e.to_string());
             None
         }
     };

@@ -775,7 +775,7 @@ async fn plan_customers(
         let phone = match Phone::parse(&row.get("phone")) {
             Ok(p) => Some(p.into_string()),
             Err(e) => {
-                row.fail("phone", "phone", e.to_string());
+                row.fail("phone", e.code(), e.to_string());
                 None
             }
         };
@@ -796,7 +796,7 @@ async fn plan_customers(
             Some(w) => match Phone::parse(&w) {
                 Ok(p) => Some(p.into_string()),
                 Err(e) => {
-                    row.fail("whatsapp", "phone", e.to_string());
+                    row.fail("whatsapp", e.code(), e.to_string());
                     None
                 }
             },

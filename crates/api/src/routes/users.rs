@@ -286,7 +286,7 @@ fn check_fields(
         Some(p) => match Phone::parse(p) {
             Ok(p) => Some(p.into_string()),
             Err(e) => {
-                errors.push(FieldError::new("phone", "phone", e.to_string()));
+                errors.push(FieldError::new("phone", e.code(), e.to_string()));
                 None
             }
         },

@@ -316,6 +316,15 @@ async fn self_registration_with_abuse_limits(app: &TestApp) -> anyhow::Result<()
         .flatten()
         .filter_map(|e| e["field"].as_str())
         .collect();
+    let mut empty_phone = body("");
+    empty_phone["phone"] = json!("");
+    let problem = assert_problem(post(empty_phone).await?, 422, "/problems/validation").await?;
+    assert!(
+        problem["errors"].as_array().is_some_and(|e| e
+            .iter()
+            .any(|e| e["field"] == "phone" && e["code"] == "required")),
+        "{problem}"
+    );
     for f in ["phone", "preferred_date", "location", "password"] {
         assert!(fields.contains(&f), "{f}: {problem}");
     }
