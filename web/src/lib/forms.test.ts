@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { apiErrorFromResponse } from './api/problem';
-import { firstErrorField, formErrors, matchField } from './forms';
+import { fingerprint, firstErrorField, formErrors, matchField, withoutEdited } from './forms';
 import id from './i18n/id.json';
 
 const validation = (errors: { field: string; code?: string; detail: string }[]) =>
@@ -75,5 +75,29 @@ describe('problem field errors in forms', () => {
 		expect(formErrors(validation([{ field: 'name', code: 'required', detail: 'x' }]), FIELDS, (e) => `[${e.code}]`).fields.name).toBe(
 			'[required]'
 		);
+	});
+
+	it('tells edited fields by their values, objects and lists included, and drops only their messages', () => {
+		const FIELDS_ = ['name', 'location', 'team_ids', 'missing'];
+		const before = fingerprint({ name: 'Rina', location: { lat: -6.9, lng: 107.6 }, team_ids: ['a'] }, FIELDS_);
+		expect(Object.keys(before)).toEqual(['name', 'location', 'team_ids']);
+		const after = fingerprint({ name: 'Rina', location: { lat: -6.91, lng: 107.6 }, team_ids: ['a', 'b'] }, FIELDS_);
+		expect(after.name).toBe(before.name);
+		expect(after.location).not.toBe(before.location);
+		expect(after.team_ids).not.toBe(before.team_ids);
+		expect(fingerprint({ email: null }, ['email'])).toEqual(fingerprint({ email: undefined }, ['email']));
+
+		const errors = formErrors(
+			validation([
+				{ field: 'name', detail: 'enter a name' },
+				{ field: 'location.lat', detail: 'not a latitude' },
+				{ field: 'cursor', detail: 'bad cursor' }
+			]),
+			FIELDS
+		);
+		const shown = withoutEdited(errors, (field) => after[field] !== before[field]);
+		expect(shown.fields).toEqual({ name: 'enter a name' });
+		expect(shown.other).toEqual(errors.other);
+		expect(shown.panel).toBe(true);
 	});
 });

@@ -58,3 +58,30 @@ export function formErrors(
 export function firstErrorField(errors: FormErrors, formFields: readonly string[]): string | null {
 	return formFields.find((f) => errors.fields[f] !== undefined) ?? null;
 }
+
+/**
+ * A form's values field by field, as text that changes exactly when the
+ * value does (objects such as a location and lists such as team ids
+ * included). Fields missing from `values` are left out.
+ */
+export function fingerprint(values: Readonly<Record<string, unknown>>, formFields: readonly string[]): Record<string, string> {
+	const result: Record<string, string> = {};
+	for (const field of formFields) {
+		if (!(field in values)) continue;
+		result[field] = JSON.stringify(values[field] ?? null) ?? 'null';
+	}
+	return result;
+}
+
+/**
+ * The errors without the messages of fields edited since they were given:
+ * once someone changes a field, its old message no longer describes it. The
+ * panel stays as it was (what no input shows is not fixed by typing).
+ */
+export function withoutEdited(errors: FormErrors, edited: (field: string) => boolean): FormErrors {
+	const fields: Record<string, string> = {};
+	for (const [field, message] of Object.entries(errors.fields)) {
+		if (!edited(field)) fields[field] = message;
+	}
+	return { ...errors, fields };
+}
