@@ -228,6 +228,14 @@ async fn from_api_token(parts: &Parts, state: &AppState, header: &str) -> Result
 }
 
 impl Caller {
+    /// Who this caller is, for the audit log.
+    pub fn actor(&self) -> netcrew_store::auth::Actor {
+        netcrew_store::auth::Actor {
+            user_id: Some(self.user.id),
+            ip: Some(self.ip.clone()),
+        }
+    }
+
     /// Appends an audit entry for a change this caller makes; call it inside
     /// the transaction of the change.
     pub async fn audit(

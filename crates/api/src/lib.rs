@@ -118,6 +118,9 @@ fn routes() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .merge(routes::network::api_router())
         .merge(routes::services::api_router())
         .merge(routes::customers::api_router())
+        .merge(routes::portal_accounts::api_router())
+        .merge(routes::coverage::api_router())
+        .merge(routes::registration::api_router())
         .merge(routes::privacy::api_router())
         .merge(routes::transfer::api_router());
     let ops = OpenApiRouter::new()

@@ -13,35 +13,7 @@ use utoipa::ToSchema;
 
 pub const PROBLEM_JSON: &str = "application/problem+json";
 
-/// One offending input field.
-#[derive(Debug, Clone, Serialize, ToSchema, PartialEq)]
-pub struct FieldError {
-    /// The field, as named in the request (`location.lat`, `limit`, ...).
-    pub field: String,
-    /// Stable, machine-readable reason, for clients to show in their own
-    /// language: `required`, `length`, `range`, `choice`, `phone`, `email`,
-    /// `taken`, `unknown`, `location`, `outside_area`, `not_on_sale`,
-    /// `date_format`, `date_past`, `date_far`, `port_range`, `port_taken`,
-    /// `in_use`, `password_short`, `password_long`, `password_common`,
-    /// `password_login`, `password_wrong`, `password_reused`, `code_wrong`,
-    /// `token_expired`, `cursor`, `encoding`, `header`, `format`, `empty`,
-    /// `type` (a JSON value of the wrong type), `control_character`,
-    /// `id_version`, or `invalid` (see `detail`).
-    #[schema(example = "required")]
-    pub code: String,
-    /// The reason in English, for people and logs.
-    pub detail: String,
-}
-
-impl FieldError {
-    pub fn new(field: impl Into<String>, code: &str, detail: impl Into<String>) -> Self {
-        FieldError {
-            field: field.into(),
-            code: code.to_string(),
-            detail: detail.into(),
-        }
-    }
-}
+pub use netcrew_domain::FieldError;
 
 /// An RFC 9457 problem document.
 #[derive(Debug, Clone, Serialize, ToSchema)]
@@ -97,6 +69,32 @@ pub enum ApiError {
     Unavailable(String),
     #[error(transparent)]
     Internal(#[from] anyhow::Error),
+}
+
+impl From<netcrew_domain::Invalid> for ApiError {
+    fn from(invalid: netcrew_domain::Invalid) -> Self {
+        ApiError::Validation {
+            detail: invalid.to_string(),
+            errors: invalid.0,
+        }
+    }
+}
+
+impl From<netcrew_store::Error> for ApiError {
+    fn from(e: netcrew_store::Error) -> Self {
+        match e {
+            netcrew_store::Error::Invalid(invalid) => invalid.into(),
+            netcrew_store::Error::NotFound(what) => ApiError::NotFound(what),
+            netcrew_store::Error::Conflict(why) => ApiError::Conflict(why),
+            netcrew_store::Error::Limited(retry_after_secs) => ApiError::TooManyRequests {
+                detail: "Too many attempts from this connection. Please try again later."
+                    .to_string(),
+                retry_after_secs,
+            },
+            netcrew_store::Error::Password(e) => e.into(),
+            netcrew_store::Error::Db(e) => e.into(),
+        }
+    }
 }
 
 impl ApiError {

@@ -15,9 +15,10 @@ use clap::Parser;
 use netcrew_domain::GeoPoint;
 use netcrew_store::{
     Db,
+    customers::{self, CustomerFilter},
     demo::{self, DemoOptions},
     entity::{customer, odp},
-    network::{self, CustomerFilter},
+    network,
     page::PageRequest,
     sea_orm::{EntityTrait, QueryOrder, QuerySelect},
 };
@@ -144,7 +145,7 @@ async fn main() -> anyhow::Result<()> {
     let filter = CustomerFilter::default();
     let mut depth = 0;
     for _ in 1..args.page {
-        let result = network::list_customers(conn, &filter, &page).await?;
+        let result = customers::list(conn, &filter, &page).await??;
         let Some(next) = result.next_cursor else {
             break;
         };
@@ -155,7 +156,7 @@ async fn main() -> anyhow::Result<()> {
         let page = page.clone();
         let filter = filter.clone();
         async move {
-            network::list_customers(conn, &filter, &page).await?;
+            customers::list(conn, &filter, &page).await??;
             Ok(())
         }
     })
@@ -192,13 +193,13 @@ async fn main() -> anyhow::Result<()> {
             ..CustomerFilter::default()
         };
         async move {
-            network::list_customers(conn, &filter, &PageRequest::first(50)).await?;
+            customers::list(conn, &filter, &PageRequest::first(50)).await??;
             Ok(())
         }
     })
     .await?;
     let first = median(args.runs, || async {
-        network::list_customers(conn, &CustomerFilter::default(), &PageRequest::first(50)).await?;
+        customers::list(conn, &CustomerFilter::default(), &PageRequest::first(50)).await??;
         Ok(())
     })
     .await?;

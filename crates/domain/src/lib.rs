@@ -3,6 +3,9 @@
 //! wall clock (time is always passed in).
 
 pub mod access;
+pub mod contact;
+pub mod customer;
+pub mod fields;
 pub mod geo;
 pub mod phone;
 pub mod role;
@@ -10,6 +13,9 @@ pub mod schedule;
 pub mod service;
 pub mod text;
 
+pub use contact::{Email, InvalidEmail};
+pub use customer::{CustomerNumber, CustomerSource, CustomerStatus, InstallWindow};
+pub use fields::{Checks, FieldError, Invalid};
 pub use geo::{GeoPoint, InvalidPoint};
 pub use phone::{InvalidPhone, Phone};
 pub use role::{Role, UnknownRole};

@@ -63,6 +63,51 @@ pub fn preferred_date(
     }
 }
 
+/// The preferred installation day and window of a booking, checked into
+/// `c`: the day by [`preferred_date`], the window one of the two half-days.
+pub fn check_booking(
+    c: &mut crate::fields::Checks,
+    date: Option<&str>,
+    window: Option<&str>,
+    required: bool,
+    now: DateTime<Utc>,
+    zone: Zone,
+) -> (Option<NaiveDate>, Option<crate::customer::InstallWindow>) {
+    use crate::fields::FieldError;
+    let day = match date {
+        None => {
+            if required {
+                c.fail("preferred_date", "required", "choose an installation date");
+            }
+            None
+        }
+        Some(d) => match preferred_date(d, now, zone) {
+            Ok(day) => Some(day),
+            Err(e) => {
+                let mut error = FieldError::new("preferred_date", e.code(), e.to_string());
+                if e == PreferredDateError::BeyondHorizon {
+                    error = error.with("days", BOOKING_HORIZON_DAYS);
+                }
+                c.push(error);
+                None
+            }
+        },
+    };
+    let window = match window {
+        None => {
+            if required {
+                c.fail("preferred_window", "required", "choose a time window");
+            }
+            None
+        }
+        Some(w) => c.take(crate::customer::InstallWindow::parse_field(
+            "preferred_window",
+            w,
+        )),
+    };
+    (day, window)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -85,14 +85,6 @@ impl DocItem {
     }
 }
 
-/// Status of a customer record.
-pub const CUSTOMER_STATUSES: [&str; 4] = ["prospect", "active", "suspended", "terminated"];
-
-/// Whether a customer with this status is still served (connected, or cut
-/// off only for now): their personal data must stay until the service ends.
-pub fn still_served(status: &str) -> bool {
-    matches!(status, "active" | "suspended")
-}
 /// Status of an ODC or ODP.
 pub const PLANT_STATUSES: [&str; 3] = ["active", "full", "maintenance"];
 /// Port counts of ODPs in use in Indonesian FTTH plant.
@@ -157,15 +149,6 @@ pub fn demand_place_key(point: crate::GeoPoint) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn only_connected_or_isolated_customers_are_still_served() {
-        let served: Vec<&str> = CUSTOMER_STATUSES
-            .into_iter()
-            .filter(|s| still_served(s))
-            .collect();
-        assert_eq!(served, ["active", "suspended"]);
-    }
 
     #[test]
     fn demand_places_are_cells_of_about_thirty_metres() {

@@ -223,6 +223,14 @@ pub async fn issue_password_link<C: ConnectionTrait>(
 /// password verifies against it.
 pub const NO_PASSWORD_YET: &str = "!reset-required";
 
+/// Who makes a change: a signed-in user and the address they came from
+/// (either may be unknown, e.g. the command line).
+#[derive(Debug, Clone, Default)]
+pub struct Actor {
+    pub user_id: Option<Uuid>,
+    pub ip: Option<String>,
+}
+
 /// One entry of the audit log.
 #[derive(Debug, Clone)]
 pub struct Audit {

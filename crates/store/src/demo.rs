@@ -718,13 +718,15 @@ fn new_customer(
     };
     let street = area.streets.choose(rng).copied().unwrap_or("Jl. Merdeka");
     let village = area.villages.choose(rng).copied().unwrap_or(area.name);
+    let house: u32 = rng.gen_range(1..250);
+    let rt: u32 = rng.gen_range(1..12);
+    let rw: u32 = rng.gen_range(1..15);
     let address = format!(
-        "{street} No. {}, RT {:02}/RW {:02}, Kel. {village}, Kec. {}, Kota Bandung, Jawa Barat",
-        rng.gen_range(1..250),
-        rng.gen_range(1..12),
-        rng.gen_range(1..15),
+        "{street} No. {house}, RT {rt:02}/RW {rw:02}, Kel. {village}, Kec. {}, Kota Bandung, Jawa Barat",
         area.name
     );
+    // Connected customers have a router login and a billing account.
+    let connected = status != "prospect";
     customer::ActiveModel {
         id: Set(id_at(rng, since)),
         customer_number: Set(format!("PLG-{seq:07}")),
@@ -757,6 +759,13 @@ fn new_customer(
         created_at: Set(since),
         updated_at: Set(since),
         erased_at: Set(None),
+        rt: Set(Some(format!("{rt:03}"))),
+        rw: Set(Some(format!("{rw:03}"))),
+        kelurahan: Set(Some(village.to_string())),
+        kecamatan: Set(Some(area.name.to_string())),
+        city: Set(Some("Kota Bandung".to_string())),
+        pppoe_username: Set(connected.then(|| format!("plg{seq:07}"))),
+        billing_id: Set(connected.then(|| format!("BIL-{seq:07}"))),
     }
 }
 

@@ -4,17 +4,22 @@
 
 pub mod auth;
 pub mod counters;
+pub mod coverage;
+pub mod customers;
 pub mod db;
 pub mod demo;
 pub mod entity;
+pub mod error;
 pub mod limits;
 pub mod migration;
 pub mod network;
 pub mod page;
 pub mod password;
+pub mod portal;
 pub mod privacy;
 pub mod queries;
 pub mod users;
 
 pub use db::{Backend, Db, DbError, WriteTx, redact_url};
+pub use error::Error;
 pub use sea_orm;

@@ -195,6 +195,59 @@ where
     }))
 }
 
+/// Runs `select` newest first, ordered by (`created`, `id`) descending,
+/// starting after the cursor; `key` gives a row's creation time and id.
+pub async fn newest_created<E, C>(
+    db: &C,
+    select: Select<E>,
+    created: E::Column,
+    id: E::Column,
+    req: &PageRequest,
+    key: impl Fn(&E::Model) -> (chrono::DateTime<chrono::Utc>, Uuid),
+) -> Result<Result<Page<E::Model>, PageError>, DbErr>
+where
+    E: EntityTrait,
+    E::Model: Sync,
+    C: ConnectionTrait,
+{
+    let after = match &req.after {
+        None => None,
+        Some((value, after_id)) => match chrono::DateTime::parse_from_rfc3339(value) {
+            Ok(at) => Some((at.with_timezone(&chrono::Utc), *after_id)),
+            Err(_) => return Ok(Err(PageError::Cursor)),
+        },
+    };
+    let (total, total_exact) = capped_count(db, select.clone(), TOTAL_CAP).await?;
+    let mut query = select;
+    if let Some((at, after_id)) = after {
+        query = query.filter(
+            Expr::tuple([Expr::col(created).into(), Expr::col(id).into()])
+                .lt(Expr::tuple([Expr::value(at), Expr::value(after_id)])),
+        );
+    }
+    let mut items = query
+        .order_by_desc(created)
+        .order_by_desc(id)
+        .limit(req.limit + 1)
+        .all(db)
+        .await?;
+    let next_cursor = if items.len() as u64 > req.limit {
+        items.truncate(req.limit as usize);
+        items.last().map(|last| {
+            let (at, id) = key(last);
+            encode(&at.to_rfc3339_opts(chrono::SecondsFormat::Micros, true), id)
+        })
+    } else {
+        None
+    };
+    Ok(Ok(Page {
+        items,
+        next_cursor,
+        total,
+        total_exact,
+    }))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -89,7 +89,7 @@ pub async fn erase(
     if found.erased_at.is_some() {
         return Err(EraseError::AlreadyErased);
     }
-    if netcrew_domain::service::still_served(&found.status) {
+    if found.status().still_served() {
         return Err(EraseError::StillServed(found.status.clone()));
     }
     // What they signed in with: phones are stored in E.164 and e-mail in
@@ -110,7 +110,16 @@ pub async fn erase(
     model.lng = Set(round(found.lng));
     model.odp_id = Set(None);
     model.odp_port = Set(None);
-    model.status = Set("terminated".to_string());
+    model.status = Set(netcrew_domain::CustomerStatus::Terminated
+        .as_str()
+        .to_string());
+    // The street-level parts of the address and the router's login go; the
+    // kecamatan and city stay for statistics, the billing id for the
+    // records the law makes the ISP keep.
+    model.rt = Set(None);
+    model.rw = Set(None);
+    model.kelurahan = Set(None);
+    model.pppoe_username = Set(None);
     model.notes = Set(String::new());
     model.preferred_date = Set(None);
     model.preferred_window = Set(None);

@@ -43,7 +43,7 @@ pub async fn list_users<C: ConnectionTrait>(
 ) -> Result<Page<user::Model>, DbErr> {
     let mut select = user::Entity::find();
     if let Some(q) = filter.q.as_deref().filter(|q| !q.trim().is_empty()) {
-        let cond = match crate::network::phone_prefix(q) {
+        let cond = match crate::customers::phone_prefix(q) {
             // A phone number (or its start), `0812...` finding `+62812...`.
             Some(prefix) => Condition::all()
                 .add(user::Column::Phone.gte(prefix.clone()))

@@ -124,10 +124,10 @@ async fn upgrade(db: &Db) -> anyhow::Result<()> {
 
     let conn = db.conn();
     assert_eq!(
-        counters::advance(conn, network::CUSTOMER_NUMBER_COUNTER, 0).await?,
+        counters::advance(conn, customers::CUSTOMER_NUMBER_COUNTER, 0).await?,
         41
     );
-    assert_eq!(network::next_customer_number(conn).await?, "PLG-0000042");
+    assert_eq!(customers::next_customer_number(conn).await?, "PLG-0000042");
     let points = demand_point::Entity::find()
         .order_by_asc(demand_point::Column::Id)
         .all(conn)

@@ -82,7 +82,7 @@ async fn list_audit_events(
         ("entity_id", &query.entity_id),
         ("action", &query.action),
     ] {
-        crate::routes::Checks::filter(field, value.as_deref())?;
+        crate::routes::check_filter(field, value.as_deref())?;
     }
     if let (Some(from), Some(to)) = (query.from, query.to)
         && from >= to

@@ -144,7 +144,7 @@ async fn list_areas(
     ApiQuery(query): ApiQuery<AreaQuery>,
 ) -> ApiResult<axum::Json<List<Area>>> {
     let page = PageRequest::new(query.limit, query.cursor.as_deref())?;
-    crate::routes::Checks::filter("city", query.city.as_deref())?;
+    crate::routes::check_filter("city", query.city.as_deref())?;
     let filter = AreaFilter {
         q: query.q,
         city: query.city,

@@ -1,9 +1,12 @@
 pub mod audit;
 pub mod auth;
 pub mod catalog;
+pub mod coverage;
 pub mod customers;
 pub mod network;
+pub mod portal_accounts;
 pub mod privacy;
+pub mod registration;
 pub mod services;
 pub mod system;
 pub mod teams;
@@ -80,135 +83,34 @@ pub fn created<T: Serialize>(location: String, body: T) -> axum::response::Respo
     response
 }
 
-/// Collects every field error of a request before answering, so a form can
-/// show them all at once.
-#[derive(Debug, Default)]
-pub struct Checks {
-    pub errors: Vec<crate::problem::FieldError>,
+pub use netcrew_domain::Checks;
+
+/// The API's own inputs, read into the domain's field checks.
+pub trait ApiChecks {
+    /// A place given as `{"lat": .., "lng": ..}`.
+    fn location(&mut self, field: &str, p: Location) -> Option<netcrew_domain::GeoPoint>;
+    /// An id a client chose (see `Checks::client_id`).
+    fn client_uuid(&mut self, field: &str, id: Option<uuid::Uuid>);
 }
 
-impl Checks {
-    pub fn fail(&mut self, field: &str, code: &str, detail: impl Into<String>) {
-        self.errors
-            .push(crate::problem::FieldError::new(field, code, detail));
+impl ApiChecks for Checks {
+    fn location(&mut self, field: &str, p: Location) -> Option<netcrew_domain::GeoPoint> {
+        self.point(field, p.lat, p.lng)
     }
 
-    /// On create, every listed field must be present.
-    pub fn require(&mut self, creating: bool, fields: &[(&str, bool)]) {
-        if creating {
-            for (field, present) in fields {
-                if !present {
-                    self.fail(field, "required", "required");
-                }
-            }
-        }
+    fn client_uuid(&mut self, field: &str, id: Option<uuid::Uuid>) {
+        self.client_id(field, id.map(|id| id.get_version_num()));
     }
+}
 
-    /// A trimmed one-line text of 1..=max characters, without control
-    /// characters.
-    pub fn text(&mut self, field: &str, value: &str, max: usize) -> String {
-        let v = value.trim().to_string();
-        if v.is_empty() || v.chars().count() > max {
-            let code = if v.is_empty() { "required" } else { "length" };
-            self.fail(field, code, format!("enter 1 to {max} characters"));
-        } else {
-            self.no_controls(field, &v, false);
-        }
-        v
+/// A text filter of a list (`?action=`, `?city=`): refused when it holds
+/// control characters, which no stored value does.
+pub fn check_filter(field: &str, value: Option<&str>) -> Result<(), crate::problem::ApiError> {
+    let mut c = Checks::default();
+    if let Some(v) = value {
+        c.no_controls(field, v, false);
     }
-
-    /// A trimmed free text of at most `max` characters that may be empty and
-    /// span lines (notes, descriptions): tabs and line breaks are kept, other
-    /// control characters refused.
-    pub fn multiline(&mut self, field: &str, value: &str, max: usize) -> String {
-        let v = value.trim().to_string();
-        if v.chars().count() > max {
-            self.fail(field, "length", format!("at most {max} characters"));
-        } else {
-            self.no_controls(field, &v, true);
-        }
-        v
-    }
-
-    /// Refuses control characters (NUL, escape, ...; in a one-line text also
-    /// tabs and line breaks): they are invisible, break exports and logs,
-    /// and PostgreSQL cannot store NUL.
-    pub fn no_controls(&mut self, field: &str, value: &str, multiline: bool) -> bool {
-        match netcrew_domain::text::forbidden_char(value, multiline) {
-            None => true,
-            Some(c) => {
-                self.fail(
-                    field,
-                    "control_character",
-                    format!(
-                        "remove {}; this text may not contain control characters",
-                        netcrew_domain::text::describe_char(c)
-                    ),
-                );
-                false
-            }
-        }
-    }
-
-    /// An id chosen by the client (the offline app creates records with
-    /// their ids): it must be a UUIDv7, as every id here is, so ids stay
-    /// ordered by time and a nil or made-up id is refused.
-    pub fn client_id(&mut self, field: &str, id: Option<uuid::Uuid>) {
-        if let Some(id) = id
-            && id.get_version_num() != 7
-        {
-            self.fail(
-                field,
-                "id_version",
-                "ids are UUIDv7 (time-ordered, random); create one with a UUIDv7 generator or leave it out",
-            );
-        }
-    }
-
-    pub fn point(&mut self, field: &str, p: Location) -> Option<netcrew_domain::GeoPoint> {
-        match netcrew_domain::GeoPoint::new(p.lat, p.lng) {
-            Ok(point) => Some(point),
-            Err(e) => {
-                self.fail(field, "location", e.to_string());
-                None
-            }
-        }
-    }
-
-    pub fn one_of(&mut self, field: &str, value: &str, allowed: &[&str]) {
-        if !allowed.contains(&value) {
-            self.fail(
-                field,
-                "choice",
-                format!("choose one of {}", allowed.join(", ")),
-            );
-        }
-    }
-
-    /// A text filter of a list (`?action=`, `?city=`): refused when it holds
-    /// control characters, which no stored value does.
-    pub fn filter(field: &str, value: Option<&str>) -> Result<(), crate::problem::ApiError> {
-        let mut c = Checks::default();
-        if let Some(v) = value {
-            c.no_controls(field, v, false);
-        }
-        c.finish()
-    }
-
-    pub fn finish(self) -> Result<(), crate::problem::ApiError> {
-        if self.errors.is_empty() {
-            return Ok(());
-        }
-        Err(crate::problem::ApiError::Validation {
-            detail: self
-                .errors
-                .iter()
-                .map(|e| format!("{}: {}", e.field, e.detail))
-                .collect::<Vec<_>>()
-                .join("; "),
-            errors: self.errors,
-        })
-    }
+    Ok(c.finish()?)
 }
 
 /// Sets an active-model field when a value was given (PATCH semantics).

@@ -23,7 +23,7 @@ use crate::{
     auth::Caller,
     extract::{ApiJson, ApiPath, ApiQuery},
     problem::{ApiError, ApiResult, Problem},
-    routes::{Checks, List, Location, catalog::Area, created, persist, set, taken},
+    routes::{ApiChecks, Checks, List, Location, catalog::Area, created, persist, set, taken},
 };
 
 pub fn api_router() -> OpenApiRouter<AppState> {
@@ -60,7 +60,7 @@ async fn save_area(
     let creating = current.is_none();
     let mut c = Checks::default();
     if creating {
-        c.client_id("id", input.id);
+        c.client_uuid("id", input.id);
     }
     let need = |c: &mut Checks, field: &str, present: bool| {
         if creating && !present {
@@ -75,7 +75,7 @@ async fn save_area(
     let code = input.code.map(|v| c.text("code", &v, 30).to_uppercase());
     let name = input.name.map(|v| c.text("name", &v, 80));
     let city = input.city.map(|v| c.text("city", &v, 80));
-    let center = input.center.and_then(|p| c.point("center", p));
+    let center = input.center.and_then(|p| c.location("center", p));
     if let Some(r) = input.radius_m
         && !(100..=50_000).contains(&r)
     {
@@ -323,7 +323,7 @@ async fn save_odc(
     let creating = current.is_none();
     let mut c = Checks::default();
     if creating {
-        c.client_id("id", input.id);
+        c.client_uuid("id", input.id);
     }
     c.require(
         creating,
@@ -336,7 +336,7 @@ async fn save_odc(
     );
     let code = input.code.map(|v| c.text("code", &v, 40).to_uppercase());
     let name = input.name.map(|v| c.text("name", &v, 80));
-    let point = input.location.and_then(|p| c.point("location", p));
+    let point = input.location.and_then(|p| c.location("location", p));
     if let Some(s) = &input.status {
         c.one_of("status", s, &PLANT_STATUSES);
     }
@@ -554,7 +554,7 @@ async fn save_odp(
     let creating = current.is_none();
     let mut c = Checks::default();
     if creating {
-        c.client_id("id", input.id);
+        c.client_uuid("id", input.id);
     }
     c.require(
         creating,
@@ -568,7 +568,7 @@ async fn save_odp(
     );
     let code = input.code.map(|v| c.text("code", &v, 40).to_uppercase());
     let name = input.name.map(|v| c.text("name", &v, 80));
-    let point = input.location.and_then(|p| c.point("location", p));
+    let point = input.location.and_then(|p| c.location("location", p));
     if let Some(s) = &input.status {
         c.one_of("status", s, &["active", "maintenance"]);
     }

@@ -21,7 +21,7 @@ use crate::{
     auth::Caller,
     extract::{ApiJson, ApiPath},
     problem::{ApiError, ApiResult, Problem},
-    routes::{Checks, List, catalog::Package, created, persist, set, taken},
+    routes::{ApiChecks, Checks, List, catalog::Package, created, persist, set, taken},
 };
 
 pub fn api_router() -> OpenApiRouter<AppState> {
@@ -60,7 +60,7 @@ async fn save_package(
     let creating = current.is_none();
     let mut c = Checks::default();
     if creating {
-        c.client_id("id", input.id);
+        c.client_uuid("id", input.id);
     }
     c.require(
         creating,

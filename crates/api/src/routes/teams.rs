@@ -23,7 +23,7 @@ use crate::{
     auth::Caller,
     extract::{ApiJson, ApiPath, ApiQuery},
     problem::{ApiError, ApiResult, FieldError, Problem},
-    routes::{Checks, List, double_option},
+    routes::{ApiChecks, Checks, List, double_option},
 };
 
 pub fn api_router() -> OpenApiRouter<AppState> {
@@ -104,7 +104,7 @@ async fn check_team(
 ) -> ApiResult<Option<String>> {
     let mut c = Checks::default();
     if id.is_none() {
-        c.client_id("id", client_id);
+        c.client_uuid("id", client_id);
     }
     let name = name.map(|n| c.text("name", n, 80));
     let mut errors = std::mem::take(&mut c.errors);

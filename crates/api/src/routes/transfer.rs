@@ -13,20 +13,17 @@ use axum::{
 };
 use chrono::Utc;
 use netcrew_domain::{
-    GeoPoint, Phone,
+    CustomerNumber, CustomerSource, GeoPoint,
     access::Permission,
-    service::{CUSTOMER_STATUSES, ODP_PORT_COUNTS, PLANT_STATUSES},
+    service::{ODP_PORT_COUNTS, PLANT_STATUSES},
     text,
 };
 use netcrew_store::{
     auth::{self, Audit},
+    customers::{self, CustomerChange},
     entity::{area, customer, odc, odp, package},
     network,
-    sea_orm::{
-        ActiveModelTrait,
-        ActiveValue::{self, Set},
-        EntityTrait, QueryOrder,
-    },
+    sea_orm::{ActiveModelTrait, ActiveValue::Set, EntityTrait, QueryOrder},
 };
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
@@ -104,7 +101,30 @@ impl Kind {
                 "odp_port",
                 "status",
                 "notes",
+                "rt",
+                "rw",
+                "kelurahan",
+                "kecamatan",
+                "city",
+                "pppoe_username",
+                "billing_id",
             ],
+        }
+    }
+
+    /// Columns a file may leave out (added after files were first made).
+    fn optional_columns(self) -> &'static [&'static str] {
+        match self {
+            Kind::Customers => &[
+                "rt",
+                "rw",
+                "kelurahan",
+                "kecamatan",
+                "city",
+                "pppoe_username",
+                "billing_id",
+            ],
+            _ => &[],
         }
     }
 
@@ -131,6 +151,10 @@ pub struct LineError {
     /// `control_character`).
     pub code: String,
     pub detail: String,
+    /// The values the reason mentions (as in field errors).
+    #[serde(skip_serializing_if = "serde_json::Map::is_empty")]
+    #[schema(value_type = Object)]
+    pub params: serde_json::Map<String, serde_json::Value>,
 }
 
 /// What an import did (or, for a dry run, would do).
@@ -168,6 +192,7 @@ impl Row<'_> {
             field: field.to_string(),
             code: code.to_string(),
             detail: detail.into(),
+            params: Default::default(),
         });
     }
     /// A cell's value: trimmed, and without the quote an export puts before
@@ -212,6 +237,19 @@ impl Row<'_> {
             self.controls(field, &v, true);
         }
         v
+    }
+    fn fail_with(&mut self, e: FieldError) {
+        self.errors.push(LineError {
+            line: self.line,
+            field: e.field,
+            code: e.code,
+            detail: e.detail,
+            params: e.params,
+        });
+    }
+    /// Whether the file has this (optional) column.
+    fn has(&self, field: &str) -> bool {
+        self.map.contains_key(field)
     }
     fn optional(&self, field: &str) -> Option<String> {
         Some(self.get(field)).filter(|v| !v.is_empty())
@@ -299,7 +337,7 @@ async fn import(
     let missing: Vec<&str> = expected
         .iter()
         .copied()
-        .filter(|c| !headers.iter().any(|h| h == c))
+        .filter(|c| !headers.iter().any(|h| h == c) && !kind.optional_columns().contains(c))
         .collect();
     let unknown: Vec<&str> = headers
         .iter()
@@ -415,18 +453,16 @@ async fn import(
             Model::Odp(m) => save(m, change.creating, &txn).await?,
             Model::Package(m) => save(m, change.creating, &txn).await?,
             Model::Customer(m) => {
-                if change.creating && matches!(m.customer_number, ActiveValue::NotSet) {
+                if change.creating && m.customer_number.is_empty() {
                     unnumbered.push(*m);
                 } else {
-                    save(*m, change.creating, &txn).await?
+                    customers::write(&*txn, change.creating, *m).await?;
                 }
             }
         }
     }
-    let numbers = network::next_customer_numbers(&*txn, unnumbered.len() as u64).await?;
-    for (mut m, number) in unnumbered.into_iter().zip(numbers) {
-        m.customer_number = Set(number);
-        save(m, true, &txn).await?;
+    for m in unnumbered {
+        customers::write(&*txn, true, m).await?;
     }
     auth::audit(
         &*txn,
@@ -480,7 +516,7 @@ enum Model {
     Odc(odc::ActiveModel),
     Odp(odp::ActiveModel),
     Package(package::ActiveModel),
-    Customer(Box<customer::ActiveModel>),
+    Customer(Box<customer::Model>),
 }
 
 struct Change {
@@ -735,199 +771,169 @@ async fn plan_packages(
     Ok(plan)
 }
 
+/// The CSV columns of a customer, as the one customer write path names its
+/// fields.
+const CUSTOMER_FIELDS: [(&str, &str); 4] = [
+    ("package_id", "package"),
+    ("odp_id", "odp_code"),
+    ("location", "lat"),
+    ("area_id", "lat"),
+];
+
 async fn plan_customers(
     state: &AppState,
     rows: Vec<(u64, HashMap<&str, String>)>,
     errors: &mut Vec<LineError>,
 ) -> ApiResult<Vec<Change>> {
     let db = state.db.conn();
-    let areas = area::Entity::find().all(db).await?;
-    let packages = keyed::<package::Entity>(db, |p| p.name.to_lowercase()).await?;
-    let odps = keyed::<odp::Entity>(db, |o| o.code.clone()).await?;
-    let customers = customer::Entity::find().all(db).await?;
-    let by_number: HashMap<String, customer::Model> = customers
+    let mut facts = customers::Snapshot::all(db).await?;
+    let packages: HashMap<String, Uuid> = facts
+        .packages
         .iter()
-        .map(|c| (c.customer_number.clone(), c.clone()))
+        .map(|(id, (name, _))| (name.to_lowercase(), *id))
         .collect();
-    let by_phone: HashMap<String, String> = customers
+    let odps: HashMap<String, Uuid> = facts
+        .odps
         .iter()
-        .map(|c| (c.phone.clone(), c.customer_number.clone()))
+        .map(|(id, (code, _))| (code.clone(), *id))
         .collect();
-    let mut port_owner: HashMap<(Uuid, i32), String> = customers
-        .iter()
-        .filter_map(|c| Some(((c.odp_id?, c.odp_port?), c.customer_number.clone())))
-        .collect();
-    let now = Utc::now();
+    let ctx = customers::Context {
+        now: Utc::now(),
+        zone: state.config.zone,
+        source: CustomerSource::Import,
+    };
     let mut seen_numbers = HashMap::new();
     let mut seen_phones = HashMap::new();
     let mut plan = Vec::new();
     for (line, map) in rows {
         let mut row = Row { line, map, errors };
-        let number = row.optional("customer_number").map(|n| n.to_uppercase());
-        if let Some(n) = &number {
-            row.controls("customer_number", n, false);
-        }
-        if let Some(n) = &number {
-            duplicate_in_file(&mut seen_numbers, n, &mut row, "customer_number");
-        }
-        let current = number.as_ref().and_then(|n| by_number.get(n)).cloned();
-        let name = row.text("name", 100);
-        let phone = match Phone::parse(&row.get("phone")) {
-            Ok(p) => Some(p.into_string()),
-            Err(e) => {
-                row.fail("phone", e.code(), e.to_string());
-                None
-            }
-        };
-        if let Some(p) = &phone {
-            duplicate_in_file(&mut seen_phones, p, &mut row, "phone");
-            if let Some(owner) = by_phone.get(p)
-                && Some(owner) != number.as_ref()
-            {
-                row.fail(
-                    "phone",
-                    "taken",
-                    format!("customer {owner} already has this number"),
-                );
-            }
-        }
-        let whatsapp = match row.optional("whatsapp") {
+        let number = match row
+            .optional("customer_number")
+            .as_deref()
+            .map(CustomerNumber::parse)
+        {
             None => None,
-            Some(w) => match Phone::parse(&w) {
-                Ok(p) => Some(p.into_string()),
-                Err(e) => {
-                    row.fail("whatsapp", e.code(), e.to_string());
-                    None
-                }
-            },
-        };
-        let email = row.optional("email").map(|e| e.to_lowercase());
-        if let Some(e) = &email {
-            if !e.contains('@') {
-                row.fail("email", "email", "not an e-mail address");
-            } else {
-                row.controls("email", e, false);
+            Some(Ok(n)) => Some(n),
+            Some(Err(e)) => {
+                row.fail_with(e);
+                continue;
             }
+        };
+        if let Some(n) = &number {
+            duplicate_in_file(&mut seen_numbers, n.as_str(), &mut row, "customer_number");
         }
-        let address = row.text("address", 300);
-        let point = row.point();
-        let area = point.and_then(|p| network::area_for(&areas, p).cloned());
-        if point.is_some() && area.is_none() {
-            row.fail(
-                "lat",
-                "outside_area",
-                "this place is outside the service areas",
-            );
-        }
+        let current = number
+            .as_ref()
+            .and_then(|n| facts.by_number.get(n.as_str()))
+            .cloned();
+        let current = current.as_ref();
+        let optional = |row: &Row<'_>, field: &str| Some(row.optional(field));
+        let lat = row.number::<f64>("lat");
+        let lng = row.number::<f64>("lng");
+        let change = CustomerChange {
+            name: Some(row.get("name")),
+            phone: Some(row.get("phone")),
+            whatsapp: optional(&row, "whatsapp"),
+            email: optional(&row, "email"),
+            address: Some(row.get("address")),
+            location: lat.zip(lng),
+            status: Some(
+                row.optional("status")
+                    .unwrap_or_else(|| "prospect".to_string())
+                    .to_lowercase(),
+            ),
+            notes: Some(row.get("notes")),
+            rt: row.has("rt").then(|| row.optional("rt")),
+            rw: row.has("rw").then(|| row.optional("rw")),
+            kelurahan: row.has("kelurahan").then(|| row.optional("kelurahan")),
+            kecamatan: row.has("kecamatan").then(|| row.optional("kecamatan")),
+            city: row.has("city").then(|| row.optional("city")),
+            pppoe_username: row
+                .has("pppoe_username")
+                .then(|| row.optional("pppoe_username")),
+            billing_id: row.has("billing_id").then(|| row.optional("billing_id")),
+            ..Default::default()
+        };
+        let mut change = change;
         let package_name = row.get("package");
-        let package = packages.get(&package_name.to_lowercase()).cloned();
-        if package.is_none() {
-            row.fail(
-                "package",
-                "unknown",
-                format!("no package called {package_name:?}"),
-            );
-        }
-        let status = row
-            .optional("status")
-            .unwrap_or_else(|| "prospect".to_string())
-            .to_lowercase();
-        if !CUSTOMER_STATUSES.contains(&status.as_str()) {
-            row.fail(
-                "status",
-                "choice",
-                "prospect, active, suspended or terminated",
-            );
-        }
+        let package = packages.get(&package_name.to_lowercase()).copied();
+        change.package_id = package;
         let odp_code = row.optional("odp_code").map(|c| c.to_uppercase());
         let port = match row.optional("odp_port") {
             None => None,
             Some(_) => row.number::<i32>("odp_port"),
         };
-        let mut odp_id = None;
-        match (&odp_code, port) {
-            (None, None) => {}
-            (Some(code), Some(port)) => match odps.get(code) {
-                None => row.fail("odp_code", "unknown", format!("no ODP with code {code:?}")),
-                Some(o) if !(1..=o.port_count).contains(&port) => row.fail(
-                    "odp_port",
-                    "port_range",
-                    format!("{code} has ports 1 to {}", o.port_count),
-                ),
-                Some(o) => {
-                    let me = number.clone().unwrap_or_else(|| format!("line {line}"));
-                    match port_owner.get(&(o.id, port)) {
-                        Some(owner) if *owner != me => row.fail(
-                            "odp_port",
-                            "port_taken",
-                            format!("port {port} of {code} serves {owner}"),
-                        ),
-                        _ => {
-                            port_owner.insert((o.id, port), me);
-                            odp_id = Some(o.id);
-                        }
-                    }
-                }
-            },
-            _ => row.fail(
+        let odp = odp_code.as_ref().and_then(|c| odps.get(c)).copied();
+        change.odp_id = Some(odp);
+        change.odp_port = Some(port);
+        let mut draft = customers::Draft::new(current, change, &ctx);
+        if lat.is_none() || lng.is_none() {
+            // Said by `number` already; not "required" again.
+            draft.forget("location");
+        }
+        if package.is_none() {
+            draft.forget("package_id");
+            draft.fail(
+                FieldError::new(
+                    "package",
+                    "unknown",
+                    format!("no package called {package_name:?}"),
+                )
+                .with("package", package_name.as_str()),
+            );
+        }
+        match (&odp_code, port, odp) {
+            (Some(code), _, None) => draft.fail(
+                FieldError::new("odp_code", "unknown", format!("no ODP with code {code:?}"))
+                    .with("odp", code.as_str()),
+            ),
+            (Some(_), None, _) | (None, Some(_), _) => draft.fail(FieldError::new(
                 "odp_port",
                 "required",
                 "give both odp_code and odp_port, or neither",
-            ),
+            )),
+            _ => {}
         }
-        let notes = row.multiline("notes", 2000);
-        let (Some(phone), Some(point), Some(area), Some(package)) = (phone, point, area, package)
-        else {
-            continue;
-        };
-        if number.is_some()
-            && current.is_none()
-            && !number.as_ref().is_some_and(|n| n.starts_with("PLG-"))
+        if let Some(p) = netcrew_domain::Phone::parse(&row.get("phone"))
+            .ok()
+            .map(|p| p.into_string())
         {
-            row.fail(
-                "customer_number",
-                "format",
-                "new customers get a number; leave it empty or use PLG-...",
-            );
-            continue;
+            duplicate_in_file(&mut seen_phones, &p, &mut row, "phone");
         }
-        let creating = current.is_none();
-        let mut m: customer::ActiveModel = match current {
-            Some(c) => c.into(),
-            None => customer::ActiveModel {
-                id: Set(Uuid::now_v7()),
-                source: Set("import".to_string()),
-                created_at: Set(now),
-                preferred_date: Set(None),
-                preferred_window: Set(None),
-                ..Default::default()
-            },
+        let valid = draft.resolve(current, &facts, &ctx);
+        let mut record = match valid {
+            Ok(record) => record,
+            Err(netcrew_domain::Invalid(found)) => {
+                for e in found {
+                    let field = CUSTOMER_FIELDS
+                        .iter()
+                        .find(|(api, _)| *api == e.field)
+                        .map(|(_, csv)| *csv)
+                        .unwrap_or(e.field.as_str())
+                        .to_string();
+                    // "odp_id" choices are said once, at odp_port.
+                    if e.field == "odp_id" && e.code == "choice" {
+                        continue;
+                    }
+                    row.fail_with(FieldError { field, ..e });
+                }
+                continue;
+            }
         };
-        if let Some(n) = number {
-            m.customer_number = Set(n);
+        if current.is_none()
+            && let Some(n) = &number
+        {
+            record.customer_number = n.as_str().to_string();
         }
-        let terminated = status == "terminated";
-        m.name = Set(name);
-        m.phone = Set(phone);
-        m.whatsapp = Set(whatsapp);
-        m.email = Set(email);
-        m.address = Set(address);
-        m.lat = Set(point.lat);
-        m.lng = Set(point.lng);
-        m.area_id = Set(area.id);
-        m.package_id = Set(package.id);
-        m.odp_id = Set(if terminated { None } else { odp_id });
-        m.odp_port = Set(if terminated || odp_id.is_none() {
-            None
-        } else {
-            port
-        });
-        m.status = Set(status);
-        m.notes = Set(notes);
-        m.updated_at = Set(now);
+        // The next lines see this one's phone, port and references as taken.
+        let mut claimed = record.clone();
+        if claimed.customer_number.is_empty() {
+            claimed.customer_number = format!("line {line}");
+        }
+        facts.claim(&claimed);
         plan.push(Change {
-            creating,
-            model: Model::Customer(Box::new(m)),
+            creating: current.is_none(),
+            model: Model::Customer(Box::new(record)),
         });
     }
     Ok(plan)
@@ -1078,6 +1084,13 @@ async fn export(
                     c.odp_port.map(|p| p.to_string()).unwrap_or_default(),
                     t(c.status),
                     t(c.notes),
+                    t(c.rt.unwrap_or_default()),
+                    t(c.rw.unwrap_or_default()),
+                    t(c.kelurahan.unwrap_or_default()),
+                    t(c.kecamatan.unwrap_or_default()),
+                    t(c.city.unwrap_or_default()),
+                    t(c.pppoe_username.unwrap_or_default()),
+                    t(c.billing_id.unwrap_or_default()),
                 ])
                 .map_err(fail)?;
             }

@@ -29,7 +29,7 @@ use crate::{
     auth::Caller,
     extract::{ApiJson, ApiPath, ApiQuery},
     problem::{ApiError, ApiResult, FieldError, Problem},
-    routes::{Checks, List},
+    routes::{ApiChecks, Checks, List},
 };
 
 pub fn api_router() -> OpenApiRouter<AppState> {
@@ -415,7 +415,7 @@ async fn create_user(
         ));
     }
     let mut c = Checks::default();
-    c.client_id("id", body.id);
+    c.client_uuid("id", body.id);
     errors.extend(c.errors);
     if fields.role == Some(Role::Customer) {
         errors.push(FieldError::new(

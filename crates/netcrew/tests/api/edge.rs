@@ -51,7 +51,7 @@ async fn customers_csv(app: &TestApp, extra: usize) -> anyhow::Result<String> {
     let notes = "Rumah cat hijau, pagar hitam, sebelah warung. ".repeat(3);
     for i in 0..extra {
         csv.push_str(&format!(
-            ",Pelanggan Uji {i},+62899{i:09},,,Jl. Uji No. {i},{lat},{lng},\"{package}\",,,prospect,\"{notes}\"\n"
+            ",Pelanggan Uji {i},+62899{i:09},,,Jl. Uji No. {i},{lat},{lng},\"{package}\",,,prospect,\"{notes}\",,,,,,,\n"
         ));
     }
     Ok(csv)

@@ -32,9 +32,40 @@ pub struct Model {
     pub updated_at: DateTimeUtc,
     /// When the personal data was erased at the customer's request.
     pub erased_at: Option<DateTimeUtc>,
+    /// Rukun Tetangga, e.g. `003`.
+    pub rt: Option<String>,
+    /// Rukun Warga, e.g. `012`.
+    pub rw: Option<String>,
+    pub kelurahan: Option<String>,
+    pub kecamatan: Option<String>,
+    pub city: Option<String>,
+    /// The PPPoE username the customer's router dials with (unique).
+    pub pppoe_username: Option<String>,
+    /// The billing system's id for this customer (unique).
+    pub billing_id: Option<String>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
 pub enum Relation {}
 
 impl ActiveModelBehavior for ActiveModel {}
+
+impl Model {
+    /// The status as the domain knows it (the column only ever holds one of
+    /// its names; anything else reads as a prospect).
+    pub fn status(&self) -> netcrew_domain::CustomerStatus {
+        netcrew_domain::CustomerStatus::parse(&self.status)
+            .unwrap_or(netcrew_domain::CustomerStatus::Prospect)
+    }
+
+    pub fn source(&self) -> netcrew_domain::CustomerSource {
+        netcrew_domain::CustomerSource::parse(&self.source)
+            .unwrap_or(netcrew_domain::CustomerSource::Staff)
+    }
+
+    pub fn preferred_window(&self) -> Option<netcrew_domain::InstallWindow> {
+        self.preferred_window
+            .as_deref()
+            .and_then(netcrew_domain::InstallWindow::parse)
+    }
+}

@@ -11,6 +11,7 @@ mod m20261125_000005_idempotency;
 mod m20261128_000001_counters_and_limits;
 mod m20261128_000011_customer_erasure;
 mod m20261128_000012_customer_search;
+mod m20261128_000013_customer_address_and_refs;
 
 pub struct Migrator;
 
@@ -26,6 +27,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261128_000001_counters_and_limits::Migration),
             Box::new(m20261128_000011_customer_erasure::Migration),
             Box::new(m20261128_000012_customer_search::Migration),
+            Box::new(m20261128_000013_customer_address_and_refs::Migration),
         ]
     }
 }

@@ -159,7 +159,7 @@ export interface paths {
          * Coverage check: can this place be connected, and from which ODPs? A place
          *     not covered yet is recorded as demand.
          */
-        get: operations["coverage"];
+        get: operations["check_coverage"];
         put?: never;
         post?: never;
         delete?: never;
@@ -175,7 +175,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Lists customers by customer number. A customer sees only themself. */
+        /** Lists customers. A customer sees only themself. */
         get: operations["list_customers"];
         put?: never;
         /** Registers a customer (CS takes them by phone or WhatsApp). */
@@ -1012,9 +1012,13 @@ export interface components {
         };
         /** @description A customer (or prospect) of the ISP. */
         Customer: {
+            /** @description The address as written (street, house number, landmarks). */
             address: string;
             /** Format: uuid */
             area_id: string;
+            /** @description The billing system's id for this customer. */
+            billing_id?: string | null;
+            city?: string | null;
             /** Format: date-time */
             created_at: string;
             /** @example PLG-0000123 */
@@ -1027,6 +1031,8 @@ export interface components {
             erased_at?: string | null;
             /** Format: uuid */
             id: string;
+            kecamatan?: string | null;
+            kelurahan?: string | null;
             location: components["schemas"]["Location"];
             name: string;
             notes: string;
@@ -1041,18 +1047,22 @@ export interface components {
             package_id: string;
             /** @example +6281234567890 */
             phone: string;
+            /** @description The PPPoE username the customer's router dials with. */
+            pppoe_username?: string | null;
             /** @description Installation date asked for (`YYYY-MM-DD`). */
             preferred_date?: string | null;
-            /** @description `08:00-12:00` or `13:00-17:00`. */
-            preferred_window?: string | null;
-            /** @description `staff`, `portal` or `import`. */
-            source: string;
-            /** @description `prospect`, `active`, `suspended` or `terminated`. */
-            status: string;
+            preferred_window?: null | components["schemas"]["InstallWindow"];
+            /** @description Rukun Tetangga, three digits (`003`). */
+            rt?: string | null;
+            /** @description Rukun Warga, three digits (`012`). */
+            rw?: string | null;
+            source: components["schemas"]["CustomerSource"];
+            status: components["schemas"]["CustomerStatus"];
             /** Format: date-time */
             updated_at: string;
             whatsapp?: string | null;
         };
+        /** @description A new customer, or a change to one (absent fields stay as they are). */
         CustomerInput: {
             address?: string | null;
             /**
@@ -1060,9 +1070,14 @@ export interface components {
              * @description Derived from the location when absent.
              */
             area_id?: string | null;
+            /** @description Unique; `null` removes it. */
+            billing_id?: string | null;
+            city?: string | null;
             email?: string | null;
             /** Format: uuid */
             id?: string | null;
+            kecamatan?: string | null;
+            kelurahan?: string | null;
             location?: null | components["schemas"]["Location"];
             name?: string | null;
             notes?: string | null;
@@ -1076,12 +1091,32 @@ export interface components {
             /** Format: uuid */
             package_id?: string | null;
             phone?: string | null;
+            /** @description Unique; `null` removes it. */
+            pppoe_username?: string | null;
+            /**
+             * @description A day after today in the ISP's time zone, within 60 days
+             *     (`YYYY-MM-DD`); `null` removes it.
+             */
             preferred_date?: string | null;
-            preferred_window?: string | null;
-            status?: string | null;
+            preferred_window?: null | components["schemas"]["InstallWindow"];
+            /** @description Rukun Tetangga, 1 to 999; `null` removes it. */
+            rt?: string | null;
+            /** @description Rukun Warga, 1 to 999; `null` removes it. */
+            rw?: string | null;
+            status?: null | components["schemas"]["CustomerStatus"];
             /** @description `null` removes it. */
             whatsapp?: string | null;
         };
+        /**
+         * @description How a customer record came to be.
+         * @enum {string}
+         */
+        CustomerSource: "staff" | "portal" | "import";
+        /**
+         * @description Where a customer stands with the ISP.
+         * @enum {string}
+         */
+        CustomerStatus: "prospect" | "active" | "suspended" | "terminated";
         /** @description A place where someone asked for service that could not be given yet. */
         DemandPoint: {
             /** Format: uuid */
@@ -1091,8 +1126,11 @@ export interface components {
             /** Format: uuid */
             id: string;
             location: components["schemas"]["Location"];
-            /** @description `coverage_check` or `registration`. */
-            source: string;
+            /**
+             * @description How a demand point came to be.
+             * @enum {string}
+             */
+            source: "coverage_check" | "registration";
         };
         /** @description One offending input field. */
         FieldError: {
@@ -1113,6 +1151,13 @@ export interface components {
             detail: string;
             /** @description The field, as named in the request (`location.lat`, `limit`, ...). */
             field: string;
+            /**
+             * @description The values the reason mentions, for a client's own sentence: `max`
+             *     (a length or port count), `allowed` (the choices), `days` (the
+             *     booking horizon), `customer_number` (who has a phone or port),
+             *     `package`, `odp`, `port`, `character`.
+             */
+            params?: Record<string, never>;
         };
         /** @description One change to the record or the account. */
         HistoryEntry: {
@@ -1140,6 +1185,11 @@ export interface components {
             /** Format: int64 */
             updated: number;
         };
+        /**
+         * @description The half-day an installation is booked in.
+         * @enum {string}
+         */
+        InstallWindow: "08:00-12:00" | "13:00-17:00";
         /** @description One bad value of a CSV file. */
         LineError: {
             /**
@@ -1156,6 +1206,8 @@ export interface components {
              * @description Line in the file (the header is line 1).
              */
             line: number;
+            /** @description The values the reason mentions (as in field errors). */
+            params?: Record<string, never>;
         };
         /**
          * @description The envelope of every list: one page of items, the cursor of the next
@@ -1259,9 +1311,13 @@ export interface components {
          */
         List_Customer: {
             items: {
+                /** @description The address as written (street, house number, landmarks). */
                 address: string;
                 /** Format: uuid */
                 area_id: string;
+                /** @description The billing system's id for this customer. */
+                billing_id?: string | null;
+                city?: string | null;
                 /** Format: date-time */
                 created_at: string;
                 /** @example PLG-0000123 */
@@ -1274,6 +1330,8 @@ export interface components {
                 erased_at?: string | null;
                 /** Format: uuid */
                 id: string;
+                kecamatan?: string | null;
+                kelurahan?: string | null;
                 location: components["schemas"]["Location"];
                 name: string;
                 notes: string;
@@ -1288,14 +1346,17 @@ export interface components {
                 package_id: string;
                 /** @example +6281234567890 */
                 phone: string;
+                /** @description The PPPoE username the customer's router dials with. */
+                pppoe_username?: string | null;
                 /** @description Installation date asked for (`YYYY-MM-DD`). */
                 preferred_date?: string | null;
-                /** @description `08:00-12:00` or `13:00-17:00`. */
-                preferred_window?: string | null;
-                /** @description `staff`, `portal` or `import`. */
-                source: string;
-                /** @description `prospect`, `active`, `suspended` or `terminated`. */
-                status: string;
+                preferred_window?: null | components["schemas"]["InstallWindow"];
+                /** @description Rukun Tetangga, three digits (`003`). */
+                rt?: string | null;
+                /** @description Rukun Warga, three digits (`012`). */
+                rw?: string | null;
+                source: components["schemas"]["CustomerSource"];
+                status: components["schemas"]["CustomerStatus"];
                 /** Format: date-time */
                 updated_at: string;
                 whatsapp?: string | null;
@@ -1321,8 +1382,11 @@ export interface components {
                 /** Format: uuid */
                 id: string;
                 location: components["schemas"]["Location"];
-                /** @description `coverage_check` or `registration`. */
-                source: string;
+                /**
+                 * @description How a demand point came to be.
+                 * @enum {string}
+                 */
+                source: "coverage_check" | "registration";
             }[];
             next_cursor?: string | null;
             /** Format: int64 */
@@ -1914,7 +1978,7 @@ export interface components {
         RecoveryCodes: {
             recovery_codes: string[];
         };
-        Registration: {
+        RegistrationInput: {
             address: string;
             email?: string | null;
             location: components["schemas"]["Location"];
@@ -1925,10 +1989,12 @@ export interface components {
             password: string;
             /** @description Also the login of the new portal account. */
             phone: string;
-            /** @description `YYYY-MM-DD`, after today. */
+            /**
+             * @description `YYYY-MM-DD`: a day after today in the ISP's time zone, within 60
+             *     days.
+             */
             preferred_date: string;
-            /** @description `08:00-12:00` or `13:00-17:00`. */
-            preferred_window: string;
+            preferred_window: components["schemas"]["InstallWindow"];
             /** @description Must stay empty (a field people do not see; bots fill it in). */
             website?: string | null;
         };
@@ -2524,7 +2590,7 @@ export interface operations {
             422: components["responses"]["Validation"];
         };
     };
-    coverage: {
+    check_coverage: {
         parameters: {
             query: {
                 /**
@@ -2563,14 +2629,20 @@ export interface operations {
                 cursor?: string;
                 /**
                  * @description The start of a phone number (`0812...` works), customer number
-                 *     (`PLG-00012`) or e-mail address; any other text: a part of the name or
-                 *     address.
+                 *     (`PLG-00012`) or e-mail address; an exact PPPoE username or billing
+                 *     id; any other text: a part of the name or address.
                  */
                 q?: string;
-                status?: string;
+                status?: "prospect" | "active" | "suspended" | "terminated";
                 area_id?: string;
                 package_id?: string;
                 odp_id?: string;
+                /** @description Exactly this city (as written in the records). */
+                city?: string;
+                kecamatan?: string;
+                kelurahan?: string;
+                /** @description The order (default `number`); a cursor belongs to its order. */
+                sort?: "number" | "newest" | "name";
             };
             header?: never;
             path?: never;
@@ -2792,7 +2864,7 @@ export interface operations {
                 /** @description The `next_cursor` of the previous page. */
                 cursor?: string;
                 area_id?: string;
-                source?: string;
+                source?: "coverage_check" | "registration";
             };
             header?: never;
             path?: never;
@@ -3556,7 +3628,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["Registration"];
+                "application/json": components["schemas"]["RegistrationInput"];
             };
         };
         responses: {

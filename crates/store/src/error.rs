@@ -1,0 +1,27 @@
+//! What a store operation can answer besides its result.
+
+use netcrew_domain::Invalid;
+use sea_orm::DbErr;
+
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    /// The input breaks a rule: every field error.
+    #[error(transparent)]
+    Invalid(#[from] Invalid),
+    /// The record is not there (or not visible to the caller).
+    #[error("{0}")]
+    NotFound(String),
+    /// The record's state does not allow this.
+    #[error("{0}")]
+    Conflict(String),
+    /// Too many attempts from one address or account; try again after
+    /// this many seconds.
+    #[error("too many attempts; try again in {0} s")]
+    Limited(u64),
+    #[error(transparent)]
+    Password(#[from] crate::password::PasswordError),
+    #[error(transparent)]
+    Db(#[from] DbErr),
+}
+
+pub type Result<T, E = Error> = std::result::Result<T, E>;
