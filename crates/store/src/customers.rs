@@ -632,9 +632,10 @@ pub async fn write<C: ConnectionTrait>(
         Ok(saved) => Ok(saved),
         // Another writer took the port, phone or reference since the check;
         // the unique indexes refuse the second (see `save`).
-        Err(e) if ["odp_port", "pppoe_username", "billing_id"]
-            .iter()
-            .any(|what| unique_clash(&e, what)) =>
+        Err(e)
+            if ["odp_port", "pppoe_username", "billing_id"]
+                .iter()
+                .any(|what| unique_clash(&e, what)) =>
         {
             Err(Error::Conflict(RACED.to_string()))
         }

@@ -2,6 +2,7 @@
 //! serve both SQLite (the embedded default) and PostgreSQL. Nothing here knows
 //! of HTTP.
 
+pub mod accounts;
 pub mod auth;
 pub mod counters;
 pub mod coverage;

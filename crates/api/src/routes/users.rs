@@ -6,17 +6,12 @@ use axum::{
     http::{HeaderValue, StatusCode, header},
     response::{IntoResponse, Response},
 };
-use chrono::{DateTime, Duration, Utc};
-use netcrew_domain::{
-    Phone, Role,
-    access::{Permission, check_password},
-};
+use chrono::{DateTime, Utc};
+use netcrew_domain::{Role, access::Permission};
 use netcrew_store::{
-    auth,
-    entity::{area, team, user},
+    accounts::{self, Account, AccountChange},
+    entity::user,
     page::PageRequest,
-    password,
-    sea_orm::{ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter},
     users::{self, UserFilter},
 };
 use serde::{Deserialize, Serialize};
@@ -28,8 +23,8 @@ use crate::{
     AppState,
     auth::Caller,
     extract::{ApiJson, ApiPath, ApiQuery},
-    problem::{ApiError, ApiResult, FieldError, Problem},
-    routes::{ApiChecks, Checks, List},
+    problem::{ApiError, ApiResult, Problem},
+    routes::List,
 };
 
 pub fn api_router() -> OpenApiRouter<AppState> {
@@ -77,13 +72,6 @@ fn to_user(m: user::Model, teams: Vec<Uuid>, areas: Vec<Uuid>) -> User {
         created_at: m.created_at,
         updated_at: m.updated_at,
     }
-}
-
-fn audit_view(u: &user::Model, teams: &[Uuid], areas: &[Uuid]) -> serde_json::Value {
-    serde_json::json!({
-        "name": u.name, "email": u.email, "phone": u.phone, "role": u.role,
-        "active": u.active, "team_ids": teams, "area_ids": areas,
-    })
 }
 
 /// Supervisors see the members of their own teams (and themselves).
@@ -167,27 +155,22 @@ async fn list_users(
     })))
 }
 
-async fn load_visible(
-    state: &AppState,
-    caller: &Caller,
-    id: Uuid,
-) -> ApiResult<(user::Model, Vec<Uuid>, Vec<Uuid>)> {
+async fn load_visible(state: &AppState, caller: &Caller, id: Uuid) -> ApiResult<Account> {
     let not_found = || ApiError::NotFound("No such account.".to_string());
-    let found = user::Entity::find_by_id(id)
-        .one(state.db.conn())
+    let found = accounts::find(state.db.conn(), id)
         .await?
         .ok_or_else(not_found)?;
-    let (teams, areas) = users::memberships(state.db.conn(), &[id])
-        .await?
-        .remove(&id)
-        .unwrap_or_default();
     if let Some((mine, me)) = scope(caller, caller_teams(state, caller).await?)
         && id != me
-        && !teams.iter().any(|t| mine.contains(t))
+        && !found.team_ids.iter().any(|t| mine.contains(t))
     {
         return Err(not_found());
     }
-    Ok((found, teams, areas))
+    Ok(found)
+}
+
+fn account(a: Account) -> User {
+    to_user(a.user, a.team_ids, a.area_ids)
 }
 
 /// One account.
@@ -205,8 +188,9 @@ async fn get_user(
     ApiPath(id): ApiPath<Uuid>,
 ) -> ApiResult<axum::Json<User>> {
     caller.require(Permission::UsersRead)?;
-    let (u, teams, areas) = load_visible(&state, &caller, id).await?;
-    Ok(axum::Json(to_user(u, teams, areas)))
+    Ok(axum::Json(account(
+        load_visible(&state, &caller, id).await?,
+    )))
 }
 
 #[derive(Debug, Deserialize, ToSchema)]
@@ -242,138 +226,6 @@ pub struct UserChanges {
     pub active: Option<bool>,
 }
 
-/// Checked account fields.
-struct Fields {
-    name: Option<String>,
-    email: Option<Option<String>>,
-    phone: Option<Option<String>>,
-    role: Option<Role>,
-}
-
-fn check_fields(
-    name: Option<&str>,
-    email: Option<Option<&str>>,
-    phone: Option<Option<&str>>,
-    role: Option<&str>,
-    errors: &mut Vec<FieldError>,
-) -> Fields {
-    let mut c = Checks::default();
-    let name = name.map(|n| c.text("name", n, 100));
-    let mut email = email.map(|e| e.map(|e| e.trim().to_lowercase()).filter(|e| !e.is_empty()));
-    if let Some(Some(e)) = &email
-        && !c.no_controls("email", e, false)
-    {
-        // Refused above; not looked up (PostgreSQL cannot compare with NUL).
-        email = Some(None);
-    }
-    if let Some(Some(e)) = &email {
-        let ok = e.split_once('@').is_some_and(|(local, domain)| {
-            !local.is_empty()
-                && domain.contains('.')
-                && !domain.starts_with('.')
-                && !e.contains(' ')
-        });
-        if !ok {
-            errors.push(FieldError::new(
-                "email",
-                "email",
-                "enter an e-mail address such as nama@contoh.id",
-            ));
-        }
-    }
-    let phone = phone.map(|p| match p.map(str::trim).filter(|p| !p.is_empty()) {
-        None => None,
-        Some(p) => match Phone::parse(p) {
-            Ok(p) => Some(p.into_string()),
-            Err(e) => {
-                errors.push(FieldError::new("phone", e.code(), e.to_string()));
-                None
-            }
-        },
-    });
-    errors.extend(c.errors);
-    let role = role.and_then(|r| match r.parse::<Role>() {
-        Ok(r) => Some(r),
-        Err(e) => {
-            errors.push(FieldError::new("role", "choice", e.to_string()));
-            None
-        }
-    });
-    Fields {
-        name,
-        email,
-        phone,
-        role,
-    }
-}
-
-async fn check_unique_and_refs(
-    state: &AppState,
-    id: Option<Uuid>,
-    fields: &Fields,
-    teams: Option<&[Uuid]>,
-    areas: Option<&[Uuid]>,
-    errors: &mut Vec<FieldError>,
-) -> ApiResult<()> {
-    let db = state.db.conn();
-    for (field, column, value) in [
-        ("email", user::Column::Email, fields.email.clone().flatten()),
-        ("phone", user::Column::Phone, fields.phone.clone().flatten()),
-    ] {
-        if let Some(value) = value
-            && let Some(other) = user::Entity::find()
-                .filter(column.eq(value))
-                .one(db)
-                .await?
-            && Some(other.id) != id
-        {
-            errors.push(FieldError::new(
-                field,
-                "taken",
-                "another account already uses this",
-            ));
-        }
-    }
-    if let Some(teams) = teams
-        && !users::missing_ids::<team::Entity, _>(db, teams, team::Column::Id)
-            .await?
-            .is_empty()
-    {
-        errors.push(FieldError::new(
-            "team_ids",
-            "unknown",
-            "one of these teams does not exist",
-        ));
-    }
-    if let Some(areas) = areas
-        && !users::missing_ids::<area::Entity, _>(db, areas, area::Column::Id)
-            .await?
-            .is_empty()
-    {
-        errors.push(FieldError::new(
-            "area_ids",
-            "unknown",
-            "one of these areas does not exist",
-        ));
-    }
-    Ok(())
-}
-
-fn invalid(errors: Vec<FieldError>) -> ApiResult<()> {
-    if errors.is_empty() {
-        Ok(())
-    } else {
-        Err(ApiError::Validation {
-            detail: errors
-                .iter()
-                .map(|e| format!("{}: {}", e.field, e.detail))
-                .collect::<Vec<_>>()
-                .join("; "),
-            errors,
-        })
-    }
-}
-
 /// Creates an account.
 #[utoipa::path(post, path = "/users", tag = "users", request_body = NewUser,
     responses(
@@ -390,99 +242,27 @@ async fn create_user(
 ) -> ApiResult<Response> {
     caller.require(Permission::UsersManage)?;
     let ApiJson(body) = body?;
-    let mut errors = Vec::new();
-    let fields = check_fields(
-        Some(&body.name),
-        Some(body.email.as_deref()),
-        Some(body.phone.as_deref()),
-        Some(&body.role),
-        &mut errors,
-    );
-    let (email, phone) = (
-        fields.email.clone().flatten(),
-        fields.phone.clone().flatten(),
-    );
-    if email.is_none()
-        && phone.is_none()
-        && !errors
-            .iter()
-            .any(|e| e.field == "email" || e.field == "phone")
-    {
-        errors.push(FieldError::new(
-            "email",
-            "required",
-            "give an e-mail address or a phone number to sign in with",
-        ));
-    }
-    let mut c = Checks::default();
-    c.client_uuid("id", body.id);
-    errors.extend(c.errors);
-    if fields.role == Some(Role::Customer) {
-        errors.push(FieldError::new(
-            "role",
-            "choice",
-            "customer accounts come from registration",
-        ));
-    }
-    let logins: Vec<&str> = [email.as_deref(), phone.as_deref()]
-        .into_iter()
-        .flatten()
-        .collect();
-    if let Err(e) = check_password(&body.password, &logins) {
-        errors.push(FieldError::new("password", e.code(), e.to_string()));
-    }
-    check_unique_and_refs(
-        &state,
-        None,
-        &fields,
-        Some(&body.team_ids),
-        Some(&body.area_ids),
-        &mut errors,
+    let change = AccountChange {
+        id: body.id,
+        name: Some(body.name),
+        email: Some(body.email),
+        phone: Some(body.phone),
+        role: Some(body.role),
+        team_ids: Some(body.team_ids),
+        area_ids: Some(body.area_ids),
+        active: None,
+        password: Some(body.password),
+    };
+    let created = accounts::create(
+        &state.db,
+        &caller.actor(),
+        change,
+        &state.config.default_locale,
+        Utc::now(),
     )
     .await?;
-    invalid(errors)?;
-    let role = fields
-        .role
-        .ok_or_else(|| ApiError::validation("role", "required", "required"))?;
-    let pw = body.password.clone();
-    let hash = password::hash(&pw).await?;
-    let now = Utc::now();
-    let id = body.id.unwrap_or_else(Uuid::now_v7);
-    let txn = state.db.begin_write().await?;
-    let created = user::ActiveModel {
-        id: Set(id),
-        name: Set(fields.name.clone().unwrap_or_default()),
-        email: Set(email),
-        phone: Set(phone),
-        role: Set(role.as_str().to_string()),
-        password_hash: Set(hash),
-        locale: Set(state.config.default_locale.clone()),
-        active: Set(true),
-        customer_id: Set(None),
-        totp_secret: Set(None),
-        totp_enabled_at: Set(None),
-        created_at: Set(now),
-        updated_at: Set(now),
-    }
-    .insert(&*txn)
-    .await?;
-    users::set_memberships(&*txn, id, Some(&body.team_ids), Some(&body.area_ids)).await?;
-    caller
-        .audit(
-            &txn,
-            "user.create",
-            "user",
-            Some(id.to_string()),
-            None,
-            Some(audit_view(&created, &body.team_ids, &body.area_ids)),
-        )
-        .await?;
-    txn.commit().await?;
-    let mut response = (
-        StatusCode::CREATED,
-        axum::Json(to_user(created, body.team_ids, body.area_ids)),
-    )
-        .into_response();
+    let id = created.user.id;
+    let mut response = (StatusCode::CREATED, axum::Json(account(created))).into_response();
     if let Ok(location) = HeaderValue::from_str(&format!("/api/v1/users/{id}")) {
         response.headers_mut().insert(header::LOCATION, location);
     }
@@ -509,113 +289,19 @@ async fn update_user(
 ) -> ApiResult<axum::Json<User>> {
     caller.require(Permission::UsersManage)?;
     let ApiJson(body) = body?;
-    let (current, teams, areas) = load_visible(&state, &caller, id).await?;
-    let mut errors = Vec::new();
-    let fields = check_fields(
-        body.name.as_deref(),
-        body.email.as_ref().map(|e| e.as_deref()),
-        body.phone.as_ref().map(|p| p.as_deref()),
-        body.role.as_deref(),
-        &mut errors,
-    );
-    let current_role: Role = current
-        .role
-        .parse()
-        .map_err(|e| ApiError::Internal(anyhow::anyhow!("{e}")))?;
-    if (fields.role == Some(Role::Customer)) != (current_role == Role::Customer)
-        && fields.role.is_some()
-    {
-        errors.push(FieldError::new(
-            "role",
-            "choice",
-            "a customer account cannot become staff, nor the reverse",
-        ));
-    }
-    let email = fields.email.clone().unwrap_or(current.email.clone());
-    let phone = fields.phone.clone().unwrap_or(current.phone.clone());
-    if email.is_none() && phone.is_none() {
-        errors.push(FieldError::new(
-            "email",
-            "required",
-            "keep an e-mail address or a phone number to sign in with",
-        ));
-    }
-    check_unique_and_refs(
-        &state,
-        Some(id),
-        &fields,
-        body.team_ids.as_deref(),
-        body.area_ids.as_deref(),
-        &mut errors,
-    )
-    .await?;
-    invalid(errors)?;
-
-    let deactivating = body.active == Some(false) && current.active;
-    let demoting = fields.role.is_some_and(|r| r != Role::Admin) && current_role == Role::Admin;
-    if (deactivating || demoting) && id == caller.user.id {
-        return Err(ApiError::Conflict(
-            "You cannot deactivate your own account or take away your own admin role.".to_string(),
-        ));
-    }
-    let now = Utc::now();
-    let txn = state.db.begin_write().await?;
-    if (deactivating || demoting)
-        && current_role == Role::Admin
-        && users::count_active_admins(&*txn).await? <= 1
-    {
-        return Err(ApiError::Conflict(
-            "This is the last active admin; make someone else admin first.".to_string(),
-        ));
-    }
-    let before = audit_view(&current, &teams, &areas);
-    let mut model: user::ActiveModel = current.into();
-    if let Some(name) = fields.name {
-        model.name = Set(name);
-    }
-    if fields.email.is_some() {
-        model.email = Set(email);
-    }
-    if fields.phone.is_some() {
-        model.phone = Set(phone);
-    }
-    if let Some(role) = fields.role {
-        model.role = Set(role.as_str().to_string());
-    }
-    if let Some(active) = body.active {
-        model.active = Set(active);
-    }
-    model.updated_at = Set(now);
-    let updated = model.update(&*txn).await?;
-    users::set_memberships(
-        &*txn,
-        id,
-        body.team_ids.as_deref(),
-        body.area_ids.as_deref(),
-    )
-    .await?;
-    if deactivating || fields.role.is_some() {
-        // A new role or a closed account takes effect at once.
-        auth::revoke_sessions(&*txn, id, None, None, now).await?;
-    }
-    let teams = body.team_ids.unwrap_or(teams);
-    let areas = body.area_ids.unwrap_or(areas);
-    caller
-        .audit(
-            &txn,
-            if deactivating {
-                "user.deactivate"
-            } else {
-                "user.update"
-            },
-            "user",
-            Some(id.to_string()),
-            Some(before),
-            Some(audit_view(&updated, &teams, &areas)),
-        )
-        .await?;
-    txn.commit().await?;
-    Ok(axum::Json(to_user(updated, teams, areas)))
+    let current = load_visible(&state, &caller, id).await?;
+    let change = AccountChange {
+        name: body.name,
+        email: body.email,
+        phone: body.phone,
+        role: body.role,
+        team_ids: body.team_ids,
+        area_ids: body.area_ids,
+        active: body.active,
+        ..Default::default()
+    };
+    let updated = accounts::update(&state.db, &caller.actor(), current, change, Utc::now()).await?;
+    Ok(axum::Json(account(updated)))
 }
 
 /// A password-reset link, shown once.
@@ -628,8 +314,6 @@ pub struct PasswordResetIssued {
     #[schema(example = "/reset-password?token=...")]
     pub reset_path: String,
 }
-
-pub const RESET_VALID_HOURS: i64 = 24;
 
 /// Forces a password reset: the current password stops working, every
 /// session of the account ends, and a single-use link valid for 24 hours is
@@ -648,33 +332,9 @@ async fn reset_password(
     ApiPath(id): ApiPath<Uuid>,
 ) -> ApiResult<(StatusCode, axum::Json<PasswordResetIssued>)> {
     caller.require(Permission::UsersManage)?;
-    let (target, _, _) = load_visible(&state, &caller, id).await?;
-    let now = Utc::now();
-    let txn = state.db.begin_write().await?;
-    let (token, expires_at) = auth::issue_password_link(
-        &*txn,
-        id,
-        Some(caller.user.id),
-        Duration::hours(RESET_VALID_HOURS),
-        now,
-    )
-    .await?;
-    let mut model: user::ActiveModel = target.into();
-    model.password_hash = Set(auth::NO_PASSWORD_YET.to_string());
-    model.updated_at = Set(now);
-    model.update(&*txn).await?;
-    auth::revoke_sessions(&*txn, id, None, None, now).await?;
-    caller
-        .audit(
-            &txn,
-            "user.force_password_reset",
-            "user",
-            Some(id.to_string()),
-            None,
-            Some(serde_json::json!({ "expires_at": expires_at })),
-        )
-        .await?;
-    txn.commit().await?;
+    let target = load_visible(&state, &caller, id).await?;
+    let (token, expires_at) =
+        accounts::force_password_reset(&state.db, &caller.actor(), target.user, Utc::now()).await?;
     Ok((
         StatusCode::CREATED,
         axum::Json(PasswordResetIssued {
@@ -701,19 +361,6 @@ async fn end_user_sessions(
 ) -> ApiResult<StatusCode> {
     caller.require(Permission::UsersManage)?;
     load_visible(&state, &caller, id).await?;
-    let now = Utc::now();
-    let txn = state.db.begin_write().await?;
-    let ended = auth::revoke_sessions(&*txn, id, None, None, now).await?;
-    caller
-        .audit(
-            &txn,
-            "user.end_sessions",
-            "user",
-            Some(id.to_string()),
-            None,
-            Some(serde_json::json!({ "ended": ended })),
-        )
-        .await?;
-    txn.commit().await?;
+    accounts::end_sessions(&state.db, &caller.actor(), id, Utc::now()).await?;
     Ok(StatusCode::NO_CONTENT)
 }

@@ -1,0 +1,417 @@
+//! Accounts: the one write path for staff accounts, used by the API and the
+//! command line alike, and what an admin does to an account (reset its
+//! password, end its sessions).
+
+use chrono::{DateTime, Duration, Utc};
+use netcrew_domain::{Checks, FieldError, Invalid, Role, access::check_password, fields::choice};
+use sea_orm::{
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DbErr, EntityTrait,
+    QueryFilter,
+};
+use serde_json::{Value, json};
+use uuid::Uuid;
+
+use crate::{
+    Db, Error,
+    auth::{self, Actor, Audit},
+    entity::{area, team, user},
+    users::{count_active_admins, memberships, missing_ids, set_memberships},
+};
+
+/// An account with its teams and areas.
+#[derive(Debug, Clone)]
+pub struct Account {
+    pub user: user::Model,
+    pub team_ids: Vec<Uuid>,
+    pub area_ids: Vec<Uuid>,
+}
+
+/// A new account or a change to one: `None` leaves a field as it is;
+/// `Some(None)` removes an e-mail address or phone number.
+#[derive(Debug, Default, Clone)]
+pub struct AccountChange {
+    /// The id a client chose for a new account (a UUIDv7).
+    pub id: Option<Uuid>,
+    pub name: Option<String>,
+    pub email: Option<Option<String>>,
+    pub phone: Option<Option<String>>,
+    pub role: Option<String>,
+    pub team_ids: Option<Vec<Uuid>>,
+    pub area_ids: Option<Vec<Uuid>>,
+    pub active: Option<bool>,
+    /// The first password (new accounts only).
+    pub password: Option<String>,
+}
+
+/// The audited form of an account.
+pub fn audit_view(u: &user::Model, teams: &[Uuid], areas: &[Uuid]) -> Value {
+    json!({
+        "name": u.name, "email": u.email, "phone": u.phone, "role": u.role,
+        "active": u.active, "team_ids": teams, "area_ids": areas,
+    })
+}
+
+/// An account by id, with its memberships.
+pub async fn find<C: ConnectionTrait>(db: &C, id: Uuid) -> Result<Option<Account>, DbErr> {
+    let Some(found) = user::Entity::find_by_id(id).one(db).await? else {
+        return Ok(None);
+    };
+    let (team_ids, area_ids) = memberships(db, &[id])
+        .await?
+        .remove(&id)
+        .unwrap_or_default();
+    Ok(Some(Account {
+        user: found,
+        team_ids,
+        area_ids,
+    }))
+}
+
+/// The fields of a change read by the rules that need nothing stored.
+struct Read {
+    name: Option<String>,
+    email: Option<Option<String>>,
+    phone: Option<Option<String>>,
+    role: Option<Role>,
+}
+
+fn read(change: &AccountChange, c: &mut Checks) -> Read {
+    let name = change.name.as_deref().map(|n| c.text("name", n, 100));
+    let email = change.email.as_ref().map(|e| {
+        e.as_deref()
+            .filter(|e| !e.trim().is_empty())
+            .and_then(|e| c.email("email", e).map(|e| e.into_string()))
+    });
+    let phone = change.phone.as_ref().map(|p| {
+        p.as_deref()
+            .filter(|p| !p.trim().is_empty())
+            .and_then(|p| c.phone("phone", p).map(|p| p.into_string()))
+    });
+    let role = change
+        .role
+        .as_deref()
+        .and_then(|r| match r.parse::<Role>() {
+            Ok(r) => Some(r),
+            Err(_) => {
+                c.push(choice("role", &Role::ALL.map(Role::as_str)));
+                None
+            }
+        });
+    Read {
+        name,
+        email,
+        phone,
+        role,
+    }
+}
+
+/// Whether another account than `me` signs in with this e-mail or phone,
+/// and whether the teams and areas exist.
+async fn check_refs<C: ConnectionTrait>(
+    db: &C,
+    me: Option<Uuid>,
+    read: &Read,
+    change: &AccountChange,
+    c: &mut Checks,
+) -> Result<(), DbErr> {
+    for (field, column, value) in [
+        ("email", user::Column::Email, read.email.clone().flatten()),
+        ("phone", user::Column::Phone, read.phone.clone().flatten()),
+    ] {
+        if let Some(value) = value
+            && let Some(other) = user::Entity::find()
+                .filter(column.eq(value))
+                .one(db)
+                .await?
+            && Some(other.id) != me
+        {
+            c.fail(field, "taken", "another account already uses this");
+        }
+    }
+    if let Some(teams) = &change.team_ids
+        && !missing_ids::<team::Entity, _>(db, teams, team::Column::Id)
+            .await?
+            .is_empty()
+    {
+        c.fail("team_ids", "unknown", "one of these teams does not exist");
+    }
+    if let Some(areas) = &change.area_ids
+        && !missing_ids::<area::Entity, _>(db, areas, area::Column::Id)
+            .await?
+            .is_empty()
+    {
+        c.fail("area_ids", "unknown", "one of these areas does not exist");
+    }
+    Ok(())
+}
+
+/// Creates a staff account (customers' accounts come from registration and
+/// the portal invitation), with its teams and areas and the audit entry.
+pub async fn create(
+    db: &Db,
+    actor: &Actor,
+    change: AccountChange,
+    locale: &str,
+    now: DateTime<Utc>,
+) -> Result<Account, Error> {
+    let mut c = Checks::default();
+    c.require(
+        true,
+        &[
+            ("name", change.name.is_some()),
+            ("role", change.role.is_some()),
+            ("password", change.password.is_some()),
+        ],
+    );
+    c.client_id("id", change.id.map(|id| id.get_version_num()));
+    let read = read(&change, &mut c);
+    let email = read.email.clone().flatten();
+    let phone = read.phone.clone().flatten();
+    if email.is_none() && phone.is_none() && !c.has("email") && !c.has("phone") {
+        c.fail(
+            "email",
+            "required",
+            "give an e-mail address or a phone number to sign in with",
+        );
+    }
+    if read.role == Some(Role::Customer) {
+        c.fail("role", "choice", "customer accounts come from registration");
+    }
+    let logins: Vec<&str> = [email.as_deref(), phone.as_deref()]
+        .into_iter()
+        .flatten()
+        .collect();
+    if let Some(password) = &change.password
+        && let Err(e) = check_password(password, &logins)
+    {
+        c.push(FieldError::new("password", e.code(), e.to_string()));
+    }
+    check_refs(db.conn(), None, &read, &change, &mut c).await?;
+    c.finish()?;
+    let (Some(role), Some(password)) = (read.role, change.password.as_deref()) else {
+        return Err(Invalid::field("role", "required", "required").into());
+    };
+    let hash = crate::password::hash(password).await?;
+    let id = change.id.unwrap_or_else(Uuid::now_v7);
+    let team_ids = change.team_ids.clone().unwrap_or_default();
+    let area_ids = change.area_ids.clone().unwrap_or_default();
+    let txn = db.begin_write().await?;
+    let created = user::ActiveModel {
+        id: Set(id),
+        name: Set(read.name.unwrap_or_default()),
+        email: Set(email),
+        phone: Set(phone),
+        role: Set(role.as_str().to_string()),
+        password_hash: Set(hash),
+        locale: Set(locale.to_string()),
+        active: Set(true),
+        customer_id: Set(None),
+        totp_secret: Set(None),
+        totp_enabled_at: Set(None),
+        created_at: Set(now),
+        updated_at: Set(now),
+    }
+    .insert(&*txn)
+    .await?;
+    set_memberships(&*txn, id, Some(&team_ids), Some(&area_ids)).await?;
+    auth::audit(
+        &*txn,
+        Audit {
+            actor_id: actor.user_id,
+            actor_ip: actor.ip.clone(),
+            action: "user.create",
+            entity: "user",
+            entity_id: Some(id.to_string()),
+            before: None,
+            after: Some(audit_view(&created, &team_ids, &area_ids)),
+        },
+        now,
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(Account {
+        user: created,
+        team_ids,
+        area_ids,
+    })
+}
+
+/// Changes an account: details, role, teams, areas, or (de)activation. A
+/// new role or a closed account ends its sessions at once. Nobody closes
+/// their own account or takes their own admin role; the last active admin
+/// stays.
+pub async fn update(
+    db: &Db,
+    actor: &Actor,
+    current: Account,
+    change: AccountChange,
+    now: DateTime<Utc>,
+) -> Result<Account, Error> {
+    let id = current.user.id;
+    let mut c = Checks::default();
+    let read = read(&change, &mut c);
+    let current_role: Role = current.user.role.parse().unwrap_or(Role::Customer);
+    if read.role.is_some()
+        && (read.role == Some(Role::Customer)) != (current_role == Role::Customer)
+    {
+        c.fail(
+            "role",
+            "choice",
+            "a customer account cannot become staff, nor the reverse",
+        );
+    }
+    let email = read.email.clone().unwrap_or(current.user.email.clone());
+    let phone = read.phone.clone().unwrap_or(current.user.phone.clone());
+    if email.is_none() && phone.is_none() {
+        c.fail(
+            "email",
+            "required",
+            "keep an e-mail address or a phone number to sign in with",
+        );
+    }
+    check_refs(db.conn(), Some(id), &read, &change, &mut c).await?;
+    c.finish()?;
+
+    let deactivating = change.active == Some(false) && current.user.active;
+    let demoting = read.role.is_some_and(|r| r != Role::Admin) && current_role == Role::Admin;
+    if (deactivating || demoting) && actor.user_id == Some(id) {
+        return Err(Error::Conflict(
+            "You cannot deactivate your own account or take away your own admin role.".to_string(),
+        ));
+    }
+    let txn = db.begin_write().await?;
+    if (deactivating || demoting)
+        && current_role == Role::Admin
+        && count_active_admins(&*txn).await? <= 1
+    {
+        return Err(Error::Conflict(
+            "This is the last active admin; make someone else admin first.".to_string(),
+        ));
+    }
+    let before = audit_view(&current.user, &current.team_ids, &current.area_ids);
+    let mut model: user::ActiveModel = current.user.into();
+    if let Some(name) = read.name {
+        model.name = Set(name);
+    }
+    if read.email.is_some() {
+        model.email = Set(email);
+    }
+    if read.phone.is_some() {
+        model.phone = Set(phone);
+    }
+    if let Some(role) = read.role {
+        model.role = Set(role.as_str().to_string());
+    }
+    if let Some(active) = change.active {
+        model.active = Set(active);
+    }
+    model.updated_at = Set(now);
+    let updated = model.update(&*txn).await?;
+    set_memberships(
+        &*txn,
+        id,
+        change.team_ids.as_deref(),
+        change.area_ids.as_deref(),
+    )
+    .await?;
+    if deactivating || read.role.is_some() {
+        auth::revoke_sessions(&*txn, id, None, None, now).await?;
+    }
+    let team_ids = change.team_ids.unwrap_or(current.team_ids);
+    let area_ids = change.area_ids.unwrap_or(current.area_ids);
+    auth::audit(
+        &*txn,
+        Audit {
+            actor_id: actor.user_id,
+            actor_ip: actor.ip.clone(),
+            action: if deactivating {
+                "user.deactivate"
+            } else {
+                "user.update"
+            },
+            entity: "user",
+            entity_id: Some(id.to_string()),
+            before: Some(before),
+            after: Some(audit_view(&updated, &team_ids, &area_ids)),
+        },
+        now,
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(Account {
+        user: updated,
+        team_ids,
+        area_ids,
+    })
+}
+
+/// How long a password-reset link an admin issues stays valid.
+pub const RESET_VALID_HOURS: i64 = 24;
+
+/// Forces a password reset: the current password stops working, every
+/// session ends, and a single-use link is issued: its token and expiry.
+pub async fn force_password_reset(
+    db: &Db,
+    actor: &Actor,
+    target: user::Model,
+    now: DateTime<Utc>,
+) -> Result<(String, DateTime<Utc>), Error> {
+    let id = target.id;
+    let txn = db.begin_write().await?;
+    let (token, expires_at) = auth::issue_password_link(
+        &*txn,
+        id,
+        actor.user_id,
+        Duration::hours(RESET_VALID_HOURS),
+        now,
+    )
+    .await?;
+    let mut model: user::ActiveModel = target.into();
+    model.password_hash = Set(auth::NO_PASSWORD_YET.to_string());
+    model.updated_at = Set(now);
+    model.update(&*txn).await?;
+    auth::revoke_sessions(&*txn, id, None, None, now).await?;
+    auth::audit(
+        &*txn,
+        Audit {
+            actor_id: actor.user_id,
+            actor_ip: actor.ip.clone(),
+            action: "user.force_password_reset",
+            entity: "user",
+            entity_id: Some(id.to_string()),
+            before: None,
+            after: Some(json!({ "expires_at": expires_at })),
+        },
+        now,
+    )
+    .await?;
+    txn.commit().await?;
+    Ok((token, expires_at))
+}
+
+/// Ends every session of an account (a lost phone, a leaver); how many.
+pub async fn end_sessions(
+    db: &Db,
+    actor: &Actor,
+    id: Uuid,
+    now: DateTime<Utc>,
+) -> Result<u64, Error> {
+    let txn = db.begin_write().await?;
+    let ended = auth::revoke_sessions(&*txn, id, None, None, now).await?;
+    auth::audit(
+        &*txn,
+        Audit {
+            actor_id: actor.user_id,
+            actor_ip: actor.ip.clone(),
+            action: "user.end_sessions",
+            entity: "user",
+            entity_id: Some(id.to_string()),
+            before: None,
+            after: Some(json!({ "ended": ended })),
+        },
+        now,
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(ended)
+}
