@@ -12,13 +12,8 @@ use axum::{
     response::{IntoResponse, Response},
 };
 use chrono::{Duration, Utc};
-use netcrew_store::{
-    auth,
-    entity::idempotency_key,
-    sea_orm::{ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter},
-};
+use netcrew_store::{auth, idempotency as kept};
 use sha2::{Digest, Sha256};
-use uuid::Uuid;
 
 use crate::{
     AppState,
@@ -144,15 +139,7 @@ async fn handle(
     let now = Utc::now();
     let db = state.db.conn();
 
-    idempotency_key::Entity::delete_many()
-        .filter(idempotency_key::Column::CreatedAt.lt(now - Duration::hours(KEEP_HOURS)))
-        .exec(db)
-        .await?;
-    let existing = idempotency_key::Entity::find()
-        .filter(idempotency_key::Column::Scope.eq(who.as_str()))
-        .filter(idempotency_key::Column::Key.eq(key.as_str()))
-        .one(db)
-        .await?;
+    let existing = kept::find(db, &who, &key, Duration::hours(KEEP_HOURS), now).await?;
     if let Some(row) = existing {
         if row.request_hash != request_hash {
             return Ok(problem(
@@ -188,22 +175,8 @@ async fn handle(
         headers.insert("idempotent-replayed", HeaderValue::from_static("true"));
         return Ok(response);
     }
-    let id = Uuid::now_v7();
-    let claimed = idempotency_key::ActiveModel {
-        id: Set(id),
-        scope: Set(who),
-        key: Set(key),
-        request_hash: Set(request_hash),
-        status: Set(None),
-        response_body: Set(None),
-        response_content_type: Set(None),
-        response_location: Set(None),
-        created_at: Set(now),
-        completed_at: Set(None),
-    }
-    .insert(db)
-    .await;
-    if claimed.is_err() {
+    let claimed = kept::claim(db, &who, &key, &request_hash, now).await?;
+    let Some(id) = claimed else {
         // Another request with the same key got in first.
         return Ok(problem(
             StatusCode::CONFLICT,
@@ -211,7 +184,7 @@ async fn handle(
             "Request still running",
             "The first request with this Idempotency-Key is still running; retry in a moment.",
         ));
-    }
+    };
 
     let response = next
         .run(Request::from_parts(parts, Body::from(bytes)))
@@ -220,7 +193,7 @@ async fn handle(
     let body = to_bytes(body, usize::MAX).await.unwrap_or_default();
     if parts.status.is_server_error() {
         // A failure is not remembered: the client may retry with the same key.
-        idempotency_key::Entity::delete_by_id(id).exec(db).await?;
+        kept::release(db, id).await?;
     } else {
         let text = |name: header::HeaderName| {
             parts
@@ -229,16 +202,17 @@ async fn handle(
                 .and_then(|v| v.to_str().ok())
                 .map(str::to_string)
         };
-        idempotency_key::ActiveModel {
-            id: Set(id),
-            status: Set(Some(i32::from(parts.status.as_u16()))),
-            response_body: Set(Some(body.to_vec())),
-            response_content_type: Set(text(header::CONTENT_TYPE)),
-            response_location: Set(text(header::LOCATION)),
-            completed_at: Set(Some(Utc::now())),
-            ..Default::default()
-        }
-        .update(db)
+        kept::complete(
+            db,
+            id,
+            kept::Answer {
+                status: parts.status.as_u16(),
+                body: body.to_vec(),
+                content_type: text(header::CONTENT_TYPE),
+                location: text(header::LOCATION),
+            },
+            Utc::now(),
+        )
         .await?;
     }
     Ok(Response::from_parts(parts, Body::from(body)))

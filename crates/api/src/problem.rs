@@ -270,17 +270,17 @@ pub fn status_problem(status: StatusCode) -> Problem {
     }
 }
 
-impl From<netcrew_store::sea_orm::DbErr> for ApiError {
-    fn from(err: netcrew_store::sea_orm::DbErr) -> Self {
-        use netcrew_store::sea_orm::SqlErr;
-        match err.sql_err() {
-            Some(SqlErr::UniqueConstraintViolation(_)) => ApiError::Conflict(
+impl From<netcrew_store::DbErr> for ApiError {
+    fn from(err: netcrew_store::DbErr) -> Self {
+        use netcrew_store::error::{DbFailure, classify};
+        match classify(&err) {
+            DbFailure::Unique => ApiError::Conflict(
                 "Another record already has this value; it must be unique.".to_string(),
             ),
-            Some(SqlErr::ForeignKeyConstraintViolation(_)) => ApiError::Conflict(
+            DbFailure::ForeignKey => ApiError::Conflict(
                 "This refers to a record that does not exist, or is still in use.".to_string(),
             ),
-            _ => ApiError::Internal(anyhow::Error::new(err).context("database")),
+            DbFailure::Other => ApiError::Internal(anyhow::Error::new(err).context("database")),
         }
     }
 }

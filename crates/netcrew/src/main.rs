@@ -11,7 +11,6 @@ use netcrew::{
 use netcrew_store::{
     Db,
     demo::{self, DemoOptions},
-    sea_orm::{EntityTrait, PaginatorTrait},
 };
 use tracing_subscriber::EnvFilter;
 
@@ -327,9 +326,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
 }
 
 async fn refuse_non_empty(db: &Db) -> anyhow::Result<()> {
-    use netcrew_store::entity::package;
-    let existing = package::Entity::find().count(db.conn()).await?;
-    if existing > 0 {
+    if !netcrew_store::demo::is_empty(db).await? {
         bail!("the demo needs an empty database, but this one already has data");
     }
     Ok(())

@@ -415,3 +415,180 @@ pub async fn end_sessions(
     txn.commit().await?;
     Ok(ended)
 }
+
+/// One's own name and language.
+pub async fn update_profile(
+    db: &Db,
+    actor: &Actor,
+    me: &user::Model,
+    name: Option<&str>,
+    locale: Option<&str>,
+    now: DateTime<Utc>,
+) -> Result<user::Model, Error> {
+    let mut c = Checks::default();
+    let name = name.map(|n| c.text("name", n, 100));
+    if let Some(locale) = locale {
+        c.one_of("locale", locale, &["id", "en"]);
+    }
+    c.finish()?;
+    let before = json!({ "name": me.name, "locale": me.locale });
+    let mut model: user::ActiveModel = me.clone().into();
+    if let Some(name) = name {
+        model.name = Set(name);
+    }
+    if let Some(locale) = locale {
+        model.locale = Set(locale.to_string());
+    }
+    model.updated_at = Set(now);
+    let txn = db.begin_write().await?;
+    let updated = model.update(&*txn).await?;
+    auth::audit(
+        &*txn,
+        Audit {
+            actor_id: actor.user_id,
+            actor_ip: actor.ip.clone(),
+            action: "user.update_profile",
+            entity: "user",
+            entity_id: Some(me.id.to_string()),
+            before: Some(before),
+            after: Some(json!({ "name": updated.name, "locale": updated.locale })),
+        },
+        now,
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(updated)
+}
+
+/// The logins of an account, which a password may not contain.
+fn logins(u: &user::Model) -> Vec<&str> {
+    [u.email.as_deref(), u.phone.as_deref()]
+        .into_iter()
+        .flatten()
+        .collect()
+}
+
+/// Changes one's own password; every other session of the account ends.
+pub async fn change_password(
+    db: &Db,
+    actor: &Actor,
+    me: &user::Model,
+    this_session: Uuid,
+    current: &str,
+    new: &str,
+    now: DateTime<Utc>,
+) -> Result<(), Error> {
+    if !crate::password::verify(current, &me.password_hash).await? {
+        return Err(Invalid::field(
+            "current_password",
+            "password_wrong",
+            "this is not your current password",
+        )
+        .into());
+    }
+    if crate::password::verify(new, &me.password_hash).await? {
+        return Err(Invalid::field(
+            "new_password",
+            "password_reused",
+            "choose a password different from the current one",
+        )
+        .into());
+    }
+    check_password(new, &logins(me))
+        .map_err(|e| Invalid::field("new_password", e.code(), e.to_string()))?;
+    let hash = crate::password::hash(new).await?;
+    let txn = db.begin_write().await?;
+    let mut model: user::ActiveModel = me.clone().into();
+    model.password_hash = Set(hash);
+    model.updated_at = Set(now);
+    model.update(&*txn).await?;
+    auth::revoke_sessions(&*txn, me.id, None, Some(this_session), now).await?;
+    auth::audit(
+        &*txn,
+        Audit {
+            actor_id: actor.user_id,
+            actor_ip: actor.ip.clone(),
+            action: "user.change_password",
+            entity: "user",
+            entity_id: Some(me.id.to_string()),
+            before: None,
+            after: None,
+        },
+        now,
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(())
+}
+
+/// Sets a new password with a reset link's token (single use, expiring);
+/// every session of the account ends.
+pub async fn complete_password_reset(
+    db: &Db,
+    ip: &str,
+    token: &str,
+    new_password: &str,
+    now: DateTime<Utc>,
+) -> Result<(), Error> {
+    use crate::entity::password_reset;
+    let spent = || -> Error {
+        Invalid::field(
+            "token",
+            "token_expired",
+            "this reset link has expired or was already used; ask an admin for a new one",
+        )
+        .into()
+    };
+    let reset = password_reset::Entity::find()
+        .filter(password_reset::Column::TokenHash.eq(auth::token_hash(token.trim())))
+        .one(db.conn())
+        .await?
+        .filter(|r| r.used_at.is_none() && r.expires_at > now)
+        .ok_or_else(spent)?;
+    let target = user::Entity::find_by_id(reset.user_id)
+        .one(db.conn())
+        .await?
+        .filter(|u| u.active)
+        .ok_or_else(spent)?;
+    check_password(new_password, &logins(&target))
+        .map_err(|e| Invalid::field("new_password", e.code(), e.to_string()))?;
+    let hash = crate::password::hash(new_password).await?;
+    let txn = db.begin_write().await?;
+    // Marking the token used first, conditionally, makes a second use of the
+    // same link lose even when both arrive at once.
+    let claimed = password_reset::Entity::update_many()
+        .col_expr(
+            password_reset::Column::UsedAt,
+            sea_orm::sea_query::Expr::value(now),
+        )
+        .filter(password_reset::Column::Id.eq(reset.id))
+        .filter(password_reset::Column::UsedAt.is_null())
+        .exec(&*txn)
+        .await?
+        .rows_affected;
+    if claimed != 1 {
+        return Err(spent());
+    }
+    let user_id = target.id;
+    let mut model: user::ActiveModel = target.into();
+    model.password_hash = Set(hash);
+    model.updated_at = Set(now);
+    model.update(&*txn).await?;
+    auth::revoke_sessions(&*txn, user_id, None, None, now).await?;
+    auth::audit(
+        &*txn,
+        Audit {
+            actor_id: Some(user_id),
+            actor_ip: Some(ip.to_string()),
+            action: "user.reset_password",
+            entity: "user",
+            entity_id: Some(user_id.to_string()),
+            before: None,
+            after: None,
+        },
+        now,
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(())
+}

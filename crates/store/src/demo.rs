@@ -372,6 +372,13 @@ fn demo_password(rng: &mut ChaCha8Rng, role: Role) -> String {
 }
 
 /// Fills an empty database with the demo data set in one transaction.
+/// Whether the database holds no data yet (no packages: nothing was set
+/// up), as the demo needs.
+pub async fn is_empty(db: &crate::Db) -> Result<bool, sea_orm::DbErr> {
+    use sea_orm::PaginatorTrait;
+    Ok(package::Entity::find().count(db.conn()).await? == 0)
+}
+
 pub async fn generate(
     db: &Db,
     options: DemoOptions,

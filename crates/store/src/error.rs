@@ -25,3 +25,23 @@ pub enum Error {
 }
 
 pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+/// What kind of database failure an error is, for answering it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DbFailure {
+    /// A unique index refused a second record with the same value.
+    Unique,
+    /// A reference to a record that does not exist (or one still in use).
+    ForeignKey,
+    /// Anything else: the server's problem.
+    Other,
+}
+
+pub fn classify(e: &DbErr) -> DbFailure {
+    use sea_orm::SqlErr;
+    match e.sql_err() {
+        Some(SqlErr::UniqueConstraintViolation(_)) => DbFailure::Unique,
+        Some(SqlErr::ForeignKeyConstraintViolation(_)) => DbFailure::ForeignKey,
+        _ => DbFailure::Other,
+    }
+}

@@ -11,6 +11,7 @@ pub mod db;
 pub mod demo;
 pub mod entity;
 pub mod error;
+pub mod idempotency;
 pub mod limits;
 pub mod migration;
 pub mod network;
@@ -19,8 +20,10 @@ pub mod password;
 pub mod portal;
 pub mod privacy;
 pub mod queries;
+pub mod second_factor;
 pub mod users;
 
 pub use db::{Backend, Db, DbError, WriteTx, redact_url};
 pub use error::Error;
 pub use sea_orm;
+pub use sea_orm::DbErr;

@@ -9,14 +9,14 @@ use axum_extra::extract::CookieJar;
 use chrono::{DateTime, Utc};
 use netcrew_domain::{
     Phone, Role,
-    access::{Permission, check_password, permissions, session_policy},
+    access::{Permission, permissions, session_policy},
 };
 use netcrew_store::{
+    accounts,
     auth::{self, Audit},
-    entity::{password_reset, session, user, user_area, user_team},
+    entity::{session, user},
     limits::{self, Admission, Limit},
     password,
-    sea_orm::{ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter},
 };
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
@@ -115,21 +115,10 @@ pub(crate) async fn me_of(
     user: &user::Model,
     session: &session::Model,
 ) -> ApiResult<Me> {
-    let db = state.db.conn();
-    let team_ids = user_team::Entity::find()
-        .filter(user_team::Column::UserId.eq(user.id))
-        .all(db)
+    let (team_ids, area_ids) = netcrew_store::users::memberships(state.db.conn(), &[user.id])
         .await?
-        .into_iter()
-        .map(|m| m.team_id)
-        .collect();
-    let area_ids = user_area::Entity::find()
-        .filter(user_area::Column::UserId.eq(user.id))
-        .all(db)
-        .await?
-        .into_iter()
-        .map(|m| m.area_id)
-        .collect();
+        .remove(&user.id)
+        .unwrap_or_default();
     let role: Role = user
         .role
         .parse()
@@ -277,7 +266,7 @@ async fn login(
             }
             (Some(code), _) => crate::routes::totp::code_matches(u, code, now)?,
             (None, Some(code)) => {
-                crate::routes::totp::consume_recovery_code(&*txn, u.id, code, now).await?
+                netcrew_store::second_factor::consume_recovery_code(&*txn, u.id, code, now).await?
             }
         },
     };
@@ -419,43 +408,15 @@ async fn update_me(
 ) -> ApiResult<axum::Json<Me>> {
     caller.require(Permission::ProfileManage)?;
     let ApiJson(body) = body?;
-    let mut c = crate::routes::Checks::default();
-    let name = body.name.as_deref().map(|n| c.text("name", n, 100));
-    let mut errors = c.errors;
-    if let Some(locale) = body.locale.as_deref()
-        && !["id", "en"].contains(&locale)
-    {
-        errors.push(FieldError::new("locale", "choice", "choose id or en"));
-    }
-    if !errors.is_empty() {
-        return Err(ApiError::Validation {
-            detail: "Some fields are not valid.".to_string(),
-            errors,
-        });
-    }
-    let now = Utc::now();
-    let before = serde_json::json!({ "name": caller.user.name, "locale": caller.user.locale });
-    let mut model: user::ActiveModel = caller.user.clone().into();
-    if let Some(name) = name {
-        model.name = Set(name);
-    }
-    if let Some(locale) = body.locale {
-        model.locale = Set(locale);
-    }
-    model.updated_at = Set(now);
-    let txn = state.db.begin_write().await?;
-    let updated = model.update(&*txn).await?;
-    caller
-        .audit(
-            &txn,
-            "user.update_profile",
-            "user",
-            Some(caller.user.id.to_string()),
-            Some(before),
-            Some(serde_json::json!({ "name": updated.name, "locale": updated.locale })),
-        )
-        .await?;
-    txn.commit().await?;
+    let updated = accounts::update_profile(
+        &state.db,
+        &caller.actor(),
+        &caller.user,
+        body.name.as_deref(),
+        body.locale.as_deref(),
+        Utc::now(),
+    )
+    .await?;
     Ok(axum::Json(
         me_of(&state, &updated, caller.session()?).await?,
     ))
@@ -483,54 +444,16 @@ async fn change_password(
 ) -> ApiResult<StatusCode> {
     caller.require(Permission::ProfileManage)?;
     let ApiJson(body) = body?;
-    let (current, hash) = (
-        body.current_password.clone(),
-        caller.user.password_hash.clone(),
-    );
-    let new = body.new_password.clone();
-    let old_hash = hash.clone();
-    let current_ok = password::verify(&current, &hash).await?;
-    let reused = current_ok && password::verify(&new, &old_hash).await?;
-    if !current_ok {
-        return Err(ApiError::validation(
-            "current_password",
-            "password_wrong",
-            "this is not your current password",
-        ));
-    }
-    if reused {
-        return Err(ApiError::validation(
-            "new_password",
-            "password_reused",
-            "choose a password different from the current one",
-        ));
-    }
-    let logins: Vec<&str> = [caller.user.email.as_deref(), caller.user.phone.as_deref()]
-        .into_iter()
-        .flatten()
-        .collect();
-    check_password(&body.new_password, &logins)
-        .map_err(|e| ApiError::validation("new_password", e.code(), e.to_string()))?;
-    let new_password = body.new_password;
-    let new_hash = password::hash(&new_password).await?;
-    let now = Utc::now();
-    let txn = state.db.begin_write().await?;
-    let mut model: user::ActiveModel = caller.user.clone().into();
-    model.password_hash = Set(new_hash);
-    model.updated_at = Set(now);
-    model.update(&*txn).await?;
-    auth::revoke_sessions(&*txn, caller.user.id, None, Some(caller.session()?.id), now).await?;
-    caller
-        .audit(
-            &txn,
-            "user.change_password",
-            "user",
-            Some(caller.user.id.to_string()),
-            None,
-            None,
-        )
-        .await?;
-    txn.commit().await?;
+    accounts::change_password(
+        &state.db,
+        &caller.actor(),
+        &caller.user,
+        caller.session()?.id,
+        &body.current_password,
+        &body.new_password,
+        Utc::now(),
+    )
+    .await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -655,69 +578,7 @@ async fn complete_password_reset(
     ClientIp(ip): ClientIp,
     ApiJson(body): ApiJson<PasswordReset>,
 ) -> ApiResult<StatusCode> {
-    let now = Utc::now();
-    let spent = || {
-        ApiError::validation(
-            "token",
-            "token_expired",
-            "this reset link has expired or was already used; ask an admin for a new one",
-        )
-    };
-    let reset = password_reset::Entity::find()
-        .filter(password_reset::Column::TokenHash.eq(auth::token_hash(body.token.trim())))
-        .one(state.db.conn())
-        .await?
-        .filter(|r| r.used_at.is_none() && r.expires_at > now)
-        .ok_or_else(spent)?;
-    let target = user::Entity::find_by_id(reset.user_id)
-        .one(state.db.conn())
-        .await?
-        .filter(|u| u.active)
-        .ok_or_else(spent)?;
-    let logins: Vec<&str> = [target.email.as_deref(), target.phone.as_deref()]
-        .into_iter()
-        .flatten()
-        .collect();
-    check_password(&body.new_password, &logins)
-        .map_err(|e| ApiError::validation("new_password", e.code(), e.to_string()))?;
-    let new_password = body.new_password;
-    let hash = password::hash(&new_password).await?;
-    let txn = state.db.begin_write().await?;
-    // Marking the token used first, conditionally, makes a second use of the
-    // same link lose even when both arrive at once.
-    let claimed = password_reset::Entity::update_many()
-        .col_expr(
-            password_reset::Column::UsedAt,
-            netcrew_store::sea_orm::sea_query::Expr::value(now),
-        )
-        .filter(password_reset::Column::Id.eq(reset.id))
-        .filter(password_reset::Column::UsedAt.is_null())
-        .exec(&*txn)
-        .await?
-        .rows_affected;
-    if claimed != 1 {
-        return Err(spent());
-    }
-    let user_id = target.id;
-    let mut model: user::ActiveModel = target.into();
-    model.password_hash = Set(hash);
-    model.updated_at = Set(now);
-    model.update(&*txn).await?;
-    auth::revoke_sessions(&*txn, user_id, None, None, now).await?;
-    auth::audit(
-        &*txn,
-        Audit {
-            actor_id: Some(user_id),
-            actor_ip: Some(ip),
-            action: "user.reset_password",
-            entity: "user",
-            entity_id: Some(user_id.to_string()),
-            before: None,
-            after: None,
-        },
-        now,
-    )
-    .await?;
-    txn.commit().await?;
+    accounts::complete_password_reset(&state.db, &ip, &body.token, &body.new_password, Utc::now())
+        .await?;
     Ok(StatusCode::NO_CONTENT)
 }

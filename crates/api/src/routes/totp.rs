@@ -4,17 +4,11 @@
 use axum::{extract::State, http::StatusCode};
 use chrono::Utc;
 use netcrew_domain::access::Permission;
-use netcrew_store::{
-    auth,
-    entity::{recovery_code, user},
-    password,
-    sea_orm::{ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter},
-};
+use netcrew_store::{auth, entity::user, password, second_factor};
 use serde::{Deserialize, Serialize};
 use totp_rs::{Algorithm, Secret, TOTP};
 use utoipa::ToSchema;
 use utoipa_axum::{router::OpenApiRouter, routes};
-use uuid::Uuid;
 
 use crate::{
     AppState,
@@ -69,33 +63,6 @@ fn account_name(u: &user::Model) -> String {
         .unwrap_or_else(|| u.id.to_string())
 }
 
-/// Uses up one recovery code if it is one of the account's unused codes.
-pub async fn consume_recovery_code<C: netcrew_store::sea_orm::ConnectionTrait>(
-    db: &C,
-    user_id: Uuid,
-    code: &str,
-    now: chrono::DateTime<Utc>,
-) -> Result<bool, ApiError> {
-    let normalised: String = code
-        .chars()
-        .filter(|c| c.is_ascii_alphanumeric())
-        .collect::<String>()
-        .to_lowercase();
-    let hash = auth::token_hash(&normalised);
-    let used = recovery_code::Entity::update_many()
-        .col_expr(
-            recovery_code::Column::UsedAt,
-            netcrew_store::sea_orm::sea_query::Expr::value(now),
-        )
-        .filter(recovery_code::Column::UserId.eq(user_id))
-        .filter(recovery_code::Column::CodeHash.eq(hash))
-        .filter(recovery_code::Column::UsedAt.is_null())
-        .exec(db)
-        .await?
-        .rows_affected;
-    Ok(used == 1)
-}
-
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct StartTotp {
@@ -143,9 +110,7 @@ async fn start_totp(
     verify_password(&caller, body.password).await?;
     let secret = Secret::generate_secret().to_encoded().to_string();
     let totp = totp_for(&secret, &account_name(&caller.user))?;
-    let mut model: user::ActiveModel = caller.user.clone().into();
-    model.totp_secret = Set(Some(secret.clone()));
-    model.update(state.db.conn()).await?;
+    second_factor::start(&state.db, &caller.user, &secret).await?;
     Ok(axum::Json(TotpSetup {
         secret,
         otpauth_url: totp.get_url(),
@@ -226,33 +191,7 @@ async fn confirm_totp(
             format!("{}-{}", &clean[..5], &clean[5..])
         })
         .collect();
-    let txn = state.db.begin_write().await?;
-    recovery_code::Entity::delete_many()
-        .filter(recovery_code::Column::UserId.eq(caller.user.id))
-        .exec(&*txn)
-        .await?;
-    recovery_code::Entity::insert_many(codes.iter().map(|c| recovery_code::ActiveModel {
-        id: Set(Uuid::now_v7()),
-        user_id: Set(caller.user.id),
-        code_hash: Set(auth::token_hash(&c.replace('-', ""))),
-        used_at: Set(None),
-    }))
-    .exec(&*txn)
-    .await?;
-    let mut model: user::ActiveModel = caller.user.clone().into();
-    model.totp_enabled_at = Set(Some(now));
-    model.update(&*txn).await?;
-    caller
-        .audit(
-            &txn,
-            "user.totp_enable",
-            "user",
-            Some(caller.user.id.to_string()),
-            None,
-            None,
-        )
-        .await?;
-    txn.commit().await?;
+    second_factor::enable(&state.db, &caller.actor(), &caller.user, &codes, now).await?;
     Ok(axum::Json(RecoveryCodes {
         recovery_codes: codes,
     }))
@@ -286,25 +225,6 @@ async fn disable_totp(
         ));
     }
     verify_password(&caller, body.password).await?;
-    let txn = state.db.begin_write().await?;
-    recovery_code::Entity::delete_many()
-        .filter(recovery_code::Column::UserId.eq(caller.user.id))
-        .exec(&*txn)
-        .await?;
-    let mut model: user::ActiveModel = caller.user.clone().into();
-    model.totp_secret = Set(None);
-    model.totp_enabled_at = Set(None);
-    model.update(&*txn).await?;
-    caller
-        .audit(
-            &txn,
-            "user.totp_disable",
-            "user",
-            Some(caller.user.id.to_string()),
-            None,
-            None,
-        )
-        .await?;
-    txn.commit().await?;
+    second_factor::disable(&state.db, &caller.actor(), &caller.user, Utc::now()).await?;
     Ok(StatusCode::NO_CONTENT)
 }
