@@ -17,7 +17,7 @@ export interface EditInPlaceOptions<T, V, R> {
 	 * The values by form field, for telling which field was edited (default:
 	 * the values as they are, when their names are the fields').
 	 */
-	byField?: (values: V) => Readonly<Record<string, unknown>>;
+	byField?: (values: V) => object;
 	/** Checks before sending: messages by field; any stops the save. */
 	check?: (values: V) => LocalErrors;
 	/** Sends the form: a create for `null`, else a change of `item`. */
@@ -50,7 +50,7 @@ export class EditInPlace<T, V extends object, R = T> {
 		this.values = options.values(null);
 		this.#form = new FormErrorState({
 			fields: options.fields,
-			values: () => (options.byField ? options.byField(this.values) : (this.values as Readonly<Record<string, unknown>>)),
+			values: () => (options.byField ? options.byField(this.values) : this.values),
 			error: () => this.error,
 			local: () => this.local
 		});

@@ -18,7 +18,7 @@ export interface FormErrorStateOptions {
 	 * The current values by form field (read reactively). A field left out is
 	 * never taken as edited, so its message stays until the next answer.
 	 */
-	values: () => Readonly<Record<string, unknown>>;
+	values: () => object;
 	/** The failure of the last submission (an `ApiError`, a network error, or null). */
 	error: () => unknown;
 	/** The form's own checks from the last submission. */

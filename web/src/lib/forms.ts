@@ -64,11 +64,12 @@ export function firstErrorField(errors: FormErrors, formFields: readonly string[
  * value does (objects such as a location and lists such as team ids
  * included). Fields missing from `values` are left out.
  */
-export function fingerprint(values: Readonly<Record<string, unknown>>, formFields: readonly string[]): Record<string, string> {
+export function fingerprint(values: object, formFields: readonly string[]): Record<string, string> {
 	const result: Record<string, string> = {};
+	const byName = values as Readonly<Record<string, unknown>>;
 	for (const field of formFields) {
-		if (!(field in values)) continue;
-		result[field] = JSON.stringify(values[field] ?? null) ?? 'null';
+		if (!(field in byName)) continue;
+		result[field] = JSON.stringify(byName[field] ?? null) ?? 'null';
 	}
 	return result;
 }
