@@ -138,6 +138,16 @@ describe('describeError', () => {
 		});
 	});
 
+	it('tells a refusal in its own words only, never the server\'s English detail', () => {
+		const err = apiErrorFromResponse(
+			{ status: 403 },
+			{ type: '/problems/forbidden', title: 'Forbidden', status: 403, detail: 'Your role (cs) may not do this (users.read)' }
+		);
+		expect(describeError(err, messages)).toEqual({ title: 'forbidden', detail: null, fields: [], status: 403 });
+		// By status too, when the body is not a problem.
+		expect(describeError(apiErrorFromResponse({ status: 403 }, { detail: 'nope' }), messages).detail).toBeNull();
+	});
+
 	it('omits an empty detail', () => {
 		const err = apiErrorFromResponse({ status: 500 }, { title: 'Internal', status: 500, detail: '  ' });
 		expect(describeError(err, messages).detail).toBeNull();

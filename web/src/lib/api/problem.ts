@@ -192,13 +192,21 @@ export interface DisplayError {
 }
 
 /**
+ * Kinds told only in the app's own words: a refusal's `detail` names the
+ * role and the permission in English ("Your role (cs) may not do this
+ * (users.read)"), which says nothing more to the person than the translated
+ * title, and says it in the wrong language.
+ */
+const OWN_WORDS_ONLY: ReadonlySet<ErrorKind> = new Set(['forbidden']);
+
+/**
  * Turns a failure into what the UI shows: a translated headline chosen by
  * kind, plus the server's `detail` and field errors as supporting text.
  */
 export function describeError(error: unknown, messages: ErrorMessages): DisplayError {
 	const err = toApiError(error);
 	const fields = err.fieldErrors;
-	const detail = (fields.length === 0 && err.problem?.detail?.trim()) || null;
+	const detail = (fields.length === 0 && !OWN_WORDS_ONLY.has(err.kind) && err.problem?.detail?.trim()) || null;
 	const title = messages[err.kind];
 	return {
 		title,

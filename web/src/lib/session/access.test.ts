@@ -4,13 +4,15 @@ import {
 	afterSignIn,
 	can,
 	canOpen,
+	canOpenConsolePath,
 	consoleMenu,
 	isStaff,
 	landingPath,
 	loginPath,
 	profilePath,
 	ROLES,
-	safeNext
+	safeNext,
+	surfacesFor
 } from './access';
 
 describe('landing page by role', () => {
@@ -151,5 +153,56 @@ describe('console menu by permission', () => {
 		expect(can(admin, 'users.manage')).toBe(true);
 		expect(can(['users.read'], 'users.manage')).toBe(false);
 		expect(can(null, 'users.read')).toBe(false);
+	});
+});
+
+/** The permissions each role has (docs/permissions.md). */
+const ROLE_PERMISSIONS: Record<string, string[]> = {
+	cs: ['profile.manage', 'teams.read', 'network.read', 'customers.read', 'customers.manage'],
+	supervisor: ['profile.manage', 'users.read', 'teams.read', 'network.read', 'customers.read', 'customers.manage', 'demand.read'],
+	management: ['profile.manage', 'users.read', 'audit.read', 'teams.read', 'network.read', 'customers.read', 'demand.read', 'data.export']
+};
+
+describe('surfaces in the top bar', () => {
+	it('offers each role only the surfaces it can open', () => {
+		expect(surfacesFor(null)).toEqual(['portal']);
+		expect(surfacesFor('customer')).toEqual(['portal']);
+		expect(surfacesFor('technician')).toEqual(['portal', 'tech']);
+		for (const role of ['admin', 'supervisor', 'cs', 'management']) expect(surfacesFor(role), role).toEqual(['portal', 'console']);
+		expect(surfacesFor('intern')).toEqual(['portal']);
+		for (const role of ROLES) {
+			const paths = { portal: '/', console: '/console', tech: '/tech' };
+			for (const surface of surfacesFor(role)) expect(canOpen(role, paths[surface]), `${role} ${surface}`).toBe(true);
+		}
+	});
+});
+
+describe('console pages by permission', () => {
+	it('lets customer service open customers, the map and the network, not users, the audit log, the catalogue or imports', () => {
+		const cs = ROLE_PERMISSIONS.cs;
+		for (const path of ['/console', '/console/customers', '/console/customers/new', '/console/customers/abc/edit', '/console/map', '/console/network/odps', '/console/teams', '/console/profile']) {
+			expect(canOpenConsolePath(cs, path), path).toBe(true);
+		}
+		for (const path of ['/console/users', '/console/users/abc', '/console/audit', '/console/catalogue/packages', '/console/transfer', '/console/api-tokens', '/console/demand']) {
+			expect(canOpenConsolePath(cs, path), path).toBe(false);
+		}
+	});
+
+	it('needs the right to change records for the create and edit pages', () => {
+		const management = ROLE_PERMISSIONS.management;
+		expect(canOpenConsolePath(management, '/console/customers')).toBe(true);
+		expect(canOpenConsolePath(management, '/console/customers/abc')).toBe(true);
+		expect(canOpenConsolePath(management, '/console/customers/new')).toBe(false);
+		expect(canOpenConsolePath(management, '/console/customers/abc/edit')).toBe(false);
+		expect(canOpenConsolePath(management, '/console/users/new')).toBe(false);
+		expect(canOpenConsolePath(management, '/console/transfer')).toBe(true);
+		expect(canOpenConsolePath(ROLE_PERMISSIONS.supervisor, '/console/users')).toBe(true);
+		expect(canOpenConsolePath(ROLE_PERMISSIONS.supervisor, '/console/users/new')).toBe(false);
+	});
+
+	it('agrees with the menu: every item shown can be opened', () => {
+		for (const permissions of Object.values(ROLE_PERMISSIONS)) {
+			for (const item of consoleMenu(permissions)) expect(canOpenConsolePath(permissions, item.href), item.href).toBe(true);
+		}
 	});
 });

@@ -63,6 +63,20 @@ export function canOpen(role: string, path: string): boolean {
 	return true;
 }
 
+export type Surface = 'portal' | 'console' | 'tech';
+
+/**
+ * The surfaces shown in the top bar to someone with this role (null: signed
+ * out): the portal for everyone, the console for staff, the technician app
+ * for technicians. A surface the role cannot open is not offered.
+ */
+export function surfacesFor(role: string | null | undefined): Surface[] {
+	const surfaces: Surface[] = ['portal'];
+	if (role && isStaff(role)) surfaces.push('console');
+	if (role === 'technician') surfaces.push('tech');
+	return surfaces;
+}
+
 /**
  * A `next` target is accepted only as a path on this site: "/x", never
  * "//host", "/\\host" or an absolute URL, and never the sign-in page itself.
@@ -135,11 +149,36 @@ const CONSOLE_MENU: readonly ConsoleMenuItem[] = [
 
 /** The console sidebar for someone with these permissions. */
 export function consoleMenu(permissions: readonly string[] | null | undefined): ConsoleMenuItem[] {
-	return CONSOLE_MENU.filter((item) => {
-		if (item.permission === null) return true;
-		const needed: readonly Permission[] = typeof item.permission === 'string' ? [item.permission] : item.permission;
-		return needed.some((p) => can(permissions, p));
-	});
+	return CONSOLE_MENU.filter((item) => allows(permissions, item.permission));
+}
+
+/** Console pages that need more than their section does (creating and editing records). */
+const CONSOLE_PAGE_RULES: readonly { path: RegExp; permission: Permission }[] = [
+	{ path: /^\/console\/customers\/new\/?$/, permission: 'customers.manage' },
+	{ path: /^\/console\/customers\/[^/]+\/edit\/?$/, permission: 'customers.manage' },
+	{ path: /^\/console\/users\/new\/?$/, permission: 'users.manage' }
+];
+
+function allows(permissions: readonly string[] | null | undefined, needed: ConsoleMenuItem['permission']): boolean {
+	if (needed === null) return true;
+	const list: readonly Permission[] = typeof needed === 'string' ? [needed] : needed;
+	return list.some((p) => can(permissions, p));
+}
+
+/**
+ * Whether someone with these permissions may open a console page: its
+ * section's permission (as in the menu), and for a create or edit page the
+ * permission to change that kind of record. Unknown console paths are left
+ * to the 404 page.
+ */
+export function canOpenConsolePath(permissions: readonly string[] | null | undefined, path: string): boolean {
+	let section: ConsoleMenuItem | null = null;
+	for (const item of CONSOLE_MENU) {
+		const match = item.href === '/console' ? path === '/console' || path === '/console/' : underPath(path, item.href);
+		if (match && (!section || item.href.length > section.href.length)) section = item;
+	}
+	if (section && !allows(permissions, section.permission)) return false;
+	return CONSOLE_PAGE_RULES.every((rule) => !rule.path.test(path) || can(permissions, rule.permission));
 }
 
 /** The menu item a console path belongs to (the longest matching prefix). */
