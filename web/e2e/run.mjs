@@ -227,6 +227,17 @@ async function noHorizontalScroll(page, what) {
 	assert.ok(width <= viewport, `${what}: scrollWidth ${width} > ${viewport}`);
 }
 
+/** The element's top edge is below the sticky top bar's bottom edge, on screen. */
+async function belowTopBar(page, selector, what) {
+	const bar = await page.locator('header.topbar').boundingBox();
+	const box = await page.locator(selector).boundingBox();
+	assert.ok(bar && box, `${what}: both on the page`);
+	assert.ok(bar.y <= 0 && bar.height > 0, `${what}: the top bar is at the top (${JSON.stringify(bar)})`);
+	const viewport = page.viewportSize()?.height ?? 0;
+	assert.ok(box.y >= bar.y + bar.height, `${what}: field top ${box.y} is under the top bar (bottom ${bar.y + bar.height})`);
+	assert.ok(box.y + box.height <= viewport, `${what}: field bottom ${box.y + box.height} is below the screen (${viewport})`);
+}
+
 /** The browser logs every 401 (e.g. GET /api/v1/me while signed out) as a console error. */
 const SIGNED_OUT_401 = /status of 401/;
 
@@ -537,6 +548,51 @@ describe('NetCrew web app on the real server', () => {
 		await close();
 	});
 
+	check('the audit log says what happened in words: the action, who did it and the record, linked, with the code kept small', async () => {
+		const admin = await apiSession('admin');
+		const list = await admin('/api/v1/customers?status=active&limit=3');
+		const target = list.body.items[1];
+		const note = `Catatan audit ${Date.now().toString(36)}`;
+		const changed = await admin(`/api/v1/customers/${target.id}`, { method: 'PATCH', body: JSON.stringify({ notes: note }) });
+		assert.equal(changed.status, 200);
+		const events = await admin('/api/v1/audit-events?action=customer.update&limit=1');
+		const event = events.body.items[0];
+		assert.equal(event.entity_id, target.id);
+
+		const { page, assertNoProblems, close } = await newPage();
+		await signIn(page, 'admin', '/console');
+		await page.goto(`${baseUrl}/console/audit`);
+		const row = page.locator(`[data-testid="audit-event"][data-action="customer.update"]`).first();
+		await row.waitFor();
+		assert.equal((await row.getByTestId('audit-action').textContent()).trim(), id.audit_action_customer_update);
+		assert.equal((await row.getByTestId('audit-actor').textContent()).trim(), event.actor_name);
+		const record = row.getByTestId('audit-record');
+		assert.equal((await record.textContent()).trim(), `${target.name} (${target.customer_number})`);
+		assert.equal(await record.getAttribute('href'), `/console/customers/${target.id}`);
+		// The raw code stays for support, small, with the record's id in its title.
+		const code = row.getByTestId('audit-code');
+		assert.equal((await code.textContent()).trim(), 'customer.update');
+		assert.match(await code.getAttribute('title'), new RegExp(target.id));
+		// Sign-ins read as words too; no raw ids in the visible text of the first rows.
+		const login = page.locator('[data-testid="audit-event"][data-action="auth.login"]').first();
+		assert.equal((await login.getByTestId('audit-action').textContent()).trim(), id.audit_action_auth_login);
+		for (const text of await page.getByTestId('audit-event').locator('.line, .who .actor').allTextContents()) {
+			assert.doesNotMatch(text, /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-/, `no raw id in "${text}"`);
+		}
+		await screenshot(page, 'console-audit-words-desktop-id', { fullPage: false });
+
+		await page.locator('button[data-locale="en"]').click();
+		await row.getByTestId('audit-action').filter({ hasText: en.audit_action_customer_update }).waitFor();
+		await page.locator('button[data-locale="id"]').click();
+		await row.getByTestId('audit-action').filter({ hasText: id.audit_action_customer_update }).waitFor();
+
+		await record.click();
+		await page.getByTestId('customer-detail').getByRole('heading', { level: 1, name: target.name }).waitFor();
+		await page.getByTestId('customer-detail').getByText(note).waitFor();
+		assertNoProblems();
+		await close();
+	});
+
 	check('a technician signs in on a 390x844 phone and lands on /tech without horizontal scroll', async () => {
 		const { page, assertNoProblems, close } = await newPage({ width: 390, height: 844 });
 		await signIn(page, 'technician', '/tech');
@@ -558,8 +614,15 @@ describe('NetCrew web app on the real server', () => {
 		await noHorizontalScroll(page, '/tech/profile');
 		await screenshot(page, 'profile-phone-id');
 
-		// A technician has no console.
+		// A technician has no console: opened directly, the page says so (not a silent redirect) and leads back.
 		await page.goto(`${baseUrl}/console`);
+		const forbidden = page.getByTestId('forbidden');
+		await forbidden.getByRole('heading', { level: 1, name: id.forbidden_title }).waitFor();
+		await forbidden.getByText(id.forbidden_body.replace('{role}', id.role_technician)).waitFor();
+		assert.equal(new URL(page.url()).pathname, '/console');
+		await noHorizontalScroll(page, '/console (technician)');
+		await screenshot(page, 'forbidden-console-phone-id');
+		await forbidden.getByRole('link', { name: id.forbidden_home }).click();
 		await page.waitForURL((u) => u.pathname === '/tech');
 		await page.getByTestId('tech-home').waitFor();
 
@@ -618,6 +681,12 @@ describe('NetCrew web app on the real server', () => {
 		assert.equal(await page.locator('#email').inputValue(), email);
 		assert.equal(await page.locator('#role').inputValue(), 'technician');
 		await screenshot(page, 'console-user-new-errors-desktop-id');
+		// A field's message goes once that field is edited; the others stay.
+		await page.locator('#name').fill(name);
+		await page.locator('#name-error').waitFor({ state: 'detached' });
+		assert.equal(await page.locator('#name').getAttribute('aria-invalid'), null);
+		await page.locator('#password-error').filter({ hasText: id.field_error_password_short }).waitFor();
+		assert.equal(await page.locator('#password').getAttribute('aria-invalid'), 'true');
 
 		// An e-mail address another account has: "Alamat e-mail ini sudah dipakai." by the field.
 		const taken = (await admin('/api/v1/users?staff=true&limit=50')).body.items.find((u) => u.email)?.email;
@@ -712,14 +781,113 @@ describe('NetCrew web app on the real server', () => {
 		await close();
 	});
 
+	check('each role is offered only the surfaces and console pages it may use; a page it may not use says so in its language', async () => {
+		const sidebarNames = [
+			['home', id.console_home],
+			['customers', id.console_customers],
+			['map', id.console_map],
+			['network', id.console_network],
+			['demand', id.console_demand],
+			['catalogue', id.console_catalogue],
+			['transfer', id.console_transfer],
+			['users', id.console_users],
+			['teams', id.console_teams],
+			['api_tokens', id.console_api_tokens],
+			['audit', id.console_audit],
+			['profile', id.nav_profile]
+		];
+		async function offered(page) {
+			const top = page.getByRole('navigation', { name: id.nav_label });
+			const surfaces = (await top.count()) === 0 ? [] : (await top.getByRole('link').allTextContents()).map((t) => t.trim());
+			const sidebar = page.getByRole('navigation', { name: id.console_nav_label });
+			await sidebar.getByRole('link').first().waitFor();
+			const links = (await sidebar.getByRole('link').allTextContents()).map((t) => t.trim());
+			return { surfaces, sections: sidebarNames.filter(([, name]) => links.includes(name)).map(([section]) => section) };
+		}
+
+		// Customer service: customers, map, network and teams; no users, audit log, catalogue or imports.
+		const cs = await newPage();
+		await signIn(cs.page, 'cs', '/console');
+		assert.deepEqual(await offered(cs.page), {
+			surfaces: [id.nav_portal, id.nav_console],
+			sections: ['home', 'customers', 'map', 'network', 'teams', 'profile']
+		});
+		// Opened directly: told in Indonesian, at the same address, with the console around it.
+		await cs.page.goto(`${baseUrl}/console/users`);
+		const forbidden = cs.page.getByTestId('forbidden');
+		await forbidden.getByRole('heading', { level: 1, name: id.forbidden_title }).waitFor();
+		await forbidden.getByText(id.forbidden_body.replace('{role}', id.role_cs)).waitFor();
+		assert.equal(new URL(cs.page.url()).pathname, '/console/users');
+		await cs.page.getByRole('navigation', { name: id.console_nav_label }).waitFor();
+		await screenshot(cs.page, 'console-forbidden-desktop-id');
+		await cs.page.locator('button[data-locale="en"]').click();
+		await forbidden.getByRole('heading', { level: 1, name: en.forbidden_title }).waitFor();
+		await forbidden.getByText(en.forbidden_body.replace('{role}', en.role_cs)).waitFor();
+		await cs.page.locator('button[data-locale="id"]').click();
+		await forbidden.getByRole('heading', { level: 1, name: id.forbidden_title }).waitFor();
+
+		// A refusal from the API (the server's own 403, whose detail is English) is told in the app's words.
+		const csApi = await apiSession('cs');
+		const refused = await csApi('/api/v1/users');
+		assert.equal(refused.status, 403);
+		assert.match(refused.body.type, /forbidden$/);
+		assert.ok(refused.body.detail, 'the server explains in English');
+		await cs.page.route('**/api/v1/customers?*', (route) =>
+			route.fulfill({ status: 403, contentType: 'application/problem+json', body: JSON.stringify(refused.body) })
+		);
+		await cs.page.goto(`${baseUrl}/console/customers`);
+		const panel = cs.page.getByTestId('error-panel');
+		await panel.getByText(id.error_forbidden).waitFor();
+		assert.ok(!(await panel.textContent()).includes(refused.body.detail), 'no English detail');
+		await screenshot(cs.page, 'console-api-forbidden-desktop-id');
+		await cs.page.unroute('**/api/v1/customers?*');
+		cs.assertNoProblems([/status of 403/]);
+		await cs.close();
+
+		// A technician: the portal and the technician app, no console.
+		const tech = await newPage();
+		await signIn(tech.page, 'technician', '/tech');
+		const techTop = tech.page.getByRole('navigation', { name: id.nav_label });
+		await techTop.getByRole('link', { name: id.nav_tech }).waitFor();
+		assert.deepEqual((await techTop.getByRole('link').allTextContents()).map((t) => t.trim()), [id.nav_portal, id.nav_tech]);
+		tech.assertNoProblems();
+		await tech.close();
+
+		// A supervisor: customers, demand, users and teams; no catalogue, imports, tokens or audit log; reads users but does not create them.
+		const supervisor = await newPage();
+		await signIn(supervisor.page, 'supervisor', '/console');
+		assert.deepEqual(await offered(supervisor.page), {
+			surfaces: [id.nav_portal, id.nav_console],
+			sections: ['home', 'customers', 'map', 'network', 'demand', 'users', 'teams', 'profile']
+		});
+		await supervisor.page.goto(`${baseUrl}/console/users/new`);
+		await supervisor.page.getByTestId('forbidden').getByText(id.forbidden_body.replace('{role}', id.role_supervisor)).waitFor();
+		await supervisor.page.goto(`${baseUrl}/console/audit`);
+		await supervisor.page.getByTestId('forbidden').waitFor();
+		assert.equal(await supervisor.page.getByTestId('audit-page').count(), 0);
+		supervisor.assertNoProblems();
+		await supervisor.close();
+
+		// Signed out: nothing to switch between.
+		const anonymous = await newPage();
+		await anonymous.page.goto(`${baseUrl}/`);
+		await anonymous.page.getByTestId('package').first().waitFor();
+		assert.equal(await anonymous.page.getByRole('navigation', { name: id.nav_label }).count(), 0);
+		anonymous.assertNoProblems();
+		await anonymous.close();
+	});
+
 	check('a customer signs in with a phone number and lands on their account page', async () => {
 		const { page, assertNoProblems, close } = await newPage({ width: 390, height: 844 });
 		await signIn(page, 'customer', '/account');
 		await page.getByTestId('profile-page').waitFor();
 		await page.getByTestId('session').first().waitFor();
 		await noHorizontalScroll(page, '/account');
-		// Customers have no console.
+		// Customers have no console, and are told so.
 		await page.goto(`${baseUrl}/console`);
+		await page.getByTestId('forbidden').getByRole('heading', { level: 1, name: id.forbidden_title }).waitFor();
+		assert.equal(await page.getByRole('navigation', { name: id.nav_label }).count(), 0, 'no surfaces to switch between');
+		await page.getByTestId('forbidden').getByRole('link', { name: id.forbidden_home }).click();
 		await page.waitForURL((u) => u.pathname === '/account');
 		assertNoProblems();
 		await close();
@@ -845,8 +1013,17 @@ describe('NetCrew web app on the real server', () => {
 		assert.equal(await page.locator('#name').inputValue(), name);
 		assert.equal(await page.locator('#address').inputValue(), address);
 		assert.equal(await page.locator('#preferred_date').inputValue(), date);
+		// The bad field has the focus, scrolled to below the sticky top bar (not under it).
+		assert.equal(await page.evaluate(() => document.activeElement?.id), 'phone');
+		await belowTopBar(page, '#phone', '/daftar (phone field)');
 		await noHorizontalScroll(page, '/daftar (errors)');
-		await screenshot(page, 'registration-errors-phone-id');
+		await screenshot(page, 'registration-errors-phone-id', { fullPage: false });
+		// Once the field is edited its message goes; nothing typed is lost.
+		await page.locator('#phone').pressSequentially('1');
+		await page.locator('#phone-error').waitFor({ state: 'detached' });
+		assert.equal(await page.locator('#phone').getAttribute('aria-invalid'), null);
+		assert.equal(await page.locator('#phone').inputValue(), 'bukan-nomor1');
+		assert.equal(await page.getByTestId('registration-invalid').count(), 0, 'no "check the fields" once none is wrong');
 
 		// Looks like a number, but the server refuses it (no leading 0 or +62): its error lands by the field too.
 		await page.locator('#phone').fill('81234567890');
@@ -1191,14 +1368,32 @@ describe('NetCrew web app on the real server', () => {
 		assert.equal(installation.response_sla_minutes, 360);
 		assert.ok(!installation.required_docs.includes('speed_test'));
 
-		// A new skill.
+		// A new skill: first with a code another skill has (told by the field, then gone once the code is edited).
 		await page.getByRole('link', { name: id.catalogue_skills }).click();
+		const skills = await admin('/api/v1/skills');
+		const takenCode = skills.body.items[0].code;
+		await page.getByTestId('catalogue-row').first().waitFor();
 		await page.getByRole('button', { name: id.catalogue_skill_new }).click();
+		const skillForm = page.getByTestId('skill-form');
+		await page.locator('#code').fill(takenCode);
+		await page.locator('#name').fill('Penyambungan fusi');
+		await skillForm.getByRole('button', { name: id.save, exact: true }).click();
+		await page.locator('#code-error').filter({ hasText: id.field_error_taken_code }).waitFor();
+		assert.equal(await page.locator('#name').inputValue(), 'Penyambungan fusi');
+		assert.equal(await skillForm.getByTestId('error-panel').count(), 0);
 		const code = `fusion_${Date.now().toString(36)}`;
 		await page.locator('#code').fill(code);
-		await page.locator('#name').fill('Penyambungan fusi');
-		await page.getByTestId('skill-form').getByRole('button', { name: id.save, exact: true }).click();
+		await page.locator('#code-error').waitFor({ state: 'detached' });
+		await skillForm.getByRole('button', { name: id.save, exact: true }).click();
 		await page.getByTestId('catalogue-row').filter({ hasText: code }).waitFor();
+		await page.getByRole('status').filter({ hasText: id.network_saved.replace('{name}', 'Penyambungan fusi') }).waitFor();
+		assert.equal(await page.getByTestId('skill-form').count(), 0, 'the form closes after saving');
+		// Cancel closes the form without saving.
+		await page.getByTestId('catalogue-row').filter({ hasText: code }).getByRole('button', { name: id.edit }).click();
+		await page.locator('#name').fill('Tidak disimpan');
+		await skillForm.getByRole('button', { name: id.cancel }).click();
+		await skillForm.waitFor({ state: 'detached' });
+		assert.equal((await admin('/api/v1/skills')).body.items.find((k) => k.code === code)?.name, 'Penyambungan fusi');
 
 		// The ODP detail lists its ports with the customers on them.
 		await page.getByRole('navigation', { name: id.console_nav_label }).getByRole('link', { name: id.console_network }).click();
@@ -1222,7 +1417,7 @@ describe('NetCrew web app on the real server', () => {
 		assert.equal(await page.getByTestId('odp-ports').locator('a').count(), 0);
 		await page.getByText(id.network_ports_need_customers).waitFor();
 		await page.unroute('**/api/v1/odps/*/ports');
-		assertNoProblems();
+		assertNoProblems([/status of 422/]);
 		await close();
 	});
 

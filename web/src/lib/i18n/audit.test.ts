@@ -1,0 +1,69 @@
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, describe, expect, it } from 'vitest';
+import { overwriteGetLocale } from '$lib/paraglide/runtime';
+import { AUDIT_ACTIONS, auditActionText } from './audit';
+import en from './en.json';
+import id from './id.json';
+
+let locale: 'id' | 'en' = 'id';
+overwriteGetLocale(() => locale);
+afterAll(() => overwriteGetLocale(() => 'id'));
+
+const crates = fileURLToPath(new URL('../../../../crates', import.meta.url));
+
+function rustFiles(dir: string): string[] {
+	return readdirSync(dir).flatMap((name) => {
+		const full = path.join(dir, name);
+		if (statSync(full).isDirectory()) return name === 'target' ? [] : rustFiles(full);
+		return name.endsWith('.rs') ? [full] : [];
+	});
+}
+
+/** The kinds of record the server writes audit entries about (the part of an action before the dot). */
+const ENTITIES = ['auth', 'session', 'user', 'team', 'api_token', 'package', 'service_type', 'problem_category', 'skill', 'area', 'odc', 'odp', 'customer', 'registration'];
+
+/**
+ * Every action code the server's source writes: string literals of the form
+ * `entity.verb` (limit scopes such as `scope: "registration.attempt"` are
+ * not actions).
+ */
+function serverActions(): string[] {
+	const found = new Set<string>();
+	const literal = new RegExp(`(scope:\\s*)?"((?:${ENTITIES.join('|')})\\.[a-z_]+)"`, 'g');
+	for (const file of rustFiles(crates)) {
+		for (const match of readFileSync(file, 'utf8').matchAll(literal)) if (!match[1]) found.add(match[2]!);
+	}
+	return [...found].sort();
+}
+
+describe('audit actions in the user language', () => {
+	it('has a phrase in both languages for every action the server writes', () => {
+		const actions = serverActions();
+		// The scan still finds the server's actions (a moved source tree would find none).
+		expect(actions).toEqual(expect.arrayContaining(['auth.login', 'customer.update', 'user.create', 'session.end']));
+		const missing = actions.filter((a) => !AUDIT_ACTIONS.includes(a));
+		expect(missing, 'actions without a phrase (add audit_action_* keys and a line in i18n/audit.ts)').toEqual([]);
+		for (const action of actions) {
+			for (const lang of ['id', 'en'] as const) {
+				locale = lang;
+				const phrase = auditActionText(action);
+				expect(phrase, `${action} (${lang})`).toBeTruthy();
+				expect(phrase).not.toContain(action);
+			}
+		}
+		locale = 'id';
+	});
+
+	it('words known actions and leaves unknown codes to be shown as they are', () => {
+		locale = 'id';
+		expect(auditActionText('customer.update')).toBe(id.audit_action_customer_update);
+		expect(auditActionText('import', 'odcs')).toBe(id.audit_action_import.replace('{kind}', id.transfer_kind_odcs));
+		expect(auditActionText('ticket.reopen')).toBeNull();
+		locale = 'en';
+		expect(auditActionText('auth.login')).toBe(en.audit_action_auth_login);
+		expect(auditActionText('import', 'mystery')).toBe(en.audit_action_import.replace('{kind}', 'mystery'));
+		locale = 'id';
+	});
+});

@@ -1,0 +1,66 @@
+/**
+ * Audit actions (`customer.update`, `auth.login`, ...) as phrases in the
+ * user's language. A code this app does not know yet has no phrase: the page
+ * shows the code itself.
+ */
+import { m } from '$lib/paraglide/messages';
+
+const PHRASES: Record<string, () => string> = {
+	'auth.login': () => m.audit_action_auth_login(),
+	'auth.login_failed': () => m.audit_action_auth_login_failed(),
+	'auth.login_throttled': () => m.audit_action_auth_login_throttled(),
+	'auth.logout': () => m.audit_action_auth_logout(),
+	'session.end': () => m.audit_action_session_end(),
+	'session.end_others': () => m.audit_action_session_end_others(),
+	'user.create': () => m.audit_action_user_create(),
+	'user.update': () => m.audit_action_user_update(),
+	'user.update_profile': () => m.audit_action_user_update_profile(),
+	'user.deactivate': () => m.audit_action_user_deactivate(),
+	'user.force_password_reset': () => m.audit_action_user_force_password_reset(),
+	'user.reset_password': () => m.audit_action_user_reset_password(),
+	'user.change_password': () => m.audit_action_user_change_password(),
+	'user.end_sessions': () => m.audit_action_user_end_sessions(),
+	'user.totp_enable': () => m.audit_action_user_totp_enable(),
+	'user.totp_disable': () => m.audit_action_user_totp_disable(),
+	'team.create': () => m.audit_action_team_create(),
+	'team.update': () => m.audit_action_team_update(),
+	'api_token.create': () => m.audit_action_api_token_create(),
+	'api_token.revoke': () => m.audit_action_api_token_revoke(),
+	'package.create': () => m.audit_action_package_create(),
+	'package.update': () => m.audit_action_package_update(),
+	'service_type.update': () => m.audit_action_service_type_update(),
+	'problem_category.create': () => m.audit_action_problem_category_create(),
+	'problem_category.update': () => m.audit_action_problem_category_update(),
+	'skill.create': () => m.audit_action_skill_create(),
+	'skill.update': () => m.audit_action_skill_update(),
+	'area.create': () => m.audit_action_area_create(),
+	'area.update': () => m.audit_action_area_update(),
+	'odc.create': () => m.audit_action_odc_create(),
+	'odc.update': () => m.audit_action_odc_update(),
+	'odp.create': () => m.audit_action_odp_create(),
+	'odp.update': () => m.audit_action_odp_update(),
+	'customer.create': () => m.audit_action_customer_create(),
+	'customer.update': () => m.audit_action_customer_update(),
+	'customer.portal_invite': () => m.audit_action_customer_portal_invite(),
+	'customer.personal_data_export': () => m.audit_action_customer_personal_data_export(),
+	'customer.erase': () => m.audit_action_customer_erase(),
+	'registration.create': () => m.audit_action_registration_create()
+};
+
+/** What a CSV import was of (the entry's entity is the kind: `areas`, `customers`, ...). */
+const IMPORT_KINDS: Record<string, () => string> = {
+	areas: () => m.transfer_kind_areas(),
+	odcs: () => m.transfer_kind_odcs(),
+	odps: () => m.transfer_kind_odps(),
+	packages: () => m.transfer_kind_packages(),
+	customers: () => m.transfer_kind_customers()
+};
+
+/** Every action code with a phrase (`import` included). */
+export const AUDIT_ACTIONS: readonly string[] = [...Object.keys(PHRASES), 'import'];
+
+/** The action in the user's language, or null for a code this app does not know. */
+export function auditActionText(action: string, entity = ''): string | null {
+	if (action === 'import') return m.audit_action_import({ kind: IMPORT_KINDS[entity]?.() ?? entity });
+	return PHRASES[action]?.() ?? null;
+}
