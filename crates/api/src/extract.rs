@@ -84,9 +84,11 @@ pub fn parse<T: DeserializeOwned>(body: &[u8]) -> Result<T, ApiError> {
 /// (`location.lat`, `items[2].name`; `body` for the whole body), a code
 /// (`required`, `type`, `unknown`, `choice`, `format`) and serde's reason.
 fn field_error(err: &serde_path_to_error::Error<serde_json::Error>) -> FieldError {
-    let path = err.path().to_string();
+    field_error_at(err.path().to_string(), err.inner().to_string())
+}
+
+fn field_error_at(path: String, message: String) -> FieldError {
     let path = if path == "." { String::new() } else { path };
-    let message = err.inner().to_string();
     let quoted = message.split('`').nth(1).unwrap_or_default().to_string();
     let child = |name: &str| match (path.is_empty(), name.is_empty()) {
         (true, true) => "body".to_string(),
@@ -105,6 +107,18 @@ fn field_error(err: &serde_path_to_error::Error<serde_json::Error>) -> FieldErro
     } else if message.starts_with("invalid type")
         || message.starts_with("invalid value")
         || message.starts_with("invalid length")
+        || message.starts_with("invalid digit")
+        || message.starts_with("invalid float")
+        || message.starts_with("number too")
+        || message.starts_with("provided string was not")
+        || message.starts_with("UUID parsing failed")
+        || message.starts_with("invalid character")
+        || message.starts_with("invalid group")
+        || message.starts_with("cannot parse")
+        || message.starts_with("premature end")
+        || message.starts_with("input contains invalid")
+        || message.starts_with("input is out of range")
+        || message.starts_with("trailing input")
     {
         FieldError::new(child(""), "type", message)
     } else {
@@ -268,9 +282,37 @@ impl<'de> MapAccess<'de> for StrictMap {
     }
 }
 
-#[derive(Debug, FromRequestParts)]
-#[from_request(via(axum::extract::Query), rejection(ApiError))]
+/// The query string as `T`; a value that does not fit is a `422` naming
+/// the parameter (`errors[]`), as for JSON bodies.
+#[derive(Debug)]
 pub struct ApiQuery<T>(pub T);
+
+impl<T, S> axum::extract::FromRequestParts<S> for ApiQuery<T>
+where
+    T: DeserializeOwned,
+    S: Send + Sync,
+{
+    type Rejection = ApiError;
+
+    async fn from_request_parts(
+        parts: &mut axum::http::request::Parts,
+        _state: &S,
+    ) -> Result<Self, Self::Rejection> {
+        parse_query(parts.uri.query().unwrap_or_default()).map(ApiQuery)
+    }
+}
+
+/// Parses a query string into `T`; see [`ApiQuery`].
+pub fn parse_query<T: DeserializeOwned>(query: &str) -> Result<T, ApiError> {
+    let de = serde_urlencoded::Deserializer::new(form_urlencoded::parse(query.as_bytes()));
+    serde_path_to_error::deserialize(de).map_err(|err| {
+        let field_error = field_error_at(err.path().to_string(), err.inner().to_string());
+        ApiError::Validation {
+            detail: format!("{}: {}", field_error.field, field_error.detail),
+            errors: vec![field_error],
+        }
+    })
+}
 
 #[derive(Debug, FromRequestParts)]
 #[from_request(via(axum::extract::Path), rejection(ApiError))]
@@ -295,6 +337,45 @@ mod tests {
         count: Option<i32>,
         location: Option<Point>,
         tags: Option<Vec<String>>,
+    }
+
+    #[derive(Debug, Deserialize, PartialEq)]
+    #[serde(rename_all = "snake_case")]
+    enum Order {
+        Number,
+        Name,
+    }
+
+    #[derive(Debug, Deserialize, PartialEq)]
+    struct Listing {
+        limit: Option<u64>,
+        sort: Option<Order>,
+    }
+
+    #[test]
+    fn query_strings_name_the_parameter_that_does_not_fit() {
+        let fields = |q: &str| match parse_query::<Listing>(q) {
+            Err(ApiError::Validation { errors, .. }) => errors
+                .into_iter()
+                .map(|e| (e.field, e.code))
+                .collect::<Vec<_>>(),
+            other => panic!("expected a validation error, got {other:?}"),
+        };
+        assert_eq!(
+            parse_query::<Listing>("limit=5&sort=name").ok(),
+            Some(Listing {
+                limit: Some(5),
+                sort: Some(Order::Name)
+            })
+        );
+        assert_eq!(
+            fields("sort=sideways"),
+            [("sort".to_string(), "choice".to_string())]
+        );
+        assert_eq!(
+            fields("limit=many"),
+            [("limit".to_string(), "type".to_string())]
+        );
     }
 
     fn errors(body: &str) -> Vec<FieldError> {

@@ -7,6 +7,7 @@ mod auth;
 mod authorization;
 mod catalog;
 mod cli;
+mod customer_records;
 mod customers;
 mod edge;
 mod idempotency;
