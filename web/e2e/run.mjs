@@ -1165,6 +1165,53 @@ describe('NetCrew web app on the real server', () => {
 		await close();
 	});
 
+	check('the customer list sorts by number, newest or name, and keeps the order in the address', async () => {
+		const cs = await apiSession('cs');
+		const byName = (await cs('/api/v1/customers?sort=name&limit=5')).body.items.map((c) => c.name);
+		const newest = (await cs('/api/v1/customers?sort=newest&limit=5')).body.items.map((c) => c.name);
+		const byNumber = (await cs('/api/v1/customers?limit=5')).body.items.map((c) => c.customer_number);
+		assert.notDeepEqual(byName, newest, 'the demo data tells the orders apart');
+
+		const { page, assertNoProblems, close } = await newPage();
+		await signIn(page, 'cs', '/console');
+		await page.goto(`${baseUrl}/console/customers`);
+		const rows = page.getByTestId('customer-row');
+		await rows.first().waitFor();
+		assert.equal(await page.locator('#customers-sort').inputValue(), 'number');
+		const firstNumbers = async () => (await rows.locator('.sub').allTextContents()).slice(0, 5).map((t) => t.trim());
+		assert.deepEqual(await firstNumbers(), byNumber);
+		const firstNames = async () => (await rows.locator('a.name').allTextContents()).slice(0, 5).map((t) => t.trim());
+
+		const sorted = page.waitForResponse((r) => new URL(r.url()).pathname === '/api/v1/customers' && new URL(r.url()).searchParams.get('sort') === 'name');
+		await page.locator('#customers-sort').selectOption('name');
+		assert.equal((await sorted).status(), 200);
+		await page.waitForFunction((name) => document.querySelector('[data-testid="customer-row"] a.name')?.textContent?.trim() === name, byName[0]);
+		assert.deepEqual(await firstNames(), byName);
+		assert.equal(new URL(page.url()).searchParams.get('sort'), 'name');
+
+		await page.locator('#customers-sort').selectOption('newest');
+		await page.waitForFunction((name) => document.querySelector('[data-testid="customer-row"] a.name')?.textContent?.trim() === name, newest[0]);
+		assert.deepEqual(await firstNames(), newest);
+		assert.equal(new URL(page.url()).searchParams.get('sort'), 'newest');
+		await screenshot(page, 'console-customers-sorted-desktop-id', { fullPage: false });
+
+		// The order survives a reload (a shared link opens the same list).
+		await page.reload();
+		await rows.first().waitFor();
+		assert.equal(await page.locator('#customers-sort').inputValue(), 'newest');
+		await page.waitForFunction((name) => document.querySelector('[data-testid="customer-row"] a.name')?.textContent?.trim() === name, newest[0]);
+		assert.deepEqual(await firstNames(), newest);
+
+		// Back to the default: the address carries no order.
+		await page.locator('#customers-sort').selectOption('number');
+		await page.waitForFunction((number) => document.querySelector('[data-testid="customer-row"] .sub')?.textContent?.trim() === number, byNumber[0]);
+		assert.equal(new URL(page.url()).searchParams.get('sort'), null);
+		await page.setViewportSize({ width: 390, height: 844 });
+		await noHorizontalScroll(page, '/console/customers (sort)');
+		assertNoProblems();
+		await close();
+	});
+
 	check('customer service opens a portal account for a customer taken by phone; the customer sets a password and signs in', async () => {
 		const api = await apiSession('cs');
 		const packages = await getJson('/api/v1/packages?active=true');
