@@ -1317,6 +1317,8 @@ describe('NetCrew web app on the real server', () => {
 		const badRow = page.getByTestId('import-error-row').filter({ hasText: 'lat' });
 		await badRow.waitFor();
 		assert.equal(await badRow.getAttribute('data-line'), '3');
+		// The reason for this value, with the value: not the generic "this line cannot be read".
+		await badRow.getByText(id.field_error_format_number.replace('{value}', 'bukan-angka')).waitFor();
 		assert.equal(await page.getByTestId('import-error-row').count(), 1);
 		assert.equal(await page.getByTestId('run-import').isDisabled(), true, 'a file with bad lines cannot be imported');
 		await screenshot(page, 'console-import-report-desktop-id');
@@ -1352,6 +1354,42 @@ describe('NetCrew web app on the real server', () => {
 			.filter({ hasText: id.field_error_header_columns.replace('{columns}', 'code, name, area_code, lat, lng, status') })
 			.waitFor();
 		await screenshot(page, 'console-import-header-desktop-id');
+
+		// Customers: a package off sale, an unknown one and a status written in Indonesian, each told by its line.
+		const packages = (await getJson('/api/v1/packages?limit=100')).items;
+		const retired = packages.find((p) => !p.active);
+		const onSale = packages.find((p) => p.active);
+		const customerDownload = page.waitForEvent('download');
+		await page.getByTestId('export-customers').click();
+		const customerCsv = (await readFile(await (await customerDownload).path(), 'utf8')).replace(/^\uFEFF/, '');
+		const columns = customerCsv.split(/\r?\n/)[0].split(',');
+		const line = (values) => columns.map((c) => (/[",]/.test(values[c] ?? '') ? `"${values[c]}"` : (values[c] ?? ''))).join(',');
+		const digits = Date.now().toString().slice(-7);
+		const base = { phone: '', address: 'Jl. Uji Impor No. 1, Bandung', lat: '-6.89', lng: '107.61', status: 'prospect' };
+		const customersFile = [
+			columns.join(','),
+			line({ ...base, name: 'Uji Impor Satu', phone: `0853${digits}1`, package: onSale.name, status: 'isolir' }),
+			line({ ...base, name: 'Uji Impor Dua', phone: `0853${digits}2`, package: 'Paket Hantu' }),
+			...(retired ? [line({ ...base, name: 'Uji Impor Tiga', phone: `0853${digits}3`, package: retired.name })] : [])
+		].join('\n');
+		await page.locator('#import-kind').selectOption('customers');
+		await page.getByTestId('status-values').filter({ hasText: 'suspended (Isolir)' }).waitFor();
+		await page.getByTestId('status-values').filter({ hasText: 'prospect (Prospek)' }).waitFor();
+		await page.locator('#import-file').setInputFiles({ name: 'pelanggan.csv', mimeType: 'text/csv', buffer: Buffer.from(customersFile) });
+		await page.getByTestId('dry-run').click();
+		await page.getByTestId('import-bad').waitFor();
+		const statusRow = page.locator('[data-testid="import-error-row"][data-line="2"]').filter({ hasText: 'status' });
+		await statusRow.getByText(/prospect \(Prospek\), active \(Aktif\), suspended \(Isolir\), terminated \(Berhenti\)/).waitFor();
+		const unknownRow = page.locator('[data-testid="import-error-row"][data-line="3"]').filter({ hasText: 'package' });
+		await unknownRow.getByText(id.field_error_unknown_package.replace('{package}', 'Paket Hantu')).waitFor();
+		if (retired) {
+			const retiredRow = page.locator('[data-testid="import-error-row"][data-line="4"]').filter({ hasText: 'package' });
+			await retiredRow.getByText(id.field_error_not_on_sale_package.replace('{package}', retired.name)).waitFor();
+		}
+		const reportText = await page.getByTestId('import-errors').textContent();
+		assert.doesNotMatch(reportText, /Muat ulang/i, 'no "reload the page" for a file');
+		assert.doesNotMatch(reportText, new RegExp(id.field_error_format), 'no "this line cannot be read"');
+		await screenshot(page, 'console-import-customers-desktop-id');
 		assertNoProblems([/status of 422/]);
 		await close();
 	});

@@ -24,6 +24,26 @@ describe('CSV import report table', () => {
 		expect(badLineCount(rows)).toBe(2);
 	});
 
+	it('passes the values the server sends (params) to the wording', () => {
+		const rows = reportRows(
+			{ errors: [{ line: 2, field: 'package', code: 'not_on_sale', detail: 'Rumah 10 is no longer on sale', params: { package: 'Rumah 10' } }] },
+			(e) => `${e.code}:${String(e.params?.package)}`
+		);
+		expect(rows).toEqual([{ line: 2, field: 'package', detail: 'not_on_sale:Rumah 10' }]);
+		const refused = apiErrorFromResponse(
+			{ status: 422 },
+			{
+				type: '/problems/validation',
+				title: 'Invalid input',
+				status: 422,
+				errors: [{ field: 'line 4: status', code: 'choice', detail: 'x', params: { allowed: ['prospect', 'active'] } }]
+			}
+		);
+		expect(problemRows(refused, (e) => `${e.code}:${JSON.stringify(e.params)}`)).toEqual([
+			{ line: 4, field: 'status', detail: 'choice:{"allowed":["prospect","active"]}' }
+		]);
+	});
+
 	it('reads the lines of a refused import from the problem', () => {
 		const error = apiErrorFromResponse(
 			{ status: 422 },

@@ -26,11 +26,15 @@ function byLine(a: ReportRow, b: ReportRow): number {
 
 /** The bad lines of a report, in file order; `text` words each error (the page passes the translated sentence of its code). */
 export function reportRows(
-	report: Pick<ImportReport, 'errors'>,
+	report: { errors: readonly (Omit<ImportReport['errors'][number], 'params'> & { params?: unknown })[] },
 	text: (error: FieldError) => string = (e) => e.detail
 ): ReportRow[] {
 	return report.errors
-		.map((e) => ({ line: e.line, field: e.field, detail: text({ field: e.field, code: e.code, detail: e.detail }) }))
+		.map((e) => {
+			const error: FieldError = { field: e.field, code: e.code, detail: e.detail };
+			if (e.params && typeof e.params === 'object' && !Array.isArray(e.params)) error.params = e.params as Record<string, unknown>;
+			return { line: e.line, field: e.field, detail: text(error) };
+		})
 		.sort(byLine);
 }
 

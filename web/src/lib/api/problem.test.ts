@@ -124,6 +124,24 @@ describe('ApiError', () => {
 	});
 });
 
+describe('field error params', () => {
+	it('keeps the values a field error mentions, and drops params that are not an object', () => {
+		const problem = parseProblem({
+			type: '/problems/validation',
+			title: 'Invalid input',
+			status: 422,
+			errors: [
+				{ field: 'name', code: 'length', detail: 'at most 60 characters', params: { max: 60 } },
+				{ field: 'notes', code: 'length', detail: 'too long', params: 'max 60' }
+			]
+		});
+		expect(problem?.errors).toEqual([
+			{ field: 'name', code: 'length', detail: 'at most 60 characters', params: { max: 60 } },
+			{ field: 'notes', code: 'length', detail: 'too long' }
+		]);
+	});
+});
+
 describe('describeError', () => {
 	it('shows the translated headline with the server detail below', () => {
 		const err = apiErrorFromResponse(

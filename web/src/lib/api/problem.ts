@@ -10,6 +10,11 @@ export interface FieldError {
 	code?: string;
 	/** The reason in English (shown as is only for `invalid` and unknown codes). */
 	detail: string;
+	/**
+	 * The values the reason mentions (`max`, `allowed`, `package`, ...), for
+	 * the app's own sentence; older servers send none.
+	 */
+	params?: Record<string, unknown>;
 }
 
 export interface Problem {
@@ -97,11 +102,14 @@ export function parseProblem(body: unknown, fallbackStatus = 0): Problem | null 
 					(e): e is Record<string, unknown> & { field: string; detail: string } =>
 						isRecord(e) && typeof e.field === 'string' && typeof e.detail === 'string'
 				)
-				.map((e): FieldError =>
-					typeof e.code === 'string' && e.code !== ''
-						? { field: e.field, code: e.code, detail: e.detail }
-						: { field: e.field, detail: e.detail }
-				)
+				.map((e): FieldError => {
+					const error: FieldError =
+						typeof e.code === 'string' && e.code !== ''
+							? { field: e.field, code: e.code, detail: e.detail }
+							: { field: e.field, detail: e.detail };
+					if (isRecord(e.params)) error.params = e.params;
+					return error;
+				})
 		: null;
 	return {
 		// RFC 9457 §4.2.1: a missing type means "about:blank".

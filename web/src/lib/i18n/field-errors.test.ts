@@ -14,9 +14,10 @@ beforeEach(() => {
 });
 afterAll(() => overwriteGetLocale(() => 'id'));
 
-const text = (field: string, code: string | undefined, detail = 'English detail', lang: Locale = 'id') => {
+const text = (field: string, code: string | undefined, detail = 'English detail', lang: Locale = 'id', params?: Record<string, unknown>) => {
 	locale = lang;
 	const error: FieldError = code === undefined ? { field, detail } : { field, code, detail };
+	if (params) error.params = params;
 	return fieldErrorText(error);
 };
 
@@ -64,6 +65,64 @@ describe('field errors in the user language', () => {
 		expect(text('header', 'header', 'expected code,name,area_code,lat,lng,status')).toBe(
 			'Judul kolom (baris pertama) tidak sesuai. Yang benar: code, name, area_code, lat, lng, status'
 		);
+	});
+
+	it('words the values the server sends in params, whatever the English detail says', () => {
+		expect(text('name', 'length', 'anything', 'id', { max: 60 })).toBe('Paling banyak 60 karakter.');
+		expect(text('name', 'length', 'anything', 'id', { min: 2, max: 60 })).toBe('Isi 2 sampai 60 karakter.');
+		expect(text('radius_m', 'range', 'anything', 'en', { min: 100, max: 50000 })).toBe('Enter a number between 100 and 50,000.');
+		expect(text('preferred_date', 'date_far', 'anything', 'id', { days: 30 })).toBe('Pilih tanggal paling lambat 30 hari dari hari ini.');
+		expect(text('phone', 'taken', 'x', 'id', { customer_number: 'PLG-0000001' })).toBe('Nomor HP ini sudah dipakai pelanggan PLG-0000001.');
+		expect(text('odp_port', 'port_taken', 'x', 'id', { port: 13, odp: 'ODP-CBL-001-01', customer_number: 'PLG-0000001' })).toBe(
+			'Port 13 di ODP-CBL-001-01 sudah dipakai pelanggan PLG-0000001.'
+		);
+		expect(text('customer_number', 'format', 'x', 'id', { example: 'PLG-0000123' })).toBe(
+			'Nomor pelanggan ditulis PLG- lalu angka, misalnya PLG-0000123.'
+		);
+		expect(text('rt', 'format', 'a number from 001 to 999', 'id', { max: 999 })).toBe('Isi angka 1 sampai 999.');
+	});
+
+	it('lists the values a choice allows as they are written, with their names (suspended is "Isolir")', () => {
+		const allowed = ['prospect', 'active', 'suspended', 'terminated'];
+		expect(text('status', 'choice', 'choose one of prospect, active, suspended, terminated', 'id', { allowed })).toBe(
+			'Nilai ini tidak dapat dipakai. Gunakan salah satu: prospect (Prospek), active (Aktif), suspended (Isolir), terminated (Berhenti).'
+		);
+		expect(text('status', 'choice', 'x', 'en', { allowed })).toBe(
+			'This value cannot be used. Use one of: prospect (Prospect), active (Active), suspended (Suspended), terminated (Terminated).'
+		);
+		expect(text('port_count', 'choice', 'x', 'id', { allowed: [4, 8, 16, 24] })).toBe('Nilai ini tidak dapat dipakai. Gunakan salah satu: 4, 8, 16, 24.');
+		// Without params: the general sentence.
+		expect(text('status', 'choice', 'choose one of prospect, active')).toBe(id.field_error_choice);
+	});
+
+	it('tells a CSV line whose package is unknown or off sale which package, never to reload the page', () => {
+		expect(text('package', 'unknown', 'no package called "Paket Hantu"', 'id', { package: 'Paket Hantu' })).toBe(
+			'Paket "Paket Hantu" tidak ada di katalog. Tulis nama paket persis seperti di Katalog.'
+		);
+		// An older server: the name from the detail.
+		expect(text('package', 'unknown', 'no package called "Paket Hantu"')).toContain('"Paket Hantu"');
+		expect(text('package', 'unknown', 'no such package')).toBe(id.field_error_unknown_package_line);
+		expect(text('package', 'not_on_sale', 'Rumah 10 is no longer on sale', 'id', { package: 'Rumah 10' })).toBe(
+			'Paket "Rumah 10" sudah tidak dijual. Pilih paket yang masih dijual.'
+		);
+		expect(text('package', 'not_on_sale', 'Rumah 10 is no longer on sale')).toBe(id.field_error_not_on_sale_line);
+		for (const sentence of [text('package', 'unknown', 'x'), text('package', 'not_on_sale', 'x')]) {
+			expect(sentence).not.toMatch(/muat ulang/i);
+		}
+		expect(text('odp_code', 'unknown', 'no ODP with code "ODP-X"', 'id', { odp: 'ODP-X' })).toBe('Tidak ada ODP dengan kode "ODP-X".');
+		expect(text('area_code', 'unknown', 'no area with code "ZZZ"')).toBe('Tidak ada area dengan kode "ZZZ".');
+		// In a form, an unknown choice still means the list is out of date.
+		expect(text('package_id', 'unknown', 'no such package')).toBe(id.field_error_unknown);
+	});
+
+	it('says a number column holds no number, with the value, and a whole unreadable line as such', () => {
+		expect(text('lat', 'format', '"abc" is not a number')).toBe(
+			'"abc" bukan angka. Tulis angka saja, dengan titik sebagai pemisah desimal (misalnya -6.914700).'
+		);
+		expect(text('radius_m', 'format', 'not a number')).toBe(id.field_error_format_number_plain);
+		expect(text('line 4', 'format', 'found record with 5 fields, but the previous record has 6 fields')).toBe(id.field_error_format);
+		expect(text('lat', 'format', 'x')).not.toBe(id.field_error_format);
+		expect(text('website', 'format', 'x')).toBe(id.field_error_format_value);
 	});
 
 	it('reuses the sentences the forms already had for wrong passwords and codes', () => {

@@ -2,13 +2,16 @@
  * Server field errors (`problem.errors[]`) in the user's language. The server
  * gives every error a stable `code` (`required`, `taken`, `phone`, ...) next
  * to an English `detail`; this is the one place that turns code (and, where
- * it helps, the field) into a translated sentence. `invalid` and codes this
- * app does not know yet fall back to the server's `detail`.
+ * it helps, the field) into a translated sentence, with the values the
+ * server sends in `params` (`max`, `allowed`, `package`, ...; read from the
+ * English detail when a server sends none). `invalid` and codes this app does
+ * not know yet fall back to the server's `detail`.
  */
 import { m } from '$lib/paraglide/messages';
 import type { FieldError } from '$lib/api/problem';
 import { formatNumber } from '$lib/format';
 import { getLocale } from '$lib/paraglide/runtime';
+import { CUSTOMER_STATUSES, customerStatusName, PLANT_STATUSES, plantStatusName } from './labels';
 
 /**
  * The name a field error is about, without its path: `location.lat` →
@@ -21,12 +24,28 @@ export function fieldRoot(field: string): string {
 
 type Sentence = (error: FieldError) => string;
 
+/** A value the server sent along (`params`), as text; numbers too. */
+function param(error: FieldError, key: string): string | undefined {
+	const value = error.params?.[key];
+	if (typeof value === 'string' && value !== '') return value;
+	if (typeof value === 'number' && Number.isFinite(value)) return String(value);
+	return undefined;
+}
+
+function numberParam(error: FieldError, key: string): number | undefined {
+	const value = error.params?.[key];
+	if (typeof value === 'number' && Number.isFinite(value)) return value;
+	if (typeof value === 'string' && /^\d+$/.test(value)) return Number(value);
+	return undefined;
+}
+
 /**
  * Numbers the English detail carries ("enter 1 to 100 characters",
- * "between 100 and 50000 metres"): the limits are the same in every
- * language, so they are reused rather than repeated here.
+ * "between 100 and 50000 metres"), for servers that send no `params`: the
+ * limits are the same in every language, so they are reused rather than
+ * repeated here.
  */
-function limits(detail: string): { min?: number; max?: number } {
+function limitsFromDetail(detail: string): { min?: number; max?: number } {
 	const between = /\b(\d[\d,]*)\s+(?:to|and)\s+(\d[\d,]*)\b/.exec(detail);
 	if (between) return { min: Number(between[1]!.replace(/,/g, '')), max: Number(between[2]!.replace(/,/g, '')) };
 	const most = /\bat most\s+(\d[\d,]*)\b/.exec(detail);
@@ -34,13 +53,47 @@ function limits(detail: string): { min?: number; max?: number } {
 	return {};
 }
 
+/** The limits of a length or range error: from `params` when sent, else from the detail. */
+function limits(error: FieldError): { min?: number; max?: number } {
+	const max = numberParam(error, 'max');
+	if (max !== undefined) {
+		const min = numberParam(error, 'min');
+		return min === undefined ? { ...limitsFromDetail(error.detail), max } : { min, max };
+	}
+	return limitsFromDetail(error.detail);
+}
+
+/** The first quoted value of an English detail (`no area with code "BDG"`), when no `params` says it. */
+function quoted(detail: string): string | undefined {
+	return /"([^"]*)"/.exec(detail)?.[1];
+}
+
 const n = (value: number) => formatNumber(value, getLocale());
+
+/**
+ * The values a choice allows, as they must be written, each with its name
+ * where it has one: "prospect (Prospek), active (Aktif), ...".
+ */
+function allowedList(allowed: readonly unknown[]): string {
+	const statuses: readonly string[] = CUSTOMER_STATUSES;
+	const plant: readonly string[] = PLANT_STATUSES;
+	return allowed
+		.map((value) => {
+			const text = String(value);
+			const name = statuses.includes(text) ? customerStatusName(text) : plant.includes(text) ? plantStatusName(text) : text;
+			return name !== text ? `${text} (${name})` : text;
+		})
+		.join(', ');
+}
 
 /** Fields chosen from a list rather than typed: "choose one" reads better than "required". */
 const CHOSEN = new Set(['package_id', 'preferred_window', 'role', 'odc_id', 'area_id', 'status', 'default_priority', 'odp_id', 'odp_port']);
 
+/** Columns of CSV files (and fields) that hold numbers. */
+const NUMBERS = new Set(['lat', 'lng', 'radius_m', 'port_count', 'odp_port', 'download_mbps', 'upload_mbps', 'monthly_price_idr']);
+
 /** A sentence for a code on one particular field; checked before the code's general sentence. */
-const BY_FIELD: Record<string, Record<string, () => string>> = {
+const BY_FIELD: Record<string, Record<string, Sentence>> = {
 	required: {
 		login: () => m.login_required(),
 		password: () => m.password_required(),
@@ -49,8 +102,14 @@ const BY_FIELD: Record<string, Record<string, () => string>> = {
 		preferred_date: () => m.field_error_required_date()
 	},
 	taken: {
-		phone: () => m.field_error_taken_phone(),
-		whatsapp: () => m.field_error_taken_phone(),
+		phone: (e) => {
+			const who = param(e, 'customer_number');
+			return who ? m.field_error_taken_phone_by({ customer_number: who }) : m.field_error_taken_phone();
+		},
+		whatsapp: (e) => {
+			const who = param(e, 'customer_number');
+			return who ? m.field_error_taken_phone_by({ customer_number: who }) : m.field_error_taken_phone();
+		},
 		email: () => m.field_error_taken_email(),
 		code: () => m.field_error_taken_code(),
 		name: () => m.field_error_taken_name()
@@ -68,36 +127,80 @@ const BY_FIELD: Record<string, Record<string, () => string>> = {
 	},
 	date_past: {
 		preferred_date: () => m.field_error_date_tomorrow()
+	},
+	// CSV columns name records by their name or code: say which one is unknown, not "reload and choose again".
+	unknown: {
+		package: (e) => {
+			const name = param(e, 'package') ?? quoted(e.detail);
+			return name ? m.field_error_unknown_package({ package: name }) : m.field_error_unknown_package_line();
+		},
+		area_code: (e) => {
+			const code = param(e, 'area') ?? quoted(e.detail);
+			return code ? m.field_error_unknown_area_code({ code }) : m.field_error_unknown_code();
+		},
+		odc_code: (e) => {
+			const code = param(e, 'odc') ?? quoted(e.detail);
+			return code ? m.field_error_unknown_odc_code({ code }) : m.field_error_unknown_code();
+		},
+		odp_code: (e) => {
+			const code = param(e, 'odp') ?? quoted(e.detail);
+			return code ? m.field_error_unknown_odp_code({ code }) : m.field_error_unknown_code();
+		}
+	},
+	not_on_sale: {
+		package: (e) => {
+			const name = param(e, 'package');
+			return name ? m.field_error_not_on_sale_package({ package: name }) : m.field_error_not_on_sale_line();
+		}
+	},
+	format: {
+		file: () => m.field_error_header(),
+		customer_number: (e) => m.field_error_format_customer_number({ example: param(e, 'example') ?? 'PLG-0000123' })
 	}
 };
 
 const BY_CODE: Record<string, Sentence> = {
 	required: (e) => (CHOSEN.has(fieldRoot(e.field)) ? m.field_error_required_choice() : m.field_error_required()),
 	length: (e) => {
-		const { min, max } = limits(e.detail);
+		const { min, max } = limits(e);
 		if (min !== undefined && max !== undefined) return m.field_error_length_between({ min: n(min), max: n(max) });
 		if (max !== undefined) return m.field_error_length_max({ max: n(max) });
 		return m.field_error_length();
 	},
 	range: (e) => {
-		const { min, max } = limits(e.detail);
-		return min !== undefined && max !== undefined && /\bbetween\b/.test(e.detail)
+		const { min, max } = limits(e);
+		const between = numberParam(e, 'min') !== undefined || /\bbetween\b/.test(e.detail);
+		return min !== undefined && max !== undefined && between
 			? m.field_error_range_between({ min: n(min), max: n(max) })
 			: m.field_error_range();
 	},
-	choice: () => m.field_error_choice(),
+	choice: (e) => {
+		const allowed = e.params?.allowed;
+		return Array.isArray(allowed) && allowed.length > 0
+			? m.field_error_choice_allowed({ allowed: allowedList(allowed) })
+			: m.field_error_choice();
+	},
 	phone: () => m.field_error_phone(),
 	email: () => m.field_error_email(),
 	taken: () => m.field_error_taken(),
 	unknown: () => m.field_error_unknown(),
 	location: () => m.field_error_location(),
 	outside_area: () => m.field_error_outside_area(),
-	not_on_sale: () => m.field_error_not_on_sale(),
+	not_on_sale: (e) => {
+		const name = param(e, 'package');
+		return name ? m.field_error_not_on_sale_package({ package: name }) : m.field_error_not_on_sale();
+	},
 	date_format: () => m.field_error_date_format(),
 	date_past: () => m.field_error_date_past(),
-	date_far: () => m.field_error_date_far(),
+	date_far: (e) => {
+		const days = numberParam(e, 'days');
+		return days !== undefined ? m.field_error_date_far_days({ days: n(days) }) : m.field_error_date_far();
+	},
 	port_range: () => m.field_error_port_range(),
-	port_taken: () => m.field_error_port_taken(),
+	port_taken: (e) => {
+		const [port, odp, who] = [param(e, 'port'), param(e, 'odp'), param(e, 'customer_number')];
+		return port && odp && who ? m.field_error_port_taken_by({ port, odp, customer_number: who }) : m.field_error_port_taken();
+	},
 	in_use: () => m.field_error_in_use(),
 	password_short: () => m.field_error_password_short(),
 	password_long: () => m.field_error_password_long(),
@@ -113,13 +216,24 @@ const BY_CODE: Record<string, Sentence> = {
 		const columns = /^expected\s+(\S+)$/.exec(e.detail.trim())?.[1];
 		return columns ? m.field_error_header_columns({ columns: columns.replace(/,/g, ', ') }) : m.field_error_header();
 	},
-	format: () => m.field_error_format(),
+	format: (e) => {
+		// A whole line that cannot be read comes as the field "line 3" (no column).
+		if (/^line\s+\d+\s*$/i.test(e.field.trim())) return m.field_error_format();
+		const root = fieldRoot(e.field);
+		if (NUMBERS.has(root) || /\bis not a number\b/.test(e.detail)) {
+			const value = param(e, 'value') ?? quoted(e.detail);
+			return value !== undefined ? m.field_error_format_number({ value }) : m.field_error_format_number_plain();
+		}
+		const max = numberParam(e, 'max');
+		if (max !== undefined) return m.field_error_format_max({ max: n(max) });
+		return m.field_error_format_value();
+	},
 	empty: () => m.field_error_empty(),
 	type: () => m.field_error_type(),
 	control_character: () => m.field_error_control_character(),
 	id_version: () => m.field_error_id_version(),
 	duplicate: (e) => {
-		const line = /line\s+(\d+)/.exec(e.detail)?.[1];
+		const line = param(e, 'line') ?? /line\s+(\d+)/.exec(e.detail)?.[1];
 		return line ? m.field_error_duplicate({ line }) : e.detail;
 	}
 };
@@ -128,7 +242,7 @@ const BY_CODE: Record<string, Sentence> = {
 export function fieldErrorText(error: FieldError): string {
 	const code = error.code ?? 'invalid';
 	const special = BY_FIELD[code]?.[fieldRoot(error.field)];
-	if (special) return special();
+	if (special) return special(error);
 	const general = BY_CODE[code];
 	return general ? general(error) : error.detail;
 }
