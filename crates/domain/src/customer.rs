@@ -266,7 +266,7 @@ mod tests {
             assert_eq!(s.holds_port(), s != CustomerStatus::Terminated);
         }
         assert!(CustomerStatus::parse("isolir").is_none());
-        let err = CustomerStatus::parse_field("status", "Aktif").unwrap_err();
+        let err = CustomerStatus::parse_field("status", "Aktif").expect_err("refused");
         assert_eq!(err.0[0].params["allowed"].as_array().map(Vec::len), Some(4));
         assert!(CustomerStatus::Suspended.still_served());
         assert!(!CustomerStatus::Prospect.still_served());
@@ -280,7 +280,7 @@ mod tests {
         assert_eq!(n.sequence(), Some(123));
         for bad in ["PLG-", "0000123", "PLG-12a", "CUST-0001"] {
             assert_eq!(
-                CustomerNumber::parse(bad).unwrap_err().code,
+                CustomerNumber::parse(bad).expect_err("refused").code,
                 "format",
                 "{bad}"
             );
@@ -295,12 +295,14 @@ mod tests {
                 on_sale: false,
             })
         };
-        let err = package_choice("package_id", off(), false).unwrap_err();
+        let err = package_choice("package_id", off(), false).expect_err("refused");
         assert_eq!(err.code, "not_on_sale");
         assert_eq!(err.params["package"], "Lama 5M");
         assert!(package_choice("package_id", off(), true).is_ok());
         assert_eq!(
-            package_choice("package", None, false).unwrap_err().code,
+            package_choice("package", None, false)
+                .expect_err("refused")
+                .code,
             "unknown"
         );
     }
@@ -313,14 +315,18 @@ mod tests {
         };
         assert!(port_choice("odp_port", &odp, 8, None).is_ok());
         assert_eq!(
-            port_choice("odp_port", &odp, 9, None).unwrap_err().code,
+            port_choice("odp_port", &odp, 9, None)
+                .expect_err("refused")
+                .code,
             "port_range"
         );
         assert_eq!(
-            port_choice("odp_port", &odp, 0, None).unwrap_err().params["max"],
+            port_choice("odp_port", &odp, 0, None)
+                .expect_err("refused")
+                .params["max"],
             8
         );
-        let taken = port_choice("odp_port", &odp, 3, Some("PLG-0000001")).unwrap_err();
+        let taken = port_choice("odp_port", &odp, 3, Some("PLG-0000001")).expect_err("refused");
         assert_eq!(taken.code, "port_taken");
         assert_eq!(taken.detail, "port 3 of ODP-BDG-001 serves PLG-0000001");
     }

@@ -852,6 +852,9 @@ pub struct CustomerFilter {
     pub sort: CustomerSort,
 }
 
+/// A customer's value in a list order, with its id.
+type SortKey = fn(&customer::Model) -> (String, Uuid);
+
 /// The customers matching `filter`, one page.
 pub async fn list<C: ConnectionTrait>(
     db: &C,
@@ -886,7 +889,7 @@ pub async fn list<C: ConnectionTrait>(
     if let Some(only) = filter.only {
         select = select.filter(customer::Column::Id.eq(only));
     }
-    let (sort, key): (_, fn(&customer::Model) -> (String, Uuid)) = match filter.sort {
+    let (sort, key): (_, SortKey) = match filter.sort {
         CustomerSort::Number => (customer::Column::CustomerNumber, |m| {
             (m.customer_number.clone(), m.id)
         }),

@@ -289,6 +289,31 @@ fn private_database_file(file: &std::path::Path) -> std::io::Result<()> {
     Ok(())
 }
 
+/// "The name or the address contains `q`", answered from an index on each
+/// backend: on SQLite the FTS5 trigram index `customers_fts` (for three
+/// characters or more; a shorter text is too short for trigrams and is
+/// looked for by scanning), on PostgreSQL `LIKE` on the trigram indexes.
+pub(crate) fn contains_text<C: sea_orm::ColumnTrait>(
+    backend: sea_orm::DatabaseBackend,
+    name: C,
+    address: C,
+    q: &str,
+) -> sea_orm::sea_query::Condition {
+    use sea_orm::sea_query::{Condition, Expr};
+    let q = q.trim();
+    if backend == sea_orm::DatabaseBackend::Sqlite && q.chars().count() >= 3 {
+        // One phrase: the text as typed, quotes doubled.
+        let phrase = format!("\"{}\"", q.replace('"', "\"\""));
+        return Condition::all().add(Expr::cust_with_values(
+            "customers.rowid IN (SELECT rowid FROM customers_fts WHERE customers_fts MATCH ?)",
+            [phrase],
+        ));
+    }
+    Condition::any()
+        .add(crate::customers::lower_like(name, q))
+        .add(crate::customers::lower_like(address, q))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -338,29 +363,4 @@ mod tests {
             "sqlite:///var/lib/netcrew/netcrew.db"
         );
     }
-}
-
-/// "The name or the address contains `q`", answered from an index on each
-/// backend: on SQLite the FTS5 trigram index `customers_fts` (for three
-/// characters or more; a shorter text is too short for trigrams and is
-/// looked for by scanning), on PostgreSQL `LIKE` on the trigram indexes.
-pub(crate) fn contains_text<C: sea_orm::ColumnTrait>(
-    backend: sea_orm::DatabaseBackend,
-    name: C,
-    address: C,
-    q: &str,
-) -> sea_orm::sea_query::Condition {
-    use sea_orm::sea_query::{Condition, Expr};
-    let q = q.trim();
-    if backend == sea_orm::DatabaseBackend::Sqlite && q.chars().count() >= 3 {
-        // One phrase: the text as typed, quotes doubled.
-        let phrase = format!("\"{}\"", q.replace('"', "\"\""));
-        return Condition::all().add(Expr::cust_with_values(
-            "customers.rowid IN (SELECT rowid FROM customers_fts WHERE customers_fts MATCH ?)",
-            [phrase],
-        ));
-    }
-    Condition::any()
-        .add(crate::customers::lower_like(name, q))
-        .add(crate::customers::lower_like(address, q))
 }

@@ -6,7 +6,7 @@
 use chrono::{TimeZone, Utc};
 use netcrew_domain::schedule::Zone;
 use netcrew_store::{
-    Db, counters,
+    Db, counters, customers,
     entity::demand_point,
     migration::Migrator,
     network,
