@@ -12,7 +12,7 @@ pub mod role;
 pub mod schedule;
 pub mod service;
 pub mod text;
-pub mod ticket;
+pub mod tickets;
 
 pub use contact::{Email, InvalidEmail};
 pub use customer::{CustomerNumber, CustomerSource, CustomerStatus, InstallWindow};

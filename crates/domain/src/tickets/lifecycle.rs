@@ -356,6 +356,40 @@ pub fn allowed_moves(t: &TicketFacts, who: Mover) -> Vec<TicketMove> {
         .collect()
 }
 
+/// The statuses `who` may move the ticket to now.
+pub fn allowed_targets(t: &TicketFacts, who: Mover) -> Vec<TicketStatus> {
+    let mut out: Vec<TicketStatus> = Vec::new();
+    for m in allowed_moves(t, who) {
+        if let Some(next) = target(m, t)
+            && !out.contains(&next)
+        {
+            out.push(next);
+        }
+    }
+    out
+}
+
+/// A transition asked for by its target status (`{"to": "accepted"}`): the
+/// move that leads there from the ticket's status, checked as [`apply`]
+/// checks it. From one status at most one move leads to a given status.
+pub fn transition(
+    to: TicketStatus,
+    t: &TicketFacts,
+    who: Mover,
+) -> Result<TicketMove, MoveRefused> {
+    match TicketMove::ALL
+        .into_iter()
+        .find(|m| target(*m, t) == Some(to))
+    {
+        Some(m) => apply(m, t, who).map(|_| m),
+        None => Err(MoveRefused::NotFromHere {
+            status: t.status,
+            requested: to.as_str(),
+            allowed: allowed_moves(t, who),
+        }),
+    }
+}
+
 /// Makes a move: the new status, or why not.
 pub fn apply(m: TicketMove, t: &TicketFacts, who: Mover) -> Result<TicketStatus, MoveRefused> {
     let Some(next) = target(m, t) else {
@@ -443,6 +477,27 @@ mod tests {
                 .to_string()
                 .contains("allowed: assign, pend, cancel")
         );
+    }
+
+    #[test]
+    fn transitions_are_named_by_their_target() {
+        let t = facts(TicketKind::Repair, TicketStatus::Assigned);
+        assert_eq!(
+            transition(TicketStatus::Accepted, &t, TECHNICIAN),
+            Ok(TicketMove::Accept)
+        );
+        assert_eq!(
+            allowed_targets(&t, TECHNICIAN),
+            [
+                TicketStatus::Accepted,
+                TicketStatus::Pending,
+                TicketStatus::Resolved
+            ]
+        );
+        assert!(matches!(
+            transition(TicketStatus::OnSite, &t, TECHNICIAN),
+            Err(MoveRefused::NotFromHere { .. })
+        ));
     }
 
     #[test]
@@ -559,6 +614,23 @@ mod tests {
             }
             if let Err(MoveRefused::NotFromHere { allowed, .. }) = &result {
                 prop_assert!(!allowed.contains(&m));
+            }
+        }
+
+        /// From any status, each target is reached by at most one move, so a
+        /// transition named by its target is never ambiguous.
+        #[test]
+        fn targets_name_one_move(
+            kind in any_kind(), status in any_status(), window in any::<bool>(),
+            technician in any::<bool>(), before in prop::option::of(any_status()),
+        ) {
+            let t = TicketFacts { kind, status, before_pending: before, has_technician: technician, within_reopen_window: window };
+            let mut seen = Vec::new();
+            for m in TicketMove::ALL {
+                if let Some(next) = target(m, &t) {
+                    prop_assert!(!seen.contains(&next), "{:?} reached twice from {:?}", next, status);
+                    seen.push(next);
+                }
             }
         }
 
