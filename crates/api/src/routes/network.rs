@@ -351,21 +351,12 @@ pub struct Odp {
 
 impl From<OdpUsage> for Odp {
     fn from(o: OdpUsage) -> Self {
+        let (status, free_ports, used_ports) = (o.status(), o.free_ports(), o.used_ports());
+        let m = o.odp;
         Odp {
-            status: o.status(),
-            free_ports: o.free_ports(),
-            used_ports: o.used_ports(),
-            ..Odp::from(o.odp)
-        }
-    }
-}
-
-impl From<netcrew_store::entity::odp::Model> for Odp {
-    fn from(m: netcrew_store::entity::odp::Model) -> Self {
-        Odp {
-            status: m.status(),
-            free_ports: m.port_count,
-            used_ports: 0,
+            status,
+            free_ports,
+            used_ports,
             id: m.id,
             code: m.code,
             name: m.name,
