@@ -28,9 +28,9 @@ pub struct FieldError {
     /// The reason in English, for people and logs.
     pub detail: String,
     /// The values the reason mentions, for a client's own sentence: `max`
-    /// (a length or port count), `allowed` (the choices), `days` (the
-    /// booking horizon), `customer_number` (who has a phone or port),
-    /// `package`, `odp`, `port`, `character`.
+    /// (a length or port count), `min` and `max` (a range), `allowed` (the
+    /// choices), `days` (the booking horizon), `customer_number` (who has a
+    /// phone or port), `package`, `area`, `odc`, `odp`, `port`, `character`.
     #[serde(skip_serializing_if = "Map::is_empty")]
     #[schema(value_type = Object)]
     pub params: Map<String, Value>,

@@ -3,20 +3,26 @@
 //! wall clock (time is always passed in).
 
 pub mod access;
+pub mod audit;
+pub mod catalog;
 pub mod contact;
 pub mod customer;
 pub mod fields;
 pub mod geo;
 pub mod phone;
+pub mod plant;
 pub mod role;
 pub mod schedule;
 pub mod service;
 pub mod text;
 pub mod tickets;
+pub mod tokens;
+pub mod transfer;
 
 pub use contact::{Email, InvalidEmail};
 pub use customer::{CustomerNumber, CustomerSource, CustomerStatus, InstallWindow};
 pub use fields::{Checks, FieldError, Invalid};
 pub use geo::{GeoPoint, InvalidPoint};
 pub use phone::{InvalidPhone, Phone};
+pub use plant::PlantStatus;
 pub use role::{Role, UnknownRole};

@@ -1,9 +1,18 @@
 //! What an ISP's field work is made of: priorities, the documentation a job
-//! must deliver, the port usage of an ODP, and coverage distances.
+//! must deliver, and coverage distances.
 
 use std::{fmt, str::FromStr};
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+use crate::fields::{FieldError, Invalid};
+
+/// How soon a job or fault is to be handled.
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, ToSchema,
+)]
+#[serde(rename_all = "snake_case")]
 pub enum Priority {
     Low,
     Normal,
@@ -27,6 +36,17 @@ impl Priority {
             Priority::Urgent => "urgent",
         }
     }
+
+    /// A priority given for `field`, or says which are allowed.
+    pub fn parse_field(field: &str, s: &str) -> Result<Self, Invalid> {
+        s.parse().map_err(|_| {
+            Invalid::one(FieldError::new(
+                field,
+                "choice",
+                "choose low, normal, high or urgent",
+            ))
+        })
+    }
 }
 
 impl FromStr for Priority {
@@ -46,7 +66,8 @@ impl fmt::Display for Priority {
 }
 
 /// A piece of documentation a technician delivers to complete a job.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
 pub enum DocItem {
     PhotoBefore,
     PhotoAfter,
@@ -83,22 +104,34 @@ impl DocItem {
     pub fn parse(s: &str) -> Option<DocItem> {
         DocItem::ALL.into_iter().find(|d| d.as_str() == s)
     }
-}
 
-/// Status of an ODC or ODP.
-pub const PLANT_STATUSES: [&str; 3] = ["active", "full", "maintenance"];
-/// Port counts of ODPs in use in Indonesian FTTH plant.
-pub const ODP_PORT_COUNTS: [i32; 4] = [4, 8, 16, 24];
-
-/// The status an ODP shows, derived from its ports: an ODP in maintenance
-/// stays so; otherwise it is full when no port is free.
-pub fn odp_status(configured: &str, port_count: i32, used: i32) -> &'static str {
-    if configured == "maintenance" {
-        "maintenance"
-    } else if used >= port_count {
-        "full"
-    } else {
-        "active"
+    /// The items named in `names`, in their order and once each; or an
+    /// error for each unknown name.
+    pub fn parse_list(field: &str, names: &[String]) -> Result<Vec<DocItem>, Invalid> {
+        let mut items = Vec::new();
+        let mut errors = Vec::new();
+        for name in names {
+            match DocItem::parse(name) {
+                Some(d) => {
+                    if !items.contains(&d) {
+                        items.push(d);
+                    }
+                }
+                None => {
+                    let all: Vec<&str> = DocItem::ALL.iter().map(|d| d.as_str()).collect();
+                    errors.push(FieldError::new(
+                        field,
+                        "choice",
+                        format!("{name}: choose from {}", all.join(", ")),
+                    ));
+                }
+            }
+        }
+        if errors.is_empty() {
+            Ok(items)
+        } else {
+            Err(Invalid(errors))
+        }
     }
 }
 
@@ -165,13 +198,6 @@ mod tests {
     }
 
     #[test]
-    fn odp_status_follows_ports_unless_in_maintenance() {
-        assert_eq!(odp_status("active", 8, 8), "full");
-        assert_eq!(odp_status("full", 8, 7), "active");
-        assert_eq!(odp_status("maintenance", 8, 2), "maintenance");
-    }
-
-    #[test]
     fn coverage_uses_the_road_factor() {
         let rules = CoverageRules::default();
         assert!(rules.reachable(190.0));
@@ -188,5 +214,32 @@ mod tests {
             assert_eq!(DocItem::parse(d.as_str()), Some(d));
         }
         assert!("sometime".parse::<Priority>().is_err());
+        assert_eq!(
+            Priority::parse_field("default_priority", "soon").map_err(|e| e.0[0].code.clone()),
+            Err("choice".to_string())
+        );
+    }
+
+    #[test]
+    fn documentation_lists_are_known_items_once_each() {
+        let names = |v: &[&str]| v.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+        assert_eq!(
+            DocItem::parse_list(
+                "required_docs",
+                &names(&["ont_serial", "speed_test", "ont_serial"])
+            ),
+            Ok(vec![DocItem::OntSerial, DocItem::SpeedTest])
+        );
+        let Err(Invalid(errors)) =
+            DocItem::parse_list("required_docs", &names(&["selfie", "ont_serial", "x"]))
+        else {
+            panic!("unknown items");
+        };
+        assert_eq!(errors.len(), 2);
+        assert!(
+            errors[0]
+                .detail
+                .starts_with("selfie: choose from photo_before")
+        );
     }
 }

@@ -10,8 +10,9 @@ use crate::{
     Db,
     entity::{area, demand_point, odp},
     limits::{self, Admission, Limit},
-    network::{self, area_for, odp_usage, odps_near},
+    network::{self, area_for, odps_near},
     page::{Page, PageError, newest_first},
+    plant::odp_usage,
 };
 
 /// An ODP that can serve a place.
@@ -48,7 +49,7 @@ impl Coverage {
 const NEAREST_SEARCH_M: f64 = 3_000.0;
 
 fn serves(o: &odp::Model) -> bool {
-    o.status != "maintenance"
+    o.status().serves()
 }
 
 pub async fn check<C: ConnectionTrait>(

@@ -3,7 +3,9 @@
 //! of HTTP.
 
 pub mod accounts;
+pub mod audit_log;
 pub mod auth;
+pub mod catalog;
 pub mod counters;
 pub mod coverage;
 pub mod customers;
@@ -17,10 +19,14 @@ pub mod migration;
 pub mod network;
 pub mod page;
 pub mod password;
+pub mod plant;
 pub mod portal;
 pub mod privacy;
-pub mod queries;
+pub(crate) mod records;
 pub mod second_factor;
+pub mod teams;
+pub mod tokens;
+pub mod transfer;
 pub mod users;
 
 pub use db::{Backend, Db, DbError, WriteTx, redact_url};

@@ -1,18 +1,11 @@
-//! The plant (ODCs, ODPs and their ports), customers on it, and coverage.
-
-use std::collections::HashMap;
+//! Where the plant is: ODPs near a place, the area a place is in, and the
+//! demand recorded where there is no service yet.
 
 use netcrew_domain::GeoPoint;
-use sea_orm::{
-    ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QuerySelect,
-    sea_query::Condition,
-};
+use sea_orm::{ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter};
 use uuid::Uuid;
 
-use crate::{
-    entity::{customer, demand_point, odc, odp},
-    page::{Page, PageRequest, paginate},
-};
+use crate::entity::{demand_point, odp};
 
 /// A `LIKE` pattern for "contains": wildcards and control characters (which
 /// no stored text holds, and PostgreSQL cannot take) are dropped.
@@ -24,92 +17,6 @@ pub(crate) fn like(q: &str) -> String {
         .filter(|c| !matches!(c, '%' | '_') && !c.is_control())
         .collect();
     format!("%{q}%")
-}
-
-fn lower_like<C: ColumnTrait>(col: C, q: &str) -> sea_orm::sea_query::SimpleExpr {
-    crate::customers::lower_like(col, q)
-}
-
-/// Ports in use per ODP: customers linked to a port.
-pub async fn odp_usage<C: ConnectionTrait>(
-    db: &C,
-    odp_ids: &[Uuid],
-) -> Result<HashMap<Uuid, i64>, DbErr> {
-    let mut out = HashMap::new();
-    for chunk in odp_ids.chunks(500) {
-        let rows: Vec<(Uuid, i64)> = customer::Entity::find()
-            .select_only()
-            .column(customer::Column::OdpId)
-            .column_as(customer::Column::Id.count(), "n")
-            .filter(customer::Column::OdpId.is_in(chunk.to_vec()))
-            .group_by(customer::Column::OdpId)
-            .into_tuple()
-            .all(db)
-            .await?;
-        out.extend(rows);
-    }
-    Ok(out)
-}
-
-#[derive(Debug, Default, Clone)]
-pub struct PlantFilter {
-    pub q: Option<String>,
-    pub area_id: Option<Uuid>,
-    pub odc_id: Option<Uuid>,
-    pub status: Option<String>,
-}
-
-pub async fn list_odps<C: ConnectionTrait>(
-    db: &C,
-    filter: &PlantFilter,
-    page: &PageRequest,
-) -> Result<Page<odp::Model>, DbErr> {
-    let mut select = odp::Entity::find();
-    if let Some(q) = filter.q.as_deref().filter(|q| !q.trim().is_empty()) {
-        select = select.filter(
-            Condition::any()
-                .add(lower_like(odp::Column::Code, q))
-                .add(lower_like(odp::Column::Name, q)),
-        );
-    }
-    if let Some(area) = filter.area_id {
-        select = select.filter(odp::Column::AreaId.eq(area));
-    }
-    if let Some(odc) = filter.odc_id {
-        select = select.filter(odp::Column::OdcId.eq(odc));
-    }
-    if let Some(status) = &filter.status {
-        select = select.filter(odp::Column::Status.eq(status.as_str()));
-    }
-    paginate(db, select, odp::Column::Code, odp::Column::Id, page, |m| {
-        (m.code.clone(), m.id)
-    })
-    .await
-}
-
-pub async fn list_odcs<C: ConnectionTrait>(
-    db: &C,
-    filter: &PlantFilter,
-    page: &PageRequest,
-) -> Result<Page<odc::Model>, DbErr> {
-    let mut select = odc::Entity::find();
-    if let Some(q) = filter.q.as_deref().filter(|q| !q.trim().is_empty()) {
-        select = select.filter(
-            Condition::any()
-                .add(lower_like(odc::Column::Code, q))
-                .add(lower_like(odc::Column::Name, q)),
-        );
-    }
-    if let Some(area) = filter.area_id {
-        select = select.filter(odc::Column::AreaId.eq(area));
-    }
-    if let Some(status) = &filter.status {
-        select = select.filter(odc::Column::Status.eq(status.as_str()));
-    }
-    paginate(db, select, odc::Column::Code, odc::Column::Id, page, |m| {
-        (m.code.clone(), m.id)
-    })
-    .await
 }
 
 /// ODPs within `radius_m` (straight line) of `point`, nearest first, with

@@ -52,6 +52,36 @@ pub async fn personal_data(db: &Db, customer_id: Uuid) -> Result<Option<Personal
     }))
 }
 
+/// Everything held about one customer, for handing to them; the handing
+/// out is audited.
+pub async fn export(
+    db: &Db,
+    actor: &auth::Actor,
+    customer_id: Uuid,
+    now: DateTime<Utc>,
+) -> Result<PersonalData, crate::Error> {
+    let data = personal_data(db, customer_id)
+        .await?
+        .ok_or_else(|| crate::Error::NotFound("No such customer.".to_string()))?;
+    let txn = db.begin_write().await?;
+    auth::audit(
+        &*txn,
+        Audit {
+            actor_id: actor.user_id,
+            actor_ip: actor.ip.clone(),
+            action: "customer.personal_data_export",
+            entity: "customer",
+            entity_id: Some(customer_id.to_string()),
+            before: None,
+            after: None,
+        },
+        now,
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(data)
+}
+
 #[derive(Debug, thiserror::Error)]
 pub enum EraseError {
     #[error("no such customer")]
@@ -62,6 +92,18 @@ pub enum EraseError {
     AlreadyErased,
     #[error(transparent)]
     Db(#[from] DbErr),
+}
+
+impl From<EraseError> for crate::Error {
+    fn from(e: EraseError) -> Self {
+        match e {
+            EraseError::NotFound => crate::Error::NotFound("No such customer.".to_string()),
+            EraseError::StillServed(_) | EraseError::AlreadyErased => {
+                crate::Error::Conflict(e.to_string())
+            }
+            EraseError::Db(e) => crate::Error::Db(e),
+        }
+    }
 }
 
 /// The name an erased record carries.

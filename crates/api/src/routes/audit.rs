@@ -3,11 +3,7 @@
 use axum::extract::State;
 use chrono::{DateTime, Utc};
 use netcrew_domain::access::Permission;
-use netcrew_store::{
-    entity::{audit_event, user},
-    page::newest_first,
-    sea_orm::{ColumnTrait, EntityTrait, QueryFilter},
-};
+use netcrew_store::audit_log::{self, AuditEntry, AuditFilter};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use utoipa_axum::{router::OpenApiRouter, routes};
@@ -17,7 +13,7 @@ use crate::{
     AppState,
     auth::Caller,
     extract::ApiQuery,
-    problem::{ApiError, ApiResult, Problem},
+    problem::{ApiResult, Problem},
     routes::List,
 };
 
@@ -84,62 +80,38 @@ async fn list_audit_events(
     ] {
         crate::routes::check_filter(field, value.as_deref())?;
     }
-    if let (Some(from), Some(to)) = (query.from, query.to)
-        && from >= to
-    {
-        return Err(ApiError::validation("to", "range", "must be after from"));
-    }
-    let mut select = audit_event::Entity::find();
-    if let Some(actor) = query.actor_id {
-        select = select.filter(audit_event::Column::ActorId.eq(actor));
-    }
-    if let Some(entity) = &query.entity {
-        select = select.filter(audit_event::Column::Entity.eq(entity.as_str()));
-    }
-    if let Some(entity_id) = &query.entity_id {
-        select = select.filter(audit_event::Column::EntityId.eq(entity_id.as_str()));
-    }
-    if let Some(action) = &query.action {
-        select = select.filter(audit_event::Column::Action.eq(action.as_str()));
-    }
-    if let Some(from) = query.from {
-        select = select.filter(audit_event::Column::At.gte(from));
-    }
-    if let Some(to) = query.to {
-        select = select.filter(audit_event::Column::At.lt(to));
-    }
-    let page = newest_first(
+    let filter = AuditFilter {
+        actor_id: query.actor_id,
+        entity: query.entity,
+        entity_id: query.entity_id,
+        action: query.action,
+        from: query.from,
+        to: query.to,
+    };
+    let page = audit_log::search(
         state.db.conn(),
-        select,
-        audit_event::Column::Id,
+        &filter,
         query.limit,
         query.cursor.as_deref(),
-        |r| r.id,
     )
     .await??;
-    let actor_ids: Vec<Uuid> = page.items.iter().filter_map(|r| r.actor_id).collect();
-    let names: std::collections::HashMap<Uuid, String> = if actor_ids.is_empty() {
-        Default::default()
-    } else {
-        user::Entity::find()
-            .filter(user::Column::Id.is_in(actor_ids))
-            .all(state.db.conn())
-            .await?
-            .into_iter()
-            .map(|u| (u.id, u.name))
-            .collect()
-    };
-    let parse = |s: Option<String>| s.and_then(|s| serde_json::from_str(&s).ok());
-    Ok(axum::Json(List::from_page(page, |r| AuditEvent {
-        actor_name: r.actor_id.and_then(|a| names.get(&a).cloned()),
-        id: r.id,
-        at: r.at,
-        actor_id: r.actor_id,
-        actor_ip: r.actor_ip,
-        action: r.action,
-        entity: r.entity,
-        entity_id: r.entity_id,
-        before: parse(r.before),
-        after: parse(r.after),
-    })))
+    Ok(axum::Json(List::from_page(page, AuditEvent::from)))
+}
+
+impl From<AuditEntry> for AuditEvent {
+    fn from(AuditEntry { event, actor_name }: AuditEntry) -> Self {
+        let parse = |s: Option<String>| s.and_then(|s| serde_json::from_str(&s).ok());
+        AuditEvent {
+            actor_name,
+            id: event.id,
+            at: event.at,
+            actor_id: event.actor_id,
+            actor_ip: event.actor_ip,
+            action: event.action,
+            entity: event.entity,
+            entity_id: event.entity_id,
+            before: parse(event.before),
+            after: parse(event.after),
+        }
+    }
 }

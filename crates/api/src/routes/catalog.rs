@@ -3,9 +3,10 @@
 
 use axum::extract::State;
 use netcrew_store::{
+    catalog::{self, PackageFilter},
     entity::{area, package},
     page::PageRequest,
-    queries::{self, AreaFilter, PackageFilter},
+    plant::{self, AreaFilter},
 };
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
@@ -85,7 +86,7 @@ async fn list_packages(
         q: query.q,
         active: query.active,
     };
-    let result = queries::list_packages(state.db.conn(), &filter, &page).await?;
+    let result = catalog::list_packages(state.db.conn(), &filter, &page).await?;
     Ok(axum::Json(List::from_page(result, Package::from)))
 }
 
@@ -149,6 +150,6 @@ async fn list_areas(
         q: query.q,
         city: query.city,
     };
-    let result = queries::list_areas(state.db.conn(), &filter, &page).await?;
+    let result = plant::list_areas(state.db.conn(), &filter, &page).await?;
     Ok(axum::Json(List::from_page(result, Area::from)))
 }

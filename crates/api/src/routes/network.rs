@@ -3,15 +3,11 @@
 
 use axum::{extract::State, response::Response};
 use chrono::Utc;
-use netcrew_domain::{
-    access::Permission,
-    service::{ODP_PORT_COUNTS, PLANT_STATUSES, odp_status},
-};
+use netcrew_domain::{PlantStatus, access::Permission};
 use netcrew_store::{
-    entity::{area, customer, odc, odp},
-    network::{self, PlantFilter},
+    entity::odc,
     page::PageRequest,
-    sea_orm::{ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter, QueryOrder},
+    plant::{self, AreaChange, OdcChange, OdpChange, OdpUsage, PlantFilter},
 };
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
@@ -23,7 +19,7 @@ use crate::{
     auth::Caller,
     extract::{ApiJson, ApiPath, ApiQuery},
     problem::{ApiError, ApiResult, Problem},
-    routes::{ApiChecks, Checks, List, Location, catalog::Area, created, persist, set, taken},
+    routes::{List, Location, catalog::Area, created},
 };
 
 pub fn api_router() -> OpenApiRouter<AppState> {
@@ -51,83 +47,17 @@ pub struct AreaInput {
     pub radius_m: Option<i32>,
 }
 
-async fn save_area(
-    state: &AppState,
-    caller: &Caller,
-    current: Option<area::Model>,
-    input: AreaInput,
-) -> ApiResult<area::Model> {
-    let creating = current.is_none();
-    let mut c = Checks::default();
-    if creating {
-        c.client_uuid("id", input.id);
-    }
-    let need = |c: &mut Checks, field: &str, present: bool| {
-        if creating && !present {
-            c.fail(field, "required", "required");
+impl From<AreaInput> for AreaChange {
+    fn from(i: AreaInput) -> Self {
+        AreaChange {
+            id: i.id,
+            code: i.code,
+            name: i.name,
+            city: i.city,
+            center: i.center.map(|p| (p.lat, p.lng)),
+            radius_m: i.radius_m,
         }
-    };
-    need(&mut c, "code", input.code.is_some());
-    need(&mut c, "name", input.name.is_some());
-    need(&mut c, "city", input.city.is_some());
-    need(&mut c, "center", input.center.is_some());
-    need(&mut c, "radius_m", input.radius_m.is_some());
-    let code = input.code.map(|v| c.text("code", &v, 30).to_uppercase());
-    let name = input.name.map(|v| c.text("name", &v, 80));
-    let city = input.city.map(|v| c.text("city", &v, 80));
-    let center = input.center.and_then(|p| c.location("center", p));
-    if let Some(r) = input.radius_m
-        && !(100..=50_000).contains(&r)
-    {
-        c.fail("radius_m", "range", "between 100 and 50000 metres");
     }
-    if let Some(code) = &code
-        && taken::<area::Entity>(
-            state.db.conn(),
-            area::Column::Code,
-            area::Column::Id,
-            code,
-            current.as_ref().map(|x| x.id),
-        )
-        .await?
-    {
-        c.fail("code", "taken", "another area has this code");
-    }
-    c.finish()?;
-    let now = Utc::now();
-    let before = current
-        .as_ref()
-        .map(|a| serde_json::json!(Area::from(a.clone())));
-    let mut model: area::ActiveModel = match current {
-        Some(a) => a.into(),
-        None => area::ActiveModel {
-            id: Set(input.id.unwrap_or_else(Uuid::now_v7)),
-            created_at: Set(now),
-            ..Default::default()
-        },
-    };
-    set(&mut model.code, code);
-    set(&mut model.name, name);
-    set(&mut model.city, city);
-    if let Some(p) = center {
-        model.center_lat = Set(p.lat);
-        model.center_lng = Set(p.lng);
-    }
-    if let Some(r) = input.radius_m {
-        model.radius_m = Set(r);
-    }
-    model.updated_at = Set(now);
-    persist(
-        state,
-        caller,
-        model,
-        creating,
-        ("area.create", "area.update"),
-        "area",
-        before,
-        |m| (m.id, serde_json::json!(Area::from(m.clone()))),
-    )
-    .await
 }
 
 /// Creates a service area (centre and radius).
@@ -145,7 +75,7 @@ async fn create_area(
 ) -> ApiResult<Response> {
     caller.require(Permission::NetworkManage)?;
     let ApiJson(body) = body?;
-    let saved = save_area(&state, &caller, None, body).await?;
+    let saved = plant::save_area(&state.db, &caller.actor(), None, body.into(), Utc::now()).await?;
     Ok(created(
         format!("/api/v1/areas/{}", saved.id),
         Area::from(saved),
@@ -163,11 +93,9 @@ async fn get_area(
     State(state): State<AppState>,
     ApiPath(id): ApiPath<Uuid>,
 ) -> ApiResult<axum::Json<Area>> {
-    let found = area::Entity::find_by_id(id)
-        .one(state.db.conn())
-        .await?
-        .ok_or_else(|| ApiError::NotFound("No such area.".to_string()))?;
-    Ok(axum::Json(Area::from(found)))
+    Ok(axum::Json(Area::from(
+        plant::area(state.db.conn(), id).await?,
+    )))
 }
 
 /// Changes a service area.
@@ -188,11 +116,15 @@ async fn update_area(
 ) -> ApiResult<axum::Json<Area>> {
     caller.require(Permission::NetworkManage)?;
     let ApiJson(body) = body?;
-    let current = area::Entity::find_by_id(id)
-        .one(state.db.conn())
-        .await?
-        .ok_or_else(|| ApiError::NotFound("No such area.".to_string()))?;
-    let saved = save_area(&state, &caller, Some(current), body).await?;
+    let current = plant::area(state.db.conn(), id).await?;
+    let saved = plant::save_area(
+        &state.db,
+        &caller.actor(),
+        Some(current),
+        body.into(),
+        Utc::now(),
+    )
+    .await?;
     Ok(axum::Json(Area::from(saved)))
 }
 
@@ -207,13 +139,13 @@ pub struct Odc {
     pub name: String,
     pub area_id: Uuid,
     pub location: Location,
-    /// `active`, `full` or `maintenance`.
-    pub status: String,
+    pub status: PlantStatus,
 }
 
 impl From<odc::Model> for Odc {
     fn from(m: odc::Model) -> Self {
         Odc {
+            status: m.status(),
             id: m.id,
             code: m.code,
             name: m.name,
@@ -222,7 +154,6 @@ impl From<odc::Model> for Odc {
                 lat: m.lat,
                 lng: m.lng,
             },
-            status: m.status,
         }
     }
 }
@@ -238,26 +169,21 @@ pub struct PlantQuery {
     pub area_id: Option<Uuid>,
     /// ODPs only: those of this ODC.
     pub odc_id: Option<Uuid>,
-    /// `active`, `full` or `maintenance`.
+    #[param(value_type = Option<PlantStatus>, inline)]
     pub status: Option<String>,
 }
 
 impl PlantQuery {
-    fn filter(&self) -> ApiResult<PlantFilter> {
-        if let Some(s) = &self.status
-            && !PLANT_STATUSES.contains(&s.as_str())
-        {
-            return Err(ApiError::validation(
-                "status",
-                "choice",
-                "choose active, full or maintenance",
-            ));
-        }
+    fn filter(self) -> ApiResult<PlantFilter> {
+        let status = match &self.status {
+            Some(s) => Some(PlantStatus::parse_filter("status", s)?),
+            None => None,
+        };
         Ok(PlantFilter {
-            q: self.q.clone(),
+            q: self.q,
             area_id: self.area_id,
             odc_id: self.odc_id,
-            status: self.status.clone(),
+            status,
         })
     }
 }
@@ -271,7 +197,7 @@ pub struct OdcQuery {
     /// Search in code and name.
     pub q: Option<String>,
     pub area_id: Option<Uuid>,
-    /// `active`, `full` or `maintenance`.
+    #[param(value_type = Option<PlantStatus>, inline)]
     pub status: Option<String>,
 }
 
@@ -299,7 +225,7 @@ async fn list_odcs(
         status: query.status,
     }
     .filter()?;
-    let result = network::list_odcs(state.db.conn(), &filter, &page).await?;
+    let result = plant::list_odcs(state.db.conn(), &filter, &page).await?;
     Ok(axum::Json(List::from_page(result, Odc::from)))
 }
 
@@ -311,89 +237,23 @@ pub struct OdcInput {
     pub name: Option<String>,
     pub area_id: Option<Uuid>,
     pub location: Option<Location>,
+    /// Read by the plant rules, so a wrong value is reported with the other
+    /// field errors.
+    #[schema(value_type = Option<PlantStatus>)]
     pub status: Option<String>,
 }
 
-async fn save_odc(
-    state: &AppState,
-    caller: &Caller,
-    current: Option<odc::Model>,
-    input: OdcInput,
-) -> ApiResult<odc::Model> {
-    let creating = current.is_none();
-    let mut c = Checks::default();
-    if creating {
-        c.client_uuid("id", input.id);
+impl From<OdcInput> for OdcChange {
+    fn from(i: OdcInput) -> Self {
+        OdcChange {
+            id: i.id,
+            code: i.code,
+            name: i.name,
+            area_id: i.area_id,
+            location: i.location.map(|p| (p.lat, p.lng)),
+            status: i.status,
+        }
     }
-    c.require(
-        creating,
-        &[
-            ("code", input.code.is_some()),
-            ("name", input.name.is_some()),
-            ("area_id", input.area_id.is_some()),
-            ("location", input.location.is_some()),
-        ],
-    );
-    let code = input.code.map(|v| c.text("code", &v, 40).to_uppercase());
-    let name = input.name.map(|v| c.text("name", &v, 80));
-    let point = input.location.and_then(|p| c.location("location", p));
-    if let Some(s) = &input.status {
-        c.one_of("status", s, &PLANT_STATUSES);
-    }
-    if let Some(a) = input.area_id
-        && area::Entity::find_by_id(a)
-            .one(state.db.conn())
-            .await?
-            .is_none()
-    {
-        c.fail("area_id", "unknown", "no such area");
-    }
-    if let Some(code) = &code
-        && taken::<odc::Entity>(
-            state.db.conn(),
-            odc::Column::Code,
-            odc::Column::Id,
-            code,
-            current.as_ref().map(|x| x.id),
-        )
-        .await?
-    {
-        c.fail("code", "taken", "another ODC has this code");
-    }
-    c.finish()?;
-    let now = Utc::now();
-    let before = current
-        .as_ref()
-        .map(|x| serde_json::json!(Odc::from(x.clone())));
-    let mut model: odc::ActiveModel = match current {
-        Some(x) => x.into(),
-        None => odc::ActiveModel {
-            id: Set(input.id.unwrap_or_else(Uuid::now_v7)),
-            status: Set("active".to_string()),
-            created_at: Set(now),
-            ..Default::default()
-        },
-    };
-    set(&mut model.code, code);
-    set(&mut model.name, name);
-    set(&mut model.area_id, input.area_id);
-    if let Some(p) = point {
-        model.lat = Set(p.lat);
-        model.lng = Set(p.lng);
-    }
-    set(&mut model.status, input.status);
-    model.updated_at = Set(now);
-    persist(
-        state,
-        caller,
-        model,
-        creating,
-        ("odc.create", "odc.update"),
-        "odc",
-        before,
-        |m| (m.id, serde_json::json!(Odc::from(m.clone()))),
-    )
-    .await
 }
 
 /// Creates an ODC.
@@ -411,18 +271,11 @@ async fn create_odc(
 ) -> ApiResult<Response> {
     caller.require(Permission::NetworkManage)?;
     let ApiJson(body) = body?;
-    let saved = save_odc(&state, &caller, None, body).await?;
+    let saved = plant::save_odc(&state.db, &caller.actor(), None, body.into(), Utc::now()).await?;
     Ok(created(
         format!("/api/v1/odcs/{}", saved.id),
         Odc::from(saved),
     ))
-}
-
-async fn find_odc(state: &AppState, id: Uuid) -> ApiResult<odc::Model> {
-    odc::Entity::find_by_id(id)
-        .one(state.db.conn())
-        .await?
-        .ok_or_else(|| ApiError::NotFound("No such ODC.".to_string()))
 }
 
 /// One ODC.
@@ -440,7 +293,9 @@ async fn get_odc(
     ApiPath(id): ApiPath<Uuid>,
 ) -> ApiResult<axum::Json<Odc>> {
     caller.require(Permission::NetworkRead)?;
-    Ok(axum::Json(Odc::from(find_odc(&state, id).await?)))
+    Ok(axum::Json(Odc::from(
+        plant::odc(state.db.conn(), id).await?,
+    )))
 }
 
 /// Changes an ODC.
@@ -461,10 +316,16 @@ async fn update_odc(
 ) -> ApiResult<axum::Json<Odc>> {
     caller.require(Permission::NetworkManage)?;
     let ApiJson(body) = body?;
-    let current = find_odc(&state, id).await?;
-    Ok(axum::Json(Odc::from(
-        save_odc(&state, &caller, Some(current), body).await?,
-    )))
+    let current = plant::odc(state.db.conn(), id).await?;
+    let saved = plant::save_odc(
+        &state.db,
+        &caller.actor(),
+        Some(current),
+        body.into(),
+        Utc::now(),
+    )
+    .await?;
+    Ok(axum::Json(Odc::from(saved)))
 }
 
 // ---------------------------------------------------------------- ODPs
@@ -484,26 +345,29 @@ pub struct Odp {
     /// Ports with a customer on them.
     pub used_ports: i32,
     pub free_ports: i32,
-    /// `active`, `full` (derived from the ports) or `maintenance`.
-    pub status: String,
+    /// `full` is derived from the ports.
+    pub status: PlantStatus,
 }
 
-pub fn to_odp(m: odp::Model, used: i64) -> Odp {
-    let used = used as i32;
-    Odp {
-        status: odp_status(&m.status, m.port_count, used).to_string(),
-        free_ports: (m.port_count - used).max(0),
-        used_ports: used,
-        id: m.id,
-        code: m.code,
-        name: m.name,
-        odc_id: m.odc_id,
-        area_id: m.area_id,
-        location: Location {
-            lat: m.lat,
-            lng: m.lng,
-        },
-        port_count: m.port_count,
+impl From<OdpUsage> for Odp {
+    fn from(o: OdpUsage) -> Self {
+        let (status, free_ports, used_ports) = (o.status(), o.free_ports(), o.used_ports());
+        let m = o.odp;
+        Odp {
+            status,
+            free_ports,
+            used_ports,
+            id: m.id,
+            code: m.code,
+            name: m.name,
+            odc_id: m.odc_id,
+            area_id: m.area_id,
+            location: Location {
+                lat: m.lat,
+                lng: m.lng,
+            },
+            port_count: m.port_count,
+        }
     }
 }
 
@@ -522,13 +386,8 @@ async fn list_odps(
 ) -> ApiResult<axum::Json<List<Odp>>> {
     caller.require(Permission::NetworkRead)?;
     let page = PageRequest::new(query.limit, query.cursor.as_deref())?;
-    let result = network::list_odps(state.db.conn(), &query.filter()?, &page).await?;
-    let ids: Vec<Uuid> = result.items.iter().map(|o| o.id).collect();
-    let usage = network::odp_usage(state.db.conn(), &ids).await?;
-    Ok(axum::Json(List::from_page(result, |o| {
-        let used = usage.get(&o.id).copied().unwrap_or(0);
-        to_odp(o, used)
-    })))
+    let result = plant::list_odps(state.db.conn(), &query.filter()?, &page).await?;
+    Ok(axum::Json(List::from_page(result, Odp::from)))
 }
 
 #[derive(Debug, Deserialize, ToSchema)]
@@ -542,130 +401,22 @@ pub struct OdpInput {
     /// 4, 8, 16 or 24.
     pub port_count: Option<i32>,
     /// `active` or `maintenance` (`full` follows from the ports).
+    #[schema(value_type = Option<PlantStatus>)]
     pub status: Option<String>,
 }
 
-async fn save_odp(
-    state: &AppState,
-    caller: &Caller,
-    current: Option<odp::Model>,
-    input: OdpInput,
-) -> ApiResult<(odp::Model, i64)> {
-    let creating = current.is_none();
-    let mut c = Checks::default();
-    if creating {
-        c.client_uuid("id", input.id);
-    }
-    c.require(
-        creating,
-        &[
-            ("code", input.code.is_some()),
-            ("name", input.name.is_some()),
-            ("odc_id", input.odc_id.is_some()),
-            ("location", input.location.is_some()),
-            ("port_count", input.port_count.is_some()),
-        ],
-    );
-    let code = input.code.map(|v| c.text("code", &v, 40).to_uppercase());
-    let name = input.name.map(|v| c.text("name", &v, 80));
-    let point = input.location.and_then(|p| c.location("location", p));
-    if let Some(s) = &input.status {
-        c.one_of("status", s, &["active", "maintenance"]);
-    }
-    let used = match &current {
-        Some(o) => network::odp_usage(state.db.conn(), &[o.id])
-            .await?
-            .get(&o.id)
-            .copied()
-            .unwrap_or(0),
-        None => 0,
-    };
-    if let Some(n) = input.port_count {
-        if !ODP_PORT_COUNTS.contains(&n) {
-            c.fail("port_count", "choice", "choose 4, 8, 16 or 24");
-        } else if i64::from(n) < used {
-            c.fail(
-                "port_count",
-                "in_use",
-                format!("{used} ports are in use; move those customers first"),
-            );
-        } else if let Some(o) = &current {
-            let highest = customer::Entity::find()
-                .filter(customer::Column::OdpId.eq(o.id))
-                .order_by_desc(customer::Column::OdpPort)
-                .one(state.db.conn())
-                .await?
-                .and_then(|c| c.odp_port)
-                .unwrap_or(0);
-            if highest > n {
-                c.fail("port_count", "in_use", format!("port {highest} is in use"));
-            }
+impl From<OdpInput> for OdpChange {
+    fn from(i: OdpInput) -> Self {
+        OdpChange {
+            id: i.id,
+            code: i.code,
+            name: i.name,
+            odc_id: i.odc_id,
+            location: i.location.map(|p| (p.lat, p.lng)),
+            port_count: i.port_count,
+            status: i.status,
         }
     }
-    let odc = match input.odc_id {
-        Some(id) => {
-            let found = odc::Entity::find_by_id(id).one(state.db.conn()).await?;
-            if found.is_none() {
-                c.fail("odc_id", "unknown", "no such ODC");
-            }
-            found
-        }
-        None => None,
-    };
-    if let Some(code) = &code
-        && taken::<odp::Entity>(
-            state.db.conn(),
-            odp::Column::Code,
-            odp::Column::Id,
-            code,
-            current.as_ref().map(|x| x.id),
-        )
-        .await?
-    {
-        c.fail("code", "taken", "another ODP has this code");
-    }
-    c.finish()?;
-    let now = Utc::now();
-    let before = current
-        .as_ref()
-        .map(|x| serde_json::json!(to_odp(x.clone(), used)));
-    let mut model: odp::ActiveModel = match current {
-        Some(x) => x.into(),
-        None => odp::ActiveModel {
-            id: Set(input.id.unwrap_or_else(Uuid::now_v7)),
-            status: Set("active".to_string()),
-            created_at: Set(now),
-            ..Default::default()
-        },
-    };
-    set(&mut model.code, code);
-    set(&mut model.name, name);
-    if let Some(o) = odc {
-        // An ODP belongs to the area of its ODC.
-        model.odc_id = Set(o.id);
-        model.area_id = Set(o.area_id);
-    }
-    if let Some(p) = point {
-        model.lat = Set(p.lat);
-        model.lng = Set(p.lng);
-    }
-    if let Some(n) = input.port_count {
-        model.port_count = Set(n);
-    }
-    set(&mut model.status, input.status);
-    model.updated_at = Set(now);
-    let saved = persist(
-        state,
-        caller,
-        model,
-        creating,
-        ("odp.create", "odp.update"),
-        "odp",
-        before,
-        |m| (m.id, serde_json::json!(to_odp(m.clone(), used))),
-    )
-    .await?;
-    Ok((saved, used))
 }
 
 /// Creates an ODP under an ODC (it takes the ODC's area).
@@ -683,18 +434,11 @@ async fn create_odp(
 ) -> ApiResult<Response> {
     caller.require(Permission::NetworkManage)?;
     let ApiJson(body) = body?;
-    let (saved, used) = save_odp(&state, &caller, None, body).await?;
+    let saved = plant::save_odp(&state.db, &caller.actor(), None, body.into(), Utc::now()).await?;
     Ok(created(
-        format!("/api/v1/odps/{}", saved.id),
-        to_odp(saved, used),
+        format!("/api/v1/odps/{}", saved.odp.id),
+        Odp::from(saved),
     ))
-}
-
-async fn find_odp(state: &AppState, id: Uuid) -> ApiResult<odp::Model> {
-    odp::Entity::find_by_id(id)
-        .one(state.db.conn())
-        .await?
-        .ok_or_else(|| ApiError::NotFound("No such ODP.".to_string()))
 }
 
 /// One ODP with its port usage.
@@ -712,13 +456,9 @@ async fn get_odp(
     ApiPath(id): ApiPath<Uuid>,
 ) -> ApiResult<axum::Json<Odp>> {
     caller.require(Permission::NetworkRead)?;
-    let found = find_odp(&state, id).await?;
-    let used = network::odp_usage(state.db.conn(), &[id])
-        .await?
-        .get(&id)
-        .copied()
-        .unwrap_or(0);
-    Ok(axum::Json(to_odp(found, used)))
+    Ok(axum::Json(Odp::from(
+        plant::odp(state.db.conn(), id).await?,
+    )))
 }
 
 /// Changes an ODP. The port count cannot drop below a port in use.
@@ -739,9 +479,16 @@ async fn update_odp(
 ) -> ApiResult<axum::Json<Odp>> {
     caller.require(Permission::NetworkManage)?;
     let ApiJson(body) = body?;
-    let current = find_odp(&state, id).await?;
-    let (saved, used) = save_odp(&state, &caller, Some(current), body).await?;
-    Ok(axum::Json(to_odp(saved, used)))
+    let current = plant::odp_record(state.db.conn(), id).await?;
+    let saved = plant::save_odp(
+        &state.db,
+        &caller.actor(),
+        Some(current),
+        body.into(),
+        Utc::now(),
+    )
+    .await?;
+    Ok(axum::Json(Odp::from(saved)))
 }
 
 /// One port of an ODP and who is on it.
@@ -773,19 +520,15 @@ async fn list_odp_ports(
     caller.require(Permission::NetworkRead)?;
     // Who is on a port is shown only to those who may see customers.
     let show_customers = caller.require(Permission::CustomersRead).is_ok();
-    let found = find_odp(&state, id).await?;
-    let on_it = customer::Entity::find()
-        .filter(customer::Column::OdpId.eq(id))
-        .all(state.db.conn())
-        .await?;
-    let items: Vec<OdpPort> = (1..=found.port_count)
-        .map(|port| {
-            let taken = on_it.iter().find(|c| c.odp_port == Some(port));
-            let c = taken.filter(|_| show_customers);
+    let items: Vec<OdpPort> = plant::ports(state.db.conn(), id)
+        .await?
+        .into_iter()
+        .map(|p| {
+            let c = p.holder.as_ref().filter(|_| show_customers);
             OdpPort {
-                port,
-                in_use: taken.is_some(),
-                customer_id: c.map(|c| c.id),
+                port: p.port,
+                in_use: p.holder.is_some(),
+                customer_id: c.map(|c| c.customer_id),
                 customer_number: c.map(|c| c.customer_number.clone()),
                 customer_name: c.map(|c| c.name.clone()),
             }

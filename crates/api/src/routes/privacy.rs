@@ -5,7 +5,7 @@
 use axum::extract::State;
 use chrono::{DateTime, Utc};
 use netcrew_domain::{Role, access::Permission};
-use netcrew_store::privacy::{self, EraseError};
+use netcrew_store::privacy;
 use serde::Serialize;
 use utoipa::ToSchema;
 use utoipa_axum::{router::OpenApiRouter, routes};
@@ -75,18 +75,8 @@ async fn get_personal_data(
     if caller.role == Role::Customer && caller.user.customer_id != Some(id) {
         return Err(ApiError::NotFound("No such customer.".to_string()));
     }
-    let data = privacy::personal_data(&state.db, id)
-        .await?
-        .ok_or_else(|| ApiError::NotFound("No such customer.".to_string()))?;
     let now = Utc::now();
-    caller
-        .audit_now(
-            &state,
-            "customer.personal_data_export",
-            "customer",
-            Some(id.to_string()),
-        )
-        .await?;
+    let data = privacy::export(&state.db, &caller.actor(), id, now).await?;
     Ok(axum::Json(PersonalData {
         exported_at: now,
         customer: Customer::from(data.customer),
@@ -135,12 +125,6 @@ async fn erase_personal_data(
     caller.require(Permission::CustomersErase)?;
     let erased = privacy::erase(&state.db, id, caller.user.id, caller.ip.clone(), Utc::now())
         .await
-        .map_err(|e| match e {
-            EraseError::NotFound => ApiError::NotFound("No such customer.".to_string()),
-            EraseError::StillServed(_) | EraseError::AlreadyErased => {
-                ApiError::Conflict(e.to_string())
-            }
-            EraseError::Db(e) => e.into(),
-        })?;
+        .map_err(netcrew_store::Error::from)?;
     Ok(axum::Json(Customer::from(erased)))
 }

@@ -8,8 +8,8 @@ use netcrew_domain::{
     service::{DocItem, Priority},
 };
 use netcrew_store::{
-    entity::{package, problem_category, service_type, skill},
-    sea_orm::{ActiveValue::Set, EntityTrait, QueryOrder},
+    catalog::{self, PackageChange, ProblemCategoryChange, ServiceTypeChange, SkillChange},
+    entity::{problem_category, service_type, skill},
 };
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
@@ -21,7 +21,7 @@ use crate::{
     auth::Caller,
     extract::{ApiJson, ApiPath},
     problem::{ApiError, ApiResult, Problem},
-    routes::{ApiChecks, Checks, List, catalog::Package, created, persist, set, taken},
+    routes::{List, catalog::Package, created},
 };
 
 pub fn api_router() -> OpenApiRouter<AppState> {
@@ -51,90 +51,18 @@ pub struct PackageInput {
     pub active: Option<bool>,
 }
 
-async fn save_package(
-    state: &AppState,
-    caller: &Caller,
-    current: Option<package::Model>,
-    input: PackageInput,
-) -> ApiResult<package::Model> {
-    let creating = current.is_none();
-    let mut c = Checks::default();
-    if creating {
-        c.client_uuid("id", input.id);
-    }
-    c.require(
-        creating,
-        &[
-            ("name", input.name.is_some()),
-            ("download_mbps", input.download_mbps.is_some()),
-            ("monthly_price_idr", input.monthly_price_idr.is_some()),
-        ],
-    );
-    let name = input.name.map(|v| c.text("name", &v, 60));
-    for (field, v) in [
-        ("download_mbps", input.download_mbps),
-        ("upload_mbps", input.upload_mbps),
-    ] {
-        if v.is_some_and(|v| !(1..=100_000).contains(&v)) {
-            c.fail(field, "range", "between 1 and 100000 Mbps");
+impl From<PackageInput> for PackageChange {
+    fn from(i: PackageInput) -> Self {
+        PackageChange {
+            id: i.id,
+            name: i.name,
+            download_mbps: i.download_mbps,
+            upload_mbps: i.upload_mbps,
+            monthly_price_idr: i.monthly_price_idr,
+            description: i.description,
+            active: i.active,
         }
     }
-    if input
-        .monthly_price_idr
-        .is_some_and(|p| !(0..=1_000_000_000).contains(&p))
-    {
-        c.fail(
-            "monthly_price_idr",
-            "range",
-            "whole rupiah, 0 to 1,000,000,000",
-        );
-    }
-    let description = input
-        .description
-        .map(|d| c.multiline("description", &d, 500));
-    if let Some(n) = &name
-        && taken::<package::Entity>(
-            state.db.conn(),
-            package::Column::Name,
-            package::Column::Id,
-            n,
-            current.as_ref().map(|x| x.id),
-        )
-        .await?
-    {
-        c.fail("name", "taken", "another package has this name");
-    }
-    c.finish()?;
-    let now = Utc::now();
-    let mut model: package::ActiveModel = match current {
-        Some(p) => p.into(),
-        None => package::ActiveModel {
-            id: Set(input.id.unwrap_or_else(Uuid::now_v7)),
-            description: Set(String::new()),
-            active: Set(true),
-            upload_mbps: Set(input.download_mbps.unwrap_or(1)),
-            created_at: Set(now),
-            ..Default::default()
-        },
-    };
-    set(&mut model.name, name);
-    set(&mut model.download_mbps, input.download_mbps);
-    set(&mut model.upload_mbps, input.upload_mbps);
-    set(&mut model.monthly_price_idr, input.monthly_price_idr);
-    set(&mut model.description, description);
-    set(&mut model.active, input.active);
-    model.updated_at = Set(now);
-    persist(
-        state,
-        caller,
-        model,
-        creating,
-        ("package.create", "package.update"),
-        "package",
-        None,
-        |m| (m.id, serde_json::json!(Package::from(m.clone()))),
-    )
-    .await
 }
 
 /// Creates a service package.
@@ -152,7 +80,8 @@ async fn create_package(
 ) -> ApiResult<Response> {
     caller.require(Permission::NetworkManage)?;
     let ApiJson(body) = body?;
-    let saved = save_package(&state, &caller, None, body).await?;
+    let saved =
+        catalog::save_package(&state.db, &caller.actor(), None, body.into(), Utc::now()).await?;
     Ok(created(
         format!("/api/v1/packages/{}", saved.id),
         Package::from(saved),
@@ -177,13 +106,16 @@ async fn update_package(
 ) -> ApiResult<axum::Json<Package>> {
     caller.require(Permission::NetworkManage)?;
     let ApiJson(body) = body?;
-    let current = package::Entity::find_by_id(id)
-        .one(state.db.conn())
-        .await?
-        .ok_or_else(|| ApiError::NotFound("No such package.".to_string()))?;
-    Ok(axum::Json(Package::from(
-        save_package(&state, &caller, Some(current), body).await?,
-    )))
+    let current = catalog::package(state.db.conn(), id).await?;
+    let saved = catalog::save_package(
+        &state.db,
+        &caller.actor(),
+        Some(current),
+        body.into(),
+        Utc::now(),
+    )
+    .await?;
+    Ok(axum::Json(Package::from(saved)))
 }
 
 // -------------------------------------------------------- service types
@@ -197,28 +129,27 @@ pub struct ServiceType {
     pub code: String,
     pub name_id: String,
     pub name_en: String,
-    #[schema(example = "normal")]
-    pub default_priority: String,
+    pub default_priority: Priority,
     /// Minutes to first response.
     pub response_sla_minutes: i32,
     /// Minutes to resolution.
     pub resolution_sla_minutes: i32,
     #[schema(example = json!(["photo_before", "ont_serial", "optical_power_dbm"]))]
-    pub required_docs: Vec<String>,
+    pub required_docs: Vec<DocItem>,
     pub active: bool,
 }
 
 impl From<service_type::Model> for ServiceType {
     fn from(m: service_type::Model) -> Self {
         ServiceType {
+            default_priority: m.priority(),
+            required_docs: m.docs(),
             id: m.id,
             code: m.code,
             name_id: m.name_id,
             name_en: m.name_en,
-            default_priority: m.default_priority,
             response_sla_minutes: m.response_sla_minutes,
             resolution_sla_minutes: m.resolution_sla_minutes,
-            required_docs: serde_json::from_str(&m.required_docs).unwrap_or_default(),
             active: m.active,
         }
     }
@@ -236,9 +167,7 @@ async fn list_service_types(
     caller: Caller,
 ) -> ApiResult<axum::Json<List<ServiceType>>> {
     caller.require(Permission::NetworkRead)?;
-    let items: Vec<ServiceType> = service_type::Entity::find()
-        .order_by_asc(service_type::Column::Code)
-        .all(state.db.conn())
+    let items: Vec<ServiceType> = catalog::service_types(state.db.conn())
         .await?
         .into_iter()
         .map(ServiceType::from)
@@ -251,11 +180,30 @@ async fn list_service_types(
 pub struct ServiceTypeChanges {
     pub name_id: Option<String>,
     pub name_en: Option<String>,
+    /// Read by the catalogue rules, so a wrong value is reported with the
+    /// other field errors.
+    #[schema(value_type = Option<Priority>)]
     pub default_priority: Option<String>,
     pub response_sla_minutes: Option<i32>,
     pub resolution_sla_minutes: Option<i32>,
+    /// Each item once; a wrong one is reported with the other field errors.
+    #[schema(value_type = Option<Vec<DocItem>>)]
     pub required_docs: Option<Vec<String>>,
     pub active: Option<bool>,
+}
+
+impl From<ServiceTypeChanges> for ServiceTypeChange {
+    fn from(i: ServiceTypeChanges) -> Self {
+        ServiceTypeChange {
+            name_id: i.name_id,
+            name_en: i.name_en,
+            default_priority: i.default_priority,
+            response_sla_minutes: i.response_sla_minutes,
+            resolution_sla_minutes: i.resolution_sla_minutes,
+            required_docs: i.required_docs,
+            active: i.active,
+        }
+    }
 }
 
 /// Changes a service type's names, priority, SLA targets or checklist.
@@ -276,78 +224,10 @@ async fn update_service_type(
 ) -> ApiResult<axum::Json<ServiceType>> {
     caller.require(Permission::NetworkManage)?;
     let ApiJson(body) = body?;
-    let current = service_type::Entity::find_by_id(id)
-        .one(state.db.conn())
-        .await?
-        .ok_or_else(|| ApiError::NotFound("No such service type.".to_string()))?;
-    let mut c = Checks::default();
-    let name_id = body.name_id.map(|v| c.text("name_id", &v, 80));
-    let name_en = body.name_en.map(|v| c.text("name_en", &v, 80));
-    if let Some(p) = &body.default_priority
-        && p.parse::<Priority>().is_err()
-    {
-        c.fail(
-            "default_priority",
-            "choice",
-            "choose low, normal, high or urgent",
-        );
-    }
-    let response = body
-        .response_sla_minutes
-        .unwrap_or(current.response_sla_minutes);
-    let resolution = body
-        .resolution_sla_minutes
-        .unwrap_or(current.resolution_sla_minutes);
-    if !(1..=60 * 24 * 60).contains(&response) {
-        c.fail(
-            "response_sla_minutes",
-            "range",
-            "between 1 minute and 60 days",
-        );
-    }
-    if !(1..=60 * 24 * 60).contains(&resolution) || resolution < response {
-        c.fail(
-            "resolution_sla_minutes",
-            "range",
-            "between 1 minute and 60 days, and not before the response target",
-        );
-    }
-    if let Some(docs) = &body.required_docs {
-        for d in docs {
-            if DocItem::parse(d).is_none() {
-                let all: Vec<&str> = DocItem::ALL.iter().map(|d| d.as_str()).collect();
-                c.fail(
-                    "required_docs",
-                    "choice",
-                    format!("{d}: choose from {}", all.join(", ")),
-                );
-            }
-        }
-    }
-    c.finish()?;
-    let mut model: service_type::ActiveModel = current.into();
-    set(&mut model.name_id, name_id);
-    set(&mut model.name_en, name_en);
-    set(&mut model.default_priority, body.default_priority);
-    model.response_sla_minutes = Set(response);
-    model.resolution_sla_minutes = Set(resolution);
-    if let Some(mut docs) = body.required_docs {
-        docs.dedup();
-        model.required_docs = Set(serde_json::json!(docs).to_string());
-    }
-    set(&mut model.active, body.active);
-    model.updated_at = Set(Utc::now());
-    let saved = persist(
-        &state,
-        &caller,
-        model,
-        false,
-        ("service_type.update", "service_type.update"),
-        "service_type",
-        None,
-        |m| (m.id, serde_json::json!(ServiceType::from(m.clone()))),
-    )
-    .await?;
+    let current = catalog::service_type(state.db.conn(), id).await?;
+    let saved =
+        catalog::save_service_type(&state.db, &caller.actor(), current, body.into(), Utc::now())
+            .await?;
     Ok(axum::Json(ServiceType::from(saved)))
 }
 
@@ -361,18 +241,18 @@ pub struct ProblemCategory {
     pub code: String,
     pub name_id: String,
     pub name_en: String,
-    pub default_priority: String,
+    pub default_priority: Priority,
     pub active: bool,
 }
 
 impl From<problem_category::Model> for ProblemCategory {
     fn from(m: problem_category::Model) -> Self {
         ProblemCategory {
+            default_priority: m.priority(),
             id: m.id,
             code: m.code,
             name_id: m.name_id,
             name_en: m.name_en,
-            default_priority: m.default_priority,
             active: m.active,
         }
     }
@@ -389,9 +269,7 @@ async fn list_problem_categories(
     State(state): State<AppState>,
     _caller: Caller,
 ) -> ApiResult<axum::Json<List<ProblemCategory>>> {
-    let items: Vec<ProblemCategory> = problem_category::Entity::find()
-        .order_by_asc(problem_category::Column::NameId)
-        .all(state.db.conn())
+    let items: Vec<ProblemCategory> = catalog::problem_categories(state.db.conn())
         .await?
         .into_iter()
         .map(ProblemCategory::from)
@@ -405,79 +283,23 @@ pub struct ProblemCategoryInput {
     pub code: Option<String>,
     pub name_id: Option<String>,
     pub name_en: Option<String>,
+    /// Read by the catalogue rules, so a wrong value is reported with the
+    /// other field errors.
+    #[schema(value_type = Option<Priority>)]
     pub default_priority: Option<String>,
     pub active: Option<bool>,
 }
 
-async fn save_category(
-    state: &AppState,
-    caller: &Caller,
-    current: Option<problem_category::Model>,
-    input: ProblemCategoryInput,
-) -> ApiResult<problem_category::Model> {
-    let creating = current.is_none();
-    let mut c = Checks::default();
-    c.require(
-        creating,
-        &[
-            ("code", input.code.is_some()),
-            ("name_id", input.name_id.is_some()),
-            ("name_en", input.name_en.is_some()),
-        ],
-    );
-    let code = input.code.map(|v| c.text("code", &v, 40).to_lowercase());
-    let name_id = input.name_id.map(|v| c.text("name_id", &v, 80));
-    let name_en = input.name_en.map(|v| c.text("name_en", &v, 80));
-    if let Some(p) = &input.default_priority
-        && p.parse::<Priority>().is_err()
-    {
-        c.fail(
-            "default_priority",
-            "choice",
-            "choose low, normal, high or urgent",
-        );
+impl From<ProblemCategoryInput> for ProblemCategoryChange {
+    fn from(i: ProblemCategoryInput) -> Self {
+        ProblemCategoryChange {
+            code: i.code,
+            name_id: i.name_id,
+            name_en: i.name_en,
+            default_priority: i.default_priority,
+            active: i.active,
+        }
     }
-    if let Some(code) = &code
-        && taken::<problem_category::Entity>(
-            state.db.conn(),
-            problem_category::Column::Code,
-            problem_category::Column::Id,
-            code,
-            current.as_ref().map(|x| x.id),
-        )
-        .await?
-    {
-        c.fail("code", "taken", "another category has this code");
-    }
-    c.finish()?;
-    let now = Utc::now();
-    let mut model: problem_category::ActiveModel = match current {
-        Some(x) => x.into(),
-        None => problem_category::ActiveModel {
-            id: Set(Uuid::now_v7()),
-            default_priority: Set("normal".to_string()),
-            active: Set(true),
-            created_at: Set(now),
-            ..Default::default()
-        },
-    };
-    set(&mut model.code, code);
-    set(&mut model.name_id, name_id);
-    set(&mut model.name_en, name_en);
-    set(&mut model.default_priority, input.default_priority);
-    set(&mut model.active, input.active);
-    model.updated_at = Set(now);
-    persist(
-        state,
-        caller,
-        model,
-        creating,
-        ("problem_category.create", "problem_category.update"),
-        "problem_category",
-        None,
-        |m| (m.id, serde_json::json!(ProblemCategory::from(m.clone()))),
-    )
-    .await
 }
 
 /// Creates a problem category.
@@ -495,7 +317,9 @@ async fn create_problem_category(
 ) -> ApiResult<Response> {
     caller.require(Permission::NetworkManage)?;
     let ApiJson(body) = body?;
-    let saved = save_category(&state, &caller, None, body).await?;
+    let saved =
+        catalog::save_problem_category(&state.db, &caller.actor(), None, body.into(), Utc::now())
+            .await?;
     Ok(created(
         format!("/api/v1/problem-categories/{}", saved.id),
         ProblemCategory::from(saved),
@@ -520,13 +344,16 @@ async fn update_problem_category(
 ) -> ApiResult<axum::Json<ProblemCategory>> {
     caller.require(Permission::NetworkManage)?;
     let ApiJson(body) = body?;
-    let current = problem_category::Entity::find_by_id(id)
-        .one(state.db.conn())
-        .await?
-        .ok_or_else(|| ApiError::NotFound("No such category.".to_string()))?;
-    Ok(axum::Json(ProblemCategory::from(
-        save_category(&state, &caller, Some(current), body).await?,
-    )))
+    let current = catalog::problem_category(state.db.conn(), id).await?;
+    let saved = catalog::save_problem_category(
+        &state.db,
+        &caller.actor(),
+        Some(current),
+        body.into(),
+        Utc::now(),
+    )
+    .await?;
+    Ok(axum::Json(ProblemCategory::from(saved)))
 }
 
 // --------------------------------------------------------------- skills
@@ -564,9 +391,7 @@ async fn list_skills(
     caller: Caller,
 ) -> ApiResult<axum::Json<List<Skill>>> {
     caller.require(Permission::TeamsRead)?;
-    let items: Vec<Skill> = skill::Entity::find()
-        .order_by_asc(skill::Column::Name)
-        .all(state.db.conn())
+    let items: Vec<Skill> = catalog::skills(state.db.conn())
         .await?
         .into_iter()
         .map(Skill::from)
@@ -582,61 +407,14 @@ pub struct SkillInput {
     pub active: Option<bool>,
 }
 
-async fn save_skill(
-    state: &AppState,
-    caller: &Caller,
-    current: Option<skill::Model>,
-    input: SkillInput,
-) -> ApiResult<skill::Model> {
-    let creating = current.is_none();
-    let mut c = Checks::default();
-    c.require(
-        creating,
-        &[
-            ("code", input.code.is_some()),
-            ("name", input.name.is_some()),
-        ],
-    );
-    let code = input.code.map(|v| c.text("code", &v, 40).to_lowercase());
-    let name = input.name.map(|v| c.text("name", &v, 80));
-    if let Some(code) = &code
-        && taken::<skill::Entity>(
-            state.db.conn(),
-            skill::Column::Code,
-            skill::Column::Id,
-            code,
-            current.as_ref().map(|x| x.id),
-        )
-        .await?
-    {
-        c.fail("code", "taken", "another skill has this code");
+impl From<SkillInput> for SkillChange {
+    fn from(i: SkillInput) -> Self {
+        SkillChange {
+            code: i.code,
+            name: i.name,
+            active: i.active,
+        }
     }
-    c.finish()?;
-    let now = Utc::now();
-    let mut model: skill::ActiveModel = match current {
-        Some(x) => x.into(),
-        None => skill::ActiveModel {
-            id: Set(Uuid::now_v7()),
-            active: Set(true),
-            created_at: Set(now),
-            ..Default::default()
-        },
-    };
-    set(&mut model.code, code);
-    set(&mut model.name, name);
-    set(&mut model.active, input.active);
-    model.updated_at = Set(now);
-    persist(
-        state,
-        caller,
-        model,
-        creating,
-        ("skill.create", "skill.update"),
-        "skill",
-        None,
-        |m| (m.id, serde_json::json!(Skill::from(m.clone()))),
-    )
-    .await
 }
 
 /// Creates a skill.
@@ -654,7 +432,8 @@ async fn create_skill(
 ) -> ApiResult<Response> {
     caller.require(Permission::NetworkManage)?;
     let ApiJson(body) = body?;
-    let saved = save_skill(&state, &caller, None, body).await?;
+    let saved =
+        catalog::save_skill(&state.db, &caller.actor(), None, body.into(), Utc::now()).await?;
     Ok(created(
         format!("/api/v1/skills/{}", saved.id),
         Skill::from(saved),
@@ -679,11 +458,14 @@ async fn update_skill(
 ) -> ApiResult<axum::Json<Skill>> {
     caller.require(Permission::NetworkManage)?;
     let ApiJson(body) = body?;
-    let current = skill::Entity::find_by_id(id)
-        .one(state.db.conn())
-        .await?
-        .ok_or_else(|| ApiError::NotFound("No such skill.".to_string()))?;
-    Ok(axum::Json(Skill::from(
-        save_skill(&state, &caller, Some(current), body).await?,
-    )))
+    let current = catalog::skill(state.db.conn(), id).await?;
+    let saved = catalog::save_skill(
+        &state.db,
+        &caller.actor(),
+        Some(current),
+        body.into(),
+        Utc::now(),
+    )
+    .await?;
+    Ok(axum::Json(Skill::from(saved)))
 }

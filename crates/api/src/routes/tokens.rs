@@ -2,17 +2,12 @@
 //! A token is shown once, stored hashed, limited to its scopes, and acts
 //! for the admin who created it.
 
-use axum::{
-    extract::State,
-    http::{HeaderValue, StatusCode, header},
-    response::{IntoResponse, Response},
-};
+use axum::{extract::State, http::StatusCode, response::Response};
 use chrono::{DateTime, Utc};
-use netcrew_domain::access::{Permission, allows};
+use netcrew_domain::access::Permission;
 use netcrew_store::{
-    auth,
     entity::api_token,
-    sea_orm::{ActiveModelTrait, ActiveValue::Set, EntityTrait, QueryOrder},
+    tokens::{self, NewToken},
 };
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
@@ -23,8 +18,8 @@ use crate::{
     AppState,
     auth::Caller,
     extract::{ApiJson, ApiPath},
-    problem::{ApiError, ApiResult, FieldError, Problem},
-    routes::List,
+    problem::{ApiError, ApiResult, Problem},
+    routes::{List, created},
 };
 
 pub fn api_router() -> OpenApiRouter<AppState> {
@@ -32,8 +27,6 @@ pub fn api_router() -> OpenApiRouter<AppState> {
         .routes(routes!(list_tokens, create_token))
         .routes(routes!(revoke_token))
 }
-
-pub const TOKEN_PREFIX: &str = "nct_";
 
 #[derive(Debug, Serialize, ToSchema)]
 pub struct ApiToken {
@@ -83,9 +76,7 @@ async fn list_tokens(
     caller: Caller,
 ) -> ApiResult<axum::Json<List<ApiToken>>> {
     caller.require(Permission::ApiTokensManage)?;
-    let items: Vec<ApiToken> = api_token::Entity::find()
-        .order_by_desc(api_token::Column::Id)
-        .all(state.db.conn())
+    let items: Vec<ApiToken> = tokens::list(state.db.conn())
         .await?
         .into_iter()
         .map(to_api)
@@ -119,79 +110,34 @@ async fn create_token(
     let ApiJson(body) = body?;
     // Tokens cannot mint tokens: a leaked one must not outlive its revocation.
     caller.session()?;
-    let mut c = crate::routes::Checks::default();
-    let name = c.text("name", &body.name, 80);
-    let mut errors = c.errors;
-    let mut scopes = Vec::new();
-    for scope in &body.scopes {
-        match Permission::parse(scope) {
-            Some(p) if allows(caller.role, p) => scopes.push(p.as_str()),
-            Some(_) => errors.push(FieldError::new(
-                "scopes",
-                "choice",
-                format!("{scope}: you do not have this permission yourself"),
-            )),
-            None => errors.push(FieldError::new(
-                "scopes",
-                "unknown",
-                format!("{scope}: no such permission"),
-            )),
-        }
-    }
-    if body.scopes.is_empty() {
-        errors.push(FieldError::new(
-            "scopes",
-            "choice",
-            "choose at least one permission",
-        ));
-    }
-    let now = Utc::now();
-    if body.expires_at.is_some_and(|e| e <= now) {
-        errors.push(FieldError::new(
-            "expires_at",
-            "date_past",
-            "must be in the future",
-        ));
-    }
-    if !errors.is_empty() {
-        return Err(ApiError::Validation {
-            detail: "Some fields are not valid.".to_string(),
-            errors,
-        });
-    }
-    scopes.sort_unstable();
-    scopes.dedup();
-    let secret = format!("{TOKEN_PREFIX}{}", auth::new_token());
-    let id = Uuid::now_v7();
-    let txn = state.db.begin_write().await?;
-    let created = api_token::ActiveModel {
-        id: Set(id),
-        name: Set(name),
-        token_hash: Set(auth::token_hash(&secret)),
-        scopes: Set(scopes.join(" ")),
-        created_by: Set(caller.user.id),
-        created_at: Set(now),
-        expires_at: Set(body.expires_at),
-        last_used_at: Set(None),
-        revoked_at: Set(None),
-    }
-    .insert(&*txn)
-    .await?;
-    caller.audit(&txn, "api_token.create", "api_token", Some(id.to_string()), None, Some(serde_json::json!({ "name": created.name, "scopes": created.scopes, "expires_at": created.expires_at })))
-    .await?;
-    txn.commit().await?;
-    let mut response = (
-        StatusCode::CREATED,
-        axum::Json(CreatedApiToken {
-            api_token: to_api(created),
-            token: secret,
-        }),
+    let new = NewToken {
+        name: body.name,
+        scopes: body.scopes,
+        expires_at: body.expires_at,
+    };
+    let made = tokens::create(
+        &state.db,
+        &caller.actor(),
+        caller.user.id,
+        caller.role,
+        new,
+        Utc::now(),
     )
-        .into_response();
-    if let Ok(location) = HeaderValue::from_str(&format!("/api/v1/api-tokens/{id}")) {
-        response.headers_mut().insert(header::LOCATION, location);
-    }
-    Ok(response)
+    .await
+    .map_err(|e| match e {
+        netcrew_store::Error::Invalid(invalid) => ApiError::Validation {
+            detail: "Some fields are not valid.".to_string(),
+            errors: invalid.0,
+        },
+        other => other.into(),
+    })?;
+    Ok(created(
+        format!("/api/v1/api-tokens/{}", made.token.id),
+        CreatedApiToken {
+            api_token: to_api(made.token),
+            token: made.secret,
+        },
+    ))
 }
 
 /// Revokes an API token at once.
@@ -209,28 +155,6 @@ async fn revoke_token(
     ApiPath(id): ApiPath<Uuid>,
 ) -> ApiResult<StatusCode> {
     caller.require(Permission::ApiTokensManage)?;
-    let current = api_token::Entity::find_by_id(id)
-        .one(state.db.conn())
-        .await?
-        .ok_or_else(|| ApiError::NotFound("No such API token.".to_string()))?;
-    if current.revoked_at.is_some() {
-        return Ok(StatusCode::NO_CONTENT);
-    }
-    let now = Utc::now();
-    let txn = state.db.begin_write().await?;
-    let mut model: api_token::ActiveModel = current.into();
-    model.revoked_at = Set(Some(now));
-    model.update(&*txn).await?;
-    caller
-        .audit(
-            &txn,
-            "api_token.revoke",
-            "api_token",
-            Some(id.to_string()),
-            None,
-            None,
-        )
-        .await?;
-    txn.commit().await?;
+    tokens::revoke(&state.db, &caller.actor(), id, Utc::now()).await?;
     Ok(StatusCode::NO_CONTENT)
 }

@@ -22,3 +22,11 @@ pub struct Model {
 pub enum Relation {}
 
 impl ActiveModelBehavior for ActiveModel {}
+
+impl Model {
+    /// The status as set (for an ODP, before its ports are counted).
+    pub fn status(&self) -> netcrew_domain::PlantStatus {
+        netcrew_domain::PlantStatus::parse(&self.status)
+            .unwrap_or(netcrew_domain::PlantStatus::Active)
+    }
+}

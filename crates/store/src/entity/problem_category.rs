@@ -19,3 +19,12 @@ pub struct Model {
 pub enum Relation {}
 
 impl ActiveModelBehavior for ActiveModel {}
+
+impl Model {
+    /// The priority its jobs get unless told otherwise.
+    pub fn priority(&self) -> netcrew_domain::service::Priority {
+        self.default_priority
+            .parse()
+            .unwrap_or(netcrew_domain::service::Priority::Normal)
+    }
+}

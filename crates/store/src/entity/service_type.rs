@@ -24,3 +24,21 @@ pub struct Model {
 pub enum Relation {}
 
 impl ActiveModelBehavior for ActiveModel {}
+
+impl Model {
+    /// The priority its jobs get unless told otherwise.
+    pub fn priority(&self) -> netcrew_domain::service::Priority {
+        self.default_priority
+            .parse()
+            .unwrap_or(netcrew_domain::service::Priority::Normal)
+    }
+
+    /// The documentation a job of this type needs, in order.
+    pub fn docs(&self) -> Vec<netcrew_domain::service::DocItem> {
+        serde_json::from_str::<Vec<String>>(&self.required_docs)
+            .unwrap_or_default()
+            .iter()
+            .filter_map(|d| netcrew_domain::service::DocItem::parse(d))
+            .collect()
+    }
+}

@@ -1,7 +1,7 @@
 import createClient from 'openapi-fetch';
 import { apiErrorFromResponse, toApiError } from './problem';
 import type { paths } from './schema';
-import type { Customer, Odc, Odp, Page, ServiceArea, ServicePackage, SystemInfo, Team } from './types';
+import type { Customer, Odc, Odp, Page, PlantStatus, ServiceArea, ServicePackage, SystemInfo, Team } from './types';
 
 export type ApiClient = ReturnType<typeof createClient<paths>>;
 
@@ -185,7 +185,7 @@ export async function listOdcs(client: ApiClient, areaId?: string): Promise<Odc[
 /** ODPs (network.read), up to `maxPages` pages of 500. */
 export async function listOdps(
 	client: ApiClient,
-	filter: { area_id?: string; odc_id?: string; status?: string; q?: string } = {},
+	filter: { area_id?: string; odc_id?: string; status?: PlantStatus; q?: string } = {},
 	maxPages = 10
 ): Promise<{ items: Odp[]; total: number; totalExact: boolean; truncated: boolean }> {
 	return collectPages(

@@ -1132,6 +1132,11 @@ export interface components {
              */
             source: "coverage_check" | "registration";
         };
+        /**
+         * @description A piece of documentation a technician delivers to complete a job.
+         * @enum {string}
+         */
+        DocItem: "photo_before" | "photo_after" | "ont_serial" | "optical_power_dbm" | "equipment_used" | "speed_test" | "customer_signature";
         /** @description One offending input field. */
         FieldError: {
             /**
@@ -1153,9 +1158,9 @@ export interface components {
             field: string;
             /**
              * @description The values the reason mentions, for a client's own sentence: `max`
-             *     (a length or port count), `allowed` (the choices), `days` (the
-             *     booking horizon), `customer_number` (who has a phone or port),
-             *     `package`, `odp`, `port`, `character`.
+             *     (a length or port count), `min` and `max` (a range), `allowed` (the
+             *     choices), `days` (the booking horizon), `customer_number` (who has a
+             *     phone or port), `package`, `area`, `odc`, `odp`, `port`, `character`.
              */
             params?: Record<string, never>;
         };
@@ -1170,13 +1175,15 @@ export interface components {
         };
         /** @description What an import did (or, for a dry run, would do). */
         ImportReport: {
-            /** Format: int64 */
+            /**
+             * Format: int64
+             * @description Records created and updated (lines with a bad value change nothing).
+             */
             created: number;
             dry_run: boolean;
             /** @description Every bad value; an import with any is not applied. */
             errors: components["schemas"]["LineError"][];
-            /** @example odps */
-            kind: string;
+            kind: components["schemas"]["TransferKind"];
             /**
              * Format: int64
              * @description Data lines read.
@@ -1410,8 +1417,7 @@ export interface components {
                 id: string;
                 location: components["schemas"]["Location"];
                 name: string;
-                /** @description `active`, `full` or `maintenance`. */
-                status: string;
+                status: components["schemas"]["PlantStatus"];
             }[];
             next_cursor?: string | null;
             /** Format: int64 */
@@ -1444,8 +1450,8 @@ export interface components {
                  * @example 16
                  */
                 port_count: number;
-                /** @description `active`, `full` (derived from the ports) or `maintenance`. */
-                status: string;
+                /** @description `full` is derived from the ports. */
+                status: components["schemas"]["PlantStatus"];
                 /**
                  * Format: int32
                  * @description Ports with a customer on them.
@@ -1535,7 +1541,7 @@ export interface components {
                 active: boolean;
                 /** @example los */
                 code: string;
-                default_priority: string;
+                default_priority: components["schemas"]["Priority"];
                 /** Format: uuid */
                 id: string;
                 name_en: string;
@@ -1558,8 +1564,7 @@ export interface components {
                 active: boolean;
                 /** @example installation */
                 code: string;
-                /** @example normal */
-                default_priority: string;
+                default_priority: components["schemas"]["Priority"];
                 /** Format: uuid */
                 id: string;
                 name_en: string;
@@ -1571,7 +1576,7 @@ export interface components {
                  *       "optical_power_dbm"
                  *     ]
                  */
-                required_docs: string[];
+                required_docs: components["schemas"]["DocItem"][];
                 /**
                  * Format: int32
                  * @description Minutes to resolution.
@@ -1793,8 +1798,7 @@ export interface components {
             id: string;
             location: components["schemas"]["Location"];
             name: string;
-            /** @description `active`, `full` or `maintenance`. */
-            status: string;
+            status: components["schemas"]["PlantStatus"];
         };
         OdcInput: {
             /** Format: uuid */
@@ -1804,7 +1808,7 @@ export interface components {
             id?: string | null;
             location?: null | components["schemas"]["Location"];
             name?: string | null;
-            status?: string | null;
+            status?: null | components["schemas"]["PlantStatus"];
         };
         /** @description An optical distribution point, with its port usage. */
         Odp: {
@@ -1825,8 +1829,8 @@ export interface components {
              * @example 16
              */
             port_count: number;
-            /** @description `active`, `full` (derived from the ports) or `maintenance`. */
-            status: string;
+            /** @description `full` is derived from the ports. */
+            status: components["schemas"]["PlantStatus"];
             /**
              * Format: int32
              * @description Ports with a customer on them.
@@ -1846,8 +1850,7 @@ export interface components {
              * @description 4, 8, 16 or 24.
              */
             port_count?: number | null;
-            /** @description `active` or `maintenance` (`full` follows from the ports). */
-            status?: string | null;
+            status?: null | components["schemas"]["PlantStatus"];
         };
         /** @description One port of an ODP and who is on it. */
         OdpPort: {
@@ -1932,6 +1935,11 @@ export interface components {
             exported_at: string;
             history: components["schemas"]["HistoryEntry"][];
         };
+        /**
+         * @description Where an ODC or ODP stands.
+         * @enum {string}
+         */
+        PlantStatus: "active" | "full" | "maintenance";
         /** @description A customer's account on the portal. */
         PortalAccount: {
             active: boolean;
@@ -1939,6 +1947,11 @@ export interface components {
             /** @description What the customer signs in with (their phone number). */
             login?: string | null;
         };
+        /**
+         * @description How soon a job or fault is to be handled.
+         * @enum {string}
+         */
+        Priority: "low" | "normal" | "high" | "urgent";
         /** @description An RFC 9457 problem document. */
         Problem: {
             detail: string;
@@ -1955,7 +1968,7 @@ export interface components {
             active: boolean;
             /** @example los */
             code: string;
-            default_priority: string;
+            default_priority: components["schemas"]["Priority"];
             /** Format: uuid */
             id: string;
             name_en: string;
@@ -1964,7 +1977,7 @@ export interface components {
         ProblemCategoryInput: {
             active?: boolean | null;
             code?: string | null;
-            default_priority?: string | null;
+            default_priority?: null | components["schemas"]["Priority"];
             name_en?: string | null;
             name_id?: string | null;
         };
@@ -2015,8 +2028,7 @@ export interface components {
             active: boolean;
             /** @example installation */
             code: string;
-            /** @example normal */
-            default_priority: string;
+            default_priority: components["schemas"]["Priority"];
             /** Format: uuid */
             id: string;
             name_en: string;
@@ -2028,7 +2040,7 @@ export interface components {
              *       "optical_power_dbm"
              *     ]
              */
-            required_docs: string[];
+            required_docs: components["schemas"]["DocItem"][];
             /**
              * Format: int32
              * @description Minutes to resolution.
@@ -2042,10 +2054,11 @@ export interface components {
         };
         ServiceTypeChanges: {
             active?: boolean | null;
-            default_priority?: string | null;
+            default_priority?: null | components["schemas"]["Priority"];
             name_en?: string | null;
             name_id?: string | null;
-            required_docs?: string[] | null;
+            /** @description Each item once; a wrong one is reported with the other field errors. */
+            required_docs?: components["schemas"]["DocItem"][] | null;
             /** Format: int32 */
             resolution_sla_minutes?: number | null;
             /** Format: int32 */
@@ -2131,6 +2144,11 @@ export interface components {
             /** @description Base32 secret, for typing in by hand. */
             secret: string;
         };
+        /**
+         * @description What a CSV file holds.
+         * @enum {string}
+         */
+        TransferKind: "areas" | "odcs" | "odps" | "packages" | "customers";
         UpdateMe: {
             /** @description `id` or `en`. */
             locale?: string | null;
@@ -2891,7 +2909,7 @@ export interface operations {
             header?: never;
             path: {
                 /** @description areas, odcs, odps, packages or customers */
-                kind: string;
+                kind: components["schemas"]["TransferKind"];
             };
             cookie?: never;
         };
@@ -2920,7 +2938,7 @@ export interface operations {
             header?: never;
             path: {
                 /** @description areas, odcs, odps, packages or customers */
-                kind: string;
+                kind: components["schemas"]["TransferKind"];
             };
             cookie?: never;
         };
@@ -3188,8 +3206,7 @@ export interface operations {
                 /** @description Search in code and name. */
                 q?: string;
                 area_id?: string;
-                /** @description `active`, `full` or `maintenance`. */
-                status?: string;
+                status?: "active" | "full" | "maintenance";
             };
             header?: never;
             path?: never;
@@ -3309,8 +3326,7 @@ export interface operations {
                 area_id?: string;
                 /** @description ODPs only: those of this ODC. */
                 odc_id?: string;
-                /** @description `active`, `full` or `maintenance`. */
-                status?: string;
+                status?: "active" | "full" | "maintenance";
             };
             header?: never;
             path?: never;
