@@ -248,3 +248,32 @@ fn permissions_doc_is_current() -> anyhow::Result<()> {
     );
     Ok(())
 }
+
+/// The HTTP layer holds no query: it calls the store, which alone speaks to
+/// the database library (docs/architecture.md, "Invariants").
+#[test]
+fn the_api_crate_holds_no_query() -> anyhow::Result<()> {
+    let root = std::path::Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/../api"));
+    let manifest = std::fs::read_to_string(root.join("Cargo.toml"))?;
+    assert!(
+        !manifest.contains("sea-orm") && !manifest.contains("sea-query"),
+        "crates/api depends on the database library"
+    );
+    let mut offenders = Vec::new();
+    let mut dirs = vec![root.join("src")];
+    while let Some(dir) = dirs.pop() {
+        for entry in std::fs::read_dir(&dir)? {
+            let path = entry?.path();
+            if path.is_dir() {
+                dirs.push(path);
+            } else if path.extension().is_some_and(|e| e == "rs") {
+                let text = std::fs::read_to_string(&path)?;
+                if text.contains("sea_orm") || text.contains("sea_query") {
+                    offenders.push(path.display().to_string());
+                }
+            }
+        }
+    }
+    assert!(offenders.is_empty(), "SeaORM used in {offenders:?}");
+    Ok(())
+}
