@@ -1165,6 +1165,166 @@ describe('NetCrew web app on the real server', () => {
 		await close();
 	});
 
+	check('customer service records RT/RW, kelurahan, kecamatan, city and a PPPoE username, finds the customer by it, and is told who already has a PPPoE username', async () => {
+		const cs = await apiSession('cs');
+		const packages = (await getJson('/api/v1/packages?limit=100')).items;
+		const onSale = packages.find((p) => p.active);
+		const areas = (await getJson('/api/v1/areas?limit=100')).items;
+		const area = areas.find((a) => a.name === 'Coblong') ?? areas[0];
+		assert.ok(onSale && area, 'the demo has a package on sale and an area');
+		const stamp = Date.now().toString(36);
+		const digits = Date.now().toString().slice(-7);
+		// No "@": the search reads a text with "@" as the start of an e-mail address.
+		const pppoe = `rina.sekeloa.${stamp}`;
+		const name = `Rina Sekeloa ${stamp}`;
+		const kecamatan = area.name;
+		const city = 'Kota Bandung';
+		const parts = `RT 003/RW 012, Kel. Sekeloa, Kec. ${kecamatan}, ${city}`;
+
+		const { page, assertNoProblems, close } = await newPage();
+		await signIn(page, 'cs', '/console');
+		await page.goto(`${baseUrl}/console/customers`);
+		await page.getByRole('link', { name: id.customers_new }).click();
+		const form = page.getByTestId('customer-form');
+		await form.waitFor();
+		async function fillCustomer(values) {
+			await page.locator('#name').fill(values.name);
+			await page.locator('#phone').fill(values.phone);
+			await page.locator('#address').fill(values.address);
+			await page.locator('#rt').fill(values.rt);
+			await page.locator('#rw').fill(values.rw);
+			await page.locator('#kelurahan').fill('Sekeloa');
+			await page.locator('#kecamatan').fill(kecamatan);
+			await page.locator('#city').fill(city);
+			await page.locator('#location-lat').fill(String(area.center.lat));
+			await page.locator('#location-lng').fill(String(area.center.lng));
+			await page.locator('#location-lng').press('Tab');
+			await page.locator('#package_id').selectOption(onSale.id);
+			await page.locator('#pppoe_username').fill(values.pppoe);
+		}
+		await fillCustomer({ name, phone: `0859${digits}1`, address: `Jl. Sekeloa Selatan No. ${digits.slice(-2)}`, rt: '3x', rw: '12', pppoe });
+		// On a wide screen the address parts share one row.
+		const rtBox = await page.locator('#rt').boundingBox();
+		const cityBox = await page.locator('#city').boundingBox();
+		assert.ok(rtBox && cityBox && Math.abs(rtBox.y - cityBox.y) < 2, 'RT and city on one row on a desktop');
+
+		// The server refuses a RT that is not a number: said in Indonesian by the field, the rest kept.
+		const refused = page.waitForResponse((r) => new URL(r.url()).pathname === '/api/v1/customers' && r.request().method() === 'POST');
+		await form.getByRole('button', { name: id.customers_create, exact: true }).click();
+		assert.equal((await refused).status(), 422);
+		await page.locator('#rt-error').filter({ hasText: id.field_error_format_rt_rw.replace('{part}', 'RT').replace('{max}', '999') }).waitFor();
+		assert.equal(await page.locator('#rt').getAttribute('aria-invalid'), 'true');
+		assert.equal(await page.locator('#pppoe_username').inputValue(), pppoe);
+		assert.equal(await page.locator('#kelurahan').inputValue(), 'Sekeloa');
+		await page.getByTestId('address-parts').scrollIntoViewIfNeeded();
+		await screenshot(page, 'console-customer-rt-error-desktop-id', { fullPage: false });
+		await page.locator('#rt').fill('3');
+		await page.locator('#rt-error').waitFor({ state: 'detached' });
+		await form.getByRole('button', { name: id.customers_create, exact: true }).click();
+		await page.waitForURL((u) => /^\/console\/customers\/[0-9a-f-]{36}$/.test(u.pathname));
+		const detail = page.getByTestId('customer-detail');
+		await detail.getByRole('heading', { level: 1, name }).waitFor();
+		// Stored as three digits, shown under the address.
+		await page.getByTestId('customer-address-parts').filter({ hasText: parts }).waitFor();
+		assert.equal((await page.getByTestId('customer-pppoe').textContent()).trim(), pppoe);
+		assert.equal((await page.getByTestId('customer-billing').textContent()).trim(), '—');
+		const number = (await page.getByTestId('customer-number').textContent()).trim();
+		const customerId = new URL(page.url()).pathname.split('/').pop();
+		await screenshot(page, 'console-customer-address-parts-desktop-id', { fullPage: false });
+
+		// Found by its PPPoE username; the row says where the customer lives.
+		await page.getByRole('navigation', { name: id.console_nav_label }).getByRole('link', { name: id.console_customers, exact: true }).click();
+		await page.getByTestId('customer-row').first().waitFor();
+		await page.locator('#customers-q').fill(pppoe);
+		await page.getByTestId('customers-total').filter({ hasText: new RegExp(`^\\s*${id.customers_total.replace('{count}', '1')}\\s*$`) }).waitFor();
+		const row = page.getByTestId('customer-row').filter({ hasText: number });
+		await row.waitFor();
+		assert.equal(await page.getByTestId('customer-row').count(), 1);
+		assert.equal((await row.getByTestId('customer-place').textContent()).trim(), `Kec. ${kecamatan} · ${city}`);
+		assert.equal(new URL(page.url()).searchParams.get('q'), pppoe);
+
+		// The city and kecamatan filters match exactly and stay in the address.
+		await page.locator('#customers-q').fill('');
+		await page.locator('#customers-city').fill(city);
+		await page.locator('#customers-kecamatan').fill(kecamatan);
+		const expected = await cs(`/api/v1/customers?city=${encodeURIComponent(city)}&kecamatan=${encodeURIComponent(kecamatan)}&limit=1`);
+		assert.ok(expected.body.total > 1, 'demo customers live there too');
+		const filtered = page.waitForResponse((r) => {
+			const u = new URL(r.url());
+			return u.pathname === '/api/v1/customers' && u.searchParams.get('kecamatan') === kecamatan && u.searchParams.get('city') === city && u.searchParams.get('sort') === 'newest' && !u.searchParams.has('q');
+		});
+		await page.locator('#customers-sort').selectOption('newest');
+		assert.equal((await filtered).status(), 200);
+		await page.waitForFunction(
+			(n) => document.querySelectorAll('[data-testid="customer-row"]').length > 1 && document.querySelector('[data-testid="customer-row"] .sub')?.textContent?.trim() === n,
+			number
+		);
+		const places = await page.getByTestId('customer-place').allTextContents();
+		assert.ok(places.length > 1 && places.every((p) => p.trim() === `Kec. ${kecamatan} · ${city}`), `only ${kecamatan}, ${city}: ${places.join(' | ')}`);
+		const url = new URL(page.url());
+		assert.equal(url.searchParams.get('city'), city);
+		assert.equal(url.searchParams.get('kecamatan'), kecamatan);
+		await screenshot(page, 'console-customers-place-filter-desktop-id', { fullPage: false });
+		await page.setViewportSize({ width: 390, height: 844 });
+		await noHorizontalScroll(page, '/console/customers (city and kecamatan)');
+		await screenshot(page, 'console-customers-place-filter-phone-id', { fullPage: false });
+		await page.setViewportSize({ width: 1366, height: 768 });
+		await page.reload();
+		await page.getByTestId('customer-row').first().waitFor();
+		assert.equal(await page.locator('#customers-city').inputValue(), city);
+		assert.equal(await page.locator('#customers-kecamatan').inputValue(), kecamatan);
+		await page.locator('#customers-kecamatan').fill(`${kecamatan} ${stamp}`);
+		await page.getByTestId('customers-empty').waitFor();
+		assert.equal(new URL(page.url()).searchParams.get('kecamatan'), `${kecamatan} ${stamp}`);
+
+		// A second customer with the same PPPoE username: told who has it, nothing typed is lost.
+		await page.goto(`${baseUrl}/console/customers/new`);
+		await form.waitFor();
+		const second = { name: `Dewi Sekeloa ${stamp}`, phone: `0859${digits}2`, address: 'Jl. Sekeloa Utara No. 3', rt: '7', rw: '12', pppoe };
+		await fillCustomer(second);
+		const taken = page.waitForResponse((r) => new URL(r.url()).pathname === '/api/v1/customers' && r.request().method() === 'POST');
+		await form.getByRole('button', { name: id.customers_create, exact: true }).click();
+		assert.equal((await taken).status(), 422);
+		await page.locator('#pppoe_username-error').filter({ hasText: id.field_error_taken_pppoe_by.replace('{customer_number}', number) }).waitFor();
+		assert.equal(await page.locator('#pppoe_username').getAttribute('aria-invalid'), 'true');
+		assert.equal(await page.locator('#name').inputValue(), second.name);
+		assert.equal(await page.locator('#phone').inputValue(), second.phone);
+		assert.equal(await page.locator('#rt').inputValue(), '7');
+		assert.equal(await page.locator('#kecamatan').inputValue(), kecamatan);
+		assert.equal(await page.locator('#pppoe_username').inputValue(), pppoe);
+		assert.equal(await page.locator('#package_id').inputValue(), onSale.id);
+		assert.equal(await page.getByTestId('field-error').count(), 1, 'only the PPPoE username is wrong');
+		await page.locator('#pppoe_username').scrollIntoViewIfNeeded();
+		await screenshot(page, 'console-customer-pppoe-taken-desktop-id', { fullPage: false });
+		// On a phone the address parts stack (RT beside RW), with no sideways scrolling.
+		await page.setViewportSize({ width: 390, height: 844 });
+		await noHorizontalScroll(page, '/console/customers/new');
+		const rt = await page.locator('#rt').boundingBox();
+		const rw = await page.locator('#rw').boundingBox();
+		const kel = await page.locator('#kelurahan').boundingBox();
+		assert.ok(rt && rw && kel && Math.abs(rt.y - rw.y) < 2 && kel.y > rt.y + rt.height, 'RT beside RW, kelurahan below');
+		await page.getByTestId('address-parts').scrollIntoViewIfNeeded();
+		await screenshot(page, 'console-customer-form-parts-phone-id', { fullPage: false });
+		await page.setViewportSize({ width: 1366, height: 768 });
+
+		// An edit that empties RW removes it.
+		await page.goto(`${baseUrl}/console/customers/${customerId}/edit`);
+		await page.locator('#rw').waitFor();
+		await page.waitForFunction(() => document.querySelector('#rw')?.value === '012');
+		assert.equal(await page.locator('#rt').inputValue(), '003');
+		await page.locator('#rw').fill('');
+		await page.locator('#billing_id').fill(`BIL-${stamp}`);
+		await form.getByRole('button', { name: id.save, exact: true }).click();
+		await page.getByTestId('customer-saved').waitFor();
+		await page.getByTestId('customer-address-parts').filter({ hasText: `RT 003, Kel. Sekeloa, Kec. ${kecamatan}, ${city}` }).waitFor();
+		const after = await cs(`/api/v1/customers/${customerId}`);
+		assert.equal(after.body.rw, null);
+		assert.equal(after.body.billing_id, `BIL-${stamp}`);
+		assert.equal(after.body.pppoe_username, pppoe);
+		assertNoProblems([/status of 422/]);
+		await close();
+	});
+
 	check('the customer list sorts by number, newest or name, and keeps the order in the address', async () => {
 		const cs = await apiSession('cs');
 		const byName = (await cs('/api/v1/customers?sort=name&limit=5')).body.items.map((c) => c.name);
@@ -1369,12 +1529,15 @@ describe('NetCrew web app on the real server', () => {
 		const customersFile = [
 			columns.join(','),
 			line({ ...base, name: 'Uji Impor Satu', phone: `0853${digits}1`, package: onSale.name, status: 'isolir' }),
-			line({ ...base, name: 'Uji Impor Dua', phone: `0853${digits}2`, package: 'Paket Hantu' }),
+			line({ ...base, name: 'Uji Impor Dua', phone: `0853${digits}2`, package: 'Paket Hantu', rt: '1000' }),
 			...(retired ? [line({ ...base, name: 'Uji Impor Tiga', phone: `0853${digits}3`, package: retired.name })] : [])
 		].join('\n');
 		await page.locator('#import-kind').selectOption('customers');
 		await page.getByTestId('status-values').filter({ hasText: 'suspended (Isolir)' }).waitFor();
 		await page.getByTestId('status-values').filter({ hasText: 'prospect (Prospek)' }).waitFor();
+		// The address parts and references may be left out of a file.
+		await page.getByTestId('optional-columns').filter({ hasText: 'rt,rw,kelurahan,kecamatan,city,pppoe_username,billing_id' }).waitFor();
+		assert.ok(columns.includes('pppoe_username') && columns.includes('rt'), `the export has the optional columns: ${columns.join(',')}`);
 		await page.locator('#import-file').setInputFiles({ name: 'pelanggan.csv', mimeType: 'text/csv', buffer: Buffer.from(customersFile) });
 		await page.getByTestId('dry-run').click();
 		await page.getByTestId('import-bad').waitFor();
@@ -1382,6 +1545,10 @@ describe('NetCrew web app on the real server', () => {
 		await statusRow.getByText(/prospect \(Prospek\), active \(Aktif\), suspended \(Isolir\), terminated \(Berhenti\)/).waitFor();
 		const unknownRow = page.locator('[data-testid="import-error-row"][data-line="3"]').filter({ hasText: 'package' });
 		await unknownRow.getByText(id.field_error_unknown_package.replace('{package}', 'Paket Hantu')).waitFor();
+		await page
+			.locator('[data-testid="import-error-row"][data-line="3"]')
+			.getByText(id.field_error_format_rt_rw.replace('{part}', 'RT').replace('{max}', '999'))
+			.waitFor();
 		if (retired) {
 			const retiredRow = page.locator('[data-testid="import-error-row"][data-line="4"]').filter({ hasText: 'package' });
 			await retiredRow.getByText(id.field_error_not_on_sale_package.replace('{package}', retired.name)).waitFor();
@@ -1602,6 +1769,7 @@ describe('NetCrew web app on the real server', () => {
 		for (const where of [
 			'/console',
 			'/console/customers',
+			'/console/customers/new',
 			`/console/customers/${customers.items[0].id}`,
 			'/console/map',
 			'/console/network',

@@ -11,6 +11,9 @@ import type { ImportReport } from '$lib/api/types';
 export const IMPORT_KINDS = ['areas', 'odcs', 'odps', 'packages', 'customers'] as const;
 export type ImportKind = (typeof IMPORT_KINDS)[number];
 
+/** Customer columns a file may leave out (the address parts and the references other systems know). */
+export const OPTIONAL_CUSTOMER_COLUMNS = ['rt', 'rw', 'kelurahan', 'kecamatan', 'city', 'pppoe_username', 'billing_id'] as const;
+
 export interface ReportRow {
 	/** Line of the file (the header is line 1); null when the problem is not tied to a line. */
 	line: number | null;

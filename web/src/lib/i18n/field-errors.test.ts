@@ -45,6 +45,25 @@ describe('field errors in the user language', () => {
 		expect(text('slug', 'taken')).toBe(id.field_error_taken);
 	});
 
+	it('names the customer who holds a PPPoE username or billing id', () => {
+		expect(text('pppoe_username', 'taken', 'customer PLG-0000123 already has it', 'id', { customer_number: 'PLG-0000123' })).toBe(
+			'PPPoE username ini sudah dipakai pelanggan PLG-0000123.'
+		);
+		expect(text('billing_id', 'taken', 'x', 'en', { customer_number: 'PLG-0000123' })).toBe('This billing ID is already used by customer PLG-0000123.');
+		expect(text('pppoe_username', 'taken')).toBe(id.field_error_taken_pppoe);
+		expect(text('line 4: billing_id', 'taken', 'x', 'id', { customer_number: 'PLG-0000009' })).toBe(
+			'ID billing ini sudah dipakai pelanggan PLG-0000009.'
+		);
+	});
+
+	it('says how RT and RW are written, and that references have no spaces', () => {
+		expect(text('rt', 'format', 'a number from 001 to 999', 'id', { max: 999 })).toBe('RT ditulis dengan angka 1 sampai 999, misalnya 3 atau 003.');
+		expect(text('rw', 'format', 'a number from 001 to 999', 'en', { max: 999 })).toBe('Write the RW as a number from 1 to 999, e.g. 3 or 003.');
+		expect(text('line 2: rt', 'format', 'a number from 001 to 999')).toBe('RT ditulis dengan angka 1 sampai 999, misalnya 3 atau 003.');
+		expect(text('pppoe_username', 'format', 'a reference has no spaces')).toBe(id.field_error_format_reference);
+		expect(text('billing_id', 'format', 'a reference has no spaces', 'en')).toBe(en.field_error_format_reference);
+	});
+
 	it('says "required" as the field needs it', () => {
 		expect(text('login', 'required')).toBe(id.login_required);
 		expect(text('password', 'required', 'x', 'en')).toBe(en.password_required);
@@ -79,7 +98,8 @@ describe('field errors in the user language', () => {
 		expect(text('customer_number', 'format', 'x', 'id', { example: 'PLG-0000123' })).toBe(
 			'Nomor pelanggan ditulis PLG- lalu angka, misalnya PLG-0000123.'
 		);
-		expect(text('rt', 'format', 'a number from 001 to 999', 'id', { max: 999 })).toBe('Isi angka 1 sampai 999.');
+		expect(text('floor', 'format', 'a number from 1 to 99', 'id', { max: 99 })).toBe('Isi angka 1 sampai 99.');
+		expect(text('rt', 'format', 'a number from 001 to 999', 'id', { max: 999 })).toBe('RT ditulis dengan angka 1 sampai 999, misalnya 3 atau 003.');
 	});
 
 	it('lists the values a choice allows as they are written, with their names (suspended is "Isolir")', () => {

@@ -110,6 +110,14 @@ const BY_FIELD: Record<string, Record<string, Sentence>> = {
 			const who = param(e, 'customer_number');
 			return who ? m.field_error_taken_phone_by({ customer_number: who }) : m.field_error_taken_phone();
 		},
+		pppoe_username: (e) => {
+			const who = param(e, 'customer_number');
+			return who ? m.field_error_taken_pppoe_by({ customer_number: who }) : m.field_error_taken_pppoe();
+		},
+		billing_id: (e) => {
+			const who = param(e, 'customer_number');
+			return who ? m.field_error_taken_billing_by({ customer_number: who }) : m.field_error_taken_billing();
+		},
 		email: () => m.field_error_taken_email(),
 		code: () => m.field_error_taken_code(),
 		name: () => m.field_error_taken_name()
@@ -155,7 +163,11 @@ const BY_FIELD: Record<string, Record<string, Sentence>> = {
 	},
 	format: {
 		file: () => m.field_error_header(),
-		customer_number: (e) => m.field_error_format_customer_number({ example: param(e, 'example') ?? 'PLG-0000123' })
+		customer_number: (e) => m.field_error_format_customer_number({ example: param(e, 'example') ?? 'PLG-0000123' }),
+		rt: (e) => m.field_error_format_rt_rw({ part: 'RT', max: n(numberParam(e, 'max') ?? 999) }),
+		rw: (e) => m.field_error_format_rt_rw({ part: 'RW', max: n(numberParam(e, 'max') ?? 999) }),
+		pppoe_username: () => m.field_error_format_reference(),
+		billing_id: () => m.field_error_format_reference()
 	}
 };
 
