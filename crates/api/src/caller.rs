@@ -13,8 +13,9 @@ use netcrew_domain::{
     access::{Permission, allows},
 };
 use netcrew_store::{
-    auth,
+    audit_log,
     entity::{session, user},
+    sessions,
 };
 
 use crate::{AppState, problem::ApiError};
@@ -152,7 +153,8 @@ impl FromRequestParts<AppState> for Caller {
             return Err(ApiError::Unauthenticated("Please sign in.".to_string()));
         };
         let now = chrono::Utc::now();
-        let Some((session, user)) = auth::find_live_session(state.db.conn(), &token, now).await?
+        let Some((session, user)) =
+            sessions::find_live_session(state.db.conn(), &token, now).await?
         else {
             return Err(ApiError::Unauthenticated(
                 "Your session has ended. Please sign in again.".to_string(),
@@ -182,7 +184,7 @@ impl FromRequestParts<AppState> for Caller {
         {
             return Err(ApiError::TotpSetupRequired);
         }
-        auth::touch_session(state.db.conn(), &session, now).await?;
+        sessions::touch_session(state.db.conn(), &session, now).await?;
         Ok(Caller {
             ip: client_ip(parts),
             user,
@@ -204,7 +206,8 @@ async fn from_api_token(parts: &Parts, state: &AppState, header: &str) -> Result
             ApiError::Unauthenticated("Use `Authorization: Bearer <token>`.".to_string())
         })?;
     let now = chrono::Utc::now();
-    let Some((found, user)) = auth::find_live_api_token(state.db.conn(), token, now).await? else {
+    let Some((found, user)) = sessions::find_live_api_token(state.db.conn(), token, now).await?
+    else {
         tracing::info!(ip = %client_ip(parts), "API token refused");
         return Err(refused());
     };
@@ -217,7 +220,7 @@ async fn from_api_token(parts: &Parts, state: &AppState, header: &str) -> Result
         .split_whitespace()
         .filter_map(Permission::parse)
         .collect();
-    auth::touch_api_token(state.db.conn(), &found, now).await?;
+    sessions::touch_api_token(state.db.conn(), &found, now).await?;
     Ok(Caller {
         ip: client_ip(parts),
         user,
@@ -229,8 +232,8 @@ async fn from_api_token(parts: &Parts, state: &AppState, header: &str) -> Result
 
 impl Caller {
     /// Who this caller is, for the audit log.
-    pub fn actor(&self) -> netcrew_store::auth::Actor {
-        netcrew_store::auth::Actor {
+    pub fn actor(&self) -> netcrew_store::audit_log::Actor {
+        netcrew_store::audit_log::Actor {
             user_id: Some(self.user.id),
             ip: Some(self.ip.clone()),
         }
@@ -247,9 +250,9 @@ impl Caller {
         before: Option<serde_json::Value>,
         after: Option<serde_json::Value>,
     ) -> Result<(), ApiError> {
-        auth::audit(
+        audit_log::audit(
             &**txn,
-            auth::Audit {
+            audit_log::Audit {
                 actor_id: Some(self.user.id),
                 actor_ip: Some(self.ip.clone()),
                 action,

@@ -12,12 +12,12 @@ use axum::{
     response::{IntoResponse, Response},
 };
 use chrono::{Duration, Utc};
-use netcrew_store::{auth, idempotency as kept};
+use netcrew_store::{idempotency as kept, sessions};
 use sha2::{Digest, Sha256};
 
 use crate::{
     AppState,
-    auth::client_ip,
+    caller::client_ip,
     problem::{ApiError, Problem},
 };
 
@@ -63,13 +63,13 @@ async fn key_owner(
         .and_then(|v| v.to_str().ok())
     {
         let token = bearer.strip_prefix("Bearer ").map(str::trim).unwrap_or("");
-        return Ok(auth::find_live_api_token(state.db.conn(), token, now)
+        return Ok(sessions::find_live_api_token(state.db.conn(), token, now)
             .await?
             .map(|(t, _)| format!("token:{}", t.id)));
     }
     let jar = axum_extra::extract::CookieJar::from_headers(&parts.headers);
-    if let Some(token) = crate::auth::session_token(&jar) {
-        return Ok(auth::find_live_session(state.db.conn(), &token, now)
+    if let Some(token) = crate::caller::session_token(&jar) {
+        return Ok(sessions::find_live_session(state.db.conn(), &token, now)
             .await?
             .map(|(_, user)| format!("user:{}", user.id)));
     }

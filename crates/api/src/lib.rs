@@ -2,7 +2,7 @@
 //! document, and the embedded web app. Business rules live in
 //! `netcrew-domain`; queries in `netcrew-store`.
 
-pub mod auth;
+pub mod caller;
 pub mod extract;
 mod idempotency;
 mod middleware;

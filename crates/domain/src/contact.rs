@@ -79,6 +79,9 @@ impl fmt::Display for Email {
 impl crate::fields::Checks {
     /// An e-mail address, normalised.
     pub fn email(&mut self, field: &str, value: &str) -> Option<Email> {
+        if !self.no_controls(field, value.trim(), false) {
+            return None;
+        }
         match Email::parse(value) {
             Ok(e) => Some(e),
             Err(e) => {

@@ -6,7 +6,7 @@ use netcrew_domain::{FieldError, Role};
 use netcrew_store::{
     Db, Error,
     accounts::{self, AccountChange},
-    auth::Actor,
+    audit_log::Actor,
     entity::user,
 };
 

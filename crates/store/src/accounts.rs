@@ -13,8 +13,9 @@ use uuid::Uuid;
 
 use crate::{
     Db, Error,
-    auth::{self, Actor, Audit},
+    audit_log::{self, Actor, Audit},
     entity::{area, team, user},
+    sessions,
     users::{count_active_admins, memberships, missing_ids, set_memberships},
 };
 
@@ -214,7 +215,7 @@ pub async fn create(
     .insert(&*txn)
     .await?;
     set_memberships(&*txn, id, Some(&team_ids), Some(&area_ids)).await?;
-    auth::audit(
+    audit_log::audit(
         &*txn,
         Audit {
             actor_id: actor.user_id,
@@ -315,11 +316,11 @@ pub async fn update(
     )
     .await?;
     if deactivating || read.role.is_some() {
-        auth::revoke_sessions(&*txn, id, None, None, now).await?;
+        sessions::revoke_sessions(&*txn, id, None, None, now).await?;
     }
     let team_ids = change.team_ids.unwrap_or(current.team_ids);
     let area_ids = change.area_ids.unwrap_or(current.area_ids);
-    auth::audit(
+    audit_log::audit(
         &*txn,
         Audit {
             actor_id: actor.user_id,
@@ -358,7 +359,7 @@ pub async fn force_password_reset(
 ) -> Result<(String, DateTime<Utc>), Error> {
     let id = target.id;
     let txn = db.begin_write().await?;
-    let (token, expires_at) = auth::issue_password_link(
+    let (token, expires_at) = sessions::issue_password_link(
         &*txn,
         id,
         actor.user_id,
@@ -367,11 +368,11 @@ pub async fn force_password_reset(
     )
     .await?;
     let mut model: user::ActiveModel = target.into();
-    model.password_hash = Set(auth::NO_PASSWORD_YET.to_string());
+    model.password_hash = Set(sessions::NO_PASSWORD_YET.to_string());
     model.updated_at = Set(now);
     model.update(&*txn).await?;
-    auth::revoke_sessions(&*txn, id, None, None, now).await?;
-    auth::audit(
+    sessions::revoke_sessions(&*txn, id, None, None, now).await?;
+    audit_log::audit(
         &*txn,
         Audit {
             actor_id: actor.user_id,
@@ -397,8 +398,8 @@ pub async fn end_sessions(
     now: DateTime<Utc>,
 ) -> Result<u64, Error> {
     let txn = db.begin_write().await?;
-    let ended = auth::revoke_sessions(&*txn, id, None, None, now).await?;
-    auth::audit(
+    let ended = sessions::revoke_sessions(&*txn, id, None, None, now).await?;
+    audit_log::audit(
         &*txn,
         Audit {
             actor_id: actor.user_id,
@@ -442,7 +443,7 @@ pub async fn update_profile(
     model.updated_at = Set(now);
     let txn = db.begin_write().await?;
     let updated = model.update(&*txn).await?;
-    auth::audit(
+    audit_log::audit(
         &*txn,
         Audit {
             actor_id: actor.user_id,
@@ -502,8 +503,8 @@ pub async fn change_password(
     model.password_hash = Set(hash);
     model.updated_at = Set(now);
     model.update(&*txn).await?;
-    auth::revoke_sessions(&*txn, me.id, None, Some(this_session), now).await?;
-    auth::audit(
+    sessions::revoke_sessions(&*txn, me.id, None, Some(this_session), now).await?;
+    audit_log::audit(
         &*txn,
         Audit {
             actor_id: actor.user_id,
@@ -540,7 +541,7 @@ pub async fn complete_password_reset(
         .into()
     };
     let reset = password_reset::Entity::find()
-        .filter(password_reset::Column::TokenHash.eq(auth::token_hash(token.trim())))
+        .filter(password_reset::Column::TokenHash.eq(sessions::token_hash(token.trim())))
         .one(db.conn())
         .await?
         .filter(|r| r.used_at.is_none() && r.expires_at > now)
@@ -574,8 +575,8 @@ pub async fn complete_password_reset(
     model.password_hash = Set(hash);
     model.updated_at = Set(now);
     model.update(&*txn).await?;
-    auth::revoke_sessions(&*txn, user_id, None, None, now).await?;
-    auth::audit(
+    sessions::revoke_sessions(&*txn, user_id, None, None, now).await?;
+    audit_log::audit(
         &*txn,
         Audit {
             actor_id: Some(user_id),

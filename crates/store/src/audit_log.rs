@@ -1,11 +1,15 @@
-//! Searching the audit log (entries are written with each change, see
-//! `auth::audit`).
+//! The audit log: each change appends its entry in the change's own
+//! transaction ([`audit`]), and the log is searched here.
 
 use std::collections::HashMap;
 
 use chrono::{DateTime, Utc};
 use netcrew_domain::Checks;
-use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter};
+use sea_orm::{
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DbErr, EntityTrait,
+    QueryFilter,
+};
+use serde_json::Value;
 use uuid::Uuid;
 
 use crate::{
@@ -95,4 +99,46 @@ pub async fn search<C: ConnectionTrait>(
         total: page.total,
         total_exact: page.total_exact,
     }))
+}
+
+/// Who makes a change: a signed-in user and the address they came from
+/// (either may be unknown, e.g. the command line).
+#[derive(Debug, Clone, Default)]
+pub struct Actor {
+    pub user_id: Option<Uuid>,
+    pub ip: Option<String>,
+}
+
+/// One entry of the audit log.
+#[derive(Debug, Clone)]
+pub struct Audit {
+    pub actor_id: Option<Uuid>,
+    pub actor_ip: Option<String>,
+    pub action: &'static str,
+    pub entity: &'static str,
+    pub entity_id: Option<String>,
+    pub before: Option<Value>,
+    pub after: Option<Value>,
+}
+
+/// Writes an audit entry; call it in the same transaction as the change.
+pub async fn audit<C: ConnectionTrait>(
+    db: &C,
+    entry: Audit,
+    now: DateTime<Utc>,
+) -> Result<(), DbErr> {
+    audit_event::ActiveModel {
+        id: Set(Uuid::now_v7()),
+        at: Set(now),
+        actor_id: Set(entry.actor_id),
+        actor_ip: Set(entry.actor_ip),
+        action: Set(entry.action.to_string()),
+        entity: Set(entry.entity.to_string()),
+        entity_id: Set(entry.entity_id),
+        before: Set(entry.before.map(|v| v.to_string())),
+        after: Set(entry.after.map(|v| v.to_string())),
+    }
+    .insert(db)
+    .await?;
+    Ok(())
 }

@@ -20,7 +20,7 @@ use uuid::Uuid;
 
 use crate::{
     Db, Error,
-    auth::Actor,
+    audit_log::Actor,
     customers::lower_like,
     entity::{package, problem_category, service_type, skill},
     page::{Page, PageRequest, paginate},

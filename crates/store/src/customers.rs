@@ -32,7 +32,7 @@ use uuid::Uuid;
 
 use crate::{
     Db, Error,
-    auth::{self, Actor, Audit},
+    audit_log::{self, Actor, Audit},
     entity::{area, customer, odp, package, user},
     limits::{Admission, Limit},
     network::area_for,
@@ -727,7 +727,7 @@ pub async fn register(
     }
     .insert(&*txn)
     .await?;
-    auth::audit(
+    audit_log::audit(
         &*txn,
         Audit {
             actor_id: Some(account.id),
@@ -777,7 +777,7 @@ pub async fn save(
         }
         Err(e) => return Err(e),
     };
-    auth::audit(
+    audit_log::audit(
         &*txn,
         Audit {
             actor_id: actor.user_id,
@@ -950,9 +950,13 @@ impl SearchKind {
     }
 }
 
-/// A search, as a condition every backend answers from an index.
+/// A search, as a condition every backend answers from an index: what the
+/// text looks like (a phone, a customer number, an e-mail, words), or
+/// exactly a PPPoE username or billing id whatever it looks like
+/// (`plg0000123`, `budi@isp`, `628123456` are all usernames somewhere).
 fn search<C: ConnectionTrait>(db: &C, q: &str) -> Condition {
-    match SearchKind::of(q) {
+    let q = q.trim();
+    let by_kind = match SearchKind::of(q) {
         // A phone number, customer number or e-mail address (or its start):
         // a range on that column's index.
         SearchKind::Phone(prefix) => starts_with(customer::Column::Phone, &prefix),
@@ -961,21 +965,18 @@ fn search<C: ConnectionTrait>(db: &C, q: &str) -> Condition {
         }
         SearchKind::Email(prefix) => starts_with(customer::Column::Email, &prefix),
         // Words: a part of the name or address (through the FTS5 trigram
-        // index on SQLite, trigram indexes on PostgreSQL), or exactly a
-        // PPPoE username or billing id (their unique indexes).
-        SearchKind::Text => {
-            let q = q.trim();
-            Condition::any()
-                .add(crate::db::contains_text(
-                    db.get_database_backend(),
-                    customer::Column::Name,
-                    customer::Column::Address,
-                    q,
-                ))
-                .add(customer::Column::PppoeUsername.eq(q))
-                .add(customer::Column::BillingId.eq(q))
-        }
-    }
+        // index on SQLite, trigram indexes on PostgreSQL).
+        SearchKind::Text => crate::db::contains_text(
+            db.get_database_backend(),
+            customer::Column::Name,
+            customer::Column::Address,
+            q,
+        ),
+    };
+    Condition::any()
+        .add(by_kind)
+        .add(customer::Column::PppoeUsername.eq(q))
+        .add(customer::Column::BillingId.eq(q))
 }
 
 /// `column` starts with `prefix`: a range that an index on the column

@@ -4,7 +4,6 @@
 
 pub mod accounts;
 pub mod audit_log;
-pub mod auth;
 pub mod catalog;
 pub mod counters;
 pub mod coverage;
@@ -24,6 +23,7 @@ pub mod portal;
 pub mod privacy;
 pub(crate) mod records;
 pub mod second_factor;
+pub mod sessions;
 pub mod teams;
 pub mod tokens;
 pub mod transfer;

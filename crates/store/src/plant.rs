@@ -29,7 +29,7 @@ use uuid::Uuid;
 
 use crate::{
     Db, Error,
-    auth::Actor,
+    audit_log::Actor,
     customers::lower_like,
     entity::{area, customer, odc, odp},
     page::{Page, PageRequest, paginate},

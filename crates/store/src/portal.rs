@@ -12,8 +12,9 @@ use uuid::Uuid;
 
 use crate::{
     Db, Error,
-    auth::{self, Actor, Audit},
+    audit_log::{self, Actor, Audit},
     entity::{customer, user},
+    sessions,
 };
 
 /// How long an invitation link to a new portal account stays valid.
@@ -81,7 +82,7 @@ pub async fn open(
         email: Set(email),
         phone: Set(Some(found.phone.clone())),
         role: Set(Role::Customer.as_str().to_string()),
-        password_hash: Set(auth::NO_PASSWORD_YET.to_string()),
+        password_hash: Set(sessions::NO_PASSWORD_YET.to_string()),
         locale: Set(locale.to_string()),
         active: Set(true),
         customer_id: Set(Some(found.id)),
@@ -92,7 +93,7 @@ pub async fn open(
     }
     .insert(&*txn)
     .await?;
-    let (token, expires_at) = auth::issue_password_link(
+    let (token, expires_at) = sessions::issue_password_link(
         &*txn,
         created.id,
         actor.user_id,
@@ -100,7 +101,7 @@ pub async fn open(
         now,
     )
     .await?;
-    auth::audit(
+    audit_log::audit(
         &*txn,
         Audit {
             actor_id: actor.user_id,

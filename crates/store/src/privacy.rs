@@ -12,8 +12,9 @@ use uuid::Uuid;
 
 use crate::{
     Db,
-    auth::{self, Audit, NO_PASSWORD_YET},
+    audit_log::{self, Audit},
     entity::{audit_event, customer, login_attempt, rate_counter, session, user},
+    sessions::NO_PASSWORD_YET,
 };
 
 /// Everything held about one customer.
@@ -56,7 +57,7 @@ pub async fn personal_data(db: &Db, customer_id: Uuid) -> Result<Option<Personal
 /// out is audited.
 pub async fn export(
     db: &Db,
-    actor: &auth::Actor,
+    actor: &audit_log::Actor,
     customer_id: Uuid,
     now: DateTime<Utc>,
 ) -> Result<PersonalData, crate::Error> {
@@ -64,7 +65,7 @@ pub async fn export(
         .await?
         .ok_or_else(|| crate::Error::NotFound("No such customer.".to_string()))?;
     let txn = db.begin_write().await?;
-    auth::audit(
+    audit_log::audit(
         &*txn,
         Audit {
             actor_id: actor.user_id,
@@ -238,7 +239,7 @@ pub async fn erase(
         .filter(audit_event::Column::EntityId.is_in(entity_ids))
         .exec(&*txn)
         .await?;
-    auth::audit(
+    audit_log::audit(
         &*txn,
         Audit {
             actor_id: Some(actor_id),

@@ -13,7 +13,7 @@ use uuid::Uuid;
 
 use crate::{
     Db, Error,
-    auth::{self, Actor, Audit},
+    audit_log::{self, Actor, Audit},
 };
 
 type ModelOf<A> = <<A as ActiveModelTrait>::Entity as EntityTrait>::Model;
@@ -64,7 +64,7 @@ where
     let txn = db.begin_write().await?;
     let saved = store::<A, _>(&*txn, creating, record).await?;
     let (id, after) = view(&saved);
-    auth::audit(
+    audit_log::audit(
         &*txn,
         Audit {
             actor_id: actor.user_id,

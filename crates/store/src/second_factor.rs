@@ -10,8 +10,9 @@ use uuid::Uuid;
 
 use crate::{
     Db,
-    auth::{self, Actor, Audit},
+    audit_log::{self, Actor, Audit},
     entity::{recovery_code, user},
+    sessions,
 };
 
 /// Keeps the secret of a set-up that is not confirmed yet.
@@ -30,7 +31,7 @@ pub fn recovery_hash(code: &str) -> String {
         .filter(|c| c.is_ascii_alphanumeric())
         .collect::<String>()
         .to_lowercase();
-    auth::token_hash(&normalised)
+    sessions::token_hash(&normalised)
 }
 
 async fn audited(
@@ -40,7 +41,7 @@ async fn audited(
     user_id: Uuid,
     now: DateTime<Utc>,
 ) -> Result<(), DbErr> {
-    auth::audit(
+    audit_log::audit(
         &**txn,
         Audit {
             actor_id: actor.user_id,

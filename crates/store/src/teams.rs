@@ -9,7 +9,7 @@ use uuid::Uuid;
 
 use crate::{
     Db, Error,
-    auth::Actor,
+    audit_log::Actor,
     entity::{area, team},
     page::{Page, PageRequest},
     records::{self, Audited, owner, put},

@@ -15,9 +15,9 @@ use uuid::Uuid;
 
 use crate::{
     Db, Error,
-    auth::{self, Actor, Audit},
+    audit_log::{self, Actor, Audit},
     entity::api_token,
-    records,
+    records, sessions,
 };
 
 /// A token asked for.
@@ -52,12 +52,12 @@ pub async fn create(
     let scopes = rules::scopes(&mut c, "scopes", role, &new.scopes);
     rules::expiry(&mut c, "expires_at", new.expires_at, now);
     c.finish()?;
-    let secret = format!("{TOKEN_PREFIX}{}", auth::new_token());
+    let secret = format!("{TOKEN_PREFIX}{}", sessions::new_token());
     let scopes: Vec<&str> = scopes.iter().map(|p| p.as_str()).collect();
     let record = api_token::Model {
         id: Uuid::now_v7(),
         name,
-        token_hash: auth::token_hash(&secret),
+        token_hash: sessions::token_hash(&secret),
         scopes: scopes.join(" "),
         created_by: creator,
         created_at: now,
@@ -67,7 +67,7 @@ pub async fn create(
     };
     let txn = db.begin_write().await?;
     let token = records::store::<api_token::ActiveModel, _>(&*txn, true, record).await?;
-    auth::audit(
+    audit_log::audit(
         &*txn,
         Audit {
             actor_id: actor.user_id,
@@ -103,7 +103,7 @@ pub async fn revoke(db: &Db, actor: &Actor, id: Uuid, now: DateTime<Utc>) -> Res
         .filter(api_token::Column::RevokedAt.is_null())
         .exec(&*txn)
         .await?;
-    auth::audit(
+    audit_log::audit(
         &*txn,
         Audit {
             actor_id: actor.user_id,

@@ -21,7 +21,7 @@ use uuid::Uuid;
 
 use crate::{
     Db, Error,
-    auth::{self, Actor, Audit},
+    audit_log::{self, Actor, Audit},
     catalog::{self, PackageChange, PackageDraft},
     customers::{self, CustomerChange},
     entity::{area, customer, odc, odp, package},
@@ -255,7 +255,7 @@ pub async fn apply(db: &Db, actor: &Actor, plan: Plan, now: DateTime<Utc>) -> Re
     for m in unnumbered {
         customers::write(&*txn, true, m).await?;
     }
-    auth::audit(
+    audit_log::audit(
         &*txn,
         Audit {
             actor_id: actor.user_id,

@@ -11,7 +11,7 @@ use uuid::Uuid;
 
 use crate::{
     AppState,
-    auth::Caller,
+    caller::Caller,
     extract::ApiQuery,
     problem::{ApiResult, Problem},
     routes::List,

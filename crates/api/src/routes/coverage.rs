@@ -12,7 +12,7 @@ use uuid::Uuid;
 
 use crate::{
     AppState,
-    auth::{Caller, ClientIp},
+    caller::{Caller, ClientIp},
     extract::ApiQuery,
     problem::{ApiError, ApiResult, Problem},
     routes::{List, Location, catalog::Area},

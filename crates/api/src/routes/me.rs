@@ -7,8 +7,9 @@ use netcrew_domain::{
     access::{Permission, permissions},
 };
 use netcrew_store::{
-    accounts, auth,
+    accounts,
     entity::{session, user},
+    sessions,
 };
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
@@ -17,7 +18,7 @@ use uuid::Uuid;
 
 use crate::{
     AppState,
-    auth::Caller,
+    caller::Caller,
     extract::{ApiJson, ApiPath},
     problem::{ApiError, ApiResult, Problem},
     routes::List,
@@ -201,7 +202,8 @@ async fn list_sessions(
     caller: Caller,
 ) -> ApiResult<axum::Json<List<SessionInfo>>> {
     let current = caller.session()?.id;
-    let sessions = auth::list_live_sessions(state.db.conn(), caller.user.id, Utc::now()).await?;
+    let sessions =
+        sessions::list_live_sessions(state.db.conn(), caller.user.id, Utc::now()).await?;
     let items: Vec<SessionInfo> = sessions
         .into_iter()
         .map(|s| SessionInfo {
@@ -225,7 +227,7 @@ async fn end_sessions(state: &AppState, caller: &Caller, only: Option<Uuid>) -> 
     } else {
         None
     };
-    let ended = auth::revoke_sessions(&*txn, caller.user.id, only, except, now).await?;
+    let ended = sessions::revoke_sessions(&*txn, caller.user.id, only, except, now).await?;
     caller
         .audit(
             &txn,

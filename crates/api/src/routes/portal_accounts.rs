@@ -11,7 +11,7 @@ use uuid::Uuid;
 
 use crate::{
     AppState,
-    auth::Caller,
+    caller::Caller,
     extract::ApiPath,
     problem::{ApiResult, Problem},
     routes::{created, customers::find_visible, users::PasswordResetIssued},

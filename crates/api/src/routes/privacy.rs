@@ -13,7 +13,7 @@ use uuid::Uuid;
 
 use crate::{
     AppState,
-    auth::Caller,
+    caller::Caller,
     extract::ApiPath,
     problem::{ApiError, ApiResult, Problem},
     routes::customers::Customer,

@@ -16,7 +16,7 @@ use uuid::Uuid;
 
 use crate::{
     AppState,
-    auth::ClientIp,
+    caller::ClientIp,
     extract::ApiJson,
     problem::{ApiError, ApiResult, Problem},
     routes::{Location, coverage::record_demand, created, customers::Customer},

@@ -10,9 +10,9 @@ use chrono::Utc;
 use netcrew_domain::{Phone, Role, access::session_policy};
 use netcrew_store::{
     accounts,
-    auth::{self, Audit},
+    audit_log::{self, Audit},
     limits::{self, Admission, Limit},
-    password,
+    password, sessions,
 };
 use serde::Deserialize;
 use utoipa::ToSchema;
@@ -20,7 +20,7 @@ use utoipa_axum::{router::OpenApiRouter, routes};
 
 use crate::{
     AppState,
-    auth::{Caller, ClientIp, is_secure, removal_cookie, session_cookie, session_token},
+    caller::{Caller, ClientIp, is_secure, removal_cookie, session_cookie, session_token},
     extract::ApiJson,
     problem::{ApiError, ApiResult, FieldError, Problem},
     routes::me::{Me, me_of},
@@ -133,7 +133,7 @@ async fn login(
     if let Some(wait) = refused {
         tracing::warn!(ip = %ip, "sign-in throttled");
         let txn = state.db.begin_write().await?;
-        auth::audit(
+        audit_log::audit(
             &*txn,
             Audit {
                 actor_id: None,
@@ -161,7 +161,7 @@ async fn login(
         ADDRESS_LIMIT.give_back(db, &ip, now).await
     };
 
-    let found = auth::find_user_by_login(db, &key).await?;
+    let found = sessions::find_user_by_login(db, &key).await?;
     // Verify against a real hash even when there is no such account, so the
     // answer takes as long either way.
     let (hash, active) = match &found {
@@ -199,8 +199,8 @@ async fn login(
         },
     };
     let Some(user) = found.filter(|_| matches && active && second_factor_ok) else {
-        auth::record_login_attempt(&*txn, &key, &ip, false, now).await?;
-        auth::audit(
+        sessions::record_login_attempt(&*txn, &key, &ip, false, now).await?;
+        audit_log::audit(
             &*txn,
             Audit {
                 actor_id: None,
@@ -223,19 +223,20 @@ async fn login(
         .map_err(|e| ApiError::Internal(anyhow::anyhow!("{e}")))?;
     // A session the browser already had is ended: a new id at every sign-in.
     if let Some(old) = session_token(&jar)
-        && let Some((old_session, _)) = auth::find_live_session(&*txn, &old, now).await?
+        && let Some((old_session, _)) = sessions::find_live_session(&*txn, &old, now).await?
     {
-        auth::revoke_sessions(&*txn, old_session.user_id, Some(old_session.id), None, now).await?;
+        sessions::revoke_sessions(&*txn, old_session.user_id, Some(old_session.id), None, now)
+            .await?;
     }
-    auth::record_login_attempt(&*txn, &key, &ip, true, now).await?;
+    sessions::record_login_attempt(&*txn, &key, &ip, true, now).await?;
     let user_agent = headers
         .get(header::USER_AGENT)
         .and_then(|v| v.to_str().ok())
         .map(str::to_string);
     let policy = session_policy(role);
     let created =
-        auth::create_session(&*txn, user.id, policy, Some(ip.clone()), user_agent, now).await?;
-    auth::audit(
+        sessions::create_session(&*txn, user.id, policy, Some(ip.clone()), user_agent, now).await?;
+    audit_log::audit(
         &*txn,
         Audit {
             actor_id: Some(user.id),
@@ -282,7 +283,7 @@ async fn logout(
 ) -> ApiResult<Response> {
     let now = Utc::now();
     let txn = state.db.begin_write().await?;
-    auth::revoke_sessions(&*txn, caller.user.id, Some(caller.session()?.id), None, now).await?;
+    sessions::revoke_sessions(&*txn, caller.user.id, Some(caller.session()?.id), None, now).await?;
     caller
         .audit(
             &txn,

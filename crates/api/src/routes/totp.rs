@@ -4,7 +4,7 @@
 use axum::{extract::State, http::StatusCode};
 use chrono::Utc;
 use netcrew_domain::access::Permission;
-use netcrew_store::{auth, entity::user, password, second_factor};
+use netcrew_store::{entity::user, password, second_factor, sessions};
 use serde::{Deserialize, Serialize};
 use totp_rs::{Algorithm, Secret, TOTP};
 use utoipa::ToSchema;
@@ -12,7 +12,7 @@ use utoipa_axum::{router::OpenApiRouter, routes};
 
 use crate::{
     AppState,
-    auth::Caller,
+    caller::Caller,
     extract::ApiJson,
     problem::{ApiError, ApiResult, Problem},
 };
@@ -182,7 +182,7 @@ async fn confirm_totp(
     }
     let codes: Vec<String> = (0..RECOVERY_CODES)
         .map(|_| {
-            let raw = auth::new_token().to_lowercase();
+            let raw = sessions::new_token().to_lowercase();
             let clean: String = raw
                 .chars()
                 .filter(char::is_ascii_alphanumeric)

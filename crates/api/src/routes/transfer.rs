@@ -20,7 +20,7 @@ use utoipa_axum::{router::OpenApiRouter, routes};
 
 use crate::{
     AppState,
-    auth::Caller,
+    caller::Caller,
     extract::{ApiPath, ApiQuery},
     problem::{ApiError, ApiResult, FieldError, Problem},
 };

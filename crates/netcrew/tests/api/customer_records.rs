@@ -180,7 +180,34 @@ async fn address_parts_and_references(app: &TestApp) -> anyhow::Result<()> {
         )
     );
     let number = text(&first["customer_number"])?.to_string();
-    // Found by its PPPoE username and billing id (exactly), and by area.
+    // Found by its PPPoE username and billing id (exactly, whatever they
+    // look like), and by area.
+    let odd: Value = cs
+        .send(
+            Method::POST,
+            "/api/v1/customers",
+            Some({
+                let mut b = body("0857 4444 1009", "rudi@fibernusa");
+                b["billing_id"] = json!("6281234567");
+                b
+            }),
+        )
+        .await?
+        .json()
+        .await?;
+    for (q, who) in [("rudi@fibernusa", &odd), ("6281234567", &odd)] {
+        let found: Value = cs
+            .get(&format!("/api/v1/customers?q={q}"))
+            .await?
+            .json()
+            .await?;
+        assert!(
+            found["items"]
+                .as_array()
+                .is_some_and(|i| i.iter().any(|c| c["id"] == who["id"])),
+            "{q}: {found}"
+        );
+    }
     for q in ["rudi.hartono", "BIL-rudi.hartono"] {
         let found: Value = cs
             .get(&format!("/api/v1/customers?q={q}"))

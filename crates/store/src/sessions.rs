@@ -1,4 +1,4 @@
-//! Sessions, login attempts and the audit log.
+//! Sessions, sign-in attempts, password links and API token look-ups.
 
 use base64::{Engine, engine::general_purpose::URL_SAFE_NO_PAD};
 use chrono::{DateTime, Duration, Utc};
@@ -8,11 +8,10 @@ use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DbErr, EntityTrait,
     QueryFilter, QueryOrder, sea_query::Expr,
 };
-use serde_json::Value;
 use sha2::{Digest, Sha256};
 use uuid::Uuid;
 
-use crate::entity::{api_token, audit_event, login_attempt, password_reset, session, user};
+use crate::entity::{api_token, login_attempt, password_reset, session, user};
 
 /// A fresh 256-bit random token, URL-safe.
 pub fn new_token() -> String {
@@ -222,48 +221,6 @@ pub async fn issue_password_link<C: ConnectionTrait>(
 /// The password a new or reset account has until its link is used: no
 /// password verifies against it.
 pub const NO_PASSWORD_YET: &str = "!reset-required";
-
-/// Who makes a change: a signed-in user and the address they came from
-/// (either may be unknown, e.g. the command line).
-#[derive(Debug, Clone, Default)]
-pub struct Actor {
-    pub user_id: Option<Uuid>,
-    pub ip: Option<String>,
-}
-
-/// One entry of the audit log.
-#[derive(Debug, Clone)]
-pub struct Audit {
-    pub actor_id: Option<Uuid>,
-    pub actor_ip: Option<String>,
-    pub action: &'static str,
-    pub entity: &'static str,
-    pub entity_id: Option<String>,
-    pub before: Option<Value>,
-    pub after: Option<Value>,
-}
-
-/// Writes an audit entry; call it in the same transaction as the change.
-pub async fn audit<C: ConnectionTrait>(
-    db: &C,
-    entry: Audit,
-    now: DateTime<Utc>,
-) -> Result<(), DbErr> {
-    audit_event::ActiveModel {
-        id: Set(Uuid::now_v7()),
-        at: Set(now),
-        actor_id: Set(entry.actor_id),
-        actor_ip: Set(entry.actor_ip),
-        action: Set(entry.action.to_string()),
-        entity: Set(entry.entity.to_string()),
-        entity_id: Set(entry.entity_id),
-        before: Set(entry.before.map(|v| v.to_string())),
-        after: Set(entry.after.map(|v| v.to_string())),
-    }
-    .insert(db)
-    .await?;
-    Ok(())
-}
 
 /// The live API token for a bearer value, with its creator (who must still
 /// be an active account).
