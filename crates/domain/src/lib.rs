@@ -15,6 +15,7 @@ pub mod role;
 pub mod schedule;
 pub mod service;
 pub mod text;
+pub mod tickets;
 pub mod tokens;
 pub mod transfer;
 

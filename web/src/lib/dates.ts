@@ -4,8 +4,14 @@
  * ISP's today (its time zone), as the server checks it.
  */
 
-export const PREFERRED_WINDOWS = ['08:00-12:00', '13:00-17:00'] as const;
-export type PreferredWindow = (typeof PREFERRED_WINDOWS)[number];
+import type { InstallWindow } from '$lib/api/types';
+
+/** Every window of the API's `InstallWindow` enum, morning first. */
+const WINDOW_ORDER: Record<InstallWindow, number> = { '08:00-12:00': 0, '13:00-17:00': 1 };
+export const PREFERRED_WINDOWS = (Object.keys(WINDOW_ORDER) as InstallWindow[]).sort(
+	(a, b) => WINDOW_ORDER[a] - WINDOW_ORDER[b]
+) as readonly InstallWindow[];
+export type PreferredWindow = InstallWindow;
 
 /** How far ahead an installation may be asked for. */
 export const MAX_DAYS_AHEAD = 60;

@@ -1,13 +1,14 @@
 pub mod audit;
-pub mod auth;
 pub mod catalog;
 pub mod coverage;
 pub mod customers;
+pub mod me;
 pub mod network;
 pub mod portal_accounts;
 pub mod privacy;
 pub mod registration;
 pub mod services;
+pub mod sign_in;
 pub mod system;
 pub mod teams;
 pub mod tokens;

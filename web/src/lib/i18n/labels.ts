@@ -1,4 +1,5 @@
 /** Translated names for values the server sends as codes. */
+import type { CustomerStatus } from '$lib/api/types';
 import { m } from '$lib/paraglide/messages';
 
 const ROLE_NAMES: Record<string, () => string> = {
@@ -28,15 +29,20 @@ export function permissionName(permission: string): string {
 	return PERMISSION_NAMES[permission]?.() ?? permission;
 }
 
-export const CUSTOMER_STATUSES = ['prospect', 'active', 'suspended', 'terminated'] as const;
-const CUSTOMER_STATUS_NAMES: Record<string, () => string> = {
+/**
+ * One name per status of the API's `CustomerStatus` enum: a status the
+ * server adds is a type error here until it has a name.
+ */
+const CUSTOMER_STATUS_NAMES: Record<CustomerStatus, () => string> = {
 	prospect: () => m.customer_status_prospect(),
 	active: () => m.customer_status_active(),
 	suspended: () => m.customer_status_suspended(),
 	terminated: () => m.customer_status_terminated()
 };
+/** The statuses, in lifecycle order. */
+export const CUSTOMER_STATUSES = Object.keys(CUSTOMER_STATUS_NAMES) as readonly CustomerStatus[];
 export function customerStatusName(status: string): string {
-	return CUSTOMER_STATUS_NAMES[status]?.() ?? status;
+	return CUSTOMER_STATUS_NAMES[status as CustomerStatus]?.() ?? status;
 }
 
 /** ODP and ODC states: `full` is derived from the ports and cannot be set. */
