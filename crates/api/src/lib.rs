@@ -108,7 +108,7 @@ struct ApiDoc;
 fn routes() -> (Router<AppState>, utoipa::openapi::OpenApi) {
     let v1 = OpenApiRouter::new()
         .merge(routes::system::api_router())
-        .merge(routes::catalog::api_router())
+        .merge(routes::packages::api_router())
         .merge(routes::sign_in::api_router())
         .merge(routes::me::api_router())
         .merge(routes::users::api_router())
@@ -117,7 +117,7 @@ fn routes() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .merge(routes::audit::api_router())
         .merge(routes::totp::api_router())
         .merge(routes::network::api_router())
-        .merge(routes::services::api_router())
+        .merge(routes::service_catalog::api_router())
         .merge(routes::customers::api_router())
         .merge(routes::portal_accounts::api_router())
         .merge(routes::coverage::api_router())

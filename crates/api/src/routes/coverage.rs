@@ -15,7 +15,7 @@ use crate::{
     caller::{Caller, ClientIp},
     extract::ApiQuery,
     problem::{ApiError, ApiResult, Problem},
-    routes::{List, Location, catalog::Area},
+    routes::{List, Location, network::Area},
 };
 
 pub fn api_router() -> OpenApiRouter<AppState> {

@@ -1,13 +1,13 @@
 pub mod audit;
-pub mod catalog;
 pub mod coverage;
 pub mod customers;
 pub mod me;
 pub mod network;
+pub mod packages;
 pub mod portal_accounts;
 pub mod privacy;
 pub mod registration;
-pub mod services;
+pub mod service_catalog;
 pub mod sign_in;
 pub mod system;
 pub mod teams;

@@ -5,9 +5,9 @@ use axum::{extract::State, response::Response};
 use chrono::Utc;
 use netcrew_domain::{PlantStatus, access::Permission};
 use netcrew_store::{
-    entity::odc,
+    entity::{area, odc},
     page::PageRequest,
-    plant::{self, AreaChange, OdcChange, OdpChange, OdpUsage, PlantFilter},
+    plant::{self, AreaChange, AreaFilter, OdcChange, OdpChange, OdpUsage, PlantFilter},
 };
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
@@ -19,12 +19,12 @@ use crate::{
     caller::Caller,
     extract::{ApiJson, ApiPath, ApiQuery},
     problem::{ApiError, ApiResult, Problem},
-    routes::{List, Location, catalog::Area, created},
+    routes::{List, Location, created},
 };
 
 pub fn api_router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
-        .routes(routes!(create_area))
+        .routes(routes!(list_areas, create_area))
         .routes(routes!(get_area, update_area))
         .routes(routes!(list_odcs, create_odc))
         .routes(routes!(get_odc, update_odc))
@@ -535,4 +535,68 @@ async fn list_odp_ports(
         })
         .collect();
     Ok(axum::Json(List::complete(items)))
+}
+
+/// A service area: where the ISP has plant and field teams.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Area {
+    pub id: Uuid,
+    #[schema(example = "BDG-CBL")]
+    pub code: String,
+    #[schema(example = "Coblong")]
+    pub name: String,
+    #[schema(example = "Bandung")]
+    pub city: String,
+    pub center: Location,
+    #[schema(example = 1800)]
+    pub radius_m: i32,
+}
+
+impl From<area::Model> for Area {
+    fn from(m: area::Model) -> Self {
+        Area {
+            id: m.id,
+            code: m.code,
+            name: m.name,
+            city: m.city,
+            center: Location {
+                lat: m.center_lat,
+                lng: m.center_lng,
+            },
+            radius_m: m.radius_m,
+        }
+    }
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct AreaQuery {
+    /// Page size, 1 to 500 (default 50).
+    pub limit: Option<u64>,
+    /// The `next_cursor` of the previous page.
+    pub cursor: Option<String>,
+    /// Search in code, name and city.
+    pub q: Option<String>,
+    /// Only areas in this city.
+    pub city: Option<String>,
+}
+
+/// Lists service areas, by code.
+#[utoipa::path(get, path = "/areas", tag = "catalog", params(AreaQuery),
+    responses(
+        (status = 200, body = List<Area>),
+        (status = 422, body = Problem, content_type = "application/problem+json"),
+    ))]
+async fn list_areas(
+    State(state): State<AppState>,
+    ApiQuery(query): ApiQuery<AreaQuery>,
+) -> ApiResult<axum::Json<List<Area>>> {
+    let page = PageRequest::new(query.limit, query.cursor.as_deref())?;
+    crate::routes::check_filter("city", query.city.as_deref())?;
+    let filter = AreaFilter {
+        q: query.q,
+        city: query.city,
+    };
+    let result = plant::list_areas(state.db.conn(), &filter, &page).await?;
+    Ok(axum::Json(List::from_page(result, Area::from)))
 }

@@ -1,5 +1,5 @@
-//! What the ISP sells and does: packages (management), service types with
-//! SLA targets and required documentation, problem categories, skills.
+//! What the ISP does: service types with their SLA targets and required
+//! documentation, problem categories of repairs, and technicians' skills.
 
 use axum::{extract::State, response::Response};
 use chrono::Utc;
@@ -8,7 +8,7 @@ use netcrew_domain::{
     service::{DocItem, Priority},
 };
 use netcrew_store::{
-    catalog::{self, PackageChange, ProblemCategoryChange, ServiceTypeChange, SkillChange},
+    catalog::{self, ProblemCategoryChange, ServiceTypeChange, SkillChange},
     entity::{problem_category, service_type, skill},
 };
 use serde::{Deserialize, Serialize};
@@ -21,13 +21,11 @@ use crate::{
     caller::Caller,
     extract::{ApiJson, ApiPath},
     problem::{ApiError, ApiResult, Problem},
-    routes::{List, catalog::Package, created},
+    routes::{List, created},
 };
 
 pub fn api_router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
-        .routes(routes!(create_package))
-        .routes(routes!(update_package))
         .routes(routes!(list_service_types))
         .routes(routes!(update_service_type))
         .routes(routes!(list_problem_categories, create_problem_category))
@@ -35,89 +33,6 @@ pub fn api_router() -> OpenApiRouter<AppState> {
         .routes(routes!(list_skills, create_skill))
         .routes(routes!(update_skill))
 }
-
-// ------------------------------------------------------------- packages
-
-#[derive(Debug, Deserialize, ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct PackageInput {
-    pub id: Option<Uuid>,
-    pub name: Option<String>,
-    pub download_mbps: Option<i32>,
-    pub upload_mbps: Option<i32>,
-    /// Whole rupiah per month.
-    pub monthly_price_idr: Option<i64>,
-    pub description: Option<String>,
-    pub active: Option<bool>,
-}
-
-impl From<PackageInput> for PackageChange {
-    fn from(i: PackageInput) -> Self {
-        PackageChange {
-            id: i.id,
-            name: i.name,
-            download_mbps: i.download_mbps,
-            upload_mbps: i.upload_mbps,
-            monthly_price_idr: i.monthly_price_idr,
-            description: i.description,
-            active: i.active,
-        }
-    }
-}
-
-/// Creates a service package.
-#[utoipa::path(post, path = "/packages", tag = "catalog", request_body = PackageInput,
-    responses(
-        (status = 201, body = Package),
-        (status = 401, body = Problem, content_type = "application/problem+json"),
-        (status = 403, body = Problem, content_type = "application/problem+json"),
-        (status = 422, body = Problem, content_type = "application/problem+json"),
-    ))]
-async fn create_package(
-    State(state): State<AppState>,
-    caller: Caller,
-    body: Result<ApiJson<PackageInput>, ApiError>,
-) -> ApiResult<Response> {
-    caller.require(Permission::NetworkManage)?;
-    let ApiJson(body) = body?;
-    let saved =
-        catalog::save_package(&state.db, &caller.actor(), None, body.into(), Utc::now()).await?;
-    Ok(created(
-        format!("/api/v1/packages/{}", saved.id),
-        Package::from(saved),
-    ))
-}
-
-/// Changes a package (price, speed, on sale or not).
-#[utoipa::path(patch, path = "/packages/{id}", tag = "catalog", request_body = PackageInput,
-    params(("id" = Uuid, Path, description = "Package id")),
-    responses(
-        (status = 200, body = Package),
-        (status = 401, body = Problem, content_type = "application/problem+json"),
-        (status = 403, body = Problem, content_type = "application/problem+json"),
-        (status = 404, body = Problem, content_type = "application/problem+json"),
-        (status = 422, body = Problem, content_type = "application/problem+json"),
-    ))]
-async fn update_package(
-    State(state): State<AppState>,
-    caller: Caller,
-    ApiPath(id): ApiPath<Uuid>,
-    body: Result<ApiJson<PackageInput>, ApiError>,
-) -> ApiResult<axum::Json<Package>> {
-    caller.require(Permission::NetworkManage)?;
-    let ApiJson(body) = body?;
-    let current = catalog::package(state.db.conn(), id).await?;
-    let saved = catalog::save_package(
-        &state.db,
-        &caller.actor(),
-        Some(current),
-        body.into(),
-        Utc::now(),
-    )
-    .await?;
-    Ok(axum::Json(Package::from(saved)))
-}
-
 // -------------------------------------------------------- service types
 
 /// A kind of field job, its default priority, SLA targets, and the
