@@ -74,10 +74,11 @@ pub struct HttpArgs {
     /// read, not decompressed)
     #[arg(long)]
     gzip: bool,
-    /// Write the server's log (its default filter: a line per request) to
-    /// standard error, as the `netcrew` binary does
-    #[arg(long)]
-    log: bool,
+    /// Write the server's log to standard error with this filter, as the
+    /// `netcrew` binary does: `info` is its default (a line per request),
+    /// `warn` shows only what went wrong [default: no log]
+    #[arg(long, value_name = "FILTER")]
+    log: Option<String>,
     /// Also load the store calls behind the customer list directly, at the
     /// same concurrency, to show where a request's time goes
     #[arg(long)]
@@ -224,11 +225,11 @@ struct Running {
 pub async fn run(args: HttpArgs) -> anyhow::Result<()> {
     ensure!(args.clients > 0, "--clients must be at least 1");
     ensure!(args.seconds > 0.0, "--seconds must be above 0");
-    if args.log {
+    if let Some(filter) = &args.log {
         tracing_subscriber::fmt()
-            .with_env_filter(tracing_subscriber::EnvFilter::new(
-                "info,sqlx=warn,sea_orm=warn,sea_orm_migration=warn",
-            ))
+            .with_env_filter(tracing_subscriber::EnvFilter::try_new(format!(
+                "{filter},sqlx=warn,sea_orm=warn,sea_orm_migration=warn"
+            ))?)
             .with_writer(std::io::stderr)
             .init();
     }
