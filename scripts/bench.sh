@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
-# Times NetCrew's hot queries on generated data and prints each as a ratio
-# against a baseline measured in the same run. Arguments go to
-# netcrew-bench, e.g. `scripts/bench.sh --scale 100` or
-# `scripts/bench.sh --database-url postgres://postgres@127.0.0.1/bench`.
+# Benchmarks NetCrew on generated data and prints each figure next to a
+# baseline measured in the same run. Every argument goes to netcrew-bench:
+#   scripts/bench.sh --scale 100          the hot queries
+#   scripts/bench.sh --database-url postgres://postgres@127.0.0.1/bench
+#   scripts/bench.sh http --scale 100     the real server under HTTP load
+#   scripts/bench.sh http --help          its options
 set -euo pipefail
 cd "$(dirname "$0")/.."
 exec cargo run --release --locked -p netcrew-bench -- "$@"

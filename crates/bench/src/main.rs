@@ -7,11 +7,13 @@
 //! - a deep page of the customer list by keyset cursor against the same page
 //!   by OFFSET;
 //! - a customer search by phone against listing the first page unfiltered.
+//!
+//! `netcrew-bench http` instead loads the real server over HTTP; see [`http`].
 
 use std::time::{Duration, Instant};
 
 use anyhow::Context;
-use clap::Parser;
+use clap::{Parser, Subcommand};
 use netcrew_domain::GeoPoint;
 use netcrew_store::{
     Db,
@@ -23,8 +25,29 @@ use netcrew_store::{
     sea_orm::{EntityTrait, QueryOrder, QuerySelect},
 };
 
+mod http;
+
 #[derive(Debug, Parser)]
-#[command(about = "Benchmarks NetCrew's hot queries on generated data")]
+#[command(
+    about = "Benchmarks NetCrew's hot queries on generated data",
+    args_conflicts_with_subcommands = true
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Option<Command>,
+    #[command(flatten)]
+    queries: Args,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Loads the real server over HTTP with concurrent clients and reports
+    /// requests per second and latency against /healthz of the same server
+    Http(http::HttpArgs),
+}
+
+/// The query benchmark (no subcommand).
+#[derive(Debug, clap::Args)]
 struct Args {
     /// Demo data scale (1 = ~3,200 customers, 100 = ~320,000)
     #[arg(long, default_value_t = 10.0)]
@@ -67,7 +90,14 @@ fn row(name: &str, measured: Duration, baseline_name: &str, baseline: Duration) 
 
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
-    let args = Args::parse();
+    let cli = Cli::parse();
+    match cli.command {
+        Some(Command::Http(args)) => http::run(args).await,
+        None => queries(cli.queries).await,
+    }
+}
+
+async fn queries(args: Args) -> anyhow::Result<()> {
     let dir = tempfile::tempdir()?;
     let url = args
         .database_url
