@@ -24,12 +24,13 @@ use std::{
 use anyhow::{Context, bail, ensure};
 use netcrew::{config::Settings, server};
 use netcrew_store::{
-    Db, auth,
+    Db,
     customers::{self, CustomerFilter},
     demo::{self, DemoOptions},
     entity::customer,
     page::{self, PageRequest, TOTAL_CAP},
     sea_orm::{EntityTrait, QueryOrder, QuerySelect},
+    sessions,
 };
 use reqwest::{
     Url,
@@ -573,7 +574,7 @@ async fn breakdown(args: &HttpArgs, db: &Db, token: &str, deep_url: &Url) -> any
             let db = db.clone();
             let token = token.clone();
             async move {
-                auth::find_live_api_token(db.conn(), &token, chrono::Utc::now())
+                sessions::find_live_api_token(db.conn(), &token, chrono::Utc::now())
                     .await?
                     .context("token not found")?;
                 Ok(())
