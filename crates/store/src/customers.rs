@@ -1179,6 +1179,11 @@ mod tests {
             center_lat: -6.9,
             center_lng: 107.6,
             radius_m: 10_000,
+            time_zone: "Asia/Jakarta".to_string(),
+            business_hours: false,
+            opens_at: "08:00".to_string(),
+            closes_at: "17:00".to_string(),
+            work_days: "1111110".to_string(),
             created_at: ctx(CustomerSource::Staff).now,
             updated_at: ctx(CustomerSource::Staff).now,
         });

@@ -432,6 +432,11 @@ pub async fn generate(
             center_lat: Set(seed.lat),
             center_lng: Set(seed.lng),
             radius_m: Set(AREA_RADIUS_M as i32),
+            time_zone: Set("Asia/Jakarta".to_string()),
+            business_hours: Set(false),
+            opens_at: Set("08:00".to_string()),
+            closes_at: Set("17:00".to_string()),
+            work_days: Set("1111110".to_string()),
             created_at: Set(long_ago),
             updated_at: Set(long_ago),
         })

@@ -14,6 +14,16 @@ pub enum Error {
     /// The record's state does not allow this.
     #[error("{0}")]
     Conflict(String),
+    /// The record changed since the writer read it (HTTP 412).
+    #[error("{0}")]
+    Stale(String),
+    /// The move is not possible from the record's state; the ones that are
+    /// are listed.
+    #[error("{detail}")]
+    Refused { detail: String, allowed: Vec<String> },
+    /// The caller's role may not do this to this record.
+    #[error("{0}")]
+    Forbidden(String),
     /// Too many attempts from one address or account; try again after
     /// this many seconds.
     #[error("too many attempts; try again in {0} s")]

@@ -248,6 +248,59 @@ where
     }))
 }
 
+/// Runs `select` ordered by (`at`, `id`) ascending, starting after the
+/// cursor; `key` gives a row's time and id.
+pub async fn paginate_time<E, C>(
+    db: &C,
+    select: Select<E>,
+    at: E::Column,
+    id: E::Column,
+    req: &PageRequest,
+    key: impl Fn(&E::Model) -> (chrono::DateTime<chrono::Utc>, Uuid),
+) -> Result<Result<Page<E::Model>, PageError>, DbErr>
+where
+    E: EntityTrait,
+    E::Model: Sync,
+    C: ConnectionTrait,
+{
+    let after = match &req.after {
+        None => None,
+        Some((value, after_id)) => match chrono::DateTime::parse_from_rfc3339(value) {
+            Ok(t) => Some((t.with_timezone(&chrono::Utc), *after_id)),
+            Err(_) => return Ok(Err(PageError::Cursor)),
+        },
+    };
+    let (total, total_exact) = capped_count(db, select.clone(), TOTAL_CAP).await?;
+    let mut query = select;
+    if let Some((t, after_id)) = after {
+        query = query.filter(
+            Expr::tuple([Expr::col(at).into(), Expr::col(id).into()])
+                .gt(Expr::tuple([Expr::value(t), Expr::value(after_id)])),
+        );
+    }
+    let mut items = query
+        .order_by_asc(at)
+        .order_by_asc(id)
+        .limit(req.limit + 1)
+        .all(db)
+        .await?;
+    let next_cursor = if items.len() as u64 > req.limit {
+        items.truncate(req.limit as usize);
+        items.last().map(|last| {
+            let (t, id) = key(last);
+            encode(&t.to_rfc3339_opts(chrono::SecondsFormat::Micros, true), id)
+        })
+    } else {
+        None
+    };
+    Ok(Ok(Page {
+        items,
+        next_cursor,
+        total,
+        total_exact,
+    }))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -263,6 +263,11 @@ impl AreaDraft {
             center_lat: 0.0,
             center_lng: 0.0,
             radius_m: 0,
+            time_zone: "Asia/Jakarta".to_string(),
+            business_hours: false,
+            opens_at: "08:00".to_string(),
+            closes_at: "17:00".to_string(),
+            work_days: "1111110".to_string(),
             created_at: now,
             updated_at: now,
         });

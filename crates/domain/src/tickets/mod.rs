@@ -3,8 +3,12 @@
 
 pub mod calendar;
 pub mod lifecycle;
+pub mod rules;
+pub mod sla;
 
 pub use lifecycle::{
     MoveRefused, Mover, TicketFacts, TicketKind, TicketMove, TicketStatus, allowed_moves,
     allowed_targets, apply, ticket_number, transition,
 };
+pub use rules::{OutageElement, OutageStatus, RemoteReason, TicketSource};
+pub use sla::{SlaState, SlaTarget, Targets};

@@ -12,6 +12,7 @@ mod m20261128_000001_counters_and_limits;
 mod m20261128_000011_customer_erasure;
 mod m20261128_000012_customer_search;
 mod m20261128_000013_customer_address_and_refs;
+pub mod m20261128_000014_tickets;
 
 pub struct Migrator;
 
@@ -28,6 +29,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261128_000011_customer_erasure::Migration),
             Box::new(m20261128_000012_customer_search::Migration),
             Box::new(m20261128_000013_customer_address_and_refs::Migration),
+            Box::new(m20261128_000014_tickets::Migration),
         ]
     }
 }
