@@ -41,10 +41,25 @@ pub enum Permission {
     DataImport,
     /// Export master data and customers as CSV.
     DataExport,
+    /// See tickets (row scope: a customer their own, a technician those
+    /// assigned to them, a supervisor their areas' and teams').
+    TicketsRead,
+    /// Open tickets (a customer only for themself, only repairs).
+    TicketsCreate,
+    /// Change a ticket's details (place, appointment, tags; the priority
+    /// is the supervisor's) and assign it by hand.
+    TicketsManage,
+    /// Move tickets through their lifecycle; which move each role may make
+    /// is the lifecycle's rule.
+    TicketsWork,
+    /// Comment on tickets (internal comments: staff only).
+    TicketsComment,
+    /// Change SLA policies, pause reasons, holidays and area calendars.
+    SlaManage,
 }
 
 impl Permission {
-    pub const ALL: [Permission; 15] = [
+    pub const ALL: [Permission; 21] = [
         Permission::ProfileManage,
         Permission::UsersRead,
         Permission::UsersManage,
@@ -60,6 +75,12 @@ impl Permission {
         Permission::DemandRead,
         Permission::DataImport,
         Permission::DataExport,
+        Permission::TicketsRead,
+        Permission::TicketsCreate,
+        Permission::TicketsManage,
+        Permission::TicketsWork,
+        Permission::TicketsComment,
+        Permission::SlaManage,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -79,6 +100,12 @@ impl Permission {
             Permission::DemandRead => "demand.read",
             Permission::DataImport => "data.import",
             Permission::DataExport => "data.export",
+            Permission::TicketsRead => "tickets.read",
+            Permission::TicketsCreate => "tickets.create",
+            Permission::TicketsManage => "tickets.manage",
+            Permission::TicketsWork => "tickets.work",
+            Permission::TicketsComment => "tickets.comment",
+            Permission::SlaManage => "sla.manage",
         }
     }
 
@@ -107,6 +134,12 @@ pub fn permissions(role: Role) -> &'static [Permission] {
             DemandRead,
             DataImport,
             DataExport,
+            TicketsRead,
+            TicketsCreate,
+            TicketsManage,
+            TicketsWork,
+            TicketsComment,
+            SlaManage,
         ],
         Role::Supervisor => &[
             ProfileManage,
@@ -116,6 +149,11 @@ pub fn permissions(role: Role) -> &'static [Permission] {
             CustomersRead,
             CustomersManage,
             DemandRead,
+            TicketsRead,
+            TicketsCreate,
+            TicketsManage,
+            TicketsWork,
+            TicketsComment,
         ],
         Role::Management => &[
             ProfileManage,
@@ -126,6 +164,7 @@ pub fn permissions(role: Role) -> &'static [Permission] {
             CustomersRead,
             DemandRead,
             DataExport,
+            TicketsRead,
         ],
         Role::Cs => &[
             ProfileManage,
@@ -133,9 +172,28 @@ pub fn permissions(role: Role) -> &'static [Permission] {
             NetworkRead,
             CustomersRead,
             CustomersManage,
+            TicketsRead,
+            TicketsCreate,
+            TicketsManage,
+            TicketsWork,
+            TicketsComment,
         ],
-        Role::Technician => &[ProfileManage, TeamsRead, NetworkRead],
-        Role::Customer => &[ProfileManage, CustomersRead],
+        Role::Technician => &[
+            ProfileManage,
+            TeamsRead,
+            NetworkRead,
+            TicketsRead,
+            TicketsWork,
+            TicketsComment,
+        ],
+        Role::Customer => &[
+            ProfileManage,
+            CustomersRead,
+            TicketsRead,
+            TicketsCreate,
+            TicketsWork,
+            TicketsComment,
+        ],
     }
 }
 

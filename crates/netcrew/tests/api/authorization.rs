@@ -22,6 +22,8 @@ const CUSTOMER_READERS: &[&str] = &["admin", "supervisor", "cs", "management", "
 const CUSTOMER_WRITERS: &[&str] = &["admin", "supervisor", "cs"];
 const DEMAND: &[&str] = &["admin", "supervisor", "management"];
 const EXPORTERS: &[&str] = &["admin", "management"];
+const TICKET_OPENERS: &[&str] = &["admin", "supervisor", "cs", "customer"];
+const TICKET_WORKERS: &[&str] = &["admin", "supervisor", "cs", "technician", "customer"];
 
 const ROLES: [&str; 6] = [
     "admin",
@@ -89,6 +91,16 @@ fn rule(method: &str, path: &str) -> Option<Rule> {
         ("get", "/api/v1/demand-points") => Roles(DEMAND),
         ("post", "/api/v1/imports/{kind}") => Roles(ADMIN),
         ("get", "/api/v1/exports/{kind}") => Roles(EXPORTERS),
+        ("get", "/api/v1/tickets" | "/api/v1/tickets/{id}") => SignedIn,
+        ("get", "/api/v1/tickets/{id}/timeline" | "/api/v1/tickets/{id}/comments") => SignedIn,
+        ("post", "/api/v1/tickets") => Roles(TICKET_OPENERS),
+        ("patch", "/api/v1/tickets/{id}") => Roles(CUSTOMER_WRITERS),
+        ("post", "/api/v1/tickets/{id}/transitions" | "/api/v1/tickets/{id}/comments") => {
+            Roles(TICKET_WORKERS)
+        }
+        ("post", "/api/v1/tickets/{id}/rating") => Roles(&["customer"]),
+        ("get", "/api/v1/events" | "/api/v1/notifications") => SignedIn,
+        ("post", "/api/v1/notifications/read") => SignedIn,
         _ => return None,
     })
 }
