@@ -1868,6 +1868,16 @@ describe('NetCrew web app on the real server', () => {
 		await sup.page.getByTestId('ticket-pauses').getByText(id.pause_parts).waitFor();
 		await sup.page.getByTestId('timeline-entry').filter({ hasText: id.pause_parts }).first().waitFor();
 		await screenshot(sup.page, 'ticket-detail-resolved-desktop-id');
+		// A tablet held upright: the console still fits.
+		await sup.page.setViewportSize({ width: 800, height: 1280 });
+		await noHorizontalScroll(sup.page, 'ticket page on a tablet');
+		await screenshot(sup.page, 'ticket-detail-resolved-tablet-id');
+		await sup.page.goto(`${baseUrl}/console/tickets?open=all`);
+		await row.waitFor();
+		await noHorizontalScroll(sup.page, 'ticket list on a tablet');
+		await screenshot(sup.page, 'tickets-list-tablet-id');
+		await sup.page.goto(`${baseUrl}/console/tickets/${ticketId}`);
+		await sup.page.getByTestId('ticket-number').waitFor();
 		await sup.page.setViewportSize({ width: 390, height: 844 });
 		await noHorizontalScroll(sup.page, 'ticket page on a phone');
 		await screenshot(sup.page, 'ticket-detail-resolved-phone-id');
