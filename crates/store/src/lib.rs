@@ -11,6 +11,7 @@ pub mod coverage;
 pub mod customers;
 pub mod db;
 pub mod demo;
+pub mod demo_tickets;
 pub mod entity;
 pub mod error;
 pub mod feed;
