@@ -98,6 +98,7 @@ pub struct AppState {
         (name = "customers", description = "Customers, coverage check, self-registration, unmet demand"),
         (name = "transfer", description = "CSV import and export"),
         (name = "catalog", description = "Service packages and service areas"),
+        (name = "outages", description = "Outages: one cause behind many customers' repairs"),
         (name = "system", description = "Facts about this installation"),
         (name = "operations", description = "Health, readiness and metrics for operators"),
     )
@@ -123,6 +124,7 @@ fn routes() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .merge(routes::coverage::api_router())
         .merge(routes::registration::api_router())
         .merge(routes::privacy::api_router())
+        .merge(routes::outages::api_router())
         .merge(routes::transfer::api_router());
     let ops = OpenApiRouter::new()
         .routes(utoipa_axum::routes!(routes::system::healthz))

@@ -46,6 +46,12 @@ pub enum ApiError {
     PayloadTooLarge(String),
     #[error("{0}")]
     Conflict(String),
+    /// A write that needs `If-Match` came without it.
+    #[error("{0}")]
+    PreconditionRequired(String),
+    /// The record changed since the writer read it.
+    #[error("{0}")]
+    Stale(String),
     #[error("{0}")]
     Unauthenticated(String),
     #[error("Login or password is wrong.")]
@@ -86,6 +92,11 @@ impl From<netcrew_store::Error> for ApiError {
             netcrew_store::Error::Invalid(invalid) => invalid.into(),
             netcrew_store::Error::NotFound(what) => ApiError::NotFound(what),
             netcrew_store::Error::Conflict(why) => ApiError::Conflict(why),
+            netcrew_store::Error::Stale(why) => ApiError::Stale(why),
+            netcrew_store::Error::Refused { detail, allowed } => {
+                ApiError::Conflict(format!("{detail} Allowed: {}.", allowed.join(", ")))
+            }
+            netcrew_store::Error::Forbidden(why) => ApiError::Forbidden(why),
             netcrew_store::Error::Limited(retry_after_secs) => ApiError::TooManyRequests {
                 detail: "Too many attempts from this connection. Please try again later."
                     .to_string(),
@@ -130,6 +141,16 @@ impl ApiError {
                 "Request body too large",
             ),
             ApiError::Conflict(_) => (StatusCode::CONFLICT, "/problems/conflict", "Conflict"),
+            ApiError::PreconditionRequired(_) => (
+                StatusCode::PRECONDITION_REQUIRED,
+                "/problems/precondition-required",
+                "If-Match required",
+            ),
+            ApiError::Stale(_) => (
+                StatusCode::PRECONDITION_FAILED,
+                "/problems/stale",
+                "Changed meanwhile",
+            ),
             ApiError::Unauthenticated(_) => (
                 StatusCode::UNAUTHORIZED,
                 "/problems/unauthenticated",

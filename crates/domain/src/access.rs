@@ -41,10 +41,14 @@ pub enum Permission {
     DataImport,
     /// Export master data and customers as CSV.
     DataExport,
+    /// See outages and the suggestions of where one may be.
+    OutagesRead,
+    /// Declare and resolve outages.
+    OutagesManage,
 }
 
 impl Permission {
-    pub const ALL: [Permission; 15] = [
+    pub const ALL: [Permission; 17] = [
         Permission::ProfileManage,
         Permission::UsersRead,
         Permission::UsersManage,
@@ -60,6 +64,8 @@ impl Permission {
         Permission::DemandRead,
         Permission::DataImport,
         Permission::DataExport,
+        Permission::OutagesRead,
+        Permission::OutagesManage,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -79,6 +85,8 @@ impl Permission {
             Permission::DemandRead => "demand.read",
             Permission::DataImport => "data.import",
             Permission::DataExport => "data.export",
+            Permission::OutagesRead => "outages.read",
+            Permission::OutagesManage => "outages.manage",
         }
     }
 
@@ -107,6 +115,8 @@ pub fn permissions(role: Role) -> &'static [Permission] {
             DemandRead,
             DataImport,
             DataExport,
+            OutagesRead,
+            OutagesManage,
         ],
         Role::Supervisor => &[
             ProfileManage,
@@ -116,6 +126,8 @@ pub fn permissions(role: Role) -> &'static [Permission] {
             CustomersRead,
             CustomersManage,
             DemandRead,
+            OutagesRead,
+            OutagesManage,
         ],
         Role::Management => &[
             ProfileManage,
@@ -126,6 +138,7 @@ pub fn permissions(role: Role) -> &'static [Permission] {
             CustomersRead,
             DemandRead,
             DataExport,
+            OutagesRead,
         ],
         Role::Cs => &[
             ProfileManage,
@@ -133,6 +146,7 @@ pub fn permissions(role: Role) -> &'static [Permission] {
             NetworkRead,
             CustomersRead,
             CustomersManage,
+            OutagesRead,
         ],
         Role::Technician => &[ProfileManage, TeamsRead, NetworkRead],
         Role::Customer => &[ProfileManage, CustomersRead],
@@ -343,6 +357,7 @@ mod tests {
             Permission::NetworkManage,
             Permission::CustomersManage,
             Permission::DataImport,
+            Permission::OutagesManage,
         ] {
             assert!(
                 !allows(Role::Management, p),

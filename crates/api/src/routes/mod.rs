@@ -3,6 +3,7 @@ pub mod coverage;
 pub mod customers;
 pub mod me;
 pub mod network;
+pub mod outages;
 pub mod packages;
 pub mod portal_accounts;
 pub mod privacy;

@@ -22,6 +22,8 @@ const CUSTOMER_READERS: &[&str] = &["admin", "supervisor", "cs", "management", "
 const CUSTOMER_WRITERS: &[&str] = &["admin", "supervisor", "cs"];
 const DEMAND: &[&str] = &["admin", "supervisor", "management"];
 const EXPORTERS: &[&str] = &["admin", "management"];
+const OUTAGE_READERS: &[&str] = &["admin", "supervisor", "cs", "management"];
+const OUTAGE_MANAGERS: &[&str] = &["admin", "supervisor"];
 
 const ROLES: [&str; 6] = [
     "admin",
@@ -89,6 +91,10 @@ fn rule(method: &str, path: &str) -> Option<Rule> {
         ("get", "/api/v1/demand-points") => Roles(DEMAND),
         ("post", "/api/v1/imports/{kind}") => Roles(ADMIN),
         ("get", "/api/v1/exports/{kind}") => Roles(EXPORTERS),
+        ("get", "/api/v1/outages" | "/api/v1/outages/{id}" | "/api/v1/outage-suggestions") => {
+            Roles(OUTAGE_READERS)
+        }
+        ("post", "/api/v1/outages" | "/api/v1/outages/{id}/resolution") => Roles(OUTAGE_MANAGERS),
         _ => return None,
     })
 }
