@@ -35,6 +35,7 @@ fn problem(status: StatusCode, kind: &str, title: &str, detail: &str) -> Respons
         status: status.as_u16(),
         detail: detail.to_string(),
         errors: Vec::new(),
+        allowed: None,
     }
     .into_response()
 }

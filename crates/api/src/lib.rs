@@ -5,6 +5,7 @@
 pub mod caller;
 pub mod extract;
 mod idempotency;
+pub mod live;
 mod middleware;
 mod openapi;
 pub mod problem;
@@ -53,6 +54,8 @@ pub struct ApiConfig {
     pub max_drop_m: f64,
     /// How much longer the cable runs than the straight line.
     pub road_factor: f64,
+    /// Reopening window, auto-close delay and the ISP's zone for tickets.
+    pub tickets: netcrew_store::tickets::Settings,
 }
 
 impl Default for ApiConfig {
@@ -68,6 +71,7 @@ impl Default for ApiConfig {
             map_tile_url: Some(DEFAULT_TILE_URL.to_string()),
             max_drop_m: 250.0,
             road_factor: 1.3,
+            tickets: netcrew_store::tickets::Settings::default(),
         }
     }
 }
@@ -77,6 +81,8 @@ pub struct AppState {
     pub db: Db,
     pub config: Arc<ApiConfig>,
     pub metrics: PrometheusHandle,
+    /// The change feed, handed to open event streams.
+    pub live: live::Hub,
 }
 
 #[derive(OpenApi)]
@@ -97,6 +103,9 @@ pub struct AppState {
         (name = "network", description = "Service areas, ODCs, ODPs and their ports"),
         (name = "customers", description = "Customers, coverage check, self-registration, unmet demand"),
         (name = "transfer", description = "CSV import and export"),
+        (name = "tickets", description = "Installations and repairs: lifecycle, SLA, comments, timeline"),
+        (name = "sla", description = "SLA policies, pause reasons, holidays and area calendars"),
+        (name = "live", description = "Server-sent events and in-app notifications"),
         (name = "catalog", description = "Service packages and service areas"),
         (name = "outages", description = "Outages: one cause behind many customers' repairs"),
         (name = "system", description = "Facts about this installation"),
@@ -124,8 +133,10 @@ fn routes() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .merge(routes::coverage::api_router())
         .merge(routes::registration::api_router())
         .merge(routes::privacy::api_router())
+        .merge(routes::transfer::api_router())
+        .merge(routes::tickets::api_router())
         .merge(routes::outages::api_router())
-        .merge(routes::transfer::api_router());
+        .merge(routes::live::api_router());
     let ops = OpenApiRouter::new()
         .routes(utoipa_axum::routes!(routes::system::healthz))
         .routes(utoipa_axum::routes!(routes::system::readyz))

@@ -27,6 +27,9 @@ pub struct Problem {
     /// For validation problems: which fields are wrong and why.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub errors: Vec<FieldError>,
+    /// For a move that is not possible now: the statuses that are.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub allowed: Option<Vec<String>>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -46,12 +49,18 @@ pub enum ApiError {
     PayloadTooLarge(String),
     #[error("{0}")]
     Conflict(String),
-    /// A write that needs `If-Match` came without it.
-    #[error("{0}")]
-    PreconditionRequired(String),
-    /// The record changed since the writer read it.
+    /// A move not possible from the record's state; `allowed` lists those that are.
+    #[error("{detail}")]
+    NotAllowedNow {
+        detail: String,
+        allowed: Vec<String>,
+    },
+    /// The record changed since the caller read it.
     #[error("{0}")]
     Stale(String),
+    /// The write needs `If-Match` with the version the caller read.
+    #[error("{0}")]
+    PreconditionRequired(String),
     #[error("{0}")]
     Unauthenticated(String),
     #[error("Login or password is wrong.")]
@@ -94,7 +103,7 @@ impl From<netcrew_store::Error> for ApiError {
             netcrew_store::Error::Conflict(why) => ApiError::Conflict(why),
             netcrew_store::Error::Stale(why) => ApiError::Stale(why),
             netcrew_store::Error::Refused { detail, allowed } => {
-                ApiError::Conflict(format!("{detail} Allowed: {}.", allowed.join(", ")))
+                ApiError::NotAllowedNow { detail, allowed }
             }
             netcrew_store::Error::Forbidden(why) => ApiError::Forbidden(why),
             netcrew_store::Error::Limited(retry_after_secs) => ApiError::TooManyRequests {
@@ -141,15 +150,20 @@ impl ApiError {
                 "Request body too large",
             ),
             ApiError::Conflict(_) => (StatusCode::CONFLICT, "/problems/conflict", "Conflict"),
-            ApiError::PreconditionRequired(_) => (
-                StatusCode::PRECONDITION_REQUIRED,
-                "/problems/precondition-required",
-                "If-Match required",
+            ApiError::NotAllowedNow { .. } => (
+                StatusCode::CONFLICT,
+                "/problems/transition-not-allowed",
+                "Not possible now",
             ),
             ApiError::Stale(_) => (
                 StatusCode::PRECONDITION_FAILED,
                 "/problems/stale",
-                "Changed meanwhile",
+                "Changed in the meantime",
+            ),
+            ApiError::PreconditionRequired(_) => (
+                StatusCode::PRECONDITION_REQUIRED,
+                "/problems/precondition-required",
+                "Version required",
             ),
             ApiError::Unauthenticated(_) => (
                 StatusCode::UNAUTHORIZED,
@@ -212,6 +226,10 @@ impl ApiError {
             status: status.as_u16(),
             detail,
             errors,
+            allowed: match self {
+                ApiError::NotAllowedNow { allowed, .. } => Some(allowed.clone()),
+                _ => None,
+            },
         }
     }
 }
@@ -288,6 +306,7 @@ pub fn status_problem(status: StatusCode) -> Problem {
         status: status.as_u16(),
         detail: detail.to_string(),
         errors: Vec::new(),
+        allowed: None,
     }
 }
 

@@ -41,6 +41,21 @@ pub enum Permission {
     DataImport,
     /// Export master data and customers as CSV.
     DataExport,
+    /// See tickets (row scope: a customer their own, a technician those
+    /// assigned to them, a supervisor their areas' and teams').
+    TicketsRead,
+    /// Open tickets (a customer only for themself, only repairs).
+    TicketsCreate,
+    /// Change a ticket's details (place, appointment, tags; the priority
+    /// is the supervisor's) and assign it by hand.
+    TicketsManage,
+    /// Move tickets through their lifecycle; which move each role may make
+    /// is the lifecycle's rule.
+    TicketsWork,
+    /// Comment on tickets (internal comments: staff only).
+    TicketsComment,
+    /// Change SLA policies, pause reasons, holidays and area calendars.
+    SlaManage,
     /// See outages and the suggestions of where one may be.
     OutagesRead,
     /// Declare and resolve outages.
@@ -48,7 +63,7 @@ pub enum Permission {
 }
 
 impl Permission {
-    pub const ALL: [Permission; 17] = [
+    pub const ALL: [Permission; 23] = [
         Permission::ProfileManage,
         Permission::UsersRead,
         Permission::UsersManage,
@@ -64,6 +79,12 @@ impl Permission {
         Permission::DemandRead,
         Permission::DataImport,
         Permission::DataExport,
+        Permission::TicketsRead,
+        Permission::TicketsCreate,
+        Permission::TicketsManage,
+        Permission::TicketsWork,
+        Permission::TicketsComment,
+        Permission::SlaManage,
         Permission::OutagesRead,
         Permission::OutagesManage,
     ];
@@ -85,6 +106,12 @@ impl Permission {
             Permission::DemandRead => "demand.read",
             Permission::DataImport => "data.import",
             Permission::DataExport => "data.export",
+            Permission::TicketsRead => "tickets.read",
+            Permission::TicketsCreate => "tickets.create",
+            Permission::TicketsManage => "tickets.manage",
+            Permission::TicketsWork => "tickets.work",
+            Permission::TicketsComment => "tickets.comment",
+            Permission::SlaManage => "sla.manage",
             Permission::OutagesRead => "outages.read",
             Permission::OutagesManage => "outages.manage",
         }
@@ -115,6 +142,12 @@ pub fn permissions(role: Role) -> &'static [Permission] {
             DemandRead,
             DataImport,
             DataExport,
+            TicketsRead,
+            TicketsCreate,
+            TicketsManage,
+            TicketsWork,
+            TicketsComment,
+            SlaManage,
             OutagesRead,
             OutagesManage,
         ],
@@ -126,6 +159,11 @@ pub fn permissions(role: Role) -> &'static [Permission] {
             CustomersRead,
             CustomersManage,
             DemandRead,
+            TicketsRead,
+            TicketsCreate,
+            TicketsManage,
+            TicketsWork,
+            TicketsComment,
             OutagesRead,
             OutagesManage,
         ],
@@ -138,6 +176,7 @@ pub fn permissions(role: Role) -> &'static [Permission] {
             CustomersRead,
             DemandRead,
             DataExport,
+            TicketsRead,
             OutagesRead,
         ],
         Role::Cs => &[
@@ -146,10 +185,29 @@ pub fn permissions(role: Role) -> &'static [Permission] {
             NetworkRead,
             CustomersRead,
             CustomersManage,
+            TicketsRead,
+            TicketsCreate,
+            TicketsManage,
+            TicketsWork,
+            TicketsComment,
             OutagesRead,
         ],
-        Role::Technician => &[ProfileManage, TeamsRead, NetworkRead],
-        Role::Customer => &[ProfileManage, CustomersRead],
+        Role::Technician => &[
+            ProfileManage,
+            TeamsRead,
+            NetworkRead,
+            TicketsRead,
+            TicketsWork,
+            TicketsComment,
+        ],
+        Role::Customer => &[
+            ProfileManage,
+            CustomersRead,
+            TicketsRead,
+            TicketsCreate,
+            TicketsWork,
+            TicketsComment,
+        ],
     }
 }
 

@@ -88,6 +88,14 @@ pub struct Settings {
     /// Cable length over straight-line distance, at least 1 [default: 1.3]
     #[arg(long, env = "NETCREW_ROAD_FACTOR", value_name = "FACTOR")]
     pub road_factor: Option<f64>,
+
+    /// Days after resolution a ticket may still be reopened [default: 7]
+    #[arg(long, env = "NETCREW_REOPEN_DAYS", value_name = "DAYS")]
+    pub reopen_days: Option<u32>,
+
+    /// Hours after which a resolved ticket closes by itself [default: 72]
+    #[arg(long, env = "NETCREW_AUTO_CLOSE_HOURS", value_name = "HOURS")]
+    pub auto_close_hours: Option<u32>,
 }
 
 /// Settings with every default applied and every value checked.
@@ -110,6 +118,8 @@ pub struct Resolved {
     pub map_tile_url: Option<String>,
     pub max_drop_m: f64,
     pub road_factor: f64,
+    pub reopen_days: u32,
+    pub auto_close_hours: u32,
 }
 
 impl Settings {
@@ -144,6 +154,8 @@ impl Settings {
             map_tile_url: self.map_tile_url.or(from_file.map_tile_url),
             max_drop_m: self.max_drop_m.or(from_file.max_drop_m),
             road_factor: self.road_factor.or(from_file.road_factor),
+            reopen_days: self.reopen_days.or(from_file.reopen_days),
+            auto_close_hours: self.auto_close_hours.or(from_file.auto_close_hours),
         })
     }
 
@@ -190,6 +202,14 @@ impl Settings {
         if !(road_factor.is_finite() && (1.0..=5.0).contains(&road_factor)) {
             bail!("invalid road_factor {road_factor}: expected 1 to 5");
         }
+        let reopen_days = self.reopen_days.unwrap_or(7);
+        if reopen_days > 90 {
+            bail!("invalid reopen_days {reopen_days}: expected 0 to 90");
+        }
+        let auto_close_hours = self.auto_close_hours.unwrap_or(72);
+        if !(1..=24 * 90).contains(&auto_close_hours) {
+            bail!("invalid auto_close_hours {auto_close_hours}: expected 1 to 2160");
+        }
         let map_tile_url = match self.map_tile_url.as_deref().map(str::trim) {
             None => Some(netcrew_api::DEFAULT_TILE_URL.to_string()),
             Some("none") | Some("") => None,
@@ -206,6 +226,8 @@ impl Settings {
             ),
         };
         Ok(Resolved {
+            reopen_days,
+            auto_close_hours,
             map_tile_url,
             max_drop_m,
             road_factor,

@@ -40,7 +40,7 @@ pub async fn open_db(settings: &Resolved) -> anyhow::Result<Db> {
 
 pub fn app_state(db: Db, settings: &Resolved) -> anyhow::Result<AppState> {
     Ok(AppState {
-        db,
+        db: db.clone(),
         config: Arc::new(ApiConfig {
             default_locale: settings.default_locale.clone(),
             time_zone: settings.time_zone.clone(),
@@ -52,8 +52,14 @@ pub fn app_state(db: Db, settings: &Resolved) -> anyhow::Result<AppState> {
             map_tile_url: settings.map_tile_url.clone(),
             max_drop_m: settings.max_drop_m,
             road_factor: settings.road_factor,
+            tickets: netcrew_store::tickets::Settings {
+                reopen_window: chrono::Duration::days(settings.reopen_days.into()),
+                auto_close_after: chrono::Duration::hours(settings.auto_close_hours.into()),
+                zone: netcrew_domain::schedule::parse_zone(&settings.time_zone)?,
+            },
         }),
         metrics: netcrew_api::metrics_handle()?,
+        live: netcrew_api::live::Hub::start(db),
     })
 }
 

@@ -20,7 +20,10 @@ pub enum Error {
     /// The move is not possible from the record's state; the ones that are
     /// are listed.
     #[error("{detail}")]
-    Refused { detail: String, allowed: Vec<String> },
+    Refused {
+        detail: String,
+        allowed: Vec<String>,
+    },
     /// The caller's role may not do this to this record.
     #[error("{0}")]
     Forbidden(String),

@@ -66,7 +66,10 @@ pub async fn list<C: ConnectionTrait>(
     if unread_only {
         select = select.filter(notification::Column::ReadAt.is_null());
     }
-    newest_first(db, select, notification::Column::Id, limit, cursor, |n| n.id).await
+    newest_first(db, select, notification::Column::Id, limit, cursor, |n| {
+        n.id
+    })
+    .await
 }
 
 /// How many of a user's notifications are unread.

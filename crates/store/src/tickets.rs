@@ -22,8 +22,8 @@ use netcrew_domain::{
     },
 };
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, DbErr, EntityTrait,
-    IntoActiveModel, QueryFilter, QueryOrder, QuerySelect, Set,
+    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, DbErr, EntityTrait, IntoActiveModel,
+    QueryFilter, QueryOrder, QuerySelect, Set,
 };
 use serde_json::{Value, json};
 use uuid::Uuid;
@@ -33,8 +33,7 @@ use crate::{
     audit_log::{self, Actor, Audit},
     counters,
     entity::{
-        area, customer, holiday, outage, pause_reason, problem_category, service_type,
-        sla_policy,
+        area, customer, holiday, outage, pause_reason, problem_category, service_type, sla_policy,
         ticket::{self, no_due},
         ticket_comment, ticket_event, ticket_pause, user, user_area, user_team,
     },
@@ -257,7 +256,10 @@ fn conflict(msg: impl Into<String>) -> Error {
 }
 
 /// The service calendar of an area.
-pub async fn calendar_of<C: ConnectionTrait>(db: &C, area: &area::Model) -> Result<Calendar, DbErr> {
+pub async fn calendar_of<C: ConnectionTrait>(
+    db: &C,
+    area: &area::Model,
+) -> Result<Calendar, DbErr> {
     let zone = parse_zone(&area.time_zone).unwrap_or(chrono_tz::Asia::Jakarta);
     let hours = if area.business_hours {
         let days: Vec<bool> = area.work_days.chars().map(|c| c == '1').collect();
@@ -266,8 +268,9 @@ pub async fn calendar_of<C: ConnectionTrait>(db: &C, area: &area::Model) -> Resu
             d[i] = on;
         }
         let time = |s: &str, fallback: u32| {
-            NaiveTime::parse_from_str(s, "%H:%M")
-                .unwrap_or_else(|_| NaiveTime::from_hms_opt(fallback, 0, 0).unwrap_or(NaiveTime::MIN))
+            NaiveTime::parse_from_str(s, "%H:%M").unwrap_or_else(|_| {
+                NaiveTime::from_hms_opt(fallback, 0, 0).unwrap_or(NaiveTime::MIN)
+            })
         };
         Hours::Business {
             days: d,
@@ -309,10 +312,10 @@ pub async fn targets_for<C: ConnectionTrait>(
         .filter(sla_policy::Column::Priority.eq(priority.as_str()))
         .one(db)
         .await?;
-    let (response, resolution) = policy.map_or(
-        (st.response_sla_minutes, st.resolution_sla_minutes),
-        |p| (p.response_minutes, p.resolution_minutes),
-    );
+    let (response, resolution) = policy
+        .map_or((st.response_sla_minutes, st.resolution_sla_minutes), |p| {
+            (p.response_minutes, p.resolution_minutes)
+        });
     Ok(Targets {
         response: Duration::minutes(response.into()),
         resolution: Duration::minutes(resolution.into()),
@@ -394,7 +397,11 @@ fn appointment(
     };
     let today = local_date(now, calendar.zone);
     if day < today {
-        c.fail("appointment_date", "date_past", "choose today or a later day");
+        c.fail(
+            "appointment_date",
+            "date_past",
+            "choose today or a later day",
+        );
         return None;
     }
     if day > today + Duration::days(BOOKING_HORIZON_DAYS) {
@@ -409,7 +416,8 @@ fn appointment(
         return None;
     }
     if let Hours::Business { days, .. } = &calendar.hours
-        && (!days[day.weekday().num_days_from_monday() as usize] || calendar.holidays.contains(&day))
+        && (!days[day.weekday().num_days_from_monday() as usize]
+            || calendar.holidays.contains(&day))
     {
         c.fail(
             "appointment_date",
@@ -681,7 +689,11 @@ pub async fn create(
     if is_customer && kind.is_some_and(|k| k != TicketKind::Repair) {
         c.fail("kind", "choice", "customers report problems (repair)");
     }
-    let customer_id = if is_customer { who.customer_id } else { input.customer_id };
+    let customer_id = if is_customer {
+        who.customer_id
+    } else {
+        input.customer_id
+    };
     if customer_id.is_none() {
         c.fail("customer_id", "required", "choose the customer");
     }
@@ -702,9 +714,15 @@ pub async fn create(
         .map(|t| rules::tags(&mut c, "tags", t))
         .unwrap_or_default();
     let address = input.address.as_deref().map(|a| c.text("address", a, 300));
-    let place = input.location.and_then(|(lat, lng)| c.point("location", lat, lng));
+    let place = input
+        .location
+        .and_then(|(lat, lng)| c.point("location", lat, lng));
     if input.appointment_window.is_some() && input.appointment_date.is_none() {
-        c.fail("appointment_date", "required", "choose the day of the window");
+        c.fail(
+            "appointment_date",
+            "required",
+            "choose the day of the window",
+        );
     }
 
     let conn = db.conn();
@@ -755,7 +773,11 @@ pub async fn create(
             "unknown",
             "no such service type; choose one from the catalogue",
         ),
-        Some(s) if !s.active => c.fail("service_type_id", "inactive", "this service type is no longer offered"),
+        Some(s) if !s.active => c.fail(
+            "service_type_id",
+            "inactive",
+            "this service type is no longer offered",
+        ),
         _ => {}
     }
     let category = match input.problem_category_id {
@@ -763,7 +785,11 @@ pub async fn create(
             let found = problem_category::Entity::find_by_id(id).one(conn).await?;
             match &found {
                 None => c.fail("problem_category_id", "unknown", "no such problem category"),
-                Some(p) if !p.active => c.fail("problem_category_id", "inactive", "this category is no longer used"),
+                Some(p) if !p.active => c.fail(
+                    "problem_category_id",
+                    "inactive",
+                    "this category is no longer used",
+                ),
                 _ => {}
             }
             found
@@ -790,15 +816,19 @@ pub async fn create(
     if let (Some(d), Some(w), Some(cal)) = (&appointment_date, input.appointment_window, &calendar)
         && !window_open(d, w, cal.zone, now)
     {
-        c.fail("appointment_window", "window_past", "this window has already ended; choose a later one");
+        c.fail(
+            "appointment_window",
+            "window_past",
+            "this window has already ended; choose a later one",
+        );
     }
     c.finish()?;
     let (Some(kind), Some(cust), Some(st), Some(area)) = (kind, cust, st, area) else {
         return Err(conflict("the ticket could not be read"));
     };
-    let priority = input
-        .priority
-        .unwrap_or_else(|| rules::initial_priority(st.priority(), category.as_ref().map(|p| p.priority())));
+    let priority = input.priority.unwrap_or_else(|| {
+        rules::initial_priority(st.priority(), category.as_ref().map(|p| p.priority()))
+    });
     let source = input.source.unwrap_or(if is_customer {
         TicketSource::Portal
     } else if who.role.is_none() {
@@ -871,7 +901,12 @@ pub async fn create(
         t.before_pending = Some(TicketStatus::New.as_str().to_string());
         t.pending_reason = Some("outage".to_string());
     }
-    let inserted = t.clone().into_active_model().reset_all().insert(&*txn).await;
+    let inserted = t
+        .clone()
+        .into_active_model()
+        .reset_all()
+        .insert(&*txn)
+        .await;
     if let Err(e) = inserted {
         if crate::error::classify(&e) == crate::error::DbFailure::Unique {
             return Err(conflict("a ticket with this id already exists"));
@@ -931,7 +966,17 @@ pub async fn create(
     .await?;
     announce(&*txn, &t, "ticket.created", true, now).await?;
     let watchers = watchers(&*txn, t.area_id, false).await?;
-    notifications::notify(&*txn, &watchers, &note("ticket_created", &t, json!({"kind": t.kind, "priority": t.priority})), now).await?;
+    notifications::notify(
+        &*txn,
+        &watchers,
+        &note(
+            "ticket_created",
+            &t,
+            json!({"kind": t.kind, "priority": t.priority}),
+        ),
+        now,
+    )
+    .await?;
     txn.commit().await?;
     Ok(t)
 }
@@ -1027,9 +1072,27 @@ pub async fn list<C: ConnectionTrait>(
         select = select.filter(T::OutageId.eq(o));
     }
     match f.sort {
-        TicketSort::Due => paginate_time(db, select, T::NextDueAt, T::Id, page, |m| (m.next_due_at, m.id)).await,
-        TicketSort::Newest => newest_created(db, select, T::CreatedAt, T::Id, page, |m| (m.created_at, m.id)).await,
-        TicketSort::Number => Ok(Ok(crate::page::paginate(db, select, T::Number, T::Id, page, |m| (m.number.clone(), m.id)).await?)),
+        TicketSort::Due => {
+            paginate_time(db, select, T::NextDueAt, T::Id, page, |m| {
+                (m.next_due_at, m.id)
+            })
+            .await
+        }
+        TicketSort::Newest => {
+            newest_created(db, select, T::CreatedAt, T::Id, page, |m| {
+                (m.created_at, m.id)
+            })
+            .await
+        }
+        TicketSort::Number => Ok(Ok(crate::page::paginate(
+            db,
+            select,
+            T::Number,
+            T::Id,
+            page,
+            |m| (m.number.clone(), m.id),
+        )
+        .await?)),
     }
 }
 
@@ -1039,7 +1102,8 @@ pub async fn events<C: ConnectionTrait>(
     ticket_id: Uuid,
     public_only: bool,
 ) -> Result<Vec<ticket_event::Model>, DbErr> {
-    let mut select = ticket_event::Entity::find().filter(ticket_event::Column::TicketId.eq(ticket_id));
+    let mut select =
+        ticket_event::Entity::find().filter(ticket_event::Column::TicketId.eq(ticket_id));
     if public_only {
         select = select.filter(ticket_event::Column::Public.eq(true));
     }
@@ -1052,7 +1116,10 @@ pub async fn events<C: ConnectionTrait>(
 }
 
 /// A ticket's pauses, oldest first.
-pub async fn pauses<C: ConnectionTrait>(db: &C, ticket_id: Uuid) -> Result<Vec<ticket_pause::Model>, DbErr> {
+pub async fn pauses<C: ConnectionTrait>(
+    db: &C,
+    ticket_id: Uuid,
+) -> Result<Vec<ticket_pause::Model>, DbErr> {
     ticket_pause::Entity::find()
         .filter(ticket_pause::Column::TicketId.eq(ticket_id))
         .order_by_asc(ticket_pause::Column::StartedAt)
@@ -1067,7 +1134,8 @@ pub async fn comments<C: ConnectionTrait>(
     ticket_id: Uuid,
     public_only: bool,
 ) -> Result<Vec<ticket_comment::Model>, DbErr> {
-    let mut select = ticket_comment::Entity::find().filter(ticket_comment::Column::TicketId.eq(ticket_id));
+    let mut select =
+        ticket_comment::Entity::find().filter(ticket_comment::Column::TicketId.eq(ticket_id));
     if public_only {
         select = select.filter(ticket_comment::Column::Internal.eq(false));
     }
@@ -1093,7 +1161,12 @@ pub fn facts(t: &ticket::Model, settings: &Settings, now: DateTime<Utc>) -> Tick
 }
 
 /// The statuses `who` may move `t` to now.
-pub fn allowed(t: &ticket::Model, who: &Person, settings: &Settings, now: DateTime<Utc>) -> Vec<TicketStatus> {
+pub fn allowed(
+    t: &ticket::Model,
+    who: &Person,
+    settings: &Settings,
+    now: DateTime<Utc>,
+) -> Vec<TicketStatus> {
     netcrew_domain::tickets::allowed_targets(&facts(t, settings, now), who.mover(t))
 }
 
@@ -1128,25 +1201,30 @@ pub async fn transition(
     now: DateTime<Utc>,
 ) -> Result<ticket::Model, Error> {
     let Some(to) = req.to else {
-        return Err(Invalid::field("to", "required", "say which status the ticket moves to").into());
+        return Err(
+            Invalid::field("to", "required", "say which status the ticket moves to").into(),
+        );
     };
     let txn = db.begin_write().await?;
     let current = load_for_write(&*txn, id, scope, version).await?;
     let f = facts(&current, settings, now);
-    let mv = netcrew_domain::tickets::transition(to, &f, who.mover(&current)).map_err(|e| match e {
-        MoveRefused::NotFromHere { status, .. } => Error::Refused {
-            detail: format!(
-                "A {} ticket cannot move to {}.",
-                status.as_str(),
-                to.as_str()
-            ),
-            allowed: allowed(&current, who, settings, now)
-                .into_iter()
-                .map(|s| s.as_str().to_string())
-                .collect(),
-        },
-        MoveRefused::NotYours(m) => Error::Forbidden(format!("Your role may not {m} this ticket.")),
-    })?;
+    let mv =
+        netcrew_domain::tickets::transition(to, &f, who.mover(&current)).map_err(|e| match e {
+            MoveRefused::NotFromHere { status, .. } => Error::Refused {
+                detail: format!(
+                    "A {} ticket cannot move to {}.",
+                    status.as_str(),
+                    to.as_str()
+                ),
+                allowed: allowed(&current, who, settings, now)
+                    .into_iter()
+                    .map(|s| s.as_str().to_string())
+                    .collect(),
+            },
+            MoveRefused::NotYours(m) => {
+                Error::Forbidden(format!("Your role may not {m} this ticket."))
+            }
+        })?;
     let mut c = Checks::default();
     let reason = req
         .reason
@@ -1173,7 +1251,11 @@ pub async fn transition(
                     match u {
                         Some(u) if u.role == Role::Technician.as_str() && u.active => Some(u),
                         _ => {
-                            c.fail("technician_id", "unknown", "no active technician with this id");
+                            c.fail(
+                                "technician_id",
+                                "unknown",
+                                "no active technician with this id",
+                            );
                             None
                         }
                     }
@@ -1266,7 +1348,11 @@ pub async fn transition(
         &t,
         who,
         Entry {
-            kind: if mv == TicketMove::Assign { "assigned" } else { "moved" },
+            kind: if mv == TicketMove::Assign {
+                "assigned"
+            } else {
+                "moved"
+            },
             from: Some(from),
             to: Some(to),
             reason: reason.clone(),
@@ -1306,7 +1392,13 @@ pub async fn transition(
     if mv == TicketMove::Assign
         && let Some(tech) = t.technician_id
     {
-        notifications::notify(&*txn, &[tech], &note("ticket_assigned", &t, json!({"by": who.name})), now).await?;
+        notifications::notify(
+            &*txn,
+            &[tech],
+            &note("ticket_assigned", &t, json!({"by": who.name})),
+            now,
+        )
+        .await?;
     }
     if matches!(who.role, Some(Role::Technician | Role::Customer)) {
         let w = watchers(&*txn, t.area_id, false).await?;
@@ -1349,7 +1441,11 @@ pub async fn update(
         && p.as_str() != t.priority
     {
         if !matches!(who.role, Some(Role::Supervisor | Role::Admin)) {
-            c.fail("priority", "forbidden", "only a supervisor changes the priority");
+            c.fail(
+                "priority",
+                "forbidden",
+                "only a supervisor changes the priority",
+            );
         } else if reason.trim().is_empty() {
             c.fail("reason", "required", "say why the priority changes");
         } else {
@@ -1387,7 +1483,10 @@ pub async fn update(
     }
     if let Some(pc) = change.problem_category_id {
         if let Some(id) = pc
-            && problem_category::Entity::find_by_id(id).one(&*txn).await?.is_none()
+            && problem_category::Entity::find_by_id(id)
+                .one(&*txn)
+                .await?
+                .is_none()
         {
             c.fail("problem_category_id", "unknown", "no such problem category");
         }
@@ -1410,14 +1509,27 @@ pub async fn update(
         t.appointment_window = w.map(|w| w.as_str().to_string());
         changed.push("appointment_window");
     }
-    if t.appointment_window.is_some() && t.appointment_date.is_none() && !c.has("appointment_date") {
-        c.fail("appointment_date", "required", "choose the day of the window");
+    if t.appointment_window.is_some() && t.appointment_date.is_none() && !c.has("appointment_date")
+    {
+        c.fail(
+            "appointment_date",
+            "required",
+            "choose the day of the window",
+        );
     }
-    if let (Some(d), Some(w)) = (&t.appointment_date, t.appointment_window.as_deref().and_then(InstallWindow::parse))
-        && (change.appointment_date.is_some() || change.appointment_window.is_some())
+    if let (Some(d), Some(w)) = (
+        &t.appointment_date,
+        t.appointment_window
+            .as_deref()
+            .and_then(InstallWindow::parse),
+    ) && (change.appointment_date.is_some() || change.appointment_window.is_some())
         && !window_open(d, w, calendar.zone, now)
     {
-        c.fail("appointment_window", "window_past", "this window has already ended; choose a later one");
+        c.fail(
+            "appointment_window",
+            "window_past",
+            "this window has already ended; choose a later one",
+        );
     }
     c.finish()?;
     if changed.is_empty() {
@@ -1443,7 +1555,11 @@ pub async fn update(
         &t,
         who,
         Entry {
-            kind: if changed.contains(&"priority") { "priority" } else { "updated" },
+            kind: if changed.contains(&"priority") {
+                "priority"
+            } else {
+                "updated"
+            },
             from: None,
             to: None,
             reason,
@@ -1492,7 +1608,11 @@ pub async fn comment(
         c.fail("body", "required", "write the comment");
     }
     if internal && (who.role == Some(Role::Customer)) {
-        c.fail("internal", "forbidden", "customers' comments are seen by staff and themselves");
+        c.fail(
+            "internal",
+            "forbidden",
+            "customers' comments are seen by staff and themselves",
+        );
     }
     c.finish()?;
     let txn = db.begin_write().await?;
@@ -1555,7 +1675,17 @@ pub async fn comment(
     if who.role == Some(Role::Customer) {
         to.extend(watchers(&*txn, t.area_id, false).await?);
     }
-    notifications::notify(&*txn, &to, &note("ticket_comment", &t, json!({"by": who.name, "internal": internal})), now).await?;
+    notifications::notify(
+        &*txn,
+        &to,
+        &note(
+            "ticket_comment",
+            &t,
+            json!({"by": who.name, "internal": internal}),
+        ),
+        now,
+    )
+    .await?;
     txn.commit().await?;
     Ok(saved)
 }
@@ -1579,7 +1709,9 @@ pub async fn rate(
         .await?
         .ok_or_else(|| Error::NotFound("No such ticket.".to_string()))?;
     if who.customer_id != Some(current.customer_id) {
-        return Err(Error::Forbidden("Only the customer rates their visit.".into()));
+        return Err(Error::Forbidden(
+            "Only the customer rates their visit.".into(),
+        ));
     }
     let status = TicketStatus::parse(&current.status).unwrap_or(TicketStatus::New);
     if !matches!(status, TicketStatus::Resolved | TicketStatus::Closed) {
@@ -1612,7 +1744,60 @@ pub async fn rate(
     announce(&*txn, &t, "ticket.rated", true, now).await?;
     let mut to = watchers(&*txn, t.area_id, false).await?;
     to.extend(t.technician_id);
-    notifications::notify(&*txn, &to, &note("ticket_rated", &t, json!({"rating": stars})), now).await?;
+    notifications::notify(
+        &*txn,
+        &to,
+        &note("ticket_rated", &t, json!({"rating": stars})),
+        now,
+    )
+    .await?;
     txn.commit().await?;
     Ok(t)
+}
+
+/// The names a ticket list shows beside the ids: customers (number, name,
+/// phone) and technicians (name).
+#[derive(Debug, Clone, Default)]
+pub struct Names {
+    pub customers: std::collections::HashMap<Uuid, (String, String, String)>,
+    pub people: std::collections::HashMap<Uuid, String>,
+}
+
+/// The names of the customers and technicians of `tickets`, in two queries.
+pub async fn names<C: ConnectionTrait>(db: &C, tickets: &[ticket::Model]) -> Result<Names, DbErr> {
+    let mut customer_ids: Vec<Uuid> = tickets.iter().map(|t| t.customer_id).collect();
+    customer_ids.sort();
+    customer_ids.dedup();
+    let mut people: Vec<Uuid> = tickets.iter().filter_map(|t| t.technician_id).collect();
+    people.sort();
+    people.dedup();
+    let rows: Vec<(Uuid, String, String, String)> = customer::Entity::find()
+        .select_only()
+        .column(customer::Column::Id)
+        .column(customer::Column::CustomerNumber)
+        .column(customer::Column::Name)
+        .column(customer::Column::Phone)
+        .filter(customer::Column::Id.is_in(customer_ids))
+        .into_tuple()
+        .all(db)
+        .await?;
+    let users: Vec<(Uuid, String)> = if people.is_empty() {
+        Vec::new()
+    } else {
+        user::Entity::find()
+            .select_only()
+            .column(user::Column::Id)
+            .column(user::Column::Name)
+            .filter(user::Column::Id.is_in(people))
+            .into_tuple()
+            .all(db)
+            .await?
+    };
+    Ok(Names {
+        customers: rows
+            .into_iter()
+            .map(|(id, n, name, phone)| (id, (n, name, phone)))
+            .collect(),
+        people: users.into_iter().collect(),
+    })
 }

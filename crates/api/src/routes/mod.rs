@@ -1,6 +1,7 @@
 pub mod audit;
 pub mod coverage;
 pub mod customers;
+pub mod live;
 pub mod me;
 pub mod network;
 pub mod outages;
@@ -12,6 +13,7 @@ pub mod service_catalog;
 pub mod sign_in;
 pub mod system;
 pub mod teams;
+pub mod tickets;
 pub mod tokens;
 pub mod totp;
 pub mod transfer;

@@ -18,7 +18,6 @@ use netcrew_store::{
     entity::{outage, ticket},
     outages::{self, NewOutage, OutageFilter, Suggestion},
     page::PageRequest,
-    tickets::{Person, Settings},
 };
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
@@ -30,7 +29,7 @@ use crate::{
     caller::Caller,
     extract::{ApiJson, ApiPath, ApiQuery},
     problem::{ApiError, ApiResult, Problem},
-    routes::{List, Location, created},
+    routes::{List, Location, created, tickets::person},
 };
 
 pub fn api_router() -> OpenApiRouter<AppState> {
@@ -126,17 +125,6 @@ pub struct OutageDetail {
     pub tickets: Vec<OutageTicket>,
 }
 
-/// Who acts, as the ticket rules know them.
-fn person(caller: &Caller) -> Person {
-    Person {
-        id: Some(caller.user.id),
-        name: caller.user.name.clone(),
-        role: Some(caller.role),
-        customer_id: caller.user.customer_id,
-        ip: Some(caller.ip.clone()),
-    }
-}
-
 /// The outage with its element's code and its tickets.
 async fn detail(state: &AppState, m: outage::Model) -> ApiResult<OutageDetail> {
     let code = outages::element_codes(state.db.conn(), std::slice::from_ref(&m))
@@ -178,9 +166,11 @@ fn if_match(headers: &HeaderMap) -> ApiResult<i32> {
     }
     let bare = text.strip_prefix("W/").unwrap_or(text).trim_matches('"');
     bare.parse::<i32>().map_err(|_| {
-        ApiError::BadRequest(format!(
-            "If-Match must be the outage's ETag, such as \"3\"; got {text:?}."
-        ))
+        ApiError::validation(
+            "If-Match",
+            "format",
+            "give the outage's ETag, such as \"3\"",
+        )
     })
 }
 
@@ -263,10 +253,6 @@ async fn declare_outage(
 ) -> ApiResult<Response> {
     caller.require(Permission::OutagesManage)?;
     let ApiJson(body) = body?;
-    let settings = Settings {
-        zone: state.config.zone,
-        ..Settings::default()
-    };
     let saved = outages::declare(
         &state.db,
         &person(&caller),
@@ -278,7 +264,7 @@ async fn declare_outage(
             title: body.title.unwrap_or_default(),
             cause: body.cause.unwrap_or_default(),
         },
-        &settings,
+        &state.config.tickets,
         Utc::now(),
     )
     .await?;

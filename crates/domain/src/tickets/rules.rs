@@ -104,7 +104,8 @@ pub enum OutageElement {
 }
 
 impl OutageElement {
-    pub const ALL: [OutageElement; 3] = [OutageElement::Area, OutageElement::Odc, OutageElement::Odp];
+    pub const ALL: [OutageElement; 3] =
+        [OutageElement::Area, OutageElement::Odc, OutageElement::Odp];
 
     pub fn as_str(self) -> &'static str {
         match self {
@@ -252,13 +253,23 @@ pub fn parse_holidays(csv_text: &str) -> Result<Vec<Holiday>, Invalid> {
         .flexible(true)
         .from_reader(csv_text.as_bytes());
     let header: Vec<String> = match reader.headers() {
-        Ok(h) => h.iter().map(|s| s.trim().trim_start_matches('\u{feff}').to_lowercase()).collect(),
+        Ok(h) => h
+            .iter()
+            .map(|s| s.trim().trim_start_matches('\u{feff}').to_lowercase())
+            .collect(),
         Err(_) => {
-            return Err(Invalid::one(FieldError::new("file", "format", "the file is not CSV")));
+            return Err(Invalid::one(FieldError::new(
+                "file",
+                "format",
+                "the file is not CSV",
+            )));
         }
     };
     let col = |names: &[&str]| header.iter().position(|h| names.contains(&h.as_str()));
-    let (Some(date_col), Some(name_col)) = (col(&["date", "tanggal", "day"]), col(&["name", "nama", "keterangan"])) else {
+    let (Some(date_col), Some(name_col)) = (
+        col(&["date", "tanggal", "day"]),
+        col(&["name", "nama", "keterangan"]),
+    ) else {
         return Err(Invalid::one(FieldError::new(
             "file",
             "header",
@@ -270,36 +281,58 @@ pub fn parse_holidays(csv_text: &str) -> Result<Vec<Holiday>, Invalid> {
         let line = i + 2;
         let field = format!("line {line}");
         let Ok(row) = row else {
-            errors.push(FieldError::new(&field, "format", "this line cannot be read"));
+            errors.push(FieldError::new(
+                &field,
+                "format",
+                "this line cannot be read",
+            ));
             continue;
         };
         let date_text = row.get(date_col).unwrap_or("").trim();
         let name = row.get(name_col).unwrap_or("").trim();
         let Ok(day) = NaiveDate::parse_from_str(date_text, "%Y-%m-%d") else {
             errors.push(
-                FieldError::new(&field, "date", format!("{date_text:?} is not a date (YYYY-MM-DD)"))
-                    .with("line", line),
+                FieldError::new(
+                    &field,
+                    "date",
+                    format!("{date_text:?} is not a date (YYYY-MM-DD)"),
+                )
+                .with("line", line),
             );
             continue;
         };
-        if name.is_empty() || name.chars().count() > 120 || crate::text::forbidden_char(name, false).is_some() {
-            errors.push(FieldError::new(&field, "name", "give a name of at most 120 characters").with("line", line));
+        if name.is_empty()
+            || name.chars().count() > 120
+            || crate::text::forbidden_char(name, false).is_some()
+        {
+            errors.push(
+                FieldError::new(&field, "name", "give a name of at most 120 characters")
+                    .with("line", line),
+            );
             continue;
         }
-        let kind = match kind_col.and_then(|k| row.get(k)).map(str::trim).filter(|k| !k.is_empty()) {
+        let kind = match kind_col
+            .and_then(|k| row.get(k))
+            .map(str::trim)
+            .filter(|k| !k.is_empty())
+        {
             None => HolidayKind::National,
             Some(k) => match HolidayKind::parse(k) {
                 Some(k) => k,
                 None => {
                     errors.push(
-                        FieldError::new(&field, "kind", "kind is national or cuti_bersama").with("line", line),
+                        FieldError::new(&field, "kind", "kind is national or cuti_bersama")
+                            .with("line", line),
                     );
                     continue;
                 }
             },
         };
         if out.iter().any(|h| h.day == day) {
-            errors.push(FieldError::new(&field, "duplicate", format!("{day} is listed twice")).with("line", line));
+            errors.push(
+                FieldError::new(&field, "duplicate", format!("{day} is listed twice"))
+                    .with("line", line),
+            );
             continue;
         }
         out.push(Holiday {
@@ -312,7 +345,11 @@ pub fn parse_holidays(csv_text: &str) -> Result<Vec<Holiday>, Invalid> {
         return Err(Invalid(errors));
     }
     if out.is_empty() {
-        return Err(Invalid::one(FieldError::new("file", "empty", "the file lists no holidays")));
+        return Err(Invalid::one(FieldError::new(
+            "file",
+            "empty",
+            "the file lists no holidays",
+        )));
     }
     Ok(out)
 }
@@ -323,8 +360,14 @@ mod tests {
 
     #[test]
     fn the_more_urgent_priority_wins() {
-        assert_eq!(initial_priority(Priority::Normal, Some(Priority::Urgent)), Priority::Urgent);
-        assert_eq!(initial_priority(Priority::High, Some(Priority::Low)), Priority::High);
+        assert_eq!(
+            initial_priority(Priority::Normal, Some(Priority::Urgent)),
+            Priority::Urgent
+        );
+        assert_eq!(
+            initial_priority(Priority::High, Some(Priority::Low)),
+            Priority::High
+        );
         assert_eq!(initial_priority(Priority::Low, None), Priority::Low);
         assert_eq!(priority_label(Priority::Urgent), "P1");
     }
@@ -335,12 +378,22 @@ mod tests {
             .expect("valid");
         assert_eq!(ok.len(), 2);
         assert_eq!(ok[1].kind, HolidayKind::CutiBersama);
-        let bad = parse_holidays("date,name\n2026-02-30,Salah\n2026-08-17,\n2026-08-18,A\n2026-08-18,B\n")
-            .expect_err("bad lines");
-        let fields: Vec<_> = bad.0.iter().map(|e| (e.field.as_str(), e.code.as_str())).collect();
+        let bad = parse_holidays(
+            "date,name\n2026-02-30,Salah\n2026-08-17,\n2026-08-18,A\n2026-08-18,B\n",
+        )
+        .expect_err("bad lines");
+        let fields: Vec<_> = bad
+            .0
+            .iter()
+            .map(|e| (e.field.as_str(), e.code.as_str()))
+            .collect();
         assert_eq!(
             fields,
-            [("line 2", "date"), ("line 3", "name"), ("line 5", "duplicate")]
+            [
+                ("line 2", "date"),
+                ("line 3", "name"),
+                ("line 5", "duplicate")
+            ]
         );
         assert!(parse_holidays("x,y\n1,2\n").is_err());
     }

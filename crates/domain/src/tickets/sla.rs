@@ -27,7 +27,9 @@ impl SlaTarget {
 }
 
 /// Where a ticket stands against its targets, as listed and filtered.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, ToSchema)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, ToSchema,
+)]
 #[serde(rename_all = "snake_case")]
 pub enum SlaState {
     /// Under 80 % of every running target.
@@ -137,8 +139,12 @@ fn one(
 
 /// The clocks of a ticket at `now`.
 pub fn sla_times(input: &SlaInput<'_>, now: DateTime<Utc>) -> SlaTimes {
-    let (response_warn_at, response_due_at, response) =
-        one(input, input.targets.response, input.accepted_at.or(input.resolved_at), now);
+    let (response_warn_at, response_due_at, response) = one(
+        input,
+        input.targets.response,
+        input.accepted_at.or(input.resolved_at),
+        now,
+    );
     let (resolution_warn_at, resolution_due_at, resolution) =
         one(input, input.targets.resolution, input.resolved_at, now);
     SlaTimes {
@@ -219,9 +225,18 @@ mod tests {
         // Resolution: 1 h Friday + 7 h Monday → Monday 15:00 WIB.
         assert_eq!(t.resolution_due_at, Some(at("2026-11-30T08:00:00Z")));
         // Over the weekend nothing moves.
-        assert_eq!(sla_times(&input, at("2026-11-29T05:00:00Z")).state, SlaState::OnTrack);
-        assert_eq!(sla_times(&input, at("2026-11-30T01:40:00Z")).state, SlaState::AtRisk);
-        assert_eq!(sla_times(&input, at("2026-11-30T02:00:00Z")).state, SlaState::Breached);
+        assert_eq!(
+            sla_times(&input, at("2026-11-29T05:00:00Z")).state,
+            SlaState::OnTrack
+        );
+        assert_eq!(
+            sla_times(&input, at("2026-11-30T01:40:00Z")).state,
+            SlaState::AtRisk
+        );
+        assert_eq!(
+            sla_times(&input, at("2026-11-30T02:00:00Z")).state,
+            SlaState::Breached
+        );
     }
 
     #[test]
@@ -265,14 +280,29 @@ mod tests {
             cancelled: false,
         };
         // 10:00 WIB: 9 working hours end Tuesday 10:00 WIB (03:00 UTC).
-        assert_eq!(sla_times(&input(&wib), start).resolution_due_at, Some(at("2026-12-01T03:00:00Z")));
+        assert_eq!(
+            sla_times(&input(&wib), start).resolution_due_at,
+            Some(at("2026-12-01T03:00:00Z"))
+        );
         // 12:00 WIT: 5 h Monday, 4 h Tuesday → Tuesday 12:00 WIT (03:00 UTC)…
         // and the office closes two hours earlier in UTC terms.
-        assert_eq!(sla_times(&input(&wit), start).resolution_due_at, Some(at("2026-12-01T03:00:00Z")));
+        assert_eq!(
+            sla_times(&input(&wit), start).resolution_due_at,
+            Some(at("2026-12-01T03:00:00Z"))
+        );
         let late = at("2026-11-30T09:00:00Z"); // 16:00 WIB, 18:00 WIT
-        let late_input = |cal| SlaInput { started: late, ..input(cal) };
-        assert_eq!(sla_times(&late_input(&wib), late).resolution_due_at, Some(at("2026-12-01T09:00:00Z")));
-        assert_eq!(sla_times(&late_input(&wit), late).resolution_due_at, Some(at("2026-12-01T08:00:00Z")));
+        let late_input = |cal| SlaInput {
+            started: late,
+            ..input(cal)
+        };
+        assert_eq!(
+            sla_times(&late_input(&wib), late).resolution_due_at,
+            Some(at("2026-12-01T09:00:00Z"))
+        );
+        assert_eq!(
+            sla_times(&late_input(&wit), late).resolution_due_at,
+            Some(at("2026-12-01T08:00:00Z"))
+        );
     }
 
     #[test]
@@ -303,7 +333,10 @@ mod tests {
     fn a_warning_is_owed_once_its_time_has_come() {
         let w = at("2026-11-30T01:00:00Z");
         let d = at("2026-11-30T02:00:00Z");
-        assert_eq!(owed_stage(Some(w), Some(d), at("2026-11-30T00:59:00Z")), None);
+        assert_eq!(
+            owed_stage(Some(w), Some(d), at("2026-11-30T00:59:00Z")),
+            None
+        );
         assert_eq!(owed_stage(Some(w), Some(d), w), Some(SlaStage::AtRisk));
         assert_eq!(owed_stage(Some(w), Some(d), d), Some(SlaStage::Breached));
         assert_eq!(owed_stage(None, None, d), None);

@@ -24,6 +24,8 @@ const DEMAND: &[&str] = &["admin", "supervisor", "management"];
 const EXPORTERS: &[&str] = &["admin", "management"];
 const OUTAGE_READERS: &[&str] = &["admin", "supervisor", "cs", "management"];
 const OUTAGE_MANAGERS: &[&str] = &["admin", "supervisor"];
+const TICKET_OPENERS: &[&str] = &["admin", "supervisor", "cs", "customer"];
+const TICKET_WORKERS: &[&str] = &["admin", "supervisor", "cs", "technician", "customer"];
 
 const ROLES: [&str; 6] = [
     "admin",
@@ -91,6 +93,16 @@ fn rule(method: &str, path: &str) -> Option<Rule> {
         ("get", "/api/v1/demand-points") => Roles(DEMAND),
         ("post", "/api/v1/imports/{kind}") => Roles(ADMIN),
         ("get", "/api/v1/exports/{kind}") => Roles(EXPORTERS),
+        ("get", "/api/v1/tickets" | "/api/v1/tickets/{id}") => SignedIn,
+        ("get", "/api/v1/tickets/{id}/timeline" | "/api/v1/tickets/{id}/comments") => SignedIn,
+        ("post", "/api/v1/tickets") => Roles(TICKET_OPENERS),
+        ("patch", "/api/v1/tickets/{id}") => Roles(CUSTOMER_WRITERS),
+        ("post", "/api/v1/tickets/{id}/transitions" | "/api/v1/tickets/{id}/comments") => {
+            Roles(TICKET_WORKERS)
+        }
+        ("post", "/api/v1/tickets/{id}/rating") => Roles(&["customer"]),
+        ("get", "/api/v1/events" | "/api/v1/notifications") => SignedIn,
+        ("post", "/api/v1/notifications/read") => SignedIn,
         ("get", "/api/v1/outages" | "/api/v1/outages/{id}" | "/api/v1/outage-suggestions") => {
             Roles(OUTAGE_READERS)
         }

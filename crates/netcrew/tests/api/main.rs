@@ -17,5 +17,6 @@ mod plant_records;
 mod platform;
 mod privacy;
 mod support;
+mod tickets;
 mod totp;
 mod users;

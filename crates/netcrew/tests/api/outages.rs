@@ -1,12 +1,8 @@
-use netcrew_domain::{
-    Role,
-    tickets::{TicketKind, TicketStatus},
-};
 use netcrew_store::{
     entity::{ticket, user},
     notifications,
     sea_orm::{ColumnTrait, EntityTrait, QueryFilter},
-    tickets::{self, MoveRequest, NewTicket, Person, Scope, Settings},
+    tickets::{self, Scope},
 };
 use reqwest::Method;
 use serde_json::{Value, json};
@@ -122,31 +118,22 @@ async fn connected_customer(
     Ok((id, account))
 }
 
-fn cs_person() -> Person {
-    Person {
-        id: None,
-        name: "CS Bandung".to_string(),
-        role: Some(Role::Cs),
-        customer_id: None,
-        ip: None,
-    }
-}
-
-/// A repair reported by phone for `customer`.
+/// A repair reported by phone: CS opens it through the API.
 async fn report(app: &TestApp, customer: Uuid) -> anyhow::Result<ticket::Model> {
-    Ok(tickets::create(
-        &app.db,
-        &cs_person(),
-        NewTicket {
-            kind: Some(TicketKind::Repair),
-            customer_id: Some(customer),
-            description: Some("Internet mati, lampu LOS merah".to_string()),
-            ..NewTicket::default()
-        },
-        &Settings::default(),
-        chrono::Utc::now(),
-    )
-    .await?)
+    let cs = app.signed_in("cs").await?;
+    let created = cs
+        .send(
+            Method::POST,
+            "/api/v1/tickets",
+            Some(json!({
+                "kind": "repair", "customer_id": customer, "source": "phone",
+                "description": "Internet mati, lampu LOS merah"
+            })),
+        )
+        .await?;
+    anyhow::ensure!(created.status() == 201, "ticket: {}", created.text().await?);
+    let id: Uuid = text(&created.json::<Value>().await?["id"])?.parse()?;
+    stored(app, id).await
 }
 
 async fn stored(app: &TestApp, id: Uuid) -> anyhow::Result<ticket::Model> {
@@ -216,26 +203,21 @@ async fn an_outage_on_an_odp_gathers_pauses_and_resolves_its_tickets(
         .one(app.db.conn())
         .await?
         .ok_or_else(|| anyhow::anyhow!("no technician"))?;
-    let boss = Person {
-        role: Some(Role::Supervisor),
-        ..cs_person()
-    };
-    let assigned = tickets::transition(
-        &app.db,
-        &boss,
-        &Scope::All,
-        reported[1].id,
-        reported[1].version,
-        MoveRequest {
-            to: Some(TicketStatus::Assigned),
-            technician_id: Some(technician.id),
-            ..MoveRequest::default()
-        },
-        &Settings::default(),
-        chrono::Utc::now(),
-    )
-    .await?;
-    assert_eq!(assigned.status, "assigned");
+    let assigned = admin
+        .client
+        .post(admin.url(&format!("/api/v1/tickets/{}/transitions", reported[1].id)))
+        .header("x-csrf-token", &admin.csrf)
+        .header("if-match", format!("\"{}\"", reported[1].version))
+        .json(&json!({"to": "assigned", "technician_id": technician.id}))
+        .send()
+        .await?;
+    anyhow::ensure!(
+        assigned.status() == 200,
+        "assign: {}",
+        assigned.text().await?
+    );
+    let assigned: Value = assigned.json().await?;
+    assert_eq!(assigned["status"], "assigned", "{assigned}");
     let unrelated = report(app, elsewhere).await?;
 
     // Three reports from one ODP within the hour: a suggestion.

@@ -276,3 +276,31 @@ impl Session {
         Ok(request.send().await?)
     }
 }
+
+impl Session {
+    /// A write with `If-Match: "<version>"` (ticket writes need it).
+    pub async fn send_if(
+        &self,
+        method: reqwest::Method,
+        path: &str,
+        version: i64,
+        body: Option<serde_json::Value>,
+    ) -> anyhow::Result<reqwest::Response> {
+        let mut request = self
+            .client
+            .request(method, self.url(path))
+            .header("x-csrf-token", &self.csrf)
+            .header("if-match", format!("\"{version}\""));
+        if let Some(body) = body {
+            request = request.json(&body);
+        }
+        Ok(request.send().await?)
+    }
+
+    /// GET as JSON: the status and the body.
+    pub async fn json(&self, path: &str) -> anyhow::Result<(u16, serde_json::Value)> {
+        let response = self.get(path).await?;
+        let status = response.status().as_u16();
+        Ok((status, response.json().await?))
+    }
+}

@@ -61,7 +61,13 @@ fn long_text(name: &str) -> ColumnDef {
     ColumnDef::new(a(name)).text().not_null().to_owned()
 }
 
-async fn index(m: &SchemaManager<'_>, table: &str, name: &str, cols: &[&str], unique: bool) -> Result<(), DbErr> {
+async fn index(
+    m: &SchemaManager<'_>,
+    table: &str,
+    name: &str,
+    cols: &[&str],
+    unique: bool,
+) -> Result<(), DbErr> {
     let mut i = Index::create();
     i.name(name).table(a(table));
     for c in cols {
@@ -79,25 +85,57 @@ async fn index(m: &SchemaManager<'_>, table: &str, name: &str, cols: &[&str], un
 pub const HOLIDAYS: &[(&str, &str, &str)] = &[
     ("2026-01-01", "Tahun Baru 2026 Masehi", "national"),
     ("2026-01-16", "Isra Mikraj Nabi Muhammad SAW", "national"),
-    ("2026-02-16", "Cuti bersama Tahun Baru Imlek", "cuti_bersama"),
+    (
+        "2026-02-16",
+        "Cuti bersama Tahun Baru Imlek",
+        "cuti_bersama",
+    ),
     ("2026-02-17", "Tahun Baru Imlek 2577 Kongzili", "national"),
     ("2026-03-18", "Cuti bersama Hari Suci Nyepi", "cuti_bersama"),
-    ("2026-03-19", "Hari Suci Nyepi Tahun Baru Saka 1948", "national"),
-    ("2026-03-20", "Cuti bersama Idulfitri 1447 H", "cuti_bersama"),
+    (
+        "2026-03-19",
+        "Hari Suci Nyepi Tahun Baru Saka 1948",
+        "national",
+    ),
+    (
+        "2026-03-20",
+        "Cuti bersama Idulfitri 1447 H",
+        "cuti_bersama",
+    ),
     ("2026-03-21", "Idulfitri 1447 H", "national"),
     ("2026-03-22", "Idulfitri 1447 H", "national"),
-    ("2026-03-23", "Cuti bersama Idulfitri 1447 H", "cuti_bersama"),
-    ("2026-03-24", "Cuti bersama Idulfitri 1447 H", "cuti_bersama"),
+    (
+        "2026-03-23",
+        "Cuti bersama Idulfitri 1447 H",
+        "cuti_bersama",
+    ),
+    (
+        "2026-03-24",
+        "Cuti bersama Idulfitri 1447 H",
+        "cuti_bersama",
+    ),
     ("2026-04-03", "Wafat Yesus Kristus", "national"),
-    ("2026-04-05", "Kebangkitan Yesus Kristus (Paskah)", "national"),
+    (
+        "2026-04-05",
+        "Kebangkitan Yesus Kristus (Paskah)",
+        "national",
+    ),
     ("2026-05-01", "Hari Buruh Internasional", "national"),
     ("2026-05-14", "Kenaikan Yesus Kristus", "national"),
-    ("2026-05-15", "Cuti bersama Kenaikan Yesus Kristus", "cuti_bersama"),
+    (
+        "2026-05-15",
+        "Cuti bersama Kenaikan Yesus Kristus",
+        "cuti_bersama",
+    ),
     ("2026-05-27", "Iduladha 1447 H", "national"),
     ("2026-05-28", "Cuti bersama Iduladha 1447 H", "cuti_bersama"),
     ("2026-05-31", "Hari Raya Waisak 2570 BE", "national"),
     ("2026-06-01", "Hari Lahir Pancasila", "national"),
-    ("2026-06-16", "1 Muharam Tahun Baru Islam 1448 H", "national"),
+    (
+        "2026-06-16",
+        "1 Muharam Tahun Baru Islam 1448 H",
+        "national",
+    ),
     ("2026-08-17", "Hari Proklamasi Kemerdekaan RI", "national"),
     ("2026-08-25", "Maulid Nabi Muhammad SAW", "national"),
     ("2026-12-24", "Cuti bersama Hari Raya Natal", "cuti_bersama"),
@@ -105,18 +143,34 @@ pub const HOLIDAYS: &[(&str, &str, &str)] = &[
     ("2027-01-01", "Tahun Baru 2027 Masehi", "national"),
     ("2027-01-05", "Isra Mikraj Nabi Muhammad SAW", "national"),
     ("2027-02-06", "Tahun Baru Imlek 2578 Kongzili", "national"),
-    ("2027-03-08", "Hari Suci Nyepi Tahun Baru Saka 1949", "national"),
+    (
+        "2027-03-08",
+        "Hari Suci Nyepi Tahun Baru Saka 1949",
+        "national",
+    ),
     ("2027-03-10", "Idulfitri 1448 H", "national"),
     ("2027-03-11", "Idulfitri 1448 H", "national"),
-    ("2027-03-12", "Cuti bersama Idulfitri 1448 H", "cuti_bersama"),
+    (
+        "2027-03-12",
+        "Cuti bersama Idulfitri 1448 H",
+        "cuti_bersama",
+    ),
     ("2027-03-26", "Wafat Yesus Kristus", "national"),
-    ("2027-03-28", "Kebangkitan Yesus Kristus (Paskah)", "national"),
+    (
+        "2027-03-28",
+        "Kebangkitan Yesus Kristus (Paskah)",
+        "national",
+    ),
     ("2027-05-01", "Hari Buruh Internasional", "national"),
     ("2027-05-06", "Kenaikan Yesus Kristus", "national"),
     ("2027-05-17", "Iduladha 1448 H", "national"),
     ("2027-05-20", "Hari Raya Waisak 2571 BE", "national"),
     ("2027-06-01", "Hari Lahir Pancasila", "national"),
-    ("2027-06-06", "1 Muharam Tahun Baru Islam 1449 H", "national"),
+    (
+        "2027-06-06",
+        "1 Muharam Tahun Baru Islam 1449 H",
+        "national",
+    ),
     ("2027-08-15", "Maulid Nabi Muhammad SAW", "national"),
     ("2027-08-17", "Hari Proklamasi Kemerdekaan RI", "national"),
     ("2027-12-24", "Cuti bersama Hari Raya Natal", "cuti_bersama"),
@@ -126,13 +180,33 @@ pub const HOLIDAYS: &[(&str, &str, &str)] = &[
 /// The pause reasons NetCrew starts with: (code, Indonesian, English,
 /// whether the clock stops).
 pub const PAUSE_REASONS: &[(&str, &str, &str, bool)] = &[
-    ("waiting_customer", "Menunggu pelanggan", "Waiting for the customer", true),
-    ("customer_absent", "Pelanggan tidak di rumah", "Customer not at home", true),
-    ("customer_reschedule", "Pelanggan minta hari lain", "Customer asked for another day", true),
+    (
+        "waiting_customer",
+        "Menunggu pelanggan",
+        "Waiting for the customer",
+        true,
+    ),
+    (
+        "customer_absent",
+        "Pelanggan tidak di rumah",
+        "Customer not at home",
+        true,
+    ),
+    (
+        "customer_reschedule",
+        "Pelanggan minta hari lain",
+        "Customer asked for another day",
+        true,
+    ),
     ("access_permit", "Akses atau izin", "Access or permit", true),
     ("weather", "Cuaca", "Weather", true),
     ("parts", "Menunggu material", "Waiting for parts", false),
-    ("outage", "Bagian dari gangguan massal", "Part of an outage", true),
+    (
+        "outage",
+        "Bagian dari gangguan massal",
+        "Part of an outage",
+        true,
+    ),
 ];
 
 #[async_trait::async_trait]
@@ -186,7 +260,14 @@ impl MigrationTrait for Migration {
                 .to_owned(),
         )
         .await?;
-        index(m, "sla_policies", "idx_sla_policies_type_priority", &["service_type_id", "priority"], true).await?;
+        index(
+            m,
+            "sla_policies",
+            "idx_sla_policies_type_priority",
+            &["service_type_id", "priority"],
+            true,
+        )
+        .await?;
 
         m.create_table(
             Table::create()
@@ -209,7 +290,14 @@ impl MigrationTrait for Migration {
                 .to_owned(),
         )
         .await?;
-        index(m, "outages", "idx_outages_status", &["status", "created_at"], false).await?;
+        index(
+            m,
+            "outages",
+            "idx_outages_status",
+            &["status", "created_at"],
+            false,
+        )
+        .await?;
 
         m.create_table(
             Table::create()
@@ -265,13 +353,55 @@ impl MigrationTrait for Migration {
         .await?;
         // The lists: an area's open tickets by SLA due, a customer's
         // tickets, a technician's jobs, everything open by due, newest.
-        index(m, "tickets", "idx_tickets_area_open_due", &["area_id", "is_open", "next_due_at", "id"], false).await?;
-        index(m, "tickets", "idx_tickets_open_due", &["is_open", "next_due_at", "id"], false).await?;
-        index(m, "tickets", "idx_tickets_customer", &["customer_id", "created_at", "id"], false).await?;
-        index(m, "tickets", "idx_tickets_technician", &["technician_id", "is_open", "next_due_at", "id"], false).await?;
-        index(m, "tickets", "idx_tickets_created", &["created_at", "id"], false).await?;
+        index(
+            m,
+            "tickets",
+            "idx_tickets_area_open_due",
+            &["area_id", "is_open", "next_due_at", "id"],
+            false,
+        )
+        .await?;
+        index(
+            m,
+            "tickets",
+            "idx_tickets_open_due",
+            &["is_open", "next_due_at", "id"],
+            false,
+        )
+        .await?;
+        index(
+            m,
+            "tickets",
+            "idx_tickets_customer",
+            &["customer_id", "created_at", "id"],
+            false,
+        )
+        .await?;
+        index(
+            m,
+            "tickets",
+            "idx_tickets_technician",
+            &["technician_id", "is_open", "next_due_at", "id"],
+            false,
+        )
+        .await?;
+        index(
+            m,
+            "tickets",
+            "idx_tickets_created",
+            &["created_at", "id"],
+            false,
+        )
+        .await?;
         index(m, "tickets", "idx_tickets_outage", &["outage_id"], false).await?;
-        index(m, "tickets", "idx_tickets_status", &["status", "updated_at"], false).await?;
+        index(
+            m,
+            "tickets",
+            "idx_tickets_status",
+            &["status", "updated_at"],
+            false,
+        )
+        .await?;
 
         m.create_table(
             Table::create()
@@ -285,7 +415,14 @@ impl MigrationTrait for Migration {
                 .to_owned(),
         )
         .await?;
-        index(m, "ticket_pauses", "idx_ticket_pauses_ticket", &["ticket_id", "started_at"], false).await?;
+        index(
+            m,
+            "ticket_pauses",
+            "idx_ticket_pauses_ticket",
+            &["ticket_id", "started_at"],
+            false,
+        )
+        .await?;
 
         m.create_table(
             Table::create()
@@ -305,7 +442,14 @@ impl MigrationTrait for Migration {
                 .to_owned(),
         )
         .await?;
-        index(m, "ticket_events", "idx_ticket_events_ticket", &["ticket_id", "at", "id"], false).await?;
+        index(
+            m,
+            "ticket_events",
+            "idx_ticket_events_ticket",
+            &["ticket_id", "at", "id"],
+            false,
+        )
+        .await?;
 
         m.create_table(
             Table::create()
@@ -321,7 +465,14 @@ impl MigrationTrait for Migration {
                 .to_owned(),
         )
         .await?;
-        index(m, "ticket_comments", "idx_ticket_comments_ticket", &["ticket_id", "created_at", "id"], false).await?;
+        index(
+            m,
+            "ticket_comments",
+            "idx_ticket_comments_ticket",
+            &["ticket_id", "created_at", "id"],
+            false,
+        )
+        .await?;
 
         m.create_table(
             Table::create()
@@ -340,7 +491,14 @@ impl MigrationTrait for Migration {
                 .to_owned(),
         )
         .await?;
-        index(m, "ticket_attachments", "idx_ticket_attachments_ticket", &["ticket_id", "created_at"], false).await?;
+        index(
+            m,
+            "ticket_attachments",
+            "idx_ticket_attachments_ticket",
+            &["ticket_id", "created_at"],
+            false,
+        )
+        .await?;
 
         m.create_table(
             Table::create()
@@ -393,8 +551,22 @@ impl MigrationTrait for Migration {
                 .to_owned(),
         )
         .await?;
-        index(m, "notifications", "idx_notifications_user", &["user_id", "created_at", "id"], false).await?;
-        index(m, "notifications", "idx_notifications_unread", &["user_id", "read_at"], false).await?;
+        index(
+            m,
+            "notifications",
+            "idx_notifications_user",
+            &["user_id", "created_at", "id"],
+            false,
+        )
+        .await?;
+        index(
+            m,
+            "notifications",
+            "idx_notifications_unread",
+            &["user_id", "read_at"],
+            false,
+        )
+        .await?;
 
         let db = m.get_connection();
         let backend = db.get_database_backend();
@@ -454,11 +626,23 @@ impl MigrationTrait for Migration {
             "pause_reasons",
             "holidays",
         ] {
-            m.drop_table(Table::drop().table(a(table)).to_owned()).await?;
-        }
-        for col in ["time_zone", "business_hours", "opens_at", "closes_at", "work_days"] {
-            m.alter_table(Table::alter().table(a("areas")).drop_column(a(col)).to_owned())
+            m.drop_table(Table::drop().table(a(table)).to_owned())
                 .await?;
+        }
+        for col in [
+            "time_zone",
+            "business_hours",
+            "opens_at",
+            "closes_at",
+            "work_days",
+        ] {
+            m.alter_table(
+                Table::alter()
+                    .table(a("areas"))
+                    .drop_column(a(col))
+                    .to_owned(),
+            )
+            .await?;
         }
         Ok(())
     }

@@ -291,6 +291,30 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/events": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The live stream of changes the caller may see (server-sent events).
+         *     Each event's `id` only grows; reconnecting with `Last-Event-ID` (or
+         *     `?last_event_id=`) replays what was missed, after a restart too. The
+         *     event name says what changed (`ticket.created`, `ticket.moved`,
+         *     `ticket.updated`, `ticket.comment`, `ticket.rated`, `outage.declared`,
+         *     ...) and the data is JSON naming the record.
+         */
+        get: operations["events"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/exports/{kind}": {
         parameters: {
             query?: never;
@@ -436,6 +460,40 @@ export interface paths {
          *     single-use recovery codes, shown once.
          */
         post: operations["confirm_totp"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/notifications": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The caller's notifications, newest first. */
+        get: operations["list_notifications"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/notifications/read": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Marks the caller's notifications read (those listed, or all). */
+        post: operations["mark_read"];
         delete?: never;
         options?: never;
         head?: never;
@@ -826,6 +884,120 @@ export interface paths {
         patch: operations["update_team"];
         trace?: never;
     };
+    "/api/v1/tickets": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Lists the tickets the caller sees: a customer their own, a technician
+         *     their jobs, a supervisor their areas' and teams'.
+         */
+        get: operations["list_tickets"];
+        put?: never;
+        /** Opens a ticket. */
+        post: operations["create_ticket"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/tickets/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One ticket, with its `ETag` (the version writes must name in `If-Match`). */
+        get: operations["get_ticket"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /** Changes a ticket's details. Needs `If-Match`. */
+        patch: operations["update_ticket"];
+        trace?: never;
+    };
+    "/api/v1/tickets/{id}/comments": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A ticket's comments, oldest first (a customer does not see internal
+         *     ones).
+         */
+        get: operations["list_comments"];
+        put?: never;
+        /** Comments on a ticket (not on a closed or cancelled one). */
+        post: operations["add_comment"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/tickets/{id}/rating": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** The customer rates a resolved visit, once. */
+        post: operations["rate_ticket"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/tickets/{id}/timeline": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A ticket's timeline, oldest first (a customer sees what is public). */
+        get: operations["ticket_timeline"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/tickets/{id}/transitions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Moves a ticket (`{"to": "accepted"}`). Needs `If-Match`; a move not
+         *     possible now is a `409` listing the statuses that are (`allowed`).
+         */
+        post: operations["move_ticket"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/users": {
         parameters: {
             query?: never;
@@ -1042,6 +1214,25 @@ export interface components {
         ChangePassword: {
             current_password: string;
             new_password: string;
+        };
+        /** @description A comment on a ticket. */
+        Comment: {
+            /** Format: uuid */
+            author_id?: string | null;
+            author_name: string;
+            author_role: string;
+            body: string;
+            /** Format: date-time */
+            created_at: string;
+            /** Format: uuid */
+            id: string;
+            /** @description Seen by staff only. */
+            internal: boolean;
+        };
+        CommentInput: {
+            body: string;
+            /** @description Staff only: seen by staff, not by the customer. */
+            internal?: boolean;
         };
         ConfirmTotp: {
             /** @description The 6-digit code the app shows now. */
@@ -1396,6 +1587,32 @@ export interface components {
          *     exact up to 10,000; beyond that `total` is 10,000 and `total_exact` is
          *     false ("at least").
          */
+        List_Comment: {
+            items: {
+                /** Format: uuid */
+                author_id?: string | null;
+                author_name: string;
+                author_role: string;
+                body: string;
+                /** Format: date-time */
+                created_at: string;
+                /** Format: uuid */
+                id: string;
+                /** @description Seen by staff only. */
+                internal: boolean;
+            }[];
+            next_cursor?: string | null;
+            /** Format: int64 */
+            total: number;
+            /** @description False when `total` is a lower bound (more than 10,000 matches). */
+            total_exact: boolean;
+        };
+        /**
+         * @description The envelope of every list: one page of items, the cursor of the next
+         *     page (`null` on the last) and the number of items matching the filters —
+         *     exact up to 10,000; beyond that `total` is 10,000 and `total_exact` is
+         *     false ("at least").
+         */
         List_Customer: {
             items: {
                 /** @description The address as written (street, house number, landmarks). */
@@ -1474,6 +1691,39 @@ export interface components {
                  * @enum {string}
                  */
                 source: "coverage_check" | "registration";
+            }[];
+            next_cursor?: string | null;
+            /** Format: int64 */
+            total: number;
+            /** @description False when `total` is a lower bound (more than 10,000 matches). */
+            total_exact: boolean;
+        };
+        /**
+         * @description The envelope of every list: one page of items, the cursor of the next
+         *     page (`null` on the last) and the number of items matching the filters —
+         *     exact up to 10,000; beyond that `total` is 10,000 and `total_exact` is
+         *     false ("at least").
+         */
+        List_Notification: {
+            items: {
+                /** Format: date-time */
+                created_at: string;
+                data: Record<string, never>;
+                /** Format: uuid */
+                id: string;
+                /**
+                 * @description `ticket_created`, `ticket_assigned`, `ticket_status`,
+                 *     `ticket_comment`, `ticket_rated`, `sla_at_risk`, `sla_breached`,
+                 *     `outage_declared`, `outage_resolved`.
+                 */
+                kind: string;
+                /** Format: uuid */
+                outage_id?: string | null;
+                /** Format: date-time */
+                read_at?: string | null;
+                /** Format: uuid */
+                ticket_id?: string | null;
+                ticket_number?: string | null;
             }[];
             next_cursor?: string | null;
             /** Format: int64 */
@@ -1826,6 +2076,94 @@ export interface components {
          *     exact up to 10,000; beyond that `total` is 10,000 and `total_exact` is
          *     false ("at least").
          */
+        List_Ticket: {
+            items: {
+                /** Format: date-time */
+                accepted_at?: string | null;
+                address: string;
+                /** @description The statuses the caller may move it to now. */
+                allowed_transitions: components["schemas"]["TicketStatus"][];
+                /** @description `YYYY-MM-DD`. */
+                appointment_date?: string | null;
+                appointment_window?: null | components["schemas"]["InstallWindow"];
+                /** Format: uuid */
+                area_id: string;
+                /** Format: date-time */
+                closed_at?: string | null;
+                /** Format: date-time */
+                created_at: string;
+                customer: components["schemas"]["TicketCustomer"];
+                description: string;
+                /** Format: uuid */
+                duplicate_of?: string | null;
+                /** Format: uuid */
+                id: string;
+                kind: components["schemas"]["TicketKind"];
+                location: components["schemas"]["Location"];
+                /** @example TRB-2026-000123 */
+                number: string;
+                /** Format: uuid */
+                odp_id?: string | null;
+                /** Format: int32 */
+                odp_port?: number | null;
+                /**
+                 * Format: uuid
+                 * @description The outage this ticket is part of.
+                 */
+                outage_id?: string | null;
+                /** @description While `pending`: the pause reason's code. */
+                pending_reason?: string | null;
+                priority: components["schemas"]["Priority"];
+                /**
+                 * @description `P1` (urgent) to `P4` (low).
+                 * @example P2
+                 */
+                priority_label: string;
+                /** Format: uuid */
+                problem_category_id?: string | null;
+                /** Format: int32 */
+                rating?: number | null;
+                rating_comment: string;
+                remote_reason?: null | components["schemas"]["RemoteReason"];
+                /**
+                 * Format: int32
+                 * @description How many times it was reopened.
+                 */
+                reopened: number;
+                /** Format: date-time */
+                resolved_at?: string | null;
+                /** Format: uuid */
+                service_type_id: string;
+                sla: components["schemas"]["Sla"];
+                source: components["schemas"]["TicketSource"];
+                status: components["schemas"]["TicketStatus"];
+                tags: string[];
+                technician?: null | components["schemas"]["TicketPerson"];
+                /** Format: date-time */
+                updated_at: string;
+                /**
+                 * Format: int32
+                 * @description The version for `If-Match` (also the `ETag`).
+                 */
+                version: number;
+                /**
+                 * Format: int32
+                 * @description How many times a technician arrived.
+                 */
+                visits: number;
+            }[];
+            next_cursor?: string | null;
+            /** Format: int64 */
+            total: number;
+            /** @description False when `total` is a lower bound (more than 10,000 matches). */
+            total_exact: boolean;
+        };
+        /**
+         * @description The envelope of every list: one page of items, the cursor of the next
+         *     page (`null` on the last) and the number of items matching the filters —
+         *     exact up to 10,000; beyond that `total` is 10,000 and `total_exact` is
+         *     false ("at least").
+         */
         List_User: {
             items: {
                 /** @description Deactivated accounts cannot sign in. */
@@ -1879,6 +2217,17 @@ export interface components {
             recovery_code?: string | null;
             /** @description The 6-digit code of the authenticator app, for accounts with a second factor. */
             totp_code?: string | null;
+        };
+        MarkRead: {
+            /** @description The notifications to mark read; absent: all of them. */
+            ids?: string[] | null;
+        };
+        Marked: {
+            /**
+             * Format: int64
+             * @description How many were unread and are read now.
+             */
+            marked: number;
         };
         /** @description The signed-in user, what they may do, and the token for writes. */
         Me: {
@@ -1942,6 +2291,30 @@ export interface components {
             phone?: string | null;
             role: string;
             team_ids?: string[];
+        };
+        /**
+         * @description An in-app notification. The app words it in the reader's language from
+         *     `kind` and `data`.
+         */
+        Notification: {
+            /** Format: date-time */
+            created_at: string;
+            data: Record<string, never>;
+            /** Format: uuid */
+            id: string;
+            /**
+             * @description `ticket_created`, `ticket_assigned`, `ticket_status`,
+             *     `ticket_comment`, `ticket_rated`, `sla_at_risk`, `sla_breached`,
+             *     `outage_declared`, `outage_resolved`.
+             */
+            kind: string;
+            /** Format: uuid */
+            outage_id?: string | null;
+            /** Format: date-time */
+            read_at?: string | null;
+            /** Format: uuid */
+            ticket_id?: string | null;
+            ticket_number?: string | null;
         };
         /** @description An optical distribution cabinet. */
         Odc: {
@@ -2194,6 +2567,21 @@ export interface components {
             /** @description Single-use token; only its hash is stored. */
             token: string;
         };
+        /** @description A stretch during which the ticket waited. */
+        PauseOut: {
+            /**
+             * Format: date-time
+             * @description `null` while it lasts.
+             */
+            ended_at?: string | null;
+            /** Format: int64 */
+            minutes: number;
+            reason: string;
+            /** Format: date-time */
+            started_at: string;
+            /** @description Whether the SLA clock stood still. */
+            stops_clock: boolean;
+        };
         /** @description Everything held about a customer. */
         PersonalData: {
             account?: null | components["schemas"]["AccountData"];
@@ -2221,6 +2609,8 @@ export interface components {
         Priority: "low" | "normal" | "high" | "urgent";
         /** @description An RFC 9457 problem document. */
         Problem: {
+            /** @description For a move that is not possible now: the statuses that are. */
+            allowed?: string[] | null;
             detail: string;
             /** @description For validation problems: which fields are wrong and why. */
             errors?: components["schemas"]["FieldError"][];
@@ -2247,6 +2637,14 @@ export interface components {
             default_priority?: null | components["schemas"]["Priority"];
             name_en?: string | null;
             name_id?: string | null;
+        };
+        RatingInput: {
+            comment?: string;
+            /**
+             * Format: int32
+             * @description 1 to 5.
+             */
+            rating: number;
         };
         Readiness: {
             /** @example sqlite */
@@ -2287,6 +2685,11 @@ export interface components {
             covered: boolean;
             customer: components["schemas"]["Customer"];
         };
+        /**
+         * @description Why CS could settle a repair without sending anyone.
+         * @enum {string}
+         */
+        RemoteReason: "isolir" | "wifi_settings" | "ont_restarted" | "customer_side" | "no_fault";
         /** @description How an outage was repaired. */
         ResolutionInput: {
             /**
@@ -2368,6 +2771,35 @@ export interface components {
             code?: string | null;
             name?: string | null;
         };
+        /** @description Where a ticket stands against its service level. */
+        Sla: {
+            /** @description Whether the clock stands still (a pause reason that stops it). */
+            paused: boolean;
+            /** Format: date-time */
+            resolution_due_at?: string | null;
+            /** Format: int32 */
+            resolution_minutes: number;
+            /**
+             * Format: date-time
+             * @description When the response target (created → accepted) falls due; `null`
+             *     once met, or while the clock is paused.
+             */
+            response_due_at?: string | null;
+            /** Format: int32 */
+            response_minutes: number;
+            state: components["schemas"]["SlaState"];
+            /**
+             * Format: date-time
+             * @description When the first running target reaches 80 % (the supervisor is
+             *     warned then).
+             */
+            warn_at?: string | null;
+        };
+        /**
+         * @description Where a ticket stands against its targets, as listed and filtered.
+         * @enum {string}
+         */
+        SlaState: "on_track" | "at_risk" | "breached";
         StartTotp: {
             /** @description The current password, to prove it is really you. */
             password: string;
@@ -2418,11 +2850,193 @@ export interface components {
             area_id?: string | null;
             name?: string | null;
         };
+        /** @description A ticket. */
+        Ticket: {
+            /** Format: date-time */
+            accepted_at?: string | null;
+            address: string;
+            /** @description The statuses the caller may move it to now. */
+            allowed_transitions: components["schemas"]["TicketStatus"][];
+            /** @description `YYYY-MM-DD`. */
+            appointment_date?: string | null;
+            appointment_window?: null | components["schemas"]["InstallWindow"];
+            /** Format: uuid */
+            area_id: string;
+            /** Format: date-time */
+            closed_at?: string | null;
+            /** Format: date-time */
+            created_at: string;
+            customer: components["schemas"]["TicketCustomer"];
+            description: string;
+            /** Format: uuid */
+            duplicate_of?: string | null;
+            /** Format: uuid */
+            id: string;
+            kind: components["schemas"]["TicketKind"];
+            location: components["schemas"]["Location"];
+            /** @example TRB-2026-000123 */
+            number: string;
+            /** Format: uuid */
+            odp_id?: string | null;
+            /** Format: int32 */
+            odp_port?: number | null;
+            /**
+             * Format: uuid
+             * @description The outage this ticket is part of.
+             */
+            outage_id?: string | null;
+            /** @description While `pending`: the pause reason's code. */
+            pending_reason?: string | null;
+            priority: components["schemas"]["Priority"];
+            /**
+             * @description `P1` (urgent) to `P4` (low).
+             * @example P2
+             */
+            priority_label: string;
+            /** Format: uuid */
+            problem_category_id?: string | null;
+            /** Format: int32 */
+            rating?: number | null;
+            rating_comment: string;
+            remote_reason?: null | components["schemas"]["RemoteReason"];
+            /**
+             * Format: int32
+             * @description How many times it was reopened.
+             */
+            reopened: number;
+            /** Format: date-time */
+            resolved_at?: string | null;
+            /** Format: uuid */
+            service_type_id: string;
+            sla: components["schemas"]["Sla"];
+            source: components["schemas"]["TicketSource"];
+            status: components["schemas"]["TicketStatus"];
+            tags: string[];
+            technician?: null | components["schemas"]["TicketPerson"];
+            /** Format: date-time */
+            updated_at: string;
+            /**
+             * Format: int32
+             * @description The version for `If-Match` (also the `ETag`).
+             */
+            version: number;
+            /**
+             * Format: int32
+             * @description How many times a technician arrived.
+             */
+            visits: number;
+        };
+        /** @description The customer a ticket is for. */
+        TicketCustomer: {
+            customer_number: string;
+            /** Format: uuid */
+            id: string;
+            name: string;
+            phone: string;
+        };
+        /**
+         * @description A new ticket. A customer reports a problem for themself (kind and
+         *     customer are theirs); staff open any kind for any customer.
+         */
+        TicketInput: {
+            /** @description Default: the customer's address and place. */
+            address?: string | null;
+            /** @description Today or later, on a day the area works (`YYYY-MM-DD`). */
+            appointment_date?: string | null;
+            appointment_window?: null | components["schemas"]["InstallWindow"];
+            /** Format: uuid */
+            customer_id?: string | null;
+            description?: string | null;
+            /** Format: uuid */
+            duplicate_of?: string | null;
+            /**
+             * Format: uuid
+             * @description A UUIDv7 the client chose (the offline app does).
+             */
+            id?: string | null;
+            kind?: null | components["schemas"]["TicketKind"];
+            location?: null | components["schemas"]["Location"];
+            priority?: null | components["schemas"]["Priority"];
+            /** Format: uuid */
+            problem_category_id?: string | null;
+            /**
+             * Format: uuid
+             * @description Default: the service type of the kind.
+             */
+            service_type_id?: string | null;
+            source?: null | components["schemas"]["TicketSource"];
+            tags?: string[] | null;
+        };
+        /**
+         * @description What a ticket is for.
+         * @enum {string}
+         */
+        TicketKind: "installation" | "repair" | "upgrade" | "relocation" | "dismantle";
+        /** @description A change to a ticket's details; absent fields stay as they are. */
+        TicketPatch: {
+            address?: string | null;
+            /** @description `null` removes it. */
+            appointment_date?: string | null;
+            appointment_window?: null | components["schemas"]["InstallWindow"];
+            description?: string | null;
+            /** Format: uuid */
+            duplicate_of?: string | null;
+            location?: null | components["schemas"]["Location"];
+            priority?: null | components["schemas"]["Priority"];
+            /** Format: uuid */
+            problem_category_id?: string | null;
+            reason?: string | null;
+            tags?: string[] | null;
+        };
+        /** @description The technician a ticket is assigned to. */
+        TicketPerson: {
+            /** Format: uuid */
+            id: string;
+            name: string;
+        };
+        /**
+         * @description How a ticket reached the ISP.
+         * @enum {string}
+         */
+        TicketSource: "portal" | "phone" | "whatsapp" | "api" | "system";
         /**
          * @description Where a ticket stands.
          * @enum {string}
          */
         TicketStatus: "new" | "assigned" | "accepted" | "en_route" | "on_site" | "pending" | "resolved" | "closed" | "cancelled" | "reopened";
+        /** @description A ticket's history: the timeline and its pauses. */
+        Timeline: {
+            items: components["schemas"]["TimelineEntry"][];
+            pauses: components["schemas"]["PauseOut"][];
+        };
+        /** @description One entry of a ticket's timeline. */
+        TimelineEntry: {
+            /** Format: uuid */
+            actor_id?: string | null;
+            actor_name: string;
+            /** @description The actor's role, or `system`. */
+            actor_role: string;
+            /** Format: date-time */
+            at: string;
+            /**
+             * @description What the kind needs (the technician assigned, the pause reason and
+             *     how long the pause lasted, the priority before and after, ...).
+             */
+            data: Record<string, never>;
+            from_status?: null | components["schemas"]["TicketStatus"];
+            /** Format: uuid */
+            id: string;
+            /**
+             * @description `created`, `moved`, `assigned`, `updated`, `priority`, `comment`,
+             *     `rated`, `outage_joined`, `outage_resolved`, `sla_at_risk`,
+             *     `sla_breached`.
+             */
+            kind: string;
+            /** @description Whether the customer sees it. */
+            public: boolean;
+            reason: string;
+            to_status?: null | components["schemas"]["TicketStatus"];
+        };
         /** @description A new TOTP secret to add to an authenticator app. */
         TotpSetup: {
             /** @description `otpauth://` URL, for a QR code. */
@@ -2435,6 +3049,20 @@ export interface components {
          * @enum {string}
          */
         TransferKind: "areas" | "odcs" | "odps" | "packages" | "customers";
+        /** @description A move through the lifecycle. */
+        TransitionInput: {
+            /** @description To `pending`: the pause reason's code (see `GET /pause-reasons`). */
+            pause_reason?: string | null;
+            /** @description Why: required to cancel and to reopen. */
+            reason?: string | null;
+            remote_reason?: null | components["schemas"]["RemoteReason"];
+            /**
+             * Format: uuid
+             * @description To `assigned`: the technician.
+             */
+            technician_id?: string | null;
+            to?: null | components["schemas"]["TicketStatus"];
+        };
         UpdateMe: {
             /** @description `id` or `en`. */
             locale?: string | null;
@@ -3189,6 +3817,35 @@ export interface operations {
             422: components["responses"]["Validation"];
         };
     };
+    events: {
+        parameters: {
+            query?: {
+                /** @description Where to resume, for clients that cannot send `Last-Event-ID`. */
+                last_event_id?: number;
+            };
+            header?: {
+                /** @description The id of the last event received */
+                "Last-Event-ID"?: string | null;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description An endless `text/event-stream` */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/event-stream": string;
+                };
+            };
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            422: components["responses"]["Validation"];
+        };
+    };
     export: {
         parameters: {
             query?: never;
@@ -3478,6 +4135,62 @@ export interface operations {
             401: components["responses"]["Unauthenticated"];
             403: components["responses"]["Forbidden"];
             409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["Validation"];
+        };
+    };
+    list_notifications: {
+        parameters: {
+            query?: {
+                limit?: number;
+                cursor?: string;
+                /** @description Only unread ones (their `total` is the bell's count). */
+                unread?: boolean;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["List_Notification"];
+                };
+            };
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            422: components["responses"]["Validation"];
+        };
+    };
+    mark_read: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["MarkRead"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Marked"];
+                };
+            };
+            400: components["responses"]["MalformedRequest"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
             422: components["responses"]["Validation"];
@@ -4356,6 +5069,305 @@ export interface operations {
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
             422: components["responses"]["Validation"];
+        };
+    };
+    list_tickets: {
+        parameters: {
+            query?: {
+                /** @description Page size, 1 to 500 (default 50). */
+                limit?: number;
+                cursor?: string;
+                /**
+                 * @description The start of a ticket number (`TRB-2026-00`), or words of the
+                 *     description.
+                 */
+                q?: string;
+                /** @description One status, or several separated by commas. */
+                status?: string;
+                /** @description Only open (`true`) or only finished (`false`) tickets. */
+                open?: boolean;
+                kind?: "installation" | "repair" | "upgrade" | "relocation" | "dismantle";
+                priority?: "low" | "normal" | "high" | "urgent";
+                sla_state?: "on_track" | "at_risk" | "breached";
+                area_id?: string;
+                customer_id?: string;
+                technician_id?: string;
+                /** @description Only tickets nobody is assigned to. */
+                unassigned?: boolean;
+                outage_id?: string;
+                /** @description Default `due`; a cursor belongs to its order. */
+                sort?: "due" | "newest" | "number";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["List_Ticket"];
+                };
+            };
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            422: components["responses"]["Validation"];
+        };
+    };
+    create_ticket: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["TicketInput"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Ticket"];
+                };
+            };
+            400: components["responses"]["MalformedRequest"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["Validation"];
+        };
+    };
+    get_ticket: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Ticket id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    /** @description The ticket's version */
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Ticket"];
+                };
+            };
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+        };
+    };
+    update_ticket: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description The version read (its ETag) */
+                "If-Match": string;
+            };
+            path: {
+                /** @description Ticket id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["TicketPatch"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Ticket"];
+                };
+            };
+            400: components["responses"]["MalformedRequest"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            412: components["responses"]["PreconditionFailed"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["Validation"];
+            428: components["responses"]["PreconditionRequired"];
+        };
+    };
+    list_comments: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Ticket id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["List_Comment"];
+                };
+            };
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+        };
+    };
+    add_comment: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Ticket id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CommentInput"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Comment"];
+                };
+            };
+            400: components["responses"]["MalformedRequest"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["Validation"];
+        };
+    };
+    rate_ticket: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Ticket id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RatingInput"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Ticket"];
+                };
+            };
+            400: components["responses"]["MalformedRequest"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["Validation"];
+        };
+    };
+    ticket_timeline: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Ticket id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Timeline"];
+                };
+            };
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+        };
+    };
+    move_ticket: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description The version read (its ETag) */
+                "If-Match": string;
+            };
+            path: {
+                /** @description Ticket id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["TransitionInput"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Ticket"];
+                };
+            };
+            400: components["responses"]["MalformedRequest"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            412: components["responses"]["PreconditionFailed"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["Validation"];
+            428: components["responses"]["PreconditionRequired"];
         };
     };
     list_users: {

@@ -1,0 +1,478 @@
+//! Tickets through the API: the whole lifecycle with each role, versions
+//! (412/428), moves that are not allowed (409 naming the allowed ones), row
+//! scope, comments, ratings and bad input.
+
+use reqwest::Method;
+use serde_json::{Value, json};
+
+use crate::{
+    both_backends,
+    support::{Session, TestApp, assert_problem, text},
+};
+
+both_backends!(
+    a_repair_walks_from_report_to_rating,
+    writes_need_the_current_version,
+    each_role_sees_only_its_tickets,
+    bad_tickets_are_refused_whole,
+    cs_settles_a_repair_remotely_and_the_customer_reopens_it,
+);
+
+/// The demo customer account's own customer record.
+async fn own_customer(customer: &Session) -> anyhow::Result<Value> {
+    let (status, me) = customer.json("/api/v1/customers").await?;
+    assert_eq!(status, 200);
+    Ok(me["items"][0].clone())
+}
+
+async fn own_id(who: &Session) -> anyhow::Result<String> {
+    let (_, me) = who.json("/api/v1/me").await?;
+    Ok(text(&me["id"])?.to_string())
+}
+
+async fn report(customer: &Session, description: &str) -> anyhow::Result<Value> {
+    let response = customer
+        .send(
+            Method::POST,
+            "/api/v1/tickets",
+            Some(json!({"description": description})),
+        )
+        .await?;
+    assert_eq!(response.status(), 201);
+    assert!(
+        response
+            .headers()
+            .get("location")
+            .and_then(|l| l.to_str().ok())
+            .is_some_and(|l| l.starts_with("/api/v1/tickets/"))
+    );
+    Ok(response.json().await?)
+}
+
+async fn step(who: &Session, t: &Value, body: Value) -> anyhow::Result<Value> {
+    let id = text(&t["id"])?;
+    let response = who
+        .send_if(
+            Method::POST,
+            &format!("/api/v1/tickets/{id}/transitions"),
+            t["version"].as_i64().unwrap_or_default(),
+            Some(body.clone()),
+        )
+        .await?;
+    let status = response.status();
+    let out: Value = response.json().await?;
+    anyhow::ensure!(status == 200, "{body} → {status}: {out}");
+    Ok(out)
+}
+
+async fn a_repair_walks_from_report_to_rating(app: &TestApp) -> anyhow::Result<()> {
+    let customer = app.signed_in("customer").await?;
+    let supervisor = app.signed_in("supervisor").await?;
+    let technician = app.signed_in("technician").await?;
+    let me = own_customer(&customer).await?;
+    let t = report(&customer, "Internet mati sejak pagi, lampu LOS merah").await?;
+    assert_eq!(t["kind"], "repair");
+    assert_eq!(t["status"], "new");
+    assert_eq!(t["source"], "portal");
+    assert_eq!(t["customer"]["id"], me["id"]);
+    assert!(text(&t["number"])?.starts_with("TRB-"));
+    // The repair service type's targets: 2 h to respond, 24 h to resolve.
+    assert_eq!(t["sla"]["response_minutes"], 120);
+    assert!(t["sla"]["response_due_at"].is_string());
+    assert_eq!(t["allowed_transitions"], json!(["cancelled"]));
+
+    // The supervisor of the customer's area sees it, and is told.
+    let id = text(&t["id"])?.to_string();
+    let (status, seen) = supervisor.json(&format!("/api/v1/tickets/{id}")).await?;
+    assert_eq!(status, 200, "{seen}");
+    let (_, bell) = supervisor.json("/api/v1/notifications?unread=true").await?;
+    assert!(
+        bell["items"]
+            .as_array()
+            .is_some_and(|n| n.iter().any(|n| n["ticket_id"] == t["id"])),
+        "{bell}"
+    );
+
+    let tech_id = own_id(&technician).await?;
+    let t = step(
+        &supervisor,
+        &seen,
+        json!({"to": "assigned", "technician_id": tech_id}),
+    )
+    .await?;
+    assert_eq!(t["technician"]["id"], json!(tech_id));
+    let (_, jobs) = technician.json("/api/v1/tickets?open=true").await?;
+    assert!(
+        jobs["items"]
+            .as_array()
+            .is_some_and(|j| j.iter().any(|j| j["id"] == t["id"])),
+        "the technician sees the job: {jobs}"
+    );
+    let t = step(&technician, &t, json!({"to": "accepted"})).await?;
+    assert!(t["accepted_at"].is_string());
+    assert_eq!(t["sla"]["response_due_at"], Value::Null, "response met");
+    let t = step(&technician, &t, json!({"to": "en_route"})).await?;
+    // The customer can no longer cancel once the technician is on the way.
+    let (_, mine) = customer.json(&format!("/api/v1/tickets/{id}")).await?;
+    assert_eq!(mine["allowed_transitions"], json!([]));
+    let t = step(&technician, &t, json!({"to": "on_site"})).await?;
+    assert_eq!(t["visits"], 1);
+    let t = step(&technician, &t, json!({"to": "resolved"})).await?;
+    assert_eq!(t["status"], "resolved");
+
+    // The customer's timeline shows each step, in order.
+    let (_, timeline) = customer
+        .json(&format!("/api/v1/tickets/{id}/timeline"))
+        .await?;
+    let steps: Vec<&str> = timeline["items"]
+        .as_array()
+        .map(|i| i.iter().filter_map(|e| e["to_status"].as_str()).collect())
+        .unwrap_or_default();
+    assert_eq!(
+        steps,
+        [
+            "new", "assigned", "accepted", "en_route", "on_site", "resolved"
+        ]
+    );
+    let (_, bell) = customer.json("/api/v1/notifications").await?;
+    assert!(bell["total"].as_u64().is_some_and(|n| n >= 5), "{bell}");
+
+    // The customer rates it, once.
+    let rated = customer
+        .send(
+            Method::POST,
+            &format!("/api/v1/tickets/{id}/rating"),
+            Some(json!({"rating": 5, "comment": "Cepat, terima kasih"})),
+        )
+        .await?;
+    assert_eq!(rated.status(), 200);
+    let again = customer
+        .send(
+            Method::POST,
+            &format!("/api/v1/tickets/{id}/rating"),
+            Some(json!({"rating": 4})),
+        )
+        .await?;
+    assert_problem(again, 409, "/problems/conflict").await?;
+    let (_, t) = supervisor.json(&format!("/api/v1/tickets/{id}")).await?;
+    assert_eq!(t["rating"], 5);
+
+    // Comments: the customer never sees internal ones.
+    for (who, body) in [
+        (
+            &supervisor,
+            json!({"body": "Cek ODP dulu", "internal": true}),
+        ),
+        (&technician, json!({"body": "Konektor diganti"})),
+    ] {
+        let r = who
+            .send(
+                Method::POST,
+                &format!("/api/v1/tickets/{id}/comments"),
+                Some(body),
+            )
+            .await?;
+        assert_eq!(r.status(), 201);
+    }
+    let (_, staff_view) = supervisor
+        .json(&format!("/api/v1/tickets/{id}/comments"))
+        .await?;
+    let (_, customer_view) = customer
+        .json(&format!("/api/v1/tickets/{id}/comments"))
+        .await?;
+    assert_eq!(staff_view["total"], 2);
+    assert_eq!(customer_view["total"], 1);
+    assert_eq!(customer_view["items"][0]["body"], "Konektor diganti");
+
+    // Closed: no more comments. (Comments moved the version on.)
+    let (_, t) = supervisor.json(&format!("/api/v1/tickets/{id}")).await?;
+    assert_eq!(t["version"], 9);
+    let t = step(&supervisor, &t, json!({"to": "closed"})).await?;
+    assert_eq!(t["status"], "closed");
+    let late = customer
+        .send(
+            Method::POST,
+            &format!("/api/v1/tickets/{id}/comments"),
+            Some(json!({"body": "halo?"})),
+        )
+        .await?;
+    assert_problem(late, 409, "/problems/conflict").await?;
+    Ok(())
+}
+
+async fn writes_need_the_current_version(app: &TestApp) -> anyhow::Result<()> {
+    let customer = app.signed_in("customer").await?;
+    let cs = app.signed_in("cs").await?;
+    let t = report(&customer, "Lambat sekali").await?;
+    let id = text(&t["id"])?;
+    let path = format!("/api/v1/tickets/{id}/transitions");
+
+    // Without If-Match: 428.
+    let missing = cs
+        .send(
+            Method::POST,
+            &path,
+            Some(json!({"to": "cancelled", "reason": "dobel"})),
+        )
+        .await?;
+    assert_problem(missing, 428, "/problems/precondition-required").await?;
+
+    // The ETag is the version.
+    let response = cs.get(&format!("/api/v1/tickets/{id}")).await?;
+    assert_eq!(
+        response.headers().get("etag").and_then(|v| v.to_str().ok()),
+        Some("\"1\"")
+    );
+
+    // A change moves the version on; the old one is then stale: 412.
+    let changed = cs
+        .send_if(
+            Method::PATCH,
+            &format!("/api/v1/tickets/{id}"),
+            1,
+            Some(json!({"tags": ["lambat", "wifi"]})),
+        )
+        .await?;
+    assert_eq!(changed.status(), 200);
+    let changed: Value = changed.json().await?;
+    assert_eq!(changed["version"], 2);
+    assert_eq!(changed["tags"], json!(["lambat", "wifi"]));
+    let stale = cs
+        .send_if(
+            Method::POST,
+            &path,
+            1,
+            Some(json!({"to": "cancelled", "reason": "dobel"})),
+        )
+        .await?;
+    assert_problem(stale, 412, "/problems/stale").await?;
+
+    // A move the status does not allow: 409 naming the allowed ones.
+    let refused = cs
+        .send_if(Method::POST, &path, 2, Some(json!({"to": "on_site"})))
+        .await?;
+    let problem = assert_problem(refused, 409, "/problems/transition-not-allowed").await?;
+    let allowed = problem["allowed"].as_array().cloned().unwrap_or_default();
+    assert!(allowed.contains(&json!("assigned")), "{problem}");
+    assert!(allowed.contains(&json!("cancelled")), "{problem}");
+    assert!(!allowed.contains(&json!("on_site")), "{problem}");
+
+    // Only a supervisor changes the priority, and with a reason.
+    let by_cs = cs
+        .send_if(
+            Method::PATCH,
+            &format!("/api/v1/tickets/{id}"),
+            2,
+            Some(json!({"priority": "urgent", "reason": "VIP"})),
+        )
+        .await?;
+    let body = assert_problem(by_cs, 422, "/problems/validation").await?;
+    assert_eq!(body["errors"][0]["field"], "priority");
+    let supervisor = app.signed_in("supervisor").await?;
+    let no_reason = supervisor
+        .send_if(
+            Method::PATCH,
+            &format!("/api/v1/tickets/{id}"),
+            2,
+            Some(json!({"priority": "urgent"})),
+        )
+        .await?;
+    let body = assert_problem(no_reason, 422, "/problems/validation").await?;
+    assert_eq!(body["errors"][0]["field"], "reason");
+    let raised = supervisor
+        .send_if(
+            Method::PATCH,
+            &format!("/api/v1/tickets/{id}"),
+            2,
+            Some(json!({"priority": "urgent", "reason": "Pelanggan korporat"})),
+        )
+        .await?;
+    assert_eq!(raised.status(), 200);
+    let raised: Value = raised.json().await?;
+    assert_eq!(raised["priority_label"], "P1");
+    Ok(())
+}
+
+async fn each_role_sees_only_its_tickets(app: &TestApp) -> anyhow::Result<()> {
+    let customer = app.signed_in("customer").await?;
+    let cs = app.signed_in("cs").await?;
+    let mine = report(&customer, "Putus-putus").await?;
+    // CS opens a repair for another connected customer.
+    let (_, others) = cs.json("/api/v1/customers?status=active&limit=5").await?;
+    let other = others["items"]
+        .as_array()
+        .and_then(|a| a.iter().find(|c| c["id"] != mine["customer"]["id"]))
+        .cloned()
+        .ok_or_else(|| anyhow::anyhow!("no other customer"))?;
+    let theirs = cs
+        .send(
+            Method::POST,
+            "/api/v1/tickets",
+            Some(json!({"kind": "repair", "customer_id": other["id"], "description": "Tidak bisa browsing", "source": "whatsapp"})),
+        )
+        .await?;
+    assert_eq!(theirs.status(), 201);
+    let theirs: Value = theirs.json().await?;
+    assert_eq!(theirs["source"], "whatsapp");
+
+    // The customer sees their own ticket only; another's is a 404.
+    let (_, list) = customer.json("/api/v1/tickets").await?;
+    assert!(list["items"].as_array().is_some_and(|i| {
+        i.iter()
+            .all(|t| t["customer"]["id"] == mine["customer"]["id"])
+    }));
+    let (status, _) = customer
+        .json(&format!("/api/v1/tickets/{}", text(&theirs["id"])?))
+        .await?;
+    assert_eq!(status, 404);
+    // A customer cannot open a ticket for someone else, nor an installation.
+    let forged = customer
+        .send(
+            Method::POST,
+            "/api/v1/tickets",
+            Some(json!({"kind": "installation", "description": "x"})),
+        )
+        .await?;
+    let body = assert_problem(forged, 422, "/problems/validation").await?;
+    assert_eq!(body["errors"][0]["field"], "kind");
+
+    // A technician sees nothing until assigned.
+    let technician = app.signed_in("technician").await?;
+    let (status, _) = technician
+        .json(&format!("/api/v1/tickets/{}", text(&mine["id"])?))
+        .await?;
+    assert_eq!(status, 404);
+    // Management reads everything but moves nothing.
+    let management = app.signed_in("management").await?;
+    let (status, _) = management
+        .json(&format!("/api/v1/tickets/{}", text(&theirs["id"])?))
+        .await?;
+    assert_eq!(status, 200);
+    let moved = management
+        .send_if(
+            Method::POST,
+            &format!("/api/v1/tickets/{}/transitions", text(&theirs["id"])?),
+            1,
+            Some(json!({"to": "cancelled", "reason": "x"})),
+        )
+        .await?;
+    assert_problem(moved, 403, "/problems/forbidden").await?;
+    // The list sorts by SLA due by default: the earliest due first.
+    let (_, open) = cs.json("/api/v1/tickets?open=true").await?;
+    let dues: Vec<&str> = open["items"]
+        .as_array()
+        .map(|i| {
+            i.iter()
+                .filter_map(|t| t["sla"]["response_due_at"].as_str())
+                .collect()
+        })
+        .unwrap_or_default();
+    let mut sorted = dues.clone();
+    sorted.sort();
+    assert_eq!(dues, sorted);
+    Ok(())
+}
+
+async fn bad_tickets_are_refused_whole(app: &TestApp) -> anyhow::Result<()> {
+    let cs = app.signed_in("cs").await?;
+    let before = cs.json("/api/v1/tickets").await?.1["total"].clone();
+    let cases = [
+        (
+            json!({"kind": "repair", "customer_id": uuid::Uuid::now_v7(), "description": "x"}),
+            "customer_id",
+        ),
+        (json!({"kind": "repair"}), "customer_id"),
+        (json!({"customer_id": uuid::Uuid::now_v7()}), "kind"),
+    ];
+    for (body, field) in cases {
+        let r = cs.send(Method::POST, "/api/v1/tickets", Some(body)).await?;
+        let problem = assert_problem(r, 422, "/problems/validation").await?;
+        assert!(
+            problem["errors"]
+                .as_array()
+                .is_some_and(|e| e.iter().any(|e| e["field"] == field)),
+            "{problem}"
+        );
+    }
+    // An appointment in the past.
+    let (_, customers) = cs.json("/api/v1/customers?status=active&limit=1").await?;
+    let customer = customers["items"][0]["id"].clone();
+    let r = cs
+        .send(
+            Method::POST,
+            "/api/v1/tickets",
+            Some(json!({"kind": "repair", "customer_id": customer, "description": "mati", "appointment_date": "2020-01-01", "appointment_window": "08:00-12:00"})),
+        )
+        .await?;
+    let problem = assert_problem(r, 422, "/problems/validation").await?;
+    assert_eq!(problem["errors"][0]["code"], "date_past");
+    // An unknown status in the filter.
+    let (status, _) = cs.json("/api/v1/tickets?status=lost").await?;
+    assert_eq!(status, 422);
+    let after = cs.json("/api/v1/tickets").await?.1["total"].clone();
+    assert_eq!(before, after, "nothing was half-written");
+    Ok(())
+}
+
+async fn cs_settles_a_repair_remotely_and_the_customer_reopens_it(
+    app: &TestApp,
+) -> anyhow::Result<()> {
+    let customer = app.signed_in("customer").await?;
+    let cs = app.signed_in("cs").await?;
+    let t = report(&customer, "Lupa password wifi").await?;
+    // A remote resolution needs its reason.
+    let id = text(&t["id"])?;
+    let no_reason = cs
+        .send_if(
+            Method::POST,
+            &format!("/api/v1/tickets/{id}/transitions"),
+            1,
+            Some(json!({"to": "resolved"})),
+        )
+        .await?;
+    let body = assert_problem(no_reason, 422, "/problems/validation").await?;
+    assert_eq!(body["errors"][0]["field"], "remote_reason");
+    let t = step(
+        &cs,
+        &t,
+        json!({"to": "resolved", "remote_reason": "wifi_settings"}),
+    )
+    .await?;
+    assert_eq!(t["remote_reason"], "wifi_settings");
+    // The customer disputes it: reopened, the clocks start again.
+    let t = step(
+        &customer,
+        &t,
+        json!({"to": "reopened", "reason": "Masih tidak bisa"}),
+    )
+    .await?;
+    assert_eq!(t["status"], "reopened");
+    assert_eq!(t["reopened"], 1);
+    assert!(t["sla"]["resolution_due_at"].is_string());
+    // Waiting for the customer stops the clock; the timeline keeps the pause.
+    let t = step(
+        &cs,
+        &t,
+        json!({"to": "pending", "pause_reason": "waiting_customer"}),
+    )
+    .await?;
+    assert_eq!(t["pending_reason"], "waiting_customer");
+    assert_eq!(t["sla"]["paused"], true);
+    let t = step(&cs, &t, json!({"to": "new"})).await?;
+    assert_eq!(t["status"], "new");
+    let (_, timeline) = cs.json(&format!("/api/v1/tickets/{id}/timeline")).await?;
+    assert_eq!(timeline["pauses"][0]["reason"], "waiting_customer");
+    assert!(timeline["pauses"][0]["ended_at"].is_string());
+    // An unknown pause reason is refused.
+    let bad = cs
+        .send_if(
+            Method::POST,
+            &format!("/api/v1/tickets/{id}/transitions"),
+            t["version"].as_i64().unwrap_or_default(),
+            Some(json!({"to": "pending", "pause_reason": "holiday"})),
+        )
+        .await?;
+    let body = assert_problem(bad, 422, "/problems/validation").await?;
+    assert_eq!(body["errors"][0]["field"], "pause_reason");
+    Ok(())
+}

@@ -1,0 +1,150 @@
+/** Tickets in words: SLA countdowns and notifications in the reader's language. */
+import { m } from '$lib/paraglide/messages';
+import type { Notification } from '$lib/api/types';
+import { shortDuration, type DurationWords, type SlaView } from '$lib/tickets';
+import {
+	pauseReasonName,
+	priorityName,
+	remoteReasonName,
+	slaStateName,
+	ticketKindName,
+	ticketSourceName,
+	ticketStatusName
+} from './labels';
+
+export const durationWords: DurationWords = {
+	minutes: (p) => m.duration_minutes(p),
+	hours: (p) => m.duration_hours(p),
+	days: (p) => m.duration_days(p)
+};
+
+/** "due in 2 h 15 min", "overdue by 40 min", "paused", "done". */
+export function slaDueText(view: SlaView): string {
+	if (view.state === 'done') return m.sla_done();
+	if (view.state === 'paused') return m.sla_paused();
+	if (view.minutesLeft === null) return slaStateName(view.state);
+	const time = shortDuration(view.minutesLeft, durationWords);
+	if (view.minutesLeft < 0) return m.sla_overdue({ time });
+	return view.target === 'response' ? m.sla_response_due_in({ time }) : m.sla_due_in({ time });
+}
+
+/** The badge text: the state's name. */
+export function slaBadgeText(view: SlaView): string {
+	if (view.state === 'done') return m.sla_done();
+	if (view.state === 'paused') return m.sla_paused();
+	return slaStateName(view.state);
+}
+
+function text(data: unknown, key: string): string | undefined {
+	const value = (data as Record<string, unknown> | null)?.[key];
+	if (typeof value === 'string' && value) return value;
+	if (typeof value === 'number') return String(value);
+	return undefined;
+}
+
+/** A notification in the reader's language, from its kind and data. */
+export function notificationText(n: Pick<Notification, 'kind' | 'data' | 'ticket_number'>): string {
+	const number = n.ticket_number ?? text(n.data, 'outage_number') ?? '';
+	const by = text(n.data, 'by') ?? m.notif_someone();
+	switch (n.kind) {
+		case 'ticket_created':
+			return m.notif_ticket_created({ number, kind: ticketKindName(text(n.data, 'kind') ?? '') });
+		case 'ticket_assigned':
+			return m.notif_ticket_assigned({ number, by });
+		case 'ticket_status':
+			return m.notif_ticket_status({ number, status: ticketStatusName(text(n.data, 'to') ?? ''), by });
+		case 'ticket_comment':
+			return m.notif_ticket_comment({ number, by });
+		case 'ticket_rated':
+			return m.notif_ticket_rated({ number, rating: text(n.data, 'rating') ?? '?' });
+		case 'sla_at_risk':
+			return m.notif_sla_at_risk({ number });
+		case 'sla_breached':
+			return m.notif_sla_breached({ number });
+		case 'outage_declared':
+			return m.notif_outage_declared({ number });
+		case 'outage_resolved':
+			return m.notif_outage_resolved({ number });
+		default:
+			return m.notif_other({ number });
+	}
+}
+
+/** A timeline entry as one line: who did what ("Sari (CS) moved it: New → Assigned to Budi"). */
+export function timelineText(entry: {
+	kind: string;
+	actor_name: string;
+	from_status?: string | null;
+	to_status?: string | null;
+	data: unknown;
+}): string {
+	const who = entry.actor_name || m.ticket_actor_system();
+	const data = entry.data;
+	switch (entry.kind) {
+		case 'created':
+			return m.timeline_created({ who, source: ticketSourceName(text(data, 'source') ?? '') });
+		case 'assigned':
+			return m.timeline_assigned({ who, technician: text(data, 'technician_name') ?? '—' });
+		case 'moved': {
+			const to = ticketStatusName(entry.to_status ?? '');
+			const pause = text(data, 'pause_reason');
+			const remote = text(data, 'remote_reason');
+			if (entry.to_status === 'pending' && pause) return m.timeline_paused({ who, why: pauseReasonName(pause) });
+			if (entry.to_status === 'resolved' && remote) return m.timeline_resolved_remote({ who, why: remoteReasonName(remote) });
+			return m.timeline_moved({ who, from: ticketStatusName(entry.from_status ?? ''), to });
+		}
+		case 'priority': {
+			const p = (data as { priority?: { from?: string; to?: string } } | null)?.priority;
+			return m.timeline_priority({ who, from: priorityName(p?.from ?? ''), to: priorityName(p?.to ?? '') });
+		}
+		case 'updated': {
+			const fields = (data as { fields?: unknown } | null)?.fields;
+			const list = Array.isArray(fields) ? fields.filter((f): f is string => typeof f === 'string').map(fieldName) : [];
+			return list.length ? m.timeline_updated_fields({ who, fields: list.join(', ') }) : m.timeline_updated({ who });
+		}
+		case 'comment':
+			return m.timeline_comment({ who });
+		case 'rated':
+			return m.timeline_rated({ who, rating: text(data, 'rating') ?? '?' });
+		case 'outage_joined':
+			return m.timeline_outage_joined({ number: text(data, 'outage_number') ?? '' });
+		case 'outage_resolved':
+			return m.timeline_outage_resolved({ number: text(data, 'outage_number') ?? '' });
+		case 'sla_at_risk':
+			return m.timeline_sla_at_risk();
+		case 'sla_breached':
+			return m.timeline_sla_breached();
+		case 'attachment':
+		case 'attached':
+			return m.timeline_attached({ who });
+		default:
+			return m.timeline_other({ who, kind: entry.kind });
+	}
+}
+
+/** How long a pause lasted (or has lasted so far) after a move out of pending. */
+export function pausedFor(data: unknown): string | null {
+	const minutes = (data as { paused_minutes?: unknown } | null)?.paused_minutes;
+	return typeof minutes === 'number' ? shortDuration(minutes, durationWords) : null;
+}
+
+function fieldName(field: string): string {
+	switch (field) {
+		case 'appointment_date':
+		case 'appointment_window':
+			return m.ticket_appointment_short();
+		case 'description':
+			return m.ticket_description_short();
+		case 'tags':
+			return m.ticket_tags();
+		case 'address':
+		case 'location':
+			return m.ticket_place();
+		case 'problem_category_id':
+			return m.ticket_category();
+		case 'priority':
+			return m.ticket_priority();
+		default:
+			return field;
+	}
+}
