@@ -16,6 +16,7 @@ mod outages;
 mod plant_records;
 mod platform;
 mod privacy;
+mod sla;
 mod support;
 mod tickets;
 mod totp;
