@@ -19,6 +19,7 @@ both_backends!(
     attachments_are_checked_resized_and_scoped,
     warnings_come_once_and_resolved_tickets_close_by_themselves,
     the_event_stream_replays_what_was_missed,
+    a_new_customer_gets_the_installation_ticket,
 );
 
 /// The demo customer account's own customer record.
@@ -747,5 +748,48 @@ async fn the_event_stream_replays_what_was_missed(app: &TestApp) -> anyhow::Resu
     if let Ok(Some(Ok(chunk))) = quiet {
         assert!(!String::from_utf8_lossy(&chunk).contains(text(&t["id"])?));
     }
+    Ok(())
+}
+
+async fn a_new_customer_gets_the_installation_ticket(app: &TestApp) -> anyhow::Result<()> {
+    let cs = app.signed_in("cs").await?;
+    let (_, packages) = app.get_json("/api/v1/packages?active=true").await?;
+    let day = (chrono::Utc::now() + chrono::Duration::days(3))
+        .format("%Y-%m-%d")
+        .to_string();
+    let created = cs
+        .send(Method::POST, "/api/v1/customers", Some(json!({
+            "name": "Rina Marlina", "phone": "0813 2222 7788", "address": "Jl. Cikutra No. 12",
+            "location": {"lat": -6.8915, "lng": 107.6160}, "package_id": packages["items"][0]["id"],
+            "preferred_date": day, "preferred_window": "13:00-17:00"
+        })))
+        .await?;
+    let status = created.status();
+    let customer: Value = created.json().await?;
+    assert_eq!(status, 201, "{customer}");
+    let (_, list) = cs
+        .json(&format!(
+            "/api/v1/tickets?customer_id={}",
+            text(&customer["id"])?
+        ))
+        .await?;
+    assert_eq!(list["total"], 1, "{list}");
+    let t = &list["items"][0];
+    assert_eq!(t["kind"], "installation");
+    assert!(text(&t["number"])?.starts_with("INS-"));
+    assert_eq!(t["appointment_date"], json!(day));
+    assert_eq!(t["appointment_window"], "13:00-17:00");
+    assert_eq!(t["source"], "phone");
+    // An installation for a connected customer is refused.
+    let (_, active) = cs.json("/api/v1/customers?status=active&limit=1").await?;
+    let again = cs
+        .send(
+            Method::POST,
+            "/api/v1/tickets",
+            Some(json!({"kind": "installation", "customer_id": active["items"][0]["id"]})),
+        )
+        .await?;
+    let problem = assert_problem(again, 422, "/problems/validation").await?;
+    assert_eq!(problem["errors"][0]["code"], "connected");
     Ok(())
 }
