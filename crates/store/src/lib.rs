@@ -20,6 +20,7 @@ pub mod limits;
 pub mod migration;
 pub mod network;
 pub mod notifications;
+pub mod outages;
 pub mod page;
 pub mod password;
 pub mod plant;
