@@ -88,3 +88,4 @@ export type Pause = Schemas['PauseOut'];
 export type TicketComment = Schemas['Comment'];
 export type Notification = Schemas['Notification'];
 export type PauseReason = Schemas['PauseReason'];
+export type Outage = Schemas['Outage'];

@@ -33,6 +33,8 @@ export const PERMISSIONS = [
 	'tickets.comment',
 	'sla.manage',
 	'outages.read',
+	'outages.manage',
+	'outages.read',
 	'outages.manage'
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
