@@ -162,6 +162,13 @@ async fn an_outage_on_an_odp_gathers_pauses_and_resolves_its_tickets(
     let admin = app.signed_in("admin").await?;
     let cs = app.signed_in("cs").await?;
     let supervisor = app.signed_in("supervisor").await?;
+    // The demo's history has resolved outages of its own.
+    let history: Value = cs
+        .get("/api/v1/outages?status=resolved")
+        .await?
+        .json()
+        .await?;
+    let history = history["total"].as_u64().unwrap_or_default();
     let (lat, lng) = (-6.9130, 107.7010);
     let (_, odc) = new_area(&admin, "BDG-UJB", lat, lng).await?;
     let odp = new_odp(&admin, &odc, "ODP-UJB-001-01", lat - 0.001, lng + 0.001).await?;
@@ -375,7 +382,7 @@ async fn an_outage_on_an_odp_gathers_pauses_and_resolves_its_tickets(
         .await?
         .json()
         .await?;
-    assert_eq!(resolved_list["total"], 0);
+    assert_eq!(resolved_list["total"], history);
 
     // Resolving needs the version the writer saw.
     let resolution = format!("/api/v1/outages/{outage_id}/resolution");
@@ -471,7 +478,7 @@ async fn an_outage_on_an_odp_gathers_pauses_and_resolves_its_tickets(
         .await?
         .json()
         .await?;
-    assert_eq!(resolved_list["total"], 1);
+    assert_eq!(resolved_list["total"], history + 1);
     // A new report after the repair is a ticket of its own.
     let after = report(app, behind[0].0).await?;
     assert_eq!((after.status.as_str(), after.outage_id), ("new", None));
@@ -483,6 +490,7 @@ async fn outages_on_an_odc_or_an_area_and_who_may_declare_them(
 ) -> anyhow::Result<()> {
     let admin = app.signed_in("admin").await?;
     let cs = app.signed_in("cs").await?;
+    let before: Value = cs.get("/api/v1/outages").await?.json().await?;
     let (lat, lng) = (-6.9130, 107.7010);
     let (area, odc) = new_area(&admin, "BDG-UJB", lat, lng).await?;
     let odp = new_odp(&admin, &odc, "ODP-UJB-001-01", lat - 0.001, lng + 0.001).await?;
@@ -563,7 +571,10 @@ async fn outages_on_an_odc_or_an_area_and_who_may_declare_them(
         .await?;
     assert_problem(no_kind, 422, "/problems/validation").await?;
     let listed: Value = cs.get("/api/v1/outages").await?.json().await?;
-    assert_eq!(listed["total"], 0, "nothing written: {listed}");
+    assert_eq!(
+        listed["total"], before["total"],
+        "nothing written: {listed}"
+    );
 
     // An ODC outage gathers the tickets of the customers on its ODPs.
     let id = Uuid::now_v7();
