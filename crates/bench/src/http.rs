@@ -18,6 +18,10 @@
 use std::{
     future::Future,
     net::SocketAddr,
+    sync::{
+        Arc,
+        atomic::{AtomicUsize, Ordering},
+    },
     time::{Duration, Instant},
 };
 
@@ -26,11 +30,15 @@ use netcrew::{config::Settings, server};
 use netcrew_store::{
     Db,
     customers::{self, CustomerFilter},
-    demo::{self, DemoOptions},
-    entity::customer,
+    demo::{self, DemoAccount, DemoOptions},
+    entity::{customer, ticket},
     page::{self, PageRequest, TOTAL_CAP},
-    sea_orm::{EntityTrait, QueryOrder, QuerySelect},
+    sea_orm::{
+        ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, prelude::Uuid,
+        sea_query::Expr,
+    },
     sessions,
+    tickets::{self, Scope, TicketFilter, TicketSort},
 };
 use reqwest::{
     Url,
@@ -80,10 +88,24 @@ pub struct HttpArgs {
     /// `warn` shows only what went wrong [default: no log]
     #[arg(long, value_name = "FILTER")]
     log: Option<String>,
-    /// Also load the store calls behind the customer list directly, at the
-    /// same concurrency, to show where a request's time goes
+    /// Also load the store calls behind the customer and ticket lists
+    /// directly, at the same concurrency, to show where a request's time
+    /// goes
     #[arg(long)]
     breakdown: bool,
+    /// Which groups of cases to run (the `/healthz` baseline always runs):
+    /// `customers`, `tickets`, or both separated by a comma
+    #[arg(long, value_enum, value_delimiter = ',', default_values_t = [Group::Customers, Group::Tickets])]
+    cases: Vec<Group>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+enum Group {
+    /// The customer list: first page, a deep page, a name search (as admin)
+    Customers,
+    /// The ticket cases (as CS): an area's open tickets by SLA due, a
+    /// customer's tickets, a ticket with its timeline, a new repair ticket
+    Tickets,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -263,12 +285,6 @@ pub async fn run(args: HttpArgs) -> anyhow::Result<()> {
         summary.customers,
         started.elapsed().as_secs_f64()
     );
-    let admin = summary
-        .accounts
-        .iter()
-        .find(|a| a.role == "admin")
-        .context("the demo data has no admin account")?;
-
     let listener = server::bind(settings.bind).await?;
     let base = Url::parse(&format!("http://{}/", listener.local_addr()?))?;
     let state = server::app_state(db.clone(), &settings)?;
@@ -282,7 +298,7 @@ pub async fn run(args: HttpArgs) -> anyhow::Result<()> {
     });
     let running = Running { base, stop, task };
 
-    let result = drive(&args, &running.base, &db, &admin.login, &admin.password).await;
+    let result = drive(&args, &running.base, &db, &summary.accounts).await;
     let _ = running.stop.send(());
     running.task.await??;
     result
@@ -294,7 +310,7 @@ fn header(name: &'static str, value: &str) -> anyhow::Result<(HeaderName, Header
 
 /// Signs in as `login` and answers the session cookie (`name=value`) and
 /// the CSRF token.
-async fn sign_in(
+pub(crate) async fn sign_in(
     client: &reqwest::Client,
     base: &Url,
     login: &str,
@@ -396,17 +412,174 @@ fn customers_url(base: &Url, params: &[(&str, &str)]) -> anyhow::Result<Url> {
     )?)
 }
 
+/// What one case was: its label, an answer as probed before the load, and
+/// the load.
+struct Row {
+    label: String,
+    probe: Probe,
+    load: Load,
+}
+
+/// A boxed call, as [`hammer`] runs it.
+type Call =
+    Box<dyn FnMut() -> std::pin::Pin<Box<dyn Future<Output = anyhow::Result<()>> + Send>> + Send>;
+
+/// GETs each of `urls` in turn on the task's own client, each answered 200.
+fn sequence(client: reqwest::Client, urls: Vec<Url>, headers: HeaderMap) -> Call {
+    Box::new(move || {
+        let client = client.clone();
+        let urls = urls.clone();
+        let headers = headers.clone();
+        Box::pin(async move {
+            for url in urls {
+                let response = client.get(url).headers(headers.clone()).send().await?;
+                let status = response.status();
+                let body = response.bytes().await?;
+                ensure!(
+                    status == 200,
+                    "HTTP {status}: {}",
+                    String::from_utf8_lossy(&body)
+                );
+            }
+            Ok(())
+        })
+    })
+}
+
+/// The body of a new repair ticket for `customer`, as CS sends it.
+fn repair(customer: Uuid) -> serde_json::Value {
+    serde_json::json!({
+        "kind": "repair",
+        "customer_id": customer,
+        "description": "Internet mati sejak pagi, lampu LOS di modem merah.",
+    })
+}
+
+/// POSTs a new repair ticket for the next customer of `customers` (shared
+/// by every task, so each ticket is for the next one), answered 201.
+fn creator(
+    client: reqwest::Client,
+    url: Url,
+    headers: HeaderMap,
+    customers: Arc<Vec<Uuid>>,
+    next: Arc<AtomicUsize>,
+) -> Call {
+    Box::new(move || {
+        let i = next.fetch_add(1, Ordering::Relaxed) % customers.len();
+        let request = client
+            .post(url.clone())
+            .headers(headers.clone())
+            .json(&repair(customers[i]))
+            .send();
+        Box::pin(async move {
+            let response = request.await?;
+            let status = response.status();
+            let body = response.bytes().await?;
+            ensure!(
+                status == 201,
+                "HTTP {status}: {}",
+                String::from_utf8_lossy(&body)
+            );
+            Ok(())
+        })
+    })
+}
+
+fn account<'a>(accounts: &'a [DemoAccount], role: &str) -> anyhow::Result<&'a DemoAccount> {
+    accounts
+        .iter()
+        .find(|a| a.role == role)
+        .with_context(|| format!("the demo data has no {role} account"))
+}
+
+/// The data the ticket cases ask for, picked from the database.
+struct TicketPicks {
+    /// The area with the most open tickets, and how many.
+    area: (Uuid, i64),
+    /// The customer with the most tickets, and how many.
+    customer: (Uuid, i64),
+    /// The newest closed repair.
+    ticket: Uuid,
+    /// Active customers (connected), for new repair tickets.
+    connected: Vec<Uuid>,
+}
+
+async fn ticket_picks(db: &Db) -> anyhow::Result<TicketPicks> {
+    use ticket::Column as T;
+    let conn = db.conn();
+    let area: (Uuid, i64) = ticket::Entity::find()
+        .select_only()
+        .column(T::AreaId)
+        .expr(Expr::cust("COUNT(*)"))
+        .filter(T::IsOpen.eq(true))
+        .group_by(T::AreaId)
+        .order_by_desc(Expr::cust("COUNT(*)"))
+        .limit(1)
+        .into_tuple()
+        .one(conn)
+        .await?
+        .context("the demo data has no open ticket")?;
+    let customer: (Uuid, i64) = ticket::Entity::find()
+        .select_only()
+        .column(T::CustomerId)
+        .expr(Expr::cust("COUNT(*)"))
+        .group_by(T::CustomerId)
+        .order_by_desc(Expr::cust("COUNT(*)"))
+        .limit(1)
+        .into_tuple()
+        .one(conn)
+        .await?
+        .context("the demo data has no ticket")?;
+    let ticket: Uuid = ticket::Entity::find()
+        .select_only()
+        .column(T::Id)
+        .filter(T::Status.eq("closed"))
+        .filter(T::Kind.eq("repair"))
+        .order_by_desc(T::CreatedAt)
+        .limit(1)
+        .into_tuple()
+        .one(conn)
+        .await?
+        .context("the demo data has no closed repair")?;
+    let connected: Vec<Uuid> = customer::Entity::find()
+        .select_only()
+        .column(customer::Column::Id)
+        .filter(customer::Column::Status.eq("active"))
+        .order_by_asc(customer::Column::CustomerNumber)
+        .limit(10_000)
+        .into_tuple()
+        .all(conn)
+        .await?;
+    ensure!(
+        !connected.is_empty(),
+        "the demo data has no active customer"
+    );
+    Ok(TicketPicks {
+        area,
+        customer,
+        ticket,
+        connected,
+    })
+}
+
+fn tickets_url(base: &Url, path: &str, params: &[(&str, &str)]) -> anyhow::Result<Url> {
+    Ok(Url::parse_with_params(
+        base.join(&format!("api/v1/tickets{path}"))?.as_str(),
+        params,
+    )?)
+}
+
 async fn drive(
     args: &HttpArgs,
     base: &Url,
     db: &Db,
-    login: &str,
-    password: &str,
+    accounts: &[DemoAccount],
 ) -> anyhow::Result<()> {
     let setup = reqwest::Client::builder()
         .timeout(Duration::from_secs(60))
         .build()?;
-    let (cookie, csrf) = sign_in(&setup, base, login, password).await?;
+    let admin = account(accounts, "admin")?;
+    let (cookie, csrf) = sign_in(&setup, base, &admin.login, &admin.password).await?;
     let token = api_token(&setup, base, &cookie, &csrf).await?;
     let mut signed_in = HeaderMap::new();
     let (name, value) = match args.auth {
@@ -421,48 +594,6 @@ async fn drive(
         anonymous.insert(name, value);
     }
 
-    // The deep page: follow the cursors once.
-    let limit = args.limit.to_string();
-    let first_url = customers_url(base, &[("limit", &limit)])?;
-    let mut deep_url = first_url.clone();
-    let mut depth = 0;
-    while depth < args.depth.saturating_sub(1) {
-        let page = probe(&setup, &deep_url, &signed_in).await?;
-        let Some(next) = page.next_cursor else {
-            break;
-        };
-        deep_url = customers_url(base, &[("limit", &limit), ("cursor", &next)])?;
-        depth += 1;
-    }
-    let search_url = customers_url(base, &[("limit", &limit), ("q", &args.query)])?;
-    let health_url = base.join("healthz")?;
-
-    let cases = [
-        (
-            format!("`GET /api/v1/customers?limit={limit}` (first page)"),
-            first_url,
-            signed_in.clone(),
-        ),
-        (
-            format!(
-                "`GET /api/v1/customers?limit={limit}&cursor=…` (page {})",
-                depth + 1
-            ),
-            deep_url.clone(),
-            signed_in.clone(),
-        ),
-        (
-            format!("`GET /api/v1/customers?limit={limit}&q={}`", args.query),
-            search_url,
-            signed_in.clone(),
-        ),
-        (
-            "`GET /healthz` (baseline)".to_string(),
-            health_url,
-            anonymous,
-        ),
-    ];
-
     // One client (and so one kept-alive connection) per simulated user.
     let clients: Vec<reqwest::Client> = (0..args.clients)
         .map(|_| {
@@ -474,21 +605,186 @@ async fn drive(
         .collect::<Result<_, _>>()?;
 
     let mut rows = Vec::new();
-    // The baseline first, then the customer list cases.
-    for (label, url, headers) in cases.iter().rev() {
-        let probe = probe(&setup, url, headers).await?;
-        let load = measure(args, |i| {
-            getter(clients[i].clone(), url.clone(), headers.clone())
+    // The baseline first.
+    let health_url = base.join("healthz")?;
+    rows.push(Row {
+        label: "`GET /healthz` (baseline)".to_string(),
+        probe: probe(&setup, &health_url, &anonymous).await?,
+        load: measure(args, |i| {
+            getter(clients[i].clone(), health_url.clone(), anonymous.clone())
         })
-        .await?;
-        rows.push((label.clone(), probe, load));
+        .await?,
+    });
+
+    let limit = args.limit.to_string();
+    let mut deep_url = None;
+    if args.cases.contains(&Group::Customers) {
+        // The deep page: follow the cursors once.
+        let first_url = customers_url(base, &[("limit", &limit)])?;
+        let mut deep = first_url.clone();
+        let mut depth = 0;
+        while depth < args.depth.saturating_sub(1) {
+            let page = probe(&setup, &deep, &signed_in).await?;
+            let Some(next) = page.next_cursor else {
+                break;
+            };
+            deep = customers_url(base, &[("limit", &limit), ("cursor", &next)])?;
+            depth += 1;
+        }
+        let search_url = customers_url(base, &[("limit", &limit), ("q", &args.query)])?;
+        for (label, url) in [
+            (
+                format!("`GET /api/v1/customers?limit={limit}` (first page)"),
+                first_url,
+            ),
+            (
+                format!(
+                    "`GET /api/v1/customers?limit={limit}&cursor=…` (page {})",
+                    depth + 1
+                ),
+                deep.clone(),
+            ),
+            (
+                format!("`GET /api/v1/customers?limit={limit}&q={}`", args.query),
+                search_url,
+            ),
+        ] {
+            rows.push(Row {
+                label,
+                probe: probe(&setup, &url, &signed_in).await?,
+                load: measure(args, |i| {
+                    getter(clients[i].clone(), url.clone(), signed_in.clone())
+                })
+                .await?,
+            });
+        }
+        deep_url = Some(deep);
     }
-    rows.reverse();
+
+    let mut picks = None;
+    if args.cases.contains(&Group::Tickets) {
+        let started = Instant::now();
+        let p = ticket_picks(db).await?;
+        println!(
+            "ticket cases: area {} ({} open tickets), customer {} ({} tickets), \
+             ticket {}, {} connected customers to open repairs for (picked in {:.1} s)",
+            p.area.0,
+            p.area.1,
+            p.customer.0,
+            p.customer.1,
+            p.ticket,
+            p.connected.len(),
+            started.elapsed().as_secs_f64()
+        );
+        let cs = account(accounts, "cs")?;
+        let (cs_cookie, cs_csrf) = sign_in(&setup, base, &cs.login, &cs.password).await?;
+        let mut as_cs = HeaderMap::new();
+        let (name, value) = header("cookie", &cs_cookie)?;
+        as_cs.insert(name, value);
+        if args.gzip {
+            let (name, value) = header("accept-encoding", "gzip")?;
+            as_cs.insert(name, value);
+        }
+        let area = p.area.0.to_string();
+        let customer = p.customer.0.to_string();
+        let id = p.ticket.to_string();
+        let gets = [
+            (
+                format!("`GET /api/v1/tickets?area_id=…&open=true&sort=due&limit={limit}`"),
+                vec![tickets_url(
+                    base,
+                    "",
+                    &[
+                        ("area_id", &area),
+                        ("open", "true"),
+                        ("sort", "due"),
+                        ("limit", &limit),
+                    ],
+                )?],
+            ),
+            (
+                format!("`GET /api/v1/tickets?customer_id=…&sort=newest&limit={limit}`"),
+                vec![tickets_url(
+                    base,
+                    "",
+                    &[
+                        ("customer_id", &customer),
+                        ("sort", "newest"),
+                        ("limit", &limit),
+                    ],
+                )?],
+            ),
+            (
+                "`GET /api/v1/tickets/{id}` then `/timeline` (a pair a call)".to_string(),
+                vec![
+                    tickets_url(base, &format!("/{id}"), &[])?,
+                    tickets_url(base, &format!("/{id}/timeline"), &[])?,
+                ],
+            ),
+        ];
+        for (label, urls) in gets {
+            let mut first = probe(&setup, &urls[0], &as_cs).await?;
+            for url in &urls[1..] {
+                let more = probe(&setup, url, &as_cs).await?;
+                first.bytes += more.bytes;
+                first.items = more.items.or(first.items);
+            }
+            rows.push(Row {
+                label,
+                probe: first,
+                load: measure(args, |i| {
+                    sequence(clients[i].clone(), urls.clone(), as_cs.clone())
+                })
+                .await?,
+            });
+        }
+
+        // New tickets last: they add to the data the other cases read.
+        let create_url = tickets_url(base, "", &[])?;
+        let mut writing = as_cs.clone();
+        let (name, value) = header("x-csrf-token", &cs_csrf)?;
+        writing.insert(name, value);
+        let response = setup
+            .post(create_url.clone())
+            .headers(writing.clone())
+            .json(&repair(p.connected[0]))
+            .send()
+            .await?;
+        let status = response.status();
+        let body = response.bytes().await?;
+        ensure!(
+            status == 201,
+            "POST {create_url}: HTTP {status}: {}",
+            String::from_utf8_lossy(&body)
+        );
+        let connected = Arc::new(p.connected.clone());
+        let next = Arc::new(AtomicUsize::new(1));
+        rows.push(Row {
+            label: "`POST /api/v1/tickets` (a repair for a connected customer)".to_string(),
+            probe: Probe {
+                bytes: body.len(),
+                items: None,
+                next_cursor: None,
+            },
+            load: measure(args, |i| {
+                creator(
+                    clients[i].clone(),
+                    create_url.clone(),
+                    writing.clone(),
+                    connected.clone(),
+                    next.clone(),
+                )
+            })
+            .await?,
+        });
+        picks = Some(p);
+    }
 
     let pool = db.pool_stats();
     println!(
-        "{} clients, {:.0} s a case after {:.0} s warm-up; auth: {}; {}; \
-         database pool: {} connections; {} worker threads\n",
+        "{} clients, {:.0} s a case after {:.0} s warm-up; customers: {} (as admin), \
+         tickets: session cookie (as CS); {}; database pool: {} connections; \
+         {} worker threads\n",
         args.clients,
         args.seconds,
         args.warmup,
@@ -504,12 +800,12 @@ async fn drive(
         pool.max,
         tokio::runtime::Handle::current().metrics().num_workers(),
     );
-    let baseline = rows.last().map(|(_, _, load)| load.rate()).unwrap_or(0.0);
+    let baseline = rows[0].load.rate();
     println!(
-        "| case | requests/s | p50 | p99 | share of /healthz rate | answer | errors |\n\
+        "| case | calls/s | p50 | p99 | share of /healthz rate | answer | errors |\n\
          |---|---|---|---|---|---|---|"
     );
-    for (label, probe, load) in &rows {
+    for Row { label, probe, load } in &rows {
         let items = probe
             .items
             .map(|n| format!(", {n} items"))
@@ -526,7 +822,79 @@ async fn drive(
     }
 
     if args.breakdown {
-        breakdown(args, db, &token, &deep_url).await?;
+        if let Some(deep_url) = &deep_url {
+            breakdown(args, db, &token, deep_url).await?;
+        }
+        if let Some(p) = &picks {
+            ticket_breakdown(args, db, p).await?;
+        }
+    }
+    Ok(())
+}
+
+/// The store calls behind the ticket lists, loaded directly.
+async fn ticket_breakdown(args: &HttpArgs, db: &Db, p: &TicketPicks) -> anyhow::Result<()> {
+    println!(
+        "\nThe store calls behind the ticket lists, {} at once, no HTTP or JSON:\n\n\
+         | call | calls/s | p50 | p99 |\n|---|---|---|---|",
+        args.clients
+    );
+    let page = PageRequest::new(Some(args.limit), None)?;
+    let by_area = TicketFilter {
+        area_id: Some(p.area.0),
+        open: Some(true),
+        sort: TicketSort::Due,
+        ..TicketFilter::default()
+    };
+    let by_customer = TicketFilter {
+        customer_id: Some(p.customer.0),
+        sort: TicketSort::Newest,
+        ..TicketFilter::default()
+    };
+    for (label, filter) in [
+        ("`tickets::list`, an area's open tickets by due", by_area),
+        (
+            "`tickets::list`, a customer's tickets, newest first",
+            by_customer,
+        ),
+    ] {
+        for (what, count_only) in [("count and rows", false), ("the capped count alone", true)] {
+            let load = measure(args, |_| {
+                let db = db.clone();
+                let filter = filter.clone();
+                let page = page.clone();
+                move || {
+                    let db = db.clone();
+                    let filter = filter.clone();
+                    let page = page.clone();
+                    async move {
+                        if count_only {
+                            let mut select = ticket::Entity::find();
+                            if let Some(a) = filter.area_id {
+                                select = select.filter(ticket::Column::AreaId.eq(a));
+                            }
+                            if let Some(open) = filter.open {
+                                select = select.filter(ticket::Column::IsOpen.eq(open));
+                            }
+                            if let Some(c) = filter.customer_id {
+                                select = select.filter(ticket::Column::CustomerId.eq(c));
+                            }
+                            page::capped_count(db.conn(), select, TOTAL_CAP).await?;
+                        } else {
+                            tickets::list(db.conn(), &Scope::All, &filter, &page).await??;
+                        }
+                        Ok(())
+                    }
+                }
+            })
+            .await?;
+            println!(
+                "| {label}: {what} | {:.0} | {:.2} ms | {:.2} ms |",
+                load.rate(),
+                load.percentile_ms(50.0),
+                load.percentile_ms(99.0)
+            );
+        }
     }
     Ok(())
 }

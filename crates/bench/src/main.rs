@@ -9,6 +9,7 @@
 //! - a customer search by phone against listing the first page unfiltered.
 //!
 //! `netcrew-bench http` instead loads the real server over HTTP; see [`http`].
+//! `netcrew-bench events` holds many event streams open; see [`events`].
 
 use std::time::{Duration, Instant};
 
@@ -25,6 +26,7 @@ use netcrew_store::{
     sea_orm::{EntityTrait, QueryOrder, QuerySelect},
 };
 
+mod events;
 mod http;
 
 #[derive(Debug, Parser)]
@@ -44,6 +46,17 @@ enum Command {
     /// Loads the real server over HTTP with concurrent clients and reports
     /// requests per second and latency against /healthz of the same server
     Http(http::HttpArgs),
+    /// Holds many event streams (server-sent events) open on the server,
+    /// run as a child process, and reports its memory per stream and the
+    /// delay from a change to its delivery on every stream
+    Events(events::EventsArgs),
+    /// Serves an existing database and prints the address it listens on
+    /// (the server that `events` starts)
+    #[command(hide = true)]
+    Serve {
+        #[command(flatten)]
+        settings: netcrew::config::Settings,
+    },
 }
 
 /// The query benchmark (no subcommand).
@@ -93,8 +106,33 @@ async fn main() -> anyhow::Result<()> {
     let cli = Cli::parse();
     match cli.command {
         Some(Command::Http(args)) => http::run(args).await,
+        Some(Command::Events(args)) => events::run(args).await,
+        Some(Command::Serve { settings }) => serve(settings).await,
         None => queries(cli.queries).await,
     }
+}
+
+/// Serves `settings`' database until standard input closes (the parent
+/// ended) or the process is stopped; prints the address first.
+async fn serve(settings: netcrew::config::Settings) -> anyhow::Result<()> {
+    use std::io::{Read, Write};
+    let settings = settings.resolve()?;
+    let db = netcrew::server::open_db(&settings).await?;
+    let listener = netcrew::server::bind(settings.bind).await?;
+    let state = netcrew::server::app_state(db, &settings)?;
+    let mut out = std::io::stdout();
+    writeln!(out, "{}", listener.local_addr()?)?;
+    out.flush()?;
+    let (ended, parent_gone) = tokio::sync::oneshot::channel::<()>();
+    std::thread::spawn(move || {
+        let mut sink = Vec::new();
+        let _ = std::io::stdin().read_to_end(&mut sink);
+        let _ = ended.send(());
+    });
+    netcrew::server::serve(listener, state, &settings, async {
+        let _ = parent_gone.await;
+    })
+    .await
 }
 
 async fn queries(args: Args) -> anyhow::Result<()> {
