@@ -33,7 +33,7 @@ describe('landing page by role', () => {
 	it('puts the profile inside each surface', () => {
 		expect(profilePath('cs')).toBe('/console/profile');
 		expect(profilePath('technician')).toBe('/tech/profile');
-		expect(profilePath('customer')).toBe('/account');
+		expect(profilePath('customer')).toBe('/account/profile');
 	});
 
 	it('lets every role open its own landing page', () => {

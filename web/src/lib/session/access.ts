@@ -45,10 +45,10 @@ export function landingPath(role: string): '/console' | '/tech' | '/account' {
 }
 
 /** The profile page inside the role's own surface. */
-export function profilePath(role: string): '/console/profile' | '/tech/profile' | '/account' {
+export function profilePath(role: string): '/console/profile' | '/tech/profile' | '/account/profile' {
 	if (isStaff(role)) return '/console/profile';
 	if (role === 'technician') return '/tech/profile';
-	return '/account';
+	return '/account/profile';
 }
 
 function underPath(path: string, prefix: string): boolean {
