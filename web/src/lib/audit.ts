@@ -31,7 +31,7 @@ export function auditRecordName(event: Snapshot, locale: 'id' | 'en' = 'id'): st
 	for (const state of [event.after, event.before]) {
 		if (!isRecord(state)) continue;
 		const name = (locale === 'en' ? text(state.name_en) : text(state.name_id)) ?? text(state.name) ?? text(state.name_id);
-		const code = text(state.customer_number) ?? text(state.code);
+		const code = text(state.customer_number) ?? text(state.code) ?? text(state.number);
 		if (name && code && name !== code) return `${name} (${code})`;
 		const found = name ?? code ?? text(state.email) ?? text(state.login);
 		if (found) return found;
@@ -43,7 +43,8 @@ export function auditRecordName(event: Snapshot, locale: 'id' | 'en' = 'id'): st
 const RECORD_PAGES: Record<string, (id: string) => string> = {
 	customer: (id) => `/console/customers/${id}`,
 	user: (id) => `/console/users/${id}`,
-	odp: (id) => `/console/network/odps/${id}`
+	odp: (id) => `/console/network/odps/${id}`,
+	ticket: (id) => `/console/tickets/${id}`
 };
 
 /** The console page of the record an entry is about, when it has one. */

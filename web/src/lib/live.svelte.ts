@@ -1,34 +1,70 @@
 /**
- * The signed-in user's live stream (`GET /api/v1/events`, server-sent
- * events) shared by every page that listens: one `EventSource` while anyone
- * listens, closed when the last listener goes. The browser reconnects by
- * itself and sends `Last-Event-ID`, so the server replays what was missed.
+ * The live event stream (`GET /api/v1/events`, server-sent events) shared by
+ * everything on screen: one `EventSource` while anyone listens, closed when
+ * the last listener leaves. The browser reconnects by itself and sends
+ * `Last-Event-ID`, so the server replays what was missed.
  */
-import { OUTAGE_EVENTS, TICKET_EVENTS, parseTicketEvent, type TicketEvent } from '$lib/tickets';
 
-export type LiveState = 'connecting' | 'open' | 'closed';
+/** The events the server sends (the stream names them; data is JSON naming the record). */
+export const LIVE_EVENTS = [
+	'ticket.created',
+	'ticket.moved',
+	'ticket.updated',
+	'ticket.comment',
+	'ticket.rated',
+	'ticket.attachment',
+	'outage.declared',
+	'outage.updated',
+	'outage.resolved'
+] as const;
 
-type Listener = {
-	ticket?: (event: TicketEvent) => void;
-	outage?: (name: string) => void;
-	/** After a reconnection: what happened while away may have been missed (the server replays, but a page may reload to be sure). */
-	reconnected?: () => void;
-};
+export interface LiveEvent {
+	name: string;
+	ticket_id?: string;
+	number?: string;
+	status?: string;
+	version?: number;
+	technician_id?: string | null;
+	[key: string]: unknown;
+}
+
+export type LiveListener = (event: LiveEvent) => void;
+
+/** Reads an event's data; anything that is not a JSON object carries only the name. */
+export function parseLiveEvent(name: string, data: string): LiveEvent {
+	try {
+		const parsed: unknown = JSON.parse(data);
+		if (parsed && typeof parsed === 'object' && !Array.isArray(parsed)) return { ...(parsed as object), name };
+	} catch {
+		/* not JSON */
+	}
+	return { name };
+}
 
 class LiveStream {
-	state: LiveState = $state('closed');
-
+	/** Whether the stream is open now (for a "live" dot). */
+	connected = $state(false);
 	#source: EventSource | null = null;
-	#listeners = new Set<Listener>();
-	#wasOpen = false;
+	#listeners = new Set<LiveListener>();
+	#closeTimer: ReturnType<typeof setTimeout> | null = null;
 
-	/** Listens until the returned function is called. */
-	listen(listener: Listener): () => void {
+	/** Listens until the returned function is called (use it as an effect's cleanup). */
+	listen(listener: LiveListener): () => void {
 		this.#listeners.add(listener);
+		if (this.#closeTimer) {
+			clearTimeout(this.#closeTimer);
+			this.#closeTimer = null;
+		}
 		this.#open();
 		return () => {
 			this.#listeners.delete(listener);
-			if (this.#listeners.size === 0) this.#close();
+			// Navigating from one page to the next drops and adds listeners: keep the stream across.
+			if (this.#listeners.size === 0 && !this.#closeTimer) {
+				this.#closeTimer = setTimeout(() => {
+					this.#closeTimer = null;
+					if (this.#listeners.size === 0) this.close();
+				}, 2_000);
+			}
 		};
 	}
 
@@ -36,36 +72,56 @@ class LiveStream {
 		if (this.#source || typeof EventSource === 'undefined') return;
 		const source = new EventSource('/api/v1/events', { withCredentials: true });
 		this.#source = source;
-		this.state = 'connecting';
-		source.onopen = () => {
-			this.state = 'open';
-			if (this.#wasOpen) for (const l of this.#listeners) l.reconnected?.();
-			this.#wasOpen = true;
-		};
+		source.onopen = () => (this.connected = true);
 		source.onerror = () => {
-			// The browser retries on its own unless the server refused (then readyState is CLOSED).
-			this.state = source.readyState === EventSource.CLOSED ? 'closed' : 'connecting';
+			this.connected = false;
+			// A refused stream (signed out) is closed for good by the browser; forget it so a later listener opens anew.
+			if (source.readyState === EventSource.CLOSED && this.#source === source) this.#source = null;
 		};
-		for (const name of TICKET_EVENTS) {
-			source.addEventListener(name, (e) => {
-				const event = parseTicketEvent(name, (e as MessageEvent<string>).data);
-				if (!event) return;
-				for (const l of this.#listeners) l.ticket?.(event);
-			});
-		}
-		for (const name of OUTAGE_EVENTS) {
-			source.addEventListener(name, () => {
-				for (const l of this.#listeners) l.outage?.(name);
-			});
-		}
+		const deliver = (name: string) => (e: MessageEvent) => {
+			const event = parseLiveEvent(name, String(e.data ?? ''));
+			for (const listener of [...this.#listeners]) {
+				try {
+					listener(event);
+				} catch {
+					/* one listener's failure does not stop the others */
+				}
+			}
+		};
+		for (const name of LIVE_EVENTS) source.addEventListener(name, deliver(name) as EventListener);
+		source.onmessage = deliver('message');
 	}
 
-	#close(): void {
+	/** Closes the stream (on sign-out). */
+	close(): void {
 		this.#source?.close();
 		this.#source = null;
-		this.#wasOpen = false;
-		this.state = 'closed';
+		this.connected = false;
 	}
 }
 
 export const live = new LiveStream();
+
+/** A clock for countdowns: `now.ms` moves on every `everyMs` while something on screen reads it. */
+class Clock {
+	ms = $state(Date.now());
+	#timer: ReturnType<typeof setInterval> | null = null;
+	#users = 0;
+
+	/** Ticks until the returned function is called. */
+	tick(everyMs = 30_000): () => void {
+		this.ms = Date.now();
+		this.#users++;
+		if (!this.#timer) this.#timer = setInterval(() => (this.ms = Date.now()), everyMs);
+		return () => {
+			this.#users--;
+			if (this.#users <= 0 && this.#timer) {
+				clearInterval(this.#timer);
+				this.#timer = null;
+				this.#users = 0;
+			}
+		};
+	}
+}
+
+export const clock = new Clock();

@@ -44,6 +44,26 @@ export class PagedList<T extends { id: string }> {
 		}
 	}
 
+	/**
+	 * Reloads the first page quietly, for live updates: no loading state, the
+	 * rows on screen stay until the answer comes, and a failure keeps them.
+	 * Pages loaded beyond the first are dropped.
+	 */
+	async refresh(): Promise<void> {
+		if (!this.loaded || this.loading) return this.load();
+		const mine = ++this.#generation;
+		try {
+			const page = await this.#fetch(undefined);
+			if (mine !== this.#generation) return;
+			this.items = page.items;
+			this.total = page.total;
+			this.totalExact = page.total_exact !== false;
+			this.nextCursor = page.next_cursor ?? null;
+		} catch {
+			/* keep what is shown; the next change or a reload tries again */
+		}
+	}
+
 	async loadMore(): Promise<void> {
 		if (!this.nextCursor || this.loadingMore) return;
 		const mine = this.#generation;

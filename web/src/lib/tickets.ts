@@ -1,212 +1,183 @@
 /**
- * What a customer's tickets mean for the customer: which are still being
- * worked on, how far along a visit is, what they may do now (cancel,
- * dispute, rate), and what a live event from `/api/v1/events` is about.
- * Pure functions, unit-tested; the words are in `i18n/tickets.ts`.
+ * Ticket rules the screens need, as plain functions: which statuses are
+ * open, what a move asks the user for, the order of the action buttons, and
+ * where a ticket stands against its SLA right now (the countdown). The
+ * server decides; these only say what to show and what to ask.
  */
-import type { Ticket, TicketKind, TicketStatus } from '$lib/api/types';
+import type { SlaState, TicketStatus } from './api/types';
 
-/**
- * Every status of the API's `TicketStatus` enum, in lifecycle order: a status
- * the server adds is a type error here until it has a place.
- */
-const STATUS_ORDER: Record<TicketStatus, number> = {
-	new: 0,
-	assigned: 1,
-	accepted: 2,
-	en_route: 3,
-	on_site: 4,
-	pending: 5,
-	resolved: 6,
-	closed: 7,
-	cancelled: 8,
-	reopened: 9
-};
-export const TICKET_STATUSES = Object.keys(STATUS_ORDER) as readonly TicketStatus[];
+/** Statuses in which work is still to be done. */
+export const OPEN_STATUSES: readonly TicketStatus[] = [
+	'new',
+	'assigned',
+	'accepted',
+	'en_route',
+	'on_site',
+	'pending',
+	'reopened'
+];
 
-export function isTicketStatus(value: unknown): value is TicketStatus {
-	return typeof value === 'string' && value in STATUS_ORDER;
+export function isOpenStatus(status: string): boolean {
+	return (OPEN_STATUSES as readonly string[]).includes(status);
 }
 
-/** Whether work is still to be done (as the server's `is_open`). */
-export function isOpen(status: TicketStatus): boolean {
-	return status !== 'resolved' && status !== 'closed' && status !== 'cancelled';
-}
+/** What a move asks for before it can be sent. */
+export type MoveField = 'technician_id' | 'pause_reason' | 'remote_reason' | 'reason';
 
-/** How a status chip looks: in progress, waiting, done, stopped. */
-export type StatusTone = 'brand' | 'warn' | 'ok' | 'off' | 'neutral';
-
-export function statusTone(status: TicketStatus): StatusTone {
-	switch (status) {
-		case 'new':
-			return 'neutral';
-		case 'assigned':
-		case 'accepted':
-		case 'en_route':
-		case 'on_site':
-		case 'reopened':
-			return 'brand';
-		case 'pending':
-			return 'warn';
-		case 'resolved':
-		case 'closed':
-			return 'ok';
-		case 'cancelled':
-			return 'off';
-	}
-}
-
-/** The steps of a visit as the customer follows it. */
-export const PROGRESS_STEPS = ['reported', 'assigned', 'en_route', 'on_site', 'done'] as const;
-export type ProgressStep = (typeof PROGRESS_STEPS)[number];
-
-/** The step a status has reached (`pending` and `reopened` stay where the work was). */
-function reachedStep(status: TicketStatus, hasTechnician: boolean): number {
-	switch (status) {
-		case 'new':
-			return 0;
-		case 'assigned':
-		case 'accepted':
-			return 1;
-		case 'en_route':
-			return 2;
-		case 'on_site':
-			return 3;
-		case 'resolved':
-		case 'closed':
-			return 4;
-		case 'pending':
-		case 'reopened':
-		case 'cancelled':
-			return hasTechnician ? 1 : 0;
-	}
-}
-
-export interface ProgressView {
-	steps: { step: ProgressStep; state: 'done' | 'current' | 'todo' }[];
-	/** The visit stopped short (cancelled) or waits (pending): the current step is not moving. */
-	halted: boolean;
+export interface MoveNeeds {
+	/** The inputs the move's dialog shows, in order. */
+	fields: MoveField[];
+	/** Whether the free-text reason must be filled (cancel, reopen). */
+	reasonRequired: boolean;
 }
 
 /**
- * The progress bar of a ticket: reported → technician assigned → on the way →
- * at the place → done. The step reached is `current` (or `done` when the work
- * is finished), earlier ones `done`.
+ * What moving a ticket from `from` to `to` needs: a technician to assign, a
+ * pause reason to wait, a remote reason to resolve without a visit (a repair
+ * CS settles by phone), a reason to cancel or reopen. A move that needs
+ * nothing is one tap.
  */
-export function progress(ticket: Pick<Ticket, 'status' | 'technician'>): ProgressView {
-	const reached = reachedStep(ticket.status, !!ticket.technician);
-	const finished = ticket.status === 'resolved' || ticket.status === 'closed';
+export function moveNeeds(from: TicketStatus, to: TicketStatus): MoveNeeds {
+	switch (to) {
+		case 'assigned':
+			return { fields: ['technician_id'], reasonRequired: false };
+		case 'pending':
+			return { fields: ['pause_reason', 'reason'], reasonRequired: false };
+		case 'resolved':
+			return from === 'on_site'
+				? { fields: [], reasonRequired: false }
+				: { fields: ['remote_reason', 'reason'], reasonRequired: false };
+		case 'cancelled':
+		case 'reopened':
+			return { fields: ['reason'], reasonRequired: true };
+		default:
+			return { fields: [], reasonRequired: false };
+	}
+}
+
+/** The order of the action buttons: the next step of the work first, waiting, then undoing. */
+const MOVE_ORDER: readonly TicketStatus[] = [
+	'accepted',
+	'en_route',
+	'on_site',
+	'resolved',
+	'closed',
+	'assigned',
+	'new',
+	'pending',
+	'reopened',
+	'cancelled'
+];
+
+export function orderMoves(allowed: readonly TicketStatus[]): TicketStatus[] {
+	const rank = (s: TicketStatus) => {
+		const i = MOVE_ORDER.indexOf(s);
+		return i < 0 ? MOVE_ORDER.length : i;
+	};
+	return [...allowed].sort((a, b) => rank(a) - rank(b));
+}
+
+/** How a move's button looks: the first forward step stands out, cancelling warns. */
+export function moveTone(to: TicketStatus, first: boolean): 'primary' | 'secondary' | 'danger' {
+	if (to === 'cancelled') return 'danger';
+	if (first && to !== 'pending' && to !== 'reopened') return 'primary';
+	return 'secondary';
+}
+
+/** The SLA as the ticket list and page show it now. */
+export interface SlaView {
+	/** `done`: resolved, closed or cancelled; `paused`: the clock stands still. */
+	state: SlaState | 'paused' | 'done';
+	/** The nearest running target's due time, if any. */
+	dueAt: string | null;
+	target: 'response' | 'resolution' | null;
+	/** Minutes until `dueAt` (negative once it has passed). */
+	minutesLeft: number | null;
+}
+
+interface SlaLike {
+	state: SlaState;
+	paused: boolean;
+	response_due_at?: string | null;
+	resolution_due_at?: string | null;
+	warn_at?: string | null;
+}
+
+function instant(value: string | null | undefined): number | null {
+	if (!value) return null;
+	const t = Date.parse(value);
+	return Number.isNaN(t) ? null : t;
+}
+
+/**
+ * Where a ticket stands at `now` (ms): the server's state, moved on by the
+ * clock since it was read (at risk once `warn_at` passed, breached once the
+ * due time did), so a countdown on screen never says "on track" too late.
+ */
+export function slaView(status: string, sla: SlaLike, now: number): SlaView {
+	if (!isOpenStatus(status)) return { state: 'done', dueAt: null, target: null, minutesLeft: null };
+	const response = instant(sla.response_due_at);
+	const resolution = instant(sla.resolution_due_at);
+	let target: SlaView['target'] = null;
+	let due: number | null = null;
+	if (response !== null && (resolution === null || response <= resolution)) {
+		target = 'response';
+		due = response;
+	} else if (resolution !== null) {
+		target = 'resolution';
+		due = resolution;
+	}
+	if (sla.paused) return { state: 'paused', dueAt: null, target: null, minutesLeft: null };
+	let state: SlaState = sla.state;
+	const warn = instant(sla.warn_at);
+	if (state === 'on_track' && warn !== null && warn <= now) state = 'at_risk';
+	if (due !== null && due <= now) state = 'breached';
 	return {
-		steps: PROGRESS_STEPS.map((step, i) => ({
-			step,
-			state: i < reached || (finished && i === reached) ? 'done' : i === reached ? 'current' : 'todo'
-		})),
-		halted: ticket.status === 'pending' || ticket.status === 'cancelled'
+		state,
+		dueAt: due === null ? null : new Date(due).toISOString(),
+		target,
+		minutesLeft: due === null ? null : Math.floor((due - now) / 60_000)
 	};
 }
 
-type Actions = Pick<Ticket, 'status' | 'allowed_transitions' | 'rating'>;
-
-/** The customer may still call the visit off (the server says so: not once the technician is on the way). */
-export function canCancel(ticket: Actions): boolean {
-	return ticket.allowed_transitions.includes('cancelled');
-}
-
-/** The customer may dispute a resolution (reopen), within the window the server allows. */
-export function canReopen(ticket: Actions): boolean {
-	return ticket.allowed_transitions.includes('reopened');
-}
-
-/** A resolved or closed visit not rated yet. */
-export function canRate(ticket: Actions): boolean {
-	return (ticket.status === 'resolved' || ticket.status === 'closed') && (ticket.rating ?? null) === null;
-}
-
-/** Whether comments may still be written (not on a closed or cancelled ticket). */
-export function canComment(ticket: Pick<Ticket, 'status'>): boolean {
-	return ticket.status !== 'closed' && ticket.status !== 'cancelled';
-}
-
-/** Whether the ticket sits behind a known outage that is still being repaired. */
-export function inOpenOutage(ticket: Pick<Ticket, 'status' | 'outage_id'>): boolean {
-	return !!ticket.outage_id && isOpen(ticket.status);
-}
-
-/** The customer's tickets for "my tickets": open ones first, then the newest. */
-export function sortForCustomer<T extends Pick<Ticket, 'status' | 'created_at'>>(tickets: readonly T[]): T[] {
-	return [...tickets].sort((a, b) => {
-		const open = Number(isOpen(b.status)) - Number(isOpen(a.status));
-		if (open !== 0) return open;
-		return b.created_at.localeCompare(a.created_at);
-	});
+export interface DurationWords {
+	minutes: (p: { count: number }) => string;
+	hours: (p: { count: number }) => string;
+	days: (p: { count: number }) => string;
 }
 
 /**
- * The installation a prospect is waiting for: the open one, else the newest
- * (a finished one says the connection is done).
+ * A length of time in at most two units, for a countdown: "45 mnt",
+ * "2 j 15 mnt", "3 h 4 j" (the sign is the caller's to word).
  */
-export function installationOf<T extends Pick<Ticket, 'kind' | 'status' | 'created_at'>>(
-	tickets: readonly T[]
-): T | null {
-	const installs = sortForCustomer(tickets.filter((t) => t.kind === ('installation' satisfies TicketKind)));
-	return installs.find((t) => t.status !== 'cancelled') ?? installs[0] ?? null;
-}
-
-/** A ticket event from the live stream: which ticket changed, to what. */
-export interface TicketEvent {
-	name: string;
-	ticketId: string;
-	status: TicketStatus | null;
-	version: number | null;
-}
-
-export const TICKET_EVENTS = [
-	'ticket.created',
-	'ticket.moved',
-	'ticket.updated',
-	'ticket.comment',
-	'ticket.rated',
-	'ticket.attachment'
-] as const;
-export const OUTAGE_EVENTS = ['outage.declared', 'outage.resolved', 'outage.updated'] as const;
-
-/**
- * Reads a live event's data (`{"ticket_id", "status", "version", ...}`);
- * null when it names no ticket (an outage event, or data this app cannot read).
- */
-export function parseTicketEvent(name: string, data: string): TicketEvent | null {
-	let body: unknown;
-	try {
-		body = JSON.parse(data);
-	} catch {
-		return null;
+export function shortDuration(minutes: number, words: DurationWords): string {
+	const total = Math.abs(Math.trunc(minutes));
+	if (total < 60) return words.minutes({ count: total });
+	if (total < 1440) {
+		const h = Math.floor(total / 60);
+		const m = total % 60;
+		return m === 0 || h >= 10 ? words.hours({ count: h }) : `${words.hours({ count: h })} ${words.minutes({ count: m })}`;
 	}
-	if (typeof body !== 'object' || body === null) return null;
-	const { ticket_id, status, version } = body as Record<string, unknown>;
-	if (typeof ticket_id !== 'string' || ticket_id === '') return null;
-	return {
-		name,
-		ticketId: ticket_id,
-		status: isTicketStatus(status) ? status : null,
-		version: typeof version === 'number' && Number.isInteger(version) ? version : null
-	};
+	const d = Math.floor(total / 1440);
+	const h = Math.floor((total % 1440) / 60);
+	return h === 0 ? words.days({ count: d }) : `${words.days({ count: d })} ${words.hours({ count: h })}`;
 }
 
-/** Whether an event says something newer than the version on screen. */
-export function isNewer(event: TicketEvent, shown: Pick<Ticket, 'id' | 'version'> | null | undefined): boolean {
-	if (!shown || event.ticketId !== shown.id) return false;
-	// Comments and ratings may not change the version; refresh on them anyway.
-	if (event.name === 'ticket.comment' || event.name === 'ticket.attachment') return true;
-	return event.version === null || event.version > shown.version;
+/** Tags typed as "fiber putus, odp-12 ,  " → ["fiber putus", "odp-12"] (no empty ones, no repeats). */
+export function parseTags(text: string): string[] {
+	const seen = new Set<string>();
+	const tags: string[] = [];
+	for (const raw of text.split(',')) {
+		const tag = raw.trim();
+		if (tag && !seen.has(tag.toLowerCase())) {
+			seen.add(tag.toLowerCase());
+			tags.push(tag);
+		}
+	}
+	return tags;
 }
 
-/** The `If-Match` value for a version (`"7"`). */
+/** The `If-Match` value for a version read. */
 export function ifMatch(version: number): string {
 	return `"${version}"`;
-}
-
-/** A key for `Idempotency-Key`, also where `crypto.randomUUID` is missing (plain http on a LAN address). */
-export function newRequestKey(random: (bytes: Uint8Array) => Uint8Array = (b) => crypto.getRandomValues(b)): string {
-	const bytes = random(new Uint8Array(16));
-	return Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
 }

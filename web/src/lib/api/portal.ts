@@ -1,8 +1,7 @@
-/** The customer portal's calls: one's own tickets, reporting, moving, commenting, rating, photos. */
+/** The customer portal's calls: one's own tickets and photos (the rest is shared with staff in `tickets.ts`). */
 import { collectPages, unwrap, type ApiClient } from './client';
 import { apiErrorFromResponse, toApiError } from './problem';
-import type { ProblemCategory, Ticket, TicketStatus } from './types';
-import { ifMatch } from '$lib/tickets';
+import type { Ticket } from './types';
 
 /** The caller's tickets, newest first (a customer sees only their own); at most `maxPages` pages of 100. */
 export async function listMyTickets(client: ApiClient, maxPages = 2): Promise<{ items: Ticket[]; truncated: boolean }> {
@@ -12,31 +11,6 @@ export async function listMyTickets(client: ApiClient, maxPages = 2): Promise<{ 
 		maxPages
 	);
 	return { items, truncated };
-}
-
-/** The active problem categories, for the report form. */
-export async function listProblemCategories(client: ApiClient): Promise<ProblemCategory[]> {
-	const { items } = await unwrap(client.GET('/api/v1/problem-categories'));
-	return items.filter((c) => c.active);
-}
-
-export function getTicket(client: ApiClient, id: string): Promise<Ticket> {
-	return unwrap(client.GET('/api/v1/tickets/{id}', { params: { path: { id } } }));
-}
-
-/** Moves a ticket at the version read (`If-Match`); a stale version is a 412, a move not possible now a 409. */
-export function moveTicket(
-	client: ApiClient,
-	ticket: Pick<Ticket, 'id' | 'version'>,
-	to: TicketStatus,
-	reason: string
-): Promise<Ticket> {
-	return unwrap(
-		client.POST('/api/v1/tickets/{id}/transitions', {
-			params: { path: { id: ticket.id }, header: { 'If-Match': ifMatch(ticket.version) } },
-			body: { to, reason }
-		})
-	);
 }
 
 export interface UploadOptions {

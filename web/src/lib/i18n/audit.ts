@@ -44,7 +44,11 @@ const PHRASES: Record<string, () => string> = {
 	'customer.portal_invite': () => m.audit_action_customer_portal_invite(),
 	'customer.personal_data_export': () => m.audit_action_customer_personal_data_export(),
 	'customer.erase': () => m.audit_action_customer_erase(),
-	'registration.create': () => m.audit_action_registration_create()
+	'registration.create': () => m.audit_action_registration_create(),
+	'ticket.create': () => m.audit_action_ticket_create(),
+	'ticket.update': () => m.audit_action_ticket_update(),
+	'ticket.transition': () => m.audit_action_ticket_transition(),
+	'ticket.attach': () => m.audit_action_ticket_attach()
 };
 
 /** What a CSV import was of (the entry's entity is the kind: `areas`, `customers`, ...). */

@@ -1,5 +1,5 @@
 /** Translated names for values the server sends as codes. */
-import type { CustomerStatus } from '$lib/api/types';
+import type { CustomerStatus, RemoteReason, SlaState, TicketKind, TicketSource, TicketStatus } from '$lib/api/types';
 import { m } from '$lib/paraglide/messages';
 
 const ROLE_NAMES: Record<string, () => string> = {
@@ -110,4 +110,102 @@ export function windowName(window: string | null | undefined): string {
 	if (window === '08:00-12:00') return m.reg_window_morning();
 	if (window === '13:00-17:00') return m.reg_window_afternoon();
 	return window ?? '—';
+}
+
+/** One name per ticket status of the API's enum, in lifecycle order. */
+const TICKET_STATUS_NAMES: Record<TicketStatus, () => string> = {
+	new: () => m.ticket_status_new(),
+	assigned: () => m.ticket_status_assigned(),
+	accepted: () => m.ticket_status_accepted(),
+	en_route: () => m.ticket_status_en_route(),
+	on_site: () => m.ticket_status_on_site(),
+	pending: () => m.ticket_status_pending(),
+	resolved: () => m.ticket_status_resolved(),
+	closed: () => m.ticket_status_closed(),
+	cancelled: () => m.ticket_status_cancelled(),
+	reopened: () => m.ticket_status_reopened()
+};
+export const TICKET_STATUSES = Object.keys(TICKET_STATUS_NAMES) as readonly TicketStatus[];
+export function ticketStatusName(status: string): string {
+	return TICKET_STATUS_NAMES[status as TicketStatus]?.() ?? status;
+}
+
+/** The button that moves a ticket to a status ("Terima", "Berangkat", ...). */
+const TICKET_MOVE_NAMES: Record<TicketStatus, () => string> = {
+	new: () => m.ticket_move_new(),
+	assigned: () => m.ticket_move_assigned(),
+	accepted: () => m.ticket_move_accepted(),
+	en_route: () => m.ticket_move_en_route(),
+	on_site: () => m.ticket_move_on_site(),
+	pending: () => m.ticket_move_pending(),
+	resolved: () => m.ticket_move_resolved(),
+	closed: () => m.ticket_move_closed(),
+	cancelled: () => m.ticket_move_cancelled(),
+	reopened: () => m.ticket_move_reopened()
+};
+export function ticketMoveName(to: string): string {
+	return TICKET_MOVE_NAMES[to as TicketStatus]?.() ?? to;
+}
+
+const TICKET_KIND_NAMES: Record<TicketKind, () => string> = {
+	installation: () => m.ticket_kind_installation(),
+	repair: () => m.ticket_kind_repair(),
+	upgrade: () => m.ticket_kind_upgrade(),
+	relocation: () => m.ticket_kind_relocation(),
+	dismantle: () => m.ticket_kind_dismantle()
+};
+export const TICKET_KINDS = Object.keys(TICKET_KIND_NAMES) as readonly TicketKind[];
+export function ticketKindName(kind: string): string {
+	return TICKET_KIND_NAMES[kind as TicketKind]?.() ?? kind;
+}
+
+const TICKET_SOURCE_NAMES: Record<TicketSource, () => string> = {
+	phone: () => m.ticket_source_phone(),
+	whatsapp: () => m.ticket_source_whatsapp(),
+	portal: () => m.ticket_source_portal(),
+	api: () => m.ticket_source_api(),
+	system: () => m.ticket_source_system()
+};
+export const TICKET_SOURCES = Object.keys(TICKET_SOURCE_NAMES) as readonly TicketSource[];
+/** What staff choose when they open a ticket (the portal, API and system open their own). */
+export const STAFF_TICKET_SOURCES: readonly TicketSource[] = ['phone', 'whatsapp'];
+export function ticketSourceName(source: string): string {
+	return TICKET_SOURCE_NAMES[source as TicketSource]?.() ?? source;
+}
+
+const SLA_STATE_NAMES: Record<SlaState, () => string> = {
+	on_track: () => m.sla_on_track(),
+	at_risk: () => m.sla_at_risk(),
+	breached: () => m.sla_breached()
+};
+export const SLA_STATES = Object.keys(SLA_STATE_NAMES) as readonly SlaState[];
+export function slaStateName(state: string): string {
+	return SLA_STATE_NAMES[state as SlaState]?.() ?? state;
+}
+
+/** The pause reasons the server knows (`pause_reasons` codes). */
+const PAUSE_REASON_NAMES: Record<string, () => string> = {
+	waiting_customer: () => m.pause_waiting_customer(),
+	customer_absent: () => m.pause_customer_absent(),
+	customer_reschedule: () => m.pause_customer_reschedule(),
+	access_permit: () => m.pause_access_permit(),
+	weather: () => m.pause_weather(),
+	parts: () => m.pause_parts(),
+	outage: () => m.pause_outage()
+};
+export const PAUSE_REASONS = Object.keys(PAUSE_REASON_NAMES);
+export function pauseReasonName(code: string): string {
+	return PAUSE_REASON_NAMES[code]?.() ?? code;
+}
+
+const REMOTE_REASON_NAMES: Record<RemoteReason, () => string> = {
+	isolir: () => m.remote_isolir(),
+	wifi_settings: () => m.remote_wifi_settings(),
+	ont_restarted: () => m.remote_ont_restarted(),
+	customer_side: () => m.remote_customer_side(),
+	no_fault: () => m.remote_no_fault()
+};
+export const REMOTE_REASONS = Object.keys(REMOTE_REASON_NAMES) as readonly RemoteReason[];
+export function remoteReasonName(code: string): string {
+	return REMOTE_REASON_NAMES[code as RemoteReason]?.() ?? code;
 }

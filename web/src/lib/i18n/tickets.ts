@@ -1,186 +1,63 @@
-/**
- * Tickets in plain words for the customer: a status chip's name, the one
- * sentence that says where their visit stands ("Teknisi Budi sedang menuju
- * lokasi"), and each public timeline entry as a sentence.
- */
-import type { Ticket, TicketKind, TicketStatus, TimelineEntry } from '$lib/api/types';
+/** Tickets in words: SLA countdowns and notifications in the reader's language. */
 import { m } from '$lib/paraglide/messages';
-import type { ProgressStep } from '$lib/tickets';
-import { windowName } from './labels';
+import type { Notification } from '$lib/api/types';
+import { shortDuration, type DurationWords, type SlaView } from '$lib/tickets';
+import { slaStateName, ticketKindName, ticketStatusName } from './labels';
 
-const STATUS_NAMES: Record<TicketStatus, () => string> = {
-	new: () => m.ticket_status_new(),
-	assigned: () => m.ticket_status_assigned(),
-	accepted: () => m.ticket_status_accepted(),
-	en_route: () => m.ticket_status_en_route(),
-	on_site: () => m.ticket_status_on_site(),
-	pending: () => m.ticket_status_pending(),
-	resolved: () => m.ticket_status_resolved(),
-	closed: () => m.ticket_status_closed(),
-	cancelled: () => m.ticket_status_cancelled(),
-	reopened: () => m.ticket_status_reopened()
+export const durationWords: DurationWords = {
+	minutes: (p) => m.duration_minutes(p),
+	hours: (p) => m.duration_hours(p),
+	days: (p) => m.duration_days(p)
 };
 
-/** The short name on a status chip. */
-export function ticketStatusName(status: string): string {
-	return STATUS_NAMES[status as TicketStatus]?.() ?? status;
+/** "due in 2 h 15 min", "overdue by 40 min", "paused", "done". */
+export function slaDueText(view: SlaView): string {
+	if (view.state === 'done') return m.sla_done();
+	if (view.state === 'paused') return m.sla_paused();
+	if (view.minutesLeft === null) return slaStateName(view.state);
+	const time = shortDuration(view.minutesLeft, durationWords);
+	if (view.minutesLeft < 0) return m.sla_overdue({ time });
+	return view.target === 'response' ? m.sla_response_due_in({ time }) : m.sla_due_in({ time });
 }
 
-const KIND_NAMES: Record<TicketKind, () => string> = {
-	installation: () => m.ticket_kind_installation(),
-	repair: () => m.ticket_kind_repair(),
-	upgrade: () => m.ticket_kind_upgrade(),
-	relocation: () => m.ticket_kind_relocation(),
-	dismantle: () => m.ticket_kind_dismantle()
-};
-
-export function ticketKindName(kind: string): string {
-	return KIND_NAMES[kind as TicketKind]?.() ?? kind;
+/** The badge text: the state's name. */
+export function slaBadgeText(view: SlaView): string {
+	if (view.state === 'done') return m.sla_done();
+	if (view.state === 'paused') return m.sla_paused();
+	return slaStateName(view.state);
 }
 
-const STEP_NAMES: Record<ProgressStep, () => string> = {
-	reported: () => m.ticket_step_reported(),
-	assigned: () => m.ticket_step_assigned(),
-	en_route: () => m.ticket_step_en_route(),
-	on_site: () => m.ticket_step_on_site(),
-	done: () => m.ticket_step_done()
-};
-
-export function progressStepName(step: ProgressStep): string {
-	return STEP_NAMES[step]();
+function text(data: unknown, key: string): string | undefined {
+	const value = (data as Record<string, unknown> | null)?.[key];
+	if (typeof value === 'string' && value) return value;
+	if (typeof value === 'number') return String(value);
+	return undefined;
 }
 
-/** The pause reasons of the server's catalogue, told to the customer; unknown codes say "waiting". */
-const PAUSE_REASONS: Record<string, () => string> = {
-	waiting_customer: () => m.pause_waiting_customer(),
-	customer_absent: () => m.pause_customer_absent(),
-	customer_reschedule: () => m.pause_customer_reschedule(),
-	access_permit: () => m.pause_access_permit(),
-	weather: () => m.pause_weather(),
-	parts: () => m.pause_parts(),
-	outage: () => m.pause_outage()
-};
-
-export function pauseReasonName(code: string | null | undefined): string {
-	return (code ? PAUSE_REASONS[code]?.() : undefined) ?? m.pause_other();
-}
-
-const REMOTE_REASONS: Record<string, () => string> = {
-	isolir: () => m.remote_isolir(),
-	wifi_settings: () => m.remote_wifi_settings(),
-	ont_restarted: () => m.remote_ont_restarted(),
-	customer_side: () => m.remote_customer_side(),
-	no_fault: () => m.remote_no_fault()
-};
-
-function remoteReasonName(code: unknown): string | null {
-	return typeof code === 'string' ? (REMOTE_REASONS[code]?.() ?? null) : null;
-}
-
-/**
- * Where the ticket stands, in one sentence for the customer: "Teknisi Budi
- * sedang menuju lokasi."
- */
-export function ticketHeadline(ticket: Pick<Ticket, 'status' | 'kind' | 'technician' | 'pending_reason'>): string {
-	const name = ticket.technician?.name?.trim() || null;
-	switch (ticket.status) {
-		case 'new':
-			return ticket.kind === 'installation' ? m.ticket_head_new_installation() : m.ticket_head_new();
-		case 'assigned':
-			return name ? m.ticket_head_assigned({ name }) : m.ticket_head_assigned_anon();
-		case 'accepted':
-			return name ? m.ticket_head_accepted({ name }) : m.ticket_head_accepted_anon();
-		case 'en_route':
-			return name ? m.ticket_head_en_route({ name }) : m.ticket_head_en_route_anon();
-		case 'on_site':
-			return name ? m.ticket_head_on_site({ name }) : m.ticket_head_on_site_anon();
-		case 'pending':
-			return m.ticket_head_pending({ reason: pauseReasonName(ticket.pending_reason) });
-		case 'resolved':
-			return ticket.kind === 'installation' ? m.ticket_head_resolved_installation() : m.ticket_head_resolved();
-		case 'closed':
-			return m.ticket_head_closed();
-		case 'cancelled':
-			return m.ticket_head_cancelled();
-		case 'reopened':
-			return m.ticket_head_reopened();
-	}
-}
-
-function text(value: unknown): string | null {
-	return typeof value === 'string' && value.trim() !== '' ? value.trim() : null;
-}
-
-/**
- * One public timeline entry as a sentence. `technician` is the ticket's
- * technician, named in the technician's steps when someone else (a
- * supervisor) recorded them.
- */
-export function timelineText(entry: Pick<TimelineEntry, 'kind' | 'actor_name' | 'actor_role' | 'from_status' | 'to_status' | 'data'>, technician?: string | null): string {
-	const data = (entry.data ?? {}) as Record<string, unknown>;
-	const byCustomer = entry.actor_role === 'customer';
-	const tech = entry.actor_role === 'technician' ? text(entry.actor_name) : (text(technician) ?? null);
-	switch (entry.kind) {
-		case 'created':
-			return byCustomer ? m.tl_created_by_you() : m.tl_created();
-		case 'assigned': {
-			const name = text(data.technician_name);
-			return name ? m.tl_assigned({ name }) : m.tl_assigned_anon();
-		}
-		case 'moved':
-			break;
-		case 'comment':
-			return byCustomer ? m.tl_comment_by_you() : m.tl_comment({ name: text(entry.actor_name) ?? m.tl_someone() });
-		case 'rated': {
-			const stars = typeof data.rating === 'number' ? data.rating : null;
-			return stars === null ? m.tl_rated_anon() : m.tl_rated({ stars });
-		}
-		case 'outage_joined': {
-			const number = text(data.outage_number);
-			return number ? m.tl_outage_joined({ number }) : m.tl_outage_joined_anon();
-		}
+/** A notification in the reader's language, from its kind and data. */
+export function notificationText(n: Pick<Notification, 'kind' | 'data' | 'ticket_number'>): string {
+	const number = n.ticket_number ?? text(n.data, 'outage_number') ?? '';
+	const by = text(n.data, 'by') ?? m.notif_someone();
+	switch (n.kind) {
+		case 'ticket_created':
+			return m.notif_ticket_created({ number, kind: ticketKindName(text(n.data, 'kind') ?? '') });
+		case 'ticket_assigned':
+			return m.notif_ticket_assigned({ number, by });
+		case 'ticket_status':
+			return m.notif_ticket_status({ number, status: ticketStatusName(text(n.data, 'to') ?? ''), by });
+		case 'ticket_comment':
+			return m.notif_ticket_comment({ number, by });
+		case 'ticket_rated':
+			return m.notif_ticket_rated({ number, rating: text(n.data, 'rating') ?? '?' });
+		case 'sla_at_risk':
+			return m.notif_sla_at_risk({ number });
+		case 'sla_breached':
+			return m.notif_sla_breached({ number });
+		case 'outage_declared':
+			return m.notif_outage_declared({ number });
 		case 'outage_resolved':
-			return m.tl_outage_resolved();
-		case 'attachment':
-			return byCustomer ? m.tl_photo_by_you() : m.tl_photo();
-		case 'updated':
-		case 'priority':
+			return m.notif_outage_resolved({ number });
 		default:
-			return m.tl_updated();
+			return m.notif_other({ number });
 	}
-	// A move: said by where it led.
-	if (entry.from_status === 'pending' && entry.to_status !== 'resolved' && entry.to_status !== 'cancelled') {
-		return m.tl_resumed();
-	}
-	switch (entry.to_status) {
-		case 'assigned':
-			return tech ? m.tl_assigned({ name: tech }) : m.tl_assigned_anon();
-		case 'accepted':
-			return tech ? m.tl_accepted({ name: tech }) : m.tl_accepted_anon();
-		case 'en_route':
-			return tech ? m.tl_en_route({ name: tech }) : m.tl_en_route_anon();
-		case 'on_site':
-			return tech ? m.tl_on_site({ name: tech }) : m.tl_on_site_anon();
-		case 'pending':
-			return m.tl_pending({ reason: pauseReasonName(text(data.pause_reason)) });
-		case 'resolved': {
-			const remote = remoteReasonName(data.remote_reason);
-			return remote ? m.tl_resolved_remote({ reason: remote }) : m.tl_resolved();
-		}
-		case 'closed':
-			return m.tl_closed();
-		case 'cancelled':
-			return byCustomer ? m.tl_cancelled_by_you() : m.tl_cancelled();
-		case 'reopened':
-			return byCustomer ? m.tl_reopened_by_you() : m.tl_reopened();
-		default:
-			return m.tl_updated();
-	}
-}
-
-/** "25 Nov 2026 · Pagi, 08.00–12.00"; null when no visit is booked. */
-export function appointmentText(ticket: Pick<Ticket, 'appointment_date' | 'appointment_window'>, formatDay: (day: string) => string): string | null {
-	if (!ticket.appointment_date) return null;
-	const day = formatDay(ticket.appointment_date);
-	return ticket.appointment_window ? `${day} · ${windowName(ticket.appointment_window)}` : day;
 }

@@ -25,7 +25,13 @@ export const PERMISSIONS = [
 	'customers.erase',
 	'demand.read',
 	'data.import',
-	'data.export'
+	'data.export',
+	'tickets.read',
+	'tickets.create',
+	'tickets.manage',
+	'tickets.work',
+	'tickets.comment',
+	'sla.manage'
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 
@@ -113,6 +119,7 @@ export function can(permissions: readonly string[] | null | undefined, permissio
 
 export type ConsoleSection =
 	| 'home'
+	| 'tickets'
 	| 'customers'
 	| 'map'
 	| 'network'
@@ -134,6 +141,7 @@ export interface ConsoleMenuItem {
 
 const CONSOLE_MENU: readonly ConsoleMenuItem[] = [
 	{ section: 'home', href: '/console', permission: null },
+	{ section: 'tickets', href: '/console/tickets', permission: 'tickets.read' },
 	{ section: 'customers', href: '/console/customers', permission: 'customers.read' },
 	{ section: 'map', href: '/console/map', permission: 'network.read' },
 	{ section: 'network', href: '/console/network', permission: 'network.read' },
@@ -154,6 +162,7 @@ export function consoleMenu(permissions: readonly string[] | null | undefined): 
 
 /** Console pages that need more than their section does (creating and editing records). */
 const CONSOLE_PAGE_RULES: readonly { path: RegExp; permission: Permission }[] = [
+	{ path: /^\/console\/tickets\/new\/?$/, permission: 'tickets.create' },
 	{ path: /^\/console\/customers\/new\/?$/, permission: 'customers.manage' },
 	{ path: /^\/console\/customers\/[^/]+\/edit\/?$/, permission: 'customers.manage' },
 	{ path: /^\/console\/users\/new\/?$/, permission: 'users.manage' }

@@ -1,8 +1,9 @@
 import { afterAll, beforeEach, describe, expect, it } from 'vitest';
 import { overwriteGetLocale } from '$lib/paraglide/runtime';
 import type { Ticket, TimelineEntry } from '$lib/api/types';
-import { TICKET_STATUSES, PROGRESS_STEPS } from '$lib/tickets';
-import { appointmentText, pauseReasonName, progressStepName, ticketHeadline, ticketKindName, ticketStatusName, timelineText } from './tickets';
+import { PROGRESS_STEPS } from '$lib/portal';
+import { TICKET_STATUSES } from './labels';
+import { appointmentText, pauseReasonName, progressStepName, ticketHeadline, ticketKindName, portalStatusName, timelineText } from './portal';
 
 type Locale = 'id' | 'en';
 let locale: Locale = 'id';
@@ -17,13 +18,14 @@ const head = (over: Partial<Head>): Head => ({ status: 'new', kind: 'repair', te
 const budi = { id: 'u1', name: 'Budi' };
 
 type Entry = Pick<TimelineEntry, 'kind' | 'actor_name' | 'actor_role' | 'from_status' | 'to_status' | 'data'>;
-const entry = (over: Partial<Entry>): Entry => ({
+/** The schema types `data` as an empty object; the server fills it per kind. */
+const entry = ({ data, ...over }: Partial<Omit<Entry, 'data'>> & { data?: Record<string, unknown> }): Entry => ({
 	kind: 'moved',
 	actor_name: 'Budi',
 	actor_role: 'technician',
 	from_status: null,
 	to_status: null,
-	data: {},
+	data: (data ?? {}) as Entry['data'],
 	...over
 });
 
@@ -31,13 +33,13 @@ describe('status wording', () => {
 	it('names every status and kind in both languages', () => {
 		for (const lang of ['id', 'en'] as const) {
 			locale = lang;
-			for (const status of TICKET_STATUSES) expect(ticketStatusName(status)).not.toBe(status);
+			for (const status of TICKET_STATUSES) expect(portalStatusName(status)).not.toBe(status);
 			for (const kind of ['installation', 'repair', 'upgrade', 'relocation', 'dismantle']) expect(ticketKindName(kind)).not.toBe(kind);
 			for (const step of PROGRESS_STEPS) expect(progressStepName(step)).toBeTruthy();
 		}
 		locale = 'id';
-		expect(ticketStatusName('en_route')).toBe('Menuju lokasi');
-		expect(ticketStatusName('unknown')).toBe('unknown');
+		expect(portalStatusName('en_route')).toBe('Menuju lokasi');
+		expect(portalStatusName('unknown')).toBe('unknown');
 	});
 
 	it('says where the visit stands, with the technician by name', () => {
@@ -75,7 +77,7 @@ describe('timeline wording', () => {
 	it('tells an assignment by the technician chosen', () => {
 		const assigned = entry({ kind: 'assigned', actor_name: 'Sari', actor_role: 'supervisor', to_status: 'assigned', data: { technician_name: 'Budi' } });
 		expect(timelineText(assigned)).toBe('Teknisi Budi ditugaskan');
-		expect(timelineText({ ...assigned, data: {} })).toBe('Teknisi ditugaskan');
+		expect(timelineText({ ...assigned, data: {} as Entry['data'] })).toBe('Teknisi ditugaskan');
 	});
 
 	it('speaks to the customer about what they did', () => {

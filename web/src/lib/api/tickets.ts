@@ -1,0 +1,58 @@
+/** Ticket calls: reads, and the writes that carry the version read (`If-Match`). */
+import { ifMatch } from '$lib/tickets';
+import { collectPages, unwrap, type ApiClient } from './client';
+import { toApiError } from './problem';
+import type { ProblemCategory, Ticket, TicketPatch, TransitionInput, User } from './types';
+
+export function getTicket(client: ApiClient, id: string): Promise<Ticket> {
+	return unwrap(client.GET('/api/v1/tickets/{id}', { params: { path: { id } } }));
+}
+
+/** Moves a ticket from the version read; a 412 means someone else changed it first. */
+export function moveTicket(client: ApiClient, ticket: Pick<Ticket, 'id' | 'version'>, body: TransitionInput): Promise<Ticket> {
+	return unwrap(
+		client.POST('/api/v1/tickets/{id}/transitions', {
+			params: { path: { id: ticket.id }, header: { 'If-Match': ifMatch(ticket.version) } },
+			body
+		})
+	);
+}
+
+export function patchTicket(client: ApiClient, ticket: Pick<Ticket, 'id' | 'version'>, body: TicketPatch): Promise<Ticket> {
+	return unwrap(
+		client.PATCH('/api/v1/tickets/{id}', {
+			params: { path: { id: ticket.id }, header: { 'If-Match': ifMatch(ticket.version) } },
+			body
+		})
+	);
+}
+
+/** Whether a write failed because the ticket changed since it was read (412). */
+export function isStale(error: unknown): boolean {
+	const e = toApiError(error);
+	return e.status === 412 || e.type === '/problems/stale';
+}
+
+/** Whether a move is no longer possible from the ticket's status now (409). */
+export function isNotAllowed(error: unknown): boolean {
+	return toApiError(error).type === '/problems/transition-not-allowed';
+}
+
+/** Active technicians (users.read), those of `areaId` first when given. */
+export async function listTechnicians(client: ApiClient): Promise<User[]> {
+	const { items } = await collectPages(
+		(cursor) =>
+			unwrap(
+				client.GET('/api/v1/users', {
+					params: { query: { role: 'technician', status: 'active', limit: 500, cursor } }
+				})
+			),
+		4
+	);
+	return items.sort((a, b) => a.name.localeCompare(b.name));
+}
+
+export async function listProblemCategories(client: ApiClient): Promise<ProblemCategory[]> {
+	const page = await unwrap(client.GET('/api/v1/problem-categories'));
+	return page.items;
+}
