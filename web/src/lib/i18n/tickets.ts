@@ -2,7 +2,15 @@
 import { m } from '$lib/paraglide/messages';
 import type { Notification } from '$lib/api/types';
 import { shortDuration, type DurationWords, type SlaView } from '$lib/tickets';
-import { slaStateName, ticketKindName, ticketStatusName } from './labels';
+import {
+	pauseReasonName,
+	priorityName,
+	remoteReasonName,
+	slaStateName,
+	ticketKindName,
+	ticketSourceName,
+	ticketStatusName
+} from './labels';
 
 export const durationWords: DurationWords = {
 	minutes: (p) => m.duration_minutes(p),
@@ -59,5 +67,84 @@ export function notificationText(n: Pick<Notification, 'kind' | 'data' | 'ticket
 			return m.notif_outage_resolved({ number });
 		default:
 			return m.notif_other({ number });
+	}
+}
+
+/** A timeline entry as one line: who did what ("Sari (CS) moved it: New → Assigned to Budi"). */
+export function timelineText(entry: {
+	kind: string;
+	actor_name: string;
+	from_status?: string | null;
+	to_status?: string | null;
+	data: unknown;
+}): string {
+	const who = entry.actor_name || m.ticket_actor_system();
+	const data = entry.data;
+	switch (entry.kind) {
+		case 'created':
+			return m.timeline_created({ who, source: ticketSourceName(text(data, 'source') ?? '') });
+		case 'assigned':
+			return m.timeline_assigned({ who, technician: text(data, 'technician_name') ?? '—' });
+		case 'moved': {
+			const to = ticketStatusName(entry.to_status ?? '');
+			const pause = text(data, 'pause_reason');
+			const remote = text(data, 'remote_reason');
+			if (entry.to_status === 'pending' && pause) return m.timeline_paused({ who, why: pauseReasonName(pause) });
+			if (entry.to_status === 'resolved' && remote) return m.timeline_resolved_remote({ who, why: remoteReasonName(remote) });
+			return m.timeline_moved({ who, from: ticketStatusName(entry.from_status ?? ''), to });
+		}
+		case 'priority': {
+			const p = (data as { priority?: { from?: string; to?: string } } | null)?.priority;
+			return m.timeline_priority({ who, from: priorityName(p?.from ?? ''), to: priorityName(p?.to ?? '') });
+		}
+		case 'updated': {
+			const fields = (data as { fields?: unknown } | null)?.fields;
+			const list = Array.isArray(fields) ? fields.filter((f): f is string => typeof f === 'string').map(fieldName) : [];
+			return list.length ? m.timeline_updated_fields({ who, fields: list.join(', ') }) : m.timeline_updated({ who });
+		}
+		case 'comment':
+			return m.timeline_comment({ who });
+		case 'rated':
+			return m.timeline_rated({ who, rating: text(data, 'rating') ?? '?' });
+		case 'outage_joined':
+			return m.timeline_outage_joined({ number: text(data, 'outage_number') ?? '' });
+		case 'outage_resolved':
+			return m.timeline_outage_resolved({ number: text(data, 'outage_number') ?? '' });
+		case 'sla_at_risk':
+			return m.timeline_sla_at_risk();
+		case 'sla_breached':
+			return m.timeline_sla_breached();
+		case 'attachment':
+		case 'attached':
+			return m.timeline_attached({ who });
+		default:
+			return m.timeline_other({ who, kind: entry.kind });
+	}
+}
+
+/** How long a pause lasted (or has lasted so far) after a move out of pending. */
+export function pausedFor(data: unknown): string | null {
+	const minutes = (data as { paused_minutes?: unknown } | null)?.paused_minutes;
+	return typeof minutes === 'number' ? shortDuration(minutes, durationWords) : null;
+}
+
+function fieldName(field: string): string {
+	switch (field) {
+		case 'appointment_date':
+		case 'appointment_window':
+			return m.ticket_appointment_short();
+		case 'description':
+			return m.ticket_description_short();
+		case 'tags':
+			return m.ticket_tags();
+		case 'address':
+		case 'location':
+			return m.ticket_place();
+		case 'problem_category_id':
+			return m.ticket_category();
+		case 'priority':
+			return m.ticket_priority();
+		default:
+			return field;
 	}
 }

@@ -141,6 +141,19 @@ describe('console menu by permission', () => {
 		expect(activeSection('/console/customers/new', items)).toBe('customers');
 	});
 
+	it('offers tickets to every role that reads them; only those who open tickets get the new-ticket page', () => {
+		const management = ['profile.manage', 'tickets.read'];
+		const cs = ['profile.manage', 'tickets.read', 'tickets.create', 'tickets.manage'];
+		expect(consoleMenu(management).map((i) => i.section)).toEqual(['home', 'tickets', 'profile']);
+		expect(consoleMenu(['profile.manage']).map((i) => i.section)).not.toContain('tickets');
+		expect(canOpenConsolePath(management, '/console/tickets')).toBe(true);
+		expect(canOpenConsolePath(management, '/console/tickets/0190')).toBe(true);
+		expect(canOpenConsolePath(management, '/console/tickets/new')).toBe(false);
+		expect(canOpenConsolePath(cs, '/console/tickets/new')).toBe(true);
+		expect(canOpenConsolePath(['profile.manage'], '/console/tickets')).toBe(false);
+		expect(activeSection('/console/tickets/new', consoleMenu(cs))).toBe('tickets');
+	});
+
 	it('marks the section of nested pages', () => {
 		const items = consoleMenu(admin);
 		expect(activeSection('/console', items)).toBe('home');

@@ -1,0 +1,75 @@
+import { afterAll, describe, expect, it } from 'vitest';
+import { overwriteGetLocale } from '$lib/paraglide/runtime';
+import { notificationText, slaDueText, timelineText } from './tickets';
+
+let locale: 'id' | 'en' = 'id';
+overwriteGetLocale(() => locale);
+afterAll(() => overwriteGetLocale(() => 'id'));
+
+const KINDS = [
+	'ticket_created',
+	'ticket_assigned',
+	'ticket_status',
+	'ticket_comment',
+	'ticket_rated',
+	'sla_at_risk',
+	'sla_breached',
+	'outage_declared',
+	'outage_resolved'
+];
+
+describe('notifications in the reader language', () => {
+	it('words a status change with the status name and who made it', () => {
+		const n = { kind: 'ticket_status', ticket_number: 'TRB-2026-000007', data: { from: 'assigned', to: 'en_route', by: 'Budi' } };
+		locale = 'id';
+		expect(notificationText(n)).toBe('TRB-2026-000007 sekarang Dalam perjalanan (oleh Budi)');
+		locale = 'en';
+		expect(notificationText(n)).toBe('TRB-2026-000007 is now On the way (by Budi)');
+	});
+
+	it('has its own sentence for every kind, in both languages, naming the ticket', () => {
+		for (const lang of ['id', 'en'] as const) {
+			locale = lang;
+			const fallback = notificationText({ kind: 'something_new', ticket_number: 'X-1', data: {} });
+			for (const kind of KINDS) {
+				const text = notificationText({ kind, ticket_number: 'INS-2026-000001', data: { kind: 'installation', by: 'Sari', rating: 5 } });
+				expect(text, `${lang} ${kind}`).toContain('INS-2026-000001');
+				expect(text).not.toBe(fallback.replace('X-1', 'INS-2026-000001'));
+			}
+		}
+	});
+
+	it('names the outage of an outage notification and does without a missing actor', () => {
+		locale = 'en';
+		expect(notificationText({ kind: 'outage_declared', ticket_number: null, data: { outage_number: 'OUT-2026-000002' } })).toBe(
+			'Outage OUT-2026-000002 declared'
+		);
+		expect(notificationText({ kind: 'ticket_comment', ticket_number: 'TRB-1', data: {} })).toBe('someone commented on TRB-1');
+	});
+});
+
+describe('SLA and timeline in words', () => {
+	it('says how long is left, or how late', () => {
+		locale = 'id';
+		expect(slaDueText({ state: 'on_track', dueAt: 'x', target: 'resolution', minutesLeft: 135 })).toBe('batas 2 jam 15 menit lagi');
+		expect(slaDueText({ state: 'at_risk', dueAt: 'x', target: 'response', minutesLeft: 20 })).toBe('respons 20 menit lagi');
+		expect(slaDueText({ state: 'breached', dueAt: 'x', target: 'resolution', minutesLeft: -65 })).toBe('terlambat 1 jam 5 menit');
+		locale = 'en';
+		expect(slaDueText({ state: 'breached', dueAt: 'x', target: 'resolution', minutesLeft: -65 })).toBe('overdue by 1 h 5 min');
+		expect(slaDueText({ state: 'paused', dueAt: null, target: null, minutesLeft: null })).toBe('SLA paused');
+	});
+
+	it('tells who did what', () => {
+		locale = 'en';
+		const base = { actor_name: 'Rina', from_status: null, to_status: null, data: {} };
+		expect(timelineText({ ...base, kind: 'assigned', data: { technician_name: 'Budi' } })).toBe('Rina assigned Budi');
+		expect(timelineText({ ...base, kind: 'moved', from_status: 'accepted', to_status: 'pending', data: { pause_reason: 'weather' } })).toBe(
+			'Rina put it on hold: Bad weather'
+		);
+		expect(timelineText({ ...base, kind: 'moved', from_status: 'en_route', to_status: 'on_site' })).toBe('Rina: On the way → On site');
+		expect(timelineText({ ...base, kind: 'priority', data: { priority: { from: 'normal', to: 'urgent' } } })).toBe(
+			'Rina changed the priority: Normal → Urgent'
+		);
+		expect(timelineText({ ...base, kind: 'created', data: { source: 'phone' } })).toBe('Rina opened the ticket (by Phone)');
+	});
+});
