@@ -83,6 +83,8 @@ pub struct AppState {
     pub metrics: PrometheusHandle,
     /// The change feed, handed to open event streams.
     pub live: live::Hub,
+    /// Where ticket attachments are kept.
+    pub files: netcrew_store::attachments::Files,
 }
 
 #[derive(OpenApi)]

@@ -60,6 +60,7 @@ pub fn app_state(db: Db, settings: &Resolved) -> anyhow::Result<AppState> {
         }),
         metrics: netcrew_api::metrics_handle()?,
         live: netcrew_api::live::Hub::start(db),
+        files: netcrew_store::attachments::local_files(&settings.data_dir.join("attachments"))?,
     })
 }
 

@@ -1189,13 +1189,19 @@ async fn load_for_write<C: ConnectionTrait>(
     Ok(t)
 }
 
-/// Moves a ticket to `req.to`, at `version`.
+/// A ticket at the version its writer read.
+#[derive(Debug, Clone, Copy)]
+pub struct Versioned {
+    pub id: Uuid,
+    pub version: i32,
+}
+
+/// Moves a ticket to `req.to`, at the version read.
 pub async fn transition(
     db: &Db,
     who: &Person,
     scope: &Scope,
-    id: Uuid,
-    version: i32,
+    at: Versioned,
     req: MoveRequest,
     settings: &Settings,
     now: DateTime<Utc>,
@@ -1206,7 +1212,7 @@ pub async fn transition(
         );
     };
     let txn = db.begin_write().await?;
-    let current = load_for_write(&*txn, id, scope, version).await?;
+    let current = load_for_write(&*txn, at.id, scope, at.version).await?;
     let f = facts(&current, settings, now);
     let mv =
         netcrew_domain::tickets::transition(to, &f, who.mover(&current)).map_err(|e| match e {
@@ -1326,11 +1332,11 @@ pub async fn transition(
         TicketMove::Depart => {}
     }
     c.finish()?;
-    if from == TicketStatus::Pending || matches!(mv, TicketMove::Resolve | TicketMove::Cancel) {
-        if let Some((why, lasted)) = close_pause(&*txn, t.id, now).await? {
-            data["pause_reason"] = json!(why);
-            data["paused_minutes"] = json!(lasted.num_minutes());
-        }
+    if (from == TicketStatus::Pending || matches!(mv, TicketMove::Resolve | TicketMove::Cancel))
+        && let Some((why, lasted)) = close_pause(&*txn, t.id, now).await?
+    {
+        data["pause_reason"] = json!(why);
+        data["paused_minutes"] = json!(lasted.num_minutes());
     }
     if let Some(r) = &pause_to_open {
         open_pause(&*txn, t.id, r, now).await?;

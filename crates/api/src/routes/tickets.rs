@@ -44,6 +44,8 @@ pub fn api_router() -> OpenApiRouter<AppState> {
         .routes(routes!(ticket_timeline))
         .routes(routes!(list_comments, add_comment))
         .routes(routes!(rate_ticket))
+        .routes(routes!(list_attachments, add_attachment))
+        .routes(routes!(attachment_content))
 }
 
 /// The person acting, as the ticket rules see them.
@@ -617,8 +619,7 @@ async fn move_ticket(
         &state.db,
         &person(&caller),
         &scope,
-        id,
-        version,
+        tickets::Versioned { id, version },
         req,
         &state.config.tickets,
         Utc::now(),
@@ -861,4 +862,191 @@ async fn rate_ticket(
     )
     .await?;
     answer(&state, &caller, t, None).await
+}
+
+/// A file attached to a ticket.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Attachment {
+    pub id: Uuid,
+    pub file_name: String,
+    /// From the bytes: `image/jpeg`, `image/png`, `image/webp` or
+    /// `application/pdf`.
+    pub content_type: String,
+    pub size_bytes: i64,
+    /// Photos: their size in pixels (at most 1600 on the long side).
+    pub width: Option<i32>,
+    pub height: Option<i32>,
+    pub internal: bool,
+    pub uploaded_by: Option<Uuid>,
+    /// Where its bytes are read.
+    pub url: String,
+    pub created_at: DateTime<Utc>,
+}
+
+impl From<netcrew_store::entity::ticket_attachment::Model> for Attachment {
+    fn from(a: netcrew_store::entity::ticket_attachment::Model) -> Self {
+        Attachment {
+            url: format!("/api/v1/attachments/{}/content", a.id),
+            id: a.id,
+            file_name: a.file_name,
+            content_type: a.content_type,
+            size_bytes: a.size_bytes,
+            width: a.width,
+            height: a.height,
+            internal: a.internal,
+            uploaded_by: a.uploaded_by,
+            created_at: a.created_at,
+        }
+    }
+}
+
+/// The form of an upload.
+#[derive(Debug, ToSchema)]
+#[allow(dead_code)]
+pub struct AttachmentForm {
+    /// The photo (JPEG, PNG, WebP) or PDF, at most 10 MB.
+    #[schema(value_type = String, format = Binary)]
+    file: Vec<u8>,
+    /// `true`: seen by staff only.
+    internal: Option<bool>,
+}
+
+/// A ticket's attachments (a customer does not see internal ones).
+#[utoipa::path(get, path = "/tickets/{id}/attachments", tag = "tickets",
+    params(("id" = Uuid, Path, description = "Ticket id")),
+    responses(
+        (status = 200, body = List<Attachment>),
+        (status = 401, body = Problem, content_type = "application/problem+json"),
+        (status = 403, body = Problem, content_type = "application/problem+json"),
+        (status = 404, body = Problem, content_type = "application/problem+json"),
+    ))]
+async fn list_attachments(
+    State(state): State<AppState>,
+    caller: Caller,
+    ApiPath(id): ApiPath<Uuid>,
+) -> ApiResult<axum::Json<List<Attachment>>> {
+    let (t, scope) = visible(&state, &caller, id).await?;
+    let items = netcrew_store::attachments::list(&state.db, t.id, scope.is_customer()).await?;
+    Ok(axum::Json(List::complete(
+        items.into_iter().map(Attachment::from).collect(),
+    )))
+}
+
+/// Attaches a photo or document (multipart, field `file`). The type is
+/// read from the bytes; photos larger than 1600 px are made smaller.
+#[utoipa::path(post, path = "/tickets/{id}/attachments", tag = "tickets",
+    request_body(content = AttachmentForm, content_type = "multipart/form-data"),
+    params(("id" = Uuid, Path, description = "Ticket id")),
+    responses(
+        (status = 201, body = Attachment),
+        (status = 400, body = Problem, content_type = "application/problem+json"),
+        (status = 401, body = Problem, content_type = "application/problem+json"),
+        (status = 403, body = Problem, content_type = "application/problem+json"),
+        (status = 404, body = Problem, content_type = "application/problem+json"),
+        (status = 409, body = Problem, content_type = "application/problem+json"),
+        (status = 413, body = Problem, content_type = "application/problem+json"),
+        (status = 415, body = Problem, content_type = "application/problem+json"),
+        (status = 422, body = Problem, content_type = "application/problem+json"),
+    ))]
+async fn add_attachment(
+    State(state): State<AppState>,
+    caller: Caller,
+    ApiPath(id): ApiPath<Uuid>,
+    form: Result<axum::extract::Multipart, axum::extract::multipart::MultipartRejection>,
+) -> ApiResult<Response> {
+    caller.require(Permission::TicketsComment)?;
+    let scope = scope(&state, &caller).await?;
+    let mut form = form.map_err(|e| {
+        ApiError::UnsupportedMediaType(format!(
+            "Send the file as multipart/form-data: {}",
+            e.body_text()
+        ))
+    })?;
+    let mut upload: Option<netcrew_store::attachments::Upload> = None;
+    let mut internal = false;
+    let bad = |e: axum::extract::multipart::MultipartError| {
+        if e.status() == axum::http::StatusCode::PAYLOAD_TOO_LARGE {
+            ApiError::PayloadTooLarge("The file is larger than this server accepts.".to_string())
+        } else {
+            ApiError::BadRequest(format!("The form could not be read: {}", e.body_text()))
+        }
+    };
+    while let Some(field) = form.next_field().await.map_err(bad)? {
+        match field.name() {
+            Some("file") => {
+                let file_name = field.file_name().unwrap_or("").to_string();
+                let declared_type = field.content_type().map(str::to_string);
+                let bytes = field.bytes().await.map_err(bad)?;
+                upload = Some(netcrew_store::attachments::Upload {
+                    file_name,
+                    declared_type,
+                    bytes,
+                    internal: false,
+                });
+            }
+            Some("internal") => {
+                let v = field.text().await.map_err(bad)?;
+                internal = matches!(v.trim(), "true" | "1" | "on");
+            }
+            _ => {}
+        }
+    }
+    let Some(mut upload) = upload else {
+        return Err(ApiError::validation("file", "required", "choose a file"));
+    };
+    upload.internal = internal;
+    let saved = netcrew_store::attachments::attach(
+        &state.db,
+        &state.files,
+        &person(&caller),
+        &scope,
+        id,
+        upload,
+        Utc::now(),
+    )
+    .await?;
+    Ok(created(
+        format!("/api/v1/attachments/{}/content", saved.id),
+        Attachment::from(saved),
+    ))
+}
+
+/// The bytes of an attachment, if the caller sees its ticket.
+#[utoipa::path(get, path = "/attachments/{id}/content", tag = "tickets",
+    params(("id" = Uuid, Path, description = "Attachment id")),
+    responses(
+        (status = 200, description = "The file", content_type = "application/octet-stream", body = Vec<u8>),
+        (status = 401, body = Problem, content_type = "application/problem+json"),
+        (status = 403, body = Problem, content_type = "application/problem+json"),
+        (status = 404, body = Problem, content_type = "application/problem+json"),
+    ))]
+async fn attachment_content(
+    State(state): State<AppState>,
+    caller: Caller,
+    ApiPath(id): ApiPath<Uuid>,
+) -> ApiResult<Response> {
+    let scope = scope(&state, &caller).await?;
+    let (a, bytes) = netcrew_store::attachments::open(&state.db, &state.files, &scope, id).await?;
+    let mut response = bytes.into_response();
+    let headers = response.headers_mut();
+    if let Ok(v) = HeaderValue::from_str(&a.content_type) {
+        headers.insert(header::CONTENT_TYPE, v);
+    }
+    let ascii: String = a
+        .file_name
+        .chars()
+        .filter(|c| c.is_ascii_graphic() || *c == ' ')
+        .collect();
+    if let Ok(v) = HeaderValue::from_str(&format!("inline; filename=\"{ascii}\"")) {
+        headers.insert(header::CONTENT_DISPOSITION, v);
+    }
+    headers.insert(
+        header::CACHE_CONTROL,
+        HeaderValue::from_static("private, max-age=86400"),
+    );
+    headers.insert(
+        header::X_CONTENT_TYPE_OPTIONS,
+        HeaderValue::from_static("nosniff"),
+    );
+    Ok(response)
 }

@@ -99,6 +99,10 @@ fn rule(method: &str, path: &str) -> Option<Rule> {
             Roles(TICKET_WORKERS)
         }
         ("post", "/api/v1/tickets/{id}/rating") => Roles(&["customer"]),
+        ("get", "/api/v1/tickets/{id}/attachments" | "/api/v1/attachments/{id}/content") => {
+            SignedIn
+        }
+        ("post", "/api/v1/tickets/{id}/attachments") => Roles(TICKET_WORKERS),
         ("get", "/api/v1/events" | "/api/v1/notifications") => SignedIn,
         ("post", "/api/v1/notifications/read") => SignedIn,
         _ => return None,

@@ -16,6 +16,7 @@ both_backends!(
     each_role_sees_only_its_tickets,
     bad_tickets_are_refused_whole,
     cs_settles_a_repair_remotely_and_the_customer_reopens_it,
+    attachments_are_checked_resized_and_scoped,
 );
 
 /// The demo customer account's own customer record.
@@ -474,5 +475,109 @@ async fn cs_settles_a_repair_remotely_and_the_customer_reopens_it(
         .await?;
     let body = assert_problem(bad, 422, "/problems/validation").await?;
     assert_eq!(body["errors"][0]["field"], "pause_reason");
+    Ok(())
+}
+
+fn png(w: u32, h: u32) -> anyhow::Result<Vec<u8>> {
+    let img = image::RgbImage::from_pixel(w, h, image::Rgb([30, 120, 200]));
+    let mut out = Vec::new();
+    image::DynamicImage::ImageRgb8(img)
+        .write_to(&mut std::io::Cursor::new(&mut out), image::ImageFormat::Png)?;
+    Ok(out)
+}
+
+async fn upload(
+    who: &Session,
+    ticket: &str,
+    name: &str,
+    mime: &str,
+    bytes: Vec<u8>,
+    internal: bool,
+) -> anyhow::Result<reqwest::Response> {
+    let part = reqwest::multipart::Part::bytes(bytes)
+        .file_name(name.to_string())
+        .mime_str(mime)?;
+    let form = reqwest::multipart::Form::new()
+        .part("file", part)
+        .text("internal", internal.to_string());
+    Ok(who
+        .client
+        .post(who.url(&format!("/api/v1/tickets/{ticket}/attachments")))
+        .header("x-csrf-token", &who.csrf)
+        .multipart(form)
+        .send()
+        .await?)
+}
+
+async fn attachments_are_checked_resized_and_scoped(app: &TestApp) -> anyhow::Result<()> {
+    let customer = app.signed_in("customer").await?;
+    let supervisor = app.signed_in("supervisor").await?;
+    let t = report(&customer, "Kabel drop putus di depan rumah").await?;
+    let id = text(&t["id"])?;
+
+    // A large photo is made smaller for phones.
+    let r = upload(
+        &customer,
+        id,
+        "kabel.png",
+        "image/png",
+        png(3200, 2400)?,
+        false,
+    )
+    .await?;
+    assert_eq!(r.status(), 201);
+    let photo: Value = r.json().await?;
+    assert_eq!(
+        (photo["width"].as_i64(), photo["height"].as_i64()),
+        (Some(1600), Some(1200))
+    );
+    assert_eq!(photo["content_type"], "image/jpeg");
+    let content = customer.get(text(&photo["url"])?).await?;
+    assert_eq!(content.status(), 200);
+    assert_eq!(
+        content
+            .headers()
+            .get("content-type")
+            .and_then(|v| v.to_str().ok()),
+        Some("image/jpeg")
+    );
+    assert!(content.bytes().await?.starts_with(&[0xFF, 0xD8]));
+
+    // A file that lies about its type, and one that is not a photo.
+    let lie = upload(&customer, id, "foto.jpg", "image/jpeg", png(20, 20)?, false).await?;
+    let body = assert_problem(lie, 422, "/problems/validation").await?;
+    assert_eq!(body["errors"][0]["code"], "type_mismatch");
+    let text_file = upload(
+        &customer,
+        id,
+        "foto.png",
+        "image/png",
+        b"bukan foto".to_vec(),
+        false,
+    )
+    .await?;
+    let body = assert_problem(text_file, 422, "/problems/validation").await?;
+    assert_eq!(body["errors"][0]["code"], "type");
+
+    // Staff's internal photo is not the customer's to see.
+    let r = upload(&supervisor, id, "odp.png", "image/png", png(40, 40)?, true).await?;
+    assert_eq!(r.status(), 201);
+    let internal: Value = r.json().await?;
+    let (_, theirs) = customer
+        .json(&format!("/api/v1/tickets/{id}/attachments"))
+        .await?;
+    let (_, staff) = supervisor
+        .json(&format!("/api/v1/tickets/{id}/attachments"))
+        .await?;
+    assert_eq!(
+        (theirs["total"].as_u64(), staff["total"].as_u64()),
+        (Some(1), Some(2))
+    );
+    let hidden = customer.get(text(&internal["url"])?).await?;
+    assert_eq!(hidden.status(), 404);
+    // Another customer's ticket is not reachable either.
+    let technician = app.signed_in("technician").await?;
+    let unassigned = technician.get(text(&photo["url"])?).await?;
+    assert_eq!(unassigned.status(), 404);
     Ok(())
 }

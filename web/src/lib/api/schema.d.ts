@@ -75,6 +75,23 @@ export interface paths {
         patch: operations["update_area"];
         trace?: never;
     };
+    "/api/v1/attachments/{id}/content": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The bytes of an attachment, if the caller sees its ticket. */
+        get: operations["attachment_content"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/audit-events": {
         parameters: {
             query?: never;
@@ -843,6 +860,27 @@ export interface paths {
         patch: operations["update_ticket"];
         trace?: never;
     };
+    "/api/v1/tickets/{id}/attachments": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A ticket's attachments (a customer does not see internal ones). */
+        get: operations["list_attachments"];
+        put?: never;
+        /**
+         * Attaches a photo or document (multipart, field `file`). The type is
+         *     read from the bytes; photos larger than 1600 px are made smaller.
+         */
+        post: operations["add_attachment"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/tickets/{id}/comments": {
         parameters: {
             query?: never;
@@ -1112,6 +1150,43 @@ export interface components {
             name?: string | null;
             /** Format: int32 */
             radius_m?: number | null;
+        };
+        /** @description A file attached to a ticket. */
+        Attachment: {
+            /**
+             * @description From the bytes: `image/jpeg`, `image/png`, `image/webp` or
+             *     `application/pdf`.
+             */
+            content_type: string;
+            /** Format: date-time */
+            created_at: string;
+            file_name: string;
+            /** Format: int32 */
+            height?: number | null;
+            /** Format: uuid */
+            id: string;
+            internal: boolean;
+            /** Format: int64 */
+            size_bytes: number;
+            /** Format: uuid */
+            uploaded_by?: string | null;
+            /** @description Where its bytes are read. */
+            url: string;
+            /**
+             * Format: int32
+             * @description Photos: their size in pixels (at most 1600 on the long side).
+             */
+            width?: number | null;
+        };
+        /** @description The form of an upload. */
+        AttachmentForm: {
+            /**
+             * Format: binary
+             * @description The photo (JPEG, PNG, WebP) or PDF, at most 10 MB.
+             */
+            file: string;
+            /** @description `true`: seen by staff only. */
+            internal?: boolean | null;
         };
         /** @description One recorded change or sign-in event. */
         AuditEvent: {
@@ -1464,6 +1539,45 @@ export interface components {
                  * @example 1800
                  */
                 radius_m: number;
+            }[];
+            next_cursor?: string | null;
+            /** Format: int64 */
+            total: number;
+            /** @description False when `total` is a lower bound (more than 10,000 matches). */
+            total_exact: boolean;
+        };
+        /**
+         * @description The envelope of every list: one page of items, the cursor of the next
+         *     page (`null` on the last) and the number of items matching the filters —
+         *     exact up to 10,000; beyond that `total` is 10,000 and `total_exact` is
+         *     false ("at least").
+         */
+        List_Attachment: {
+            items: {
+                /**
+                 * @description From the bytes: `image/jpeg`, `image/png`, `image/webp` or
+                 *     `application/pdf`.
+                 */
+                content_type: string;
+                /** Format: date-time */
+                created_at: string;
+                file_name: string;
+                /** Format: int32 */
+                height?: number | null;
+                /** Format: uuid */
+                id: string;
+                internal: boolean;
+                /** Format: int64 */
+                size_bytes: number;
+                /** Format: uuid */
+                uploaded_by?: string | null;
+                /** @description Where its bytes are read. */
+                url: string;
+                /**
+                 * Format: int32
+                 * @description Photos: their size in pixels (at most 1600 on the long side).
+                 */
+                width?: number | null;
             }[];
             next_cursor?: string | null;
             /** Format: int64 */
@@ -3127,6 +3241,32 @@ export interface operations {
             422: components["responses"]["Validation"];
         };
     };
+    attachment_content: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Attachment id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The file */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/octet-stream": number[];
+                };
+            };
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+        };
+    };
     list_audit_events: {
         parameters: {
             query?: {
@@ -4767,6 +4907,65 @@ export interface operations {
             415: components["responses"]["UnsupportedMediaType"];
             422: components["responses"]["Validation"];
             428: components["responses"]["PreconditionRequired"];
+        };
+    };
+    list_attachments: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Ticket id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["List_Attachment"];
+                };
+            };
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+        };
+    };
+    add_attachment: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Ticket id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "multipart/form-data": components["schemas"]["AttachmentForm"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Attachment"];
+                };
+            };
+            400: components["responses"]["MalformedRequest"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["Validation"];
         };
     };
     list_comments: {
