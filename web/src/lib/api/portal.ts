@@ -1,7 +1,11 @@
 /** The customer portal's calls: one's own tickets and photos (the rest is shared with staff in `tickets.ts`). */
 import { collectPages, unwrap, type ApiClient } from './client';
 import { apiErrorFromResponse, toApiError } from './problem';
+import type { components } from './schema';
 import type { Ticket } from './types';
+
+/** A file on a ticket; its bytes are at `url` (same origin, the session's cookie). */
+export type Attachment = components['schemas']['Attachment'];
 
 /** The caller's tickets, newest first (a customer sees only their own); at most `maxPages` pages of 100. */
 export async function listMyTickets(client: ApiClient, maxPages = 2): Promise<{ items: Ticket[]; truncated: boolean }> {
@@ -23,7 +27,7 @@ export interface UploadOptions {
  * its type from the bytes, caps the size and resizes it. Throws an
  * `ApiError` as every other call does.
  */
-export async function uploadAttachment(ticketId: string, file: Blob, name: string, options: UploadOptions): Promise<unknown> {
+export async function uploadAttachment(ticketId: string, file: Blob, name: string, options: UploadOptions): Promise<Attachment> {
 	const form = new FormData();
 	form.append('file', file, name);
 	const headers: Record<string, string> = { Accept: 'application/json, application/problem+json' };
@@ -47,5 +51,15 @@ export async function uploadAttachment(ticketId: string, file: Blob, name: strin
 		// not JSON: the problem parser gets the text
 	}
 	if (!response.ok) throw apiErrorFromResponse(response, body);
-	return body;
+	return body as Attachment;
+}
+
+/** A ticket's attachments, oldest first (a customer sees only the public ones). */
+export async function listAttachments(client: ApiClient, ticketId: string): Promise<Attachment[]> {
+	const page = await unwrap(client.GET('/api/v1/tickets/{id}/attachments', { params: { path: { id: ticketId } } }));
+	return page.items;
+}
+
+export function isPhoto(a: Pick<Attachment, 'content_type'>): boolean {
+	return a.content_type.startsWith('image/');
 }
