@@ -14,7 +14,8 @@ import {
 	ticketEventOf,
 	progress,
 	sortForCustomer,
-	statusTone
+	statusTone,
+	unreadByTicket
 } from './portal';
 
 type T = Pick<Ticket, 'id' | 'kind' | 'status' | 'created_at' | 'allowed_transitions' | 'rating' | 'outage_id' | 'technician' | 'version'>;
@@ -163,5 +164,18 @@ describe('requests', () => {
 		expect(newRequestKey((b) => b.fill(171))).toBe('ab'.repeat(16));
 		expect(newRequestKey()).toMatch(/^[0-9a-f]{32}$/);
 		expect(newRequestKey()).not.toBe(newRequestKey());
+	});
+});
+
+describe('news on my tickets', () => {
+	it('groups unread notifications by ticket', () => {
+		const byTicket = unreadByTicket([
+			{ id: 'n1', ticket_id: 't1', read_at: null },
+			{ id: 'n2', ticket_id: 't2' },
+			{ id: 'n3', ticket_id: 't1', read_at: null },
+			{ id: 'n4', ticket_id: 't1', read_at: '2026-11-25T00:00:00Z' },
+			{ id: 'n5', ticket_id: null }
+		]);
+		expect(Object.fromEntries(byTicket)).toEqual({ t1: ['n1', 'n3'], t2: ['n2'] });
 	});
 });

@@ -171,3 +171,13 @@ export function newRequestKey(random: (bytes: Uint8Array) => Uint8Array = (b) =>
 	const bytes = random(new Uint8Array(16));
 	return Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
 }
+
+/** Unread notifications by the ticket they are about (those about no ticket are left out). */
+export function unreadByTicket(notifications: readonly { id: string; ticket_id?: string | null; read_at?: string | null }[]): Map<string, string[]> {
+	const byTicket = new Map<string, string[]>();
+	for (const n of notifications) {
+		if (!n.ticket_id || n.read_at) continue;
+		byTicket.set(n.ticket_id, [...(byTicket.get(n.ticket_id) ?? []), n.id]);
+	}
+	return byTicket;
+}

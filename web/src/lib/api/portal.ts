@@ -63,3 +63,15 @@ export async function listAttachments(client: ApiClient, ticketId: string): Prom
 export function isPhoto(a: Pick<Attachment, 'content_type'>): boolean {
 	return a.content_type.startsWith('image/');
 }
+
+/** The caller's unread notifications, newest first (at most 200: enough to mark tickets with news). */
+export async function listUnread(client: ApiClient) {
+	const page = await unwrap(client.GET('/api/v1/notifications', { params: { query: { unread: true, limit: 200 } } }));
+	return page.items;
+}
+
+/** Marks these notifications read (never all: only what the customer has now seen). */
+export async function markRead(client: ApiClient, ids: string[]): Promise<void> {
+	if (ids.length === 0) return;
+	await unwrap(client.POST('/api/v1/notifications/read', { body: { ids } }));
+}
