@@ -208,6 +208,8 @@ async function screenshot(page, name, { fullPage = true } = {}) {
 /** Portal screens at phone width, also into $PORTAL_SHOTS (e.g. /tmp/shots) when set, to look at. */
 async function portalShot(page, name) {
 	await page.evaluate(() => document.fonts.ready);
+	// From the top, so the sticky bar sits where it belongs in a full-page picture.
+	await page.evaluate(() => window.scrollTo(0, 0));
 	await screenshot(page, name);
 	if (process.env.PORTAL_SHOTS) {
 		await mkdir(process.env.PORTAL_SHOTS, { recursive: true });
@@ -1107,6 +1109,14 @@ describe('NetCrew web app on the real server', () => {
 		await page.getByTestId('ticket-notice').filter({ hasText: id.portal_ticket_cancel_done }).waitFor();
 		await page.getByTestId('timeline-entry').filter({ hasText: id.portal_tl_cancelled_by_you }).filter({ hasText: 'Sudah normal kembali.' }).waitFor();
 		assert.equal(await page.getByTestId('comment-form').count(), 0, 'no messages on a cancelled ticket');
+		await portalShot(page, 'portal-ticket-cancelled');
+		// The same page in English (the account remembers the language, so back to Indonesian after).
+		await page.locator('button[data-locale="en"]').click();
+		await page.getByTestId('ticket-headline').filter({ hasText: en.portal_ticket_head_cancelled }).waitFor();
+		await page.getByTestId('timeline-entry').filter({ hasText: en.portal_tl_cancelled_by_you }).waitFor();
+		await portalShot(page, 'portal-ticket-cancelled-en');
+		await page.locator('button[data-locale="id"]').click();
+		await page.getByTestId('ticket-headline').filter({ hasText: id.portal_ticket_head_cancelled }).waitFor();
 		// The blocked stream and the refused write are logged by the browser.
 		assertNoProblems([/status of 412/, /api\/v1\/events/, /ERR_FAILED/]);
 		await close();
@@ -1281,6 +1291,12 @@ describe('NetCrew web app on the real server', () => {
 		await page.locator('#password').fill(`rumah-fiber-${stamp}`);
 		await page.getByRole('button', { name: id.login_submit, exact: true }).click();
 		await page.waitForURL((u) => u.pathname === '/account');
+		// The prospect's home: the package chosen, registered, no faults to report yet.
+		await page.locator('[data-testid="service-status"][data-status="prospect"]').waitFor();
+		await page.getByText(id.portal_status_prospect_waiting).waitFor();
+		assert.equal(await page.getByTestId('report-problem').count(), 0, 'a prospect has nothing to report yet');
+		await noHorizontalScroll(page, '/account (prospect)');
+		await portalShot(page, 'portal-home-prospect');
 		assertNoProblems([/status of 422/]);
 		await close();
 	});
@@ -1656,6 +1672,8 @@ describe('NetCrew web app on the real server', () => {
 		// The customer of the demo, on a phone: their own data, no erase button.
 		const own = await newPage({ width: 390, height: 844 });
 		await signIn(own.page, 'customer', '/account');
+		await own.page.getByTestId('profile-link').click();
+		await own.page.waitForURL((u) => u.pathname === '/account/profile');
 		const ownPanel = own.page.getByTestId('personal-data');
 		await ownPanel.getByText(id.personal_data_hint_own).waitFor();
 		const [ownFile] = await Promise.all([own.page.waitForEvent('download'), own.page.getByTestId('personal-data-download').click()]);
