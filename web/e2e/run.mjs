@@ -827,6 +827,7 @@ describe('NetCrew web app on the real server', () => {
 	check('each role is offered only the surfaces and console pages it may use; a page it may not use says so in its language', async () => {
 		const sidebarNames = [
 			['home', id.console_home],
+			['tickets', id.console_tickets],
 			['customers', id.console_customers],
 			['map', id.console_map],
 			['network', id.console_network],
@@ -848,12 +849,12 @@ describe('NetCrew web app on the real server', () => {
 			return { surfaces, sections: sidebarNames.filter(([, name]) => links.includes(name)).map(([section]) => section) };
 		}
 
-		// Customer service: customers, map, network and teams; no users, audit log, catalogue or imports.
+		// Customer service: tickets, customers, map, network and teams; no users, audit log, catalogue or imports.
 		const cs = await newPage();
 		await signIn(cs.page, 'cs', '/console');
 		assert.deepEqual(await offered(cs.page), {
 			surfaces: [id.nav_portal, id.nav_console],
-			sections: ['home', 'customers', 'map', 'network', 'teams', 'profile']
+			sections: ['home', 'tickets', 'customers', 'map', 'network', 'teams', 'profile']
 		});
 		// Opened directly: told in Indonesian, at the same address, with the console around it.
 		await cs.page.goto(`${baseUrl}/console/users`);
@@ -901,7 +902,7 @@ describe('NetCrew web app on the real server', () => {
 		await signIn(supervisor.page, 'supervisor', '/console');
 		assert.deepEqual(await offered(supervisor.page), {
 			surfaces: [id.nav_portal, id.nav_console],
-			sections: ['home', 'customers', 'map', 'network', 'demand', 'users', 'teams', 'profile']
+			sections: ['home', 'tickets', 'customers', 'map', 'network', 'demand', 'users', 'teams', 'profile']
 		});
 		await supervisor.page.goto(`${baseUrl}/console/users/new`);
 		await supervisor.page.getByTestId('forbidden').getByText(id.forbidden_body.replace('{role}', id.role_supervisor)).waitFor();
@@ -1983,6 +1984,194 @@ describe('NetCrew web app on the real server', () => {
 		await close();
 	});
 
+	check('tickets: customer service opens one for a caller found by phone, a supervisor assigns it, the technician works it from /tech, and the supervisor sees it live', async () => {
+		// Who: the first technician, a supervisor of that technician's area, a customer there.
+		const techApi = await apiSession('technician');
+		const techMe = (await techApi('/api/v1/me')).body;
+		const supApi = await apiSession('supervisor');
+		const supMe = (await supApi('/api/v1/me')).body;
+		const areaId = techMe.area_ids.find((a) => supMe.area_ids.includes(a));
+		assert.ok(areaId, 'the demo supervisor looks after the first technician\'s area');
+		const csApi = await apiSession('cs');
+		const customers = await csApi(`/api/v1/customers?area_id=${areaId}&status=active&limit=5`);
+		const customer = customers.body.items.find((c) => c.phone);
+		assert.ok(customer, 'an active customer with a phone in the area');
+
+		// Customer service, at a desk: finds the caller by their 08… number.
+		const cs = await newPage();
+		await signIn(cs.page, 'cs', '/console');
+		await cs.page.getByRole('navigation', { name: id.console_nav_label }).getByRole('link', { name: id.console_tickets }).click();
+		await cs.page.getByTestId('tickets-page').waitFor();
+		await cs.page.getByTestId('ticket-new').click();
+		await cs.page.getByTestId('ticket-new-page').waitFor();
+		await cs.page.locator('#customer_id').fill(localNumber(customer.phone));
+		await cs.page.getByTestId('customer-result').filter({ hasText: customer.name }).first().click();
+		await cs.page.getByTestId('ticket-customer').filter({ hasText: customer.customer_number }).waitFor();
+		await cs.page.locator('#kind').selectOption('repair');
+		await cs.page.locator('#source').selectOption('whatsapp');
+		// Sent without a description: told at the field, in Indonesian; nothing typed is lost.
+		await cs.page.getByTestId('ticket-create').click();
+		await cs.page.locator('[data-testid="field-error"][data-field="description"]').waitFor();
+		assert.equal(await cs.page.locator('#source').inputValue(), 'whatsapp');
+		await cs.page.getByTestId('ticket-customer').filter({ hasText: customer.name }).waitFor();
+		await screenshot(cs.page, 'ticket-new-error-desktop-id');
+		await cs.page.locator('#description').fill('Internet mati sejak pagi, lampu LOS merah berkedip.');
+		await cs.page.getByTestId('ticket-create').click();
+		await cs.page.waitForURL(/\/console\/tickets\/[0-9a-f-]{36}\?created=1$/);
+		await cs.page.getByTestId('ticket-created').waitFor();
+		const number = (await cs.page.getByTestId('ticket-number').textContent()).trim();
+		assert.match(number, /^TRB-\d{4}-\d{6}$/);
+		const ticketId = new URL(cs.page.url()).pathname.split('/').pop();
+		await cs.page.getByTestId('ticket-status').filter({ hasText: id.ticket_status_new }).waitFor();
+		await cs.page.getByTestId('timeline-entry').first().waitFor();
+		await screenshot(cs.page, 'ticket-detail-new-desktop-id');
+		// Opening another for the same caller warns of the open one.
+		await cs.page.goto(`${baseUrl}/console/tickets/new`);
+		await cs.page.locator('#customer_id').fill(localNumber(customer.phone));
+		await cs.page.getByTestId('customer-result').filter({ hasText: customer.name }).first().click();
+		await cs.page.getByTestId('ticket-open-warning').getByText(number).waitFor();
+		await screenshot(cs.page, 'ticket-new-warning-desktop-id');
+		cs.assertNoProblems([/status of 422/]);
+
+		// The supervisor: the ticket is in the list, first by SLA risk among the new ones; assigns the technician.
+		const sup = await newPage();
+		await signIn(sup.page, 'supervisor', '/console');
+		await sup.page.goto(`${baseUrl}/console/tickets?open=all`);
+		const row = sup.page.locator(`[data-testid="ticket-row"][data-number="${number}"]`);
+		await row.waitFor();
+		await row.getByTestId('ticket-sla').waitFor();
+		assert.match(await row.getByTestId('ticket-priority').textContent(), /P[1-4]/);
+		await screenshot(sup.page, 'tickets-list-desktop-id');
+		await row.locator('a', { hasText: number }).click();
+		await sup.page.getByTestId('ticket-detail').waitFor();
+		await sup.page.locator('[data-testid="ticket-moves"] [data-move="assigned"]').click();
+		const dialog = sup.page.getByTestId('move-dialog');
+		await dialog.locator(`#technician_id option[value="${techMe.id}"]`).waitFor({ state: 'attached' });
+		await dialog.locator('#technician_id').selectOption(techMe.id);
+		await screenshot(sup.page, 'ticket-assign-dialog-desktop-id', { fullPage: false });
+		await dialog.getByTestId('move-confirm').click();
+		await sup.page.getByTestId('ticket-technician').filter({ hasText: techMe.name }).waitFor();
+		await sup.page.getByTestId('ticket-status').filter({ hasText: id.ticket_status_assigned }).waitFor();
+		await sup.page.getByTestId('timeline-entry').filter({ hasText: techMe.name }).waitFor();
+		// Back to the list, which then stays open while the technician works.
+		await sup.page.goto(`${baseUrl}/console/tickets?open=all`);
+		await row.locator('[data-testid="ticket-status"][data-status="assigned"]').waitFor();
+		await sup.page.locator('[data-testid="live-state"].on').waitFor();
+
+		// The technician, on a phone: told by the bell, sees the job and works it one tap at a time.
+		const tech = await newPage({ width: 390, height: 844 });
+		await signIn(tech.page, 'technician', '/tech');
+		const job = tech.page.locator(`[data-testid="tech-job"][data-number="${number}"]`);
+		await job.waitFor();
+		await tech.page.getByTestId('notification-count').waitFor();
+		await tech.page.getByTestId('notification-bell').click();
+		await tech.page.getByTestId('notification').filter({ hasText: number }).first().waitFor();
+		await screenshot(tech.page, 'tech-notifications-phone-id', { fullPage: false });
+		await tech.page.getByTestId('notification-read-all').click();
+		await tech.page.getByTestId('notification-count').waitFor({ state: 'detached' });
+		await tech.page.getByTestId('notification-bell').click();
+		await screenshot(tech.page, 'tech-jobs-phone-id');
+		await noHorizontalScroll(tech.page, '/tech with a job');
+		async function step(move, status) {
+			await job.locator(`[data-move="${move}"]`).click();
+			await job.locator(`[data-testid="ticket-status"][data-status="${status}"]`).waitFor();
+			// The supervisor's list follows without a reload.
+			await row.locator(`[data-testid="ticket-status"][data-status="${status}"]`).waitFor({ timeout: 15_000 });
+		}
+		await step('accepted', 'accepted');
+		// Waiting asks why; going on again is one tap.
+		await job.locator('[data-move="pending"]').click();
+		const wait = tech.page.getByTestId('move-dialog');
+		await wait.locator('#pause_reason').selectOption('parts');
+		await screenshot(tech.page, 'tech-pending-dialog-phone-id', { fullPage: false });
+		await wait.getByTestId('move-confirm').click();
+		await job.locator('[data-testid="ticket-status"][data-status="pending"]').waitFor();
+		await row.locator('[data-testid="ticket-status"][data-status="pending"]').waitFor({ timeout: 15_000 });
+		await job.locator('[data-move="accepted"]').filter({ hasText: id.ticket_move_resume }).waitFor();
+		await step('accepted', 'accepted');
+		await step('en_route', 'en_route');
+		await step('on_site', 'on_site');
+		await screenshot(tech.page, 'tech-job-on-site-phone-id');
+		await job.locator('[data-move="resolved"]').click();
+		// A resolved job leaves the list of open ones; the supervisor's list (all tickets) shows it resolved.
+		await job.waitFor({ state: 'detached' });
+		await row.locator('[data-testid="ticket-status"][data-status="resolved"]').waitFor({ timeout: 15_000 });
+		tech.assertNoProblems();
+		await tech.close();
+
+		// The supervisor's page shows what happened, in words, with the pause and its length.
+		await sup.page.goto(`${baseUrl}/console/tickets/${ticketId}`);
+		await sup.page.getByTestId('ticket-status').filter({ hasText: id.ticket_status_resolved }).waitFor();
+		await sup.page.getByTestId('ticket-pauses').getByText(id.pause_parts).waitFor();
+		await sup.page.getByTestId('timeline-entry').filter({ hasText: id.pause_parts }).first().waitFor();
+		await screenshot(sup.page, 'ticket-detail-resolved-desktop-id');
+		await sup.page.setViewportSize({ width: 390, height: 844 });
+		await noHorizontalScroll(sup.page, 'ticket page on a phone');
+		await screenshot(sup.page, 'ticket-detail-resolved-phone-id');
+		await sup.page.goto(`${baseUrl}/console/tickets?open=all`);
+		await row.waitFor();
+		await noHorizontalScroll(sup.page, 'ticket list on a phone');
+		await screenshot(sup.page, 'tickets-list-phone-id');
+		sup.assertNoProblems();
+		await sup.close();
+
+		// Someone else changed the ticket while customer service typed: told, reloaded, the draft kept.
+		const second = await csApi('/api/v1/tickets', {
+			method: 'POST',
+			body: JSON.stringify({ kind: 'repair', customer_id: customer.id, description: 'Internet lambat di malam hari.', source: 'phone' })
+		});
+		assert.equal(second.status, 201, JSON.stringify(second.body));
+		const other = second;
+		await cs.page.route('**/api/v1/events*', (route) => route.abort());
+		await cs.page.goto(`${baseUrl}/console/tickets/${other.body.id}`);
+		await cs.page.getByTestId('ticket-edit-start').click();
+		await cs.page.locator('#tags').fill('los, odp-penuh');
+		const changed = await csApi(`/api/v1/tickets/${other.body.id}`, {
+			method: 'PATCH',
+			headers: { 'if-match': `"${other.body.version}"` },
+			body: JSON.stringify({ description: 'Internet lambat di malam hari (diubah oleh rekan).' })
+		});
+		assert.equal(changed.status, 200, JSON.stringify(changed.body));
+		await cs.page.getByTestId('ticket-edit-save').click();
+		await cs.page.getByTestId('ticket-stale').waitFor();
+		assert.equal(await cs.page.locator('#tags').inputValue(), 'los, odp-penuh');
+		await screenshot(cs.page, 'ticket-stale-desktop-id');
+		await cs.page.getByTestId('ticket-edit-save').click();
+		await cs.page.getByTestId('ticket-tags').getByText('odp-penuh').waitFor();
+		await cs.page.getByTestId('ticket-description').getByText('diubah oleh rekan').waitFor();
+		cs.assertNoProblems([/status of 422/, /status of 412/, /events/, /ERR_FAILED/]);
+		await cs.close();
+	});
+
+	check('ticket list: saved filters stay on the device, and the list and bell speak English when asked', async () => {
+		const { page, assertNoProblems, close } = await newPage();
+		await signIn(page, 'admin', '/console');
+		await page.goto(`${baseUrl}/console/tickets?open=all&sort=newest`);
+		await page.getByTestId('tickets-total').filter({ hasText: /\d/ }).waitFor();
+		await page.locator('#tickets-kind').selectOption('repair');
+		await page.waitForURL((url) => url.searchParams.get('kind') === 'repair');
+		await page.getByTestId('save-filter').click();
+		await page.locator('#saved-name').fill('Gangguan');
+		await page.locator('#saved-name').press('Enter');
+		await page.getByTestId('saved-filter').filter({ hasText: 'Gangguan' }).waitFor();
+		// Elsewhere and back: the saved filter is still there and applies its filters.
+		await page.goto(`${baseUrl}/console/tickets`);
+		assert.equal(await page.locator('#tickets-kind').inputValue(), '');
+		await page.getByTestId('saved-filter').filter({ hasText: 'Gangguan' }).click();
+		await page.waitForURL((url) => url.searchParams.get('kind') === 'repair' && url.searchParams.get('sort') === 'newest');
+		assert.equal(await page.locator('#tickets-kind').inputValue(), 'repair');
+		await page.locator('button[data-locale="en"]').click();
+		await page.getByRole('heading', { level: 1, name: en.console_tickets }).waitFor();
+		await page.getByRole('button', { name: en.tickets_saved_delete.replace('{name}', 'Gangguan') }).click();
+		assert.equal(await page.getByTestId('saved-filter').count(), 0);
+		await page.getByTestId('notification-bell').click();
+		await page.getByTestId('notification-list').getByText(en.notif_title, { exact: true }).waitFor();
+		await screenshot(page, 'tickets-list-bell-desktop-en', { fullPage: false });
+		await page.locator('button[data-locale="id"]').click();
+		assertNoProblems();
+		await close();
+	});
+
 	check('axe finds no serious or critical accessibility violation on any page, anonymous, staff or customer', async () => {
 		const axeSource = readFileSync(path.join(webDir, 'node_modules/axe-core/axe.min.js'), 'utf8');
 		// axe is injected as a script; the app's CSP rightly refuses inline
@@ -1993,7 +2182,10 @@ describe('NetCrew web app on the real server', () => {
 		const found = [];
 		async function audit(where) {
 			await page.goto(`${baseUrl}${where}`);
-			await page.waitForLoadState('networkidle');
+			// Not 'networkidle': the live event stream of the console and /tech stays open.
+			await page.waitForLoadState('load');
+			await page.waitForFunction(() => !document.querySelector('.loading-line'), null, { timeout: 10_000 }).catch(() => {});
+			await sleep(500);
 			await page.addScriptTag({ content: axeSource });
 			const result = await page.evaluate(() => window.axe.run(document, { resultTypes: ['violations'] }));
 			for (const v of result.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical')) {
@@ -2003,11 +2195,15 @@ describe('NetCrew web app on the real server', () => {
 		for (const where of ['/', '/login', '/daftar']) await audit(where);
 		await signIn(page, 'admin', '/console');
 		const customers = await page.evaluate(async () => (await fetch('/api/v1/customers?limit=1')).json());
+		const tickets = await page.evaluate(async () => (await fetch('/api/v1/tickets?limit=1&open=false')).json());
 		for (const where of [
 			'/console',
 			'/console/customers',
 			'/console/customers/new',
 			`/console/customers/${customers.items[0].id}`,
+			'/console/tickets',
+			'/console/tickets/new',
+			...(tickets.items[0] ? [`/console/tickets/${tickets.items[0].id}`] : []),
 			'/console/map',
 			'/console/network',
 			'/console/demand',

@@ -136,7 +136,8 @@ fn routes() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .merge(routes::privacy::api_router())
         .merge(routes::transfer::api_router())
         .merge(routes::tickets::api_router())
-        .merge(routes::live::api_router());
+        .merge(routes::live::api_router())
+        .merge(routes::sla::api_router());
     let ops = OpenApiRouter::new()
         .routes(utoipa_axum::routes!(routes::system::healthz))
         .routes(utoipa_axum::routes!(routes::system::readyz))

@@ -20,13 +20,18 @@ const BACKLOG: usize = 4096;
 #[derive(Clone)]
 pub struct Hub {
     tx: broadcast::Sender<Arc<feed_event::Model>>,
+    closing: tokio::sync::watch::Sender<bool>,
 }
 
 impl Hub {
     /// Starts the poller (inside a Tokio runtime).
     pub fn start(db: Db) -> Hub {
         let (tx, _) = broadcast::channel(BACKLOG);
-        let hub = Hub { tx: tx.clone() };
+        let (closing, _) = tokio::sync::watch::channel(false);
+        let hub = Hub {
+            tx: tx.clone(),
+            closing,
+        };
         tokio::spawn(async move {
             let mut last = loop {
                 match feed::latest(db.conn()).await {
@@ -64,6 +69,19 @@ impl Hub {
 
     pub fn subscribe(&self) -> broadcast::Receiver<Arc<feed_event::Model>> {
         self.tx.subscribe()
+    }
+
+    /// Resolves when the server shuts down (open streams end then).
+    pub fn closed(&self) -> impl std::future::Future<Output = ()> + Send + 'static + use<> {
+        let mut rx = self.closing.subscribe();
+        async move {
+            let _ = rx.wait_for(|c| *c).await;
+        }
+    }
+
+    /// Ends every open stream.
+    pub fn close(&self) {
+        self.closing.send_replace(true);
     }
 
     /// How many event streams are open on this instance.

@@ -78,6 +78,29 @@ pub async fn bind(addr: SocketAddr) -> anyhow::Result<TcpListener> {
 /// `settings.idle_timeout` while no request is being handled, and at most
 /// `settings.max_connections` are open at once (further clients wait in the
 /// listen queue), so slow or idle clients cannot hold the server's sockets.
+/// How often SLA warnings and automatic closing are looked at.
+pub const SLA_SWEEP_EVERY: Duration = Duration::from_secs(30);
+
+/// Gives SLA warnings when they are due and closes resolved tickets whose
+/// dispute time is over, for as long as the server runs.
+async fn watch_tickets(db: Db, settings: netcrew_store::tickets::Settings) {
+    let mut tick = tokio::time::interval(SLA_SWEEP_EVERY);
+    tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    loop {
+        tick.tick().await;
+        match netcrew_store::sla_watch::sweep(&db, &settings, chrono::Utc::now(), 500).await {
+            Ok(s) if s != Default::default() => tracing::info!(
+                at_risk = s.at_risk,
+                breached = s.breached,
+                closed = s.closed,
+                "ticket clocks"
+            ),
+            Ok(_) => {}
+            Err(e) => tracing::warn!(error = %e, "ticket clocks: sweep failed"),
+        }
+    }
+}
+
 pub async fn serve(
     listener: TcpListener,
     state: AppState,
@@ -85,6 +108,8 @@ pub async fn serve(
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> anyhow::Result<()> {
     let db = state.db.clone();
+    let watch = tokio::spawn(watch_tickets(db.clone(), state.config.tickets));
+    let live = state.live.clone();
     let app = netcrew_api::app(state);
     let mut http = http1::Builder::new();
     http.timer(TokioTimer::new())
@@ -163,6 +188,10 @@ pub async fn serve(
         });
     }
     drop(listener);
+    watch.abort();
+    // Event streams never end by themselves: end them, and the clients
+    // reconnect (to another instance, or to this one once it is back).
+    live.close();
     tracing::info!("shutting down: no new connections, finishing requests in flight");
     if tokio::time::timeout(settings.shutdown_grace, graceful.shutdown())
         .await

@@ -741,6 +741,23 @@ pub async fn register(
         ctx.now,
     )
     .await?;
+    // The installation is a ticket from the start, on the day chosen.
+    let who = crate::tickets::Person {
+        id: Some(account.id),
+        name: account.name.clone(),
+        role: Some(netcrew_domain::Role::Customer),
+        customer_id: Some(saved.id),
+        ip: Some(ip.to_string()),
+    };
+    crate::tickets::open_installation(
+        &*txn,
+        &who,
+        &saved,
+        netcrew_domain::tickets::TicketSource::Portal,
+        ctx.zone,
+        ctx.now,
+    )
+    .await?;
     txn.commit().await?;
     Ok(saved)
 }
@@ -795,6 +812,47 @@ pub async fn save(
         ctx.now,
     )
     .await?;
+    // A prospect CS registers gets the installation ticket at once.
+    if creating && saved.status == CustomerStatus::Prospect.as_str() {
+        let name: Option<String> = match actor.user_id {
+            Some(id) => {
+                user::Entity::find_by_id(id)
+                    .select_only()
+                    .column(user::Column::Name)
+                    .into_tuple()
+                    .one(&*txn)
+                    .await?
+            }
+            None => None,
+        };
+        let role: Option<String> = match actor.user_id {
+            Some(id) => {
+                user::Entity::find_by_id(id)
+                    .select_only()
+                    .column(user::Column::Role)
+                    .into_tuple()
+                    .one(&*txn)
+                    .await?
+            }
+            None => None,
+        };
+        let who = crate::tickets::Person {
+            id: actor.user_id,
+            name: name.unwrap_or_else(|| "NetCrew".to_string()),
+            role: role.and_then(|r| r.parse().ok()),
+            customer_id: None,
+            ip: actor.ip.clone(),
+        };
+        crate::tickets::open_installation(
+            &*txn,
+            &who,
+            &saved,
+            netcrew_domain::tickets::TicketSource::Phone,
+            ctx.zone,
+            ctx.now,
+        )
+        .await?;
+    }
     txn.commit().await?;
     Ok(saved)
 }

@@ -27,6 +27,8 @@ pub mod privacy;
 pub(crate) mod records;
 pub mod second_factor;
 pub mod sessions;
+pub mod sla_settings;
+pub mod sla_watch;
 pub mod teams;
 pub mod tickets;
 pub mod tokens;

@@ -846,10 +846,10 @@ pub async fn create(
 
     let txn = db.begin_write().await?;
     let year = now.with_timezone(&settings.zone).year();
-    let seq = counters::advance(&*txn, &kind.counter(year), 1).await?;
-    let mut t = ticket::Model {
+    let number = next_number(&*txn, kind, year).await?;
+    let t = ticket::Model {
         id: input.id.unwrap_or_else(Uuid::now_v7),
-        number: ticket_number(kind, year, seq),
+        number,
         kind: kind.as_str().to_string(),
         status: TicketStatus::New.as_str().to_string(),
         is_open: true,
@@ -895,30 +895,50 @@ pub async fn create(
         created_at: now,
         updated_at: now,
     };
-    if let Some(o) = &joins {
+    let t = insert_new(&*txn, who, t, &area, joins.as_ref(), now).await?;
+    txn.commit().await?;
+    Ok(t)
+}
+
+async fn next_number<C: ConnectionTrait>(
+    db: &C,
+    kind: TicketKind,
+    year: i32,
+) -> Result<String, DbErr> {
+    let seq = counters::advance(db, &kind.counter(year), 1).await?;
+    Ok(ticket_number(kind, year, seq))
+}
+
+/// Writes a new ticket in the caller's transaction: joined to `joins` (an
+/// open outage) when given, its clocks computed, with its timeline, audit,
+/// feed entry and the area supervisors' notifications.
+async fn insert_new<C: ConnectionTrait>(
+    txn: &C,
+    who: &Person,
+    mut t: ticket::Model,
+    area: &area::Model,
+    joins: Option<&outage::Model>,
+    now: DateTime<Utc>,
+) -> Result<ticket::Model, Error> {
+    if let Some(o) = joins {
         t.outage_id = Some(o.id);
         t.status = TicketStatus::Pending.as_str().to_string();
         t.before_pending = Some(TicketStatus::New.as_str().to_string());
         t.pending_reason = Some("outage".to_string());
     }
-    let inserted = t
-        .clone()
-        .into_active_model()
-        .reset_all()
-        .insert(&*txn)
-        .await;
+    let inserted = t.clone().into_active_model().reset_all().insert(txn).await;
     if let Err(e) = inserted {
         if crate::error::classify(&e) == crate::error::DbFailure::Unique {
             return Err(conflict("a ticket with this id already exists"));
         }
         return Err(e.into());
     }
-    if let Some(o) = &joins
-        && let Some(reason) = pause_reason(&*txn, "outage").await?
+    if let Some(o) = joins
+        && let Some(reason) = pause_reason(txn, "outage").await?
     {
-        open_pause(&*txn, t.id, &reason, now).await?;
+        open_pause(txn, t.id, &reason, now).await?;
         timeline(
-            &*txn,
+            txn,
             &t,
             &Person::system(),
             Entry {
@@ -933,10 +953,10 @@ pub async fn create(
         )
         .await?;
     }
-    recompute(&*txn, &mut t, Some(&area), now).await?;
-    let t = t.into_active_model().reset_all().update(&*txn).await?;
+    recompute(txn, &mut t, Some(area), now).await?;
+    let t = t.into_active_model().reset_all().update(txn).await?;
     timeline(
-        &*txn,
+        txn,
         &t,
         who,
         Entry {
@@ -951,7 +971,7 @@ pub async fn create(
     )
     .await?;
     audit_log::audit(
-        &*txn,
+        txn,
         Audit {
             actor_id: who.id,
             actor_ip: who.ip.clone(),
@@ -964,10 +984,10 @@ pub async fn create(
         now,
     )
     .await?;
-    announce(&*txn, &t, "ticket.created", true, now).await?;
-    let watchers = watchers(&*txn, t.area_id, false).await?;
+    announce(txn, &t, "ticket.created", true, now).await?;
+    let watchers = watchers(txn, t.area_id, false).await?;
     notifications::notify(
-        &*txn,
+        txn,
         &watchers,
         &note(
             "ticket_created",
@@ -977,8 +997,84 @@ pub async fn create(
         now,
     )
     .await?;
-    txn.commit().await?;
     Ok(t)
+}
+
+/// The installation ticket of a customer just registered (by themself
+/// or by CS), with the installation day and window they chose, written in
+/// the registration's transaction.
+pub async fn open_installation<C: ConnectionTrait>(
+    txn: &C,
+    who: &Person,
+    cust: &customer::Model,
+    source: TicketSource,
+    zone: Zone,
+    now: DateTime<Utc>,
+) -> Result<ticket::Model, Error> {
+    let st = service_type::Entity::find()
+        .filter(service_type::Column::Code.eq(TicketKind::Installation.as_str()))
+        .one(txn)
+        .await?
+        .ok_or_else(|| {
+            conflict("There is no installation service type; an admin must restore it.")
+        })?;
+    let area = area::Entity::find_by_id(cust.area_id)
+        .one(txn)
+        .await?
+        .ok_or_else(|| Error::NotFound("The customer's area is gone.".into()))?;
+    let priority = st.priority();
+    let targets = targets_for(txn, &st, priority).await?;
+    let year = now.with_timezone(&zone).year();
+    let number = next_number(txn, TicketKind::Installation, year).await?;
+    let t = ticket::Model {
+        id: Uuid::now_v7(),
+        number,
+        kind: TicketKind::Installation.as_str().to_string(),
+        status: TicketStatus::New.as_str().to_string(),
+        is_open: true,
+        before_pending: None,
+        pending_reason: None,
+        service_type_id: st.id,
+        problem_category_id: None,
+        priority: priority.as_str().to_string(),
+        source: source.as_str().to_string(),
+        customer_id: cust.id,
+        area_id: area.id,
+        address: cust.address.clone(),
+        lat: cust.lat,
+        lng: cust.lng,
+        odp_id: cust.odp_id,
+        odp_port: cust.odp_port,
+        description: cust.notes.clone(),
+        appointment_date: cust.preferred_date.clone(),
+        appointment_window: cust.preferred_window.clone(),
+        technician_id: None,
+        tags: "[]".to_string(),
+        duplicate_of: None,
+        outage_id: None,
+        response_minutes: targets.response.num_minutes() as i32,
+        resolution_minutes: targets.resolution.num_minutes() as i32,
+        clock_started_at: now,
+        response_warn_at: None,
+        response_due_at: None,
+        resolution_warn_at: None,
+        resolution_due_at: None,
+        next_due_at: no_due(),
+        sla_state: SlaState::OnTrack.as_str().to_string(),
+        accepted_at: None,
+        resolved_at: None,
+        closed_at: None,
+        remote_reason: None,
+        visits: 0,
+        cycle: 0,
+        rating: None,
+        rating_comment: String::new(),
+        created_by: who.id,
+        version: 1,
+        created_at: now,
+        updated_at: now,
+    };
+    insert_new(txn, who, t, &area, None, now).await
 }
 
 /// A ticket, if `scope` sees it.

@@ -29,7 +29,8 @@ describe('moves', () => {
 
 	it('orders the buttons: the next step first, cancelling last', () => {
 		expect(orderMoves(['cancelled', 'pending', 'accepted'])).toEqual(['accepted', 'pending', 'cancelled']);
-		expect(orderMoves(['cancelled', 'assigned', 'resolved'])).toEqual(['resolved', 'assigned', 'cancelled']);
+		expect(orderMoves(['cancelled', 'assigned', 'resolved'])).toEqual(['assigned', 'resolved', 'cancelled']);
+		expect(orderMoves(['pending', 'resolved'])).toEqual(['resolved', 'pending']);
 		expect(moveTone('accepted', true)).toBe('primary');
 		expect(moveTone('pending', true)).toBe('secondary');
 		expect(moveTone('cancelled', false)).toBe('danger');

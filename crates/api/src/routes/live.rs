@@ -107,7 +107,8 @@ async fn events(
             };
             std::future::ready(out)
         });
-    Ok(Sse::new(replay.chain(live)).keep_alive(KeepAlive::default()))
+    let stream = replay.chain(live).take_until(state.live.closed());
+    Ok(Sse::new(stream).keep_alive(KeepAlive::default()))
 }
 
 /// An in-app notification. The app words it in the reader's language from

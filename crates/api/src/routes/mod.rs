@@ -10,6 +10,7 @@ pub mod privacy;
 pub mod registration;
 pub mod service_catalog;
 pub mod sign_in;
+pub mod sla;
 pub mod system;
 pub mod teams;
 pub mod tickets;

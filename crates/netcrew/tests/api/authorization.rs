@@ -103,6 +103,14 @@ fn rule(method: &str, path: &str) -> Option<Rule> {
             SignedIn
         }
         ("post", "/api/v1/tickets/{id}/attachments") => Roles(TICKET_WORKERS),
+        ("get", "/api/v1/pause-reasons") => SignedIn,
+        ("get", "/api/v1/sla-policies" | "/api/v1/holidays" | "/api/v1/areas/{id}/calendar") => {
+            Roles(STAFF)
+        }
+        ("patch", "/api/v1/pause-reasons/{code}")
+        | ("put", "/api/v1/sla-policies" | "/api/v1/areas/{id}/calendar")
+        | ("delete", "/api/v1/sla-policies/{id}" | "/api/v1/holidays/{day}")
+        | ("post", "/api/v1/holidays/import") => Roles(ADMIN),
         ("get", "/api/v1/events" | "/api/v1/notifications") => SignedIn,
         ("post", "/api/v1/notifications/read") => SignedIn,
         _ => return None,
@@ -128,7 +136,9 @@ async fn every_operation_for_every_role(app: &TestApp) -> anyhow::Result<()> {
                 .unwrap_or_else(|| panic!("no authorization rule for {method} {path}: add one"));
             let concrete = path
                 .replace("{id}", &uuid::Uuid::now_v7().to_string())
-                .replace("{kind}", "areas");
+                .replace("{kind}", "areas")
+                .replace("{code}", "weather")
+                .replace("{day}", "2026-08-17");
             let http_method = Method::from_bytes(method.to_uppercase().as_bytes())?;
             let body = (http_method != Method::GET && http_method != Method::DELETE)
                 .then(|| serde_json::json!({}));

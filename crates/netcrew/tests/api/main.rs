@@ -15,6 +15,7 @@ mod network;
 mod plant_records;
 mod platform;
 mod privacy;
+mod sla;
 mod support;
 mod tickets;
 mod totp;

@@ -17,6 +17,9 @@ both_backends!(
     bad_tickets_are_refused_whole,
     cs_settles_a_repair_remotely_and_the_customer_reopens_it,
     attachments_are_checked_resized_and_scoped,
+    warnings_come_once_and_resolved_tickets_close_by_themselves,
+    the_event_stream_replays_what_was_missed,
+    a_new_customer_gets_the_installation_ticket,
 );
 
 /// The demo customer account's own customer record.
@@ -579,5 +582,214 @@ async fn attachments_are_checked_resized_and_scoped(app: &TestApp) -> anyhow::Re
     let technician = app.signed_in("technician").await?;
     let unassigned = technician.get(text(&photo["url"])?).await?;
     assert_eq!(unassigned.status(), 404);
+    Ok(())
+}
+
+/// How many notifications of `kind` about ticket `t` the person has.
+async fn count(s: &Session, t: &Value, kind: &str) -> anyhow::Result<usize> {
+    let (_, bell) = s.json("/api/v1/notifications?limit=500").await?;
+    Ok(bell["items"]
+        .as_array()
+        .map(|n| {
+            n.iter()
+                .filter(|n| n["kind"] == kind && n["ticket_id"] == t["id"])
+                .count()
+        })
+        .unwrap_or(0))
+}
+
+async fn warnings_come_once_and_resolved_tickets_close_by_themselves(
+    app: &TestApp,
+) -> anyhow::Result<()> {
+    use netcrew_store::{sla_watch::sweep, tickets::Settings};
+    let customer = app.signed_in("customer").await?;
+    let supervisor = app.signed_in("supervisor").await?;
+    let management = app.signed_in("management").await?;
+    let t = report(&customer, "Mati total").await?;
+    let settings = Settings::default();
+    let now = chrono::Utc::now();
+    // 100 minutes of the 2-hour response target: at risk, once.
+    for _ in 0..2 {
+        sweep(
+            &app.db,
+            &settings,
+            now + chrono::Duration::minutes(100),
+            500,
+        )
+        .await?;
+    }
+    assert_eq!(count(&supervisor, &t, "sla_at_risk").await?, 1);
+    assert_eq!(count(&management, &t, "sla_at_risk").await?, 0);
+    let (_, seen) = supervisor
+        .json(&format!("/api/v1/tickets/{}", text(&t["id"])?))
+        .await?;
+    assert_eq!(seen["sla"]["state"], "at_risk");
+    assert_eq!(
+        seen["version"], t["version"],
+        "time alone does not move the version"
+    );
+    // Past the target: breached; management hears of it too. Twice swept, once told.
+    for _ in 0..2 {
+        sweep(
+            &app.db,
+            &settings,
+            now + chrono::Duration::minutes(130),
+            500,
+        )
+        .await?;
+    }
+    assert_eq!(count(&supervisor, &t, "sla_breached").await?, 1);
+    assert_eq!(count(&management, &t, "sla_breached").await?, 1);
+    let (_, breached) = supervisor
+        .json("/api/v1/tickets?sla_state=breached&open=true")
+        .await?;
+    assert!(
+        breached["items"]
+            .as_array()
+            .is_some_and(|i| i.iter().any(|x| x["id"] == t["id"]))
+    );
+
+    // Resolved remotely, then three days later it closes by itself.
+    let cs = app.signed_in("cs").await?;
+    let (_, current) = cs
+        .json(&format!("/api/v1/tickets/{}", text(&t["id"])?))
+        .await?;
+    let resolved = step(
+        &cs,
+        &current,
+        json!({"to": "resolved", "remote_reason": "ont_restarted"}),
+    )
+    .await?;
+    let swept = sweep(&app.db, &settings, now + chrono::Duration::hours(71), 500).await?;
+    assert_eq!(swept.closed, 0);
+    let swept = sweep(&app.db, &settings, now + chrono::Duration::hours(73), 500).await?;
+    assert!(swept.closed >= 1);
+    let (_, closed) = cs
+        .json(&format!("/api/v1/tickets/{}", text(&resolved["id"])?))
+        .await?;
+    assert_eq!(closed["status"], "closed");
+    Ok(())
+}
+
+async fn the_event_stream_replays_what_was_missed(app: &TestApp) -> anyhow::Result<()> {
+    use futures::StreamExt;
+    let customer = app.signed_in("customer").await?;
+    let cs = app.signed_in("cs").await?;
+    // The stream starts at "now"; the first change comes live.
+    let response = customer
+        .client
+        .get(customer.url("/api/v1/events"))
+        .send()
+        .await?;
+    assert_eq!(response.status(), 200);
+    assert!(
+        response
+            .headers()
+            .get("content-type")
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|v| v.starts_with("text/event-stream"))
+    );
+    let mut body = response.bytes_stream();
+    let t = report(&customer, "Sinyal hilang").await?;
+    let mut seen = String::new();
+    let deadline = tokio::time::Instant::now() + std::time::Duration::from_secs(10);
+    while !seen.contains("ticket.created") {
+        let chunk = tokio::time::timeout_at(deadline, body.next())
+            .await?
+            .ok_or_else(|| anyhow::anyhow!("the stream ended"))??;
+        seen.push_str(&String::from_utf8_lossy(&chunk));
+    }
+    assert!(seen.contains(text(&t["id"])?), "{seen}");
+    let last_id: i64 = seen
+        .lines()
+        .filter_map(|l| l.strip_prefix("id:"))
+        .filter_map(|v| v.trim().parse().ok())
+        .max()
+        .ok_or_else(|| anyhow::anyhow!("no event id in {seen}"))?;
+    drop(body);
+
+    // While the customer is away, CS cancels the ticket; an internal comment
+    // is not for the customer's eyes.
+    let cancelled = step(
+        &cs,
+        &t,
+        json!({"to": "cancelled", "reason": "Dobel laporan"}),
+    )
+    .await?;
+    assert_eq!(cancelled["status"], "cancelled");
+    let replay = customer
+        .client
+        .get(customer.url("/api/v1/events"))
+        .header("last-event-id", last_id.to_string())
+        .send()
+        .await?;
+    let mut body = replay.bytes_stream();
+    let mut again = String::new();
+    while !again.contains("ticket.moved") {
+        let chunk = tokio::time::timeout_at(deadline, body.next())
+            .await?
+            .ok_or_else(|| anyhow::anyhow!("the stream ended"))??;
+        again.push_str(&String::from_utf8_lossy(&chunk));
+    }
+    assert!(again.contains("cancelled"), "{again}");
+    assert!(
+        !again.contains("ticket.created"),
+        "only what was missed: {again}"
+    );
+    // Another customer's stream does not carry it: the technician sees none.
+    let technician = app.signed_in("technician").await?;
+    let theirs = technician
+        .client
+        .get(technician.url(&format!("/api/v1/events?last_event_id={}", last_id - 1)))
+        .send()
+        .await?;
+    let mut body = theirs.bytes_stream();
+    let quiet = tokio::time::timeout(std::time::Duration::from_millis(800), body.next()).await;
+    if let Ok(Some(Ok(chunk))) = quiet {
+        assert!(!String::from_utf8_lossy(&chunk).contains(text(&t["id"])?));
+    }
+    Ok(())
+}
+
+async fn a_new_customer_gets_the_installation_ticket(app: &TestApp) -> anyhow::Result<()> {
+    let cs = app.signed_in("cs").await?;
+    let (_, packages) = app.get_json("/api/v1/packages?active=true").await?;
+    let day = (chrono::Utc::now() + chrono::Duration::days(3))
+        .format("%Y-%m-%d")
+        .to_string();
+    let created = cs
+        .send(Method::POST, "/api/v1/customers", Some(json!({
+            "name": "Rina Marlina", "phone": "0813 2222 7788", "address": "Jl. Cikutra No. 12",
+            "location": {"lat": -6.8915, "lng": 107.6160}, "package_id": packages["items"][0]["id"],
+            "preferred_date": day, "preferred_window": "13:00-17:00"
+        })))
+        .await?;
+    let status = created.status();
+    let customer: Value = created.json().await?;
+    assert_eq!(status, 201, "{customer}");
+    let (_, list) = cs
+        .json(&format!(
+            "/api/v1/tickets?customer_id={}",
+            text(&customer["id"])?
+        ))
+        .await?;
+    assert_eq!(list["total"], 1, "{list}");
+    let t = &list["items"][0];
+    assert_eq!(t["kind"], "installation");
+    assert!(text(&t["number"])?.starts_with("INS-"));
+    assert_eq!(t["appointment_date"], json!(day));
+    assert_eq!(t["appointment_window"], "13:00-17:00");
+    assert_eq!(t["source"], "phone");
+    // An installation for a connected customer is refused.
+    let (_, active) = cs.json("/api/v1/customers?status=active&limit=1").await?;
+    let again = cs
+        .send(
+            Method::POST,
+            "/api/v1/tickets",
+            Some(json!({"kind": "installation", "customer_id": active["items"][0]["id"]})),
+        )
+        .await?;
+    let problem = assert_problem(again, 422, "/problems/validation").await?;
+    assert_eq!(problem["errors"][0]["code"], "connected");
     Ok(())
 }

@@ -75,6 +75,24 @@ export interface paths {
         patch: operations["update_area"];
         trace?: never;
     };
+    "/api/v1/areas/{id}/calendar": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** An area's calendar. */
+        get: operations["get_calendar"];
+        /** Sets an area's calendar. */
+        put: operations["put_calendar"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/attachments/{id}/content": {
         parameters: {
             query?: never;
@@ -347,6 +365,61 @@ export interface paths {
         put?: never;
         post?: never;
         delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/holidays": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The national holidays and cuti bersama. */
+        get: operations["list_holidays"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/holidays/import": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Imports holidays from CSV (`date,name,kind`; `tanggal,nama,jenis` too;
+         *     kind `national` or `cuti_bersama`). Listed days are added or renamed;
+         *     any bad line and nothing is written.
+         */
+        post: operations["import_holidays"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/holidays/{day}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Removes a day from the holiday list. */
+        delete: operations["delete_holiday"];
         options?: never;
         head?: never;
         patch?: never;
@@ -641,6 +714,40 @@ export interface paths {
         patch: operations["update_package"];
         trace?: never;
     };
+    "/api/v1/pause-reasons": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The pause reasons (everyone who moves tickets picks from them). */
+        get: operations["list_pause_reasons"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/pause-reasons/{code}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /** Changes a pause reason. */
+        patch: operations["update_pause_reason"];
+        trace?: never;
+    };
     "/api/v1/problem-categories": {
         parameters: {
             query?: never;
@@ -767,6 +874,44 @@ export interface paths {
         head?: never;
         /** Changes a skill. */
         patch: operations["update_skill"];
+        trace?: never;
+    };
+    "/api/v1/sla-policies": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Every SLA policy. */
+        get: operations["list_policies"];
+        /**
+         * Sets the targets for a service type at a priority (tickets opened from
+         *     now on get them).
+         */
+        put: operations["put_policy"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/sla-policies/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Removes a policy; the service type's own targets apply again. */
+        delete: operations["delete_policy"];
+        options?: never;
+        head?: never;
+        patch?: never;
         trace?: never;
     };
     "/api/v1/system": {
@@ -1140,6 +1285,26 @@ export interface components {
              */
             radius_m: number;
         };
+        /** @description When an area's SLA clocks run. */
+        AreaCalendar: {
+            /**
+             * @description `false`: around the clock, every day; `true`: the hours below on
+             *     working days, holidays off.
+             */
+            business_hours: boolean;
+            /** @example 17:00 */
+            closes_at: string;
+            /** @example 08:00 */
+            opens_at: string;
+            /**
+             * @description `Asia/Jakarta` (WIB), `Asia/Pontianak` (WIB), `Asia/Makassar`
+             *     (WITA) or `Asia/Jayapura` (WIT).
+             * @example Asia/Makassar
+             */
+            time_zone: string;
+            /** @description Seven entries, Monday first. */
+            work_days: boolean[];
+        };
         AreaInput: {
             center?: null | components["schemas"]["Location"];
             city?: string | null;
@@ -1438,6 +1603,25 @@ export interface components {
             at: string;
             /** @description The values before and after, as recorded (JSON text). */
             before?: string | null;
+        };
+        /** @description What an import did (or, as a dry run, would do). */
+        HolidayImportReport: {
+            added: number;
+            changed: number;
+            dry_run: boolean;
+            unchanged: number;
+        };
+        /**
+         * @description A national holiday (libur nasional) or a joint leave day (cuti bersama).
+         * @enum {string}
+         */
+        HolidayKind: "national" | "cuti_bersama";
+        /** @description A day the SLA clocks of business-hours areas do not count. */
+        HolidayOut: {
+            /** @description `YYYY-MM-DD`. */
+            day: string;
+            kind: components["schemas"]["HolidayKind"];
+            name: string;
         };
         /** @description What an import did (or, for a dry run, would do). */
         ImportReport: {
@@ -1738,6 +1922,25 @@ export interface components {
          *     exact up to 10,000; beyond that `total` is 10,000 and `total_exact` is
          *     false ("at least").
          */
+        List_HolidayOut: {
+            items: {
+                /** @description `YYYY-MM-DD`. */
+                day: string;
+                kind: components["schemas"]["HolidayKind"];
+                name: string;
+            }[];
+            next_cursor?: string | null;
+            /** Format: int64 */
+            total: number;
+            /** @description False when `total` is a lower bound (more than 10,000 matches). */
+            total_exact: boolean;
+        };
+        /**
+         * @description The envelope of every list: one page of items, the cursor of the next
+         *     page (`null` on the last) and the number of items matching the filters —
+         *     exact up to 10,000; beyond that `total` is 10,000 and `total_exact` is
+         *     false ("at least").
+         */
         List_Notification: {
             items: {
                 /** Format: date-time */
@@ -1900,6 +2103,28 @@ export interface components {
          *     exact up to 10,000; beyond that `total` is 10,000 and `total_exact` is
          *     false ("at least").
          */
+        List_PauseReason: {
+            items: {
+                /** @description Whether it is offered for new pauses. */
+                active: boolean;
+                /** @example waiting_customer */
+                code: string;
+                name_en: string;
+                name_id: string;
+                stops_clock: boolean;
+            }[];
+            next_cursor?: string | null;
+            /** Format: int64 */
+            total: number;
+            /** @description False when `total` is a lower bound (more than 10,000 matches). */
+            total_exact: boolean;
+        };
+        /**
+         * @description The envelope of every list: one page of items, the cursor of the next
+         *     page (`null` on the last) and the number of items matching the filters —
+         *     exact up to 10,000; beyond that `total` is 10,000 and `total_exact` is
+         *     false ("at least").
+         */
         List_ProblemCategory: {
             items: {
                 active: boolean;
@@ -1999,6 +2224,36 @@ export interface components {
                 /** Format: uuid */
                 id: string;
                 name: string;
+            }[];
+            next_cursor?: string | null;
+            /** Format: int64 */
+            total: number;
+            /** @description False when `total` is a lower bound (more than 10,000 matches). */
+            total_exact: boolean;
+        };
+        /**
+         * @description The envelope of every list: one page of items, the cursor of the next
+         *     page (`null` on the last) and the number of items matching the filters —
+         *     exact up to 10,000; beyond that `total` is 10,000 and `total_exact` is
+         *     false ("at least").
+         */
+        List_SlaPolicy: {
+            items: {
+                /** Format: uuid */
+                id: string;
+                priority: components["schemas"]["Priority"];
+                /**
+                 * Format: int32
+                 * @description Created → resolved.
+                 */
+                resolution_minutes: number;
+                /**
+                 * Format: int32
+                 * @description Created → accepted.
+                 */
+                response_minutes: number;
+                /** Format: uuid */
+                service_type_id: string;
             }[];
             next_cursor?: string | null;
             /** Format: int64 */
@@ -2429,6 +2684,23 @@ export interface components {
             /** @description Whether the SLA clock stood still. */
             stops_clock: boolean;
         };
+        /** @description Why a ticket waits, and whether its SLA clock stops meanwhile. */
+        PauseReason: {
+            /** @description Whether it is offered for new pauses. */
+            active: boolean;
+            /** @example waiting_customer */
+            code: string;
+            name_en: string;
+            name_id: string;
+            stops_clock: boolean;
+        };
+        PauseReasonPatch: {
+            active?: boolean | null;
+            name_en?: string | null;
+            name_id?: string | null;
+            /** @description Whether pauses for this reason (from now on) stop the clock. */
+            stops_clock?: boolean | null;
+        };
         /** @description Everything held about a customer. */
         PersonalData: {
             account?: null | components["schemas"]["AccountData"];
@@ -2442,6 +2714,15 @@ export interface components {
          * @enum {string}
          */
         PlantStatus: "active" | "full" | "maintenance";
+        PolicyBody: {
+            priority: components["schemas"]["Priority"];
+            /** Format: int32 */
+            resolution_minutes: number;
+            /** Format: int32 */
+            response_minutes: number;
+            /** Format: uuid */
+            service_type_id: string;
+        };
         /** @description A customer's account on the portal. */
         PortalAccount: {
             active: boolean;
@@ -2633,6 +2914,27 @@ export interface components {
              *     warned then).
              */
             warn_at?: string | null;
+        };
+        /**
+         * @description The targets of a service type at a priority (otherwise the service
+         *     type's own targets apply).
+         */
+        SlaPolicy: {
+            /** Format: uuid */
+            id: string;
+            priority: components["schemas"]["Priority"];
+            /**
+             * Format: int32
+             * @description Created → resolved.
+             */
+            resolution_minutes: number;
+            /**
+             * Format: int32
+             * @description Created → accepted.
+             */
+            response_minutes: number;
+            /** Format: uuid */
+            service_type_id: string;
         };
         /**
          * @description Where a ticket stands against its targets, as listed and filtered.
@@ -3241,6 +3543,64 @@ export interface operations {
             422: components["responses"]["Validation"];
         };
     };
+    get_calendar: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Area id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AreaCalendar"];
+                };
+            };
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+        };
+    };
+    put_calendar: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Area id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AreaCalendar"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AreaCalendar"];
+                };
+            };
+            400: components["responses"]["MalformedRequest"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["Validation"];
+        };
+    };
     attachment_content: {
         parameters: {
             query?: never;
@@ -3729,6 +4089,85 @@ export interface operations {
             401: components["responses"]["Unauthenticated"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
+        };
+    };
+    list_holidays: {
+        parameters: {
+            query?: {
+                /** @description Only this year. */
+                year?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["List_HolidayOut"];
+                };
+            };
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            422: components["responses"]["Validation"];
+        };
+    };
+    import_holidays: {
+        parameters: {
+            query?: {
+                /** @description Only report what would change. */
+                dry_run?: boolean;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "text/csv": string;
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HolidayImportReport"];
+                };
+            };
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            422: components["responses"]["Validation"];
+        };
+    };
+    delete_holiday: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The day, YYYY-MM-DD */
+                day: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Removed */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            422: components["responses"]["Validation"];
         };
     };
     import: {
@@ -4410,6 +4849,61 @@ export interface operations {
             422: components["responses"]["Validation"];
         };
     };
+    list_pause_reasons: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["List_PauseReason"];
+                };
+            };
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+        };
+    };
+    update_pause_reason: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The reason's code */
+                code: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PauseReasonPatch"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PauseReason"];
+                };
+            };
+            400: components["responses"]["MalformedRequest"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["Validation"];
+        };
+    };
     list_problem_categories: {
         parameters: {
             query?: never;
@@ -4656,6 +5150,80 @@ export interface operations {
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
             422: components["responses"]["Validation"];
+        };
+    };
+    list_policies: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["List_SlaPolicy"];
+                };
+            };
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+        };
+    };
+    put_policy: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PolicyBody"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SlaPolicy"];
+                };
+            };
+            400: components["responses"]["MalformedRequest"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["Validation"];
+        };
+    };
+    delete_policy: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Policy id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Removed */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
         };
     };
     system_info: {

@@ -43,7 +43,7 @@ function text(data: unknown, key: string): string | undefined {
 }
 
 /** A notification in the reader's language, from its kind and data. */
-export function notificationText(n: Pick<Notification, 'kind' | 'data' | 'ticket_number'>): string {
+export function notificationText(n: Pick<Notification, 'kind' | 'ticket_number'> & { data: unknown }): string {
 	const number = n.ticket_number ?? text(n.data, 'outage_number') ?? '';
 	const by = text(n.data, 'by') ?? m.notif_someone();
 	switch (n.kind) {
