@@ -1292,9 +1292,12 @@ describe('NetCrew web app on the real server', () => {
 		await page.locator('#password').fill(`rumah-fiber-${stamp}`);
 		await page.getByRole('button', { name: id.login_submit, exact: true }).click();
 		await page.waitForURL((u) => u.pathname === '/account');
-		// The prospect's home: the package chosen, registered, no faults to report yet.
+		// The prospect's home: the package chosen, the installation on its way, no faults to report yet.
 		await page.locator('[data-testid="service-status"][data-status="prospect"]').waitFor();
-		await page.getByText(id.portal_status_prospect_waiting).waitFor();
+		const install = page.getByTestId('installation-progress');
+		await install.waitFor();
+		await install.getByText(/INS-\d{4}-\d{6}/).waitFor();
+		await install.getByTestId('ticket-progress').waitFor();
 		assert.equal(await page.getByTestId('report-problem').count(), 0, 'a prospect has nothing to report yet');
 		await noHorizontalScroll(page, '/account (prospect)');
 		await portalShot(page, 'portal-home-prospect');
