@@ -83,6 +83,8 @@ describe('timeline wording', () => {
 	it('speaks to the customer about what they did', () => {
 		expect(timelineText(entry({ kind: 'created', actor_role: 'customer' }))).toBe('Anda mengirim laporan');
 		expect(timelineText(entry({ kind: 'created', actor_role: 'cs' }))).toBe('Tiket dibuat');
+		expect(timelineText(entry({ kind: 'created', actor_role: 'customer' }), null, 'installation')).toBe('Pendaftaran pemasangan diterima');
+		expect(timelineText(entry({ actor_role: 'customer', to_status: 'cancelled', from_status: 'new' }), null, 'installation')).toBe('Anda membatalkan pemasangan');
 		expect(timelineText(entry({ actor_role: 'customer', to_status: 'cancelled', from_status: 'new' }))).toBe('Anda membatalkan laporan');
 		expect(timelineText(entry({ actor_role: 'customer', to_status: 'reopened', from_status: 'resolved' }))).toBe('Anda membuka kembali tiket');
 		expect(timelineText(entry({ kind: 'rated', actor_role: 'customer', data: { rating: 5 } }))).toBe('Anda memberi nilai 5 dari 5');

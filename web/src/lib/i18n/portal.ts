@@ -106,12 +106,17 @@ function text(value: unknown): string | null {
  * technician, named in the technician's steps when someone else (a
  * supervisor) recorded them.
  */
-export function timelineText(entry: Pick<TimelineEntry, 'kind' | 'actor_name' | 'actor_role' | 'from_status' | 'to_status' | 'data'>, technician?: string | null): string {
+export function timelineText(
+	entry: Pick<TimelineEntry, 'kind' | 'actor_name' | 'actor_role' | 'from_status' | 'to_status' | 'data'>,
+	technician?: string | null,
+	ticketKind?: string
+): string {
 	const data = (entry.data ?? {}) as Record<string, unknown>;
 	const byCustomer = entry.actor_role === 'customer';
 	const tech = entry.actor_role === 'technician' ? text(entry.actor_name) : (text(technician) ?? null);
 	switch (entry.kind) {
 		case 'created':
+			if (ticketKind === 'installation') return m.portal_tl_created_installation();
 			return byCustomer ? m.portal_tl_created_by_you() : m.portal_tl_created();
 		case 'assigned': {
 			const name = text(data.technician_name);
@@ -160,6 +165,7 @@ export function timelineText(entry: Pick<TimelineEntry, 'kind' | 'actor_name' | 
 		case 'closed':
 			return m.portal_tl_closed();
 		case 'cancelled':
+			if (ticketKind === 'installation') return byCustomer ? m.portal_tl_cancelled_installation_by_you() : m.portal_tl_cancelled();
 			return byCustomer ? m.portal_tl_cancelled_by_you() : m.portal_tl_cancelled();
 		case 'reopened':
 			return byCustomer ? m.portal_tl_reopened_by_you() : m.portal_tl_reopened();
