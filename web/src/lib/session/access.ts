@@ -33,8 +33,6 @@ export const PERMISSIONS = [
 	'tickets.comment',
 	'sla.manage',
 	'outages.read',
-	'outages.manage',
-	'outages.read',
 	'outages.manage'
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
