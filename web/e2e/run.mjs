@@ -2039,7 +2039,7 @@ describe('NetCrew web app on the real server', () => {
 		// The supervisor: the ticket is in the list, first by SLA risk among the new ones; assigns the technician.
 		const sup = await newPage();
 		await signIn(sup.page, 'supervisor', '/console');
-		await sup.page.goto(`${baseUrl}/console/tickets?open=all`);
+		await sup.page.goto(`${baseUrl}/console/tickets?open=all&q=${number}`);
 		const row = sup.page.locator(`[data-testid="ticket-row"][data-number="${number}"]`);
 		await row.waitFor();
 		await row.getByTestId('ticket-sla').waitFor();
@@ -2057,7 +2057,7 @@ describe('NetCrew web app on the real server', () => {
 		await sup.page.getByTestId('ticket-status').filter({ hasText: id.ticket_status_assigned }).waitFor();
 		await sup.page.getByTestId('timeline-entry').filter({ hasText: techMe.name }).waitFor();
 		// Back to the list, which then stays open while the technician works.
-		await sup.page.goto(`${baseUrl}/console/tickets?open=all`);
+		await sup.page.goto(`${baseUrl}/console/tickets?open=all&q=${number}`);
 		await row.locator('[data-testid="ticket-status"][data-status="assigned"]').waitFor();
 		await sup.page.locator('[data-testid="live-state"].on').waitFor();
 
@@ -2108,10 +2108,20 @@ describe('NetCrew web app on the real server', () => {
 		await sup.page.getByTestId('ticket-pauses').getByText(id.pause_parts).waitFor();
 		await sup.page.getByTestId('timeline-entry').filter({ hasText: id.pause_parts }).first().waitFor();
 		await screenshot(sup.page, 'ticket-detail-resolved-desktop-id');
+		// A tablet held upright: the console still fits.
+		await sup.page.setViewportSize({ width: 800, height: 1280 });
+		await noHorizontalScroll(sup.page, 'ticket page on a tablet');
+		await screenshot(sup.page, 'ticket-detail-resolved-tablet-id');
+		await sup.page.goto(`${baseUrl}/console/tickets?open=all&q=${number}`);
+		await row.waitFor();
+		await noHorizontalScroll(sup.page, 'ticket list on a tablet');
+		await screenshot(sup.page, 'tickets-list-tablet-id');
+		await sup.page.goto(`${baseUrl}/console/tickets/${ticketId}`);
+		await sup.page.getByTestId('ticket-number').waitFor();
 		await sup.page.setViewportSize({ width: 390, height: 844 });
 		await noHorizontalScroll(sup.page, 'ticket page on a phone');
 		await screenshot(sup.page, 'ticket-detail-resolved-phone-id');
-		await sup.page.goto(`${baseUrl}/console/tickets?open=all`);
+		await sup.page.goto(`${baseUrl}/console/tickets?open=all&q=${number}`);
 		await row.waitFor();
 		await noHorizontalScroll(sup.page, 'ticket list on a phone');
 		await screenshot(sup.page, 'tickets-list-phone-id');

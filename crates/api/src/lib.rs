@@ -109,6 +109,7 @@ pub struct AppState {
         (name = "sla", description = "SLA policies, pause reasons, holidays and area calendars"),
         (name = "live", description = "Server-sent events and in-app notifications"),
         (name = "catalog", description = "Service packages and service areas"),
+        (name = "outages", description = "Outages: one cause behind many customers' repairs"),
         (name = "system", description = "Facts about this installation"),
         (name = "operations", description = "Health, readiness and metrics for operators"),
     )
@@ -136,6 +137,7 @@ fn routes() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .merge(routes::privacy::api_router())
         .merge(routes::transfer::api_router())
         .merge(routes::tickets::api_router())
+        .merge(routes::outages::api_router())
         .merge(routes::live::api_router())
         .merge(routes::sla::api_router());
     let ops = OpenApiRouter::new()

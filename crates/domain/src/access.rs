@@ -56,10 +56,14 @@ pub enum Permission {
     TicketsComment,
     /// Change SLA policies, pause reasons, holidays and area calendars.
     SlaManage,
+    /// See outages and the suggestions of where one may be.
+    OutagesRead,
+    /// Declare and resolve outages.
+    OutagesManage,
 }
 
 impl Permission {
-    pub const ALL: [Permission; 21] = [
+    pub const ALL: [Permission; 23] = [
         Permission::ProfileManage,
         Permission::UsersRead,
         Permission::UsersManage,
@@ -81,6 +85,8 @@ impl Permission {
         Permission::TicketsWork,
         Permission::TicketsComment,
         Permission::SlaManage,
+        Permission::OutagesRead,
+        Permission::OutagesManage,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -106,6 +112,8 @@ impl Permission {
             Permission::TicketsWork => "tickets.work",
             Permission::TicketsComment => "tickets.comment",
             Permission::SlaManage => "sla.manage",
+            Permission::OutagesRead => "outages.read",
+            Permission::OutagesManage => "outages.manage",
         }
     }
 
@@ -140,6 +148,8 @@ pub fn permissions(role: Role) -> &'static [Permission] {
             TicketsWork,
             TicketsComment,
             SlaManage,
+            OutagesRead,
+            OutagesManage,
         ],
         Role::Supervisor => &[
             ProfileManage,
@@ -154,6 +164,8 @@ pub fn permissions(role: Role) -> &'static [Permission] {
             TicketsManage,
             TicketsWork,
             TicketsComment,
+            OutagesRead,
+            OutagesManage,
         ],
         Role::Management => &[
             ProfileManage,
@@ -165,6 +177,7 @@ pub fn permissions(role: Role) -> &'static [Permission] {
             DemandRead,
             DataExport,
             TicketsRead,
+            OutagesRead,
         ],
         Role::Cs => &[
             ProfileManage,
@@ -177,6 +190,7 @@ pub fn permissions(role: Role) -> &'static [Permission] {
             TicketsManage,
             TicketsWork,
             TicketsComment,
+            OutagesRead,
         ],
         Role::Technician => &[
             ProfileManage,
@@ -401,6 +415,7 @@ mod tests {
             Permission::NetworkManage,
             Permission::CustomersManage,
             Permission::DataImport,
+            Permission::OutagesManage,
         ] {
             assert!(
                 !allows(Role::Management, p),

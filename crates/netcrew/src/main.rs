@@ -237,7 +237,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
                 &serde_json::to_vec_pretty(&summary.accounts)?,
             )?;
             println!(
-                "Demo data ready in {:.1}s: {} areas, {} ODCs, {} ODPs ({} ports), {} packages, {} staff, {} customers.",
+                "Demo data ready in {:.1}s: {} areas, {} ODCs, {} ODPs ({} ports), {} packages, {} staff, {} customers, {} tickets and {} outages over twelve months.",
                 started.elapsed().as_secs_f64(),
                 summary.areas,
                 summary.odcs,
@@ -245,7 +245,9 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
                 summary.ports,
                 summary.packages,
                 summary.staff,
-                summary.customers
+                summary.customers,
+                summary.tickets,
+                summary.outages
             );
             println!("Demo logins (also in {}):", accounts_file.display());
             for account in &summary.accounts {

@@ -53,6 +53,9 @@ pub struct DemoSummary {
     pub packages: usize,
     pub staff: usize,
     pub customers: usize,
+    /// Tickets of the last twelve months, and outages among them.
+    pub tickets: usize,
+    pub outages: usize,
     pub accounts: Vec<DemoAccount>,
 }
 
@@ -691,6 +694,9 @@ pub async fn generate(
         user_area::Entity::insert_many(chunk).exec(&*txn).await?;
     }
     txn.commit().await?;
+    let history = crate::demo_tickets::generate(db, &mut rng, scale, now).await?;
+    summary.tickets = history.tickets;
+    summary.outages = history.outages;
     // Fresh statistics, so the query planner knows the tables' new sizes.
     db.conn().execute_unprepared("ANALYZE").await?;
     Ok(summary)

@@ -24,12 +24,13 @@ use crate::{
     entity::{area, holiday, pause_reason, service_type, sla_policy},
 };
 
+/// What was done to which record: (action, entity, id).
+type Done = (&'static str, &'static str, String);
+
 async fn audited<C: ConnectionTrait>(
     db: &C,
     actor: &Actor,
-    action: &'static str,
-    entity: &'static str,
-    id: String,
+    (action, entity, id): Done,
     before: Option<Value>,
     after: Option<Value>,
     now: DateTime<Utc>,
@@ -113,9 +114,7 @@ pub async fn update_pause_reason(
     audited(
         &*txn,
         actor,
-        "pause_reason.update",
-        "pause_reason",
-        code.to_string(),
+        ("pause_reason.update", "pause_reason", code.to_string()),
         Some(pause_view(&current)),
         Some(pause_view(&saved)),
         now,
@@ -215,9 +214,7 @@ pub async fn put_policy(
     audited(
         &*txn,
         actor,
-        "sla_policy.put",
-        "sla_policy",
-        saved.id.to_string(),
+        ("sla_policy.put", "sla_policy", saved.id.to_string()),
         before,
         Some(policy_view(&saved)),
         now,
@@ -243,9 +240,7 @@ pub async fn delete_policy(
     audited(
         &*txn,
         actor,
-        "sla_policy.delete",
-        "sla_policy",
-        id.to_string(),
+        ("sla_policy.delete", "sla_policy", id.to_string()),
         Some(policy_view(&current)),
         None,
         now,
@@ -322,9 +317,7 @@ pub async fn import_holidays(
     audited(
         &*txn,
         actor,
-        "holiday.import",
-        "holiday",
-        format!("{} days", list.len()),
+        ("holiday.import", "holiday", format!("{} days", list.len())),
         None,
         Some(json!({"added": out.added, "changed": out.changed, "days": list.iter().map(|h| h.day.to_string()).collect::<Vec<_>>()})),
         now,
@@ -353,9 +346,7 @@ pub async fn delete_holiday(
     audited(
         &*txn,
         actor,
-        "holiday.delete",
-        "holiday",
-        key,
+        ("holiday.delete", "holiday", key),
         Some(json!({"day": current.day, "name": current.name, "kind": current.kind})),
         None,
         now,
@@ -441,9 +432,7 @@ pub async fn put_calendar(
     audited(
         &*txn,
         actor,
-        "area.calendar",
-        "area",
-        area_id.to_string(),
+        ("area.calendar", "area", area_id.to_string()),
         Some(before),
         Some(view(&saved)),
         now,

@@ -323,7 +323,7 @@ pub async fn targets_for<C: ConnectionTrait>(
 }
 
 /// Recomputes the clocks of `t` at `now` (its pauses and area are read).
-async fn recompute<C: ConnectionTrait>(
+pub(crate) async fn recompute<C: ConnectionTrait>(
     db: &C,
     t: &mut ticket::Model,
     area: Option<&area::Model>,
@@ -457,16 +457,16 @@ pub fn ticket_view(t: &ticket::Model) -> Value {
 }
 
 /// One timeline entry to write.
-struct Entry<'a> {
-    kind: &'a str,
-    from: Option<TicketStatus>,
-    to: Option<TicketStatus>,
-    reason: String,
-    data: Value,
-    public: bool,
+pub(crate) struct Entry<'a> {
+    pub(crate) kind: &'a str,
+    pub(crate) from: Option<TicketStatus>,
+    pub(crate) to: Option<TicketStatus>,
+    pub(crate) reason: String,
+    pub(crate) data: Value,
+    pub(crate) public: bool,
 }
 
-async fn timeline<C: ConnectionTrait>(
+pub(crate) async fn timeline<C: ConnectionTrait>(
     db: &C,
     t: &ticket::Model,
     who: &Person,
@@ -493,7 +493,7 @@ async fn timeline<C: ConnectionTrait>(
 }
 
 /// The change-feed entry for a ticket.
-async fn announce<C: ConnectionTrait>(
+pub(crate) async fn announce<C: ConnectionTrait>(
     db: &C,
     t: &ticket::Model,
     kind: &str,
@@ -639,7 +639,7 @@ pub(crate) async fn open_pause<C: ConnectionTrait>(
 }
 
 /// Ends a ticket's open pause; answers how long it lasted.
-async fn close_pause<C: ConnectionTrait>(
+pub(crate) async fn close_pause<C: ConnectionTrait>(
     db: &C,
     ticket_id: Uuid,
     now: DateTime<Utc>,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ifMatch, isOpenStatus, moveNeeds, moveTone, orderMoves, parseTags, shortDuration, slaView } from './tickets';
+import { ifMatch, isOpenStatus, moveNeeds, moveTone, orderMoves, outagesAffecting, parseTags, shortDuration, slaView } from './tickets';
 
 const words = {
 	minutes: ({ count }: { count: number }) => `${count} min`,
@@ -75,6 +75,21 @@ describe('SLA countdown', () => {
 		expect(shortDuration(-40, words)).toBe('40 min');
 		expect(shortDuration(3 * 1440 + 4 * 60 + 10, words)).toBe('3 d 4 h');
 		expect(shortDuration(2 * 1440, words)).toBe('2 d');
+	});
+});
+
+describe('outages', () => {
+	const outages = [
+		{ number: 'OUT-1', element_kind: 'area', element_id: 'A', area_id: 'A' },
+		{ number: 'OUT-2', element_kind: 'odp', element_id: 'P1', area_id: 'A' },
+		{ number: 'OUT-3', element_kind: 'odc', element_id: 'C1', area_id: 'A' },
+		{ number: 'OUT-4', element_kind: 'odp', element_id: 'P2', area_id: 'A' }
+	];
+
+	it('finds those on the customer\'s area, ODP or its ODC', () => {
+		expect(outagesAffecting(outages, { area_id: 'A', odp_id: 'P1' }, 'C1').map((o) => o.number)).toEqual(['OUT-1', 'OUT-2', 'OUT-3']);
+		expect(outagesAffecting(outages, { area_id: 'B', odp_id: 'P2' }).map((o) => o.number)).toEqual(['OUT-4']);
+		expect(outagesAffecting(outages, { area_id: 'B', odp_id: null })).toEqual([]);
 	});
 });
 

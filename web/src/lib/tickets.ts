@@ -177,6 +177,23 @@ export function parseTags(text: string): string[] {
 	return tags;
 }
 
+/**
+ * The open outages a customer sits behind: one on their area, on their ODP,
+ * or on the ODC that ODP hangs from (`odcId`, when known).
+ */
+export function outagesAffecting<O extends { element_kind: string; element_id?: string | null; area_id: string }>(
+	outages: readonly O[],
+	customer: { area_id: string; odp_id?: string | null },
+	odcId: string | null = null
+): O[] {
+	return outages.filter((o) => {
+		if (o.element_kind === 'area') return o.area_id === customer.area_id || o.element_id === customer.area_id;
+		if (o.element_kind === 'odp') return !!customer.odp_id && o.element_id === customer.odp_id;
+		if (o.element_kind === 'odc') return !!odcId && o.element_id === odcId;
+		return false;
+	});
+}
+
 /** The `If-Match` value for a version read. */
 export function ifMatch(version: number): string {
 	return `"${version}"`;

@@ -4,6 +4,7 @@ pub mod customers;
 pub mod live;
 pub mod me;
 pub mod network;
+pub mod outages;
 pub mod packages;
 pub mod portal_accounts;
 pub mod privacy;

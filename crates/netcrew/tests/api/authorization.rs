@@ -22,6 +22,8 @@ const CUSTOMER_READERS: &[&str] = &["admin", "supervisor", "cs", "management", "
 const CUSTOMER_WRITERS: &[&str] = &["admin", "supervisor", "cs"];
 const DEMAND: &[&str] = &["admin", "supervisor", "management"];
 const EXPORTERS: &[&str] = &["admin", "management"];
+const OUTAGE_READERS: &[&str] = &["admin", "supervisor", "cs", "management"];
+const OUTAGE_MANAGERS: &[&str] = &["admin", "supervisor"];
 const TICKET_OPENERS: &[&str] = &["admin", "supervisor", "cs", "customer"];
 const TICKET_WORKERS: &[&str] = &["admin", "supervisor", "cs", "technician", "customer"];
 
@@ -113,6 +115,10 @@ fn rule(method: &str, path: &str) -> Option<Rule> {
         | ("post", "/api/v1/holidays/import") => Roles(ADMIN),
         ("get", "/api/v1/events" | "/api/v1/notifications") => SignedIn,
         ("post", "/api/v1/notifications/read") => SignedIn,
+        ("get", "/api/v1/outages" | "/api/v1/outages/{id}" | "/api/v1/outage-suggestions") => {
+            Roles(OUTAGE_READERS)
+        }
+        ("post", "/api/v1/outages" | "/api/v1/outages/{id}/resolution") => Roles(OUTAGE_MANAGERS),
         _ => return None,
     })
 }

@@ -12,6 +12,7 @@ mod customers;
 mod edge;
 mod idempotency;
 mod network;
+mod outages;
 mod plant_records;
 mod platform;
 mod privacy;

@@ -679,6 +679,86 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/outage-suggestions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * ODPs with several open repairs reported lately that belong to no
+         *     outage yet, the most first: candidates for declaring one.
+         */
+        get: operations["outage_suggestions"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/outages": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Lists outages, newest first. */
+        get: operations["list_outages"];
+        put?: never;
+        /**
+         * Declares an outage. Every open repair ticket of the customers behind
+         *     the element joins it and waits, its SLA clock paused; its customer
+         *     and technician, the area's supervisors and management are told.
+         *     Repairs reported later by customers behind it join it too.
+         */
+        post: operations["declare_outage"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/outages/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One outage and its tickets, with its version as the `ETag`. */
+        get: operations["get_outage"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/outages/{id}/resolution": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Resolves an open outage (`If-Match`: its `ETag`). Every ticket of it
+         *     still open is resolved with it, and each customer is told once.
+         */
+        post: operations["resolve_outage"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/packages": {
         parameters: {
             query?: never;
@@ -2065,6 +2145,81 @@ export interface components {
          *     exact up to 10,000; beyond that `total` is 10,000 and `total_exact` is
          *     false ("at least").
          */
+        List_Outage: {
+            items: {
+                /** Format: uuid */
+                area_id: string;
+                cause: string;
+                /** Format: date-time */
+                created_at: string;
+                /** Format: uuid */
+                declared_by?: string | null;
+                /** @description The element's code (`ODP-CBL-001-01`, `ODC-CBL-001`, `BDG-CBL`). */
+                element_code?: string | null;
+                /**
+                 * Format: uuid
+                 * @description The ODP, ODC or area that is out.
+                 */
+                element_id?: string | null;
+                element_kind: components["schemas"]["OutageElement"];
+                /** Format: uuid */
+                id: string;
+                /** @example OUT-2026-000012 */
+                number: string;
+                /** @description What was done, once resolved. */
+                resolution: string;
+                /** Format: date-time */
+                resolved_at?: string | null;
+                /** Format: uuid */
+                resolved_by?: string | null;
+                status: components["schemas"]["OutageStatus"];
+                title: string;
+                /** Format: date-time */
+                updated_at: string;
+                /**
+                 * Format: int32
+                 * @description The version to send in `If-Match` (also the `ETag`).
+                 */
+                version: number;
+            }[];
+            next_cursor?: string | null;
+            /** Format: int64 */
+            total: number;
+            /** @description False when `total` is a lower bound (more than 10,000 matches). */
+            total_exact: boolean;
+        };
+        /**
+         * @description The envelope of every list: one page of items, the cursor of the next
+         *     page (`null` on the last) and the number of items matching the filters —
+         *     exact up to 10,000; beyond that `total` is 10,000 and `total_exact` is
+         *     false ("at least").
+         */
+        List_OutageSuggestion: {
+            items: {
+                /** Format: uuid */
+                area_id: string;
+                location: components["schemas"]["Location"];
+                /** @example ODP-CBL-001-01 */
+                odp_code: string;
+                /** Format: uuid */
+                odp_id: string;
+                odp_name: string;
+                ticket_count: number;
+                /** @description Oldest first. */
+                tickets: components["schemas"]["SuggestedTicket"][];
+            }[];
+            next_cursor?: string | null;
+            /** Format: int64 */
+            total: number;
+            /** @description False when `total` is a lower bound (more than 10,000 matches). */
+            total_exact: boolean;
+        };
+        /**
+         * @description The envelope of every list: one page of items, the cursor of the next
+         *     page (`null` on the last) and the number of items matching the filters —
+         *     exact up to 10,000; beyond that `total` is 10,000 and `total_exact` is
+         *     false ("at least").
+         */
         List_Package: {
             items: {
                 /** @description Whether new customers can choose it. */
@@ -2610,6 +2765,118 @@ export interface components {
              */
             port: number;
         };
+        /**
+         * @description An outage: one fault (a cut cable, a dead ODC, a power cut) behind
+         *     which many customers are out.
+         */
+        Outage: {
+            /** Format: uuid */
+            area_id: string;
+            cause: string;
+            /** Format: date-time */
+            created_at: string;
+            /** Format: uuid */
+            declared_by?: string | null;
+            /** @description The element's code (`ODP-CBL-001-01`, `ODC-CBL-001`, `BDG-CBL`). */
+            element_code?: string | null;
+            /**
+             * Format: uuid
+             * @description The ODP, ODC or area that is out.
+             */
+            element_id?: string | null;
+            element_kind: components["schemas"]["OutageElement"];
+            /** Format: uuid */
+            id: string;
+            /** @example OUT-2026-000012 */
+            number: string;
+            /** @description What was done, once resolved. */
+            resolution: string;
+            /** Format: date-time */
+            resolved_at?: string | null;
+            /** Format: uuid */
+            resolved_by?: string | null;
+            status: components["schemas"]["OutageStatus"];
+            title: string;
+            /** Format: date-time */
+            updated_at: string;
+            /**
+             * Format: int32
+             * @description The version to send in `If-Match` (also the `ETag`).
+             */
+            version: number;
+        };
+        /** @description An outage with its tickets. */
+        OutageDetail: components["schemas"]["Outage"] & {
+            /**
+             * Format: int64
+             * @description How many tickets the outage gathered.
+             */
+            ticket_total: number;
+            /**
+             * @description Its tickets by number (the first 1,000; `GET /tickets?outage_id=`
+             *     pages through all).
+             */
+            tickets: components["schemas"]["OutageTicket"][];
+        };
+        /**
+         * @description What an outage sits on.
+         * @enum {string}
+         */
+        OutageElement: "area" | "odc" | "odp";
+        /** @description A new outage. */
+        OutageInput: {
+            /**
+             * Format: uuid
+             * @description The area of an area outage (for an ODP or ODC it is the element's).
+             */
+            area_id?: string | null;
+            /** @description What is known of the cause. */
+            cause?: string | null;
+            /**
+             * Format: uuid
+             * @description The ODP or ODC that is out (required for those).
+             */
+            element_id?: string | null;
+            element_kind: components["schemas"]["OutageElement"];
+            /** Format: uuid */
+            id?: string | null;
+            /**
+             * @description What customers and staff see, 1 to 200 characters.
+             * @example Kabel feeder putus di Jl. Dipatiukur
+             */
+            title?: string | null;
+        };
+        /**
+         * @description Whether an outage is still being repaired.
+         * @enum {string}
+         */
+        OutageStatus: "open" | "resolved";
+        /** @description An ODP from which several repairs came in lately: likely one cause. */
+        OutageSuggestion: {
+            /** Format: uuid */
+            area_id: string;
+            location: components["schemas"]["Location"];
+            /** @example ODP-CBL-001-01 */
+            odp_code: string;
+            /** Format: uuid */
+            odp_id: string;
+            odp_name: string;
+            ticket_count: number;
+            /** @description Oldest first. */
+            tickets: components["schemas"]["SuggestedTicket"][];
+        };
+        /** @description A ticket gathered by an outage. */
+        OutageTicket: {
+            /** Format: uuid */
+            customer_id: string;
+            /** Format: uuid */
+            id: string;
+            /** @example TRB-2026-000123 */
+            number: string;
+            status: components["schemas"]["TicketStatus"];
+            /** Format: uuid */
+            technician_id?: string | null;
+        };
         /** @description A service package (internet plan). */
         Package: {
             /** @description Whether new customers can choose it. */
@@ -2818,6 +3085,14 @@ export interface components {
          * @enum {string}
          */
         RemoteReason: "isolir" | "wifi_settings" | "ont_restarted" | "customer_side" | "no_fault";
+        /** @description How an outage was repaired. */
+        ResolutionInput: {
+            /**
+             * @description What was done, up to 4,000 characters.
+             * @example Kabel feeder disambung ulang, redaman normal
+             */
+            resolution: string;
+        };
         /**
          * @description A kind of field job, its default priority, SLA targets, and the
          *     documentation a technician must deliver to complete it.
@@ -2944,6 +3219,12 @@ export interface components {
         StartTotp: {
             /** @description The current password, to prove it is really you. */
             password: string;
+        };
+        /** @description A ticket behind a suggested outage. */
+        SuggestedTicket: {
+            /** Format: uuid */
+            id: string;
+            number: string;
         };
         /** @description Facts about this installation that every screen may show. */
         SystemInfo: {
@@ -4755,6 +5036,169 @@ export interface operations {
             401: components["responses"]["Unauthenticated"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
+        };
+    };
+    outage_suggestions: {
+        parameters: {
+            query?: {
+                /** @description How far back to look, in minutes: 5 to 1,440 (default 120). */
+                window_minutes?: number;
+                /**
+                 * @description How many reports from one ODP make a suggestion: 2 to 100
+                 *     (default 3).
+                 */
+                min_tickets?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["List_OutageSuggestion"];
+                };
+            };
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            422: components["responses"]["Validation"];
+        };
+    };
+    list_outages: {
+        parameters: {
+            query?: {
+                /** @description Page size, 1 to 500 (default 50). */
+                limit?: number;
+                cursor?: string;
+                /**
+                 * @description The start of an outage number (`OUT-2026-0001`) or a part of the
+                 *     title.
+                 */
+                q?: string;
+                status?: "open" | "resolved";
+                area_id?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["List_Outage"];
+                };
+            };
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            422: components["responses"]["Validation"];
+        };
+    };
+    declare_outage: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["OutageInput"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    /** @description The outage's version */
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OutageDetail"];
+                };
+            };
+            400: components["responses"]["MalformedRequest"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["Validation"];
+        };
+    };
+    get_outage: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Outage id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    /** @description The outage's version */
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OutageDetail"];
+                };
+            };
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+        };
+    };
+    resolve_outage: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description The outage's ETag (its version), e.g. "3" */
+                "If-Match": string;
+            };
+            path: {
+                /** @description Outage id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ResolutionInput"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    /** @description The outage's version */
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OutageDetail"];
+                };
+            };
+            400: components["responses"]["MalformedRequest"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            412: components["responses"]["PreconditionFailed"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["Validation"];
+            428: components["responses"]["PreconditionRequired"];
         };
     };
     list_packages: {

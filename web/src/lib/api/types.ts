@@ -87,3 +87,5 @@ export type TimelineEntry = Schemas['TimelineEntry'];
 export type Pause = Schemas['PauseOut'];
 export type TicketComment = Schemas['Comment'];
 export type Notification = Schemas['Notification'];
+export type PauseReason = Schemas['PauseReason'];
+export type Outage = Schemas['Outage'];

@@ -48,7 +48,13 @@ const PHRASES: Record<string, () => string> = {
 	'ticket.create': () => m.audit_action_ticket_create(),
 	'ticket.update': () => m.audit_action_ticket_update(),
 	'ticket.transition': () => m.audit_action_ticket_transition(),
-	'ticket.attach': () => m.audit_action_ticket_attach()
+	'ticket.attach': () => m.audit_action_ticket_attach(),
+	'area.calendar': () => m.audit_action_area_calendar(),
+	'pause_reason.update': () => m.audit_action_pause_reason_update(),
+	'sla_policy.put': () => m.audit_action_sla_policy_put(),
+	'sla_policy.delete': () => m.audit_action_sla_policy_delete(),
+	'holiday.import': () => m.audit_action_holiday_import(),
+	'holiday.delete': () => m.audit_action_holiday_delete()
 };
 
 /** What a CSV import was of (the entry's entity is the kind: `areas`, `customers`, ...). */

@@ -171,3 +171,14 @@ describe('field errors in the user language', () => {
 		}
 	});
 });
+
+describe('ticket field errors', () => {
+	it('says what a refused ticket needs, in both languages', () => {
+		expect(text('customer_id', 'required')).toBe(id.field_error_required_customer);
+		expect(text('reason', 'required', 'say why', 'en')).toBe(en.field_error_required_reason);
+		expect(text('technician_id', 'required')).toBe(id.field_error_required_choice);
+		expect(text('customer_id', 'erased', 'erased', 'en')).toBe(en.field_error_erased);
+		expect(text('customer_id', 'connected', 'this customer is already connected')).toBe(id.field_error_connected);
+		expect(text('priority', 'forbidden', 'only a supervisor', 'en')).toBe(en.field_error_forbidden);
+	});
+});

@@ -87,7 +87,21 @@ function allowedList(allowed: readonly unknown[]): string {
 }
 
 /** Fields chosen from a list rather than typed: "choose one" reads better than "required". */
-const CHOSEN = new Set(['package_id', 'preferred_window', 'role', 'odc_id', 'area_id', 'status', 'default_priority', 'odp_id', 'odp_port']);
+const CHOSEN = new Set([
+	'package_id',
+	'preferred_window',
+	'role',
+	'odc_id',
+	'area_id',
+	'status',
+	'default_priority',
+	'odp_id',
+	'odp_port',
+	'kind',
+	'technician_id',
+	'pause_reason',
+	'remote_reason'
+]);
 
 /** Columns of CSV files (and fields) that hold numbers. */
 const NUMBERS = new Set(['lat', 'lng', 'radius_m', 'port_count', 'odp_port', 'download_mbps', 'upload_mbps', 'monthly_price_idr']);
@@ -99,7 +113,9 @@ const BY_FIELD: Record<string, Record<string, Sentence>> = {
 		password: () => m.password_required(),
 		location: () => m.field_error_required_location(),
 		center: () => m.field_error_required_location(),
-		preferred_date: () => m.field_error_required_date()
+		preferred_date: () => m.field_error_required_date(),
+		customer_id: () => m.field_error_required_customer(),
+		reason: () => m.field_error_required_reason()
 	},
 	taken: {
 		phone: (e) => {
@@ -214,6 +230,9 @@ const BY_CODE: Record<string, Sentence> = {
 		return port && odp && who ? m.field_error_port_taken_by({ port, odp, customer_number: who }) : m.field_error_port_taken();
 	},
 	in_use: () => m.field_error_in_use(),
+	erased: () => m.field_error_erased(),
+	connected: () => m.field_error_connected(),
+	forbidden: () => m.field_error_forbidden(),
 	password_short: () => m.field_error_password_short(),
 	password_long: () => m.field_error_password_long(),
 	password_common: () => m.field_error_password_common(),

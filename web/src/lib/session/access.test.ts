@@ -141,6 +141,10 @@ describe('console menu by permission', () => {
 		expect(activeSection('/console/customers/new', items)).toBe('customers');
 	});
 
+	it('lists each permission once (a token form offers them as choices)', () => {
+		expect(new Set(PERMISSIONS).size).toBe(PERMISSIONS.length);
+	});
+
 	it('offers tickets to every role that reads them; only those who open tickets get the new-ticket page', () => {
 		const management = ['profile.manage', 'tickets.read'];
 		const cs = ['profile.manage', 'tickets.read', 'tickets.create', 'tickets.manage'];

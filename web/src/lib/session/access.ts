@@ -31,7 +31,9 @@ export const PERMISSIONS = [
 	'tickets.manage',
 	'tickets.work',
 	'tickets.comment',
-	'sla.manage'
+	'sla.manage',
+	'outages.read',
+	'outages.manage'
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 
