@@ -125,6 +125,8 @@ pub struct Ticket {
     pub location: Location,
     pub odp_id: Option<Uuid>,
     pub odp_port: Option<i32>,
+    /// An upgrade: the package the customer moves to.
+    pub package_id: Option<Uuid>,
     pub description: String,
     /// `YYYY-MM-DD`.
     pub appointment_date: Option<String>,
@@ -195,6 +197,7 @@ fn to_ticket(
         },
         odp_id: t.odp_id,
         odp_port: t.odp_port,
+        package_id: t.package_id,
         description: t.description,
         appointment_date: t.appointment_date,
         appointment_window: t
@@ -412,6 +415,8 @@ pub struct TicketInput {
     pub appointment_window: Option<InstallWindow>,
     pub tags: Option<Vec<String>>,
     pub duplicate_of: Option<Uuid>,
+    /// An upgrade: the package the customer moves to when it is done.
+    pub package_id: Option<Uuid>,
 }
 
 /// Opens a ticket.
@@ -445,6 +450,7 @@ async fn create_ticket(
         appointment_window: i.appointment_window,
         tags: i.tags,
         duplicate_of: i.duplicate_of,
+        package_id: i.package_id,
     };
     let t = tickets::create(
         &state.db,
@@ -507,6 +513,14 @@ pub struct TicketPatch {
     #[serde(default, deserialize_with = "double_option")]
     #[schema(value_type = Option<Uuid>)]
     pub problem_category_id: Option<Option<Uuid>>,
+    /// The ODP the job connects, with `odp_port` (an installation or a
+    /// relocation takes them over when done); `null` clears both.
+    #[serde(default, deserialize_with = "double_option")]
+    #[schema(value_type = Option<Uuid>)]
+    pub odp_id: Option<Option<Uuid>>,
+    pub odp_port: Option<i32>,
+    /// An upgrade: the package the customer moves to.
+    pub package_id: Option<Uuid>,
 }
 
 /// Changes a ticket's details. Needs `If-Match`.
@@ -536,6 +550,25 @@ async fn update_ticket(
     let scope = scope(&state, &caller).await?;
     let ApiJson(p) = body?;
     let version = if_match(&headers)?;
+    let odp = match (p.odp_id, p.odp_port) {
+        (None, None) => None,
+        (Some(None), _) => Some(None),
+        (Some(Some(o)), Some(port)) => Some(Some((o, port))),
+        (Some(Some(_)), None) => {
+            return Err(ApiError::validation(
+                "odp_port",
+                "required",
+                "give the port with the ODP",
+            ));
+        }
+        (None, Some(_)) => {
+            return Err(ApiError::validation(
+                "odp_id",
+                "required",
+                "give the ODP with the port",
+            ));
+        }
+    };
     let change = TicketChange {
         priority: p.priority,
         reason: p.reason,
@@ -547,6 +580,8 @@ async fn update_ticket(
         tags: p.tags,
         duplicate_of: p.duplicate_of,
         problem_category_id: p.problem_category_id,
+        odp,
+        package_id: p.package_id,
     };
     let t = tickets::update(
         &state.db,

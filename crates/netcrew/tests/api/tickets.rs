@@ -20,6 +20,7 @@ both_backends!(
     warnings_come_once_and_resolved_tickets_close_by_themselves,
     the_event_stream_replays_what_was_missed,
     a_new_customer_gets_the_installation_ticket,
+    finished_jobs_change_the_customer,
 );
 
 /// The demo customer account's own customer record.
@@ -798,5 +799,90 @@ async fn a_new_customer_gets_the_installation_ticket(app: &TestApp) -> anyhow::R
         .await?;
     let problem = assert_problem(again, 422, "/problems/validation").await?;
     assert_eq!(problem["errors"][0]["code"], "connected");
+    Ok(())
+}
+
+/// Assigns `t` to the demo technician and walks it to resolved.
+async fn do_the_job(app: &TestApp, t: &Value) -> anyhow::Result<Value> {
+    let supervisor = app.signed_in("admin").await?;
+    let technician = app.signed_in("technician").await?;
+    let tech = own_id(&technician).await?;
+    let mut t = step(
+        &supervisor,
+        t,
+        json!({"to": "assigned", "technician_id": tech}),
+    )
+    .await?;
+    for to in ["accepted", "en_route", "on_site"] {
+        t = step(&technician, &t, json!({"to": to})).await?;
+    }
+    Ok(t)
+}
+
+async fn finished_jobs_change_the_customer(app: &TestApp) -> anyhow::Result<()> {
+    let cs = app.signed_in("cs").await?;
+    let technician = app.signed_in("technician").await?;
+    let (_, active) = cs.json("/api/v1/customers?status=active&limit=1").await?;
+    let customer = active["items"][0].clone();
+    let cid = text(&customer["id"])?.to_string();
+    // An upgrade to another package on sale.
+    let (_, packages) = app.get_json("/api/v1/packages?active=true").await?;
+    let other = packages["items"]
+        .as_array()
+        .and_then(|p| p.iter().find(|p| p["id"] != customer["package_id"]))
+        .cloned()
+        .ok_or_else(|| anyhow::anyhow!("one package only"))?;
+    let same = cs
+        .send(Method::POST, "/api/v1/tickets", Some(json!({"kind": "upgrade", "customer_id": cid, "package_id": customer["package_id"]})))
+        .await?;
+    let problem = assert_problem(same, 422, "/problems/validation").await?;
+    assert_eq!(problem["errors"][0]["code"], "same");
+    let up: Value = cs
+        .send(
+            Method::POST,
+            "/api/v1/tickets",
+            Some(json!({"kind": "upgrade", "customer_id": cid, "package_id": other["id"]})),
+        )
+        .await?
+        .json()
+        .await?;
+    let up = do_the_job(app, &up).await?;
+    step(&technician, &up, json!({"to": "resolved"})).await?;
+    let (_, after) = cs.json(&format!("/api/v1/customers/{cid}")).await?;
+    assert_eq!(
+        after["package_id"], other["id"],
+        "the upgrade moved the package"
+    );
+
+    // Terminating keeps the port until the dismantle is done.
+    let port = after["odp_port"].clone();
+    assert!(port.is_number(), "{after}");
+    let r = cs
+        .send(
+            Method::PATCH,
+            &format!("/api/v1/customers/{cid}"),
+            Some(json!({"status": "terminated"})),
+        )
+        .await?;
+    assert_eq!(r.status(), 200);
+    let (_, list) = cs
+        .json(&format!(
+            "/api/v1/tickets?customer_id={cid}&kind=dismantle&open=true"
+        ))
+        .await?;
+    assert_eq!(list["total"], 1, "{list}");
+    let dis = do_the_job(app, &list["items"][0]).await?;
+    let (_, still) = cs.json(&format!("/api/v1/customers/{cid}")).await?;
+    assert_eq!(
+        still["odp_port"], port,
+        "not freed before the dismantle is done"
+    );
+    step(&technician, &dis, json!({"to": "resolved"})).await?;
+    let (_, gone) = cs.json(&format!("/api/v1/customers/{cid}")).await?;
+    assert!(
+        gone["odp_port"].is_null() && gone["odp_id"].is_null(),
+        "{gone}"
+    );
+    assert_eq!(gone["status"], "terminated");
     Ok(())
 }

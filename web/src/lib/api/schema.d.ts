@@ -2480,6 +2480,11 @@ export interface components {
                  * @description The outage this ticket is part of.
                  */
                 outage_id?: string | null;
+                /**
+                 * Format: uuid
+                 * @description An upgrade: the package the customer moves to.
+                 */
+                package_id?: string | null;
                 /** @description While `pending`: the pause reason's code. */
                 pending_reason?: string | null;
                 priority: components["schemas"]["Priority"];
@@ -3301,6 +3306,11 @@ export interface components {
              * @description The outage this ticket is part of.
              */
             outage_id?: string | null;
+            /**
+             * Format: uuid
+             * @description An upgrade: the package the customer moves to.
+             */
+            package_id?: string | null;
             /** @description While `pending`: the pause reason's code. */
             pending_reason?: string | null;
             priority: components["schemas"]["Priority"];
@@ -3372,6 +3382,11 @@ export interface components {
             id?: string | null;
             kind?: null | components["schemas"]["TicketKind"];
             location?: null | components["schemas"]["Location"];
+            /**
+             * Format: uuid
+             * @description An upgrade: the package the customer moves to when it is done.
+             */
+            package_id?: string | null;
             priority?: null | components["schemas"]["Priority"];
             /** Format: uuid */
             problem_category_id?: string | null;
@@ -3398,6 +3413,19 @@ export interface components {
             /** Format: uuid */
             duplicate_of?: string | null;
             location?: null | components["schemas"]["Location"];
+            /**
+             * Format: uuid
+             * @description The ODP the job connects, with `odp_port` (an installation or a
+             *     relocation takes them over when done); `null` clears both.
+             */
+            odp_id?: string | null;
+            /** Format: int32 */
+            odp_port?: number | null;
+            /**
+             * Format: uuid
+             * @description An upgrade: the package the customer moves to.
+             */
+            package_id?: string | null;
             priority?: null | components["schemas"]["Priority"];
             /** Format: uuid */
             problem_category_id?: string | null;
