@@ -2114,3 +2114,115 @@ async fn complete<C: ConnectionTrait>(
     .await?;
     Ok(())
 }
+
+/// Records a survey's outcome on an installation, at the version read: a
+/// feasible place lets it go on; a pole or a permit makes it wait (access or
+/// permit); no free port or a drop too long records the place as unmet
+/// demand and cancels it with the outcome as the reason.
+pub async fn survey(
+    db: &Db,
+    who: &Person,
+    scope: &Scope,
+    at: Versioned,
+    outcome: netcrew_domain::tickets::SurveyOutcome,
+    notes: &str,
+    settings: &Settings,
+    now: DateTime<Utc>,
+) -> Result<ticket::Model, Error> {
+    use netcrew_domain::tickets::SurveyEffect;
+    let mut c = Checks::default();
+    let notes = c.multiline("notes", notes, REASON_MAX);
+    c.finish()?;
+    let current = find(db.conn(), at.id, scope)
+        .await?
+        .ok_or_else(|| Error::NotFound("No such ticket.".to_string()))?;
+    if TicketKind::parse(&current.kind) != Some(TicketKind::Installation) {
+        return Err(conflict("Only an installation is surveyed."));
+    }
+    let status = TicketStatus::parse(&current.status).unwrap_or(TicketStatus::New);
+    if !status.is_open() {
+        return Err(conflict(format!(
+            "A {} installation is not surveyed any more.",
+            status.as_str()
+        )));
+    }
+    let reason = if notes.trim().is_empty() {
+        format!("survey: {}", outcome.as_str())
+    } else {
+        format!("survey: {} — {notes}", outcome.as_str())
+    };
+    let next = match outcome.effect() {
+        SurveyEffect::Wait if status != TicketStatus::Pending => Some(MoveRequest {
+            to: Some(TicketStatus::Pending),
+            reason: Some(reason.clone()),
+            pause_reason: Some("access_permit".to_string()),
+            ..MoveRequest::default()
+        }),
+        SurveyEffect::Unmet => Some(MoveRequest {
+            to: Some(TicketStatus::Cancelled),
+            reason: Some(reason.clone()),
+            ..MoveRequest::default()
+        }),
+        _ => None,
+    };
+    let t = match next {
+        Some(req) => {
+            let moved = transition(db, who, scope, at, req, settings, now).await?;
+            if outcome.effect() == SurveyEffect::Unmet {
+                let point = netcrew_domain::GeoPoint::new(moved.lat, moved.lng)
+                    .map_err(|e| conflict(e.to_string()))?;
+                crate::network::record_demand(
+                    db.conn(),
+                    point,
+                    Some(moved.area_id),
+                    "survey",
+                    now,
+                    settings.zone,
+                )
+                .await?;
+            }
+            moved
+        }
+        None => {
+            let txn = db.begin_write().await?;
+            let t = load_for_write(&*txn, at.id, scope, at.version).await?;
+            let mut am = t.clone().into_active_model();
+            am.version = Set(t.version + 1);
+            am.updated_at = Set(now);
+            let saved = am.update(&*txn).await?;
+            timeline(
+                &*txn,
+                &saved,
+                who,
+                Entry {
+                    kind: "survey",
+                    from: None,
+                    to: None,
+                    reason: reason.clone(),
+                    data: json!({"outcome": outcome.as_str()}),
+                    public: true,
+                },
+                now,
+            )
+            .await?;
+            audit_log::audit(
+                &*txn,
+                Audit {
+                    actor_id: who.id,
+                    actor_ip: who.ip.clone(),
+                    action: "ticket.survey",
+                    entity: "ticket",
+                    entity_id: Some(saved.id.to_string()),
+                    before: Some(ticket_view(&t)),
+                    after: Some(json!({"survey": outcome.as_str(), "notes": notes})),
+                },
+                now,
+            )
+            .await?;
+            announce(&*txn, &saved, "ticket.updated", true, now).await?;
+            txn.commit().await?;
+            saved
+        }
+    };
+    Ok(t)
+}

@@ -46,6 +46,7 @@ pub fn api_router() -> OpenApiRouter<AppState> {
         .routes(routes!(rate_ticket))
         .routes(routes!(list_attachments, add_attachment))
         .routes(routes!(attachment_content))
+        .routes(routes!(survey_ticket))
 }
 
 /// The person acting, as the ticket rules see them.
@@ -1084,4 +1085,62 @@ async fn attachment_content(
         HeaderValue::from_static("nosniff"),
     );
     Ok(response)
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct SurveyInput {
+    pub outcome: netcrew_domain::tickets::SurveyOutcome,
+    #[serde(default)]
+    pub notes: String,
+}
+
+/// Records what the survey before an installation found. `feasible` lets
+/// it go on; `needs_pole` and `needs_permit` make it wait (access or
+/// permit); `no_free_port` and `drop_too_long` record the place as unmet
+/// demand and cancel the installation with the outcome as the reason.
+/// Needs `If-Match`.
+#[utoipa::path(post, path = "/tickets/{id}/survey", tag = "tickets", request_body = SurveyInput,
+    params(
+        ("id" = Uuid, Path, description = "Ticket id"),
+        ("If-Match" = String, Header, description = "The version read (its ETag)"),
+    ),
+    responses(
+        (status = 200, body = Ticket),
+        (status = 401, body = Problem, content_type = "application/problem+json"),
+        (status = 403, body = Problem, content_type = "application/problem+json"),
+        (status = 404, body = Problem, content_type = "application/problem+json"),
+        (status = 409, body = Problem, content_type = "application/problem+json"),
+        (status = 412, body = Problem, content_type = "application/problem+json"),
+        (status = 422, body = Problem, content_type = "application/problem+json"),
+        (status = 428, body = Problem, content_type = "application/problem+json"),
+    ))]
+async fn survey_ticket(
+    State(state): State<AppState>,
+    caller: Caller,
+    ApiPath(id): ApiPath<Uuid>,
+    headers: HeaderMap,
+    body: Result<ApiJson<SurveyInput>, ApiError>,
+) -> ApiResult<Response> {
+    caller.require(Permission::TicketsWork)?;
+    if !caller.role.is_staff() {
+        return Err(ApiError::Forbidden(
+            "Surveys are recorded by the ISP's staff.".to_string(),
+        ));
+    }
+    let scope = scope(&state, &caller).await?;
+    let ApiJson(b) = body?;
+    let version = if_match(&headers)?;
+    let t = tickets::survey(
+        &state.db,
+        &person(&caller),
+        &scope,
+        tickets::Versioned { id, version },
+        b.outcome,
+        &b.notes,
+        &state.config.tickets,
+        Utc::now(),
+    )
+    .await?;
+    answer(&state, &caller, t, None).await
 }

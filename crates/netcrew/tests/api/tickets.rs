@@ -21,6 +21,7 @@ both_backends!(
     the_event_stream_replays_what_was_missed,
     a_new_customer_gets_the_installation_ticket,
     finished_jobs_change_the_customer,
+    a_survey_decides_the_installation,
 );
 
 /// The demo customer account's own customer record.
@@ -884,5 +885,104 @@ async fn finished_jobs_change_the_customer(app: &TestApp) -> anyhow::Result<()> 
         "{gone}"
     );
     assert_eq!(gone["status"], "terminated");
+    Ok(())
+}
+
+async fn a_survey_decides_the_installation(app: &TestApp) -> anyhow::Result<()> {
+    let cs = app.signed_in("cs").await?;
+    let (_, prospects) = cs
+        .json("/api/v1/tickets?kind=installation&open=true&sort=newest&limit=50")
+        .await?;
+    let open: Vec<Value> = prospects["items"]
+        .as_array()
+        .map(|i| i.iter().filter(|t| t["status"] == "new").cloned().collect())
+        .unwrap_or_default();
+    // Registering two prospects gives two fresh installations to survey.
+    let (_, packages) = app.get_json("/api/v1/packages?active=true").await?;
+    let mut tickets = Vec::new();
+    for (name, phone) in [
+        ("Dedi Kurnia", "0812 7000 1111"),
+        ("Yuni Astuti", "0812 7000 2222"),
+    ] {
+        let created: Value = cs
+            .send(Method::POST, "/api/v1/customers", Some(json!({
+                "name": name, "phone": phone, "address": "Jl. Dipatiukur No. 40",
+                "location": {"lat": -6.8915, "lng": 107.6160}, "package_id": packages["items"][0]["id"]
+            })))
+            .await?
+            .json()
+            .await?;
+        let (_, list) = cs
+            .json(&format!(
+                "/api/v1/tickets?customer_id={}",
+                text(&created["id"])?
+            ))
+            .await?;
+        tickets.push(list["items"][0].clone());
+    }
+    assert!(open.len() < 50);
+    let path = |t: &Value| {
+        format!(
+            "/api/v1/tickets/{}/survey",
+            t["id"].as_str().unwrap_or_default()
+        )
+    };
+    // A permit first: the installation waits, its clock stopped.
+    let r = cs
+        .send_if(
+            Method::POST,
+            &path(&tickets[0]),
+            1,
+            Some(json!({"outcome": "needs_permit", "notes": "Izin RT"})),
+        )
+        .await?;
+    assert_eq!(r.status(), 200);
+    let waiting: Value = r.json().await?;
+    assert_eq!(
+        (
+            waiting["status"].as_str(),
+            waiting["pending_reason"].as_str()
+        ),
+        (Some("pending"), Some("access_permit"))
+    );
+    // No free port: cancelled with the outcome, and counted as demand.
+    let admin = app.signed_in("admin").await?;
+    let (_, before) = admin.json("/api/v1/demand-points").await?;
+    let r = cs
+        .send_if(
+            Method::POST,
+            &path(&tickets[1]),
+            1,
+            Some(json!({"outcome": "no_free_port"})),
+        )
+        .await?;
+    let cancelled: Value = r.json().await?;
+    assert_eq!(cancelled["status"], "cancelled", "{cancelled}");
+    let (_, after) = admin.json("/api/v1/demand-points").await?;
+    assert!(
+        after["total"].as_u64() > before["total"].as_u64(),
+        "{after}"
+    );
+    // A repair is not surveyed; a customer records nothing.
+    let customer = app.signed_in("customer").await?;
+    let repair = report(&customer, "Lambat").await?;
+    let r = cs
+        .send_if(
+            Method::POST,
+            &path(&repair),
+            1,
+            Some(json!({"outcome": "feasible"})),
+        )
+        .await?;
+    assert_problem(r, 409, "/problems/conflict").await?;
+    let r = customer
+        .send_if(
+            Method::POST,
+            &path(&repair),
+            1,
+            Some(json!({"outcome": "feasible"})),
+        )
+        .await?;
+    assert_problem(r, 403, "/problems/forbidden").await?;
     Ok(())
 }
