@@ -2124,8 +2124,7 @@ pub async fn survey(
     who: &Person,
     scope: &Scope,
     at: Versioned,
-    outcome: netcrew_domain::tickets::SurveyOutcome,
-    notes: &str,
+    (outcome, notes): (netcrew_domain::tickets::SurveyOutcome, &str),
     settings: &Settings,
     now: DateTime<Utc>,
 ) -> Result<ticket::Model, Error> {

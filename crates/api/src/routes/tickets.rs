@@ -1136,8 +1136,7 @@ async fn survey_ticket(
         &person(&caller),
         &scope,
         tickets::Versioned { id, version },
-        b.outcome,
-        &b.notes,
+        (b.outcome, &b.notes),
         &state.config.tickets,
         Utc::now(),
     )
