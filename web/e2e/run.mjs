@@ -17,6 +17,7 @@ import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { createHmac } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
+import { deflateSync } from 'node:zlib';
 import { chromium } from 'playwright-core';
 
 const webDir = fileURLToPath(new URL('..', import.meta.url));
@@ -202,6 +203,48 @@ async function newPage(viewport = { width: 1366, height: 768 }) {
 
 async function screenshot(page, name, { fullPage = true } = {}) {
 	await page.screenshot({ path: path.join(screenshotDir, `${name}.png`), fullPage });
+}
+
+/** Portal screens at phone width, also into $PORTAL_SHOTS (e.g. /tmp/shots) when set, to look at. */
+async function portalShot(page, name) {
+	await page.evaluate(() => document.fonts.ready);
+	// From the top, so the sticky bar sits where it belongs in a full-page picture.
+	await page.evaluate(() => window.scrollTo(0, 0));
+	await screenshot(page, name);
+	if (process.env.PORTAL_SHOTS) {
+		await mkdir(process.env.PORTAL_SHOTS, { recursive: true });
+		await page.screenshot({ path: path.join(process.env.PORTAL_SHOTS, `${name}.png`), fullPage: true });
+	}
+}
+
+/** A small solid-colour PNG (RGB, no filter), for uploads. */
+function pngBytes(width, height, [r, g, b]) {
+	const crcTable = Array.from({ length: 256 }, (_, n) => {
+		let c = n;
+		for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
+		return c >>> 0;
+	});
+	const crc = (buf) => {
+		let c = 0xffffffff;
+		for (const byte of buf) c = crcTable[(c ^ byte) & 0xff] ^ (c >>> 8);
+		return (c ^ 0xffffffff) >>> 0;
+	};
+	const chunk = (type, data) => {
+		const length = Buffer.alloc(4);
+		length.writeUInt32BE(data.length);
+		const body = Buffer.concat([Buffer.from(type, 'ascii'), data]);
+		const sum = Buffer.alloc(4);
+		sum.writeUInt32BE(crc(body));
+		return Buffer.concat([length, body, sum]);
+	};
+	const header = Buffer.alloc(13);
+	header.writeUInt32BE(width, 0);
+	header.writeUInt32BE(height, 4);
+	header[8] = 8; // bit depth
+	header[9] = 2; // RGB
+	const row = Buffer.concat([Buffer.from([0]), Buffer.from(Array.from({ length: width }, () => [r, g, b]).flat())]);
+	const pixels = deflateSync(Buffer.concat(Array.from({ length: height }, () => row)));
+	return Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), chunk('IHDR', header), chunk('IDAT', pixels), chunk('IEND', Buffer.alloc(0))]);
 }
 
 function account(role) {
@@ -881,9 +924,15 @@ describe('NetCrew web app on the real server', () => {
 	check('a customer signs in with a phone number and lands on their account page', async () => {
 		const { page, assertNoProblems, close } = await newPage({ width: 390, height: 844 });
 		await signIn(page, 'customer', '/account');
+		await page.getByTestId('portal-home').waitFor();
+		await noHorizontalScroll(page, '/account');
+		// The profile is one tap away.
+		await page.getByTestId('profile-link').click();
+		await page.waitForURL((u) => u.pathname === '/account/profile');
 		await page.getByTestId('profile-page').waitFor();
 		await page.getByTestId('session').first().waitFor();
-		await noHorizontalScroll(page, '/account');
+		await noHorizontalScroll(page, '/account/profile');
+		await portalShot(page, 'portal-profile');
 		// Customers have no console, and are told so.
 		await page.goto(`${baseUrl}/console`);
 		await page.getByTestId('forbidden').getByRole('heading', { level: 1, name: id.forbidden_title }).waitFor();
@@ -891,6 +940,186 @@ describe('NetCrew web app on the real server', () => {
 		await page.getByTestId('forbidden').getByRole('link', { name: id.forbidden_home }).click();
 		await page.waitForURL((u) => u.pathname === '/account');
 		assertNoProblems();
+		await close();
+	});
+
+	check('phone: a customer reports a fault with a photo, follows the visit live from assignment to resolution, and rates it', async () => {
+		const { page, assertNoProblems, close } = await newPage({ width: 390, height: 844 });
+		await signIn(page, 'customer', '/account');
+		const home = page.getByTestId('portal-home');
+		await home.waitFor();
+		await page.getByTestId('my-package').waitFor();
+		await page.getByTestId('service-status').waitFor();
+		await noHorizontalScroll(page, '/account');
+		await portalShot(page, 'portal-home');
+
+		// Report a problem: a category, the words, a photo.
+		await page.getByTestId('report-problem').click();
+		await page.waitForURL((u) => u.pathname === '/account/tickets/new');
+		await page.getByRole('heading', { level: 1, name: id.report_title }).waitFor();
+		await page.getByTestId('category-choice').first().waitFor();
+		// Nothing written yet: told at the field, nothing sent.
+		await page.getByTestId('report-submit').click();
+		await page.locator('[data-field="description"]').filter({ hasText: id.report_description_required }).waitFor();
+		const words = 'Lampu LOS merah sejak pagi, internet mati total.';
+		await page.getByTestId('category-choice').first().click();
+		await page.locator('#description').fill(words);
+		await page.getByTestId('photo-input').setInputFiles({ name: 'modem.png', mimeType: 'image/png', buffer: pngBytes(64, 48, [220, 40, 40]) });
+		await page.getByTestId('photo-preview').waitFor();
+		await noHorizontalScroll(page, '/account/tickets/new');
+		await portalShot(page, 'portal-report');
+		await page.getByTestId('report-submit').click();
+		await page.getByTestId('report-done').waitFor();
+		const number = (await page.getByTestId('report-number').textContent())?.trim() ?? '';
+		assert.match(number, /^TRB-\d{4}-\d{6}$/);
+		await page.getByTestId('photo-sent').waitFor();
+		await portalShot(page, 'portal-report-done');
+
+		// In "my tickets", waiting for a technician.
+		await page.getByRole('link', { name: id.report_back_home }).click();
+		const card = page.getByTestId('my-ticket').filter({ hasText: number });
+		await card.waitFor();
+		assert.equal(await card.getAttribute('data-status'), 'new');
+		await card.getByText(id.portal_ticket_status_new).waitFor();
+		await portalShot(page, 'portal-home-ticket');
+
+		// The ticket page: progress, the photo, a message.
+		await card.click();
+		await page.waitForURL((u) => u.pathname.startsWith('/account/tickets/'));
+		const ticketId = page.url().split('/').pop();
+		const ticketPage = page.getByTestId('ticket-page');
+		await ticketPage.waitFor();
+		await page.getByTestId('ticket-headline').filter({ hasText: id.portal_ticket_head_new }).waitFor();
+		const photo = page.getByTestId('ticket-photo').first();
+		await photo.waitFor();
+		assert.ok(await photo.evaluate((img) => img.complete && img.naturalWidth > 0), 'the photo is shown from the server');
+		await page.locator('#comment-body').fill('Saya di rumah setelah jam 1 siang.');
+		await page.getByRole('button', { name: id.portal_ticket_comment_send }).click();
+		await page.getByTestId('comment').filter({ hasText: 'Saya di rumah setelah jam 1 siang.' }).waitFor();
+		await page.getByTestId('cancel-ticket').waitFor();
+		await noHorizontalScroll(page, '/account/tickets/[id]');
+		await portalShot(page, 'portal-ticket-new');
+
+		// Staff move it through the API; the page follows without a reload.
+		await page.evaluate(() => (window.__sameDocument = true));
+		const admin = await apiSession('admin');
+		const tech = await apiSession('technician');
+		const techMe = await tech('/api/v1/me');
+		const techName = techMe.body.name;
+		async function move(session, to, extra = {}) {
+			const current = await session(`/api/v1/tickets/${ticketId}`);
+			assert.equal(current.status, 200, `read before ${to}`);
+			const answer = await session(`/api/v1/tickets/${ticketId}/transitions`, {
+				method: 'POST',
+				headers: { 'if-match': `"${current.body.version}"` },
+				body: JSON.stringify({ to, ...extra })
+			});
+			assert.equal(answer.status, 200, `move to ${to}: ${JSON.stringify(answer.body)}`);
+		}
+		const shows = async (status, headline) => {
+			await page.locator(`[data-testid="ticket-page"][data-status="${status}"]`).waitFor({ timeout: 15_000 });
+			if (headline) await page.getByTestId('ticket-headline').filter({ hasText: headline }).waitFor();
+		};
+		const fill = (template, values) => template.replace(/\{(\w+)\}/g, (_, k) => values[k]);
+
+		await move(admin, 'assigned', { technician_id: techMe.body.id });
+		await shows('assigned', fill(id.portal_ticket_head_assigned, { name: techName }));
+		await page.getByTestId('ticket-technician').filter({ hasText: techName }).waitFor();
+		await page.getByTestId('timeline-entry').filter({ hasText: fill(id.portal_tl_assigned, { name: techName }) }).waitFor();
+
+		await move(tech, 'accepted');
+		await shows('accepted', fill(id.portal_ticket_head_accepted, { name: techName }));
+		await page.getByTestId('cancel-ticket').waitFor();
+
+		await move(tech, 'en_route');
+		await shows('en_route', fill(id.portal_ticket_head_en_route, { name: techName }));
+		await page.getByTestId('timeline-entry').filter({ hasText: fill(id.portal_tl_en_route, { name: techName }) }).waitFor();
+		// On the way: too late to cancel.
+		assert.equal(await page.getByTestId('cancel-ticket').count(), 0, 'no cancel once the technician set off');
+		await portalShot(page, 'portal-ticket-en-route');
+
+		await move(tech, 'on_site');
+		await shows('on_site', fill(id.portal_ticket_head_on_site, { name: techName }));
+
+		await move(tech, 'resolved');
+		await shows('resolved', id.portal_ticket_head_resolved);
+		const steps = await page.locator('[data-testid="ticket-progress"] li').evaluateAll((lis) => lis.map((li) => li.dataset.state));
+		assert.deepEqual(steps, ['done', 'done', 'done', 'done', 'done']);
+		assert.equal(await page.evaluate(() => window.__sameDocument), true, 'the page was never reloaded');
+
+		// Rate the visit: told to choose stars first, then 5 stars and a word.
+		const rating = page.getByTestId('rating-form');
+		await rating.waitFor();
+		await page.getByTestId('reopen').waitFor();
+		await portalShot(page, 'portal-ticket-resolved');
+		await rating.getByRole('button', { name: id.portal_ticket_rate_submit }).click();
+		await rating.locator('[data-field="rating"]').filter({ hasText: id.portal_ticket_rate_required }).waitFor();
+		await rating.locator('label.star').nth(4).click();
+		await page.locator('#rating-comment').fill('Cepat dan ramah.');
+		await rating.getByRole('button', { name: id.portal_ticket_rate_submit }).click();
+		await page.getByTestId('ticket-rated').filter({ hasText: 'Cepat dan ramah.' }).waitFor();
+		await page.getByTestId('ticket-notice').filter({ hasText: id.portal_ticket_rate_done }).waitFor();
+		const stored = await admin(`/api/v1/tickets/${ticketId}`);
+		assert.equal(stored.body.rating, 5);
+		await portalShot(page, 'portal-ticket-rated');
+
+		// Home shows it resolved.
+		await page.getByRole('link', { name: id.portal_ticket_back }).click();
+		await page.getByTestId('my-ticket').filter({ hasText: number }).and(page.locator('[data-status="resolved"]')).waitFor();
+		assertNoProblems();
+		await close();
+	});
+
+	check('phone: a customer cancels a report with a reason, and a stale page is reloaded and explained', async () => {
+		const customer = await apiSession('customer');
+		const opened = await customer('/api/v1/tickets', { method: 'POST', body: JSON.stringify({ description: 'Internet lambat sekali di malam hari.' }) });
+		assert.equal(opened.status, 201, JSON.stringify(opened.body));
+		const { page, assertNoProblems, close } = await newPage({ width: 390, height: 844 });
+		await signIn(page, 'customer', '/account');
+		await page.goto(`${baseUrl}/account/tickets/${opened.body.id}`);
+		await page.locator('[data-testid="ticket-page"][data-status="new"]').waitFor();
+
+		// Someone else changes it while the stream is down: the cancel meets a 412.
+		await page.route('**/api/v1/events*', (route) => route.abort());
+		await page.reload();
+		await page.locator('[data-testid="ticket-page"][data-status="new"]').waitFor();
+		const admin = await apiSession('admin');
+		const changed = await admin(`/api/v1/tickets/${opened.body.id}`, {
+			method: 'PATCH',
+			headers: { 'if-match': `"${opened.body.version}"` },
+			body: JSON.stringify({ description: 'Internet lambat sekali di malam hari (dicek CS).' })
+		});
+		assert.equal(changed.status, 200, JSON.stringify(changed.body));
+
+		await page.getByTestId('cancel-ticket').click();
+		const form = page.getByTestId('move-form');
+		await form.waitFor();
+		await form.getByTestId('move-confirm').click();
+		await form.locator('[data-field="reason"]').filter({ hasText: id.portal_ticket_reason_required }).waitFor();
+		await page.locator('#reason').fill('Sudah normal kembali.');
+		await portalShot(page, 'portal-ticket-cancel');
+		await form.getByTestId('move-confirm').click();
+		await page.getByTestId('ticket-notice').filter({ hasText: id.portal_ticket_stale }).waitFor();
+		await page.getByText('(dicek CS)').waitFor();
+
+		// Tried again on the fresh version: cancelled.
+		await page.getByTestId('cancel-ticket').click();
+		await page.locator('#reason').fill('Sudah normal kembali.');
+		await page.getByTestId('move-confirm').click();
+		await page.locator('[data-testid="ticket-page"][data-status="cancelled"]').waitFor();
+		await page.getByTestId('ticket-notice').filter({ hasText: id.portal_ticket_cancel_done }).waitFor();
+		await page.getByTestId('timeline-entry').filter({ hasText: id.portal_tl_cancelled_by_you }).filter({ hasText: 'Sudah normal kembali.' }).waitFor();
+		assert.equal(await page.getByTestId('comment-form').count(), 0, 'no messages on a cancelled ticket');
+		await portalShot(page, 'portal-ticket-cancelled');
+		// The same page in English (the account remembers the language, so back to Indonesian after).
+		await page.locator('button[data-locale="en"]').click();
+		await page.getByTestId('ticket-headline').filter({ hasText: en.portal_ticket_head_cancelled }).waitFor();
+		await page.getByTestId('timeline-entry').filter({ hasText: en.portal_tl_cancelled_by_you }).waitFor();
+		await portalShot(page, 'portal-ticket-cancelled-en');
+		await page.locator('button[data-locale="id"]').click();
+		await page.getByTestId('ticket-headline').filter({ hasText: id.portal_ticket_head_cancelled }).waitFor();
+		// The blocked stream and the refused write are logged by the browser.
+		assertNoProblems([/status of 412/, /api\/v1\/events/, /ERR_FAILED/]);
 		await close();
 	});
 
@@ -1063,6 +1292,15 @@ describe('NetCrew web app on the real server', () => {
 		await page.locator('#password').fill(`rumah-fiber-${stamp}`);
 		await page.getByRole('button', { name: id.login_submit, exact: true }).click();
 		await page.waitForURL((u) => u.pathname === '/account');
+		// The prospect's home: the package chosen, the installation on its way, no faults to report yet.
+		await page.locator('[data-testid="service-status"][data-status="prospect"]').waitFor();
+		const install = page.getByTestId('installation-progress');
+		await install.waitFor();
+		await install.getByText(/INS-\d{4}-\d{6}/).waitFor();
+		await install.getByTestId('ticket-progress').waitFor();
+		assert.equal(await page.getByTestId('report-problem').count(), 0, 'a prospect has nothing to report yet');
+		await noHorizontalScroll(page, '/account (prospect)');
+		await portalShot(page, 'portal-home-prospect');
 		assertNoProblems([/status of 422/]);
 		await close();
 	});
@@ -1438,6 +1676,8 @@ describe('NetCrew web app on the real server', () => {
 		// The customer of the demo, on a phone: their own data, no erase button.
 		const own = await newPage({ width: 390, height: 844 });
 		await signIn(own.page, 'customer', '/account');
+		await own.page.getByTestId('profile-link').click();
+		await own.page.waitForURL((u) => u.pathname === '/account/profile');
 		const ownPanel = own.page.getByTestId('personal-data');
 		await ownPanel.getByText(id.personal_data_hint_own).waitFor();
 		const [ownFile] = await Promise.all([own.page.waitForEvent('download'), own.page.getByTestId('personal-data-download').click()]);
@@ -1996,7 +2236,10 @@ describe('NetCrew web app on the real server', () => {
 		await context.clearCookies();
 		await page.setViewportSize({ width: 390, height: 844 });
 		await signIn(page, 'customer', '/account');
-		await audit('/account');
+		const mine = await page.evaluate(async () => (await fetch('/api/v1/tickets?limit=1')).json());
+		for (const where of ['/account', '/account/profile', '/account/tickets/new', ...mine.items.map((t) => `/account/tickets/${t.id}`)]) {
+			await audit(where);
+		}
 		await context.close();
 		assert.deepEqual(found, [], 'serious or critical accessibility violations');
 	});

@@ -347,7 +347,11 @@ impl Draft {
         let mut odp_port = self
             .odp_port
             .unwrap_or_else(|| current.and_then(|x| x.odp_port));
-        if !status.holds_port() {
+        // A customer served until now keeps the port until the dismantle
+        // ticket their termination opens is done (the ONT is still there).
+        let leaving = status == CustomerStatus::Terminated
+            && current.is_some_and(|x| x.status().still_served());
+        if !status.holds_port() && !leaving {
             (odp_id, odp_port) = (None, None);
         }
         match (odp_id, odp_port) {
@@ -749,10 +753,11 @@ pub async fn register(
         customer_id: Some(saved.id),
         ip: Some(ip.to_string()),
     };
-    crate::tickets::open_installation(
+    crate::tickets::open_for(
         &*txn,
         &who,
         &saved,
+        netcrew_domain::tickets::TicketKind::Installation,
         netcrew_domain::tickets::TicketSource::Portal,
         ctx.zone,
         ctx.now,
@@ -812,8 +817,13 @@ pub async fn save(
         ctx.now,
     )
     .await?;
+    // Terminating a served customer opens the dismantle: the ONT comes
+    // back and the port is freed when it is done.
+    let terminating = !creating
+        && saved.status == CustomerStatus::Terminated.as_str()
+        && current.as_ref().is_some_and(|c| c.status().still_served());
     // A prospect CS registers gets the installation ticket at once.
-    if creating && saved.status == CustomerStatus::Prospect.as_str() {
+    if (creating && saved.status == CustomerStatus::Prospect.as_str()) || terminating {
         let name: Option<String> = match actor.user_id {
             Some(id) => {
                 user::Entity::find_by_id(id)
@@ -843,10 +853,16 @@ pub async fn save(
             customer_id: None,
             ip: actor.ip.clone(),
         };
-        crate::tickets::open_installation(
+        let kind = if terminating {
+            netcrew_domain::tickets::TicketKind::Dismantle
+        } else {
+            netcrew_domain::tickets::TicketKind::Installation
+        };
+        crate::tickets::open_for(
             &*txn,
             &who,
             &saved,
+            kind,
             netcrew_domain::tickets::TicketSource::Phone,
             ctx.zone,
             ctx.now,

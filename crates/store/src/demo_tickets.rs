@@ -394,6 +394,7 @@ pub async fn generate(
                 rating: Set(rating),
                 rating_comment: Set(String::new()),
                 created_by: Set(None),
+                package_id: Set(None),
                 version: Set(1),
                 created_at: Set(created),
                 updated_at: Set(last.min(now)),

@@ -218,6 +218,8 @@ pub struct NewTicket {
     pub appointment_window: Option<InstallWindow>,
     pub tags: Option<Vec<String>>,
     pub duplicate_of: Option<Uuid>,
+    /// An upgrade: the package to move to.
+    pub package_id: Option<Uuid>,
 }
 
 /// A change to a ticket (absent fields stay as they are).
@@ -234,6 +236,11 @@ pub struct TicketChange {
     pub tags: Option<Vec<String>>,
     pub duplicate_of: Option<Option<Uuid>>,
     pub problem_category_id: Option<Option<Uuid>>,
+    /// The ODP and port the job connects (an installation or relocation
+    /// takes them over when it is done).
+    pub odp: Option<Option<(Uuid, i32)>>,
+    /// An upgrade: the package to move to.
+    pub package_id: Option<Uuid>,
 }
 
 /// A move asked for: the target status and what the move needs.
@@ -801,6 +808,17 @@ pub async fn create(
     {
         c.fail("duplicate_of", "unknown", "no such ticket");
     }
+    if let Some(p) = input.package_id {
+        if kind != Some(TicketKind::Upgrade) {
+            c.fail(
+                "package_id",
+                "forbidden",
+                "only an upgrade changes the package",
+            );
+        } else {
+            package_check(conn, &mut c, p, cust.as_ref().map(|x| x.package_id)).await?;
+        }
+    }
     let area = match &cust {
         Some(cu) => area::Entity::find_by_id(cu.area_id).one(conn).await?,
         None => None,
@@ -891,6 +909,7 @@ pub async fn create(
         rating: None,
         rating_comment: String::new(),
         created_by: who.id,
+        package_id: input.package_id,
         version: 1,
         created_at: now,
         updated_at: now,
@@ -1000,23 +1019,28 @@ async fn insert_new<C: ConnectionTrait>(
     Ok(t)
 }
 
-/// The installation ticket of a customer just registered (by themself
-/// or by CS), with the installation day and window they chose, written in
-/// the registration's transaction.
-pub async fn open_installation<C: ConnectionTrait>(
+/// The ticket a change to a customer opens, written in the change's
+/// transaction: the installation of a customer just registered (by themself
+/// or by CS, on the day and window they chose), or the dismantle of one
+/// whose service ends.
+pub async fn open_for<C: ConnectionTrait>(
     txn: &C,
     who: &Person,
     cust: &customer::Model,
+    kind: TicketKind,
     source: TicketSource,
     zone: Zone,
     now: DateTime<Utc>,
 ) -> Result<ticket::Model, Error> {
     let st = service_type::Entity::find()
-        .filter(service_type::Column::Code.eq(TicketKind::Installation.as_str()))
+        .filter(service_type::Column::Code.eq(kind.as_str()))
         .one(txn)
         .await?
         .ok_or_else(|| {
-            conflict("There is no installation service type; an admin must restore it.")
+            conflict(format!(
+                "There is no {} service type; an admin must restore it.",
+                kind.as_str()
+            ))
         })?;
     let area = area::Entity::find_by_id(cust.area_id)
         .one(txn)
@@ -1025,11 +1049,12 @@ pub async fn open_installation<C: ConnectionTrait>(
     let priority = st.priority();
     let targets = targets_for(txn, &st, priority).await?;
     let year = now.with_timezone(&zone).year();
-    let number = next_number(txn, TicketKind::Installation, year).await?;
+    let number = next_number(txn, kind, year).await?;
+    let installing = kind == TicketKind::Installation;
     let t = ticket::Model {
         id: Uuid::now_v7(),
         number,
-        kind: TicketKind::Installation.as_str().to_string(),
+        kind: kind.as_str().to_string(),
         status: TicketStatus::New.as_str().to_string(),
         is_open: true,
         before_pending: None,
@@ -1045,9 +1070,13 @@ pub async fn open_installation<C: ConnectionTrait>(
         lng: cust.lng,
         odp_id: cust.odp_id,
         odp_port: cust.odp_port,
-        description: cust.notes.clone(),
-        appointment_date: cust.preferred_date.clone(),
-        appointment_window: cust.preferred_window.clone(),
+        description: if installing {
+            cust.notes.clone()
+        } else {
+            "Layanan berhenti: ambil ONT, bebaskan port".to_string()
+        },
+        appointment_date: cust.preferred_date.clone().filter(|_| installing),
+        appointment_window: cust.preferred_window.clone().filter(|_| installing),
         technician_id: None,
         tags: "[]".to_string(),
         duplicate_of: None,
@@ -1070,6 +1099,7 @@ pub async fn open_installation<C: ConnectionTrait>(
         rating: None,
         rating_comment: String::new(),
         created_by: who.id,
+        package_id: None,
         version: 1,
         created_at: now,
         updated_at: now,
@@ -1437,6 +1467,9 @@ pub async fn transition(
     if let Some(r) = &pause_to_open {
         open_pause(&*txn, t.id, r, now).await?;
     }
+    if mv == TicketMove::Resolve {
+        complete(&*txn, &t, who, now).await?;
+    }
     t.status = to.as_str().to_string();
     t.version += 1;
     t.updated_at = now;
@@ -1594,6 +1627,51 @@ pub async fn update(
         }
         t.problem_category_id = pc;
         changed.push("problem_category_id");
+    }
+    if let Some(odp) = change.odp {
+        if let Some((o, port)) = odp {
+            match crate::entity::odp::Entity::find_by_id(o).one(&*txn).await? {
+                None => c.fail("odp_id", "unknown", "no such ODP"),
+                Some(x) if !(1..=x.port_count).contains(&port) => c.push(
+                    FieldError::new("odp_port", "range", format!("ports 1 to {}", x.port_count))
+                        .with("max", x.port_count),
+                ),
+                Some(_) => {
+                    if let Some(holder) = port_holder(&*txn, o, port, t.customer_id).await? {
+                        c.push(
+                            FieldError::new(
+                                "odp_port",
+                                "taken",
+                                format!("customer {holder} already has it"),
+                            )
+                            .with("customer_number", holder),
+                        );
+                    }
+                }
+            }
+        }
+        t.odp_id = odp.map(|x| x.0);
+        t.odp_port = odp.map(|x| x.1);
+        changed.push("odp");
+    }
+    if let Some(p) = change.package_id {
+        if TicketKind::parse(&t.kind) != Some(TicketKind::Upgrade) {
+            c.fail(
+                "package_id",
+                "forbidden",
+                "only an upgrade changes the package",
+            );
+        } else {
+            let current_package: Option<Uuid> = customer::Entity::find_by_id(t.customer_id)
+                .select_only()
+                .column(customer::Column::PackageId)
+                .into_tuple()
+                .one(&*txn)
+                .await?;
+            package_check(&*txn, &mut c, p, current_package).await?;
+        }
+        t.package_id = Some(p);
+        changed.push("package_id");
     }
     let area = area::Entity::find_by_id(t.area_id)
         .one(&*txn)
@@ -1902,4 +1980,248 @@ pub async fn names<C: ConnectionTrait>(db: &C, tickets: &[ticket::Model]) -> Res
             .collect(),
         people: users.into_iter().collect(),
     })
+}
+
+/// The customer number of whoever else holds port `port` of `odp`.
+async fn port_holder<C: ConnectionTrait>(
+    db: &C,
+    odp: Uuid,
+    port: i32,
+    me: Uuid,
+) -> Result<Option<String>, DbErr> {
+    customer::Entity::find()
+        .select_only()
+        .column(customer::Column::CustomerNumber)
+        .filter(customer::Column::OdpId.eq(odp))
+        .filter(customer::Column::OdpPort.eq(port))
+        .filter(customer::Column::Id.ne(me))
+        .into_tuple()
+        .one(db)
+        .await
+}
+
+/// Checks the package an upgrade moves to: on sale, and another one.
+async fn package_check<C: ConnectionTrait>(
+    db: &C,
+    c: &mut Checks,
+    package: Uuid,
+    current: Option<Uuid>,
+) -> Result<(), DbErr> {
+    match crate::entity::package::Entity::find_by_id(package)
+        .one(db)
+        .await?
+    {
+        None => c.fail("package_id", "unknown", "no such package"),
+        Some(p) if !p.active => c.fail(
+            "package_id",
+            "inactive",
+            "this package is no longer on sale",
+        ),
+        Some(p) if Some(p.id) == current => c.fail(
+            "package_id",
+            "same",
+            "the customer already has this package",
+        ),
+        Some(_) => {}
+    }
+    Ok(())
+}
+
+/// What a job changes about the customer when it is done: an installation
+/// connects them (on the ticket's port, if one was set), an upgrade moves
+/// them to the new package, a relocation to the new place and port, a
+/// dismantle frees the port and ends the service. Written with the move,
+/// audited as a change to the customer.
+async fn complete<C: ConnectionTrait>(
+    txn: &C,
+    t: &ticket::Model,
+    who: &Person,
+    now: DateTime<Utc>,
+) -> Result<(), Error> {
+    let kind = TicketKind::parse(&t.kind).unwrap_or(TicketKind::Repair);
+    if kind == TicketKind::Repair {
+        return Ok(());
+    }
+    let Some(cust) = customer::Entity::find_by_id(t.customer_id).one(txn).await? else {
+        return Ok(());
+    };
+    let mut c = cust.clone();
+    let status = cust.status();
+    match kind {
+        TicketKind::Installation => {
+            if status == CustomerStatus::Prospect {
+                c.status = CustomerStatus::Active.as_str().to_string();
+            }
+            if t.odp_id.is_some() && t.odp_port.is_some() {
+                c.odp_id = t.odp_id;
+                c.odp_port = t.odp_port;
+            }
+            c.preferred_date = None;
+            c.preferred_window = None;
+        }
+        TicketKind::Upgrade => {
+            let Some(p) = t.package_id else {
+                return Err(conflict(
+                    "Choose the package the customer moves to (on the ticket) before resolving the upgrade.",
+                ));
+            };
+            c.package_id = p;
+        }
+        TicketKind::Relocation => {
+            c.address = t.address.clone();
+            c.lat = t.lat;
+            c.lng = t.lng;
+            if t.odp_id.is_some() && t.odp_port.is_some() {
+                c.odp_id = t.odp_id;
+                c.odp_port = t.odp_port;
+            }
+        }
+        TicketKind::Dismantle => {
+            c.odp_id = None;
+            c.odp_port = None;
+            if status.still_served() {
+                c.status = CustomerStatus::Terminated.as_str().to_string();
+            }
+        }
+        TicketKind::Repair => {}
+    }
+    if c == cust {
+        return Ok(());
+    }
+    if let (Some(o), Some(p)) = (c.odp_id, c.odp_port)
+        && (c.odp_id, c.odp_port) != (cust.odp_id, cust.odp_port)
+        && let Some(holder) = port_holder(txn, o, p, c.id).await?
+    {
+        return Err(conflict(format!(
+            "Port {p} of that ODP is taken by customer {holder} now; choose another port on the ticket."
+        )));
+    }
+    c.updated_at = now;
+    let saved = c.into_active_model().reset_all().update(txn).await?;
+    audit_log::audit(
+        txn,
+        Audit {
+            actor_id: who.id,
+            actor_ip: who.ip.clone(),
+            action: "customer.update",
+            entity: "customer",
+            entity_id: Some(saved.id.to_string()),
+            before: Some(crate::customers::audit_view(&cust)),
+            after: Some(crate::customers::audit_view(&saved)),
+        },
+        now,
+    )
+    .await?;
+    Ok(())
+}
+
+/// Records a survey's outcome on an installation, at the version read: a
+/// feasible place lets it go on; a pole or a permit makes it wait (access or
+/// permit); no free port or a drop too long records the place as unmet
+/// demand and cancels it with the outcome as the reason.
+pub async fn survey(
+    db: &Db,
+    who: &Person,
+    scope: &Scope,
+    at: Versioned,
+    (outcome, notes): (netcrew_domain::tickets::SurveyOutcome, &str),
+    settings: &Settings,
+    now: DateTime<Utc>,
+) -> Result<ticket::Model, Error> {
+    use netcrew_domain::tickets::SurveyEffect;
+    let mut c = Checks::default();
+    let notes = c.multiline("notes", notes, REASON_MAX);
+    c.finish()?;
+    let current = find(db.conn(), at.id, scope)
+        .await?
+        .ok_or_else(|| Error::NotFound("No such ticket.".to_string()))?;
+    if TicketKind::parse(&current.kind) != Some(TicketKind::Installation) {
+        return Err(conflict("Only an installation is surveyed."));
+    }
+    let status = TicketStatus::parse(&current.status).unwrap_or(TicketStatus::New);
+    if !status.is_open() {
+        return Err(conflict(format!(
+            "A {} installation is not surveyed any more.",
+            status.as_str()
+        )));
+    }
+    let reason = if notes.trim().is_empty() {
+        format!("survey: {}", outcome.as_str())
+    } else {
+        format!("survey: {} — {notes}", outcome.as_str())
+    };
+    let next = match outcome.effect() {
+        SurveyEffect::Wait if status != TicketStatus::Pending => Some(MoveRequest {
+            to: Some(TicketStatus::Pending),
+            reason: Some(reason.clone()),
+            pause_reason: Some("access_permit".to_string()),
+            ..MoveRequest::default()
+        }),
+        SurveyEffect::Unmet => Some(MoveRequest {
+            to: Some(TicketStatus::Cancelled),
+            reason: Some(reason.clone()),
+            ..MoveRequest::default()
+        }),
+        _ => None,
+    };
+    let t = match next {
+        Some(req) => {
+            let moved = transition(db, who, scope, at, req, settings, now).await?;
+            if outcome.effect() == SurveyEffect::Unmet {
+                let point = netcrew_domain::GeoPoint::new(moved.lat, moved.lng)
+                    .map_err(|e| conflict(e.to_string()))?;
+                crate::network::record_demand(
+                    db.conn(),
+                    point,
+                    Some(moved.area_id),
+                    "survey",
+                    now,
+                    settings.zone,
+                )
+                .await?;
+            }
+            moved
+        }
+        None => {
+            let txn = db.begin_write().await?;
+            let t = load_for_write(&*txn, at.id, scope, at.version).await?;
+            let mut am = t.clone().into_active_model();
+            am.version = Set(t.version + 1);
+            am.updated_at = Set(now);
+            let saved = am.update(&*txn).await?;
+            timeline(
+                &*txn,
+                &saved,
+                who,
+                Entry {
+                    kind: "survey",
+                    from: None,
+                    to: None,
+                    reason: reason.clone(),
+                    data: json!({"outcome": outcome.as_str()}),
+                    public: true,
+                },
+                now,
+            )
+            .await?;
+            audit_log::audit(
+                &*txn,
+                Audit {
+                    actor_id: who.id,
+                    actor_ip: who.ip.clone(),
+                    action: "ticket.survey",
+                    entity: "ticket",
+                    entity_id: Some(saved.id.to_string()),
+                    before: Some(ticket_view(&t)),
+                    after: Some(json!({"survey": outcome.as_str(), "notes": notes})),
+                },
+                now,
+            )
+            .await?;
+            announce(&*txn, &saved, "ticket.updated", true, now).await?;
+            txn.commit().await?;
+            saved
+        }
+    };
+    Ok(t)
 }

@@ -46,6 +46,7 @@ pub fn api_router() -> OpenApiRouter<AppState> {
         .routes(routes!(rate_ticket))
         .routes(routes!(list_attachments, add_attachment))
         .routes(routes!(attachment_content))
+        .routes(routes!(survey_ticket))
 }
 
 /// The person acting, as the ticket rules see them.
@@ -125,6 +126,8 @@ pub struct Ticket {
     pub location: Location,
     pub odp_id: Option<Uuid>,
     pub odp_port: Option<i32>,
+    /// An upgrade: the package the customer moves to.
+    pub package_id: Option<Uuid>,
     pub description: String,
     /// `YYYY-MM-DD`.
     pub appointment_date: Option<String>,
@@ -195,6 +198,7 @@ fn to_ticket(
         },
         odp_id: t.odp_id,
         odp_port: t.odp_port,
+        package_id: t.package_id,
         description: t.description,
         appointment_date: t.appointment_date,
         appointment_window: t
@@ -412,6 +416,8 @@ pub struct TicketInput {
     pub appointment_window: Option<InstallWindow>,
     pub tags: Option<Vec<String>>,
     pub duplicate_of: Option<Uuid>,
+    /// An upgrade: the package the customer moves to when it is done.
+    pub package_id: Option<Uuid>,
 }
 
 /// Opens a ticket.
@@ -445,6 +451,7 @@ async fn create_ticket(
         appointment_window: i.appointment_window,
         tags: i.tags,
         duplicate_of: i.duplicate_of,
+        package_id: i.package_id,
     };
     let t = tickets::create(
         &state.db,
@@ -507,6 +514,14 @@ pub struct TicketPatch {
     #[serde(default, deserialize_with = "double_option")]
     #[schema(value_type = Option<Uuid>)]
     pub problem_category_id: Option<Option<Uuid>>,
+    /// The ODP the job connects, with `odp_port` (an installation or a
+    /// relocation takes them over when done); `null` clears both.
+    #[serde(default, deserialize_with = "double_option")]
+    #[schema(value_type = Option<Uuid>)]
+    pub odp_id: Option<Option<Uuid>>,
+    pub odp_port: Option<i32>,
+    /// An upgrade: the package the customer moves to.
+    pub package_id: Option<Uuid>,
 }
 
 /// Changes a ticket's details. Needs `If-Match`.
@@ -536,6 +551,25 @@ async fn update_ticket(
     let scope = scope(&state, &caller).await?;
     let ApiJson(p) = body?;
     let version = if_match(&headers)?;
+    let odp = match (p.odp_id, p.odp_port) {
+        (None, None) => None,
+        (Some(None), _) => Some(None),
+        (Some(Some(o)), Some(port)) => Some(Some((o, port))),
+        (Some(Some(_)), None) => {
+            return Err(ApiError::validation(
+                "odp_port",
+                "required",
+                "give the port with the ODP",
+            ));
+        }
+        (None, Some(_)) => {
+            return Err(ApiError::validation(
+                "odp_id",
+                "required",
+                "give the ODP with the port",
+            ));
+        }
+    };
     let change = TicketChange {
         priority: p.priority,
         reason: p.reason,
@@ -547,6 +581,8 @@ async fn update_ticket(
         tags: p.tags,
         duplicate_of: p.duplicate_of,
         problem_category_id: p.problem_category_id,
+        odp,
+        package_id: p.package_id,
     };
     let t = tickets::update(
         &state.db,
@@ -1049,4 +1085,61 @@ async fn attachment_content(
         HeaderValue::from_static("nosniff"),
     );
     Ok(response)
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct SurveyInput {
+    pub outcome: netcrew_domain::tickets::SurveyOutcome,
+    #[serde(default)]
+    pub notes: String,
+}
+
+/// Records what the survey before an installation found. `feasible` lets
+/// it go on; `needs_pole` and `needs_permit` make it wait (access or
+/// permit); `no_free_port` and `drop_too_long` record the place as unmet
+/// demand and cancel the installation with the outcome as the reason.
+/// Needs `If-Match`.
+#[utoipa::path(post, path = "/tickets/{id}/survey", tag = "tickets", request_body = SurveyInput,
+    params(
+        ("id" = Uuid, Path, description = "Ticket id"),
+        ("If-Match" = String, Header, description = "The version read (its ETag)"),
+    ),
+    responses(
+        (status = 200, body = Ticket),
+        (status = 401, body = Problem, content_type = "application/problem+json"),
+        (status = 403, body = Problem, content_type = "application/problem+json"),
+        (status = 404, body = Problem, content_type = "application/problem+json"),
+        (status = 409, body = Problem, content_type = "application/problem+json"),
+        (status = 412, body = Problem, content_type = "application/problem+json"),
+        (status = 422, body = Problem, content_type = "application/problem+json"),
+        (status = 428, body = Problem, content_type = "application/problem+json"),
+    ))]
+async fn survey_ticket(
+    State(state): State<AppState>,
+    caller: Caller,
+    ApiPath(id): ApiPath<Uuid>,
+    headers: HeaderMap,
+    body: Result<ApiJson<SurveyInput>, ApiError>,
+) -> ApiResult<Response> {
+    caller.require(Permission::TicketsWork)?;
+    if !caller.role.is_staff() {
+        return Err(ApiError::Forbidden(
+            "Surveys are recorded by the ISP's staff.".to_string(),
+        ));
+    }
+    let scope = scope(&state, &caller).await?;
+    let ApiJson(b) = body?;
+    let version = if_match(&headers)?;
+    let t = tickets::survey(
+        &state.db,
+        &person(&caller),
+        &scope,
+        tickets::Versioned { id, version },
+        (b.outcome, &b.notes),
+        &state.config.tickets,
+        Utc::now(),
+    )
+    .await?;
+    answer(&state, &caller, t, None).await
 }

@@ -10,5 +10,7 @@ pub use lifecycle::{
     MoveRefused, Mover, TicketFacts, TicketKind, TicketMove, TicketStatus, allowed_moves,
     allowed_targets, apply, ticket_number, transition,
 };
-pub use rules::{OutageElement, OutageStatus, RemoteReason, TicketSource};
+pub use rules::{
+    OutageElement, OutageStatus, RemoteReason, SurveyEffect, SurveyOutcome, TicketSource,
+};
 pub use sla::{SlaState, SlaTarget, Targets};

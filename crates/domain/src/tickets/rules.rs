@@ -91,6 +91,52 @@ impl RemoteReason {
     }
 }
 
+/// What a survey before an installation found.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum SurveyOutcome {
+    /// It can be installed: the installation goes ahead.
+    Feasible,
+    /// A pole must be set first: the ticket waits (access or permit).
+    NeedsPole,
+    /// A permit (from the RT/RW, the building, the road owner) first.
+    NeedsPermit,
+    /// The ODP has no free port: recorded as unmet demand, cancelled.
+    NoFreePort,
+    /// The home is beyond drop-cable reach: unmet demand, cancelled.
+    DropTooLong,
+}
+
+impl SurveyOutcome {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            SurveyOutcome::Feasible => "feasible",
+            SurveyOutcome::NeedsPole => "needs_pole",
+            SurveyOutcome::NeedsPermit => "needs_permit",
+            SurveyOutcome::NoFreePort => "no_free_port",
+            SurveyOutcome::DropTooLong => "drop_too_long",
+        }
+    }
+
+    /// What the outcome does to the installation: go on, wait, or stop
+    /// (and count as demand the network could not meet).
+    pub fn effect(self) -> SurveyEffect {
+        match self {
+            SurveyOutcome::Feasible => SurveyEffect::GoOn,
+            SurveyOutcome::NeedsPole | SurveyOutcome::NeedsPermit => SurveyEffect::Wait,
+            SurveyOutcome::NoFreePort | SurveyOutcome::DropTooLong => SurveyEffect::Unmet,
+        }
+    }
+}
+
+/// What a survey's outcome does.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SurveyEffect {
+    GoOn,
+    Wait,
+    Unmet,
+}
+
 /// What an outage sits on.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema)]
 #[serde(rename_all = "snake_case")]

@@ -24,6 +24,7 @@ const DEMAND: &[&str] = &["admin", "supervisor", "management"];
 const EXPORTERS: &[&str] = &["admin", "management"];
 const OUTAGE_READERS: &[&str] = &["admin", "supervisor", "cs", "management"];
 const OUTAGE_MANAGERS: &[&str] = &["admin", "supervisor"];
+const STAFF_WORKERS: &[&str] = &["admin", "supervisor", "cs", "technician"];
 const TICKET_OPENERS: &[&str] = &["admin", "supervisor", "cs", "customer"];
 const TICKET_WORKERS: &[&str] = &["admin", "supervisor", "cs", "technician", "customer"];
 
@@ -105,6 +106,7 @@ fn rule(method: &str, path: &str) -> Option<Rule> {
             SignedIn
         }
         ("post", "/api/v1/tickets/{id}/attachments") => Roles(TICKET_WORKERS),
+        ("post", "/api/v1/tickets/{id}/survey") => Roles(STAFF_WORKERS),
         ("get", "/api/v1/pause-reasons") => SignedIn,
         ("get", "/api/v1/sla-policies" | "/api/v1/holidays" | "/api/v1/areas/{id}/calendar") => {
             Roles(STAFF)

@@ -211,10 +211,14 @@ async fn cs_registers_finds_and_changes_customers(app: &TestApp) -> anyhow::Resu
         .await?
         .json()
         .await?;
-    assert!(
-        terminated["odp_id"].is_null() && terminated["odp_port"].is_null(),
-        "terminating frees the port"
-    );
+    // The port stays taken until the dismantle (opened now) is done.
+    assert_eq!(terminated["odp_port"], free, "{terminated}");
+    let dismantles: Value = cs
+        .get(&format!("/api/v1/tickets?customer_id={id}&kind=dismantle"))
+        .await?
+        .json()
+        .await?;
+    assert_eq!(dismantles["total"], 1, "{dismantles}");
 
     let events: Value = admin
         .get(&format!(

@@ -20,6 +20,8 @@ both_backends!(
     warnings_come_once_and_resolved_tickets_close_by_themselves,
     the_event_stream_replays_what_was_missed,
     a_new_customer_gets_the_installation_ticket,
+    finished_jobs_change_the_customer,
+    a_survey_decides_the_installation,
 );
 
 /// The demo customer account's own customer record.
@@ -798,5 +800,181 @@ async fn a_new_customer_gets_the_installation_ticket(app: &TestApp) -> anyhow::R
         .await?;
     let problem = assert_problem(again, 422, "/problems/validation").await?;
     assert_eq!(problem["errors"][0]["code"], "connected");
+    Ok(())
+}
+
+/// Assigns `t` to the demo technician and walks it to resolved.
+async fn do_the_job(app: &TestApp, t: &Value) -> anyhow::Result<Value> {
+    let supervisor = app.signed_in("admin").await?;
+    let technician = app.signed_in("technician").await?;
+    let tech = own_id(&technician).await?;
+    let mut t = step(
+        &supervisor,
+        t,
+        json!({"to": "assigned", "technician_id": tech}),
+    )
+    .await?;
+    for to in ["accepted", "en_route", "on_site"] {
+        t = step(&technician, &t, json!({"to": to})).await?;
+    }
+    Ok(t)
+}
+
+async fn finished_jobs_change_the_customer(app: &TestApp) -> anyhow::Result<()> {
+    let cs = app.signed_in("cs").await?;
+    let technician = app.signed_in("technician").await?;
+    let (_, active) = cs.json("/api/v1/customers?status=active&limit=1").await?;
+    let customer = active["items"][0].clone();
+    let cid = text(&customer["id"])?.to_string();
+    // An upgrade to another package on sale.
+    let (_, packages) = app.get_json("/api/v1/packages?active=true").await?;
+    let other = packages["items"]
+        .as_array()
+        .and_then(|p| p.iter().find(|p| p["id"] != customer["package_id"]))
+        .cloned()
+        .ok_or_else(|| anyhow::anyhow!("one package only"))?;
+    let same = cs
+        .send(Method::POST, "/api/v1/tickets", Some(json!({"kind": "upgrade", "customer_id": cid, "package_id": customer["package_id"]})))
+        .await?;
+    let problem = assert_problem(same, 422, "/problems/validation").await?;
+    assert_eq!(problem["errors"][0]["code"], "same");
+    let up: Value = cs
+        .send(
+            Method::POST,
+            "/api/v1/tickets",
+            Some(json!({"kind": "upgrade", "customer_id": cid, "package_id": other["id"]})),
+        )
+        .await?
+        .json()
+        .await?;
+    let up = do_the_job(app, &up).await?;
+    step(&technician, &up, json!({"to": "resolved"})).await?;
+    let (_, after) = cs.json(&format!("/api/v1/customers/{cid}")).await?;
+    assert_eq!(
+        after["package_id"], other["id"],
+        "the upgrade moved the package"
+    );
+
+    // Terminating keeps the port until the dismantle is done.
+    let port = after["odp_port"].clone();
+    assert!(port.is_number(), "{after}");
+    let r = cs
+        .send(
+            Method::PATCH,
+            &format!("/api/v1/customers/{cid}"),
+            Some(json!({"status": "terminated"})),
+        )
+        .await?;
+    assert_eq!(r.status(), 200);
+    let (_, list) = cs
+        .json(&format!(
+            "/api/v1/tickets?customer_id={cid}&kind=dismantle&open=true"
+        ))
+        .await?;
+    assert_eq!(list["total"], 1, "{list}");
+    let dis = do_the_job(app, &list["items"][0]).await?;
+    let (_, still) = cs.json(&format!("/api/v1/customers/{cid}")).await?;
+    assert_eq!(
+        still["odp_port"], port,
+        "not freed before the dismantle is done"
+    );
+    step(&technician, &dis, json!({"to": "resolved"})).await?;
+    let (_, gone) = cs.json(&format!("/api/v1/customers/{cid}")).await?;
+    assert!(
+        gone["odp_port"].is_null() && gone["odp_id"].is_null(),
+        "{gone}"
+    );
+    assert_eq!(gone["status"], "terminated");
+    Ok(())
+}
+
+async fn a_survey_decides_the_installation(app: &TestApp) -> anyhow::Result<()> {
+    let cs = app.signed_in("cs").await?;
+    // Registering two prospects gives two fresh installations to survey.
+    let (_, packages) = app.get_json("/api/v1/packages?active=true").await?;
+    let mut tickets = Vec::new();
+    for (name, phone) in [
+        ("Dedi Kurnia", "0812 7000 1111"),
+        ("Yuni Astuti", "0812 7000 2222"),
+    ] {
+        let created: Value = cs
+            .send(Method::POST, "/api/v1/customers", Some(json!({
+                "name": name, "phone": phone, "address": "Jl. Dipatiukur No. 40",
+                "location": {"lat": -6.8915, "lng": 107.6160}, "package_id": packages["items"][0]["id"]
+            })))
+            .await?
+            .json()
+            .await?;
+        let (_, list) = cs
+            .json(&format!(
+                "/api/v1/tickets?customer_id={}",
+                text(&created["id"])?
+            ))
+            .await?;
+        tickets.push(list["items"][0].clone());
+    }
+    let path = |t: &Value| {
+        format!(
+            "/api/v1/tickets/{}/survey",
+            t["id"].as_str().unwrap_or_default()
+        )
+    };
+    // A permit first: the installation waits, its clock stopped.
+    let r = cs
+        .send_if(
+            Method::POST,
+            &path(&tickets[0]),
+            1,
+            Some(json!({"outcome": "needs_permit", "notes": "Izin RT"})),
+        )
+        .await?;
+    assert_eq!(r.status(), 200);
+    let waiting: Value = r.json().await?;
+    assert_eq!(
+        (
+            waiting["status"].as_str(),
+            waiting["pending_reason"].as_str()
+        ),
+        (Some("pending"), Some("access_permit"))
+    );
+    // No free port: cancelled with the outcome, and counted as demand.
+    let admin = app.signed_in("admin").await?;
+    let (_, before) = admin.json("/api/v1/demand-points").await?;
+    let r = cs
+        .send_if(
+            Method::POST,
+            &path(&tickets[1]),
+            1,
+            Some(json!({"outcome": "no_free_port"})),
+        )
+        .await?;
+    let cancelled: Value = r.json().await?;
+    assert_eq!(cancelled["status"], "cancelled", "{cancelled}");
+    let (_, after) = admin.json("/api/v1/demand-points").await?;
+    assert!(
+        after["total"].as_u64() > before["total"].as_u64(),
+        "{after}"
+    );
+    // A repair is not surveyed; a customer records nothing.
+    let customer = app.signed_in("customer").await?;
+    let repair = report(&customer, "Lambat").await?;
+    let r = cs
+        .send_if(
+            Method::POST,
+            &path(&repair),
+            1,
+            Some(json!({"outcome": "feasible"})),
+        )
+        .await?;
+    assert_problem(r, 409, "/problems/conflict").await?;
+    let r = customer
+        .send_if(
+            Method::POST,
+            &path(&repair),
+            1,
+            Some(json!({"outcome": "feasible"})),
+        )
+        .await?;
+    assert_problem(r, 403, "/problems/forbidden").await?;
     Ok(())
 }

@@ -59,6 +59,8 @@ pub struct Model {
     #[sea_orm(column_type = "Text")]
     pub rating_comment: String,
     pub created_by: Option<Uuid>,
+    /// An upgrade: the package the customer moves to when it is done.
+    pub package_id: Option<Uuid>,
     pub version: i32,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,

@@ -13,6 +13,7 @@ mod m20261128_000011_customer_erasure;
 mod m20261128_000012_customer_search;
 mod m20261128_000013_customer_address_and_refs;
 pub mod m20261128_000014_tickets;
+mod m20261128_000016_ticket_package;
 
 pub struct Migrator;
 
@@ -30,6 +31,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261128_000012_customer_search::Migration),
             Box::new(m20261128_000013_customer_address_and_refs::Migration),
             Box::new(m20261128_000014_tickets::Migration),
+            Box::new(m20261128_000016_ticket_package::Migration),
         ]
     }
 }

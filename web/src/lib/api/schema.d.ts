@@ -1144,6 +1144,29 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/tickets/{id}/survey": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Records what the survey before an installation found. `feasible` lets
+         *     it go on; `needs_pole` and `needs_permit` make it wait (access or
+         *     permit); `no_free_port` and `drop_too_long` record the place as unmet
+         *     demand and cancel the installation with the outcome as the reason.
+         *     Needs `If-Match`.
+         */
+        post: operations["survey_ticket"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/tickets/{id}/timeline": {
         parameters: {
             query?: never;
@@ -2480,6 +2503,11 @@ export interface components {
                  * @description The outage this ticket is part of.
                  */
                 outage_id?: string | null;
+                /**
+                 * Format: uuid
+                 * @description An upgrade: the package the customer moves to.
+                 */
+                package_id?: string | null;
                 /** @description While `pending`: the pause reason's code. */
                 pending_reason?: string | null;
                 priority: components["schemas"]["Priority"];
@@ -3226,6 +3254,15 @@ export interface components {
             id: string;
             number: string;
         };
+        SurveyInput: {
+            notes?: string;
+            outcome: components["schemas"]["SurveyOutcome"];
+        };
+        /**
+         * @description What a survey before an installation found.
+         * @enum {string}
+         */
+        SurveyOutcome: "feasible" | "needs_pole" | "needs_permit" | "no_free_port" | "drop_too_long";
         /** @description Facts about this installation that every screen may show. */
         SystemInfo: {
             /**
@@ -3301,6 +3338,11 @@ export interface components {
              * @description The outage this ticket is part of.
              */
             outage_id?: string | null;
+            /**
+             * Format: uuid
+             * @description An upgrade: the package the customer moves to.
+             */
+            package_id?: string | null;
             /** @description While `pending`: the pause reason's code. */
             pending_reason?: string | null;
             priority: components["schemas"]["Priority"];
@@ -3372,6 +3414,11 @@ export interface components {
             id?: string | null;
             kind?: null | components["schemas"]["TicketKind"];
             location?: null | components["schemas"]["Location"];
+            /**
+             * Format: uuid
+             * @description An upgrade: the package the customer moves to when it is done.
+             */
+            package_id?: string | null;
             priority?: null | components["schemas"]["Priority"];
             /** Format: uuid */
             problem_category_id?: string | null;
@@ -3398,6 +3445,19 @@ export interface components {
             /** Format: uuid */
             duplicate_of?: string | null;
             location?: null | components["schemas"]["Location"];
+            /**
+             * Format: uuid
+             * @description The ODP the job connects, with `odp_port` (an installation or a
+             *     relocation takes them over when done); `null` clears both.
+             */
+            odp_id?: string | null;
+            /** Format: int32 */
+            odp_port?: number | null;
+            /**
+             * Format: uuid
+             * @description An upgrade: the package the customer moves to.
+             */
+            package_id?: string | null;
             priority?: null | components["schemas"]["Priority"];
             /** Format: uuid */
             problem_category_id?: string | null;
@@ -6071,6 +6131,45 @@ export interface operations {
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
             422: components["responses"]["Validation"];
+        };
+    };
+    survey_ticket: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description The version read (its ETag) */
+                "If-Match": string;
+            };
+            path: {
+                /** @description Ticket id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SurveyInput"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Ticket"];
+                };
+            };
+            400: components["responses"]["MalformedRequest"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            412: components["responses"]["PreconditionFailed"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["Validation"];
+            428: components["responses"]["PreconditionRequired"];
         };
     };
     ticket_timeline: {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
+	PERMISSIONS,
 	activeSection,
 	afterSignIn,
 	can,
@@ -33,7 +34,7 @@ describe('landing page by role', () => {
 	it('puts the profile inside each surface', () => {
 		expect(profilePath('cs')).toBe('/console/profile');
 		expect(profilePath('technician')).toBe('/tech/profile');
-		expect(profilePath('customer')).toBe('/account');
+		expect(profilePath('customer')).toBe('/account/profile');
 	});
 
 	it('lets every role open its own landing page', () => {
@@ -139,6 +140,10 @@ describe('console menu by permission', () => {
 		const items = consoleMenu(full);
 		expect(activeSection('/console/network/odps/1', items)).toBe('network');
 		expect(activeSection('/console/customers/new', items)).toBe('customers');
+	});
+
+	it('lists each permission once (a token form offers them as choices)', () => {
+		expect(new Set(PERMISSIONS).size).toBe(PERMISSIONS.length);
 	});
 
 	it('offers tickets to every role that reads them; only those who open tickets get the new-ticket page', () => {

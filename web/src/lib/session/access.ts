@@ -33,8 +33,6 @@ export const PERMISSIONS = [
 	'tickets.comment',
 	'sla.manage',
 	'outages.read',
-	'outages.manage',
-	'outages.read',
 	'outages.manage'
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
@@ -55,10 +53,10 @@ export function landingPath(role: string): '/console' | '/tech' | '/account' {
 }
 
 /** The profile page inside the role's own surface. */
-export function profilePath(role: string): '/console/profile' | '/tech/profile' | '/account' {
+export function profilePath(role: string): '/console/profile' | '/tech/profile' | '/account/profile' {
 	if (isStaff(role)) return '/console/profile';
 	if (role === 'technician') return '/tech/profile';
-	return '/account';
+	return '/account/profile';
 }
 
 function underPath(path: string, prefix: string): boolean {
