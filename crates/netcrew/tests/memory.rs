@@ -63,9 +63,13 @@ async fn a_burst_of_sign_ins_keeps_memory_flat() -> anyhow::Result<()> {
         "{statuses:?}"
     );
     assert!(statuses.get(&401).copied().unwrap_or(0) > 0, "{statuses:?}");
-    // Unbounded, 500 parallel checks would take gigabytes.
+    // Unbounded, 500 parallel checks would take about 9.5 GB. Bounded, the
+    // hashes take at most workers × 19 MiB; the rest is the 500 open
+    // connections and queued requests, which grows with how slowly a
+    // loaded machine works through them (up to about 210 MiB seen on a
+    // busy 2-core machine).
     assert!(
-        after.saturating_sub(before) < 200,
+        after.saturating_sub(before) < 300,
         "resident memory went from {before} MiB to {after} MiB ({statuses:?})"
     );
     app.stop().await;
