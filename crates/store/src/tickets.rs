@@ -463,6 +463,32 @@ pub fn ticket_view(t: &ticket::Model) -> Value {
     })
 }
 
+/// Appends the audit entry of a change to a ticket.
+async fn audit_ticket<C: ConnectionTrait>(
+    db: &C,
+    who: &Person,
+    action: &'static str,
+    id: Uuid,
+    before: Option<Value>,
+    after: Option<Value>,
+    now: DateTime<Utc>,
+) -> Result<(), DbErr> {
+    audit_log::audit(
+        db,
+        Audit {
+            actor_id: who.id,
+            actor_ip: who.ip.clone(),
+            action,
+            entity: "ticket",
+            entity_id: Some(id.to_string()),
+            before,
+            after,
+        },
+        now,
+    )
+    .await
+}
+
 /// One timeline entry to write.
 pub(crate) struct Entry<'a> {
     pub(crate) kind: &'a str,
@@ -865,34 +891,79 @@ pub async fn create(
     let txn = db.begin_write().await?;
     let year = now.with_timezone(&settings.zone).year();
     let number = next_number(&*txn, kind, year).await?;
-    let t = ticket::Model {
-        id: input.id.unwrap_or_else(Uuid::now_v7),
-        number,
-        kind: kind.as_str().to_string(),
+    let mut t = blank(
+        Opening {
+            kind,
+            number,
+            service_type_id: st.id,
+            priority,
+            source,
+            targets,
+        },
+        &cust,
+        who,
+        now,
+    );
+    if let Some(id) = input.id {
+        t.id = id;
+    }
+    t.problem_category_id = category.as_ref().map(|p| p.id);
+    if let Some(a) = address {
+        t.address = a;
+    }
+    (t.lat, t.lng) = (lat, lng);
+    t.description = description;
+    t.appointment_date = appointment_date;
+    t.appointment_window = input.appointment_window.map(|w| w.as_str().to_string());
+    t.tags = json!(tags).to_string();
+    t.duplicate_of = input.duplicate_of;
+    t.package_id = input.package_id;
+    let t = insert_new(&*txn, who, t, &area, joins.as_ref(), now).await?;
+    txn.commit().await?;
+    Ok(t)
+}
+
+/// What a new ticket is, besides its customer.
+struct Opening {
+    kind: TicketKind,
+    number: String,
+    service_type_id: Uuid,
+    priority: Priority,
+    source: TicketSource,
+    targets: Targets,
+}
+
+/// A new ticket for `cust`, at the customer's place and port, with nothing
+/// done yet; its clocks are computed when it is written.
+fn blank(o: Opening, cust: &customer::Model, who: &Person, now: DateTime<Utc>) -> ticket::Model {
+    ticket::Model {
+        id: Uuid::now_v7(),
+        number: o.number,
+        kind: o.kind.as_str().to_string(),
         status: TicketStatus::New.as_str().to_string(),
         is_open: true,
         before_pending: None,
         pending_reason: None,
-        service_type_id: st.id,
-        problem_category_id: category.as_ref().map(|p| p.id),
-        priority: priority.as_str().to_string(),
-        source: source.as_str().to_string(),
+        service_type_id: o.service_type_id,
+        problem_category_id: None,
+        priority: o.priority.as_str().to_string(),
+        source: o.source.as_str().to_string(),
         customer_id: cust.id,
-        area_id: area.id,
-        address: address.unwrap_or_else(|| cust.address.clone()),
-        lat,
-        lng,
+        area_id: cust.area_id,
+        address: cust.address.clone(),
+        lat: cust.lat,
+        lng: cust.lng,
         odp_id: cust.odp_id,
         odp_port: cust.odp_port,
-        description,
-        appointment_date,
-        appointment_window: input.appointment_window.map(|w| w.as_str().to_string()),
+        description: String::new(),
+        appointment_date: None,
+        appointment_window: None,
         technician_id: None,
-        tags: json!(tags).to_string(),
-        duplicate_of: input.duplicate_of,
+        tags: "[]".to_string(),
+        duplicate_of: None,
         outage_id: None,
-        response_minutes: targets.response.num_minutes() as i32,
-        resolution_minutes: targets.resolution.num_minutes() as i32,
+        response_minutes: o.targets.response.num_minutes() as i32,
+        resolution_minutes: o.targets.resolution.num_minutes() as i32,
         clock_started_at: now,
         response_warn_at: None,
         response_due_at: None,
@@ -909,14 +980,11 @@ pub async fn create(
         rating: None,
         rating_comment: String::new(),
         created_by: who.id,
-        package_id: input.package_id,
+        package_id: None,
         version: 1,
         created_at: now,
         updated_at: now,
-    };
-    let t = insert_new(&*txn, who, t, &area, joins.as_ref(), now).await?;
-    txn.commit().await?;
-    Ok(t)
+    }
 }
 
 async fn next_number<C: ConnectionTrait>(
@@ -989,17 +1057,13 @@ async fn insert_new<C: ConnectionTrait>(
         now,
     )
     .await?;
-    audit_log::audit(
+    audit_ticket(
         txn,
-        Audit {
-            actor_id: who.id,
-            actor_ip: who.ip.clone(),
-            action: "ticket.create",
-            entity: "ticket",
-            entity_id: Some(t.id.to_string()),
-            before: None,
-            after: Some(ticket_view(&t)),
-        },
+        who,
+        "ticket.create",
+        t.id,
+        None,
+        Some(ticket_view(&t)),
         now,
     )
     .await?;
@@ -1051,59 +1115,26 @@ pub async fn open_for<C: ConnectionTrait>(
     let year = now.with_timezone(&zone).year();
     let number = next_number(txn, kind, year).await?;
     let installing = kind == TicketKind::Installation;
-    let t = ticket::Model {
-        id: Uuid::now_v7(),
-        number,
-        kind: kind.as_str().to_string(),
-        status: TicketStatus::New.as_str().to_string(),
-        is_open: true,
-        before_pending: None,
-        pending_reason: None,
-        service_type_id: st.id,
-        problem_category_id: None,
-        priority: priority.as_str().to_string(),
-        source: source.as_str().to_string(),
-        customer_id: cust.id,
-        area_id: area.id,
-        address: cust.address.clone(),
-        lat: cust.lat,
-        lng: cust.lng,
-        odp_id: cust.odp_id,
-        odp_port: cust.odp_port,
-        description: if installing {
-            cust.notes.clone()
-        } else {
-            "Layanan berhenti: ambil ONT, bebaskan port".to_string()
+    let mut t = blank(
+        Opening {
+            kind,
+            number,
+            service_type_id: st.id,
+            priority,
+            source,
+            targets,
         },
-        appointment_date: cust.preferred_date.clone().filter(|_| installing),
-        appointment_window: cust.preferred_window.clone().filter(|_| installing),
-        technician_id: None,
-        tags: "[]".to_string(),
-        duplicate_of: None,
-        outage_id: None,
-        response_minutes: targets.response.num_minutes() as i32,
-        resolution_minutes: targets.resolution.num_minutes() as i32,
-        clock_started_at: now,
-        response_warn_at: None,
-        response_due_at: None,
-        resolution_warn_at: None,
-        resolution_due_at: None,
-        next_due_at: no_due(),
-        sla_state: SlaState::OnTrack.as_str().to_string(),
-        accepted_at: None,
-        resolved_at: None,
-        closed_at: None,
-        remote_reason: None,
-        visits: 0,
-        cycle: 0,
-        rating: None,
-        rating_comment: String::new(),
-        created_by: who.id,
-        package_id: None,
-        version: 1,
-        created_at: now,
-        updated_at: now,
-    };
+        cust,
+        who,
+        now,
+    );
+    if installing {
+        t.description = cust.notes.clone();
+        t.appointment_date = cust.preferred_date.clone();
+        t.appointment_window = cust.preferred_window.clone();
+    } else {
+        t.description = "Layanan berhenti: ambil ONT, bebaskan port".to_string();
+    }
     insert_new(txn, who, t, &area, None, now).await
 }
 
@@ -1497,17 +1528,13 @@ pub async fn transition(
         now,
     )
     .await?;
-    audit_log::audit(
+    audit_ticket(
         &*txn,
-        Audit {
-            actor_id: who.id,
-            actor_ip: who.ip.clone(),
-            action: "ticket.transition",
-            entity: "ticket",
-            entity_id: Some(t.id.to_string()),
-            before: Some(ticket_view(&current)),
-            after: Some(ticket_view(&t)),
-        },
+        who,
+        "ticket.transition",
+        t.id,
+        Some(ticket_view(&current)),
+        Some(ticket_view(&t)),
         now,
     )
     .await?;
@@ -1752,17 +1779,13 @@ pub async fn update(
         now,
     )
     .await?;
-    audit_log::audit(
+    audit_ticket(
         &*txn,
-        Audit {
-            actor_id: who.id,
-            actor_ip: who.ip.clone(),
-            action: "ticket.update",
-            entity: "ticket",
-            entity_id: Some(t.id.to_string()),
-            before: Some(ticket_view(&current)),
-            after: Some(ticket_view(&t)),
-        },
+        who,
+        "ticket.update",
+        t.id,
+        Some(ticket_view(&current)),
+        Some(ticket_view(&t)),
         now,
     )
     .await?;
@@ -2204,17 +2227,13 @@ pub async fn survey(
                 now,
             )
             .await?;
-            audit_log::audit(
+            audit_ticket(
                 &*txn,
-                Audit {
-                    actor_id: who.id,
-                    actor_ip: who.ip.clone(),
-                    action: "ticket.survey",
-                    entity: "ticket",
-                    entity_id: Some(saved.id.to_string()),
-                    before: Some(ticket_view(&t)),
-                    after: Some(json!({"survey": outcome.as_str(), "notes": notes})),
-                },
+                who,
+                "ticket.survey",
+                saved.id,
+                Some(ticket_view(&t)),
+                Some(json!({"survey": outcome.as_str(), "notes": notes})),
                 now,
             )
             .await?;
