@@ -36,6 +36,7 @@ fn problem(status: StatusCode, kind: &str, title: &str, detail: &str) -> Respons
         detail: detail.to_string(),
         errors: Vec::new(),
         allowed: None,
+        missing: None,
     }
     .into_response()
 }

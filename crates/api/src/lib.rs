@@ -83,8 +83,10 @@ pub struct AppState {
     pub metrics: PrometheusHandle,
     /// The change feed, handed to open event streams.
     pub live: live::Hub,
-    /// Where ticket attachments are kept.
+    /// Where ticket attachments and identity photos are kept.
     pub files: netcrew_store::attachments::Files,
+    /// Seals and opens identity documents.
+    pub sealer: netcrew_store::identity::Sealer,
 }
 
 #[derive(OpenApi)]
@@ -137,6 +139,8 @@ fn routes() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .merge(routes::privacy::api_router())
         .merge(routes::transfer::api_router())
         .merge(routes::tickets::api_router())
+        .merge(routes::identity::api_router())
+        .merge(routes::technicians::api_router())
         .merge(routes::outages::api_router())
         .merge(routes::live::api_router())
         .merge(routes::sla::api_router());

@@ -30,6 +30,10 @@ pub struct Problem {
     /// For a move that is not possible now: the statuses that are.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub allowed: Option<Vec<String>>,
+    /// For a record not ready for this yet: what it still needs
+    /// (`verification`, `fee`; `nik`, `ktp_photo`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub missing: Option<Vec<String>>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -54,6 +58,12 @@ pub enum ApiError {
     NotAllowedNow {
         detail: String,
         allowed: Vec<String>,
+    },
+    /// The record is not ready for this yet; `missing` lists what it needs.
+    #[error("{detail}")]
+    NotReady {
+        detail: String,
+        missing: Vec<String>,
     },
     /// The record changed since the caller read it.
     #[error("{0}")]
@@ -105,6 +115,9 @@ impl From<netcrew_store::Error> for ApiError {
             netcrew_store::Error::Refused { detail, allowed } => {
                 ApiError::NotAllowedNow { detail, allowed }
             }
+            netcrew_store::Error::NotReady { detail, missing } => {
+                ApiError::NotReady { detail, missing }
+            }
             netcrew_store::Error::Forbidden(why) => ApiError::Forbidden(why),
             netcrew_store::Error::Limited(retry_after_secs) => ApiError::TooManyRequests {
                 detail: "Too many attempts from this connection. Please try again later."
@@ -155,6 +168,9 @@ impl ApiError {
                 "/problems/transition-not-allowed",
                 "Not possible now",
             ),
+            ApiError::NotReady { .. } => {
+                (StatusCode::CONFLICT, "/problems/not-ready", "Not ready yet")
+            }
             ApiError::Stale(_) => (
                 StatusCode::PRECONDITION_FAILED,
                 "/problems/stale",
@@ -228,6 +244,10 @@ impl ApiError {
             errors,
             allowed: match self {
                 ApiError::NotAllowedNow { allowed, .. } => Some(allowed.clone()),
+                _ => None,
+            },
+            missing: match self {
+                ApiError::NotReady { missing, .. } => Some(missing.clone()),
                 _ => None,
             },
         }
@@ -307,6 +327,7 @@ pub fn status_problem(status: StatusCode) -> Problem {
         detail: detail.to_string(),
         errors: Vec::new(),
         allowed: None,
+        missing: None,
     }
 }
 

@@ -60,10 +60,14 @@ pub enum Permission {
     OutagesRead,
     /// Declare and resolve outages.
     OutagesManage,
+    /// See a subscriber's whole NIK and KTP photo (every view is audited).
+    IdentityRead,
+    /// Record a subscriber's NIK and KTP photo and verify installations.
+    IdentityManage,
 }
 
 impl Permission {
-    pub const ALL: [Permission; 23] = [
+    pub const ALL: [Permission; 25] = [
         Permission::ProfileManage,
         Permission::UsersRead,
         Permission::UsersManage,
@@ -87,6 +91,8 @@ impl Permission {
         Permission::SlaManage,
         Permission::OutagesRead,
         Permission::OutagesManage,
+        Permission::IdentityRead,
+        Permission::IdentityManage,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -114,6 +120,8 @@ impl Permission {
             Permission::SlaManage => "sla.manage",
             Permission::OutagesRead => "outages.read",
             Permission::OutagesManage => "outages.manage",
+            Permission::IdentityRead => "identity.read",
+            Permission::IdentityManage => "identity.manage",
         }
     }
 
@@ -150,6 +158,8 @@ pub fn permissions(role: Role) -> &'static [Permission] {
             SlaManage,
             OutagesRead,
             OutagesManage,
+            IdentityRead,
+            IdentityManage,
         ],
         Role::Supervisor => &[
             ProfileManage,
@@ -191,6 +201,8 @@ pub fn permissions(role: Role) -> &'static [Permission] {
             TicketsWork,
             TicketsComment,
             OutagesRead,
+            IdentityRead,
+            IdentityManage,
         ],
         Role::Technician => &[
             ProfileManage,
@@ -424,6 +436,15 @@ mod tests {
         }
         for p in Permission::ALL {
             assert_eq!(Permission::parse(p.as_str()), Some(p));
+        }
+    }
+
+    #[test]
+    fn identity_documents_are_for_customer_service_and_admins_only() {
+        for role in Role::ALL {
+            let desk = matches!(role, Role::Admin | Role::Cs);
+            assert_eq!(allows(role, Permission::IdentityRead), desk, "{role}");
+            assert_eq!(allows(role, Permission::IdentityManage), desk, "{role}");
         }
     }
 

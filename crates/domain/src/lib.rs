@@ -9,6 +9,7 @@ pub mod contact;
 pub mod customer;
 pub mod fields;
 pub mod geo;
+pub mod identity;
 pub mod phone;
 pub mod plant;
 pub mod role;

@@ -96,6 +96,27 @@ pub struct Settings {
     /// Hours after which a resolved ticket closes by itself [default: 72]
     #[arg(long, env = "NETCREW_AUTO_CLOSE_HOURS", value_name = "HOURS")]
     pub auto_close_hours: Option<u32>,
+
+    /// Book an installation only once its fee or down payment is marked
+    /// paid [default: false]
+    #[arg(long, env = "NETCREW_FEE_BEFORE_BOOKING", value_name = "BOOL")]
+    pub fee_before_booking: Option<bool>,
+
+    /// The key that seals NIKs and KTP photos (base64 of 32 bytes; made on
+    /// first start if missing; every instance needs the same one)
+    /// [default: DATA_DIR/identity.key]
+    #[arg(long, env = "NETCREW_IDENTITY_KEY_FILE", value_name = "FILE")]
+    pub identity_key_file: Option<PathBuf>,
+
+    /// Days a KTP photo is kept after it was recorded; 0 keeps it until the
+    /// customer's data is erased [default: 365]
+    #[arg(long, env = "NETCREW_KEEP_KTP_PHOTOS_DAYS", value_name = "DAYS")]
+    pub keep_ktp_photos_days: Option<u32>,
+
+    /// Days job photos and documents are kept after their ticket closed;
+    /// 0 keeps them [default: 730]
+    #[arg(long, env = "NETCREW_KEEP_JOB_PHOTOS_DAYS", value_name = "DAYS")]
+    pub keep_job_photos_days: Option<u32>,
 }
 
 /// Settings with every default applied and every value checked.
@@ -120,6 +141,9 @@ pub struct Resolved {
     pub road_factor: f64,
     pub reopen_days: u32,
     pub auto_close_hours: u32,
+    pub fee_before_booking: bool,
+    pub identity_key_file: PathBuf,
+    pub retention: netcrew_store::retention::Retention,
 }
 
 impl Settings {
@@ -156,6 +180,10 @@ impl Settings {
             road_factor: self.road_factor.or(from_file.road_factor),
             reopen_days: self.reopen_days.or(from_file.reopen_days),
             auto_close_hours: self.auto_close_hours.or(from_file.auto_close_hours),
+            fee_before_booking: self.fee_before_booking.or(from_file.fee_before_booking),
+            identity_key_file: self.identity_key_file.or(from_file.identity_key_file),
+            keep_ktp_photos_days: self.keep_ktp_photos_days.or(from_file.keep_ktp_photos_days),
+            keep_job_photos_days: self.keep_job_photos_days.or(from_file.keep_job_photos_days),
         })
     }
 
@@ -225,9 +253,26 @@ impl Settings {
                 "invalid map_tile_url {url:?}: expected an https:// URL with {{z}}, {{x}} and {{y}}, or \"none\""
             ),
         };
+        let days = |d: Option<u32>, default: u32, what: &str| -> anyhow::Result<_> {
+            match d.unwrap_or(default) {
+                0 => Ok(None),
+                n @ 1..=3650 => Ok(Some(chrono::Duration::days(n.into()))),
+                n => bail!("invalid {what} {n}: expected 0 (keep) to 3650 days"),
+            }
+        };
+        let retention = netcrew_store::retention::Retention {
+            ktp_photos: days(self.keep_ktp_photos_days, 365, "keep_ktp_photos_days")?,
+            job_photos: days(self.keep_job_photos_days, 730, "keep_job_photos_days")?,
+        };
+        let identity_key_file = self
+            .identity_key_file
+            .unwrap_or_else(|| netcrew_store::identity::default_key_file(&data_dir));
         Ok(Resolved {
             reopen_days,
             auto_close_hours,
+            fee_before_booking: self.fee_before_booking.unwrap_or(false),
+            identity_key_file,
+            retention,
             map_tile_url,
             max_drop_m,
             road_factor,

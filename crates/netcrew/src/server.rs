@@ -56,11 +56,13 @@ pub fn app_state(db: Db, settings: &Resolved) -> anyhow::Result<AppState> {
                 reopen_window: chrono::Duration::days(settings.reopen_days.into()),
                 auto_close_after: chrono::Duration::hours(settings.auto_close_hours.into()),
                 zone: netcrew_domain::schedule::parse_zone(&settings.time_zone)?,
+                fee_first: settings.fee_before_booking,
             },
         }),
         metrics: netcrew_api::metrics_handle()?,
         live: netcrew_api::live::Hub::start(db),
         files: netcrew_store::attachments::local_files(&settings.data_dir.join("attachments"))?,
+        sealer: netcrew_store::identity::Sealer::from_key_file(&settings.identity_key_file)?,
     })
 }
 
@@ -101,6 +103,32 @@ async fn watch_tickets(db: Db, settings: netcrew_store::tickets::Settings) {
     }
 }
 
+/// How often files past their retention are looked for.
+pub const RETENTION_SWEEP_EVERY: Duration = Duration::from_secs(3600);
+
+/// Removes KTP photos and job files whose retention is over, for as long as
+/// the server runs.
+async fn keep_retention(
+    db: Db,
+    files: netcrew_store::attachments::Files,
+    keep: netcrew_store::retention::Retention,
+) {
+    let mut tick = tokio::time::interval(RETENTION_SWEEP_EVERY);
+    tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    loop {
+        tick.tick().await;
+        match netcrew_store::retention::sweep(&db, &files, &keep, chrono::Utc::now(), 500).await {
+            Ok(r) if r != Default::default() => tracing::info!(
+                ktp_photos = r.ktp_photos,
+                job_files = r.job_files,
+                "files past their retention removed"
+            ),
+            Ok(_) => {}
+            Err(e) => tracing::warn!(error = %e, "retention: sweep failed"),
+        }
+    }
+}
+
 pub async fn serve(
     listener: TcpListener,
     state: AppState,
@@ -109,6 +137,11 @@ pub async fn serve(
 ) -> anyhow::Result<()> {
     let db = state.db.clone();
     let watch = tokio::spawn(watch_tickets(db.clone(), state.config.tickets));
+    let retention = tokio::spawn(keep_retention(
+        db.clone(),
+        state.files.clone(),
+        settings.retention,
+    ));
     let live = state.live.clone();
     let app = netcrew_api::app(state);
     let mut http = http1::Builder::new();
@@ -189,6 +222,7 @@ pub async fn serve(
     }
     drop(listener);
     watch.abort();
+    retention.abort();
     // Event streams never end by themselves: end them, and the clients
     // reconnect (to another instance, or to this one once it is back).
     live.close();

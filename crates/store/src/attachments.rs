@@ -111,7 +111,7 @@ type Prepared = (Bytes, &'static str, Option<(u32, u32)>);
 
 /// A photo made at most [`MAX_SIDE`] on its long side (as JPEG), and its
 /// size; other files as they are.
-fn prepare(bytes: Bytes, kind: &'static str) -> Result<Prepared, Error> {
+pub(crate) fn prepare(bytes: Bytes, kind: &'static str) -> Result<Prepared, Error> {
     let format = match kind {
         "image/jpeg" => ImageFormat::Jpeg,
         "image/png" => ImageFormat::Png,
@@ -210,6 +210,7 @@ pub async fn attach(
             internal: Set(internal),
             uploaded_by: Set(who.id),
             created_at: Set(now),
+            removed_at: Set(None),
         }
         .insert(&*txn)
         .await?;
@@ -300,6 +301,11 @@ pub async fn open(
         .ok_or_else(missing)?;
     if a.internal && scope.is_customer() {
         return Err(missing());
+    }
+    if a.removed_at.is_some() {
+        return Err(Error::NotFound(
+            "This file was removed after its retention time.".to_string(),
+        ));
     }
     tickets::find(db.conn(), a.ticket_id, scope)
         .await?

@@ -24,6 +24,12 @@ pub enum Error {
         detail: String,
         allowed: Vec<String>,
     },
+    /// The record is not ready for this: what it still needs is listed.
+    #[error("{detail}")]
+    NotReady {
+        detail: String,
+        missing: Vec<String>,
+    },
     /// The caller's role may not do this to this record.
     #[error("{0}")]
     Forbidden(String),

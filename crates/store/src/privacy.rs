@@ -114,11 +114,12 @@ pub const ERASED_NAME: &str = "—";
 /// its number, area, package and dates, its place is rounded to about a
 /// kilometre (for demand statistics); the portal account is closed and
 /// emptied, its sessions ended; sign-in attempts under their phone or e-mail
-/// are forgotten; the audit history of the record and account keeps who did
+/// are forgotten; the NIK and KTP photo are deleted; the audit history of the record and account keeps who did
 /// what and when, but no longer the personal values. The erasure itself is
 /// audited.
 pub async fn erase(
     db: &Db,
+    files: &crate::attachments::Files,
     customer_id: Uuid,
     actor_id: Uuid,
     actor_ip: String,
@@ -169,6 +170,8 @@ pub async fn erase(
     model.updated_at = Set(now);
     model.erased_at = Set(Some(now));
     let erased = model.update(&*txn).await?;
+    // The NIK and the KTP photo go entirely.
+    let ktp_photo = crate::identity::forget(&*txn, customer_id).await?;
 
     let mut entity_ids = vec![customer_id.to_string()];
     if let Some(account) = user::Entity::find()
@@ -254,5 +257,10 @@ pub async fn erase(
     )
     .await?;
     txn.commit().await?;
+    if let Some(key) = ktp_photo {
+        let _ = files
+            .delete(&object_store::path::Path::from(key.as_str()))
+            .await;
+    }
     Ok(erased)
 }

@@ -10,6 +10,7 @@ use std::collections::BTreeSet;
 use chrono::{DateTime, Datelike, Duration, NaiveDate, NaiveTime, Utc};
 use netcrew_domain::{
     Checks, CustomerStatus, FieldError, InstallWindow, Invalid, Role,
+    identity::BookingNeed,
     schedule::{BOOKING_HORIZON_DAYS, Zone, local_date, parse_zone},
     service::Priority,
     tickets::{
@@ -189,6 +190,9 @@ pub struct Settings {
     pub auto_close_after: Duration,
     /// The ISP's own time zone (for "today").
     pub zone: Zone,
+    /// An installation is booked only once its fee or down payment is
+    /// marked paid.
+    pub fee_first: bool,
 }
 
 impl Default for Settings {
@@ -197,6 +201,7 @@ impl Default for Settings {
             reopen_window: Duration::days(7),
             auto_close_after: Duration::hours(72),
             zone: chrono_tz::Asia::Jakarta,
+            fee_first: false,
         }
     }
 }
@@ -981,6 +986,10 @@ fn blank(o: Opening, cust: &customer::Model, who: &Person, now: DateTime<Utc>) -
         rating_comment: String::new(),
         created_by: who.id,
         package_id: None,
+        verified_at: None,
+        verified_by: None,
+        fee_paid_at: None,
+        fee_reference: None,
         version: 1,
         created_at: now,
         updated_at: now,
@@ -1324,7 +1333,22 @@ pub fn allowed(
     settings: &Settings,
     now: DateTime<Utc>,
 ) -> Vec<TicketStatus> {
-    netcrew_domain::tickets::allowed_targets(&facts(t, settings, now), who.mover(t))
+    let mut targets =
+        netcrew_domain::tickets::allowed_targets(&facts(t, settings, now), who.mover(t));
+    if !booking_needs(t, settings).is_empty() {
+        targets.retain(|s| *s != TicketStatus::Assigned);
+    }
+    targets
+}
+
+/// What keeps an installation from being booked with a technician.
+pub fn booking_needs(t: &ticket::Model, settings: &Settings) -> Vec<BookingNeed> {
+    netcrew_domain::identity::booking_needs(
+        TicketKind::parse(&t.kind) == Some(TicketKind::Installation),
+        t.verified_at.is_some(),
+        t.fee_paid_at.is_some(),
+        settings.fee_first,
+    )
 }
 
 /// Loads a ticket for a write: visible, at the version the writer saw.
@@ -1351,6 +1375,50 @@ async fn load_for_write<C: ConnectionTrait>(
 pub struct Versioned {
     pub id: Uuid,
     pub version: i32,
+}
+
+/// What a change that is no move writes beside the ticket.
+pub(crate) struct Stamp<'a> {
+    /// The timeline entry.
+    pub(crate) entry: Entry<'a>,
+    /// The audit action, and what the audit entry keeps as "after".
+    pub(crate) audit: (&'static str, Value),
+}
+
+/// A change to a ticket that is no move (a survey's outcome, verification,
+/// the fee): `change` checks the ticket as read at `at` and changes it; the
+/// ticket is written with its timeline, audit and feed entries in one
+/// transaction.
+pub(crate) async fn stamp(
+    db: &Db,
+    who: &Person,
+    scope: &Scope,
+    at: Versioned,
+    change: impl FnOnce(&mut ticket::Model) -> Result<Stamp<'static>, Error>,
+    now: DateTime<Utc>,
+) -> Result<ticket::Model, Error> {
+    let txn = db.begin_write().await?;
+    let current = load_for_write(&*txn, at.id, scope, at.version).await?;
+    let mut t = current.clone();
+    let Stamp { entry, audit } = change(&mut t)?;
+    t.version = current.version + 1;
+    t.updated_at = now;
+    let public = entry.public;
+    let saved = t.into_active_model().reset_all().update(&*txn).await?;
+    timeline(&*txn, &saved, who, entry, now).await?;
+    audit_ticket(
+        &*txn,
+        who,
+        audit.0,
+        saved.id,
+        Some(ticket_view(&current)),
+        Some(audit.1),
+        now,
+    )
+    .await?;
+    announce(&*txn, &saved, "ticket.updated", public, now).await?;
+    txn.commit().await?;
+    Ok(saved)
 }
 
 /// Moves a ticket to `req.to`, at the version read.
@@ -1404,6 +1472,23 @@ pub async fn transition(
     let mut pause_to_open = None;
     match mv {
         TicketMove::Assign => {
+            let needs = booking_needs(&t, settings);
+            if !needs.is_empty() {
+                return Err(Error::NotReady {
+                    detail: format!(
+                        "This installation cannot be booked yet: {}.",
+                        needs
+                            .iter()
+                            .map(|n| match n {
+                                BookingNeed::Verification => "customer service has not verified it",
+                                BookingNeed::Fee => "the fee or down payment is not marked paid",
+                            })
+                            .collect::<Vec<_>>()
+                            .join("; ")
+                    ),
+                    missing: needs.iter().map(|n| n.as_str().to_string()).collect(),
+                });
+            }
             let tech = match req.technician_id {
                 None => {
                     c.fail("technician_id", "required", "choose the technician");
@@ -2136,111 +2221,4 @@ async fn complete<C: ConnectionTrait>(
     )
     .await?;
     Ok(())
-}
-
-/// Records a survey's outcome on an installation, at the version read: a
-/// feasible place lets it go on; a pole or a permit makes it wait (access or
-/// permit); no free port or a drop too long records the place as unmet
-/// demand and cancels it with the outcome as the reason.
-pub async fn survey(
-    db: &Db,
-    who: &Person,
-    scope: &Scope,
-    at: Versioned,
-    (outcome, notes): (netcrew_domain::tickets::SurveyOutcome, &str),
-    settings: &Settings,
-    now: DateTime<Utc>,
-) -> Result<ticket::Model, Error> {
-    use netcrew_domain::tickets::SurveyEffect;
-    let mut c = Checks::default();
-    let notes = c.multiline("notes", notes, REASON_MAX);
-    c.finish()?;
-    let current = find(db.conn(), at.id, scope)
-        .await?
-        .ok_or_else(|| Error::NotFound("No such ticket.".to_string()))?;
-    if TicketKind::parse(&current.kind) != Some(TicketKind::Installation) {
-        return Err(conflict("Only an installation is surveyed."));
-    }
-    let status = TicketStatus::parse(&current.status).unwrap_or(TicketStatus::New);
-    if !status.is_open() {
-        return Err(conflict(format!(
-            "A {} installation is not surveyed any more.",
-            status.as_str()
-        )));
-    }
-    let reason = if notes.trim().is_empty() {
-        format!("survey: {}", outcome.as_str())
-    } else {
-        format!("survey: {} — {notes}", outcome.as_str())
-    };
-    let next = match outcome.effect() {
-        SurveyEffect::Wait if status != TicketStatus::Pending => Some(MoveRequest {
-            to: Some(TicketStatus::Pending),
-            reason: Some(reason.clone()),
-            pause_reason: Some("access_permit".to_string()),
-            ..MoveRequest::default()
-        }),
-        SurveyEffect::Unmet => Some(MoveRequest {
-            to: Some(TicketStatus::Cancelled),
-            reason: Some(reason.clone()),
-            ..MoveRequest::default()
-        }),
-        _ => None,
-    };
-    let t = match next {
-        Some(req) => {
-            let moved = transition(db, who, scope, at, req, settings, now).await?;
-            if outcome.effect() == SurveyEffect::Unmet {
-                let point = netcrew_domain::GeoPoint::new(moved.lat, moved.lng)
-                    .map_err(|e| conflict(e.to_string()))?;
-                crate::network::record_demand(
-                    db.conn(),
-                    point,
-                    Some(moved.area_id),
-                    "survey",
-                    now,
-                    settings.zone,
-                )
-                .await?;
-            }
-            moved
-        }
-        None => {
-            let txn = db.begin_write().await?;
-            let t = load_for_write(&*txn, at.id, scope, at.version).await?;
-            let mut am = t.clone().into_active_model();
-            am.version = Set(t.version + 1);
-            am.updated_at = Set(now);
-            let saved = am.update(&*txn).await?;
-            timeline(
-                &*txn,
-                &saved,
-                who,
-                Entry {
-                    kind: "survey",
-                    from: None,
-                    to: None,
-                    reason: reason.clone(),
-                    data: json!({"outcome": outcome.as_str()}),
-                    public: true,
-                },
-                now,
-            )
-            .await?;
-            audit_ticket(
-                &*txn,
-                who,
-                "ticket.survey",
-                saved.id,
-                Some(ticket_view(&t)),
-                Some(json!({"survey": outcome.as_str(), "notes": notes})),
-                now,
-            )
-            .await?;
-            announce(&*txn, &saved, "ticket.updated", true, now).await?;
-            txn.commit().await?;
-            saved
-        }
-    };
-    Ok(t)
 }

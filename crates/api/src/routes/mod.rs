@@ -1,6 +1,7 @@
 pub mod audit;
 pub mod coverage;
 pub mod customers;
+pub mod identity;
 pub mod live;
 pub mod me;
 pub mod network;
@@ -14,6 +15,7 @@ pub mod sign_in;
 pub mod sla;
 pub mod system;
 pub mod teams;
+pub mod technicians;
 pub mod tickets;
 pub mod tokens;
 pub mod totp;

@@ -54,6 +54,8 @@ pub struct PersonalData {
     pub exported_at: DateTime<Utc>,
     pub customer: Customer,
     pub account: Option<AccountData>,
+    /// The identity documents held (the NIK masked; the customer knows it).
+    pub identity: Option<crate::routes::identity::Identity>,
     pub history: Vec<HistoryEntry>,
 }
 
@@ -77,6 +79,9 @@ async fn get_personal_data(
     }
     let now = Utc::now();
     let data = privacy::export(&state.db, &caller.actor(), id, now).await?;
+    let identity = netcrew_store::identity::summary(state.db.conn(), id)
+        .await?
+        .map(|row| crate::routes::identity::Identity::of(id, Some(row)));
     Ok(axum::Json(PersonalData {
         exported_at: now,
         customer: Customer::from(data.customer),
@@ -90,6 +95,7 @@ async fn get_personal_data(
             two_step_sign_in: a.totp_enabled_at.is_some(),
             created_at: a.created_at,
         }),
+        identity,
         history: data
             .history
             .into_iter()
@@ -123,8 +129,15 @@ async fn erase_personal_data(
     ApiPath(id): ApiPath<Uuid>,
 ) -> ApiResult<axum::Json<Customer>> {
     caller.require(Permission::CustomersErase)?;
-    let erased = privacy::erase(&state.db, id, caller.user.id, caller.ip.clone(), Utc::now())
-        .await
-        .map_err(netcrew_store::Error::from)?;
+    let erased = privacy::erase(
+        &state.db,
+        &state.files,
+        id,
+        caller.user.id,
+        caller.ip.clone(),
+        Utc::now(),
+    )
+    .await
+    .map_err(netcrew_store::Error::from)?;
     Ok(axum::Json(Customer::from(erased)))
 }

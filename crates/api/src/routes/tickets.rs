@@ -11,6 +11,7 @@ use chrono::{DateTime, Utc};
 use netcrew_domain::{
     InstallWindow, Role,
     access::Permission,
+    identity::BookingNeed,
     service::Priority,
     tickets::{
         RemoteReason, SlaState, TicketKind, TicketSource, TicketStatus, rules::priority_label,
@@ -46,7 +47,6 @@ pub fn api_router() -> OpenApiRouter<AppState> {
         .routes(routes!(rate_ticket))
         .routes(routes!(list_attachments, add_attachment))
         .routes(routes!(attachment_content))
-        .routes(routes!(survey_ticket))
 }
 
 /// The person acting, as the ticket rules see them.
@@ -128,6 +128,15 @@ pub struct Ticket {
     pub odp_port: Option<i32>,
     /// An upgrade: the package the customer moves to.
     pub package_id: Option<Uuid>,
+    /// An installation: when CS verified the identity, place and package.
+    pub verified_at: Option<DateTime<Utc>>,
+    /// An installation: when the fee or down payment was marked paid.
+    pub fee_paid_at: Option<DateTime<Utc>>,
+    /// The receipt or transfer reference of the payment (staff only).
+    pub fee_reference: Option<String>,
+    /// What keeps an installation from being booked with a technician
+    /// (`verification`, `fee`); empty when nothing does.
+    pub booking_needs: Vec<BookingNeed>,
     pub description: String,
     /// `YYYY-MM-DD`.
     pub appointment_date: Option<String>,
@@ -167,6 +176,7 @@ fn to_ticket(
     now: DateTime<Utc>,
 ) -> Ticket {
     let allowed = tickets::allowed(&t, who, &state.config.tickets, now);
+    let booking_needs = tickets::booking_needs(&t, &state.config.tickets);
     let (customer_number, name, phone) = names
         .customers
         .get(&t.customer_id)
@@ -199,6 +209,10 @@ fn to_ticket(
         odp_id: t.odp_id,
         odp_port: t.odp_port,
         package_id: t.package_id,
+        verified_at: t.verified_at,
+        fee_paid_at: t.fee_paid_at,
+        fee_reference: t.fee_reference.filter(|_| who.role != Some(Role::Customer)),
+        booking_needs,
         description: t.description,
         appointment_date: t.appointment_date,
         appointment_window: t
@@ -243,7 +257,7 @@ fn to_ticket(
 }
 
 /// One ticket as an answer, with its `ETag`.
-async fn answer(
+pub(crate) async fn answer(
     state: &AppState,
     caller: &Caller,
     t: ticket::Model,
@@ -917,6 +931,9 @@ pub struct Attachment {
     /// Where its bytes are read.
     pub url: String,
     pub created_at: DateTime<Utc>,
+    /// When the file was removed after its retention time (its bytes are
+    /// gone; the entry stays).
+    pub removed_at: Option<DateTime<Utc>>,
 }
 
 impl From<netcrew_store::entity::ticket_attachment::Model> for Attachment {
@@ -932,6 +949,7 @@ impl From<netcrew_store::entity::ticket_attachment::Model> for Attachment {
             internal: a.internal,
             uploaded_by: a.uploaded_by,
             created_at: a.created_at,
+            removed_at: a.removed_at,
         }
     }
 }
@@ -1085,61 +1103,4 @@ async fn attachment_content(
         HeaderValue::from_static("nosniff"),
     );
     Ok(response)
-}
-
-#[derive(Debug, Deserialize, ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct SurveyInput {
-    pub outcome: netcrew_domain::tickets::SurveyOutcome,
-    #[serde(default)]
-    pub notes: String,
-}
-
-/// Records what the survey before an installation found. `feasible` lets
-/// it go on; `needs_pole` and `needs_permit` make it wait (access or
-/// permit); `no_free_port` and `drop_too_long` record the place as unmet
-/// demand and cancel the installation with the outcome as the reason.
-/// Needs `If-Match`.
-#[utoipa::path(post, path = "/tickets/{id}/survey", tag = "tickets", request_body = SurveyInput,
-    params(
-        ("id" = Uuid, Path, description = "Ticket id"),
-        ("If-Match" = String, Header, description = "The version read (its ETag)"),
-    ),
-    responses(
-        (status = 200, body = Ticket),
-        (status = 401, body = Problem, content_type = "application/problem+json"),
-        (status = 403, body = Problem, content_type = "application/problem+json"),
-        (status = 404, body = Problem, content_type = "application/problem+json"),
-        (status = 409, body = Problem, content_type = "application/problem+json"),
-        (status = 412, body = Problem, content_type = "application/problem+json"),
-        (status = 422, body = Problem, content_type = "application/problem+json"),
-        (status = 428, body = Problem, content_type = "application/problem+json"),
-    ))]
-async fn survey_ticket(
-    State(state): State<AppState>,
-    caller: Caller,
-    ApiPath(id): ApiPath<Uuid>,
-    headers: HeaderMap,
-    body: Result<ApiJson<SurveyInput>, ApiError>,
-) -> ApiResult<Response> {
-    caller.require(Permission::TicketsWork)?;
-    if !caller.role.is_staff() {
-        return Err(ApiError::Forbidden(
-            "Surveys are recorded by the ISP's staff.".to_string(),
-        ));
-    }
-    let scope = scope(&state, &caller).await?;
-    let ApiJson(b) = body?;
-    let version = if_match(&headers)?;
-    let t = tickets::survey(
-        &state.db,
-        &person(&caller),
-        &scope,
-        tickets::Versioned { id, version },
-        (b.outcome, &b.notes),
-        &state.config.tickets,
-        Utc::now(),
-    )
-    .await?;
-    answer(&state, &caller, t, None).await
 }

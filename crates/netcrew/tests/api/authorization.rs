@@ -27,6 +27,10 @@ const OUTAGE_MANAGERS: &[&str] = &["admin", "supervisor"];
 const STAFF_WORKERS: &[&str] = &["admin", "supervisor", "cs", "technician"];
 const TICKET_OPENERS: &[&str] = &["admin", "supervisor", "cs", "customer"];
 const TICKET_WORKERS: &[&str] = &["admin", "supervisor", "cs", "technician", "customer"];
+/// Who records and sees identity documents, and verifies installations.
+const IDENTITY: &[&str] = &["admin", "cs"];
+/// Who assigns and marks payments: the desk and supervisors.
+const ASSIGNERS: &[&str] = &["admin", "supervisor", "cs"];
 
 const ROLES: [&str; 6] = [
     "admin",
@@ -107,6 +111,14 @@ fn rule(method: &str, path: &str) -> Option<Rule> {
         }
         ("post", "/api/v1/tickets/{id}/attachments") => Roles(TICKET_WORKERS),
         ("post", "/api/v1/tickets/{id}/survey") => Roles(STAFF_WORKERS),
+        ("get", "/api/v1/customers/{id}/identity") => Roles(CUSTOMER_READERS),
+        ("put", "/api/v1/customers/{id}/identity")
+        | (
+            "get",
+            "/api/v1/customers/{id}/identity/nik" | "/api/v1/customers/{id}/identity/photo",
+        )
+        | ("post", "/api/v1/tickets/{id}/verification") => Roles(IDENTITY),
+        ("post", "/api/v1/tickets/{id}/fee") | ("get", "/api/v1/technicians") => Roles(ASSIGNERS),
         ("get", "/api/v1/pause-reasons") => SignedIn,
         ("get", "/api/v1/sla-policies" | "/api/v1/holidays" | "/api/v1/areas/{id}/calendar") => {
             Roles(STAFF)

@@ -11,6 +11,7 @@ mod customer_records;
 mod customers;
 mod edge;
 mod idempotency;
+mod installation;
 mod network;
 mod outages;
 mod plant_records;

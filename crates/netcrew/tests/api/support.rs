@@ -147,6 +147,11 @@ impl TestApp {
         })
     }
 
+    /// Where this server keeps its database and files.
+    pub fn data_dir(&self) -> &std::path::Path {
+        self._dir.path()
+    }
+
     pub fn url(&self, path: &str) -> String {
         format!("{}{path}", self.base)
     }

@@ -4,6 +4,7 @@ pub mod api_token;
 pub mod area;
 pub mod audit_event;
 pub mod customer;
+pub mod customer_identity;
 pub mod demand_point;
 pub mod feed_event;
 pub mod holiday;

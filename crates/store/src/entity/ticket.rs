@@ -61,6 +61,12 @@ pub struct Model {
     pub created_by: Option<Uuid>,
     /// An upgrade: the package the customer moves to when it is done.
     pub package_id: Option<Uuid>,
+    /// An installation: when CS verified the identity, place and package.
+    pub verified_at: Option<DateTimeUtc>,
+    pub verified_by: Option<Uuid>,
+    /// An installation: when the fee or down payment was marked paid.
+    pub fee_paid_at: Option<DateTimeUtc>,
+    pub fee_reference: Option<String>,
     pub version: i32,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,

@@ -15,6 +15,8 @@ pub struct Model {
     pub internal: bool,
     pub uploaded_by: Option<Uuid>,
     pub created_at: DateTimeUtc,
+    /// When the file was removed after its retention (the row stays).
+    pub removed_at: Option<DateTimeUtc>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

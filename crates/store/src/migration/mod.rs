@@ -14,6 +14,7 @@ mod m20261128_000012_customer_search;
 mod m20261128_000013_customer_address_and_refs;
 pub mod m20261128_000014_tickets;
 mod m20261128_000016_ticket_package;
+mod m20261128_000017_identity;
 
 pub struct Migrator;
 
@@ -32,6 +33,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261128_000013_customer_address_and_refs::Migration),
             Box::new(m20261128_000014_tickets::Migration),
             Box::new(m20261128_000016_ticket_package::Migration),
+            Box::new(m20261128_000017_identity::Migration),
         ]
     }
 }

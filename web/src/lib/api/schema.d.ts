@@ -266,6 +266,70 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/customers/{id}/identity": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * What is recorded of a customer's identity: the NIK masked, whether a
+         *     KTP photo is kept, and what verification still lacks.
+         */
+        get: operations["get_identity"];
+        /**
+         * Records a customer's NIK, KTP photo or both (multipart: `nik`,
+         *     `photo`); a new one replaces the old. Both are sealed at rest.
+         */
+        put: operations["record_identity"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/customers/{id}/identity/nik": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The whole NIK, for the roles that verify identities. Every read is in
+         *     the audit log.
+         */
+        get: operations["reveal_nik"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/customers/{id}/identity/photo": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The KTP photo, for the roles that verify identities. Every read is in
+         *     the audit log.
+         */
+        get: operations["identity_photo"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/customers/{id}/personal-data": {
         parameters: {
             query?: never;
@@ -1046,6 +1110,26 @@ export interface paths {
         patch: operations["update_team"];
         trace?: never;
     };
+    "/api/v1/technicians": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The active technicians the caller may assign, by name: CS and admins
+         *     see all, a supervisor those of their teams and areas. At most 1,000.
+         */
+        get: operations["list_technicians"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/tickets": {
         parameters: {
             query?: never;
@@ -1127,6 +1211,27 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/tickets/{id}/fee": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Marks an installation's fee or down payment paid (or takes the mark
+         *     back). Where the ISP asks for it, an installation is booked only once
+         *     paid. Needs `If-Match`.
+         */
+        post: operations["mark_fee"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/tickets/{id}/rating": {
         parameters: {
             query?: never;
@@ -1160,7 +1265,7 @@ export interface paths {
          *     demand and cancel the installation with the outcome as the reason.
          *     Needs `If-Match`.
          */
-        post: operations["survey_ticket"];
+        post: operations["survey_installation"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1198,6 +1303,28 @@ export interface paths {
          *     possible now is a `409` listing the statuses that are (`allowed`).
          */
         post: operations["move_ticket"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/tickets/{id}/verification": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * CS verification of an installation: the customer's NIK and KTP photo
+         *     are on record, and CS confirmed the place and the package. An
+         *     installation is booked with a technician only once verified. Needs
+         *     `If-Match`.
+         */
+        post: operations["verify_installation"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1434,6 +1561,12 @@ export interface components {
             /** Format: uuid */
             id: string;
             internal: boolean;
+            /**
+             * Format: date-time
+             * @description When the file was removed after its retention time (its bytes are
+             *     gone; the entry stays).
+             */
+            removed_at?: string | null;
             /** Format: int64 */
             size_bytes: number;
             /** Format: uuid */
@@ -1474,6 +1607,11 @@ export interface components {
             /** Format: uuid */
             id: string;
         };
+        /**
+         * @description What an installation still needs before a technician is booked for it.
+         * @enum {string}
+         */
+        BookingNeed: "verification" | "fee";
         ChangePassword: {
             current_password: string;
             new_password: string;
@@ -1671,6 +1809,15 @@ export interface components {
          * @enum {string}
          */
         DocItem: "photo_before" | "photo_after" | "ont_serial" | "optical_power_dbm" | "equipment_used" | "speed_test" | "customer_signature";
+        FeeInput: {
+            /**
+             * @description `true` marks the fee or down payment paid; `false` takes a mistaken
+             *     mark back.
+             */
+            paid: boolean;
+            /** @description The receipt or transfer reference; with `paid: false`, why. */
+            reference?: string;
+        };
         /** @description One offending input field. */
         FieldError: {
             /**
@@ -1726,6 +1873,46 @@ export interface components {
             kind: components["schemas"]["HolidayKind"];
             name: string;
         };
+        /**
+         * @description What is recorded of a customer's identity. The NIK is masked here; the
+         *     whole number and the photo are separate, audited reads.
+         */
+        Identity: {
+            /** Format: uuid */
+            customer_id: string;
+            /** @description Whether a KTP photo is kept now. */
+            ktp_photo: boolean;
+            /** @description What verification still lacks (`nik`, `ktp_photo`). */
+            missing: components["schemas"]["IdentityNeed"][];
+            /**
+             * @description The NIK with all but its last four digits hidden.
+             * @example ************0123
+             */
+            nik_masked?: string | null;
+            /** Format: date-time */
+            photo_recorded_at?: string | null;
+            /**
+             * Format: date-time
+             * @description When the photo was removed after its retention.
+             */
+            photo_removed_at?: string | null;
+            /** Format: date-time */
+            updated_at?: string | null;
+        };
+        IdentityForm: {
+            /** @description The NIK: 16 digits (spaces, dots and dashes are ignored). */
+            nik?: string | null;
+            /**
+             * Format: binary
+             * @description A photo of the KTP (JPEG, PNG, WebP), at most 10 MB.
+             */
+            photo?: string | null;
+        };
+        /**
+         * @description What verification still lacks on the customer's identity.
+         * @enum {string}
+         */
+        IdentityNeed: "nik" | "ktp_photo";
         /** @description What an import did (or, for a dry run, would do). */
         ImportReport: {
             /**
@@ -1854,6 +2041,12 @@ export interface components {
                 /** Format: uuid */
                 id: string;
                 internal: boolean;
+                /**
+                 * Format: date-time
+                 * @description When the file was removed after its retention time (its bytes are
+                 *     gone; the entry stays).
+                 */
+                removed_at?: string | null;
                 /** Format: int64 */
                 size_bytes: number;
                 /** Format: uuid */
@@ -2468,6 +2661,34 @@ export interface components {
          *     exact up to 10,000; beyond that `total` is 10,000 and `total_exact` is
          *     false ("at least").
          */
+        List_Technician: {
+            items: {
+                /** @description The areas they serve (their own and their teams'). */
+                area_ids: string[];
+                /** Format: uuid */
+                id: string;
+                name: string;
+                /**
+                 * Format: int64
+                 * @description How many open tickets they hold now.
+                 */
+                open_tickets: number;
+                phone?: string | null;
+                /** @description The names of their teams. */
+                teams: string[];
+            }[];
+            next_cursor?: string | null;
+            /** Format: int64 */
+            total: number;
+            /** @description False when `total` is a lower bound (more than 10,000 matches). */
+            total_exact: boolean;
+        };
+        /**
+         * @description The envelope of every list: one page of items, the cursor of the next
+         *     page (`null` on the last) and the number of items matching the filters —
+         *     exact up to 10,000; beyond that `total` is 10,000 and `total_exact` is
+         *     false ("at least").
+         */
         List_Ticket: {
             items: {
                 /** Format: date-time */
@@ -2480,6 +2701,11 @@ export interface components {
                 appointment_window?: null | components["schemas"]["InstallWindow"];
                 /** Format: uuid */
                 area_id: string;
+                /**
+                 * @description What keeps an installation from being booked with a technician
+                 *     (`verification`, `fee`); empty when nothing does.
+                 */
+                booking_needs: components["schemas"]["BookingNeed"][];
                 /** Format: date-time */
                 closed_at?: string | null;
                 /** Format: date-time */
@@ -2488,6 +2714,13 @@ export interface components {
                 description: string;
                 /** Format: uuid */
                 duplicate_of?: string | null;
+                /**
+                 * Format: date-time
+                 * @description An installation: when the fee or down payment was marked paid.
+                 */
+                fee_paid_at?: string | null;
+                /** @description The receipt or transfer reference of the payment (staff only). */
+                fee_reference?: string | null;
                 /** Format: uuid */
                 id: string;
                 kind: components["schemas"]["TicketKind"];
@@ -2538,6 +2771,11 @@ export interface components {
                 technician?: null | components["schemas"]["TicketPerson"];
                 /** Format: date-time */
                 updated_at: string;
+                /**
+                 * Format: date-time
+                 * @description An installation: when CS verified the identity, place and package.
+                 */
+                verified_at?: string | null;
                 /**
                  * Format: int32
                  * @description The version for `If-Match` (also the `ETag`).
@@ -2688,6 +2926,11 @@ export interface components {
             phone?: string | null;
             role: string;
             team_ids?: string[];
+        };
+        /** @description The whole NIK. */
+        NikView: {
+            /** @example 3273011203890123 */
+            nik: string;
         };
         /**
          * @description An in-app notification. The app words it in the reader's language from
@@ -3003,6 +3246,7 @@ export interface components {
             /** Format: date-time */
             exported_at: string;
             history: components["schemas"]["HistoryEntry"][];
+            identity?: null | components["schemas"]["Identity"];
         };
         /**
          * @description Where an ODC or ODP stands.
@@ -3037,6 +3281,11 @@ export interface components {
             detail: string;
             /** @description For validation problems: which fields are wrong and why. */
             errors?: components["schemas"]["FieldError"][];
+            /**
+             * @description For a record not ready for this yet: what it still needs
+             *     (`verification`, `fee`; `nik`, `ktp_photo`).
+             */
+            missing?: string[] | null;
             /** Format: int32 */
             status: number;
             title: string;
@@ -3303,6 +3552,22 @@ export interface components {
             area_id?: string | null;
             name?: string | null;
         };
+        /** @description A technician who may be assigned. */
+        Technician: {
+            /** @description The areas they serve (their own and their teams'). */
+            area_ids: string[];
+            /** Format: uuid */
+            id: string;
+            name: string;
+            /**
+             * Format: int64
+             * @description How many open tickets they hold now.
+             */
+            open_tickets: number;
+            phone?: string | null;
+            /** @description The names of their teams. */
+            teams: string[];
+        };
         /** @description A ticket. */
         Ticket: {
             /** Format: date-time */
@@ -3315,6 +3580,11 @@ export interface components {
             appointment_window?: null | components["schemas"]["InstallWindow"];
             /** Format: uuid */
             area_id: string;
+            /**
+             * @description What keeps an installation from being booked with a technician
+             *     (`verification`, `fee`); empty when nothing does.
+             */
+            booking_needs: components["schemas"]["BookingNeed"][];
             /** Format: date-time */
             closed_at?: string | null;
             /** Format: date-time */
@@ -3323,6 +3593,13 @@ export interface components {
             description: string;
             /** Format: uuid */
             duplicate_of?: string | null;
+            /**
+             * Format: date-time
+             * @description An installation: when the fee or down payment was marked paid.
+             */
+            fee_paid_at?: string | null;
+            /** @description The receipt or transfer reference of the payment (staff only). */
+            fee_reference?: string | null;
             /** Format: uuid */
             id: string;
             kind: components["schemas"]["TicketKind"];
@@ -3373,6 +3650,11 @@ export interface components {
             technician?: null | components["schemas"]["TicketPerson"];
             /** Format: date-time */
             updated_at: string;
+            /**
+             * Format: date-time
+             * @description An installation: when CS verified the identity, place and package.
+             */
+            verified_at?: string | null;
             /**
              * Format: int32
              * @description The version for `If-Match` (also the `ETag`).
@@ -3576,6 +3858,18 @@ export interface components {
             phone?: string | null;
             role?: string | null;
             team_ids?: string[] | null;
+        };
+        VerificationInput: {
+            /** @description The package is the one the customer asked for. */
+            package_confirmed?: boolean;
+            /** @description The place on the ticket is where the customer lives. */
+            place_confirmed?: boolean;
+            reason?: string;
+            /**
+             * @description `true` verifies; `false` withdraws a verification made by mistake
+             *     (with a `reason`, while no technician is booked).
+             */
+            verified?: boolean;
         };
     };
     responses: {
@@ -4263,6 +4557,118 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Customer"];
+                };
+            };
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+        };
+    };
+    get_identity: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Customer id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Identity"];
+                };
+            };
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+        };
+    };
+    record_identity: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Customer id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "multipart/form-data": components["schemas"]["IdentityForm"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Identity"];
+                };
+            };
+            400: components["responses"]["MalformedRequest"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["Validation"];
+        };
+    };
+    reveal_nik: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Customer id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NikView"];
+                };
+            };
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+        };
+    };
+    identity_photo: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Customer id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The photo */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "image/jpeg": number[];
                 };
             };
             401: components["responses"]["Unauthenticated"];
@@ -5839,6 +6245,34 @@ export interface operations {
             422: components["responses"]["Validation"];
         };
     };
+    list_technicians: {
+        parameters: {
+            query?: {
+                /** @description Words of the name. */
+                q?: string;
+                /** @description Only those serving this area. */
+                area_id?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["List_Technician"];
+                };
+            };
+            400: components["responses"]["MalformedRequest"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            422: components["responses"]["Validation"];
+        };
+    };
     list_tickets: {
         parameters: {
             query?: {
@@ -6099,6 +6533,45 @@ export interface operations {
             422: components["responses"]["Validation"];
         };
     };
+    mark_fee: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description The version read (its ETag) */
+                "If-Match": string;
+            };
+            path: {
+                /** @description Ticket id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["FeeInput"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Ticket"];
+                };
+            };
+            400: components["responses"]["MalformedRequest"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            412: components["responses"]["PreconditionFailed"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["Validation"];
+            428: components["responses"]["PreconditionRequired"];
+        };
+    };
     rate_ticket: {
         parameters: {
             query?: never;
@@ -6133,7 +6606,7 @@ export interface operations {
             422: components["responses"]["Validation"];
         };
     };
-    survey_ticket: {
+    survey_installation: {
         parameters: {
             query?: never;
             header: {
@@ -6213,6 +6686,45 @@ export interface operations {
         requestBody: {
             content: {
                 "application/json": components["schemas"]["TransitionInput"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Ticket"];
+                };
+            };
+            400: components["responses"]["MalformedRequest"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            412: components["responses"]["PreconditionFailed"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["Validation"];
+            428: components["responses"]["PreconditionRequired"];
+        };
+    };
+    verify_installation: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description The version read (its ETag) */
+                "If-Match": string;
+            };
+            path: {
+                /** @description Ticket id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["VerificationInput"];
             };
         };
         responses: {
