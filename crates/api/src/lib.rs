@@ -110,6 +110,7 @@ pub struct AppState {
         (name = "tickets", description = "Installations and repairs: lifecycle, SLA, comments, timeline"),
         (name = "sla", description = "SLA policies, pause reasons, holidays and area calendars"),
         (name = "live", description = "Server-sent events and in-app notifications"),
+        (name = "messages", description = "WhatsApp to customers: gateways, wording, delivery log"),
         (name = "catalog", description = "Service packages and service areas"),
         (name = "outages", description = "Outages: one cause behind many customers' repairs"),
         (name = "system", description = "Facts about this installation"),
@@ -141,6 +142,7 @@ fn routes() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .merge(routes::tickets::api_router())
         .merge(routes::identity::api_router())
         .merge(routes::technicians::api_router())
+        .merge(routes::messages::api_router())
         .merge(routes::outages::api_router())
         .merge(routes::live::api_router())
         .merge(routes::sla::api_router());

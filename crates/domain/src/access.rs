@@ -64,10 +64,15 @@ pub enum Permission {
     IdentityRead,
     /// Record a subscriber's NIK and KTP photo and verify installations.
     IdentityManage,
+    /// See the messages sent to customers and how their delivery went.
+    MessagesRead,
+    /// Set up the WhatsApp gateways and the wording, and send a failed
+    /// message again.
+    MessagesManage,
 }
 
 impl Permission {
-    pub const ALL: [Permission; 25] = [
+    pub const ALL: [Permission; 27] = [
         Permission::ProfileManage,
         Permission::UsersRead,
         Permission::UsersManage,
@@ -93,6 +98,8 @@ impl Permission {
         Permission::OutagesManage,
         Permission::IdentityRead,
         Permission::IdentityManage,
+        Permission::MessagesRead,
+        Permission::MessagesManage,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -122,6 +129,8 @@ impl Permission {
             Permission::OutagesManage => "outages.manage",
             Permission::IdentityRead => "identity.read",
             Permission::IdentityManage => "identity.manage",
+            Permission::MessagesRead => "messages.read",
+            Permission::MessagesManage => "messages.manage",
         }
     }
 
@@ -160,6 +169,8 @@ pub fn permissions(role: Role) -> &'static [Permission] {
             OutagesManage,
             IdentityRead,
             IdentityManage,
+            MessagesRead,
+            MessagesManage,
         ],
         Role::Supervisor => &[
             ProfileManage,
@@ -176,6 +187,7 @@ pub fn permissions(role: Role) -> &'static [Permission] {
             TicketsComment,
             OutagesRead,
             OutagesManage,
+            MessagesRead,
         ],
         Role::Management => &[
             ProfileManage,
@@ -203,6 +215,7 @@ pub fn permissions(role: Role) -> &'static [Permission] {
             OutagesRead,
             IdentityRead,
             IdentityManage,
+            MessagesRead,
         ],
         Role::Technician => &[
             ProfileManage,

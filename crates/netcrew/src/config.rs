@@ -117,6 +117,11 @@ pub struct Settings {
     /// 0 keeps them [default: 730]
     #[arg(long, env = "NETCREW_KEEP_JOB_PHOTOS_DAYS", value_name = "DAYS")]
     pub keep_job_photos_days: Option<u32>,
+
+    /// Send the outbox's messages from this instance (turn off on instances
+    /// that should only serve) [default: true]
+    #[arg(long, env = "NETCREW_SEND_MESSAGES", value_name = "BOOL")]
+    pub send_messages: Option<bool>,
 }
 
 /// Settings with every default applied and every value checked.
@@ -144,6 +149,7 @@ pub struct Resolved {
     pub fee_before_booking: bool,
     pub identity_key_file: PathBuf,
     pub retention: netcrew_store::retention::Retention,
+    pub send_messages: bool,
 }
 
 impl Settings {
@@ -184,6 +190,7 @@ impl Settings {
             identity_key_file: self.identity_key_file.or(from_file.identity_key_file),
             keep_ktp_photos_days: self.keep_ktp_photos_days.or(from_file.keep_ktp_photos_days),
             keep_job_photos_days: self.keep_job_photos_days.or(from_file.keep_job_photos_days),
+            send_messages: self.send_messages.or(from_file.send_messages),
         })
     }
 
@@ -273,6 +280,7 @@ impl Settings {
             fee_before_booking: self.fee_before_booking.unwrap_or(false),
             identity_key_file,
             retention,
+            send_messages: self.send_messages.unwrap_or(true),
             map_tile_url,
             max_drop_m,
             road_factor,

@@ -3,4 +3,5 @@
 
 pub mod accounts;
 pub mod config;
+pub mod messaging;
 pub mod server;

@@ -137,6 +137,13 @@ pub async fn serve(
 ) -> anyhow::Result<()> {
     let db = state.db.clone();
     let watch = tokio::spawn(watch_tickets(db.clone(), state.config.tickets));
+    let messaging = settings.send_messages.then(|| {
+        tokio::spawn(crate::messaging::run(
+            db.clone(),
+            state.sealer.clone(),
+            format!("worker-{}", uuid::Uuid::now_v7()),
+        ))
+    });
     let retention = tokio::spawn(keep_retention(
         db.clone(),
         state.files.clone(),
@@ -223,6 +230,9 @@ pub async fn serve(
     drop(listener);
     watch.abort();
     retention.abort();
+    if let Some(m) = messaging {
+        m.abort();
+    }
     // Event streams never end by themselves: end them, and the clients
     // reconnect (to another instance, or to this one once it is back).
     live.close();

@@ -23,6 +23,7 @@ pub mod migration;
 pub mod network;
 pub mod notifications;
 pub mod outages;
+pub mod outbox;
 pub mod page;
 pub mod password;
 pub mod plant;

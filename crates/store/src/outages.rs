@@ -12,6 +12,7 @@ use std::collections::{HashMap, HashSet, hash_map::Entry as Slot};
 use chrono::{DateTime, Datelike, Duration, Utc};
 use netcrew_domain::{
     Checks,
+    messages::MessageEvent,
     tickets::{
         OutageElement, OutageStatus, TicketKind, TicketStatus,
         rules::{outage_counter, outage_number},
@@ -302,6 +303,25 @@ async fn tell_ticket_holders<C: ConnectionTrait>(
     for t in tickets {
         if !customers.insert(t.customer_id) {
             continue;
+        }
+        let event = match kind {
+            "outage_declared" => Some(MessageEvent::OutageDeclared),
+            "outage_resolved" => Some(MessageEvent::OutageResolved),
+            _ => None,
+        };
+        if let Some(event) = event {
+            crate::outbox::to_customer(
+                db,
+                crate::outbox::ToCustomer {
+                    customer_id: t.customer_id,
+                    ticket: Some((t.id, &t.number)),
+                    event,
+                    vars: json!({"outage": format!("{} {}", o.number, o.title)}),
+                    key: format!("outage:{}:{}:{}", o.id, event.as_str(), t.customer_id),
+                },
+                now,
+            )
+            .await?;
         }
         if let Some(account) = customer_account(db, t.customer_id).await?
             && Some(account) != skip

@@ -11,6 +11,7 @@ use chrono::{DateTime, Datelike, Duration, NaiveDate, NaiveTime, Utc};
 use netcrew_domain::{
     Checks, CustomerStatus, FieldError, InstallWindow, Invalid, Role,
     identity::BookingNeed,
+    messages::MessageEvent,
     schedule::{BOOKING_HORIZON_DAYS, Zone, local_date, parse_zone},
     service::Priority,
     tickets::{
@@ -40,6 +41,7 @@ use crate::{
     },
     feed::{self, Concerns, FeedScope},
     notifications::{self, Note},
+    outbox,
     page::{Page, PageError, PageRequest, newest_created, paginate_time},
 };
 
@@ -1077,6 +1079,20 @@ async fn insert_new<C: ConnectionTrait>(
     )
     .await?;
     announce(txn, &t, "ticket.created", true, now).await?;
+    if TicketKind::parse(&t.kind) != Some(TicketKind::Dismantle) {
+        outbox::to_customer(
+            txn,
+            outbox::ToCustomer {
+                customer_id: t.customer_id,
+                ticket: Some((t.id, &t.number)),
+                event: MessageEvent::TicketReceived,
+                vars: json!({}),
+                key: format!("ticket:{}:received", t.id),
+            },
+            now,
+        )
+        .await?;
+    }
     let watchers = watchers(txn, t.area_id, false).await?;
     notifications::notify(
         txn,
@@ -1651,8 +1667,50 @@ pub async fn transition(
         let w = watchers(&*txn, t.area_id, false).await?;
         notifications::notify(&*txn, &w, &status_note, now).await?;
     }
+    if who.customer_id != Some(t.customer_id)
+        && let Some(event) = customer_event(to)
+    {
+        let vars = match event {
+            MessageEvent::TechnicianAssigned => json!({
+                "technician": data.get("technician_name"),
+                "date": t.appointment_date, "window": t.appointment_window,
+            }),
+            MessageEvent::Pending => match &pause_to_open {
+                Some(r) => json!({"reason": {"id": r.name_id, "en": r.name_en}}),
+                None => json!({}),
+            },
+            MessageEvent::Cancelled => json!({"reason": reason}),
+            _ => json!({}),
+        };
+        outbox::to_customer(
+            &*txn,
+            outbox::ToCustomer {
+                customer_id: t.customer_id,
+                ticket: Some((t.id, &t.number)),
+                event,
+                vars,
+                key: format!("ticket:{}:v{}:{}", t.id, t.version, event.as_str()),
+            },
+            now,
+        )
+        .await?;
+    }
     txn.commit().await?;
     Ok(t)
+}
+
+/// What the customer is told outside the app when their ticket reaches
+/// `to`.
+fn customer_event(to: TicketStatus) -> Option<MessageEvent> {
+    Some(match to {
+        TicketStatus::Assigned => MessageEvent::TechnicianAssigned,
+        TicketStatus::EnRoute => MessageEvent::OnTheWay,
+        TicketStatus::OnSite => MessageEvent::Arrived,
+        TicketStatus::Pending => MessageEvent::Pending,
+        TicketStatus::Resolved => MessageEvent::Resolved,
+        TicketStatus::Cancelled => MessageEvent::Cancelled,
+        _ => return None,
+    })
 }
 
 /// Changes a ticket's details at `version`. The priority is the

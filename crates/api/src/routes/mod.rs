@@ -4,6 +4,7 @@ pub mod customers;
 pub mod identity;
 pub mod live;
 pub mod me;
+pub mod messages;
 pub mod network;
 pub mod outages;
 pub mod packages;

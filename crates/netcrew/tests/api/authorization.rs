@@ -29,6 +29,8 @@ const TICKET_OPENERS: &[&str] = &["admin", "supervisor", "cs", "customer"];
 const TICKET_WORKERS: &[&str] = &["admin", "supervisor", "cs", "technician", "customer"];
 /// Who records and sees identity documents, and verifies installations.
 const IDENTITY: &[&str] = &["admin", "cs"];
+/// Who reads the delivery log of messages to customers.
+const MESSAGE_READERS: &[&str] = &["admin", "supervisor", "cs"];
 /// Who assigns and marks payments: the desk and supervisors.
 const ASSIGNERS: &[&str] = &["admin", "supervisor", "cs"];
 
@@ -119,6 +121,11 @@ fn rule(method: &str, path: &str) -> Option<Rule> {
         )
         | ("post", "/api/v1/tickets/{id}/verification") => Roles(IDENTITY),
         ("post", "/api/v1/tickets/{id}/fee") | ("get", "/api/v1/technicians") => Roles(ASSIGNERS),
+        ("get", "/api/v1/messages") => Roles(MESSAGE_READERS),
+        ("get" | "put", "/api/v1/channels/whatsapp")
+        | ("post", "/api/v1/messages/{id}/resend" | "/api/v1/message-templates/preview")
+        | ("get", "/api/v1/message-templates")
+        | ("put" | "delete", "/api/v1/message-templates/{event}/{locale}") => Roles(ADMIN),
         ("get", "/api/v1/pause-reasons") => SignedIn,
         ("get", "/api/v1/sla-policies" | "/api/v1/holidays" | "/api/v1/areas/{id}/calendar") => {
             Roles(STAFF)

@@ -12,6 +12,7 @@ mod customers;
 mod edge;
 mod idempotency;
 mod installation;
+mod messages;
 mod network;
 mod outages;
 mod plant_records;

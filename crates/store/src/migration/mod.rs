@@ -15,6 +15,7 @@ mod m20261128_000013_customer_address_and_refs;
 pub mod m20261128_000014_tickets;
 mod m20261128_000016_ticket_package;
 mod m20261128_000017_identity;
+mod m20261128_000018_messages;
 
 pub struct Migrator;
 
@@ -34,6 +35,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261128_000014_tickets::Migration),
             Box::new(m20261128_000016_ticket_package::Migration),
             Box::new(m20261128_000017_identity::Migration),
+            Box::new(m20261128_000018_messages::Migration),
         ]
     }
 }

@@ -183,6 +183,28 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/channels/whatsapp": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The WhatsApp channel's set-up. */
+        get: operations["get_whatsapp"];
+        /**
+         * Sets up the WhatsApp channel: the gateways in failover order (Fonnte,
+         *     Wablas), quiet hours, the daily limit per customer, the signature.
+         *     Takes effect at once, on every instance.
+         */
+        put: operations["put_whatsapp"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/coverage": {
         parameters: {
             query?: never;
@@ -614,6 +636,95 @@ export interface paths {
          *     single-use recovery codes, shown once.
          */
         post: operations["confirm_totp"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/message-templates": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Every event's wording in each language. */
+        get: operations["list_templates"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/message-templates/preview": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Shows what a wording makes with example values, before it is saved. */
+        post: operations["preview_template"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/message-templates/{event}/{locale}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Changes an event's wording in one language. A variable the event does
+         *     not offer is refused (`unknown_variable`, with the ones it does).
+         */
+        put: operations["put_template"];
+        post?: never;
+        /** Puts an event's wording in one language back to the built-in one. */
+        delete: operations["reset_template"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/messages": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The delivery log: messages to customers, newest first. */
+        get: operations["list_messages"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/messages/{id}/resend": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Sends a failed or skipped message again, now. */
+        post: operations["send_again"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1845,6 +1956,28 @@ export interface components {
              */
             params?: Record<string, never>;
         };
+        GatewayInputBody: {
+            base_url?: string | null;
+            kind: components["schemas"]["GatewayKind"];
+            /**
+             * @description Only to set or change it; left out, the stored token of the same
+             *     gateway at the same place is kept.
+             */
+            token?: string | null;
+        };
+        /**
+         * @description The WhatsApp gateways NetCrew speaks to.
+         * @enum {string}
+         */
+        GatewayKind: "fonnte" | "wablas";
+        /** @description One WhatsApp gateway as set up; its token is never shown. */
+        GatewayView: {
+            /** @description `null`: the gateway's public address. */
+            base_url?: string | null;
+            kind: components["schemas"]["GatewayKind"];
+            /** @description Whether a token is stored. */
+            token_set: boolean;
+        };
         /** @description One change to the record or the account. */
         HistoryEntry: {
             action: string;
@@ -2224,6 +2357,79 @@ export interface components {
                 day: string;
                 kind: components["schemas"]["HolidayKind"];
                 name: string;
+            }[];
+            next_cursor?: string | null;
+            /** Format: int64 */
+            total: number;
+            /** @description False when `total` is a lower bound (more than 10,000 matches). */
+            total_exact: boolean;
+        };
+        /**
+         * @description The envelope of every list: one page of items, the cursor of the next
+         *     page (`null` on the last) and the number of items matching the filters —
+         *     exact up to 10,000; beyond that `total` is 10,000 and `total_exact` is
+         *     false ("at least").
+         */
+        List_Message: {
+            items: {
+                /** Format: int32 */
+                attempts: number;
+                body: string;
+                /** @description `whatsapp`. */
+                channel: string;
+                /** Format: date-time */
+                created_at: string;
+                /** Format: uuid */
+                customer_id?: string | null;
+                event: components["schemas"]["MessageEvent"];
+                /** Format: uuid */
+                id: string;
+                /** @description The last failure's reason, each gateway's. */
+                last_error: string;
+                locale: string;
+                /** Format: date-time */
+                next_attempt_at: string;
+                /** @description `fonnte` or `wablas`: the gateway that took it. */
+                provider?: string | null;
+                provider_message_id?: string | null;
+                /** @description The phone number it goes to (E.164). */
+                recipient: string;
+                /** Format: date-time */
+                sent_at?: string | null;
+                /**
+                 * @description `queued` (waiting, perhaps for quiet hours or a retry), `sending`,
+                 *     `sent`, `delivered`, `read`, `failed`, `skipped` (the daily limit).
+                 */
+                status: string;
+                /** Format: uuid */
+                ticket_id?: string | null;
+                ticket_number?: string | null;
+                /** Format: date-time */
+                updated_at: string;
+            }[];
+            next_cursor?: string | null;
+            /** Format: int64 */
+            total: number;
+            /** @description False when `total` is a lower bound (more than 10,000 matches). */
+            total_exact: boolean;
+        };
+        /**
+         * @description The envelope of every list: one page of items, the cursor of the next
+         *     page (`null` on the last) and the number of items matching the filters —
+         *     exact up to 10,000; beyond that `total` is 10,000 and `total_exact` is
+         *     false ("at least").
+         */
+        List_MessageTemplate: {
+            items: {
+                body: string;
+                built_in: string;
+                /** @description Whether the admin changed it (else the built-in wording). */
+                customized: boolean;
+                event: components["schemas"]["MessageEvent"];
+                /** @description `id` or `en`. */
+                locale: string;
+                /** @description The variables it may use, as `{{ name }}`. */
+                variables: string[];
             }[];
             next_cursor?: string | null;
             /** Format: int64 */
@@ -2901,6 +3107,60 @@ export interface components {
             /** @description Whether this account must set up a second factor before anything else. */
             totp_setup_required: boolean;
         };
+        /** @description One message to a customer and how its delivery went. */
+        Message: {
+            /** Format: int32 */
+            attempts: number;
+            body: string;
+            /** @description `whatsapp`. */
+            channel: string;
+            /** Format: date-time */
+            created_at: string;
+            /** Format: uuid */
+            customer_id?: string | null;
+            event: components["schemas"]["MessageEvent"];
+            /** Format: uuid */
+            id: string;
+            /** @description The last failure's reason, each gateway's. */
+            last_error: string;
+            locale: string;
+            /** Format: date-time */
+            next_attempt_at: string;
+            /** @description `fonnte` or `wablas`: the gateway that took it. */
+            provider?: string | null;
+            provider_message_id?: string | null;
+            /** @description The phone number it goes to (E.164). */
+            recipient: string;
+            /** Format: date-time */
+            sent_at?: string | null;
+            /**
+             * @description `queued` (waiting, perhaps for quiet hours or a retry), `sending`,
+             *     `sent`, `delivered`, `read`, `failed`, `skipped` (the daily limit).
+             */
+            status: string;
+            /** Format: uuid */
+            ticket_id?: string | null;
+            ticket_number?: string | null;
+            /** Format: date-time */
+            updated_at: string;
+        };
+        /**
+         * @description What happened, as far as the customer is told.
+         * @enum {string}
+         */
+        MessageEvent: "ticket_received" | "technician_assigned" | "on_the_way" | "arrived" | "pending" | "resolved" | "cancelled" | "outage_declared" | "outage_resolved";
+        /** @description The wording of one event in one language. */
+        MessageTemplate: {
+            body: string;
+            built_in: string;
+            /** @description Whether the admin changed it (else the built-in wording). */
+            customized: boolean;
+            event: components["schemas"]["MessageEvent"];
+            /** @description `id` or `en`. */
+            locale: string;
+            /** @description The variables it may use, as `{{ name }}`. */
+            variables: string[];
+        };
         NewApiToken: {
             /** Format: date-time */
             expires_at?: string | null;
@@ -3269,6 +3529,14 @@ export interface components {
             /** @description What the customer signs in with (their phone number). */
             login?: string | null;
         };
+        /** @description A template filled with example values. */
+        Preview: {
+            text: string;
+        };
+        PreviewInput: {
+            body: string;
+            event: components["schemas"]["MessageEvent"];
+        };
         /**
          * @description How soon a job or fault is to be handled.
          * @enum {string}
@@ -3567,6 +3835,13 @@ export interface components {
             phone?: string | null;
             /** @description The names of their teams. */
             teams: string[];
+        };
+        TemplateInput: {
+            /**
+             * @description The wording, with the event's variables as `{{ name }}` and
+             *     `{% if date %}…{% endif %}`.
+             */
+            body: string;
         };
         /** @description A ticket. */
         Ticket: {
@@ -3870,6 +4145,39 @@ export interface components {
              *     (with a `reason`, while no technician is booked).
              */
             verified?: boolean;
+        };
+        /** @description The WhatsApp channel. */
+        WhatsAppChannel: {
+            /**
+             * Format: int32
+             * @description At most this many messages to one customer in 24 hours.
+             */
+            daily_limit: number;
+            enabled: boolean;
+            /** @description Tried in this order; the next takes over when one fails. */
+            gateways: components["schemas"]["GatewayView"][];
+            /** @example 07:00 */
+            quiet_end?: string | null;
+            /**
+             * @description `HH:MM`: no message to customers from `quiet_start` to `quiet_end`
+             *     (their area's local time), except about outages.
+             * @example 21:00
+             */
+            quiet_start?: string | null;
+            /** @description How messages are signed (`{{ isp }}`). */
+            sender_name: string;
+            /** Format: date-time */
+            updated_at?: string | null;
+        };
+        WhatsAppInput: {
+            /** Format: int32 */
+            daily_limit: number;
+            enabled: boolean;
+            gateways: components["schemas"]["GatewayInputBody"][];
+            quiet_end?: string | null;
+            /** @description `HH:MM`, or `null` for no quiet hours (both or neither). */
+            quiet_start?: string | null;
+            sender_name: string;
         };
     };
     responses: {
@@ -4371,6 +4679,56 @@ export interface operations {
                 content?: never;
             };
             400: components["responses"]["MalformedRequest"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["Validation"];
+        };
+    };
+    get_whatsapp: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WhatsAppChannel"];
+                };
+            };
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+        };
+    };
+    put_whatsapp: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["WhatsAppInput"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WhatsAppChannel"];
+                };
+            };
+            400: components["responses"]["MalformedRequest"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
             422: components["responses"]["Validation"];
@@ -5183,6 +5541,183 @@ export interface operations {
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
             422: components["responses"]["Validation"];
+        };
+    };
+    list_templates: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["List_MessageTemplate"];
+                };
+            };
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+        };
+    };
+    preview_template: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PreviewInput"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Preview"];
+                };
+            };
+            400: components["responses"]["MalformedRequest"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["Validation"];
+        };
+    };
+    put_template: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The event, e.g. `technician_assigned` */
+                event: string;
+                /** @description `id` or `en` */
+                locale: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["TemplateInput"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MessageTemplate"];
+                };
+            };
+            400: components["responses"]["MalformedRequest"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["Validation"];
+        };
+    };
+    reset_template: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The event */
+                event: string;
+                /** @description `id` or `en` */
+                locale: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MessageTemplate"];
+                };
+            };
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            422: components["responses"]["Validation"];
+        };
+    };
+    list_messages: {
+        parameters: {
+            query?: {
+                /** @description Page size, 1 to 500 (default 50). */
+                limit?: number;
+                cursor?: string;
+                /**
+                 * @description One of `queued`, `sending`, `sent`, `delivered`, `read`, `failed`,
+                 *     `skipped`.
+                 */
+                status?: string;
+                customer_id?: string;
+                ticket_id?: string;
+                /**
+                 * @description The start of a phone number (`0812…`, `+62812…`) or of a ticket
+                 *     number.
+                 */
+                q?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["List_Message"];
+                };
+            };
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            422: components["responses"]["Validation"];
+        };
+    };
+    send_again: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Message id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Message"];
+                };
+            };
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
         };
     };
     list_notifications: {

@@ -1,0 +1,488 @@
+//! Messages to customers outside the app: the WhatsApp channel's set-up
+//! (gateways in failover order, their tokens sealed and never shown back,
+//! quiet hours, the daily limit), the wording per event and language, and
+//! the delivery log with "send again". The outbox and its rules are
+//! `netcrew_store::outbox`; this module authorizes, parses, calls and maps.
+
+use axum::extract::State;
+use chrono::{DateTime, NaiveTime, Utc};
+use netcrew_domain::{
+    access::Permission,
+    messages::{GatewayKind, MessageEvent},
+};
+use netcrew_store::{
+    entity::outbox_message,
+    outbox::{self, Channel, ChannelInput, GatewayInput, MessageFilter},
+};
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+use utoipa_axum::{router::OpenApiRouter, routes};
+use uuid::Uuid;
+
+use crate::{
+    AppState,
+    caller::Caller,
+    extract::{ApiJson, ApiPath, ApiQuery},
+    problem::{ApiError, ApiResult, Problem},
+    routes::{List, tickets::person},
+};
+
+pub fn api_router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(get_whatsapp, put_whatsapp))
+        .routes(routes!(list_messages))
+        .routes(routes!(send_again))
+        .routes(routes!(list_templates))
+        .routes(routes!(put_template, reset_template))
+        .routes(routes!(preview_template))
+}
+
+/// One WhatsApp gateway as set up; its token is never shown.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct GatewayView {
+    pub kind: GatewayKind,
+    /// `null`: the gateway's public address.
+    pub base_url: Option<String>,
+    /// Whether a token is stored.
+    pub token_set: bool,
+}
+
+/// The WhatsApp channel.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct WhatsAppChannel {
+    pub enabled: bool,
+    /// Tried in this order; the next takes over when one fails.
+    pub gateways: Vec<GatewayView>,
+    /// `HH:MM`: no message to customers from `quiet_start` to `quiet_end`
+    /// (their area's local time), except about outages.
+    #[schema(example = "21:00")]
+    pub quiet_start: Option<String>,
+    #[schema(example = "07:00")]
+    pub quiet_end: Option<String>,
+    /// At most this many messages to one customer in 24 hours.
+    pub daily_limit: u32,
+    /// How messages are signed (`{{ isp }}`).
+    pub sender_name: String,
+    pub updated_at: Option<DateTime<Utc>>,
+}
+
+fn hhmm(t: Option<NaiveTime>) -> Option<String> {
+    t.map(|t| t.format("%H:%M").to_string())
+}
+
+impl From<Channel> for WhatsAppChannel {
+    fn from(c: Channel) -> Self {
+        WhatsAppChannel {
+            enabled: c.enabled,
+            gateways: c
+                .config
+                .gateways
+                .iter()
+                .zip(c.tokens_set.iter().chain(std::iter::repeat(&false)))
+                .map(|(g, set)| GatewayView {
+                    kind: g.kind,
+                    base_url: g.base_url.clone(),
+                    token_set: *set,
+                })
+                .collect(),
+            quiet_start: hhmm(c.config.quiet_start),
+            quiet_end: hhmm(c.config.quiet_end),
+            daily_limit: c.config.daily_limit,
+            sender_name: c.config.sender_name,
+            updated_at: c.updated_at,
+        }
+    }
+}
+
+/// The WhatsApp channel's set-up.
+#[utoipa::path(get, path = "/channels/whatsapp", tag = "messages",
+    responses(
+        (status = 200, body = WhatsAppChannel),
+        (status = 401, body = Problem, content_type = "application/problem+json"),
+        (status = 403, body = Problem, content_type = "application/problem+json"),
+    ))]
+async fn get_whatsapp(
+    State(state): State<AppState>,
+    caller: Caller,
+) -> ApiResult<axum::Json<WhatsAppChannel>> {
+    caller.require(Permission::MessagesManage)?;
+    Ok(axum::Json(outbox::channel(state.db.conn()).await?.into()))
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct GatewayInputBody {
+    pub kind: GatewayKind,
+    #[serde(default)]
+    pub base_url: Option<String>,
+    /// Only to set or change it; left out, the stored token of the same
+    /// gateway at the same place is kept.
+    #[serde(default)]
+    pub token: Option<String>,
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct WhatsAppInput {
+    pub enabled: bool,
+    pub gateways: Vec<GatewayInputBody>,
+    /// `HH:MM`, or `null` for no quiet hours (both or neither).
+    #[serde(default)]
+    pub quiet_start: Option<String>,
+    #[serde(default)]
+    pub quiet_end: Option<String>,
+    pub daily_limit: u32,
+    pub sender_name: String,
+}
+
+fn parse_hhmm(field: &str, v: Option<&str>) -> ApiResult<Option<NaiveTime>> {
+    match v.map(str::trim).filter(|v| !v.is_empty()) {
+        None => Ok(None),
+        Some(v) => NaiveTime::parse_from_str(v, "%H:%M")
+            .map(Some)
+            .map_err(|_| ApiError::validation(field, "format", "a time such as 21:00")),
+    }
+}
+
+/// Sets up the WhatsApp channel: the gateways in failover order (Fonnte,
+/// Wablas), quiet hours, the daily limit per customer, the signature.
+/// Takes effect at once, on every instance.
+#[utoipa::path(put, path = "/channels/whatsapp", tag = "messages", request_body = WhatsAppInput,
+    responses(
+        (status = 200, body = WhatsAppChannel),
+        (status = 401, body = Problem, content_type = "application/problem+json"),
+        (status = 403, body = Problem, content_type = "application/problem+json"),
+        (status = 422, body = Problem, content_type = "application/problem+json"),
+    ))]
+async fn put_whatsapp(
+    State(state): State<AppState>,
+    caller: Caller,
+    body: Result<ApiJson<WhatsAppInput>, ApiError>,
+) -> ApiResult<axum::Json<WhatsAppChannel>> {
+    caller.require(Permission::MessagesManage)?;
+    let ApiJson(b) = body?;
+    let input = ChannelInput {
+        enabled: b.enabled,
+        quiet_start: parse_hhmm("quiet_start", b.quiet_start.as_deref())?,
+        quiet_end: parse_hhmm("quiet_end", b.quiet_end.as_deref())?,
+        daily_limit: b.daily_limit,
+        sender_name: b.sender_name,
+        gateways: b
+            .gateways
+            .into_iter()
+            .map(|g| GatewayInput {
+                kind: g.kind,
+                base_url: g.base_url,
+                token: g.token,
+            })
+            .collect(),
+    };
+    let saved = outbox::save_channel(
+        &state.db,
+        &state.sealer,
+        &person(&caller),
+        input,
+        Utc::now(),
+    )
+    .await?;
+    Ok(axum::Json(saved.into()))
+}
+
+/// One message to a customer and how its delivery went.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Message {
+    pub id: Uuid,
+    /// `whatsapp`.
+    pub channel: String,
+    pub event: MessageEvent,
+    /// The phone number it goes to (E.164).
+    pub recipient: String,
+    pub customer_id: Option<Uuid>,
+    pub ticket_id: Option<Uuid>,
+    pub ticket_number: Option<String>,
+    pub locale: String,
+    pub body: String,
+    /// `queued` (waiting, perhaps for quiet hours or a retry), `sending`,
+    /// `sent`, `delivered`, `read`, `failed`, `skipped` (the daily limit).
+    pub status: String,
+    pub attempts: i32,
+    pub next_attempt_at: DateTime<Utc>,
+    /// `fonnte` or `wablas`: the gateway that took it.
+    pub provider: Option<String>,
+    pub provider_message_id: Option<String>,
+    /// The last failure's reason, each gateway's.
+    pub last_error: String,
+    pub created_at: DateTime<Utc>,
+    pub sent_at: Option<DateTime<Utc>>,
+    pub updated_at: DateTime<Utc>,
+}
+
+impl From<outbox_message::Model> for Message {
+    fn from(m: outbox_message::Model) -> Self {
+        Message {
+            id: m.id,
+            channel: m.channel,
+            event: MessageEvent::parse(&m.event).unwrap_or(MessageEvent::TicketReceived),
+            recipient: m.recipient,
+            customer_id: m.customer_id,
+            ticket_id: m.ticket_id,
+            ticket_number: m.ticket_number,
+            locale: m.locale,
+            body: m.body,
+            status: m.status,
+            attempts: m.attempts,
+            next_attempt_at: m.next_attempt_at,
+            provider: m.provider,
+            provider_message_id: m.provider_message_id,
+            last_error: m.last_error,
+            created_at: m.created_at,
+            sent_at: m.sent_at,
+            updated_at: m.updated_at,
+        }
+    }
+}
+
+const STATUSES: [&str; 7] = [
+    "queued",
+    "sending",
+    "sent",
+    "delivered",
+    "read",
+    "failed",
+    "skipped",
+];
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct MessageQuery {
+    /// Page size, 1 to 500 (default 50).
+    pub limit: Option<u64>,
+    pub cursor: Option<String>,
+    /// One of `queued`, `sending`, `sent`, `delivered`, `read`, `failed`,
+    /// `skipped`.
+    pub status: Option<String>,
+    pub customer_id: Option<Uuid>,
+    pub ticket_id: Option<Uuid>,
+    /// The start of a phone number (`0812…`, `+62812…`) or of a ticket
+    /// number.
+    pub q: Option<String>,
+}
+
+/// The delivery log: messages to customers, newest first.
+#[utoipa::path(get, path = "/messages", tag = "messages", params(MessageQuery),
+    responses(
+        (status = 200, body = List<Message>),
+        (status = 401, body = Problem, content_type = "application/problem+json"),
+        (status = 403, body = Problem, content_type = "application/problem+json"),
+        (status = 422, body = Problem, content_type = "application/problem+json"),
+    ))]
+async fn list_messages(
+    State(state): State<AppState>,
+    caller: Caller,
+    ApiQuery(q): ApiQuery<MessageQuery>,
+) -> ApiResult<axum::Json<List<Message>>> {
+    caller.require(Permission::MessagesRead)?;
+    if let Some(s) = q.status.as_deref()
+        && !STATUSES.contains(&s)
+    {
+        return Err(ApiError::Validation {
+            detail: "status: not a message status".to_string(),
+            errors: vec![
+                netcrew_domain::FieldError::new("status", "choice", "not a message status")
+                    .with("allowed", serde_json::json!(STATUSES)),
+            ],
+        });
+    }
+    let filter = MessageFilter {
+        status: q.status,
+        customer_id: q.customer_id,
+        ticket_id: q.ticket_id,
+        q: q.q,
+    };
+    let page = outbox::list(state.db.conn(), &filter, q.limit, q.cursor.as_deref()).await??;
+    Ok(axum::Json(List::from_page(page, Message::from)))
+}
+
+/// Sends a failed or skipped message again, now.
+#[utoipa::path(post, path = "/messages/{id}/resend", tag = "messages",
+    params(("id" = Uuid, Path, description = "Message id")),
+    responses(
+        (status = 200, body = Message),
+        (status = 401, body = Problem, content_type = "application/problem+json"),
+        (status = 403, body = Problem, content_type = "application/problem+json"),
+        (status = 404, body = Problem, content_type = "application/problem+json"),
+        (status = 409, body = Problem, content_type = "application/problem+json"),
+    ))]
+async fn send_again(
+    State(state): State<AppState>,
+    caller: Caller,
+    ApiPath(id): ApiPath<Uuid>,
+) -> ApiResult<axum::Json<Message>> {
+    caller.require(Permission::MessagesManage)?;
+    let m = outbox::send_again(&state.db, &person(&caller), id, Utc::now()).await?;
+    Ok(axum::Json(m.into()))
+}
+
+/// The wording of one event in one language.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct MessageTemplate {
+    pub event: MessageEvent,
+    /// `id` or `en`.
+    pub locale: String,
+    pub body: String,
+    /// Whether the admin changed it (else the built-in wording).
+    pub customized: bool,
+    pub built_in: String,
+    /// The variables it may use, as `{{ name }}`.
+    pub variables: Vec<String>,
+}
+
+async fn template_view(
+    state: &AppState,
+    event: MessageEvent,
+    locale: &str,
+) -> ApiResult<MessageTemplate> {
+    let (body, customized) = outbox::template(state.db.conn(), event, locale).await?;
+    Ok(MessageTemplate {
+        event,
+        locale: locale.to_string(),
+        body,
+        customized,
+        built_in: event.default_template(locale).to_string(),
+        variables: event.variables().iter().map(|v| v.to_string()).collect(),
+    })
+}
+
+/// Every event's wording in each language.
+#[utoipa::path(get, path = "/message-templates", tag = "messages",
+    responses(
+        (status = 200, body = List<MessageTemplate>),
+        (status = 401, body = Problem, content_type = "application/problem+json"),
+        (status = 403, body = Problem, content_type = "application/problem+json"),
+    ))]
+async fn list_templates(
+    State(state): State<AppState>,
+    caller: Caller,
+) -> ApiResult<axum::Json<List<MessageTemplate>>> {
+    caller.require(Permission::MessagesManage)?;
+    let mut items = Vec::new();
+    for event in MessageEvent::ALL {
+        for locale in outbox::LOCALES {
+            items.push(template_view(&state, event, locale).await?);
+        }
+    }
+    Ok(axum::Json(List::complete(items)))
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct TemplateInput {
+    /// The wording, with the event's variables as `{{ name }}` and
+    /// `{% if date %}…{% endif %}`.
+    pub body: String,
+}
+
+fn event_of(s: &str) -> ApiResult<MessageEvent> {
+    MessageEvent::parse(s).ok_or_else(|| ApiError::NotFound("No such message event.".to_string()))
+}
+
+/// Changes an event's wording in one language. A variable the event does
+/// not offer is refused (`unknown_variable`, with the ones it does).
+#[utoipa::path(put, path = "/message-templates/{event}/{locale}", tag = "messages", request_body = TemplateInput,
+    params(
+        ("event" = String, Path, description = "The event, e.g. `technician_assigned`"),
+        ("locale" = String, Path, description = "`id` or `en`"),
+    ),
+    responses(
+        (status = 200, body = MessageTemplate),
+        (status = 401, body = Problem, content_type = "application/problem+json"),
+        (status = 403, body = Problem, content_type = "application/problem+json"),
+        (status = 404, body = Problem, content_type = "application/problem+json"),
+        (status = 422, body = Problem, content_type = "application/problem+json"),
+    ))]
+async fn put_template(
+    State(state): State<AppState>,
+    caller: Caller,
+    ApiPath((event, locale)): ApiPath<(String, String)>,
+    body: Result<ApiJson<TemplateInput>, ApiError>,
+) -> ApiResult<axum::Json<MessageTemplate>> {
+    caller.require(Permission::MessagesManage)?;
+    let event = event_of(&event)?;
+    let ApiJson(b) = body?;
+    outbox::save_template(
+        &state.db,
+        &person(&caller),
+        (event, &locale),
+        Some(&b.body),
+        Utc::now(),
+    )
+    .await?;
+    Ok(axum::Json(template_view(&state, event, &locale).await?))
+}
+
+/// Puts an event's wording in one language back to the built-in one.
+#[utoipa::path(delete, path = "/message-templates/{event}/{locale}", tag = "messages",
+    params(
+        ("event" = String, Path, description = "The event"),
+        ("locale" = String, Path, description = "`id` or `en`"),
+    ),
+    responses(
+        (status = 200, body = MessageTemplate),
+        (status = 401, body = Problem, content_type = "application/problem+json"),
+        (status = 403, body = Problem, content_type = "application/problem+json"),
+        (status = 404, body = Problem, content_type = "application/problem+json"),
+        (status = 422, body = Problem, content_type = "application/problem+json"),
+    ))]
+async fn reset_template(
+    State(state): State<AppState>,
+    caller: Caller,
+    ApiPath((event, locale)): ApiPath<(String, String)>,
+) -> ApiResult<axum::Json<MessageTemplate>> {
+    caller.require(Permission::MessagesManage)?;
+    let event = event_of(&event)?;
+    outbox::save_template(
+        &state.db,
+        &person(&caller),
+        (event, &locale),
+        None,
+        Utc::now(),
+    )
+    .await?;
+    Ok(axum::Json(template_view(&state, event, &locale).await?))
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PreviewInput {
+    pub event: MessageEvent,
+    pub body: String,
+}
+
+/// A template filled with example values.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Preview {
+    pub text: String,
+}
+
+/// Shows what a wording makes with example values, before it is saved.
+#[utoipa::path(post, path = "/message-templates/preview", tag = "messages", request_body = PreviewInput,
+    responses(
+        (status = 200, body = Preview),
+        (status = 401, body = Problem, content_type = "application/problem+json"),
+        (status = 403, body = Problem, content_type = "application/problem+json"),
+        (status = 422, body = Problem, content_type = "application/problem+json"),
+    ))]
+async fn preview_template(
+    State(state): State<AppState>,
+    caller: Caller,
+    body: Result<ApiJson<PreviewInput>, ApiError>,
+) -> ApiResult<axum::Json<Preview>> {
+    caller.require(Permission::MessagesManage)?;
+    let ApiJson(b) = body?;
+    outbox::check_template(b.event, &b.body)?;
+    let ch = outbox::channel(state.db.conn()).await?;
+    let text =
+        netcrew_domain::messages::render(&b.body, &outbox::sample_vars(&ch.config.sender_name))
+            .map_err(|e| ApiError::validation("body", "syntax", e.to_string()))?;
+    Ok(axum::Json(Preview { text }))
+}

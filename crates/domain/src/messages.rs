@@ -1,0 +1,388 @@
+//! Messages NetCrew sends outside the app (WhatsApp first): the events that
+//! cause them, the variables each event offers, the default wording in
+//! Indonesian and English, templates checked before they are saved, quiet
+//! hours, and how long a failed send waits before the next try.
+
+use chrono::{Duration, NaiveDateTime, NaiveTime};
+use minijinja::{Environment, UndefinedBehavior, Value};
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+/// What happened, as far as the customer is told.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum MessageEvent {
+    /// A report or a registration was received; the ticket number.
+    TicketReceived,
+    /// A technician was assigned, with the appointment.
+    TechnicianAssigned,
+    /// The technician is on the way.
+    OnTheWay,
+    /// The technician arrived.
+    Arrived,
+    /// The job waits, and why.
+    Pending,
+    /// The job is done; please rate it.
+    Resolved,
+    /// The ticket was cancelled, and why.
+    Cancelled,
+    /// An outage behind the customer is known and being repaired.
+    OutageDeclared,
+    /// The outage is repaired.
+    OutageResolved,
+}
+
+impl MessageEvent {
+    pub const ALL: [MessageEvent; 9] = [
+        MessageEvent::TicketReceived,
+        MessageEvent::TechnicianAssigned,
+        MessageEvent::OnTheWay,
+        MessageEvent::Arrived,
+        MessageEvent::Pending,
+        MessageEvent::Resolved,
+        MessageEvent::Cancelled,
+        MessageEvent::OutageDeclared,
+        MessageEvent::OutageResolved,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            MessageEvent::TicketReceived => "ticket_received",
+            MessageEvent::TechnicianAssigned => "technician_assigned",
+            MessageEvent::OnTheWay => "on_the_way",
+            MessageEvent::Arrived => "arrived",
+            MessageEvent::Pending => "pending",
+            MessageEvent::Resolved => "resolved",
+            MessageEvent::Cancelled => "cancelled",
+            MessageEvent::OutageDeclared => "outage_declared",
+            MessageEvent::OutageResolved => "outage_resolved",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<MessageEvent> {
+        MessageEvent::ALL.into_iter().find(|e| e.as_str() == s)
+    }
+
+    /// The variables a template for this event may use.
+    pub fn variables(self) -> &'static [&'static str] {
+        const TICKET: &[&str] = &["name", "customer_number", "number", "isp"];
+        match self {
+            MessageEvent::TicketReceived
+            | MessageEvent::OnTheWay
+            | MessageEvent::Arrived
+            | MessageEvent::Resolved => TICKET,
+            MessageEvent::TechnicianAssigned => &[
+                "name",
+                "customer_number",
+                "number",
+                "isp",
+                "technician",
+                "date",
+                "window",
+            ],
+            MessageEvent::Pending | MessageEvent::Cancelled => {
+                &["name", "customer_number", "number", "isp", "reason"]
+            }
+            MessageEvent::OutageDeclared | MessageEvent::OutageResolved => {
+                &["name", "customer_number", "number", "isp", "outage"]
+            }
+        }
+    }
+
+    /// Sent even in quiet hours: the customer is waiting for exactly this.
+    pub fn urgent(self) -> bool {
+        matches!(
+            self,
+            MessageEvent::OutageDeclared | MessageEvent::OutageResolved
+        )
+    }
+
+    /// The wording NetCrew ships with, in `locale` (`id` or `en`).
+    pub fn default_template(self, locale: &str) -> &'static str {
+        let en = locale == "en";
+        match (self, en) {
+            (MessageEvent::TicketReceived, false) => {
+                "Halo {{ name }}, laporan Anda sudah kami terima dengan nomor {{ number }}. Kami akan segera menindaklanjutinya. — {{ isp }}"
+            }
+            (MessageEvent::TicketReceived, true) => {
+                "Hello {{ name }}, we have received your request as {{ number }} and will follow it up shortly. — {{ isp }}"
+            }
+            (MessageEvent::TechnicianAssigned, false) => {
+                "Halo {{ name }}, teknisi {{ technician }} akan menangani {{ number }}{% if date %} pada {{ date }}{% if window %} pukul {{ window }}{% endif %}{% endif %}. — {{ isp }}"
+            }
+            (MessageEvent::TechnicianAssigned, true) => {
+                "Hello {{ name }}, technician {{ technician }} will handle {{ number }}{% if date %} on {{ date }}{% if window %} between {{ window }}{% endif %}{% endif %}. — {{ isp }}"
+            }
+            (MessageEvent::OnTheWay, false) => {
+                "Halo {{ name }}, teknisi kami sedang menuju lokasi Anda untuk {{ number }}. — {{ isp }}"
+            }
+            (MessageEvent::OnTheWay, true) => {
+                "Hello {{ name }}, our technician is on the way to you for {{ number }}. — {{ isp }}"
+            }
+            (MessageEvent::Arrived, false) => {
+                "Halo {{ name }}, teknisi kami sudah tiba di lokasi Anda untuk {{ number }}. — {{ isp }}"
+            }
+            (MessageEvent::Arrived, true) => {
+                "Hello {{ name }}, our technician has arrived for {{ number }}. — {{ isp }}"
+            }
+            (MessageEvent::Pending, false) => {
+                "Halo {{ name }}, {{ number }} sedang menunggu: {{ reason }}. Kami akan mengabari Anda. — {{ isp }}"
+            }
+            (MessageEvent::Pending, true) => {
+                "Hello {{ name }}, {{ number }} is waiting: {{ reason }}. We will keep you posted. — {{ isp }}"
+            }
+            (MessageEvent::Resolved, false) => {
+                "Halo {{ name }}, {{ number }} sudah selesai. Mohon beri penilaian kunjungan kami di aplikasi. Terima kasih! — {{ isp }}"
+            }
+            (MessageEvent::Resolved, true) => {
+                "Hello {{ name }}, {{ number }} is done. Please rate our visit in the app. Thank you! — {{ isp }}"
+            }
+            (MessageEvent::Cancelled, false) => {
+                "Halo {{ name }}, {{ number }} dibatalkan: {{ reason }}. — {{ isp }}"
+            }
+            (MessageEvent::Cancelled, true) => {
+                "Hello {{ name }}, {{ number }} was cancelled: {{ reason }}. — {{ isp }}"
+            }
+            (MessageEvent::OutageDeclared, false) => {
+                "Halo {{ name }}, ada gangguan jaringan di area Anda ({{ outage }}) dan sedang kami perbaiki. Laporan Anda {{ number }} ikut kami tangani. — {{ isp }}"
+            }
+            (MessageEvent::OutageDeclared, true) => {
+                "Hello {{ name }}, there is a network outage in your area ({{ outage }}) and we are repairing it. Your report {{ number }} is part of it. — {{ isp }}"
+            }
+            (MessageEvent::OutageResolved, false) => {
+                "Halo {{ name }}, gangguan jaringan ({{ outage }}) sudah diperbaiki. Jika internet Anda masih bermasalah, balas pesan ini. — {{ isp }}"
+            }
+            (MessageEvent::OutageResolved, true) => {
+                "Hello {{ name }}, the network outage ({{ outage }}) is repaired. If your internet still has trouble, reply to this message. — {{ isp }}"
+            }
+        }
+    }
+}
+
+/// The WhatsApp gateways NetCrew speaks to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum GatewayKind {
+    /// Fonnte (api.fonnte.com).
+    Fonnte,
+    /// Wablas (the ISP's Wablas server, e.g. `https://jogja.wablas.com`).
+    Wablas,
+}
+
+impl GatewayKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            GatewayKind::Fonnte => "fonnte",
+            GatewayKind::Wablas => "wablas",
+        }
+    }
+}
+
+/// Why a template was refused.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum BadTemplate {
+    #[error("the template is empty")]
+    Empty,
+    #[error("the template is longer than {0} characters")]
+    TooLong(usize),
+    #[error("the template cannot be read: {0}")]
+    Syntax(String),
+    #[error("the template uses {0}, which this event does not offer")]
+    UnknownVariable(String),
+}
+
+/// The longest template (WhatsApp takes 4,096 characters per message).
+pub const TEMPLATE_MAX: usize = 1000;
+
+fn environment() -> Environment<'static> {
+    let mut env = Environment::new();
+    env.set_undefined_behavior(UndefinedBehavior::Chainable);
+    env
+}
+
+/// Checks a template for `event`: it must parse and use only the event's
+/// variables.
+pub fn check_template(event: MessageEvent, source: &str) -> Result<(), BadTemplate> {
+    if source.trim().is_empty() {
+        return Err(BadTemplate::Empty);
+    }
+    if source.chars().count() > TEMPLATE_MAX {
+        return Err(BadTemplate::TooLong(TEMPLATE_MAX));
+    }
+    let env = environment();
+    let template = env
+        .template_from_str(source)
+        .map_err(|e| BadTemplate::Syntax(e.to_string()))?;
+    let mut unknown: Vec<String> = template
+        .undeclared_variables(false)
+        .into_iter()
+        .filter(|v| !event.variables().contains(&v.as_str()))
+        .collect();
+    unknown.sort();
+    match unknown.into_iter().next() {
+        Some(v) => Err(BadTemplate::UnknownVariable(v)),
+        None => Ok(()),
+    }
+}
+
+/// The message `source` makes with `vars`, a flat JSON object (a checked
+/// template; a variable without a value renders as nothing).
+pub fn render(source: &str, vars: &serde_json::Value) -> Result<String, BadTemplate> {
+    let env = environment();
+    let context: std::collections::BTreeMap<String, Value> = vars
+        .as_object()
+        .into_iter()
+        .flatten()
+        .filter_map(|(k, v)| {
+            let text = match v {
+                serde_json::Value::Null => return None,
+                serde_json::Value::String(s) => s.clone(),
+                other => other.to_string(),
+            };
+            Some((k.clone(), Value::from(text)))
+        })
+        .collect();
+    let out = env
+        .render_str(source, Value::from(context))
+        .map_err(|e| BadTemplate::Syntax(e.to_string()))?;
+    Ok(out.trim().to_string())
+}
+
+/// When messages to customers are held back (local time). `start` after
+/// `end` spans midnight, as quiet hours do.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct QuietHours {
+    pub start: NaiveTime,
+    pub end: NaiveTime,
+}
+
+impl QuietHours {
+    /// 21:00 to 07:00.
+    pub fn night() -> QuietHours {
+        QuietHours {
+            start: NaiveTime::from_hms_opt(21, 0, 0).unwrap_or_default(),
+            end: NaiveTime::from_hms_opt(7, 0, 0).unwrap_or_default(),
+        }
+    }
+
+    fn contains(&self, t: NaiveTime) -> bool {
+        if self.start <= self.end {
+            t >= self.start && t < self.end
+        } else {
+            t >= self.start || t < self.end
+        }
+    }
+}
+
+/// When a message made at `now` (local time) may go: now, or when the
+/// quiet hours end. Urgent messages are never held.
+pub fn send_at(now: NaiveDateTime, quiet: Option<QuietHours>, urgent: bool) -> NaiveDateTime {
+    let Some(q) = quiet.filter(|_| !urgent) else {
+        return now;
+    };
+    if !q.contains(now.time()) {
+        return now;
+    }
+    let end_today = now.date().and_time(q.end);
+    if end_today > now {
+        end_today
+    } else {
+        end_today + Duration::days(1)
+    }
+}
+
+/// How many times a message is tried before it fails for good.
+pub const MAX_ATTEMPTS: i32 = 6;
+
+/// How long to wait after the `attempt`-th failed try (1-based); `None`
+/// after the last.
+pub fn backoff(attempt: i32) -> Option<Duration> {
+    match attempt {
+        1 => Some(Duration::minutes(1)),
+        2 => Some(Duration::minutes(5)),
+        3 => Some(Duration::minutes(30)),
+        4 => Some(Duration::hours(2)),
+        5 => Some(Duration::hours(6)),
+        _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn at(h: u32, m: u32) -> NaiveDateTime {
+        chrono::NaiveDate::from_ymd_opt(2026, 11, 28)
+            .and_then(|d| d.and_hms_opt(h, m, 0))
+            .unwrap_or_default()
+    }
+
+    #[test]
+    fn every_default_template_is_valid_for_its_event_in_both_languages() {
+        for e in MessageEvent::ALL {
+            for locale in ["id", "en"] {
+                let t = e.default_template(locale);
+                assert_eq!(check_template(e, t), Ok(()), "{} {locale}", e.as_str());
+            }
+            assert_eq!(MessageEvent::parse(e.as_str()), Some(e));
+        }
+    }
+
+    #[test]
+    fn templates_render_the_events_variables() {
+        let vars = json!({"name": "Budi", "number": "TRB-2026-000001", "isp": "NetFiber",
+            "technician": "Andi", "date": "2026-11-30", "window": "08:00-12:00"});
+        let text = render(
+            MessageEvent::TechnicianAssigned.default_template("id"),
+            &vars,
+        )
+        .expect("renders");
+        assert_eq!(
+            text,
+            "Halo Budi, teknisi Andi akan menangani TRB-2026-000001 pada 2026-11-30 pukul 08:00-12:00. — NetFiber"
+        );
+        let no_date = render(
+            MessageEvent::TechnicianAssigned.default_template("en"),
+            &json!({"name": "Budi", "number": "X", "isp": "N", "technician": "Andi"}),
+        )
+        .expect("renders");
+        assert_eq!(no_date, "Hello Budi, technician Andi will handle X. — N");
+    }
+
+    #[test]
+    fn a_template_with_an_unknown_variable_or_bad_syntax_is_refused() {
+        assert_eq!(
+            check_template(MessageEvent::Arrived, "Halo {{ name }}, {{ technician }}"),
+            Err(BadTemplate::UnknownVariable("technician".to_string()))
+        );
+        assert!(matches!(
+            check_template(MessageEvent::Arrived, "Halo {{ name "),
+            Err(BadTemplate::Syntax(_))
+        ));
+        assert_eq!(
+            check_template(MessageEvent::Arrived, "  "),
+            Err(BadTemplate::Empty)
+        );
+        assert!(check_template(MessageEvent::Arrived, &"x".repeat(TEMPLATE_MAX + 1)).is_err());
+    }
+
+    #[test]
+    fn quiet_hours_hold_messages_until_morning_but_not_outages() {
+        let q = Some(QuietHours::night());
+        assert_eq!(send_at(at(14, 0), q, false), at(14, 0));
+        assert_eq!(send_at(at(3, 30), q, false), at(7, 0));
+        let late = send_at(at(22, 15), q, false);
+        assert_eq!(late, at(7, 0) + Duration::days(1));
+        assert_eq!(send_at(at(22, 15), q, true), at(22, 15));
+        assert_eq!(send_at(at(22, 15), None, false), at(22, 15));
+        assert_eq!(send_at(at(7, 0), q, false), at(7, 0));
+    }
+
+    #[test]
+    fn retries_back_off_and_end() {
+        let waits: Vec<_> = (1..=MAX_ATTEMPTS).map(backoff).collect();
+        assert!(waits[..5].windows(2).all(|w| w[0] < w[1]));
+        assert_eq!(waits[5], None);
+    }
+}

@@ -1,0 +1,115 @@
+//! The outbox worker: takes due messages, sends each through the WhatsApp
+//! gateways in the admin's order (the next one takes over when one fails),
+//! and records the outcome. Every instance runs one; the lease on each
+//! claimed message keeps two from sending it at once.
+
+use std::time::Duration;
+
+use netcrew_domain::messages::GatewayKind;
+use netcrew_notify::{Fonnte, Gateway, HttpClient, Outgoing, Wablas, send_with_failover};
+use netcrew_store::{
+    Db,
+    identity::Sealer,
+    outbox::{self, Channel, Outcome},
+};
+
+/// How often the outbox is looked at.
+pub const EVERY: Duration = Duration::from_secs(2);
+/// How long a worker holds a message it took (well above two gateways'
+/// timeouts).
+pub const LEASE_SECS: i64 = 120;
+/// How many messages one round takes.
+pub const BATCH: u64 = 20;
+
+/// The gateways of the channel, in order, with their tokens.
+pub fn gateways(ch: &Channel, tokens: &[String], client: &HttpClient) -> Vec<Box<dyn Gateway>> {
+    ch.config
+        .gateways
+        .iter()
+        .zip(tokens)
+        .map(|(g, token)| -> Box<dyn Gateway> {
+            match g.kind {
+                GatewayKind::Fonnte => {
+                    Box::new(Fonnte::new(client.clone(), g.base_url.as_deref(), token))
+                }
+                GatewayKind::Wablas => {
+                    Box::new(Wablas::new(client.clone(), g.base_url.as_deref(), token))
+                }
+            }
+        })
+        .collect()
+}
+
+/// One round: sends what is due. Answers how many messages were tried.
+/// While the channel is off, messages wait.
+pub async fn deliver_once(
+    db: &Db,
+    sealer: &Sealer,
+    client: &HttpClient,
+    worker: &str,
+) -> anyhow::Result<usize> {
+    let (ch, tokens) = outbox::channel_with_tokens(db, sealer).await?;
+    if !ch.enabled {
+        return Ok(0);
+    }
+    let gateways = gateways(&ch, &tokens, client);
+    let now = chrono::Utc::now();
+    let claimed = outbox::claim(
+        db,
+        worker,
+        BATCH,
+        chrono::Duration::seconds(LEASE_SECS),
+        now,
+    )
+    .await?;
+    for m in &claimed {
+        let outcome = match send_with_failover(
+            &gateways,
+            Outgoing {
+                to: &m.recipient,
+                text: &m.body,
+            },
+        )
+        .await
+        {
+            Ok(sent) => Outcome::Sent {
+                provider: sent.provider.to_string(),
+                provider_message_id: sent.provider_message_id,
+            },
+            Err(failures) => Outcome::Failed {
+                permanent: failures.iter().any(|f| f.permanent),
+                reason: failures
+                    .iter()
+                    .map(ToString::to_string)
+                    .collect::<Vec<_>>()
+                    .join("; "),
+            },
+        };
+        if let Outcome::Failed { reason, .. } = &outcome {
+            tracing::warn!(message = %m.id, reason = %reason, "whatsapp: not sent");
+        }
+        outbox::record(db, m, worker, outcome, chrono::Utc::now()).await?;
+    }
+    Ok(claimed.len())
+}
+
+/// Sends messages for as long as the server runs.
+pub async fn run(db: Db, sealer: Sealer, worker: String) {
+    let client = netcrew_notify::client();
+    let mut tick = tokio::time::interval(EVERY);
+    tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    loop {
+        tick.tick().await;
+        loop {
+            match deliver_once(&db, &sealer, &client, &worker).await {
+                // A full batch: more may be due.
+                Ok(n) if n as u64 == BATCH => continue,
+                Ok(_) => break,
+                Err(e) => {
+                    tracing::warn!(error = %e, "whatsapp: outbox round failed");
+                    break;
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,304 @@
+//! Sending messages through the WhatsApp gateways Indonesian ISPs use:
+//! Fonnte and Wablas, behind one trait, tried in order so that the second
+//! takes over when the first fails. Each answer is read for what it means:
+//! sent (with the gateway's message id), a failure worth trying again
+//! (the gateway is down, slow, out of quota, its device logged out, its
+//! token wrong), or one that no retry helps (the number is not on
+//! WhatsApp). Tokens never appear in errors or logs.
+
+use std::time::Duration;
+
+use async_trait::async_trait;
+pub use reqwest::Client as HttpClient;
+use serde_json::Value;
+
+/// One message to send.
+#[derive(Debug, Clone, Copy)]
+pub struct Outgoing<'a> {
+    /// The phone number in E.164 (`+6281234567890`).
+    pub to: &'a str,
+    pub text: &'a str,
+}
+
+/// A message a gateway took.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Sent {
+    pub provider: &'static str,
+    pub provider_message_id: Option<String>,
+}
+
+/// Why a gateway did not take a message.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Failure {
+    pub provider: &'static str,
+    pub reason: String,
+    /// No retry (and no other gateway) helps: the number is wrong or not on
+    /// WhatsApp.
+    pub permanent: bool,
+}
+
+impl std::fmt::Display for Failure {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}: {}", self.provider, self.reason)
+    }
+}
+
+/// A WhatsApp gateway.
+#[async_trait]
+pub trait Gateway: Send + Sync {
+    fn name(&self) -> &'static str;
+    async fn send(&self, m: Outgoing<'_>) -> Result<Sent, Failure>;
+}
+
+/// The HTTP client gateways share: short timeouts, so that a hanging
+/// gateway is a failure to retry and not a stuck worker.
+pub fn client() -> reqwest::Client {
+    reqwest::Client::builder()
+        .connect_timeout(Duration::from_secs(5))
+        .timeout(Duration::from_secs(15))
+        .user_agent(concat!("NetCrew/", env!("CARGO_PKG_VERSION")))
+        .build()
+        .unwrap_or_default()
+}
+
+/// The number as the Indonesian gateways take it: digits with the country
+/// code, no `+`.
+fn digits(e164: &str) -> String {
+    e164.chars().filter(char::is_ascii_digit).collect()
+}
+
+/// Words in a gateway's reason that mean the number itself is the problem.
+fn means_bad_number(reason: &str) -> bool {
+    let r = reason.to_lowercase();
+    [
+        "invalid target",
+        "target invalid",
+        "invalid phone",
+        "phone invalid",
+        "not registered",
+        "not exist",
+        "not on whatsapp",
+        "not a whatsapp",
+    ]
+    .iter()
+    .any(|w| r.contains(w))
+}
+
+/// Reads a gateway's HTTP answer as JSON, or says why it could not.
+async fn answer(
+    provider: &'static str,
+    sent: Result<reqwest::Response, reqwest::Error>,
+) -> Result<Value, Failure> {
+    let fail = |reason: String| Failure {
+        provider,
+        reason,
+        permanent: false,
+    };
+    let response = sent.map_err(|e| {
+        fail(if e.is_timeout() {
+            "no answer in time".to_string()
+        } else if e.is_connect() {
+            "cannot connect".to_string()
+        } else {
+            "request failed".to_string()
+        })
+    })?;
+    let status = response.status();
+    let body: Value = response.json().await.unwrap_or(Value::Null);
+    if status == reqwest::StatusCode::TOO_MANY_REQUESTS {
+        return Err(fail("rate limited (HTTP 429)".to_string()));
+    }
+    if status.is_server_error() {
+        return Err(fail(format!("gateway error (HTTP {})", status.as_u16())));
+    }
+    if body.is_null() {
+        return Err(fail(format!(
+            "unreadable answer (HTTP {})",
+            status.as_u16()
+        )));
+    }
+    Ok(body)
+}
+
+fn text_of(v: &Value) -> Option<String> {
+    match v {
+        Value::String(s) => Some(s.clone()),
+        Value::Number(n) => Some(n.to_string()),
+        Value::Array(a) => a.first().and_then(text_of),
+        _ => None,
+    }
+}
+
+/// Fonnte: `POST {base}/send`, header `Authorization: <token>`, form
+/// `target`, `message`; answers `{"status": true, "id": ["..."]}` or
+/// `{"status": false, "reason": "..."}`.
+pub struct Fonnte {
+    client: reqwest::Client,
+    base: String,
+    token: String,
+}
+
+impl Fonnte {
+    pub const DEFAULT_BASE: &'static str = "https://api.fonnte.com";
+
+    pub fn new(client: reqwest::Client, base: Option<&str>, token: &str) -> Fonnte {
+        Fonnte {
+            client,
+            base: base
+                .unwrap_or(Self::DEFAULT_BASE)
+                .trim_end_matches('/')
+                .to_string(),
+            token: token.to_string(),
+        }
+    }
+}
+
+#[async_trait]
+impl Gateway for Fonnte {
+    fn name(&self) -> &'static str {
+        "fonnte"
+    }
+
+    async fn send(&self, m: Outgoing<'_>) -> Result<Sent, Failure> {
+        let sent = self
+            .client
+            .post(format!("{}/send", self.base))
+            .header("Authorization", &self.token)
+            .form(&[
+                ("target", digits(m.to).as_str()),
+                ("message", m.text),
+                ("countryCode", "62"),
+            ])
+            .send()
+            .await;
+        let body = answer(self.name(), sent).await?;
+        if body.get("status").and_then(Value::as_bool) == Some(true) {
+            return Ok(Sent {
+                provider: self.name(),
+                provider_message_id: body.get("id").and_then(text_of),
+            });
+        }
+        let reason = body
+            .get("reason")
+            .or_else(|| body.get("detail"))
+            .and_then(text_of)
+            .unwrap_or_else(|| "refused without a reason".to_string());
+        Err(Failure {
+            provider: self.name(),
+            permanent: means_bad_number(&reason),
+            reason,
+        })
+    }
+}
+
+/// Wablas: `POST {base}/api/send-message`, header `Authorization: <token>`
+/// (or `token.secret`), form `phone`, `message`; answers `{"status": true,
+/// "data": {"messages": [{"id": "..."}]}}` or `{"status": false, "message":
+/// "..."}`.
+pub struct Wablas {
+    client: reqwest::Client,
+    base: String,
+    token: String,
+}
+
+impl Wablas {
+    pub const DEFAULT_BASE: &'static str = "https://solo.wablas.com";
+
+    pub fn new(client: reqwest::Client, base: Option<&str>, token: &str) -> Wablas {
+        Wablas {
+            client,
+            base: base
+                .unwrap_or(Self::DEFAULT_BASE)
+                .trim_end_matches('/')
+                .to_string(),
+            token: token.to_string(),
+        }
+    }
+}
+
+#[async_trait]
+impl Gateway for Wablas {
+    fn name(&self) -> &'static str {
+        "wablas"
+    }
+
+    async fn send(&self, m: Outgoing<'_>) -> Result<Sent, Failure> {
+        let sent = self
+            .client
+            .post(format!("{}/api/send-message", self.base))
+            .header("Authorization", &self.token)
+            .form(&[("phone", digits(m.to).as_str()), ("message", m.text)])
+            .send()
+            .await;
+        let body = answer(self.name(), sent).await?;
+        if body.get("status").and_then(Value::as_bool) == Some(true) {
+            let id = body
+                .pointer("/data/messages/0/id")
+                .or_else(|| body.pointer("/data/id"))
+                .and_then(text_of);
+            return Ok(Sent {
+                provider: self.name(),
+                provider_message_id: id,
+            });
+        }
+        let reason = body
+            .get("message")
+            .or_else(|| body.get("reason"))
+            .and_then(text_of)
+            .unwrap_or_else(|| "refused without a reason".to_string());
+        Err(Failure {
+            provider: self.name(),
+            permanent: means_bad_number(&reason),
+            reason,
+        })
+    }
+}
+
+/// Sends through the first gateway that takes the message, in order. A
+/// number that is not on WhatsApp stops at once (another gateway would not
+/// help); otherwise every gateway's reason is kept.
+pub async fn send_with_failover(
+    gateways: &[Box<dyn Gateway>],
+    m: Outgoing<'_>,
+) -> Result<Sent, Vec<Failure>> {
+    let mut failures = Vec::new();
+    for g in gateways {
+        match g.send(m).await {
+            Ok(sent) => return Ok(sent),
+            Err(f) => {
+                let stop = f.permanent;
+                failures.push(f);
+                if stop {
+                    break;
+                }
+            }
+        }
+    }
+    if failures.is_empty() {
+        failures.push(Failure {
+            provider: "none",
+            reason: "no gateway is configured".to_string(),
+            permanent: false,
+        });
+    }
+    Err(failures)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn numbers_go_out_as_digits_with_the_country_code() {
+        assert_eq!(digits("+6281234567890"), "6281234567890");
+    }
+
+    #[test]
+    fn only_reasons_about_the_number_are_permanent() {
+        assert!(means_bad_number("Target invalid"));
+        assert!(means_bad_number("phone number not registered on whatsapp"));
+        assert!(!means_bad_number("invalid token"));
+        assert!(!means_bad_number("device disconnected"));
+        assert!(!means_bad_number("quota exceeded"));
+    }
+}
