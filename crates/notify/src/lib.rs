@@ -284,6 +284,110 @@ pub async fn send_with_failover(
     Err(failures)
 }
 
+/// What a gateway's webhook says.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Hook {
+    /// How a message sent earlier fared: `sent`, `delivered`, `read` or
+    /// `failed`.
+    Status {
+        provider_message_id: String,
+        status: &'static str,
+        reason: String,
+    },
+    /// A message someone sent the ISP's number.
+    Inbound {
+        /// The gateway's id of it, when it gives one.
+        id: Option<String>,
+        /// The sender's number in E.164.
+        from: String,
+        name: String,
+        text: String,
+    },
+}
+
+/// A gateway's status word as NetCrew's.
+fn status_word(s: &str) -> Option<&'static str> {
+    Some(match s.to_lowercase().as_str() {
+        "sent" | "server_ack" => "sent",
+        "delivered" | "delivery_ack" => "delivered",
+        "read" | "read_ack" | "played" => "read",
+        "failed" | "fail" | "invalid" | "reject" | "rejected" | "cancel" | "error" => "failed",
+        _ => return None,
+    })
+}
+
+/// A number as gateways send it (`6281…`, `081…`, `6281…@s.whatsapp.net`)
+/// in E.164.
+pub fn e164(raw: &str) -> Option<String> {
+    let head = raw.split('@').next().unwrap_or("");
+    let digits: String = head.chars().filter(char::is_ascii_digit).collect();
+    if digits.len() < 8 || digits.len() > 15 {
+        return None;
+    }
+    Some(match digits.strip_prefix('0') {
+        Some(local) => format!("+62{local}"),
+        None => format!("+{digits}"),
+    })
+}
+
+/// Reads a Fonnte or Wablas webhook body (JSON or a form, as a JSON
+/// object). `None`: nothing NetCrew acts on (a group message, a device
+/// event).
+pub fn parse_hook(provider: &str, body: &Value) -> Option<Hook> {
+    let get = |k: &str| body.get(k).and_then(text_of).filter(|v| !v.is_empty());
+    let is_group = body
+        .get("isGroup")
+        .or_else(|| body.get("is_group"))
+        .and_then(Value::as_bool)
+        .unwrap_or(false)
+        || get("member").is_some();
+    match provider {
+        "fonnte" => {
+            if let (Some(from), Some(text)) = (get("sender"), get("message")) {
+                if is_group {
+                    return None;
+                }
+                return Some(Hook::Inbound {
+                    id: get("inboxid").or_else(|| get("id")),
+                    from: e164(&from)?,
+                    name: get("name").unwrap_or_default(),
+                    text,
+                });
+            }
+            let id = get("id")?;
+            let word = get("state")
+                .as_deref()
+                .and_then(status_word)
+                .or_else(|| get("status").as_deref().and_then(status_word))?;
+            Some(Hook::Status {
+                provider_message_id: id,
+                status: word,
+                reason: get("reason").unwrap_or_default(),
+            })
+        }
+        "wablas" => {
+            if let Some(word) = get("status").as_deref().and_then(status_word) {
+                return Some(Hook::Status {
+                    provider_message_id: get("id")?,
+                    status: word,
+                    reason: get("note").unwrap_or_default(),
+                });
+            }
+            let (from, text) = (get("phone")?, get("message")?);
+            if is_group {
+                return None;
+            }
+            Some(Hook::Inbound {
+                id: get("id"),
+                from: e164(&from)?,
+                name: get("pushName").unwrap_or_default(),
+                text,
+            })
+        }
+        _ => None,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -291,6 +395,67 @@ mod tests {
     #[test]
     fn numbers_go_out_as_digits_with_the_country_code() {
         assert_eq!(digits("+6281234567890"), "6281234567890");
+    }
+
+    #[test]
+    fn webhooks_are_read_for_status_and_inbound_messages() {
+        let f = parse_hook(
+            "fonnte",
+            &serde_json::json!({"device": "628111", "id": "80367170", "state": "read", "status": "sent"}),
+        );
+        assert_eq!(
+            f,
+            Some(Hook::Status {
+                provider_message_id: "80367170".to_string(),
+                status: "read",
+                reason: String::new()
+            })
+        );
+        let f = parse_hook(
+            "fonnte",
+            &serde_json::json!({"device": "628111", "sender": "6281234567890", "message": "Internet masih mati", "name": "Budi"}),
+        );
+        assert_eq!(
+            f,
+            Some(Hook::Inbound {
+                id: None,
+                from: "+6281234567890".to_string(),
+                name: "Budi".to_string(),
+                text: "Internet masih mati".to_string()
+            })
+        );
+        let w = parse_hook(
+            "wablas",
+            &serde_json::json!({"id": "W1", "phone": "6281234567890", "status": "delivered", "note": ""}),
+        );
+        assert!(matches!(
+            w,
+            Some(Hook::Status {
+                status: "delivered",
+                ..
+            })
+        ));
+        let w = parse_hook(
+            "wablas",
+            &serde_json::json!({"id": "IN9", "phone": "081234567890", "message": "1", "pushName": "Sri", "isGroup": false}),
+        );
+        assert!(matches!(w, Some(Hook::Inbound { ref from, .. }) if from == "+6281234567890"));
+        // Groups and unknown shapes are left alone.
+        assert_eq!(
+            parse_hook(
+                "wablas",
+                &serde_json::json!({"phone": "62812", "message": "x", "isGroup": true})
+            ),
+            None
+        );
+        assert_eq!(
+            parse_hook("fonnte", &serde_json::json!({"device": "x"})),
+            None
+        );
+        assert_eq!(
+            parse_hook("other", &serde_json::json!({"id": "1", "status": "read"})),
+            None
+        );
     }
 
     #[test]

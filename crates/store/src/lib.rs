@@ -17,6 +17,7 @@ pub mod error;
 pub mod feed;
 pub mod idempotency;
 pub mod identity;
+pub mod inbound;
 pub mod installation;
 pub mod limits;
 pub mod migration;

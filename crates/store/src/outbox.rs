@@ -56,6 +56,10 @@ pub struct WhatsAppConfig {
     pub daily_limit: u32,
     /// How messages are signed (`{{ isp }}`).
     pub sender_name: String,
+    /// The secret part of the webhook addresses the gateways call (made
+    /// when the channel is first saved).
+    #[serde(default)]
+    pub webhook_secret: String,
 }
 
 impl Default for WhatsAppConfig {
@@ -66,6 +70,7 @@ impl Default for WhatsAppConfig {
             quiet_end: NaiveTime::from_hms_opt(7, 0, 0),
             daily_limit: 10,
             sender_name: "NetCrew".to_string(),
+            webhook_secret: String::new(),
         }
     }
 }
@@ -261,6 +266,11 @@ pub async fn save_channel(
         quiet_end: input.quiet_end,
         daily_limit: input.daily_limit,
         sender_name,
+        webhook_secret: if current.config.webhook_secret.is_empty() {
+            crate::sessions::new_token()
+        } else {
+            current.config.webhook_secret.clone()
+        },
     };
     let mut stored = serde_json::to_value(&config).unwrap_or_default();
     stored["tokens"] = json!(tokens.len());
@@ -782,6 +792,24 @@ pub async fn send_again(
     .await?;
     txn.commit().await?;
     Ok(saved)
+}
+
+/// Whether `secret` is the webhook secret of the channel (compared in
+/// constant time).
+pub async fn webhook_secret_matches<C: ConnectionTrait>(
+    db: &C,
+    secret: &str,
+) -> Result<bool, DbErr> {
+    let ch = channel(db).await?;
+    let expected = ch.config.webhook_secret.as_bytes();
+    if expected.is_empty() || expected.len() != secret.len() {
+        return Ok(false);
+    }
+    let diff = expected
+        .iter()
+        .zip(secret.as_bytes())
+        .fold(0u8, |acc, (a, b)| acc | (a ^ b));
+    Ok(diff == 0)
 }
 
 /// How many messages wait and how many failed, for the admin's overview.

@@ -35,6 +35,9 @@ pub fn api_router() -> OpenApiRouter<AppState> {
         .routes(routes!(list_templates))
         .routes(routes!(put_template, reset_template))
         .routes(routes!(preview_template))
+        .routes(routes!(whatsapp_webhook))
+        .routes(routes!(list_inbound))
+        .routes(routes!(handle_inbound))
 }
 
 /// One WhatsApp gateway as set up; its token is never shown.
@@ -63,7 +66,19 @@ pub struct WhatsAppChannel {
     pub daily_limit: u32,
     /// How messages are signed (`{{ isp }}`).
     pub sender_name: String,
+    /// Where each gateway reports delivery and incoming messages: set this
+    /// address as the gateway's webhook (the secret part is made when the
+    /// channel is first saved; `null` until then).
+    pub webhooks: Option<Webhooks>,
     pub updated_at: Option<DateTime<Utc>>,
+}
+
+/// The webhook addresses (paths on this server) per gateway.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Webhooks {
+    #[schema(example = "/api/v1/webhooks/whatsapp/fonnte/3q2…")]
+    pub fonnte: String,
+    pub wablas: String,
 }
 
 fn hhmm(t: Option<NaiveTime>) -> Option<String> {
@@ -88,6 +103,16 @@ impl From<Channel> for WhatsAppChannel {
             quiet_start: hhmm(c.config.quiet_start),
             quiet_end: hhmm(c.config.quiet_end),
             daily_limit: c.config.daily_limit,
+            webhooks: (!c.config.webhook_secret.is_empty()).then(|| Webhooks {
+                fonnte: format!(
+                    "/api/v1/webhooks/whatsapp/fonnte/{}",
+                    c.config.webhook_secret
+                ),
+                wablas: format!(
+                    "/api/v1/webhooks/whatsapp/wablas/{}",
+                    c.config.webhook_secret
+                ),
+            }),
             sender_name: c.config.sender_name,
             updated_at: c.updated_at,
         }
@@ -485,4 +510,215 @@ async fn preview_template(
         netcrew_domain::messages::render(&b.body, &outbox::sample_vars(&ch.config.sender_name))
             .map_err(|e| ApiError::validation("body", "syntax", e.to_string()))?;
     Ok(axum::Json(Preview { text }))
+}
+
+/// What a webhook call did.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct HookAnswer {
+    /// `status` (a delivery report), `attached` (added to the sender's open
+    /// ticket), `kept` (waiting in CS's inbox), `duplicate` (taken before)
+    /// or `ignored` (nothing NetCrew acts on).
+    pub outcome: String,
+}
+
+/// A gateway's webhook: delivery reports and incoming messages (JSON or a
+/// form). The secret in the address is the channel's; a wrong one answers
+/// 404. Replays are taken once.
+#[utoipa::path(post, path = "/webhooks/whatsapp/{provider}/{secret}", tag = "messages",
+    params(
+        ("provider" = String, Path, description = "`fonnte` or `wablas`"),
+        ("secret" = String, Path, description = "The channel's webhook secret"),
+    ),
+    request_body(content = Object, description = "The gateway's own payload"),
+    responses(
+        (status = 200, body = HookAnswer),
+        (status = 400, body = Problem, content_type = "application/problem+json"),
+        (status = 404, body = Problem, content_type = "application/problem+json"),
+    ))]
+async fn whatsapp_webhook(
+    State(state): State<AppState>,
+    ApiPath((provider, secret)): ApiPath<(String, String)>,
+    headers: axum::http::HeaderMap,
+    body: axum::body::Bytes,
+) -> ApiResult<axum::Json<HookAnswer>> {
+    let unknown = || ApiError::NotFound("No such webhook.".to_string());
+    if !matches!(provider.as_str(), "fonnte" | "wablas")
+        || !outbox::webhook_secret_matches(state.db.conn(), &secret).await?
+    {
+        return Err(unknown());
+    }
+    let form = headers
+        .get(axum::http::header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("application/x-www-form-urlencoded"));
+    let payload: serde_json::Value = if form {
+        serde_urlencoded::from_bytes::<Vec<(String, String)>>(&body)
+            .map(|pairs| {
+                serde_json::Value::Object(
+                    pairs
+                        .into_iter()
+                        .map(|(k, v)| (k, serde_json::Value::String(v)))
+                        .collect(),
+                )
+            })
+            .map_err(|_| ApiError::BadRequest("The form could not be read.".to_string()))?
+    } else {
+        serde_json::from_slice(&body)
+            .map_err(|_| ApiError::BadRequest("The body is not JSON.".to_string()))?
+    };
+    let now = Utc::now();
+    let outcome = match netcrew_notify::parse_hook(&provider, &payload) {
+        None => "ignored",
+        Some(netcrew_notify::Hook::Status {
+            provider_message_id,
+            status,
+            reason,
+        }) => {
+            outbox::delivery_report(
+                &state.db,
+                &provider,
+                &provider_message_id,
+                status,
+                &reason,
+                now,
+            )
+            .await?;
+            "status"
+        }
+        Some(netcrew_notify::Hook::Inbound {
+            id,
+            from,
+            name,
+            text,
+        }) => {
+            let got = netcrew_store::inbound::receive(
+                &state.db,
+                netcrew_store::inbound::Incoming {
+                    provider: &provider,
+                    id: id.as_deref(),
+                    from: &from,
+                    name: &name,
+                    text: &text,
+                },
+                now,
+            )
+            .await?;
+            match got {
+                netcrew_store::inbound::Received::Attached(_) => "attached",
+                netcrew_store::inbound::Received::Kept(_) => "kept",
+                netcrew_store::inbound::Received::Duplicate => "duplicate",
+            }
+        }
+    };
+    Ok(axum::Json(HookAnswer {
+        outcome: outcome.to_string(),
+    }))
+}
+
+/// A WhatsApp message someone sent the ISP.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct InboundMessage {
+    pub id: Uuid,
+    pub provider: String,
+    /// The sender's number (E.164) and the name WhatsApp shows.
+    pub sender: String,
+    pub sender_name: String,
+    /// The customer with that number, if any.
+    pub customer_id: Option<Uuid>,
+    /// The ticket it was added to (as the customer's comment), or the one
+    /// CS opened for it.
+    pub ticket_id: Option<Uuid>,
+    pub body: String,
+    pub received_at: DateTime<Utc>,
+    pub handled_at: Option<DateTime<Utc>>,
+}
+
+impl From<netcrew_store::entity::inbound_message::Model> for InboundMessage {
+    fn from(m: netcrew_store::entity::inbound_message::Model) -> Self {
+        InboundMessage {
+            id: m.id,
+            provider: m.provider,
+            sender: m.sender,
+            sender_name: m.sender_name,
+            customer_id: m.customer_id,
+            ticket_id: m.ticket_id,
+            body: m.body,
+            received_at: m.received_at,
+            handled_at: m.handled_at,
+        }
+    }
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct InboundQuery {
+    /// Page size, 1 to 500 (default 50).
+    pub limit: Option<u64>,
+    pub cursor: Option<String>,
+    /// Only those nobody dealt with yet (default `true`).
+    pub open: Option<bool>,
+}
+
+/// CS's WhatsApp inbox: messages from unknown numbers or from customers
+/// without an open ticket, newest first.
+#[utoipa::path(get, path = "/inbound-messages", tag = "messages", params(InboundQuery),
+    responses(
+        (status = 200, body = List<InboundMessage>),
+        (status = 401, body = Problem, content_type = "application/problem+json"),
+        (status = 403, body = Problem, content_type = "application/problem+json"),
+        (status = 422, body = Problem, content_type = "application/problem+json"),
+    ))]
+async fn list_inbound(
+    State(state): State<AppState>,
+    caller: Caller,
+    ApiQuery(q): ApiQuery<InboundQuery>,
+) -> ApiResult<axum::Json<List<InboundMessage>>> {
+    caller.require(Permission::MessagesRead)?;
+    let page = netcrew_store::inbound::list(
+        state.db.conn(),
+        q.open.unwrap_or(true),
+        q.limit,
+        q.cursor.as_deref(),
+    )
+    .await??;
+    Ok(axum::Json(List::from_page(page, InboundMessage::from)))
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct HandledInput {
+    /// The ticket opened for it, if any.
+    #[serde(default)]
+    pub ticket_id: Option<Uuid>,
+}
+
+/// Marks an inbox message dealt with (answered, or a ticket opened for it).
+#[utoipa::path(post, path = "/inbound-messages/{id}/handled", tag = "messages", request_body = HandledInput,
+    params(("id" = Uuid, Path, description = "Message id")),
+    responses(
+        (status = 200, body = InboundMessage),
+        (status = 401, body = Problem, content_type = "application/problem+json"),
+        (status = 403, body = Problem, content_type = "application/problem+json"),
+        (status = 404, body = Problem, content_type = "application/problem+json"),
+        (status = 409, body = Problem, content_type = "application/problem+json"),
+        (status = 422, body = Problem, content_type = "application/problem+json"),
+    ))]
+async fn handle_inbound(
+    State(state): State<AppState>,
+    caller: Caller,
+    ApiPath(id): ApiPath<Uuid>,
+    body: Result<ApiJson<HandledInput>, ApiError>,
+) -> ApiResult<axum::Json<InboundMessage>> {
+    caller.require(Permission::MessagesRead)?;
+    caller.require(Permission::TicketsCreate)?;
+    let ApiJson(b) = body?;
+    let m = netcrew_store::inbound::mark_handled(
+        &state.db,
+        &person(&caller),
+        id,
+        b.ticket_id,
+        Utc::now(),
+    )
+    .await?;
+    Ok(axum::Json(m.into()))
 }

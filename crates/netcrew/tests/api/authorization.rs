@@ -121,7 +121,10 @@ fn rule(method: &str, path: &str) -> Option<Rule> {
         )
         | ("post", "/api/v1/tickets/{id}/verification") => Roles(IDENTITY),
         ("post", "/api/v1/tickets/{id}/fee") | ("get", "/api/v1/technicians") => Roles(ASSIGNERS),
-        ("get", "/api/v1/messages") => Roles(MESSAGE_READERS),
+        ("get", "/api/v1/messages" | "/api/v1/inbound-messages")
+        | ("post", "/api/v1/inbound-messages/{id}/handled") => Roles(MESSAGE_READERS),
+        // The secret in the address is the check (a wrong one: 404).
+        ("post", "/api/v1/webhooks/whatsapp/{provider}/{secret}") => Public,
         ("get" | "put", "/api/v1/channels/whatsapp")
         | ("post", "/api/v1/messages/{id}/resend" | "/api/v1/message-templates/preview")
         | ("get", "/api/v1/message-templates")

@@ -27,6 +27,7 @@ use crate::{
 both_backends!(
     messages_go_out_once_through_the_first_gateway_that_takes_them,
     quiet_hours_and_the_daily_limit_hold_but_outages_go_at_once,
+    webhooks_report_delivery_and_bring_customers_messages_in,
 );
 
 /// What a fake gateway answers.
@@ -598,5 +599,117 @@ async fn templates_are_checked_previewed_and_used() -> anyhow::Result<()> {
         .await?;
     assert_eq!(r.status(), 404);
     app.stop().await;
+    Ok(())
+}
+
+async fn webhooks_report_delivery_and_bring_customers_messages_in(
+    app: &TestApp,
+) -> anyhow::Result<()> {
+    let admin = app.signed_in("admin").await?;
+    let cs = app.signed_in("cs").await?;
+    let customer = app.signed_in("customer").await?;
+    let (_, fonnte_url) = fake(false).await?;
+    let channel = set_up(
+        &admin,
+        json!({"enabled": true, "gateways": [{"kind": "fonnte", "base_url": fonnte_url, "token": "t"}],
+            "quiet_start": null, "quiet_end": null, "daily_limit": 20, "sender_name": "NetFiber"}),
+    )
+    .await?;
+    let fonnte_hook = text(&channel["webhooks"]["fonnte"])?.to_string();
+    let wablas_hook = text(&channel["webhooks"]["wablas"])?.to_string();
+    let t = report(&customer).await?;
+    let id = text(&t["id"])?.to_string();
+    let sent = wait_for(&admin, &id, "ticket_received", |m| m["status"] == "sent").await?;
+    let provider_id = text(&sent["provider_message_id"])?.to_string();
+
+    // A wrong secret is refused; the right one takes the report, and a
+    // status never moves back.
+    let hook = |path: &str, body: Value| app.client.post(app.url(path)).json(&body).send();
+    let r = hook(
+        "/api/v1/webhooks/whatsapp/fonnte/not-the-secret",
+        json!({"id": provider_id, "state": "delivered"}),
+    )
+    .await?;
+    assert_eq!(r.status(), 404);
+    for (state, expect) in [
+        ("delivered", "delivered"),
+        ("read", "read"),
+        ("delivered", "read"),
+    ] {
+        let r = hook(&fonnte_hook, json!({"id": provider_id, "state": state})).await?;
+        assert_eq!(r.status(), 200);
+        let (_, list) = admin
+            .json(&format!("/api/v1/messages?ticket_id={id}"))
+            .await?;
+        let m = list["items"]
+            .as_array()
+            .and_then(|i| i.iter().find(|m| m["event"] == "ticket_received"))
+            .cloned()
+            .unwrap_or_default();
+        assert_eq!(m["status"], expect, "{m}");
+    }
+
+    // The customer writes back: it lands on their open ticket, once.
+    let me: Value = customer.get("/api/v1/customers").await?.json().await?;
+    let phone = text(&me["items"][0]["whatsapp"])
+        .or_else(|_| text(&me["items"][0]["phone"]))?
+        .trim_start_matches('+')
+        .to_string();
+    let inbound = json!({"device": "628111", "sender": phone, "message": "Masih mati sampai sekarang", "inboxid": "IN-1"});
+    let r = hook(&fonnte_hook, inbound.clone()).await?;
+    let answer: Value = r.json().await?;
+    assert_eq!(answer["outcome"], "attached", "{answer}");
+    let r = hook(&fonnte_hook, inbound).await?;
+    let answer: Value = r.json().await?;
+    assert_eq!(answer["outcome"], "duplicate");
+    let (_, comments) = cs.json(&format!("/api/v1/tickets/{id}/comments")).await?;
+    let from_whatsapp: Vec<&Value> = comments["items"]
+        .as_array()
+        .map(|c| {
+            c.iter()
+                .filter(|c| {
+                    c["body"]
+                        .as_str()
+                        .is_some_and(|b| b.contains("Masih mati sampai"))
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    assert_eq!(from_whatsapp.len(), 1, "{comments}");
+
+    // An unknown number, as a form: kept for CS, who deals with it once.
+    let r = app
+        .client
+        .post(app.url(&wablas_hook))
+        .form(&[
+            ("id", "WIN-7"),
+            ("phone", "6289900001111"),
+            ("message", "Mau pasang internet"),
+            ("pushName", "Rudi"),
+        ])
+        .send()
+        .await?;
+    let answer: Value = r.json().await?;
+    assert_eq!(answer["outcome"], "kept", "{answer}");
+    let (_, inbox) = cs.json("/api/v1/inbound-messages").await?;
+    let kept = inbox["items"]
+        .as_array()
+        .and_then(|i| i.iter().find(|m| m["sender"] == "+6289900001111"))
+        .cloned()
+        .ok_or_else(|| anyhow::anyhow!("not in the inbox: {inbox}"))?;
+    assert_eq!(kept["sender_name"], "Rudi");
+    let path = format!("/api/v1/inbound-messages/{}/handled", text(&kept["id"])?);
+    let r = cs.send(Method::POST, &path, Some(json!({}))).await?;
+    assert_eq!(r.status(), 200);
+    let r = cs.send(Method::POST, &path, Some(json!({}))).await?;
+    assert_problem(r, 409, "/problems/conflict").await?;
+    let r = app
+        .client
+        .post(app.url(&fonnte_hook))
+        .header("content-type", "application/json")
+        .body("{not json")
+        .send()
+        .await?;
+    assert_eq!(r.status(), 400);
     Ok(())
 }

@@ -9,6 +9,7 @@ pub mod demand_point;
 pub mod feed_event;
 pub mod holiday;
 pub mod idempotency_key;
+pub mod inbound_message;
 pub mod login_attempt;
 pub mod message_channel;
 pub mod message_template;

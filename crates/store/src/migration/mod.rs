@@ -16,6 +16,7 @@ pub mod m20261128_000014_tickets;
 mod m20261128_000016_ticket_package;
 mod m20261128_000017_identity;
 mod m20261128_000018_messages;
+mod m20261128_000019_inbound;
 
 pub struct Migrator;
 
@@ -36,6 +37,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261128_000016_ticket_package::Migration),
             Box::new(m20261128_000017_identity::Migration),
             Box::new(m20261128_000018_messages::Migration),
+            Box::new(m20261128_000019_inbound::Migration),
         ]
     }
 }

@@ -531,6 +531,43 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/inbound-messages": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * CS's WhatsApp inbox: messages from unknown numbers or from customers
+         *     without an open ticket, newest first.
+         */
+        get: operations["list_inbound"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/inbound-messages/{id}/handled": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Marks an inbox message dealt with (answered, or a ticket opened for it). */
+        post: operations["handle_inbound"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/me": {
         parameters: {
             query?: never;
@@ -1519,6 +1556,27 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/webhooks/whatsapp/{provider}/{secret}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * A gateway's webhook: delivery reports and incoming messages (JSON or a
+         *     form). The secret in the address is the channel's; a wrong one answers
+         *     404. Replays are taken once.
+         */
+        post: operations["whatsapp_webhook"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/healthz": {
         parameters: {
             query?: never;
@@ -1978,6 +2036,13 @@ export interface components {
             /** @description Whether a token is stored. */
             token_set: boolean;
         };
+        HandledInput: {
+            /**
+             * Format: uuid
+             * @description The ticket opened for it, if any.
+             */
+            ticket_id?: string | null;
+        };
         /** @description One change to the record or the account. */
         HistoryEntry: {
             action: string;
@@ -2005,6 +2070,15 @@ export interface components {
             day: string;
             kind: components["schemas"]["HolidayKind"];
             name: string;
+        };
+        /** @description What a webhook call did. */
+        HookAnswer: {
+            /**
+             * @description `status` (a delivery report), `attached` (added to the sender's open
+             *     ticket), `kept` (waiting in CS's inbox), `duplicate` (taken before)
+             *     or `ignored` (nothing NetCrew acts on).
+             */
+            outcome: string;
         };
         /**
          * @description What is recorded of a customer's identity. The NIK is masked here; the
@@ -2064,6 +2138,31 @@ export interface components {
             rows: number;
             /** Format: int64 */
             updated: number;
+        };
+        /** @description A WhatsApp message someone sent the ISP. */
+        InboundMessage: {
+            body: string;
+            /**
+             * Format: uuid
+             * @description The customer with that number, if any.
+             */
+            customer_id?: string | null;
+            /** Format: date-time */
+            handled_at?: string | null;
+            /** Format: uuid */
+            id: string;
+            provider: string;
+            /** Format: date-time */
+            received_at: string;
+            /** @description The sender's number (E.164) and the name WhatsApp shows. */
+            sender: string;
+            sender_name: string;
+            /**
+             * Format: uuid
+             * @description The ticket it was added to (as the customer's comment), or the one
+             *     CS opened for it.
+             */
+            ticket_id?: string | null;
         };
         /**
          * @description The half-day an installation is booked in.
@@ -2357,6 +2456,43 @@ export interface components {
                 day: string;
                 kind: components["schemas"]["HolidayKind"];
                 name: string;
+            }[];
+            next_cursor?: string | null;
+            /** Format: int64 */
+            total: number;
+            /** @description False when `total` is a lower bound (more than 10,000 matches). */
+            total_exact: boolean;
+        };
+        /**
+         * @description The envelope of every list: one page of items, the cursor of the next
+         *     page (`null` on the last) and the number of items matching the filters —
+         *     exact up to 10,000; beyond that `total` is 10,000 and `total_exact` is
+         *     false ("at least").
+         */
+        List_InboundMessage: {
+            items: {
+                body: string;
+                /**
+                 * Format: uuid
+                 * @description The customer with that number, if any.
+                 */
+                customer_id?: string | null;
+                /** Format: date-time */
+                handled_at?: string | null;
+                /** Format: uuid */
+                id: string;
+                provider: string;
+                /** Format: date-time */
+                received_at: string;
+                /** @description The sender's number (E.164) and the name WhatsApp shows. */
+                sender: string;
+                sender_name: string;
+                /**
+                 * Format: uuid
+                 * @description The ticket it was added to (as the customer's comment), or the one
+                 *     CS opened for it.
+                 */
+                ticket_id?: string | null;
             }[];
             next_cursor?: string | null;
             /** Format: int64 */
@@ -4146,6 +4282,12 @@ export interface components {
              */
             verified?: boolean;
         };
+        /** @description The webhook addresses (paths on this server) per gateway. */
+        Webhooks: {
+            /** @example /api/v1/webhooks/whatsapp/fonnte/3q2… */
+            fonnte: string;
+            wablas: string;
+        };
         /** @description The WhatsApp channel. */
         WhatsAppChannel: {
             /**
@@ -4168,6 +4310,7 @@ export interface components {
             sender_name: string;
             /** Format: date-time */
             updated_at?: string | null;
+            webhooks?: null | components["schemas"]["Webhooks"];
         };
         WhatsAppInput: {
             /** Format: int32 */
@@ -5306,6 +5449,68 @@ export interface operations {
             401: components["responses"]["Unauthenticated"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["Validation"];
+        };
+    };
+    list_inbound: {
+        parameters: {
+            query?: {
+                /** @description Page size, 1 to 500 (default 50). */
+                limit?: number;
+                cursor?: string;
+                /** @description Only those nobody dealt with yet (default `true`). */
+                open?: boolean;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["List_InboundMessage"];
+                };
+            };
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            422: components["responses"]["Validation"];
+        };
+    };
+    handle_inbound: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Message id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["HandledInput"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InboundMessage"];
+                };
+            };
+            400: components["responses"]["MalformedRequest"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
             422: components["responses"]["Validation"];
@@ -7457,6 +7662,40 @@ export interface operations {
             401: components["responses"]["Unauthenticated"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
+        };
+    };
+    whatsapp_webhook: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description `fonnte` or `wablas` */
+                provider: string;
+                /** @description The channel's webhook secret */
+                secret: string;
+            };
+            cookie?: never;
+        };
+        /** @description The gateway's own payload */
+        requestBody: {
+            content: {
+                "application/json": Record<string, never>;
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HookAnswer"];
+                };
+            };
+            400: components["responses"]["MalformedRequest"];
+            404: components["responses"]["NotFound"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["Validation"];
         };
     };
     healthz: {
