@@ -30,10 +30,12 @@ pub enum MessageEvent {
     OutageDeclared,
     /// The outage is repaired.
     OutageResolved,
+    /// The day before a visit: reply 1 to confirm, 2 for another day.
+    AppointmentReminder,
 }
 
 impl MessageEvent {
-    pub const ALL: [MessageEvent; 9] = [
+    pub const ALL: [MessageEvent; 10] = [
         MessageEvent::TicketReceived,
         MessageEvent::TechnicianAssigned,
         MessageEvent::OnTheWay,
@@ -43,6 +45,7 @@ impl MessageEvent {
         MessageEvent::Cancelled,
         MessageEvent::OutageDeclared,
         MessageEvent::OutageResolved,
+        MessageEvent::AppointmentReminder,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -56,6 +59,7 @@ impl MessageEvent {
             MessageEvent::Cancelled => "cancelled",
             MessageEvent::OutageDeclared => "outage_declared",
             MessageEvent::OutageResolved => "outage_resolved",
+            MessageEvent::AppointmentReminder => "appointment_reminder",
         }
     }
 
@@ -71,7 +75,7 @@ impl MessageEvent {
             | MessageEvent::OnTheWay
             | MessageEvent::Arrived
             | MessageEvent::Resolved => TICKET,
-            MessageEvent::TechnicianAssigned => &[
+            MessageEvent::TechnicianAssigned | MessageEvent::AppointmentReminder => &[
                 "name",
                 "customer_number",
                 "number",
@@ -132,10 +136,16 @@ impl MessageEvent {
                 "Hello {{ name }}, {{ number }} is waiting: {{ reason }}. We will keep you posted. — {{ isp }}"
             }
             (MessageEvent::Resolved, false) => {
-                "Halo {{ name }}, {{ number }} sudah selesai. Mohon beri penilaian kunjungan kami di aplikasi. Terima kasih! — {{ isp }}"
+                "Halo {{ name }}, {{ number }} sudah selesai. Bagaimana kunjungan kami? Balas dengan angka 1 (buruk) sampai 5 (sangat baik). Terima kasih! — {{ isp }}"
             }
             (MessageEvent::Resolved, true) => {
-                "Hello {{ name }}, {{ number }} is done. Please rate our visit in the app. Thank you! — {{ isp }}"
+                "Hello {{ name }}, {{ number }} is done. How was our visit? Reply with a number from 1 (poor) to 5 (excellent). Thank you! — {{ isp }}"
+            }
+            (MessageEvent::AppointmentReminder, false) => {
+                "Halo {{ name }}, besok{% if date %} ({{ date }}){% endif %}{% if window %} pukul {{ window }}{% endif %} teknisi {{ technician }} akan datang untuk {{ number }}. Balas 1 jika jadwal sesuai, atau 2 jika ingin jadwal lain. — {{ isp }}"
+            }
+            (MessageEvent::AppointmentReminder, true) => {
+                "Hello {{ name }}, tomorrow{% if date %} ({{ date }}){% endif %}{% if window %} between {{ window }}{% endif %} technician {{ technician }} will come for {{ number }}. Reply 1 if that suits you, or 2 for another day. — {{ isp }}"
             }
             (MessageEvent::Cancelled, false) => {
                 "Halo {{ name }}, {{ number }} dibatalkan: {{ reason }}. — {{ isp }}"

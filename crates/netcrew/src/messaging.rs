@@ -93,13 +93,27 @@ pub async fn deliver_once(
     Ok(claimed.len())
 }
 
-/// Sends messages for as long as the server runs.
-pub async fn run(db: Db, sealer: Sealer, worker: String) {
+/// How many rounds pass between looks for tomorrow's visits (about a
+/// minute).
+const REMIND_EVERY_ROUNDS: u32 = 30;
+
+/// Sends messages for as long as the server runs, and writes the reminders
+/// of tomorrow's visits (`zone`: the ISP's day).
+pub async fn run(db: Db, sealer: Sealer, worker: String, zone: netcrew_domain::schedule::Zone) {
     let client = netcrew_notify::client();
     let mut tick = tokio::time::interval(EVERY);
     tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    let mut round: u32 = 0;
     loop {
         tick.tick().await;
+        round = round.wrapping_add(1);
+        if round % REMIND_EVERY_ROUNDS == 1 {
+            match outbox::remind_tomorrow(&db, zone, chrono::Utc::now()).await {
+                Ok(0) => {}
+                Ok(n) => tracing::info!(reminders = n, "tomorrow's visits: customers reminded"),
+                Err(e) => tracing::warn!(error = %e, "reminders failed"),
+            }
+        }
         loop {
             match deliver_once(&db, &sealer, &client, &worker).await {
                 // A full batch: more may be due.

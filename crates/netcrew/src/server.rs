@@ -142,6 +142,7 @@ pub async fn serve(
             db.clone(),
             state.sealer.clone(),
             format!("worker-{}", uuid::Uuid::now_v7()),
+            state.config.tickets.zone,
         ))
     });
     let retention = tokio::spawn(keep_retention(

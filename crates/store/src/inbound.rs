@@ -35,6 +35,9 @@ pub struct Incoming<'a> {
 pub enum Received {
     /// Added to this ticket as the customer's comment.
     Attached(Uuid),
+    /// A short reply to a reminder (1: the visit suits, 2: another day) or
+    /// to "please rate" (1 to 5), carried out on this ticket.
+    Answered(Uuid),
     /// Waiting in CS's inbox.
     Kept(Uuid),
     /// Taken before (a replayed webhook).
@@ -46,7 +49,12 @@ const MAX_CHARS: usize = 4000;
 
 /// Takes a message: once, attached to the sender's open ticket when the
 /// sender is a customer who has one.
-pub async fn receive(db: &Db, m: Incoming<'_>, now: DateTime<Utc>) -> Result<Received, Error> {
+pub async fn receive(
+    db: &Db,
+    m: Incoming<'_>,
+    settings: &tickets::Settings,
+    now: DateTime<Utc>,
+) -> Result<Received, Error> {
     let text: String = m
         .text
         .chars()
@@ -104,6 +112,17 @@ pub async fn receive(db: &Db, m: Incoming<'_>, now: DateTime<Utc>) -> Result<Rec
     let Some(c) = who else {
         return Ok(Received::Kept(id));
     };
+    let as_customer = Person {
+        id: None,
+        name: c.name.clone(),
+        role: Some(netcrew_domain::Role::Customer),
+        customer_id: Some(c.id),
+        ip: None,
+    };
+    if let Some(ticket_id) = answer(db, &as_customer, text.trim(), settings, now).await? {
+        settle(db, id, ticket_id, now).await?;
+        return Ok(Received::Answered(ticket_id));
+    }
     let open = ticket::Entity::find()
         .filter(ticket::Column::CustomerId.eq(c.id))
         .filter(ticket::Column::IsOpen.eq(true))
@@ -112,13 +131,6 @@ pub async fn receive(db: &Db, m: Incoming<'_>, now: DateTime<Utc>) -> Result<Rec
         .await?;
     let Some(t) = open else {
         return Ok(Received::Kept(id));
-    };
-    let as_customer = Person {
-        id: None,
-        name: c.name.clone(),
-        role: Some(netcrew_domain::Role::Customer),
-        customer_id: Some(c.id),
-        ip: None,
     };
     let body = format!("WhatsApp: {text}");
     if tickets::comment(
@@ -136,15 +148,129 @@ pub async fn receive(db: &Db, m: Incoming<'_>, now: DateTime<Utc>) -> Result<Rec
         // It stays in CS's inbox rather than being lost.
         return Ok(Received::Kept(id));
     }
+    settle(db, id, t.id, now).await?;
+    Ok(Received::Attached(t.id))
+}
+
+/// Records that message `id` was dealt with on `ticket_id`.
+async fn settle(db: &Db, id: Uuid, ticket_id: Uuid, now: DateTime<Utc>) -> Result<(), Error> {
     let txn = db.begin_write().await?;
     if let Some(row) = inbound_message::Entity::find_by_id(id).one(&*txn).await? {
         let mut am = row.into_active_model();
-        am.ticket_id = Set(Some(t.id));
+        am.ticket_id = Set(Some(ticket_id));
         am.handled_at = Set(Some(now));
         am.update(&*txn).await?;
     }
     txn.commit().await?;
-    Ok(Received::Attached(t.id))
+    Ok(())
+}
+
+/// Carries out a short reply to the newest reminder or "please rate" the
+/// customer got: `1` confirms tomorrow's visit, `2` asks for another day
+/// (the ticket waits, the supervisors are told), `1`–`5` rates a resolved
+/// visit. Answers the ticket, or `None` when the text is no such reply (it
+/// is then treated as any message).
+async fn answer(
+    db: &Db,
+    customer: &Person,
+    text: &str,
+    settings: &tickets::Settings,
+    now: DateTime<Utc>,
+) -> Result<Option<Uuid>, Error> {
+    use netcrew_domain::{messages::MessageEvent, tickets::TicketStatus};
+    let digit = match text.trim_end_matches(['.', '!']).trim() {
+        d if d.len() == 1 => d.parse::<i32>().ok(),
+        _ => None,
+    };
+    let (Some(digit), Some(cid)) = (digit, customer.customer_id) else {
+        return Ok(None);
+    };
+    let Some(prev) = crate::outbox::replied_to(db.conn(), cid, now).await? else {
+        return Ok(None);
+    };
+    let Some(tid) = prev.ticket_id else {
+        return Ok(None);
+    };
+    let scope = Scope::Customer(cid);
+    let Some(t) = tickets::find(db.conn(), tid, &scope).await? else {
+        return Ok(None);
+    };
+    let at = tickets::Versioned {
+        id: t.id,
+        version: t.version,
+    };
+    let status = TicketStatus::parse(&t.status).unwrap_or(TicketStatus::New);
+    let event = MessageEvent::parse(&prev.event);
+    let done = match (event, digit) {
+        (Some(MessageEvent::AppointmentReminder), 1) if status.is_open() => tickets::stamp(
+            db,
+            customer,
+            &scope,
+            at,
+            |_| {
+                Ok(tickets::Stamp {
+                    entry: tickets::Entry {
+                        kind: "visit_confirmed",
+                        from: None,
+                        to: None,
+                        reason: String::new(),
+                        data: serde_json::json!({"via": "whatsapp"}),
+                        public: true,
+                    },
+                    audit: (
+                        "ticket.visit_confirmed",
+                        serde_json::json!({"via": "whatsapp"}),
+                    ),
+                })
+            },
+            now,
+        )
+        .await
+        .is_ok(),
+        (Some(MessageEvent::AppointmentReminder), 2) if status.is_open() => {
+            let moved = tickets::transition(
+                db,
+                &Person::system(),
+                &Scope::All,
+                at,
+                tickets::MoveRequest {
+                    to: Some(TicketStatus::Pending),
+                    reason: Some(
+                        "The customer asked for another day (WhatsApp reply to the reminder)."
+                            .to_string(),
+                    ),
+                    pause_reason: Some("customer_absent".to_string()),
+                    ..tickets::MoveRequest::default()
+                },
+                settings,
+                now,
+            )
+            .await;
+            if let Ok(t) = &moved {
+                let watchers = tickets::watchers(db.conn(), t.area_id, false).await?;
+                crate::notifications::notify(
+                    db.conn(),
+                    &watchers,
+                    &crate::notifications::Note {
+                        kind: "visit_rescheduled",
+                        ticket: Some((t.id, t.number.clone())),
+                        outage_id: None,
+                        data: serde_json::json!({"by": customer.name, "via": "whatsapp"}),
+                    },
+                    now,
+                )
+                .await?;
+            }
+            moved.is_ok()
+        }
+        (Some(MessageEvent::Resolved), 1..=5) => {
+            tickets::rate(db, customer, &scope, t.id, digit, "", now)
+                .await
+                .is_ok()
+        }
+        _ => false,
+    };
+    Ok(done.then_some(t.id))
 }
 
 /// CS's inbox: newest first; `open`: only those nobody dealt with yet.

@@ -547,6 +547,90 @@ pub async fn to_customer<C: ConnectionTrait>(
     Ok(())
 }
 
+/// From this hour (local) the day before a visit, its reminder is written.
+pub const REMIND_FROM_HOUR: u32 = 8;
+
+/// Writes the reminders of tomorrow's visits (once per ticket and day):
+/// open tickets with a technician and an appointment tomorrow in `zone`.
+/// Answers how many were written.
+pub async fn remind_tomorrow(
+    db: &Db,
+    zone: chrono_tz::Tz,
+    now: DateTime<Utc>,
+) -> Result<usize, DbErr> {
+    use chrono::Timelike;
+    let local = now.with_timezone(&zone);
+    if local.hour() < REMIND_FROM_HOUR || !channel(db.conn()).await?.enabled {
+        return Ok(0);
+    }
+    let tomorrow = (local.date_naive() + Duration::days(1))
+        .format("%Y-%m-%d")
+        .to_string();
+    let due = crate::entity::ticket::Entity::find()
+        .filter(crate::entity::ticket::Column::IsOpen.eq(true))
+        .filter(crate::entity::ticket::Column::Status.is_in(["assigned", "accepted"]))
+        .filter(crate::entity::ticket::Column::AppointmentDate.eq(tomorrow.as_str()))
+        .filter(crate::entity::ticket::Column::TechnicianId.is_not_null())
+        .limit(2000)
+        .all(db.conn())
+        .await?;
+    let mut written = 0;
+    for t in due {
+        let key = format!("ticket:{}:reminder:{tomorrow}", t.id);
+        let exists = outbox_message::Entity::find()
+            .filter(outbox_message::Column::IdempotencyKey.eq(key.as_str()))
+            .count(db.conn())
+            .await?;
+        if exists > 0 {
+            continue;
+        }
+        let technician = match t.technician_id {
+            Some(id) => user::Entity::find_by_id(id)
+                .one(db.conn())
+                .await?
+                .map(|u| u.name),
+            None => None,
+        };
+        let txn = db.begin_write().await?;
+        to_customer(
+            &*txn,
+            ToCustomer {
+                customer_id: t.customer_id,
+                ticket: Some((t.id, &t.number)),
+                event: MessageEvent::AppointmentReminder,
+                vars: json!({"technician": technician, "date": t.appointment_date,
+                    "window": t.appointment_window}),
+                key,
+            },
+            now,
+        )
+        .await?;
+        txn.commit().await?;
+        written += 1;
+    }
+    Ok(written)
+}
+
+/// The message a customer's short reply answers: the newest reminder or
+/// "please rate" sent to them in the last 48 hours.
+pub async fn replied_to<C: ConnectionTrait>(
+    db: &C,
+    customer_id: Uuid,
+    now: DateTime<Utc>,
+) -> Result<Option<outbox_message::Model>, DbErr> {
+    outbox_message::Entity::find()
+        .filter(outbox_message::Column::CustomerId.eq(customer_id))
+        .filter(outbox_message::Column::Event.is_in([
+            MessageEvent::AppointmentReminder.as_str(),
+            MessageEvent::Resolved.as_str(),
+        ]))
+        .filter(outbox_message::Column::Status.is_in(["sent", "delivered", "read"]))
+        .filter(outbox_message::Column::CreatedAt.gt(now - Duration::hours(48)))
+        .order_by_desc(outbox_message::Column::CreatedAt)
+        .one(db)
+        .await
+}
+
 // ------------------------------------------------------------ sending
 
 /// Takes up to `batch` messages that are due for `worker`, for `lease`:

@@ -516,7 +516,8 @@ async fn preview_template(
 #[derive(Debug, Serialize, ToSchema)]
 pub struct HookAnswer {
     /// `status` (a delivery report), `attached` (added to the sender's open
-    /// ticket), `kept` (waiting in CS's inbox), `duplicate` (taken before)
+    /// ticket), `answered` (a reply to a reminder or to "please rate",
+    /// carried out), `kept` (waiting in CS's inbox), `duplicate` (taken before)
     /// or `ignored` (nothing NetCrew acts on).
     pub outcome: String,
 }
@@ -600,11 +601,13 @@ async fn whatsapp_webhook(
                     name: &name,
                     text: &text,
                 },
+                &state.config.tickets,
                 now,
             )
             .await?;
             match got {
                 netcrew_store::inbound::Received::Attached(_) => "attached",
+                netcrew_store::inbound::Received::Answered(_) => "answered",
                 netcrew_store::inbound::Received::Kept(_) => "kept",
                 netcrew_store::inbound::Received::Duplicate => "duplicate",
             }

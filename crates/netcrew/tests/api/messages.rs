@@ -28,6 +28,7 @@ both_backends!(
     messages_go_out_once_through_the_first_gateway_that_takes_them,
     quiet_hours_and_the_daily_limit_hold_but_outages_go_at_once,
     webhooks_report_delivery_and_bring_customers_messages_in,
+    customers_answer_the_reminder_and_rate_the_visit_by_replying,
 );
 
 /// What a fake gateway answers.
@@ -544,7 +545,7 @@ async fn templates_are_checked_previewed_and_used() -> anyhow::Result<()> {
     let app = TestApp::sqlite_with(|s| s.send_messages = Some(false)).await?;
     let admin = app.signed_in("admin").await?;
     let (_, all) = admin.json("/api/v1/message-templates").await?;
-    assert_eq!(all["total"], 18, "nine events in two languages");
+    assert_eq!(all["total"], 20, "ten events in two languages");
     let path = "/api/v1/message-templates/arrived/id";
     // A variable the event does not offer is refused with the ones it does.
     let r = admin
@@ -711,5 +712,120 @@ async fn webhooks_report_delivery_and_bring_customers_messages_in(
         .send()
         .await?;
     assert_eq!(r.status(), 400);
+    Ok(())
+}
+
+async fn customers_answer_the_reminder_and_rate_the_visit_by_replying(
+    app: &TestApp,
+) -> anyhow::Result<()> {
+    use netcrew_store::sea_orm::{ActiveModelTrait, EntityTrait, IntoActiveModel, Set};
+    let admin = app.signed_in("admin").await?;
+    let technician = app.signed_in("technician").await?;
+    let customer = app.signed_in("customer").await?;
+    let (fonnte, fonnte_url) = fake(false).await?;
+    let channel = set_up(
+        &admin,
+        json!({"enabled": true, "gateways": [{"kind": "fonnte", "base_url": fonnte_url, "token": "t"}],
+            "quiet_start": null, "quiet_end": null, "daily_limit": 50, "sender_name": "NetFiber"}),
+    )
+    .await?;
+    let hook_path = text(&channel["webhooks"]["fonnte"])?.to_string();
+    let t = report(&customer).await?;
+    let id = text(&t["id"])?.to_string();
+    let (_, tech) = technician.json("/api/v1/me").await?;
+    let t = step(
+        &admin,
+        &t,
+        json!({"to": "assigned", "technician_id": tech["id"]}),
+    )
+    .await?;
+
+    // The visit is tomorrow (as seen at ten in the morning in Jakarta).
+    let zone = chrono_tz::Asia::Jakarta;
+    let local = chrono::Utc::now().with_timezone(&zone).date_naive();
+    let ten = local
+        .and_hms_opt(10, 0, 0)
+        .and_then(|d| d.and_local_timezone(zone).single())
+        .map(|d| d.with_timezone(&chrono::Utc))
+        .ok_or_else(|| anyhow::anyhow!("no ten o'clock"))?;
+    let tomorrow = (local + chrono::Duration::days(1))
+        .format("%Y-%m-%d")
+        .to_string();
+    {
+        let row = netcrew_store::entity::ticket::Entity::find_by_id(id.parse::<uuid::Uuid>()?)
+            .one(app.db.conn())
+            .await?
+            .ok_or_else(|| anyhow::anyhow!("ticket"))?;
+        let mut am = row.into_active_model();
+        am.appointment_date = Set(Some(tomorrow.clone()));
+        am.appointment_window = Set(Some("08:00-12:00".to_string()));
+        am.update(app.db.conn()).await?;
+    }
+    let early = ten - chrono::Duration::hours(3);
+    assert_eq!(
+        netcrew_store::outbox::remind_tomorrow(&app.db, zone, early).await?,
+        0,
+        "not before eight"
+    );
+    assert!(netcrew_store::outbox::remind_tomorrow(&app.db, zone, ten).await? >= 1);
+    assert_eq!(
+        netcrew_store::outbox::remind_tomorrow(&app.db, zone, ten).await?,
+        0,
+        "once per visit"
+    );
+    let reminder = wait_for(&admin, &id, "appointment_reminder", |m| {
+        m["status"] == "sent"
+    })
+    .await?;
+    assert!(text(&reminder["body"])?.contains("Balas 1"), "{reminder}");
+    assert!(text(&reminder["body"])?.contains(text(&tech["name"])?));
+
+    let me: Value = customer.get("/api/v1/customers").await?.json().await?;
+    let phone = text(&me["items"][0]["phone"])?
+        .trim_start_matches('+')
+        .to_string();
+    let reply = |n: &str, inbox: &str| {
+        app.client
+            .post(app.url(&hook_path))
+            .json(&json!({"device": "628111", "sender": phone, "message": n, "inboxid": inbox}))
+            .send()
+    };
+    // 1: the visit suits.
+    let answer: Value = reply("1", "R-1").await?.json().await?;
+    assert_eq!(answer["outcome"], "answered", "{answer}");
+    let (_, timeline) = admin
+        .json(&format!("/api/v1/tickets/{id}/timeline"))
+        .await?;
+    assert!(
+        timeline["items"]
+            .as_array()
+            .is_some_and(|e| e.iter().any(|e| e["kind"] == "visit_confirmed")),
+        "{timeline}"
+    );
+    // 2: another day — the ticket waits for the customer.
+    let answer: Value = reply("2", "R-2").await?.json().await?;
+    assert_eq!(answer["outcome"], "answered");
+    let (_, waiting) = admin.json(&format!("/api/v1/tickets/{id}")).await?;
+    assert_eq!(waiting["status"], "pending");
+    assert_eq!(waiting["pending_reason"], "customer_absent");
+
+    // After the visit, "4" rates it.
+    let t = step(&admin, &waiting, json!({"to": "assigned"})).await?;
+    let mut t = step(&technician, &t, json!({"to": "accepted"})).await?;
+    for to in ["en_route", "on_site", "resolved"] {
+        t = step(&technician, &t, json!({"to": to})).await?;
+    }
+    wait_for(&admin, &id, "resolved", |m| m["status"] == "sent").await?;
+    let answer: Value = reply("4", "R-3").await?.json().await?;
+    assert_eq!(answer["outcome"], "answered", "{answer}");
+    let (_, rated) = admin.json(&format!("/api/v1/tickets/{id}")).await?;
+    assert_eq!(rated["rating"], 4, "{rated}");
+    // A longer text is just a comment.
+    let answer: Value = reply("4 bintang, teknisinya ramah", "R-4")
+        .await?
+        .json()
+        .await?;
+    assert_ne!(answer["outcome"], "answered");
+    assert!(fonnte.got().len() >= 3);
     Ok(())
 }

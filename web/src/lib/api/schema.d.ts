@@ -2075,7 +2075,8 @@ export interface components {
         HookAnswer: {
             /**
              * @description `status` (a delivery report), `attached` (added to the sender's open
-             *     ticket), `kept` (waiting in CS's inbox), `duplicate` (taken before)
+             *     ticket), `answered` (a reply to a reminder or to "please rate",
+             *     carried out), `kept` (waiting in CS's inbox), `duplicate` (taken before)
              *     or `ignored` (nothing NetCrew acts on).
              */
             outcome: string;
@@ -3284,7 +3285,7 @@ export interface components {
          * @description What happened, as far as the customer is told.
          * @enum {string}
          */
-        MessageEvent: "ticket_received" | "technician_assigned" | "on_the_way" | "arrived" | "pending" | "resolved" | "cancelled" | "outage_declared" | "outage_resolved";
+        MessageEvent: "ticket_received" | "technician_assigned" | "on_the_way" | "arrived" | "pending" | "resolved" | "cancelled" | "outage_declared" | "outage_resolved" | "appointment_reminder";
         /** @description The wording of one event in one language. */
         MessageTemplate: {
             body: string;
