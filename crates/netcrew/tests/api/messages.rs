@@ -733,7 +733,7 @@ async fn customers_answer_the_reminder_and_rate_the_visit_by_replying(
     let t = report(&customer).await?;
     let id = text(&t["id"])?.to_string();
     let (_, tech) = technician.json("/api/v1/me").await?;
-    let t = step(
+    step(
         &admin,
         &t,
         json!({"to": "assigned", "technician_id": tech["id"]}),
