@@ -76,14 +76,26 @@ pub async fn deliver_once(
                 provider: sent.provider.to_string(),
                 provider_message_id: sent.provider_message_id,
             },
-            Err(failures) => Outcome::Failed {
-                permanent: failures.iter().any(|f| f.permanent),
-                reason: failures
+            Err(failures) => {
+                for f in failures
                     .iter()
-                    .map(ToString::to_string)
-                    .collect::<Vec<_>>()
-                    .join("; "),
-            },
+                    .filter(|f| outbox::needs_attention(&f.reason))
+                {
+                    if let Err(e) =
+                        outbox::alert_admins(db, f.provider, &f.reason, chrono::Utc::now()).await
+                    {
+                        tracing::warn!(error = %e, "whatsapp: admins could not be told");
+                    }
+                }
+                Outcome::Failed {
+                    permanent: failures.iter().any(|f| f.permanent),
+                    reason: failures
+                        .iter()
+                        .map(ToString::to_string)
+                        .collect::<Vec<_>>()
+                        .join("; "),
+                }
+            }
         };
         if let Outcome::Failed { reason, .. } = &outcome {
             tracing::warn!(message = %m.id, reason = %reason, "whatsapp: not sent");

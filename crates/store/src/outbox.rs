@@ -896,6 +896,81 @@ pub async fn webhook_secret_matches<C: ConnectionTrait>(
     Ok(diff == 0)
 }
 
+/// Whether a gateway's reason says its WhatsApp device or account needs
+/// a person: logged out, disconnected, out of quota or credit, expired.
+pub fn needs_attention(reason: &str) -> bool {
+    let r = reason.to_lowercase();
+    [
+        "disconnect",
+        "logged out",
+        "logout",
+        "not connected",
+        "quota",
+        "credit",
+        "expired",
+        "invalid token",
+        "token invalid",
+        "unauthorized",
+    ]
+    .iter()
+    .any(|w| r.contains(w))
+}
+
+/// Tells the active admins in the app that a gateway needs them (its
+/// device logged out, its quota spent), at most once an hour per gateway.
+/// Answers whether they were told now.
+pub async fn alert_admins(
+    db: &Db,
+    provider: &str,
+    reason: &str,
+    now: DateTime<Utc>,
+) -> Result<bool, DbErr> {
+    use crate::entity::notification;
+    let kind = "gateway_problem";
+    let recent = notification::Entity::find()
+        .filter(notification::Column::Kind.eq(kind))
+        .filter(notification::Column::CreatedAt.gt(now - Duration::hours(1)))
+        .all(db.conn())
+        .await?;
+    let already = recent.iter().any(|n| {
+        serde_json::from_str::<Value>(&n.data)
+            .ok()
+            .and_then(|d| {
+                d.get("provider")
+                    .and_then(Value::as_str)
+                    .map(str::to_string)
+            })
+            .as_deref()
+            == Some(provider)
+    });
+    if already {
+        return Ok(false);
+    }
+    let admins: Vec<Uuid> = user::Entity::find()
+        .select_only()
+        .column(user::Column::Id)
+        .filter(user::Column::Role.eq(netcrew_domain::Role::Admin.as_str()))
+        .filter(user::Column::Active.eq(true))
+        .into_tuple()
+        .all(db.conn())
+        .await?;
+    let txn = db.begin_write().await?;
+    crate::notifications::notify(
+        &*txn,
+        &admins,
+        &crate::notifications::Note {
+            kind,
+            ticket: None,
+            outage_id: None,
+            data: json!({"provider": provider, "reason": reason}),
+        },
+        now,
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(true)
+}
+
 /// How many messages wait and how many failed, for the admin's overview.
 pub async fn counts<C: ConnectionTrait>(db: &C) -> Result<Vec<(String, i64)>, DbErr> {
     outbox_message::Entity::find()

@@ -35,6 +35,7 @@ both_backends!(
 const OK: u8 = 0;
 const DOWN: u8 = 1;
 const BAD_NUMBER: u8 = 2;
+const DEVICE_OUT: u8 = 3;
 
 /// One request a fake gateway got: its token and its form.
 #[derive(Debug, Clone)]
@@ -99,6 +100,12 @@ async fn fake_send(
         (BAD_NUMBER, true) => (
             ok,
             Json(json!({"status": false, "message": "phone not registered on whatsapp"})),
+        ),
+        (DEVICE_OUT, _) => (
+            ok,
+            Json(
+                json!({"status": false, "reason": "device disconnected", "message": "device disconnected"}),
+            ),
         ),
         (_, false) => (
             ok,
@@ -827,5 +834,40 @@ async fn customers_answer_the_reminder_and_rate_the_visit_by_replying(
         .await?;
     assert_ne!(answer["outcome"], "answered");
     assert!(fonnte.got().len() >= 3);
+    Ok(())
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn admins_are_told_once_when_the_gateway_device_is_logged_out() -> anyhow::Result<()> {
+    let app = TestApp::sqlite().await?;
+    let admin = app.signed_in("admin").await?;
+    let customer = app.signed_in("customer").await?;
+    let (fonnte, fonnte_url) = fake(false).await?;
+    fonnte.set(DEVICE_OUT);
+    set_up(
+        &admin,
+        json!({"enabled": true, "gateways": [{"kind": "fonnte", "base_url": fonnte_url, "token": "t"}],
+            "quiet_start": null, "quiet_end": null, "daily_limit": 50, "sender_name": "NetFiber"}),
+    )
+    .await?;
+    for _ in 0..2 {
+        let t = report(&customer).await?;
+        let waiting = wait_for(&admin, text(&t["id"])?, "ticket_received", |m| {
+            m["attempts"] == 1 && m["status"] == "queued"
+        })
+        .await?;
+        assert!(text(&waiting["last_error"])?.contains("device disconnected"));
+    }
+    let (_, bell) = admin.json("/api/v1/notifications?unread=true").await?;
+    let alerts: Vec<&Value> = bell["items"]
+        .as_array()
+        .map(|n| {
+            n.iter()
+                .filter(|n| n["kind"] == "gateway_problem")
+                .collect()
+        })
+        .unwrap_or_default();
+    assert_eq!(alerts.len(), 1, "{bell}");
+    app.stop().await;
     Ok(())
 }
