@@ -411,7 +411,7 @@ pub async fn generate(
                 created_at: Set(created),
                 updated_at: Set(last.min(now)),
             });
-            events.push(event(
+            let mut opened = event(
                 rng,
                 id,
                 created,
@@ -419,7 +419,16 @@ pub async fn generate(
                 None,
                 Some(TicketStatus::New),
                 None,
-            ));
+            );
+            // The timeline says how it came in, as a real one does.
+            if let Some(row) = rows.last() {
+                opened.data = Set(json!({
+                    "source": row.source.clone().unwrap(),
+                    "priority": row.priority.clone().unwrap(),
+                })
+                .to_string());
+            }
+            events.push(opened);
             if let (Some(r), Some(t)) = (resolved_at, if has_tech { tech } else { None }) {
                 let name = names.get(&t).cloned().unwrap_or_default();
                 events.push(event(
