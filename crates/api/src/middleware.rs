@@ -200,11 +200,38 @@ pub fn make_span(req: &Request<Body>) -> tracing::Span {
         .get("x-request-id")
         .and_then(|v| v.to_str().ok())
         .unwrap_or("-");
-    // Query strings and headers (cookies, tokens) are never logged.
+    // Query strings and headers (cookies, tokens) are never logged, nor the
+    // secret part of a webhook's address.
     tracing::info_span!(
         "request",
         method = %req.method(),
-        path = %req.uri().path(),
+        path = %loggable_path(req.uri().path()),
         request_id = %request_id,
     )
+}
+
+/// A request path as logs may keep it: a webhook's secret last segment is
+/// masked.
+pub fn loggable_path(path: &str) -> std::borrow::Cow<'_, str> {
+    match path.strip_prefix("/api/v1/webhooks/") {
+        Some(rest) => {
+            let kept: Vec<&str> = rest.split('/').take(2).collect();
+            std::borrow::Cow::Owned(format!("/api/v1/webhooks/{}/***", kept.join("/")))
+        }
+        None => std::borrow::Cow::Borrowed(path),
+    }
+}
+
+#[cfg(test)]
+mod log_tests {
+    use super::loggable_path;
+
+    #[test]
+    fn webhook_secrets_stay_out_of_logs() {
+        assert_eq!(
+            loggable_path("/api/v1/webhooks/whatsapp/fonnte/s3cr3t"),
+            "/api/v1/webhooks/whatsapp/fonnte/***"
+        );
+        assert_eq!(loggable_path("/api/v1/tickets"), "/api/v1/tickets");
+    }
 }

@@ -187,7 +187,6 @@ pub fn permissions(role: Role) -> &'static [Permission] {
             TicketsComment,
             OutagesRead,
             OutagesManage,
-            MessagesRead,
         ],
         Role::Management => &[
             ProfileManage,

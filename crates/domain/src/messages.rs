@@ -204,9 +204,14 @@ pub enum BadTemplate {
 /// The longest template (WhatsApp takes 4,096 characters per message).
 pub const TEMPLATE_MAX: usize = 1000;
 
+/// The longest message made (WhatsApp takes 4,096 characters).
+pub const MESSAGE_MAX: usize = 4096;
+
 fn environment() -> Environment<'static> {
     let mut env = Environment::new();
     env.set_undefined_behavior(UndefinedBehavior::Chainable);
+    // A template's work is bounded: loops over loops cannot stall a write.
+    env.set_fuel(Some(20_000));
     env
 }
 
@@ -255,7 +260,11 @@ pub fn render(source: &str, vars: &serde_json::Value) -> Result<String, BadTempl
     let out = env
         .render_str(source, Value::from(context))
         .map_err(|e| BadTemplate::Syntax(e.to_string()))?;
-    Ok(out.trim().to_string())
+    let out = out.trim();
+    if out.chars().count() > MESSAGE_MAX {
+        return Err(BadTemplate::TooLong(MESSAGE_MAX));
+    }
+    Ok(out.to_string())
 }
 
 /// When messages to customers are held back (local time). `start` after
@@ -375,6 +384,14 @@ mod tests {
             Err(BadTemplate::Empty)
         );
         assert!(check_template(MessageEvent::Arrived, &"x".repeat(TEMPLATE_MAX + 1)).is_err());
+    }
+
+    #[test]
+    fn a_runaway_template_stops_instead_of_stalling() {
+        let nested = "{% for a in reason %}{% for b in reason %}{% for c in reason %}x{% endfor %}{% endfor %}{% endfor %}";
+        assert_eq!(check_template(MessageEvent::Pending, nested), Ok(()));
+        let long = "y".repeat(400);
+        assert!(render(nested, &json!({"reason": long})).is_err());
     }
 
     #[test]

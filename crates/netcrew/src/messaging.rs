@@ -62,7 +62,13 @@ pub async fn deliver_once(
         now,
     )
     .await?;
+    let lease = chrono::Duration::seconds(LEASE_SECS);
     for m in &claimed {
+        // Still ours? A batch slowed by hanging gateways may outlive the
+        // lease taken for it; then another worker has the message.
+        if !outbox::renew(db, m.id, worker, lease, chrono::Utc::now()).await? {
+            continue;
+        }
         let outcome = match send_with_failover(
             &gateways,
             Outgoing {

@@ -85,8 +85,17 @@ impl Sealer {
                 }
             }
         }
-        let text = std::fs::read_to_string(path)
-            .with_context(|| format!("reading the identity key {}", path.display()))?;
+        // Another instance may have made the file an instant ago and not
+        // written it yet: give it a moment.
+        let mut text = String::new();
+        for _ in 0..20 {
+            text = std::fs::read_to_string(path)
+                .with_context(|| format!("reading the identity key {}", path.display()))?;
+            if !text.trim().is_empty() {
+                break;
+            }
+            std::thread::sleep(std::time::Duration::from_millis(100));
+        }
         let bytes = STANDARD
             .decode(text.trim())
             .ok()
@@ -360,8 +369,9 @@ async fn audit_view_of(
     what: &str,
     now: DateTime<Utc>,
 ) -> Result<(), Error> {
+    let txn = db.begin_write().await?;
     audit_log::audit(
-        db.conn(),
+        &*txn,
         Audit {
             actor_id: who.id,
             actor_ip: who.ip.clone(),
@@ -374,6 +384,7 @@ async fn audit_view_of(
         now,
     )
     .await?;
+    txn.commit().await?;
     Ok(())
 }
 
@@ -468,12 +479,32 @@ pub async fn remove_old_photos(
             continue;
         };
         let txn = db.begin_write().await?;
-        let mut am = row.clone().into_active_model();
-        am.photo_key = Set(None);
-        am.photo_type = Set(None);
-        am.photo_removed_at = Set(Some(now));
-        am.updated_at = Set(now);
-        am.update(&*txn).await?;
+        // Only if it is still that photo (CS may have sent a new one since).
+        let changed = customer_identity::Entity::update_many()
+            .col_expr(
+                customer_identity::Column::PhotoKey,
+                sea_orm::sea_query::Expr::value(Option::<String>::None),
+            )
+            .col_expr(
+                customer_identity::Column::PhotoType,
+                sea_orm::sea_query::Expr::value(Option::<String>::None),
+            )
+            .col_expr(
+                customer_identity::Column::PhotoRemovedAt,
+                sea_orm::sea_query::Expr::value(Some(now)),
+            )
+            .col_expr(
+                customer_identity::Column::UpdatedAt,
+                sea_orm::sea_query::Expr::value(now),
+            )
+            .filter(customer_identity::Column::CustomerId.eq(row.customer_id))
+            .filter(customer_identity::Column::PhotoKey.eq(key.as_str()))
+            .exec(&*txn)
+            .await?
+            .rows_affected;
+        if changed == 0 {
+            continue;
+        }
         audit_log::audit(
             &*txn,
             Audit {

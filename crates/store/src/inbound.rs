@@ -248,8 +248,9 @@ async fn answer(
             .await;
             if let Ok(t) = &moved {
                 let watchers = tickets::watchers(db.conn(), t.area_id, false).await?;
+                let txn = db.begin_write().await?;
                 crate::notifications::notify(
-                    db.conn(),
+                    &*txn,
                     &watchers,
                     &crate::notifications::Note {
                         kind: "visit_rescheduled",
@@ -260,6 +261,7 @@ async fn answer(
                     now,
                 )
                 .await?;
+                txn.commit().await?;
             }
             moved.is_ok()
         }

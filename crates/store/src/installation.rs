@@ -137,9 +137,11 @@ pub async fn verify(
                 if t.verified_at.is_none() {
                     return Err(conflict("This installation is not verified."));
                 }
-                if !matches!(status, TicketStatus::New | TicketStatus::Pending) {
+                if t.technician_id.is_some()
+                    || !matches!(status, TicketStatus::New | TicketStatus::Pending)
+                {
                     return Err(conflict(
-                        "A technician is booked already: put the ticket back to waiting first.",
+                        "A technician is booked already: a verification is withdrawn only before booking.",
                     ));
                 }
                 t.verified_at = None;
@@ -212,8 +214,9 @@ pub async fn mark_fee(
                         reference.clone()
                     },
                     data: json!({"reference": paid.then_some(&reference)}),
-                    // The reference is the office's; the customer sees the fact.
-                    public: true,
+                    // The office's bookkeeping (references, marks taken
+                    // back): staff see it, the customer does not.
+                    public: false,
                 },
                 audit: (
                     if paid {

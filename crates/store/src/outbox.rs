@@ -42,8 +42,10 @@ pub struct Gateway {
     pub base_url: Option<String>,
 }
 
-/// The WhatsApp channel's settings that are no secret.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+/// The WhatsApp channel's settings (the gateways' tokens are kept apart,
+/// sealed; the webhook secret is here because the admin must see it to give
+/// it to the gateways, and it is kept out of `Debug` and logs).
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct WhatsAppConfig {
     /// Tried in this order: the second takes over when the first fails.
     pub gateways: Vec<Gateway>,
@@ -60,6 +62,18 @@ pub struct WhatsAppConfig {
     /// when the channel is first saved).
     #[serde(default)]
     pub webhook_secret: String,
+}
+
+impl std::fmt::Debug for WhatsAppConfig {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("WhatsAppConfig")
+            .field("gateways", &self.gateways)
+            .field("quiet_start", &self.quiet_start)
+            .field("quiet_end", &self.quiet_end)
+            .field("daily_limit", &self.daily_limit)
+            .field("sender_name", &self.sender_name)
+            .finish_non_exhaustive()
+    }
 }
 
 impl Default for WhatsAppConfig {
@@ -156,8 +170,9 @@ pub async fn channel_with_tokens(
     Ok((ch, tokens))
 }
 
-/// A gateway as the admin sends it: its token only when it changes.
-#[derive(Debug, Clone)]
+/// A gateway as the admin sends it: its token only when it changes (no
+/// `Debug`: the token must not reach a log).
+#[derive(Clone)]
 pub struct GatewayInput {
     pub kind: GatewayKind,
     pub base_url: Option<String>,
@@ -165,9 +180,12 @@ pub struct GatewayInput {
 }
 
 /// The WhatsApp channel as the admin sets it.
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 pub struct ChannelInput {
     pub enabled: bool,
+    /// Make a new webhook secret (the gateways must be given the new
+    /// addresses).
+    pub rotate_webhook_secret: bool,
     pub gateways: Vec<GatewayInput>,
     pub quiet_start: Option<NaiveTime>,
     pub quiet_end: Option<NaiveTime>,
@@ -204,7 +222,12 @@ pub async fn save_channel(
             "give both ends of the quiet hours, or neither",
         );
     }
-    let (current, old_tokens) = channel_with_tokens(db, sealer).await?;
+    // Tokens that no longer open (the identity key changed) count as
+    // absent: the admin enters them again.
+    let (current, old_tokens) = match channel_with_tokens(db, sealer).await {
+        Ok(found) => found,
+        Err(_) => (channel(db.conn()).await?, Vec::new()),
+    };
     let mut tokens = Vec::new();
     for (i, g) in input.gateways.iter().enumerate() {
         if let Some(url) = g.base_url.as_deref().filter(|u| !u.trim().is_empty()) {
@@ -266,7 +289,7 @@ pub async fn save_channel(
         quiet_end: input.quiet_end,
         daily_limit: input.daily_limit,
         sender_name,
-        webhook_secret: if current.config.webhook_secret.is_empty() {
+        webhook_secret: if current.config.webhook_secret.is_empty() || input.rotate_webhook_secret {
             crate::sessions::new_token()
         } else {
             current.config.webhook_secret.clone()
@@ -494,9 +517,16 @@ pub async fn to_customer<C: ConnectionTrait>(
         .unwrap_or(chrono_tz::Asia::Jakarta);
     let local = now.with_timezone(&zone).naive_local();
     let at = messages::send_at(local, ch.config.quiet(), m.event.urgent());
+    // A time that does not exist locally (a clock moved forward) is taken
+    // an hour later, never "now" inside the quiet hours.
     let next = at
         .and_local_timezone(zone)
         .earliest()
+        .or_else(|| {
+            (at + Duration::hours(1))
+                .and_local_timezone(zone)
+                .earliest()
+        })
         .map_or(now, |t| t.with_timezone(&Utc));
     if status == "queued" && !m.event.urgent() {
         let today = outbox_message::Entity::find()
@@ -681,6 +711,33 @@ pub async fn claim(
         .await?;
     txn.commit().await?;
     Ok(claimed)
+}
+
+/// Extends `worker`'s hold on a message just before it is sent, so that a
+/// long batch never outlives its lease. `false`: the message is no longer
+/// this worker's (another took it after the lease ran out): do not send.
+pub async fn renew(
+    db: &Db,
+    id: Uuid,
+    worker: &str,
+    lease: Duration,
+    now: DateTime<Utc>,
+) -> Result<bool, DbErr> {
+    let txn = db.begin_write().await?;
+    let changed = outbox_message::Entity::update_many()
+        .col_expr(
+            outbox_message::Column::ClaimedUntil,
+            Expr::value(now + lease),
+        )
+        .filter(outbox_message::Column::Id.eq(id))
+        .filter(outbox_message::Column::ClaimedBy.eq(worker))
+        .filter(outbox_message::Column::Status.eq("sending"))
+        .filter(outbox_message::Column::ClaimedUntil.gt(now))
+        .exec(&*txn)
+        .await?
+        .rows_affected;
+    txn.commit().await?;
+    Ok(changed == 1)
 }
 
 /// How a send went.

@@ -114,7 +114,8 @@ pub const ERASED_NAME: &str = "—";
 /// its number, area, package and dates, its place is rounded to about a
 /// kilometre (for demand statistics); the portal account is closed and
 /// emptied, its sessions ended; sign-in attempts under their phone or e-mail
-/// are forgotten; the NIK and KTP photo are deleted; the audit history of the record and account keeps who did
+/// are forgotten; the NIK and KTP photo and the WhatsApp messages to and
+/// from them are deleted; the audit history of the record and account keeps who did
 /// what and when, but no longer the personal values. The erasure itself is
 /// audited.
 pub async fn erase(
@@ -170,8 +171,30 @@ pub async fn erase(
     model.updated_at = Set(now);
     model.erased_at = Set(Some(now));
     let erased = model.update(&*txn).await?;
-    // The NIK and the KTP photo go entirely.
+    // The NIK and the KTP photo go entirely, and so do the WhatsApp
+    // messages to and from them (queued ones are not sent any more).
     let ktp_photo = crate::identity::forget(&*txn, customer_id).await?;
+    let numbers: Vec<String> = [Some(found.phone.clone()), found.whatsapp.clone()]
+        .into_iter()
+        .flatten()
+        .filter(|n| !n.is_empty())
+        .collect();
+    crate::entity::outbox_message::Entity::delete_many()
+        .filter(
+            sea_orm::Condition::any()
+                .add(crate::entity::outbox_message::Column::CustomerId.eq(customer_id))
+                .add(crate::entity::outbox_message::Column::Recipient.is_in(numbers.clone())),
+        )
+        .exec(&*txn)
+        .await?;
+    crate::entity::inbound_message::Entity::delete_many()
+        .filter(
+            sea_orm::Condition::any()
+                .add(crate::entity::inbound_message::Column::CustomerId.eq(customer_id))
+                .add(crate::entity::inbound_message::Column::Sender.is_in(numbers)),
+        )
+        .exec(&*txn)
+        .await?;
 
     let mut entity_ids = vec![customer_id.to_string()];
     if let Some(account) = user::Entity::find()

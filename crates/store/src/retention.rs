@@ -91,10 +91,29 @@ async fn remove_old_job_files(
     let mut removed = 0;
     for a in old {
         let key = a.storage_key.clone();
+        let (id, ticket_id) = (a.id, a.ticket_id);
+        let txn = db.begin_write().await?;
         let mut am = a.into_active_model();
         am.removed_at = Set(Some(now));
-        am.update(db.conn()).await?;
-        let _ = files.delete(&ObjectPath::from(key.as_str())).await;
+        am.update(&*txn).await?;
+        crate::audit_log::audit(
+            &*txn,
+            crate::audit_log::Audit {
+                actor_id: None,
+                actor_ip: None,
+                action: "ticket.attachment_removed",
+                entity: "ticket",
+                entity_id: Some(ticket_id.to_string()),
+                before: Some(serde_json::json!({"attachment_id": id})),
+                after: Some(serde_json::json!({"reason": "retention"})),
+            },
+            now,
+        )
+        .await?;
+        txn.commit().await?;
+        if let Err(e) = files.delete(&ObjectPath::from(key.as_str())).await {
+            tracing::warn!(attachment = %id, error = %e, "retention: the file could not be removed");
+        }
         removed += 1;
     }
     Ok(removed)

@@ -61,7 +61,7 @@ pub async fn assignable<C: ConnectionTrait>(
     let people = select
         .order_by_asc(user::Column::Name)
         .order_by_asc(user::Column::Id)
-        .limit(1000)
+        .limit(5000)
         .all(db)
         .await?;
     let ids: Vec<Uuid> = people.iter().map(|u| u.id).collect();
@@ -126,6 +126,9 @@ pub async fn assignable<C: ConnectionTrait>(
             areas: areas.into_iter().collect(),
             open_tickets: load.get(&u.id).copied().unwrap_or(0),
         });
+        if out.len() == 1000 {
+            break;
+        }
     }
     Ok(out)
 }

@@ -1357,8 +1357,14 @@ pub fn allowed(
     targets
 }
 
-/// What keeps an installation from being booked with a technician.
+/// What keeps an installation from being booked with a technician. Once a
+/// technician is booked (reassigning, or installations booked before
+/// verification existed) nothing does: a verification cannot be withdrawn
+/// then.
 pub fn booking_needs(t: &ticket::Model, settings: &Settings) -> Vec<BookingNeed> {
+    if t.technician_id.is_some() {
+        return Vec::new();
+    }
     netcrew_domain::identity::booking_needs(
         TicketKind::parse(&t.kind) == Some(TicketKind::Installation),
         t.verified_at.is_some(),

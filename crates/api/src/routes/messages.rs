@@ -134,7 +134,7 @@ async fn get_whatsapp(
     Ok(axum::Json(outbox::channel(state.db.conn()).await?.into()))
 }
 
-#[derive(Debug, Deserialize, ToSchema)]
+#[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct GatewayInputBody {
     pub kind: GatewayKind,
@@ -146,10 +146,14 @@ pub struct GatewayInputBody {
     pub token: Option<String>,
 }
 
-#[derive(Debug, Deserialize, ToSchema)]
+#[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct WhatsAppInput {
     pub enabled: bool,
+    /// `true`: make new webhook addresses (the old ones stop working; give
+    /// the gateways the new ones).
+    #[serde(default)]
+    pub rotate_webhook_secret: bool,
     pub gateways: Vec<GatewayInputBody>,
     /// `HH:MM`, or `null` for no quiet hours (both or neither).
     #[serde(default)]
@@ -188,6 +192,7 @@ async fn put_whatsapp(
     let ApiJson(b) = body?;
     let input = ChannelInput {
         enabled: b.enabled,
+        rotate_webhook_secret: b.rotate_webhook_secret,
         quiet_start: parse_hhmm("quiet_start", b.quiet_start.as_deref())?,
         quiet_end: parse_hhmm("quiet_end", b.quiet_end.as_deref())?,
         daily_limit: b.daily_limit,

@@ -48,7 +48,7 @@ pub struct TechnicianQuery {
 #[utoipa::path(get, path = "/technicians", tag = "tickets", params(TechnicianQuery),
     responses(
         (status = 200, body = List<Technician>),
-        (status = 400, body = Problem, content_type = "application/problem+json"),
+        (status = 422, body = Problem, content_type = "application/problem+json"),
         (status = 401, body = Problem, content_type = "application/problem+json"),
         (status = 403, body = Problem, content_type = "application/problem+json"),
     ))]

@@ -30,7 +30,7 @@ const TICKET_WORKERS: &[&str] = &["admin", "supervisor", "cs", "technician", "cu
 /// Who records and sees identity documents, and verifies installations.
 const IDENTITY: &[&str] = &["admin", "cs"];
 /// Who reads the delivery log of messages to customers.
-const MESSAGE_READERS: &[&str] = &["admin", "supervisor", "cs"];
+const MESSAGE_READERS: &[&str] = &["admin", "cs"];
 /// Who assigns and marks payments: the desk and supervisors.
 const ASSIGNERS: &[&str] = &["admin", "supervisor", "cs"];
 

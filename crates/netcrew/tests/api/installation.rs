@@ -236,10 +236,27 @@ async fn an_installation_is_booked_only_once_verified(app: &TestApp) -> anyhow::
     )
     .await?)
     .await?;
-    // Withdrawing the verification once booked is refused.
+    // Withdrawing the verification once booked is refused, waiting or not
+    // (else a resumed ticket would run unverified).
     let r = post_if(
         &cs,
         &booked,
+        "verification",
+        json!({"verified": false, "reason": "KTP tidak cocok"}),
+    )
+    .await?;
+    assert_problem(r, 409, "/problems/conflict").await?;
+    let waiting = ok(post_if(
+        &supervisor,
+        &booked,
+        "transitions",
+        json!({"to": "pending", "pause_reason": "customer_absent"}),
+    )
+    .await?)
+    .await?;
+    let r = post_if(
+        &cs,
+        &waiting,
         "verification",
         json!({"verified": false, "reason": "KTP tidak cocok"}),
     )

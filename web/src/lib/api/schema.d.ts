@@ -4321,6 +4321,11 @@ export interface components {
             quiet_end?: string | null;
             /** @description `HH:MM`, or `null` for no quiet hours (both or neither). */
             quiet_start?: string | null;
+            /**
+             * @description `true`: make new webhook addresses (the old ones stop working; give
+             *     the gateways the new ones).
+             */
+            rotate_webhook_secret?: boolean;
             sender_name: string;
         };
     };
@@ -7008,7 +7013,6 @@ export interface operations {
                     "application/json": components["schemas"]["List_Technician"];
                 };
             };
-            400: components["responses"]["MalformedRequest"];
             401: components["responses"]["Unauthenticated"];
             403: components["responses"]["Forbidden"];
             422: components["responses"]["Validation"];
