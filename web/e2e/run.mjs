@@ -11,6 +11,7 @@ import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { accessSync, constants, existsSync, readFileSync } from 'node:fs';
 import { mkdir, mkdtemp, open, readFile, rm } from 'node:fs/promises';
+import { createServer as createHttpServer } from 'node:http';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -214,6 +215,18 @@ async function portalShot(page, name) {
 	if (process.env.PORTAL_SHOTS) {
 		await mkdir(process.env.PORTAL_SHOTS, { recursive: true });
 		await page.screenshot({ path: path.join(process.env.PORTAL_SHOTS, `${name}.png`), fullPage: true });
+	}
+}
+
+/** A screen to look at: into e2e/screenshots, and also into $SHOTS (or $PORTAL_SHOTS, e.g. /tmp/shots) when set. */
+async function lookShot(page, name, { fullPage = true } = {}) {
+	await page.evaluate(() => document.fonts.ready);
+	if (fullPage) await page.evaluate(() => window.scrollTo(0, 0));
+	await screenshot(page, name, { fullPage });
+	const dir = process.env.SHOTS ?? process.env.PORTAL_SHOTS;
+	if (dir) {
+		await mkdir(dir, { recursive: true });
+		await page.screenshot({ path: path.join(dir, `${name}.png`), fullPage });
 	}
 }
 
@@ -828,6 +841,8 @@ describe('NetCrew web app on the real server', () => {
 		const sidebarNames = [
 			['home', id.console_home],
 			['tickets', id.console_tickets],
+			['outages', id.console_outages],
+			['messages', id.console_messages],
 			['customers', id.console_customers],
 			['map', id.console_map],
 			['network', id.console_network],
@@ -849,13 +864,24 @@ describe('NetCrew web app on the real server', () => {
 			return { surfaces, sections: sidebarNames.filter(([, name]) => links.includes(name)).map(([section]) => section) };
 		}
 
-		// Customer service: tickets, customers, map, network and teams; no users, audit log, catalogue or imports.
+		// Customer service: tickets, outages (to read), customers, map, network and teams; no users, audit log, catalogue or imports.
 		const cs = await newPage();
 		await signIn(cs.page, 'cs', '/console');
 		assert.deepEqual(await offered(cs.page), {
 			surfaces: [id.nav_portal, id.nav_console],
-			sections: ['home', 'tickets', 'customers', 'map', 'network', 'teams', 'profile']
+			sections: ['home', 'tickets', 'outages', 'messages', 'customers', 'map', 'network', 'teams', 'profile']
 		});
+		// Customer service follows outages but does not declare them.
+		await cs.page.goto(`${baseUrl}/console/outages`);
+		await cs.page.getByTestId('outages-page').waitFor();
+		assert.equal(await cs.page.getByTestId('outage-new').count(), 0, 'no "declare" for customer service');
+		await cs.page.goto(`${baseUrl}/console/outages/new`);
+		await cs.page.getByTestId('forbidden').getByText(id.forbidden_body.replace('{role}', id.role_cs)).waitFor();
+		assert.equal(await cs.page.getByTestId('outage-form').count(), 0);
+		// Customer service reads the WhatsApp log and inbox; the channel's set-up and wording are the admin's.
+		await cs.page.goto(`${baseUrl}/console/messages/settings`);
+		await cs.page.getByTestId('forbidden').getByText(id.forbidden_body.replace('{role}', id.role_cs)).waitFor();
+		assert.equal(await cs.page.getByTestId('channel-form').count(), 0);
 		// Opened directly: told in Indonesian, at the same address, with the console around it.
 		await cs.page.goto(`${baseUrl}/console/users`);
 		const forbidden = cs.page.getByTestId('forbidden');
@@ -902,7 +928,7 @@ describe('NetCrew web app on the real server', () => {
 		await signIn(supervisor.page, 'supervisor', '/console');
 		assert.deepEqual(await offered(supervisor.page), {
 			surfaces: [id.nav_portal, id.nav_console],
-			sections: ['home', 'tickets', 'customers', 'map', 'network', 'demand', 'users', 'teams', 'profile']
+			sections: ['home', 'tickets', 'outages', 'customers', 'map', 'network', 'demand', 'users', 'teams', 'profile']
 		});
 		await supervisor.page.goto(`${baseUrl}/console/users/new`);
 		await supervisor.page.getByTestId('forbidden').getByText(id.forbidden_body.replace('{role}', id.role_supervisor)).waitFor();
@@ -2049,8 +2075,7 @@ describe('NetCrew web app on the real server', () => {
 		await sup.page.getByTestId('ticket-detail').waitFor();
 		await sup.page.locator('[data-testid="ticket-moves"] [data-move="assigned"]').click();
 		const dialog = sup.page.getByTestId('move-dialog');
-		await dialog.locator(`#technician_id option[value="${techMe.id}"]`).waitFor({ state: 'attached' });
-		await dialog.locator('#technician_id').selectOption(techMe.id);
+		await dialog.locator(`[data-testid="technician-choice"][data-id="${techMe.id}"]`).click();
 		await screenshot(sup.page, 'ticket-assign-dialog-desktop-id', { fullPage: false });
 		await dialog.getByTestId('move-confirm').click();
 		await sup.page.getByTestId('ticket-technician').filter({ hasText: techMe.name }).waitFor();
@@ -2156,6 +2181,280 @@ describe('NetCrew web app on the real server', () => {
 		await cs.close();
 	});
 
+	check('installation checks: customer service records the NIK and KTP photo, reveals them (audited) and verifies; a supervisor then books a technician through the picker', async () => {
+		/** A whole page from the top (the sticky bar where it belongs). */
+		const shot = async (page, name) => {
+			await page.evaluate(() => window.scrollTo(0, 0));
+			await screenshot(page, name);
+		};
+		const csApi = await apiSession('cs');
+		const supApi = await apiSession('supervisor');
+		const adminApi = await apiSession('admin');
+		const csMe = (await csApi('/api/v1/me')).body;
+		const supMe = (await supApi('/api/v1/me')).body;
+		// A technician the supervisor may book, and a new customer in that technician's area.
+		const tech = (await supApi('/api/v1/technicians')).body.items.find((t) => t.area_ids.some((a) => supMe.area_ids.includes(a)));
+		assert.ok(tech, 'the demo supervisor may book a technician');
+		const areaId = tech.area_ids.find((a) => supMe.area_ids.includes(a));
+		const near = (await csApi(`/api/v1/customers?area_id=${areaId}&limit=1`)).body.items[0];
+		assert.ok(near, 'a customer in the area to live next to');
+		const packages = await getJson('/api/v1/packages?active=true');
+		const stamp = Date.now().toString().slice(-7);
+		const made = await csApi('/api/v1/customers', {
+			method: 'POST',
+			body: JSON.stringify({
+				name: `Calon Pelanggan ${stamp}`,
+				phone: `0853${stamp}2`,
+				address: 'Jl. Dipatiukur No. 35, Coblong',
+				location: near.location,
+				package_id: packages.items[0].id
+			})
+		});
+		assert.equal(made.status, 201, JSON.stringify(made.body));
+		const customer = made.body;
+		const opened = await csApi('/api/v1/tickets', {
+			method: 'POST',
+			body: JSON.stringify({ kind: 'installation', customer_id: customer.id, description: 'Pemasangan baru, pelanggan minta sore hari.', source: 'phone' })
+		});
+		assert.equal(opened.status, 201, JSON.stringify(opened.body));
+		assert.deepEqual(opened.body.booking_needs, ['verification']);
+		const ticketId = opened.body.id;
+
+		// Customer service: told first that it cannot be booked yet, and why; no assign button.
+		const cs = await newPage();
+		const revealed = [];
+		cs.page.on('request', (r) => {
+			if (/\/identity\/(nik|photo)$/.test(new URL(r.url()).pathname)) revealed.push(r.url());
+		});
+		await signIn(cs.page, 'cs', '/console');
+		await cs.page.goto(`${baseUrl}/console/tickets/${ticketId}`);
+		const checks = cs.page.getByTestId('installation-checks');
+		await checks.getByTestId('booking-needs').filter({ hasText: id.inst_blocked }).waitFor();
+		await checks.getByTestId('booking-needs').filter({ hasText: id.inst_need_verification }).waitFor();
+		assert.equal(await cs.page.locator('[data-testid="ticket-moves"] [data-move="assigned"]').count(), 0, 'no assign button before verification');
+		const verification = checks.getByTestId('verification');
+		await verification.getByTestId('verify-identity-missing').filter({ hasText: 'NIK dan foto KTP' }).waitFor();
+		assert.ok(await verification.getByTestId('verify-submit').isDisabled(), 'verifying waits for the identity documents');
+		// The language follows the account: each switch waits for its save.
+		const switchTo = (locale) =>
+			Promise.all([
+				cs.page.waitForResponse((r) => new URL(r.url()).pathname === '/api/v1/me' && r.request().method() === 'PATCH'),
+				cs.page.locator(`button[data-locale="${locale}"]`).click()
+			]);
+		await switchTo('en');
+		await checks.getByTestId('booking-needs').filter({ hasText: en.inst_blocked }).waitFor();
+		await verification.getByText(en.inst_identity_missing.replace('{missing}', 'NIK and KTP photo')).waitFor();
+		await shot(cs.page, 'installation-blocked-desktop-en');
+		await switchTo('id');
+		await checks.getByTestId('booking-needs').filter({ hasText: id.inst_blocked }).waitFor();
+
+		// A NIK with no province: refused at the field in Indonesian; the number and the photo chosen stay.
+		const identity = checks.getByTestId('identity-panel');
+		await identity.getByTestId('identity-nik-input').fill('9934 5678 9012 3456');
+		await identity.getByTestId('identity-photo-input').setInputFiles({ name: 'ktp.png', mimeType: 'image/png', buffer: pngBytes(320, 200, [40, 96, 200]) });
+		await identity.getByTestId('identity-save').click();
+		await identity.locator('[data-testid="field-error"][data-field="nik"]').filter({ hasText: id.field_error_nik_province }).waitFor();
+		assert.equal(await identity.getByTestId('identity-nik-input').inputValue(), '9934 5678 9012 3456');
+		assert.equal(await identity.getByTestId('identity-photo-input').evaluate((input) => input.files?.[0]?.name), 'ktp.png');
+		await shot(cs.page, 'installation-identity-error-desktop-id');
+		await identity.getByTestId('identity-nik-input').fill('3273 0112 0389 0123');
+		await identity.getByTestId('identity-save').click();
+		await identity.getByTestId('identity-saved').waitFor();
+		// Masked once recorded; the whole number is not left in the form.
+		await identity.getByTestId('identity-nik-masked').filter({ hasText: '************0123' }).waitFor();
+		await identity.getByTestId('identity-photo').filter({ hasText: id.identity_photo_kept.split(' ·')[0] }).waitFor();
+		assert.equal(await identity.getByTestId('identity-form').count(), 0);
+		assert.deepEqual(revealed, [], 'nothing whole is loaded without asking');
+
+		// Shown whole only on request, each view audited (said next to the buttons).
+		await identity.getByText(id.identity_audited).waitFor();
+		await identity.getByTestId('identity-show-nik').click();
+		await identity.getByTestId('identity-nik-whole').filter({ hasText: '3273 0112 0389 0123' }).waitFor();
+		await identity.getByTestId('identity-show-photo').click();
+		const photo = identity.getByTestId('identity-photo-image');
+		await photo.waitFor();
+		assert.match(await photo.getAttribute('src'), /^blob:/);
+		await cs.page.waitForFunction(() => (document.querySelector('[data-testid="identity-photo-image"]')?.naturalWidth ?? 0) > 0);
+		await shot(cs.page, 'installation-identity-revealed-desktop-id');
+		await identity.getByTestId('identity-hide-photo').click();
+		await photo.waitFor({ state: 'detached' });
+		await identity.getByTestId('identity-hide-nik').click();
+		await identity.getByTestId('identity-nik-masked').waitFor();
+		assert.equal(revealed.length, 2, 'one request per view');
+
+		// Verification: the place and the package as on record, both confirmed; one box missing is told at the box.
+		await verification.getByTestId('verify-identity-missing').waitFor({ state: 'detached' });
+		await verification.getByText(opened.body.address).waitFor();
+		await verification.getByTestId('verify-package-name').filter({ hasText: packages.items[0].name }).waitFor();
+		await verification.getByTestId('verify-place').check();
+		await verification.getByTestId('verify-submit').click();
+		await verification.locator('[data-testid="field-error"][data-field="package_confirmed"]').filter({ hasText: id.field_error_confirm_package }).waitFor();
+		assert.ok(await verification.getByTestId('verify-place').isChecked(), 'the box ticked stays ticked');
+		await verification.getByTestId('verify-package').check();
+		await verification.getByTestId('verify-submit').click();
+		await verification.getByTestId('verified-at').waitFor();
+		await checks.getByTestId('booking-needs').waitFor({ state: 'detached' });
+		await checks.getByTestId('booking-ready').waitFor();
+		await cs.page.locator('[data-testid="ticket-moves"] [data-move="assigned"]').waitFor();
+		await cs.page.getByTestId('timeline-entry').filter({ hasText: id.timeline_verified.replace('{who}', csMe.name) }).waitFor();
+
+		// The fee, with its transfer reference.
+		const fee = checks.getByTestId('fee');
+		await fee.locator('#fee-reference').fill('TRF BCA 889123');
+		await fee.getByTestId('fee-submit').click();
+		await fee.getByTestId('fee-paid-at').waitFor();
+		await fee.getByTestId('fee-reference').filter({ hasText: 'TRF BCA 889123' }).waitFor();
+		await cs.page.getByTestId('timeline-entry').filter({ hasText: 'TRF BCA 889123' }).waitFor();
+		// The survey found it feasible: said in words, on the panel and the timeline.
+		const survey = checks.getByTestId('survey');
+		await survey.locator('#survey-outcome').selectOption('feasible');
+		await survey.getByTestId('survey-effect').filter({ hasText: id.survey_effect_continue }).waitFor();
+		await survey.locator('#survey-notes').fill('Tiang dekat rumah, kabel drop sekitar 80 m.');
+		await survey.getByTestId('survey-submit').click();
+		await survey.getByTestId('survey-last').filter({ hasText: id.survey_outcome_feasible }).waitFor();
+		await survey.getByTestId('survey-again').waitFor();
+		const surveyed = cs.page.getByTestId('timeline-entry').filter({ hasText: id.timeline_survey.replace('{who}', csMe.name).replace('{outcome}', id.survey_outcome_feasible) });
+		await surveyed.filter({ hasText: 'kabel drop sekitar 80 m' }).waitFor();
+		assert.equal(await surveyed.filter({ hasText: 'survey:' }).count(), 0, 'no server wording in the timeline');
+		await shot(cs.page, 'installation-verified-desktop-id');
+
+		// The picker: every technician customer service may book, with teams and load, searchable when long.
+		await cs.page.locator('[data-testid="ticket-moves"] [data-move="assigned"]').click();
+		const csDialog = cs.page.getByTestId('move-dialog');
+		await csDialog.getByTestId('technician-choice').first().waitFor();
+		const everyone = await csDialog.getByTestId('technician-choice').count();
+		assert.ok(everyone > 8, `customer service sees every technician (${everyone})`);
+		await csDialog.getByTestId('technician-search').fill(tech.teams[0] ?? tech.name);
+		const found = csDialog.locator(`[data-testid="technician-choice"][data-id="${tech.id}"]`);
+		await found.filter({ hasText: id.picker_open_tickets.replace('{count}', String(tech.open_tickets)) }).waitFor();
+		assert.ok((await csDialog.getByTestId('technician-choice').count()) < everyone, 'the search narrows the list');
+		await screenshot(cs.page, 'installation-picker-search-desktop-id', { fullPage: false });
+		await csDialog.getByRole('button', { name: id.cancel, exact: true }).click();
+
+		// A phone: the same page fits.
+		await cs.page.setViewportSize({ width: 390, height: 844 });
+		await noHorizontalScroll(cs.page, 'installation ticket on a phone');
+		await checks.screenshot({ path: path.join(screenshotDir, 'installation-checks-phone-id.png') });
+		await cs.page.locator('[data-testid="ticket-moves"] [data-move="assigned"]').click();
+		await csDialog.getByTestId('technician-choice').first().waitFor();
+		await noHorizontalScroll(cs.page, 'technician picker on a phone');
+		await screenshot(cs.page, 'installation-picker-phone-id', { fullPage: false });
+		await csDialog.getByRole('button', { name: id.cancel, exact: true }).click();
+
+		// The customer's page: the same identity, masked.
+		await cs.page.goto(`${baseUrl}/console/customers/${customer.id}`);
+		const onCustomer = cs.page.getByTestId('identity-panel');
+		await onCustomer.getByTestId('identity-nik-masked').filter({ hasText: '************0123' }).waitFor();
+		await onCustomer.getByRole('heading', { name: id.identity_title }).waitFor();
+		await onCustomer.getByTestId('identity-show-nik').waitFor();
+		await noHorizontalScroll(cs.page, 'customer page on a phone');
+		await onCustomer.screenshot({ path: path.join(screenshotDir, 'installation-customer-identity-phone-id.png') });
+		await cs.page.setViewportSize({ width: 1366, height: 768 });
+		await onCustomer.scrollIntoViewIfNeeded();
+		await screenshot(cs.page, 'installation-customer-identity-desktop-id', { fullPage: false });
+		assert.equal(revealed.length, 2, 'the customer page loads nothing whole either');
+		cs.assertNoProblems([/status of 422/]);
+		await cs.close();
+
+		// The supervisor books; meanwhile customer service withdraws the verification (a mistake): the stale
+		// booking is refused, the page reloaded, and it says again what booking waits for.
+		const sup = await newPage();
+		await sup.page.route('**/api/v1/events*', (route) => route.abort());
+		// A photo removed after its retention period (months: answered here by the test) shows as such, never as a broken picture.
+		await sup.page.route(`**/api/v1/tickets/${ticketId}/attachments`, (route) =>
+			route.request().method() !== 'GET'
+				? route.continue()
+				: route.fulfill({
+						status: 200,
+						contentType: 'application/json',
+						body: JSON.stringify({
+							items: [
+								{
+									id: '01900000-0000-7000-8000-000000000001',
+									file_name: 'rumah-pelanggan.jpg',
+									content_type: 'image/jpeg',
+									size_bytes: 184000,
+									internal: false,
+									url: '/api/v1/attachments/01900000-0000-7000-8000-000000000001/file',
+									created_at: '2026-01-05T03:00:00Z',
+									removed_at: '2026-07-05T03:00:00Z'
+								}
+							],
+							next_cursor: null,
+							total: 1,
+							total_exact: true
+						})
+					})
+		);
+		await signIn(sup.page, 'supervisor', '/console');
+		await sup.page.goto(`${baseUrl}/console/tickets/${ticketId}`);
+		await sup.page.getByTestId('booking-ready').waitFor();
+		await sup.page.getByTestId('ticket-attachment-removed').filter({ hasText: id.ticket_attachment_removed }).waitFor();
+		assert.equal(await sup.page.getByTestId('ticket-attachments').locator('img, a[href*="/attachments/"]').count(), 0, 'no picture or link to a removed file');
+		await sup.page.getByTestId('ticket-attachments').screenshot({ path: path.join(screenshotDir, 'installation-attachment-removed-desktop-id.png') });
+		await sup.page.locator('[data-testid="ticket-moves"] [data-move="assigned"]').click();
+		const dialog = sup.page.getByTestId('move-dialog');
+		const choice = dialog.locator(`[data-testid="technician-choice"][data-id="${tech.id}"]`);
+		await choice.filter({ hasText: tech.teams[0] ?? '' }).waitFor();
+		await choice.click();
+		assert.ok(await choice.locator('input[type="radio"]').isChecked());
+		await screenshot(sup.page, 'installation-assign-picker-desktop-id', { fullPage: false });
+		const current = (await csApi(`/api/v1/tickets/${ticketId}`)).body;
+		const withdrawn = await csApi(`/api/v1/tickets/${ticketId}/verification`, {
+			method: 'POST',
+			headers: { 'if-match': `"${current.version}"` },
+			body: JSON.stringify({ verified: false, reason: 'Foto KTP buram, diminta ulang.' })
+		});
+		assert.equal(withdrawn.status, 200, JSON.stringify(withdrawn.body));
+		await dialog.getByTestId('move-confirm').click();
+		await sup.page.getByTestId('ticket-stale').filter({ hasText: id.ticket_stale_reloaded }).waitFor();
+		await sup.page.getByTestId('booking-needs').filter({ hasText: id.inst_need_verification }).waitFor();
+		assert.equal(await sup.page.locator('[data-testid="ticket-moves"] [data-move="assigned"]').count(), 0);
+		await sup.page.getByTestId('timeline-entry').filter({ hasText: 'Foto KTP buram' }).waitFor();
+		await shot(sup.page, 'installation-withdrawn-desktop-id');
+		// Verified again. A refusal as "not ready" (here the fee an ISP may ask for first) names what is missing, in words.
+		const again = await csApi(`/api/v1/tickets/${ticketId}/verification`, {
+			method: 'POST',
+			headers: { 'if-match': `"${withdrawn.body.version}"` },
+			body: JSON.stringify({ verified: true, place_confirmed: true, package_confirmed: true })
+		});
+		assert.equal(again.status, 200, JSON.stringify(again.body));
+		await sup.page.reload();
+		let refused = false;
+		await sup.page.route('**/api/v1/tickets/*/transitions', async (route) => {
+			if (refused) return route.continue();
+			refused = true;
+			await route.fulfill({
+				status: 409,
+				contentType: 'application/problem+json',
+				body: JSON.stringify({ type: '/problems/not-ready', title: 'Not ready yet', status: 409, detail: 'This installation cannot be booked yet.', missing: ['verification', 'fee'] })
+			});
+		});
+		await sup.page.locator('[data-testid="ticket-moves"] [data-move="assigned"]').click();
+		await choice.click();
+		await dialog.getByTestId('move-confirm').click();
+		const needsBoth = `${id.inst_need_verification} ${id.inst_and} ${id.inst_need_fee}`;
+		await sup.page.getByTestId('ticket-stale').filter({ hasText: id.inst_not_bookable.replace('{needs}', needsBoth) }).waitFor();
+		await screenshot(sup.page, 'installation-not-ready-desktop-id', { fullPage: false });
+		// The real answer: booked.
+		await sup.page.locator('[data-testid="ticket-moves"] [data-move="assigned"]').click();
+		await choice.click();
+		await dialog.getByTestId('move-confirm').click();
+		await sup.page.getByTestId('ticket-technician').filter({ hasText: tech.name }).waitFor();
+		await sup.page.getByTestId('ticket-status').filter({ hasText: id.ticket_status_assigned }).waitFor();
+		await sup.page.setViewportSize({ width: 390, height: 844 });
+		await noHorizontalScroll(sup.page, 'assigned installation on a phone');
+		await shot(sup.page, 'installation-assigned-phone-id');
+		sup.assertNoProblems([/status of 409/, /status of 412/, /events/, /ERR_FAILED/]);
+		await sup.close();
+
+		// The audit log has both views, of this customer, by customer service.
+		const views = await adminApi(`/api/v1/audit-events?action=identity.view&entity_id=${customer.id}`);
+		assert.equal(views.status, 200, JSON.stringify(views.body));
+		assert.deepEqual(views.body.items.map((e) => e.after?.document).sort(), ['ktp_photo', 'nik']);
+		assert.ok(views.body.items.every((e) => e.actor_id === csMe.id && e.entity === 'customer'));
+	});
+
 	check('ticket list: saved filters stay on the device, and the list and bell speak English when asked', async () => {
 		const { page, assertNoProblems, close } = await newPage();
 		await signIn(page, 'admin', '/console');
@@ -2185,6 +2484,491 @@ describe('NetCrew web app on the real server', () => {
 		await close();
 	});
 
+	check('customer service sets the ODP and port of an installation from its ticket; a port missing is told at the field', async () => {
+		const csApi = await apiSession('cs');
+		const open = (await csApi('/api/v1/tickets?kind=installation&open=true&limit=20')).body.items;
+		const ticket = open.find((t) => !['en_route', 'on_site'].includes(t.status)) ?? open[0];
+		assert.ok(ticket, 'an open installation ticket in the demo data');
+		const { page, assertNoProblems, close } = await newPage();
+		await signIn(page, 'cs', '/console');
+		await page.goto(`${baseUrl}/console/tickets/${ticket.id}`);
+		await page.getByTestId('ticket-edit-start').click();
+		const picker = page.getByTestId('ticket-odp-edit');
+		await picker.waitFor();
+		// Another ODP with a free port, nearest first.
+		await page.locator('#odp_id option:not([disabled]):not([value=""])').first().waitFor({ state: 'attached' });
+		const choice = await page.locator('#odp_id').evaluate(
+			(select, current) => [...select.options].find((o) => o.value && !o.disabled && o.value !== current)?.value ?? null,
+			ticket.odp_id ?? ''
+		);
+		assert.ok(choice, 'another ODP with a free port in the area');
+		await page.locator('#odp_id').selectOption(choice);
+		// Saved without a port: the server asks for it, at the field; the ODP chosen stays.
+		await page.getByTestId('ticket-edit-save').click();
+		await page.locator('[data-testid="field-error"][data-field="odp_port"]').waitFor();
+		assert.equal(await page.locator('#odp_id').inputValue(), choice);
+		await lookShot(page, 'ticket-odp-error-desktop-id');
+		await page.locator('#odp_port:not([disabled]) option:not([value=""])').first().waitFor({ state: 'attached' });
+		const port = await page.locator('#odp_port option:not([value=""])').first().getAttribute('value');
+		await page.locator('#odp_port').selectOption(port);
+		await page.getByTestId('ticket-edit-save').click();
+		await picker.waitFor({ state: 'detached' });
+		const stored = (await csApi(`/api/v1/tickets/${ticket.id}`)).body;
+		assert.equal(stored.odp_id, choice);
+		assert.equal(stored.odp_port, Number(port));
+		const odp = (await csApi(`/api/v1/odps/${choice}`)).body;
+		await page.getByTestId('ticket-odp').filter({ hasText: odp.code }).filter({ hasText: port }).waitFor();
+		await page.getByTestId('timeline-entry').filter({ hasText: id.ticket_odp_and_port }).first().waitFor();
+		assertNoProblems([/status of 422/]);
+		await close();
+	});
+
+	check('an outage on an ODP gathers three customers\' tickets and resolving it resolves them', async () => {
+		// Three customers of one ODP the supervisor looks after, with no open ticket yet, report a fault by phone.
+		const supApi = await apiSession('supervisor');
+		const supMe = (await supApi('/api/v1/me')).body;
+		const csApi = await apiSession('cs');
+		const portalCustomer = (await (await apiSession('customer'))('/api/v1/me')).body.customer_id;
+		let odp = null;
+		let chosen = [];
+		search: for (const areaId of supMe.area_ids) {
+			const open = (await csApi(`/api/v1/outages?status=open&area_id=${areaId}&limit=100`)).body.items;
+			const odps = (await csApi(`/api/v1/odps?area_id=${areaId}&limit=500`)).body.items.sort((a, b) => b.used_ports - a.used_ports);
+			for (const candidate of odps.slice(0, 20)) {
+				if (open.some((o) => o.element_id === candidate.id)) continue;
+				const customers = (await csApi(`/api/v1/customers?odp_id=${candidate.id}&status=active&limit=30`)).body.items;
+				const free = [];
+				for (const c of customers) {
+					if (c.id === portalCustomer) continue;
+					const busy = await csApi(`/api/v1/tickets?customer_id=${c.id}&open=true&limit=1`);
+					if (busy.body.total === 0) free.push(c);
+					if (free.length === 3) break;
+				}
+				if (free.length === 3) {
+					odp = candidate;
+					chosen = free;
+					break search;
+				}
+			}
+		}
+		assert.ok(odp, 'an ODP of the supervisor\'s areas with three customers and no open ticket');
+		const tickets = [];
+		for (const c of chosen) {
+			const made = await csApi('/api/v1/tickets', {
+				method: 'POST',
+				body: JSON.stringify({ kind: 'repair', customer_id: c.id, description: 'Internet mati total, lampu LOS merah.', source: 'phone' })
+			});
+			assert.equal(made.status, 201, JSON.stringify(made.body));
+			tickets.push(made.body);
+		}
+
+		// The supervisor finds the outages in the menu, where the three reports show as a likely outage.
+		const { page, assertNoProblems, close } = await newPage();
+		await signIn(page, 'supervisor', '/console');
+		await page.getByRole('navigation', { name: id.console_nav_label }).getByRole('link', { name: id.console_outages }).click();
+		await page.getByTestId('outages-page').waitFor();
+		const suggestion = page.locator(`[data-testid="outage-suggestion"][data-odp="${odp.code}"]`);
+		await suggestion.waitFor();
+		for (const t of tickets) await suggestion.getByRole('link', { name: t.number }).waitFor();
+		await lookShot(page, 'outages-list-suggestion-desktop-id');
+
+		// One click: the form names the ODP and a title.
+		await suggestion.getByTestId('outage-suggestion-declare').click();
+		await page.waitForURL((u) => u.pathname === '/console/outages/new');
+		await page.getByTestId('outage-element-picked').getByText(odp.code).waitFor();
+		assert.equal(await page.locator('input[name="element_kind"][value="odp"]').isChecked(), true);
+		assert.match(await page.locator('#title').inputValue(), new RegExp(odp.code));
+		// Sent without a title: told at the field, in Indonesian; the cause typed stays.
+		const cause = 'Kabel distribusi putus tertimpa pohon di depan gang.';
+		await page.locator('#title').fill('');
+		await page.locator('#cause').fill(cause);
+		await page.getByTestId('outage-declare').click();
+		await page.locator('[data-testid="field-error"][data-field="title"]').waitFor();
+		assert.equal(await page.locator('#cause').inputValue(), cause);
+		await page.getByTestId('outage-element-picked').getByText(odp.code).waitFor();
+		await lookShot(page, 'outage-new-error-desktop-id');
+		await page.locator('#title').fill(`Kabel putus di ${odp.code}`);
+		await page.getByTestId('outage-declare').click();
+
+		// The outage, with the three tickets behind it, waiting.
+		await page.waitForURL(/\/console\/outages\/[0-9a-f-]{36}\?declared=1$/);
+		await page.getByTestId('outage-declared').waitFor();
+		const outageId = new URL(page.url()).pathname.split('/').pop();
+		const outageNumber = (await page.getByTestId('outage-number').textContent()).trim();
+		assert.match(outageNumber, /^OUT-\d{4}-\d{6}$/);
+		await page.getByTestId('outage-status').and(page.locator('[data-status="open"]')).waitFor();
+		for (const t of tickets) {
+			const row = page.locator(`[data-testid="outage-ticket"][data-number="${t.number}"]`);
+			await row.waitFor();
+			assert.equal(await row.getAttribute('data-status'), 'pending', `${t.number} waits for the repair`);
+		}
+		await lookShot(page, 'outage-detail-open-desktop-id');
+		// A ticket of it says so, and leads back.
+		await page.locator(`[data-testid="outage-ticket"][data-number="${tickets[0].number}"] a`).click();
+		await page.getByTestId('ticket-detail').waitFor();
+		await page.getByTestId('ticket-outage-link').filter({ hasText: outageNumber }).click();
+		await page.waitForURL((u) => u.pathname === `/console/outages/${outageId}`);
+		// Declaring the same ODP again is refused, and the open outage is named, linked.
+		await page.goto(`${baseUrl}/console/outages/new?kind=odp&element_id=${odp.id}`);
+		await page.getByTestId('outage-element-picked').getByText(odp.code).waitFor();
+		await page.getByTestId('outage-declare').click();
+		await page.getByTestId('outage-already-open').getByRole('link', { name: outageNumber }).click();
+		await page.waitForURL((u) => u.pathname === `/console/outages/${outageId}`);
+
+		// Resolving it: sent without words, told; then with them, after a confirmation.
+		await page.getByTestId('outage-resolve-submit').click();
+		await page.getByTestId('confirm-dialog').getByRole('button', { name: id.outage_resolve }).click();
+		await page.locator('[data-testid="field-error"][data-field="resolution"]').waitFor();
+		await page.locator('#resolution').fill('Kabel disambung ulang, redaman normal.');
+		await page.getByTestId('outage-resolve-submit').click();
+		await lookShot(page, 'outage-resolve-confirm-desktop-id', { fullPage: false });
+		await page.getByTestId('confirm-dialog').getByRole('button', { name: id.outage_resolve }).click();
+		await page.getByTestId('outage-resolved').waitFor();
+		await page.getByTestId('outage-status').and(page.locator('[data-status="resolved"]')).waitFor();
+		for (const t of tickets) {
+			await page.locator(`[data-testid="outage-ticket"][data-number="${t.number}"][data-status="resolved"]`).waitFor();
+		}
+		await page.getByTestId('outage-resolution').getByText('Kabel disambung ulang').waitFor();
+		await lookShot(page, 'outage-detail-resolved-desktop-id');
+
+		// The server agrees: each ticket is resolved, as part of the outage.
+		for (const t of tickets) {
+			const stored = await supApi(`/api/v1/tickets/${t.id}`);
+			assert.equal(stored.status, 200);
+			assert.equal(stored.body.status, 'resolved', `${t.number} resolved`);
+			assert.equal(stored.body.outage_id, outageId);
+		}
+		const stored = await supApi(`/api/v1/outages/${outageId}`);
+		assert.equal(stored.body.status, 'resolved');
+		assert.ok(stored.body.ticket_total >= 3);
+
+		// The list shows it resolved with its tickets, and the ticket page says the outage is over.
+		await page.goto(`${baseUrl}/console/outages?q=${outageNumber}`);
+		const row = page.locator(`[data-testid="outage-row"][data-number="${outageNumber}"]`);
+		await row.locator('[data-testid="outage-status"][data-status="resolved"]').waitFor();
+		await row.getByTestId('outage-ticket-count').filter({ hasText: String(stored.body.ticket_total) }).waitFor();
+		assert.equal((await row.getByTestId('outage-element').textContent()).trim(), odp.code);
+		await lookShot(page, 'outages-list-desktop-id');
+		await page.goto(`${baseUrl}/console/tickets/${tickets[1].id}`);
+		await page.getByTestId('ticket-status').filter({ hasText: id.ticket_status_resolved }).waitFor();
+		await page.getByTestId('ticket-outage').filter({ hasText: id.ticket_in_outage_resolved }).waitFor();
+
+		// On a phone: the list, the outage and the form fit the screen.
+		await page.setViewportSize({ width: 390, height: 844 });
+		for (const [where, ready, name] of [
+			[`/console/outages`, 'outage-row', 'outages-list-phone-id'],
+			[`/console/outages/${outageId}`, 'outage-ticket', 'outage-detail-phone-id'],
+			['/console/outages/new', 'outage-form', 'outage-new-phone-id']
+		]) {
+			await page.goto(`${baseUrl}${where}`);
+			await page.getByTestId(ready).first().waitFor();
+			await noHorizontalScroll(page, where);
+			await lookShot(page, name);
+		}
+		assertNoProblems([/status of 422/, /status of 409/]);
+		await close();
+	});
+
+	check('a customer sees a notification in the portal bell when their ticket changes, and opening it leads to the ticket', async () => {
+		const customer = await apiSession('customer');
+		const made = await customer('/api/v1/tickets', { method: 'POST', body: JSON.stringify({ description: 'Wi-Fi sering putus sejak semalam.' }) });
+		assert.equal(made.status, 201, JSON.stringify(made.body));
+		const ticket = made.body;
+
+		const { page, assertNoProblems, close } = await newPage({ width: 390, height: 844 });
+		await signIn(page, 'customer', '/account');
+		await page.getByTestId('portal-home').waitFor();
+		const bell = page.getByTestId('notification-bell');
+		await bell.waitFor();
+		const unreadBefore = (await customer('/api/v1/notifications?unread=true&limit=1')).body.total;
+
+		// Staff assign a technician: the bell counts it without a reload.
+		const admin = await apiSession('admin');
+		const tech = (await (await apiSession('technician'))('/api/v1/me')).body;
+		const moved = await admin(`/api/v1/tickets/${ticket.id}/transitions`, {
+			method: 'POST',
+			headers: { 'if-match': `"${ticket.version}"` },
+			body: JSON.stringify({ to: 'assigned', technician_id: tech.id })
+		});
+		assert.equal(moved.status, 200, JSON.stringify(moved.body));
+		await page.getByTestId('notification-count').filter({ hasText: String(unreadBefore + 1) }).waitFor({ timeout: 15_000 });
+		assert.match(await bell.getAttribute('aria-label'), new RegExp(String(unreadBefore + 1)));
+
+		// Opened: the news in the customer's words, linked to their ticket.
+		await bell.click();
+		const news = page.getByTestId('notification').filter({ hasText: ticket.number }).first();
+		await news.getByText(id.portal_notif_status.replace('{number}', ticket.number).replace('{status}', id.portal_ticket_status_assigned)).waitFor();
+		assert.equal(await news.getAttribute('href'), `/account/tickets/${ticket.id}`);
+		await noHorizontalScroll(page, '/account with the notifications open');
+		await lookShot(page, 'portal-notifications-phone-id', { fullPage: false });
+		await news.click();
+		await page.waitForURL((u) => u.pathname === `/account/tickets/${ticket.id}`);
+		await page.getByTestId('ticket-page').waitFor();
+		await page.locator(`[data-testid="ticket-page"][data-status="assigned"]`).waitFor();
+		// Read now: the bell counts it no more, here and on the server.
+		if (unreadBefore === 0) await page.getByTestId('notification-count').waitFor({ state: 'detached' });
+		else await page.getByTestId('notification-count').filter({ hasText: String(unreadBefore) }).waitFor();
+		const left = (await customer('/api/v1/notifications?unread=true&limit=200')).body.items;
+		assert.equal(left.filter((n) => n.ticket_id === ticket.id).length, 0, 'the ticket\'s news is read');
+		await lookShot(page, 'portal-notification-ticket-phone-id');
+
+		// In English too.
+		await page.locator('button[data-locale="en"]').click();
+		await bell.click();
+		await page.getByTestId('notification-list').getByText(en.notif_title, { exact: true }).waitFor();
+		await page.getByTestId('notification').filter({ hasText: en.portal_notif_status.replace('{number}', ticket.number).replace('{status}', en.portal_ticket_status_assigned) }).first().waitFor();
+		await page.locator('button[data-locale="id"]').click();
+		assertNoProblems();
+		await close();
+	});
+
+	check('WhatsApp: an admin sets up a gateway and words a message; assigning a ticket sends it through the gateway and the log shows it sent; customer service works the inbox', async () => {
+		// A stand-in for Fonnte: records what it is asked to send, and says yes.
+		const received = [];
+		const gateway = createHttpServer((request, response) => {
+			let raw = '';
+			request.on('data', (chunk) => (raw += chunk));
+			request.on('end', () => {
+				const form = new URLSearchParams(raw);
+				received.push({ path: request.url, authorization: request.headers.authorization, target: form.get('target'), message: form.get('message') ?? '' });
+				response.setHeader('content-type', 'application/json');
+				response.end(JSON.stringify({ status: true, id: [`F${received.length}`] }));
+			});
+		});
+		const gatewayPort = await freePort();
+		await new Promise((resolve) => gateway.listen(gatewayPort, '127.0.0.1', resolve));
+		const gatewayUrl = `http://127.0.0.1:${gatewayPort}`;
+		const token = 'fonnte-token-e2e-7731';
+		const adminApi = await apiSession('admin');
+		try {
+			const { page, assertNoProblems, close } = await newPage();
+			await signIn(page, 'admin', '/console');
+			await page.getByRole('navigation', { name: id.console_nav_label }).getByRole('link', { name: id.console_messages }).click();
+			await page.getByTestId('messages-log-page').waitFor();
+
+			// The channel: on, one Fonnte gateway at the stand-in's address, no quiet hours.
+			await page.getByRole('link', { name: id.wa_tab_settings, exact: true }).click();
+			await page.getByTestId('channel-form').waitFor();
+			await page.getByTestId('channel-enabled').check();
+			if ((await page.getByTestId('gateway-row').count()) === 0) await page.getByTestId('gateway-add').click();
+			const row = page.getByTestId('gateway-row').first();
+			await row.getByTestId('gateway-kind').selectOption('fonnte');
+			await row.getByTestId('gateway-url').fill('bukan-alamat');
+			await page.getByTestId('quiet-on').uncheck();
+			await page.getByTestId('sender-name').fill('FiberNusa');
+			// A bad address and no token: each told at its field, in Indonesian; what was typed stays.
+			await page.getByTestId('channel-save').click();
+			await page.locator('[data-field="gateways[0].base_url"]').filter({ hasText: id.wa_error_base_url }).waitFor();
+			await page.locator('[data-field="gateways[0].token"]').filter({ hasText: id.wa_error_token_required }).waitFor();
+			assert.equal(await row.getByTestId('gateway-url').inputValue(), 'bukan-alamat');
+			assert.ok(await page.getByTestId('channel-enabled').isChecked(), 'the switch stays on');
+			assert.equal(await page.getByTestId('error-panel').count(), 0, 'every error is at its field');
+			await lookShot(page, 'messages-settings-errors-desktop');
+			await row.getByTestId('gateway-url').fill(gatewayUrl);
+			assert.equal(await page.locator('[data-field="gateways[0].base_url"]').count(), 0, 'an edited field loses its old message');
+			await row.getByTestId('gateway-token').fill(token);
+			await page.getByTestId('channel-save').click();
+			await page.getByTestId('channel-saved').waitFor();
+			// The token is kept, never shown back.
+			assert.equal(await row.getByTestId('gateway-token').inputValue(), '');
+			await row.getByText(id.wa_token_kept).waitFor();
+			const hook = await page.getByTestId('webhook-fonnte').inputValue();
+			assert.ok(hook.startsWith(`${baseUrl}/api/v1/webhooks/whatsapp/fonnte/`), hook);
+			const channel = (await adminApi('/api/v1/channels/whatsapp')).body;
+			assert.equal(channel.enabled, true);
+			assert.equal(channel.quiet_start, null);
+			assert.equal(channel.quiet_end, null);
+			assert.deepEqual(channel.gateways, [{ kind: 'fonnte', base_url: gatewayUrl, token_set: true }]);
+			assert.ok(!JSON.stringify(channel).includes(token), 'the token is never answered');
+			await lookShot(page, 'messages-settings-desktop');
+
+			// The Indonesian wording of "technician assigned", written with the variable chips and previewed.
+			await page.getByRole('link', { name: id.wa_tab_templates, exact: true }).click();
+			await page.getByTestId('template-events').locator('[data-event="technician_assigned"]').click();
+			const editor = page.locator('[data-testid="template-editor"][data-event="technician_assigned"][data-locale="id"]');
+			const body = editor.getByTestId('template-body');
+			// A variable this message does not offer: named, with the ones it does, in Indonesian.
+			await body.fill('Teknisi kami, {{ teknisi }}, siap membantu');
+			await editor
+				.locator('[data-field="body"]')
+				.filter({ hasText: id.wa_tpl_unknown_variable.split('{variable}')[1].split('{allowed}')[0].trim() })
+				.filter({ hasText: '{{ teknisi }}' })
+				.filter({ hasText: '{{ technician }}' })
+				.waitFor();
+			await body.fill('Halo {{ name }}! Teknisi kami, ');
+			await editor.locator('[data-variable="technician"]').click();
+			await page.keyboard.type(', siap membantu untuk ');
+			await editor.locator('[data-variable="number"]').click();
+			await page.keyboard.type('. — ');
+			await editor.locator('[data-variable="isp"]').click();
+			const wording = 'Halo {{ name }}! Teknisi kami, {{ technician }}, siap membantu untuk {{ number }}. — {{ isp }}';
+			assert.equal(await body.inputValue(), wording);
+			await editor.getByTestId('template-preview').filter({ hasText: 'Teknisi kami, Andi, siap membantu untuk TRB-2026-000123. — FiberNusa' }).waitFor();
+			assert.equal(await editor.locator('[data-field="body"]').count(), 0, 'a good wording has no error');
+			await editor.getByTestId('template-save').click();
+			await page.getByTestId('template-notice').waitFor();
+			await editor.locator('[data-testid="template-state"][data-customized="true"]').waitFor();
+			await lookShot(page, 'messages-templates-desktop');
+			const templates = (await adminApi('/api/v1/message-templates')).body.items;
+			assert.equal(templates.find((t) => t.event === 'technician_assigned' && t.locale === 'id').body, wording);
+
+			// The demo customer (in Indonesian) reports a fault; an admin assigns the demo technician.
+			const customer = await apiSession('customer');
+			assert.equal((await customer('/api/v1/me', { method: 'PATCH', body: JSON.stringify({ locale: 'id' }) })).status, 200);
+			const made = await customer('/api/v1/tickets', { method: 'POST', body: JSON.stringify({ description: 'Internet mati sejak subuh, lampu LOS merah.' }) });
+			assert.equal(made.status, 201, JSON.stringify(made.body));
+			const ticket = made.body;
+			const techMe = (await (await apiSession('technician'))('/api/v1/me')).body;
+			const current = await adminApi(`/api/v1/tickets/${ticket.id}`);
+			const assigned = await adminApi(`/api/v1/tickets/${ticket.id}/transitions`, {
+				method: 'POST',
+				headers: { 'if-match': `"${current.body.version}"` },
+				body: JSON.stringify({ to: 'assigned', technician_id: techMe.id })
+			});
+			assert.equal(assigned.status, 200, JSON.stringify(assigned.body));
+
+			// The outbox (every 2 s) hands it to the gateway, with the token, to the customer's number.
+			const marker = `Teknisi kami, ${techMe.name}, siap membantu untuk ${ticket.number}.`;
+			const deadline = Date.now() + 30_000;
+			let sent;
+			while (!(sent = received.find((r) => r.message.includes(marker)))) {
+				assert.ok(Date.now() < deadline, `the gateway got no message with "${marker}" (got ${JSON.stringify(received)})`);
+				await sleep(250);
+			}
+			assert.equal(sent.path, '/send');
+			assert.equal(sent.authorization, token);
+			assert.equal(sent.target, ticket.customer.phone.replace(/^\+/, ''));
+			assert.match(sent.message, /^Halo .+! Teknisi kami, .+ — FiberNusa$/);
+
+			// The delivery log: found by the ticket number, sent, through Fonnte, the text as sent.
+			await page.getByRole('link', { name: id.wa_tab_log, exact: true }).click();
+			await page.getByTestId('messages-log-page').waitFor();
+			await page.locator('#messages-q').fill(ticket.number);
+			// The search is kept in the address.
+			await page.waitForURL((u) => u.searchParams.get('q') === ticket.number);
+			const logged = page.locator(`[data-testid="message-row"][data-event="technician_assigned"][data-ticket="${ticket.number}"]`);
+			await logged.and(page.locator('[data-status="sent"]')).waitFor({ timeout: 15_000 });
+			await logged.getByTestId('message-status').filter({ hasText: id.wa_status_sent }).waitFor();
+			await logged.getByTestId('message-event').filter({ hasText: id.wa_event_technician_assigned }).waitFor();
+			await logged.getByTestId('message-gateway').filter({ hasText: 'Fonnte' }).waitFor();
+			assert.equal(await logged.getByTestId('message-ticket').getAttribute('href'), `/console/tickets/${ticket.id}`);
+			assert.equal(await logged.getByTestId('message-resend').count(), 0, 'a sent message is not sent again');
+			await logged.getByTestId('message-toggle').click();
+			await page.getByTestId('message-text').filter({ hasText: marker }).waitFor();
+			// The status chips filter the log.
+			await page.getByTestId('message-status-chips').locator('[data-status="failed"]').click();
+			await page.getByTestId('messages-empty').waitFor();
+			await page.getByTestId('message-status-chips').locator('[data-status="sent"]').click();
+			await logged.waitFor();
+			await page.getByTestId('message-text').filter({ hasText: marker }).waitFor();
+			await lookShot(page, 'messages-log-desktop');
+			// In English too.
+			await page.locator('button[data-locale="en"]').click();
+			await logged.getByTestId('message-status').filter({ hasText: en.wa_status_sent }).waitFor();
+			await logged.getByTestId('message-event').filter({ hasText: en.wa_event_technician_assigned }).waitFor();
+			await lookShot(page, 'messages-log-desktop-en');
+			await page.locator('button[data-locale="id"]').click();
+			// The refused save and the refused preview (422) are logged by the browser.
+			assertNoProblems([/status of 422/]);
+			await close();
+
+			// The inbox: a stranger asks about coverage, a customer without an open ticket reports a fault.
+			const csApi = await apiSession('cs');
+			let quiet = null;
+			for (const c of (await csApi('/api/v1/customers?status=active&limit=40')).body.items) {
+				if (c.id === ticket.customer.id) continue;
+				if ((await csApi(`/api/v1/tickets?customer_id=${c.id}&open=true&limit=1`)).body.total === 0) {
+					quiet = c;
+					break;
+				}
+			}
+			assert.ok(quiet, 'a customer without an open ticket');
+			const post = async (payload) => {
+				const answer = await fetch(hook, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(payload) });
+				assert.equal(answer.status, 200);
+				return (await answer.json()).outcome;
+			};
+			const stranger = '6281355550101';
+			assert.equal(await post({ sender: stranger, name: 'Sari', message: 'Halo, apakah Jl. Melati 12 sudah bisa dipasang internet?', inboxid: 'e2e-in-1' }), 'kept');
+			assert.equal(await post({ sender: quiet.phone.replace(/^\+/, ''), name: 'Pelanggan', message: 'Wifi di rumah putus-putus sejak kemarin sore.', inboxid: 'e2e-in-2' }), 'kept');
+
+			const cs = await newPage();
+			await signIn(cs.page, 'cs', '/console');
+			await cs.page.goto(`${baseUrl}/console/messages/inbox`);
+			const inbox = cs.page.getByTestId('messages-inbox-page');
+			await inbox.waitFor();
+			// Customer service reads the log and the inbox, not the set-up.
+			const tabs = (await cs.page.getByRole('navigation', { name: id.console_messages }).getByRole('link').allTextContents()).map((t) => t.trim());
+			assert.deepEqual(tabs, [id.wa_tab_log, id.wa_tab_inbox]);
+			const strangerRow = cs.page.locator(`[data-testid="inbound-row"][data-sender="+${stranger}"]`);
+			await strangerRow.getByText(id.wa_inbox_unknown_sender).waitFor();
+			await strangerRow.getByTestId('inbound-body').filter({ hasText: 'Jl. Melati 12' }).waitFor();
+			const known = cs.page.locator(`[data-testid="inbound-row"][data-sender="${quiet.phone}"]`);
+			await known.getByTestId('inbound-customer').filter({ hasText: quiet.name }).waitFor();
+			assert.equal(await known.getByTestId('inbound-customer').getAttribute('href'), `/console/customers/${quiet.id}`);
+			await lookShot(cs.page, 'messages-inbox-desktop');
+			// The stranger's question was answered by phone: marked handled, gone from the open list.
+			await strangerRow.getByTestId('inbound-handled').click();
+			await cs.page.getByTestId('inbox-notice').waitFor();
+			await strangerRow.waitFor({ state: 'detached' });
+			await cs.page.getByTestId('inbox-show').locator('[data-show="all"]').click();
+			await strangerRow.and(cs.page.locator('[data-handled="true"]')).waitFor();
+			await cs.page.getByTestId('inbox-show').locator('[data-show="open"]').click();
+			// The fault becomes a ticket for that customer, picked already; the message is handled by it.
+			await known.getByTestId('inbound-open-ticket').click();
+			await cs.page.waitForURL((u) => u.pathname === '/console/tickets/new');
+			await cs.page.getByTestId('ticket-customer').filter({ hasText: quiet.name }).waitFor();
+			await cs.page.getByTestId('ticket-from-inbound').waitFor();
+			assert.equal(await cs.page.locator('#source').inputValue(), 'whatsapp');
+			await cs.page.locator('#description').fill('Wifi putus-putus sejak kemarin sore (dari WhatsApp).');
+			await cs.page.getByTestId('ticket-create').click();
+			await cs.page.waitForURL((u) => /^\/console\/tickets\/[0-9a-f-]{36}$/.test(u.pathname));
+			const createdId = new URL(cs.page.url()).pathname.split('/').pop();
+			const all = (await csApi('/api/v1/inbound-messages?open=false&limit=20')).body.items;
+			const handled = all.find((m) => m.sender === quiet.phone && m.body.startsWith('Wifi di rumah'));
+			assert.ok(handled?.handled_at, 'the message is handled');
+			assert.equal(handled.ticket_id, createdId);
+			cs.assertNoProblems();
+			await cs.close();
+
+			// Every page on a phone: nothing cut off, no sideways scrolling.
+			const phone = await newPage({ width: 390, height: 844 });
+			await signIn(phone.page, 'admin', '/console');
+			for (const [where, testid, name] of [
+				[`/console/messages?q=${ticket.number}`, 'messages-log-page', 'messages-log-phone'],
+				['/console/messages/inbox?show=all', 'messages-inbox-page', 'messages-inbox-phone'],
+				['/console/messages/settings', 'channel-form', 'messages-settings-phone'],
+				['/console/messages/templates?event=technician_assigned', 'template-editor', 'messages-templates-phone']
+			]) {
+				await phone.page.goto(`${baseUrl}${where}`);
+				await phone.page.getByTestId(testid).first().waitFor();
+				if (testid === 'messages-log-page') await phone.page.getByTestId('message-row').first().waitFor();
+				if (testid === 'messages-inbox-page') await phone.page.getByTestId('inbound-row').first().waitFor();
+				if (testid === 'template-editor') await phone.page.getByTestId('template-preview').filter({ hasText: 'Teknisi kami' }).waitFor();
+				await noHorizontalScroll(phone.page, where);
+				await lookShot(phone.page, name);
+			}
+			phone.assertNoProblems();
+			await phone.close();
+		} finally {
+			// Later tests send nothing.
+			const now = (await adminApi('/api/v1/channels/whatsapp')).body;
+			await adminApi('/api/v1/channels/whatsapp', {
+				method: 'PUT',
+				body: JSON.stringify({
+					enabled: false,
+					gateways: now.gateways.map((g) => ({ kind: g.kind, base_url: g.base_url })),
+					quiet_start: now.quiet_start,
+					quiet_end: now.quiet_end,
+					daily_limit: now.daily_limit,
+					sender_name: now.sender_name
+				})
+			});
+			gateway.closeAllConnections();
+			await new Promise((resolve) => gateway.close(resolve));
+		}
+	});
+
 	check('axe finds no serious or critical accessibility violation on any page, anonymous, staff or customer', async () => {
 		const axeSource = readFileSync(path.join(webDir, 'node_modules/axe-core/axe.min.js'), 'utf8');
 		// axe is injected as a script; the app's CSP rightly refuses inline
@@ -2209,6 +2993,7 @@ describe('NetCrew web app on the real server', () => {
 		await signIn(page, 'admin', '/console');
 		const customers = await page.evaluate(async () => (await fetch('/api/v1/customers?limit=1')).json());
 		const tickets = await page.evaluate(async () => (await fetch('/api/v1/tickets?limit=1&open=false')).json());
+		const outages = await page.evaluate(async () => (await fetch('/api/v1/outages?limit=1')).json());
 		for (const where of [
 			'/console',
 			'/console/customers',
@@ -2217,6 +3002,13 @@ describe('NetCrew web app on the real server', () => {
 			'/console/tickets',
 			'/console/tickets/new',
 			...(tickets.items[0] ? [`/console/tickets/${tickets.items[0].id}`] : []),
+			'/console/outages',
+			'/console/outages/new',
+			...(outages.items[0] ? [`/console/outages/${outages.items[0].id}`] : []),
+			'/console/messages',
+			'/console/messages/inbox',
+			'/console/messages/settings',
+			'/console/messages/templates',
 			'/console/map',
 			'/console/network',
 			'/console/demand',

@@ -54,10 +54,14 @@ export async function uploadAttachment(ticketId: string, file: Blob, name: strin
 	return body as Attachment;
 }
 
-/** A ticket's attachments, oldest first (a customer sees only the public ones). */
+/**
+ * A ticket's attachments, oldest first (a customer sees only the public
+ * ones). Files removed after their retention time have no bytes left to
+ * show, so the portal leaves them out rather than showing a broken picture.
+ */
 export async function listAttachments(client: ApiClient, ticketId: string): Promise<Attachment[]> {
 	const page = await unwrap(client.GET('/api/v1/tickets/{id}/attachments', { params: { path: { id: ticketId } } }));
-	return page.items;
+	return page.items.filter((a) => !a.removed_at);
 }
 
 export function isPhoto(a: Pick<Attachment, 'content_type'>): boolean {

@@ -24,6 +24,12 @@ export interface Problem {
 	detail?: string | null;
 	instance?: string | null;
 	errors?: FieldError[] | null;
+	/**
+	 * What a thing still lacks (`/problems/not-ready`): an installation's
+	 * `verification` or `fee` before booking, a customer's `nik` or
+	 * `ktp_photo` before verifying. Only present when the server sent it.
+	 */
+	missing?: string[];
 }
 
 /** What went wrong, in the categories the UI has messages for. */
@@ -92,7 +98,7 @@ export function parseProblem(body: unknown, fallbackStatus = 0): Problem | null 
 		}
 	}
 	if (!isRecord(body)) return null;
-	const { type, title, status, detail, instance, errors } = body;
+	const { type, title, status, detail, instance, errors, missing } = body;
 	if (typeof title !== 'string' && typeof type !== 'string' && typeof detail !== 'string') {
 		return null;
 	}
@@ -111,7 +117,7 @@ export function parseProblem(body: unknown, fallbackStatus = 0): Problem | null 
 					return error;
 				})
 		: null;
-	return {
+	const problem: Problem = {
 		// RFC 9457 §4.2.1: a missing type means "about:blank".
 		type: typeof type === 'string' && type !== '' ? type : 'about:blank',
 		title: typeof title === 'string' ? title : '',
@@ -120,6 +126,8 @@ export function parseProblem(body: unknown, fallbackStatus = 0): Problem | null 
 		instance: typeof instance === 'string' ? instance : null,
 		errors: fieldErrors
 	};
+	if (Array.isArray(missing)) problem.missing = missing.filter((m): m is string => typeof m === 'string');
+	return problem;
 }
 
 /** Maps a problem `type` (preferred, it is stable) or an HTTP status to a kind. */

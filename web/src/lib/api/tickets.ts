@@ -1,8 +1,9 @@
 /** Ticket calls: reads, and the writes that carry the version read (`If-Match`). */
 import { ifMatch } from '$lib/tickets';
-import { collectPages, unwrap, type ApiClient } from './client';
+import { unwrap, type ApiClient } from './client';
 import { toApiError } from './problem';
-import type { ProblemCategory, Ticket, TicketPatch, TransitionInput, User } from './types';
+import type { components } from './schema';
+import type { ProblemCategory, Ticket, TicketPatch, TransitionInput } from './types';
 
 export function getTicket(client: ApiClient, id: string): Promise<Ticket> {
 	return unwrap(client.GET('/api/v1/tickets/{id}', { params: { path: { id } } }));
@@ -38,18 +39,20 @@ export function isNotAllowed(error: unknown): boolean {
 	return toApiError(error).type === '/problems/transition-not-allowed';
 }
 
-/** Active technicians (users.read), those of `areaId` first when given. */
-export async function listTechnicians(client: ApiClient): Promise<User[]> {
-	const { items } = await collectPages(
-		(cursor) =>
-			unwrap(
-				client.GET('/api/v1/users', {
-					params: { query: { role: 'technician', status: 'active', limit: 500, cursor } }
-				})
-			),
-		4
+export type Technician = components['schemas']['Technician'];
+
+/**
+ * The active technicians the caller may assign (CS and admins all, a
+ * supervisor those of their teams and areas), by name, each with their
+ * teams and how many open tickets they hold now.
+ */
+export async function listTechnicians(client: ApiClient, filter: { q?: string; area_id?: string } = {}): Promise<Technician[]> {
+	const page = await unwrap(
+		client.GET('/api/v1/technicians', {
+			params: { query: { q: filter.q || undefined, area_id: filter.area_id || undefined } }
+		})
 	);
-	return items.sort((a, b) => a.name.localeCompare(b.name));
+	return [...page.items].sort((a, b) => a.name.localeCompare(b.name));
 }
 
 export async function listProblemCategories(client: ApiClient): Promise<ProblemCategory[]> {

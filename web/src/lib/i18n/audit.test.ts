@@ -22,7 +22,7 @@ function rustFiles(dir: string): string[] {
 }
 
 /** The kinds of record the server writes audit entries about (the part of an action before the dot). */
-const ENTITIES = ['auth', 'session', 'user', 'team', 'api_token', 'package', 'service_type', 'problem_category', 'skill', 'area', 'odc', 'odp', 'customer', 'registration'];
+const ENTITIES = ['auth', 'session', 'user', 'team', 'api_token', 'package', 'service_type', 'problem_category', 'skill', 'area', 'odc', 'odp', 'customer', 'registration', 'channel', 'message_template', 'message', 'inbound'];
 
 /**
  * Every action code the server's source writes: string literals of the form

@@ -54,7 +54,21 @@ const PHRASES: Record<string, () => string> = {
 	'sla_policy.put': () => m.audit_action_sla_policy_put(),
 	'sla_policy.delete': () => m.audit_action_sla_policy_delete(),
 	'holiday.import': () => m.audit_action_holiday_import(),
-	'holiday.delete': () => m.audit_action_holiday_delete()
+	'holiday.delete': () => m.audit_action_holiday_delete(),
+	'identity.record': () => m.audit_action_identity_record(),
+	'identity.view': () => m.audit_action_identity_view(),
+	'identity.photo_removed': () => m.audit_action_identity_photo_removed(),
+	'ticket.verify': () => m.audit_action_ticket_verify(),
+	'ticket.unverify': () => m.audit_action_ticket_unverify(),
+	'ticket.fee_paid': () => m.audit_action_ticket_fee_paid(),
+	'ticket.fee_unpaid': () => m.audit_action_ticket_fee_unpaid(),
+	'ticket.survey': () => m.audit_action_ticket_survey(),
+	'channel.update': () => m.audit_action_channel_update(),
+	'message_template.update': () => m.audit_action_message_template_update(),
+	'message.send_again': () => m.audit_action_message_send_again(),
+	'inbound.handled': () => m.audit_action_inbound_handled(),
+	'ticket.visit_confirmed': () => m.audit_action_ticket_visit_confirmed(),
+	'ticket.attachment_removed': () => m.audit_action_ticket_attachment_removed()
 };
 
 /** What a CSV import was of (the entry's entity is the kind: `areas`, `customers`, ...). */

@@ -182,3 +182,15 @@ describe('ticket field errors', () => {
 		expect(text('priority', 'forbidden', 'only a supervisor', 'en')).toBe(en.field_error_forbidden);
 	});
 });
+
+describe('outage and ODP port field errors', () => {
+	it('asks to choose the element that is out, and names who holds a port', () => {
+		expect(text('element_id', 'required', 'choose the ODP that is out')).toBe(id.field_error_required_choice);
+		expect(text('area_id', 'required', 'choose the area that is out', 'en')).toBe(en.field_error_required_choice);
+		expect(text('title', 'required')).toBe(id.field_error_required);
+		expect(text('odp_port', 'taken', 'customer PLG-0000042 already has it', 'id', { customer_number: 'PLG-0000042' })).toBe(
+			'Port ini sudah dipakai pelanggan PLG-0000042.'
+		);
+		expect(text('odp_port', 'taken', 'x', 'en')).toBe(en.field_error_port_taken);
+	});
+});

@@ -97,6 +97,7 @@ const CHOSEN = new Set([
 	'default_priority',
 	'odp_id',
 	'odp_port',
+	'element_id',
 	'kind',
 	'technician_id',
 	'pause_reason',
@@ -115,7 +116,21 @@ const BY_FIELD: Record<string, Record<string, Sentence>> = {
 		center: () => m.field_error_required_location(),
 		preferred_date: () => m.field_error_required_date(),
 		customer_id: () => m.field_error_required_customer(),
-		reason: () => m.field_error_required_reason()
+		reason: () => m.field_error_required_reason(),
+		// The identity form sends the NIK, the KTP photo or both: nothing at all is refused on `nik`.
+		nik: () => m.identity_nothing(),
+		place_confirmed: () => m.field_error_confirm_place(),
+		package_confirmed: () => m.field_error_confirm_package()
+	},
+	length: {
+		nik: () => m.field_error_nik_length()
+	},
+	// The KTP photo: `type` and `empty` mean a file here, not a JSON value or a CSV without lines.
+	type: {
+		photo: () => m.field_error_photo_type()
+	},
+	empty: {
+		photo: () => m.field_error_photo_empty()
 	},
 	taken: {
 		phone: (e) => {
@@ -133,6 +148,10 @@ const BY_FIELD: Record<string, Record<string, Sentence>> = {
 		billing_id: (e) => {
 			const who = param(e, 'customer_number');
 			return who ? m.field_error_taken_billing_by({ customer_number: who }) : m.field_error_taken_billing();
+		},
+		odp_port: (e) => {
+			const who = param(e, 'customer_number');
+			return who ? m.field_error_taken_port_by({ customer_number: who }) : m.field_error_port_taken();
 		},
 		email: () => m.field_error_taken_email(),
 		code: () => m.field_error_taken_code(),
@@ -261,6 +280,12 @@ const BY_CODE: Record<string, Sentence> = {
 	},
 	empty: () => m.field_error_empty(),
 	type: () => m.field_error_type(),
+	province: () => m.field_error_nik_province(),
+	birth_date: () => m.field_error_nik_birth_date(),
+	serial: () => m.field_error_nik_serial(),
+	type_mismatch: () => m.field_error_type_mismatch(),
+	too_large: () => m.field_error_too_large(),
+	unreadable: () => m.field_error_unreadable(),
 	control_character: () => m.field_error_control_character(),
 	id_version: () => m.field_error_id_version(),
 	duplicate: (e) => {

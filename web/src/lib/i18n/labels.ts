@@ -1,5 +1,5 @@
 /** Translated names for values the server sends as codes. */
-import type { CustomerStatus, RemoteReason, SlaState, TicketKind, TicketSource, TicketStatus } from '$lib/api/types';
+import type { CustomerStatus, OutageElement, OutageStatus, RemoteReason, SlaState, TicketKind, TicketSource, TicketStatus } from '$lib/api/types';
 import { m } from '$lib/paraglide/messages';
 
 const ROLE_NAMES: Record<string, () => string> = {
@@ -208,4 +208,25 @@ const REMOTE_REASON_NAMES: Record<RemoteReason, () => string> = {
 export const REMOTE_REASONS = Object.keys(REMOTE_REASON_NAMES) as readonly RemoteReason[];
 export function remoteReasonName(code: string): string {
 	return REMOTE_REASON_NAMES[code as RemoteReason]?.() ?? code;
+}
+
+/** One name per element an outage can sit on (the API's `OutageElement`), in the order the form offers them. */
+const OUTAGE_ELEMENT_NAMES: Record<OutageElement, () => string> = {
+	odp: () => m.outage_element_odp(),
+	odc: () => m.outage_element_odc(),
+	area: () => m.outage_element_area()
+};
+export const OUTAGE_ELEMENTS = Object.keys(OUTAGE_ELEMENT_NAMES) as readonly OutageElement[];
+export function outageElementName(kind: string): string {
+	return OUTAGE_ELEMENT_NAMES[kind as OutageElement]?.() ?? kind;
+}
+
+/** One name per outage status (the API's `OutageStatus`). */
+const OUTAGE_STATUS_NAMES: Record<OutageStatus, () => string> = {
+	open: () => m.outage_status_open(),
+	resolved: () => m.outage_status_resolved()
+};
+export const OUTAGE_STATUSES = Object.keys(OUTAGE_STATUS_NAMES) as readonly OutageStatus[];
+export function outageStatusName(status: string): string {
+	return OUTAGE_STATUS_NAMES[status as OutageStatus]?.() ?? status;
 }

@@ -3,7 +3,7 @@ import { overwriteGetLocale } from '$lib/paraglide/runtime';
 import type { Ticket, TimelineEntry } from '$lib/api/types';
 import { PROGRESS_STEPS } from '$lib/portal';
 import { TICKET_STATUSES } from './labels';
-import { appointmentText, pauseReasonName, progressStepName, ticketHeadline, ticketKindName, portalStatusName, timelineText } from './portal';
+import { appointmentText, customerNotificationText, pauseReasonName, progressStepName, ticketHeadline, ticketKindName, portalStatusName, timelineText } from './portal';
 
 type Locale = 'id' | 'en';
 let locale: Locale = 'id';
@@ -115,5 +115,26 @@ describe('appointment', () => {
 		expect(appointmentText({ appointment_date: '2026-11-26', appointment_window: '08:00-12:00' }, day)).toBe('[2026-11-26] · Pagi, 08.00–12.00');
 		expect(appointmentText({ appointment_date: '2026-11-26', appointment_window: null }, day)).toBe('[2026-11-26]');
 		expect(appointmentText({ appointment_date: null, appointment_window: null }, day)).toBeNull();
+	});
+});
+
+describe('notifications in the customer\'s words', () => {
+	const note = (kind: string, data: Record<string, unknown> = {}, ticket_number: string | null = 'TRB-2026-000123') => ({ kind, ticket_number, data });
+
+	it('says where the ticket stands with the portal\'s names, never who on the staff moved it', () => {
+		expect(customerNotificationText(note('ticket_status', { from: 'new', to: 'en_route', by: 'Sari' }))).toBe('Tiket TRB-2026-000123: Menuju lokasi');
+		locale = 'en';
+		expect(customerNotificationText(note('ticket_status', { to: 'resolved' }))).toBe(`Ticket TRB-2026-000123: ${portalStatusName('resolved')}`);
+	});
+
+	it('tells of messages and outages, and of anything else plainly', () => {
+		expect(customerNotificationText(note('ticket_comment', { by: 'Sari' }))).toBe('Pesan baru tentang tiket TRB-2026-000123');
+		expect(customerNotificationText(note('outage_declared', { outage_number: 'OUT-2026-000001' }))).toContain('TRB-2026-000123');
+		expect(customerNotificationText(note('outage_resolved', { outage_number: 'OUT-2026-000001' }))).toBe(
+			'Gangguan massal sudah diperbaiki: tiket TRB-2026-000123 selesai'
+		);
+		expect(customerNotificationText(note('ticket_status', {}))).toBe('Ada kabar tentang tiket TRB-2026-000123');
+		expect(customerNotificationText(note('sla_breached'))).toBe('Ada kabar tentang tiket TRB-2026-000123');
+		expect(customerNotificationText(note('outage_declared', { outage_number: 'OUT-2026-000001' }, null))).toContain('OUT-2026-000001');
 	});
 });

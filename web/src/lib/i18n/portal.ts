@@ -7,6 +7,7 @@ import type { Ticket, TicketStatus, TimelineEntry } from '$lib/api/types';
 import { m } from '$lib/paraglide/messages';
 import type { ProgressStep } from '$lib/portal';
 import { windowName } from './labels';
+import { surveyOutcomeName } from './installation';
 
 export { ticketKindName } from './labels';
 
@@ -138,6 +139,18 @@ export function timelineText(
 			return m.portal_tl_outage_resolved();
 		case 'attachment':
 			return byCustomer ? m.portal_tl_photo_by_you() : m.portal_tl_photo();
+		case 'verified':
+			return m.portal_tl_verified();
+		case 'unverified':
+			return m.portal_tl_unverified();
+		case 'fee_paid':
+			return m.portal_tl_fee_paid();
+		case 'fee_unpaid':
+			return m.portal_tl_fee_unpaid();
+		case 'visit_confirmed':
+			return m.portal_tl_visit_confirmed();
+		case 'survey':
+			return m.portal_tl_survey({ outcome: surveyOutcomeName(text(data.outcome) ?? '') });
 		case 'updated':
 		case 'priority':
 		default:
@@ -179,4 +192,28 @@ export function appointmentText(ticket: Pick<Ticket, 'appointment_date' | 'appoi
 	if (!ticket.appointment_date) return null;
 	const day = formatDay(ticket.appointment_date);
 	return ticket.appointment_window ? `${day} · ${windowName(ticket.appointment_window)}` : day;
+}
+
+/**
+ * A notification in the customer's words: their ticket's news with the
+ * status chip names of the portal ("TRB-2026-000123: Menuju lokasi"), never
+ * the staff's terms.
+ */
+export function customerNotificationText(n: { kind: string; ticket_number?: string | null; data: unknown }): string {
+	const data = (n.data ?? {}) as Record<string, unknown>;
+	const number = text(n.ticket_number) ?? text(data.outage_number) ?? '';
+	switch (n.kind) {
+		case 'ticket_status': {
+			const to = text(data.to);
+			return to ? m.portal_notif_status({ number, status: portalStatusName(to) }) : m.portal_notif_other({ number });
+		}
+		case 'ticket_comment':
+			return m.portal_notif_comment({ number });
+		case 'outage_declared':
+			return m.portal_notif_outage_declared({ number });
+		case 'outage_resolved':
+			return m.portal_notif_outage_resolved({ number });
+		default:
+			return m.portal_notif_other({ number });
+	}
 }

@@ -15,7 +15,8 @@ const KINDS = [
 	'sla_at_risk',
 	'sla_breached',
 	'outage_declared',
-	'outage_resolved'
+	'outage_resolved',
+	'visit_rescheduled'
 ];
 
 describe('notifications in the reader language', () => {
@@ -37,6 +38,13 @@ describe('notifications in the reader language', () => {
 				expect(text).not.toBe(fallback.replace('X-1', 'INS-2026-000001'));
 			}
 		}
+	});
+
+	it("names a gateway's trouble and its reason", () => {
+		locale = 'en';
+		expect(notificationText({ kind: 'gateway_problem', ticket_number: null, data: { provider: 'fonnte', reason: 'device disconnected' } })).toBe(
+			'WhatsApp gateway fonnte needs attention: device disconnected'
+		);
 	});
 
 	it('names the outage of an outage notification and does without a missing actor', () => {

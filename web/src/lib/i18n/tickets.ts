@@ -2,6 +2,8 @@
 import { m } from '$lib/paraglide/messages';
 import type { Notification } from '$lib/api/types';
 import { shortDuration, type DurationWords, type SlaView } from '$lib/tickets';
+import { parseSurveyReason } from '$lib/installation';
+import { surveyOutcomeName } from './installation';
 import {
 	pauseReasonName,
 	priorityName,
@@ -65,6 +67,10 @@ export function notificationText(n: Pick<Notification, 'kind' | 'ticket_number'>
 			return m.notif_outage_declared({ number });
 		case 'outage_resolved':
 			return m.notif_outage_resolved({ number });
+		case 'visit_rescheduled':
+			return m.notif_visit_rescheduled({ number, by });
+		case 'gateway_problem':
+			return m.notif_gateway_problem({ provider: text(n.data, 'provider') ?? '?', reason: text(n.data, 'reason') ?? '' });
 		default:
 			return m.notif_other({ number });
 	}
@@ -77,6 +83,7 @@ export function timelineText(entry: {
 	from_status?: string | null;
 	to_status?: string | null;
 	data: unknown;
+	reason?: string | null;
 }): string {
 	const who = entry.actor_name || m.ticket_actor_system();
 	const data = entry.data;
@@ -117,9 +124,40 @@ export function timelineText(entry: {
 		case 'attachment':
 		case 'attached':
 			return m.timeline_attached({ who });
+		case 'verified':
+			return m.timeline_verified({ who });
+		case 'unverified':
+			return m.timeline_unverified({ who });
+		case 'fee_paid': {
+			const reference = text(data, 'reference');
+			return reference ? m.timeline_fee_paid_ref({ who, reference }) : m.timeline_fee_paid({ who });
+		}
+		case 'fee_unpaid':
+			return m.timeline_fee_unpaid({ who });
+		case 'visit_confirmed':
+			return m.timeline_visit_confirmed({ who });
+		case 'survey': {
+			const outcome = text(data, 'outcome') ?? parseSurveyReason(entry.reason)?.outcome;
+			return m.timeline_survey({ who, outcome: surveyOutcomeName(outcome ?? '') });
+		}
 		default:
 			return m.timeline_other({ who, kind: entry.kind });
 	}
+}
+
+/**
+ * An entry's reason as shown under it. A survey's ("survey: needs_pole —
+ * notes", on the survey and on the move it caused) is said in the reader's
+ * language; the survey entry itself names the outcome already, so only its
+ * notes remain.
+ */
+export function timelineReason(entry: { kind: string; reason?: string | null }): string {
+	const reason = entry.reason ?? '';
+	const survey = parseSurveyReason(reason);
+	if (!survey) return reason;
+	if (entry.kind === 'survey') return survey.notes;
+	const said = m.timeline_survey_reason({ outcome: surveyOutcomeName(survey.outcome) });
+	return survey.notes ? `${said} — ${survey.notes}` : said;
 }
 
 /** How long a pause lasted (or has lasted so far) after a move out of pending. */
@@ -144,6 +182,8 @@ function fieldName(field: string): string {
 			return m.ticket_category();
 		case 'priority':
 			return m.ticket_priority();
+		case 'odp':
+			return m.ticket_odp_and_port();
 		default:
 			return field;
 	}

@@ -159,6 +159,20 @@ describe('console menu by permission', () => {
 		expect(activeSection('/console/tickets/new', consoleMenu(cs))).toBe('tickets');
 	});
 
+	it('offers outages to those who read them; only those who manage them get the declaration page', () => {
+		const cs = ['profile.manage', 'tickets.read', 'outages.read'];
+		const supervisor = [...cs, 'outages.manage'];
+		expect(consoleMenu(cs).map((i) => i.section)).toEqual(['home', 'tickets', 'outages', 'profile']);
+		expect(consoleMenu(['profile.manage', 'tickets.read']).map((i) => i.section)).not.toContain('outages');
+		expect(canOpenConsolePath(cs, '/console/outages')).toBe(true);
+		expect(canOpenConsolePath(cs, '/console/outages/0190')).toBe(true);
+		expect(canOpenConsolePath(cs, '/console/outages/new')).toBe(false);
+		expect(canOpenConsolePath(supervisor, '/console/outages/new')).toBe(true);
+		expect(canOpenConsolePath(['profile.manage', 'tickets.read'], '/console/outages/0190')).toBe(false);
+		expect(activeSection('/console/outages/new', consoleMenu(supervisor))).toBe('outages');
+		expect(activeSection('/console/outages/0190', consoleMenu(supervisor))).toBe('outages');
+	});
+
 	it('marks the section of nested pages', () => {
 		const items = consoleMenu(admin);
 		expect(activeSection('/console', items)).toBe('home');

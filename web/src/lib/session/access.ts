@@ -33,7 +33,11 @@ export const PERMISSIONS = [
 	'tickets.comment',
 	'sla.manage',
 	'outages.read',
-	'outages.manage'
+	'outages.manage',
+	'identity.read',
+	'identity.manage',
+	'messages.read',
+	'messages.manage'
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 
@@ -122,6 +126,8 @@ export function can(permissions: readonly string[] | null | undefined, permissio
 export type ConsoleSection =
 	| 'home'
 	| 'tickets'
+	| 'outages'
+	| 'messages'
 	| 'customers'
 	| 'map'
 	| 'network'
@@ -144,6 +150,8 @@ export interface ConsoleMenuItem {
 const CONSOLE_MENU: readonly ConsoleMenuItem[] = [
 	{ section: 'home', href: '/console', permission: null },
 	{ section: 'tickets', href: '/console/tickets', permission: 'tickets.read' },
+	{ section: 'outages', href: '/console/outages', permission: 'outages.read' },
+	{ section: 'messages', href: '/console/messages', permission: 'messages.read' },
 	{ section: 'customers', href: '/console/customers', permission: 'customers.read' },
 	{ section: 'map', href: '/console/map', permission: 'network.read' },
 	{ section: 'network', href: '/console/network', permission: 'network.read' },
@@ -165,6 +173,8 @@ export function consoleMenu(permissions: readonly string[] | null | undefined): 
 /** Console pages that need more than their section does (creating and editing records). */
 const CONSOLE_PAGE_RULES: readonly { path: RegExp; permission: Permission }[] = [
 	{ path: /^\/console\/tickets\/new\/?$/, permission: 'tickets.create' },
+	{ path: /^\/console\/outages\/new\/?$/, permission: 'outages.manage' },
+	{ path: /^\/console\/messages\/(settings|templates)\/?$/, permission: 'messages.manage' },
 	{ path: /^\/console\/customers\/new\/?$/, permission: 'customers.manage' },
 	{ path: /^\/console\/customers\/[^/]+\/edit\/?$/, permission: 'customers.manage' },
 	{ path: /^\/console\/users\/new\/?$/, permission: 'users.manage' }

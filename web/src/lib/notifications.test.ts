@@ -1,0 +1,27 @@
+import { describe, expect, it } from 'vitest';
+import { notificationHref } from './notifications';
+
+describe('where a notification leads', () => {
+	it('opens the ticket in the surface it is read on', () => {
+		const n = { ticket_id: 'T1', outage_id: null };
+		expect(notificationHref(n, 'console')).toBe('/console/tickets/T1');
+		expect(notificationHref(n, 'tech')).toBe('/tech#ticket-T1');
+		expect(notificationHref(n, 'account')).toBe('/account/tickets/T1');
+	});
+
+	it("opens a customer's outage news on their ticket, staff's on the outage", () => {
+		expect(notificationHref({ ticket_id: 'T1', outage_id: 'O1' }, 'account')).toBe('/account/tickets/T1');
+		expect(notificationHref({ ticket_id: null, outage_id: 'O1' }, 'console')).toBe('/console/outages/O1');
+		expect(notificationHref({ ticket_id: 'T1', outage_id: 'O1' }, 'console')).toBe('/console/tickets/T1');
+	});
+
+	it('leads nowhere when there is nothing the surface can open', () => {
+		expect(notificationHref({ ticket_id: null, outage_id: 'O1' }, 'tech')).toBeNull();
+		expect(notificationHref({ ticket_id: null, outage_id: 'O1' }, 'account')).toBeNull();
+		expect(notificationHref({}, 'console')).toBeNull();
+	});
+
+	it("takes an admin from a gateway's trouble to the WhatsApp settings", () => {
+		expect(notificationHref({ kind: 'gateway_problem' }, 'console')).toBe('/console/messages/settings');
+	});
+});

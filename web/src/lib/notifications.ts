@@ -1,0 +1,24 @@
+/** Where a notification leads, by the surface it is read on. */
+
+export type BellSurface = 'console' | 'tech' | 'account';
+
+/**
+ * The page a notification opens: its ticket in the reader's surface, or for
+ * staff at the desk the outage it is about; null when there is nothing to
+ * open (the text says it all).
+ */
+export function notificationHref(
+	n: { ticket_id?: string | null; outage_id?: string | null; kind?: string },
+	surface: BellSurface
+): string | null {
+	switch (surface) {
+		case 'account':
+			return n.ticket_id ? `/account/tickets/${n.ticket_id}` : null;
+		case 'tech':
+			return n.ticket_id ? `/tech#ticket-${n.ticket_id}` : null;
+		case 'console':
+			if (n.ticket_id) return `/console/tickets/${n.ticket_id}`;
+			if (n.kind === 'gateway_problem') return '/console/messages/settings';
+			return n.outage_id ? `/console/outages/${n.outage_id}` : null;
+	}
+}
