@@ -481,9 +481,8 @@ pub async fn to_customer<C: ConnectionTrait>(
         .clone()
         .filter(|w| !w.trim().is_empty())
         .unwrap_or_else(|| cust.phone.clone());
-    if recipient.trim().is_empty() {
-        return Ok(());
-    }
+    // No number: nothing can go, and the log says why.
+    let no_number = recipient.trim().is_empty();
     let locale = user::Entity::find()
         .filter(user::Column::CustomerId.eq(cust.id))
         .one(db)
@@ -528,6 +527,10 @@ pub async fn to_customer<C: ConnectionTrait>(
                 .earliest()
         })
         .map_or(now, |t| t.with_timezone(&Utc));
+    if no_number {
+        status = "skipped";
+        why = "the customer has no phone or WhatsApp number".to_string();
+    }
     if status == "queued" && !m.event.urgent() {
         let today = outbox_message::Entity::find()
             .filter(outbox_message::Column::CustomerId.eq(cust.id))

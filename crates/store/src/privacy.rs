@@ -25,6 +25,10 @@ pub struct PersonalData {
     pub account: Option<user::Model>,
     /// The changes to their record and account, oldest first.
     pub history: Vec<audit_event::Model>,
+    /// The WhatsApp messages sent to them, oldest first.
+    pub messages_sent: Vec<crate::entity::outbox_message::Model>,
+    /// The WhatsApp messages they sent, oldest first.
+    pub messages_received: Vec<crate::entity::inbound_message::Model>,
 }
 
 pub async fn personal_data(db: &Db, customer_id: Uuid) -> Result<Option<PersonalData>, DbErr> {
@@ -46,10 +50,23 @@ pub async fn personal_data(db: &Db, customer_id: Uuid) -> Result<Option<Personal
         .order_by_asc(audit_event::Column::Id)
         .all(conn)
         .await?;
+    use crate::entity::{inbound_message, outbox_message};
+    let messages_sent = outbox_message::Entity::find()
+        .filter(outbox_message::Column::CustomerId.eq(customer_id))
+        .order_by_asc(outbox_message::Column::CreatedAt)
+        .all(conn)
+        .await?;
+    let messages_received = inbound_message::Entity::find()
+        .filter(inbound_message::Column::CustomerId.eq(customer_id))
+        .order_by_asc(inbound_message::Column::ReceivedAt)
+        .all(conn)
+        .await?;
     Ok(Some(PersonalData {
         customer,
         account,
         history,
+        messages_sent,
+        messages_received,
     }))
 }
 

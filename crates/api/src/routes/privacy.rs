@@ -57,6 +57,21 @@ pub struct PersonalData {
     /// The identity documents held (the NIK masked; the customer knows it).
     pub identity: Option<crate::routes::identity::Identity>,
     pub history: Vec<HistoryEntry>,
+    /// The WhatsApp messages sent to them and those they sent.
+    pub whatsapp: Vec<WhatsAppEntry>,
+}
+
+/// One WhatsApp message to or from the customer.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct WhatsAppEntry {
+    pub at: DateTime<Utc>,
+    /// `to_customer` or `from_customer`.
+    pub direction: String,
+    /// Their number.
+    pub number: String,
+    pub text: String,
+    /// A message to them: how its delivery went.
+    pub status: Option<String>,
 }
 
 /// Everything NetCrew holds about one customer, as JSON — for handing to
@@ -96,6 +111,28 @@ async fn get_personal_data(
             created_at: a.created_at,
         }),
         identity,
+        whatsapp: {
+            let mut all: Vec<WhatsAppEntry> = data
+                .messages_sent
+                .into_iter()
+                .map(|m| WhatsAppEntry {
+                    at: m.created_at,
+                    direction: "to_customer".to_string(),
+                    number: m.recipient,
+                    text: m.body,
+                    status: Some(m.status),
+                })
+                .chain(data.messages_received.into_iter().map(|m| WhatsAppEntry {
+                    at: m.received_at,
+                    direction: "from_customer".to_string(),
+                    number: m.sender,
+                    text: m.body,
+                    status: None,
+                }))
+                .collect();
+            all.sort_by_key(|e| e.at);
+            all
+        },
         history: data
             .history
             .into_iter()

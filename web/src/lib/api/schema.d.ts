@@ -3644,6 +3644,8 @@ export interface components {
             exported_at: string;
             history: components["schemas"]["HistoryEntry"][];
             identity?: null | components["schemas"]["Identity"];
+            /** @description The WhatsApp messages sent to them and those they sent. */
+            whatsapp: components["schemas"]["WhatsAppEntry"][];
         };
         /**
          * @description Where an ODC or ODP stands.
@@ -4312,6 +4314,18 @@ export interface components {
             /** Format: date-time */
             updated_at?: string | null;
             webhooks?: null | components["schemas"]["Webhooks"];
+        };
+        /** @description One WhatsApp message to or from the customer. */
+        WhatsAppEntry: {
+            /** Format: date-time */
+            at: string;
+            /** @description `to_customer` or `from_customer`. */
+            direction: string;
+            /** @description Their number. */
+            number: string;
+            /** @description A message to them: how its delivery went. */
+            status?: string | null;
+            text: string;
         };
         WhatsAppInput: {
             /** Format: int32 */
