@@ -157,37 +157,14 @@ async fn record_identity(
     form: Result<axum::extract::Multipart, axum::extract::multipart::MultipartRejection>,
 ) -> ApiResult<Response> {
     caller.require(Permission::IdentityManage)?;
-    let mut form = form.map_err(|e| {
-        ApiError::UnsupportedMediaType(format!(
-            "Send the NIK and photo as multipart/form-data: {}",
-            e.body_text()
-        ))
-    })?;
-    let bad = |e: axum::extract::multipart::MultipartError| {
-        if e.status() == axum::http::StatusCode::PAYLOAD_TOO_LARGE {
-            ApiError::PayloadTooLarge("The photo is larger than this server accepts.".to_string())
-        } else {
-            ApiError::BadRequest(format!("The form could not be read: {}", e.body_text()))
-        }
+    let mut form = crate::routes::read_upload_form(form, "photo").await?;
+    let input = IdentityInput {
+        nik: form.texts.remove("nik"),
+        photo: form.file.map(|f| Upload {
+            internal: true,
+            ..f
+        }),
     };
-    let mut input = IdentityInput::default();
-    while let Some(field) = form.next_field().await.map_err(bad)? {
-        match field.name() {
-            Some("nik") => input.nik = Some(field.text().await.map_err(bad)?),
-            Some("photo") => {
-                let file_name = field.file_name().unwrap_or("").to_string();
-                let declared_type = field.content_type().map(str::to_string);
-                let bytes = field.bytes().await.map_err(bad)?;
-                input.photo = Some(Upload {
-                    file_name,
-                    declared_type,
-                    bytes,
-                    internal: true,
-                });
-            }
-            _ => {}
-        }
-    }
     let saved = identity::record(
         &state.db,
         &state.files,

@@ -120,3 +120,59 @@ pub fn check_filter(field: &str, value: Option<&str>) -> Result<(), crate::probl
     }
     Ok(c.finish()?)
 }
+
+/// A `multipart/form-data` request as read: its one file (the part named
+/// `file_field`) and its text fields.
+use crate::problem::{ApiError, ApiResult};
+
+pub(crate) struct UploadForm {
+    pub file: Option<netcrew_store::attachments::Upload>,
+    pub texts: std::collections::HashMap<String, String>,
+}
+
+/// Reads a multipart form: the part `file_field` as an upload, the other
+/// named parts as text. Not multipart → 415, over the body limit → 413, a
+/// broken form → 400.
+pub(crate) async fn read_upload_form(
+    form: Result<axum::extract::Multipart, axum::extract::multipart::MultipartRejection>,
+    file_field: &str,
+) -> ApiResult<UploadForm> {
+    use axum::extract::multipart::MultipartError;
+    let mut form = form.map_err(|e| {
+        ApiError::UnsupportedMediaType(format!(
+            "Send the form as multipart/form-data: {}",
+            e.body_text()
+        ))
+    })?;
+    let bad = |e: MultipartError| {
+        if e.status() == axum::http::StatusCode::PAYLOAD_TOO_LARGE {
+            ApiError::PayloadTooLarge("The file is larger than this server accepts.".to_string())
+        } else {
+            ApiError::BadRequest(format!("The form could not be read: {}", e.body_text()))
+        }
+    };
+    let mut out = UploadForm {
+        file: None,
+        texts: std::collections::HashMap::new(),
+    };
+    while let Some(field) = form.next_field().await.map_err(bad)? {
+        let Some(name) = field.name().map(str::to_string) else {
+            continue;
+        };
+        if name == file_field {
+            let file_name = field.file_name().unwrap_or("").to_string();
+            let declared_type = field.content_type().map(str::to_string);
+            let bytes = field.bytes().await.map_err(bad)?;
+            out.file = Some(netcrew_store::attachments::Upload {
+                file_name,
+                declared_type,
+                bytes,
+                internal: false,
+            });
+        } else {
+            let text = field.text().await.map_err(bad)?;
+            out.texts.insert(name, text);
+        }
+    }
+    Ok(out)
+}

@@ -1010,42 +1010,12 @@ async fn add_attachment(
 ) -> ApiResult<Response> {
     caller.require(Permission::TicketsComment)?;
     let scope = scope(&state, &caller).await?;
-    let mut form = form.map_err(|e| {
-        ApiError::UnsupportedMediaType(format!(
-            "Send the file as multipart/form-data: {}",
-            e.body_text()
-        ))
-    })?;
-    let mut upload: Option<netcrew_store::attachments::Upload> = None;
-    let mut internal = false;
-    let bad = |e: axum::extract::multipart::MultipartError| {
-        if e.status() == axum::http::StatusCode::PAYLOAD_TOO_LARGE {
-            ApiError::PayloadTooLarge("The file is larger than this server accepts.".to_string())
-        } else {
-            ApiError::BadRequest(format!("The form could not be read: {}", e.body_text()))
-        }
-    };
-    while let Some(field) = form.next_field().await.map_err(bad)? {
-        match field.name() {
-            Some("file") => {
-                let file_name = field.file_name().unwrap_or("").to_string();
-                let declared_type = field.content_type().map(str::to_string);
-                let bytes = field.bytes().await.map_err(bad)?;
-                upload = Some(netcrew_store::attachments::Upload {
-                    file_name,
-                    declared_type,
-                    bytes,
-                    internal: false,
-                });
-            }
-            Some("internal") => {
-                let v = field.text().await.map_err(bad)?;
-                internal = matches!(v.trim(), "true" | "1" | "on");
-            }
-            _ => {}
-        }
-    }
-    let Some(mut upload) = upload else {
+    let form = crate::routes::read_upload_form(form, "file").await?;
+    let internal = form
+        .texts
+        .get("internal")
+        .is_some_and(|v| matches!(v.trim(), "true" | "1" | "on"));
+    let Some(mut upload) = form.file else {
         return Err(ApiError::validation("file", "required", "choose a file"));
     };
     upload.internal = internal;
