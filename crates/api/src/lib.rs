@@ -113,6 +113,7 @@ pub struct AppState {
         (name = "messages", description = "WhatsApp to customers: gateways, wording, delivery log"),
         (name = "catalog", description = "Service packages and service areas"),
         (name = "outages", description = "Outages: one cause behind many customers' repairs"),
+        (name = "dispatch", description = "Technicians' availability, the on-call rota, who may do a ticket and why, assignment"),
         (name = "system", description = "Facts about this installation"),
         (name = "operations", description = "Health, readiness and metrics for operators"),
     )
@@ -142,6 +143,7 @@ fn routes() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .merge(routes::tickets::api_router())
         .merge(routes::identity::api_router())
         .merge(routes::technicians::api_router())
+        .merge(routes::dispatch::api_router())
         .merge(routes::messages::api_router())
         .merge(routes::outages::api_router())
         .merge(routes::live::api_router())

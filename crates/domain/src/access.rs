@@ -69,10 +69,20 @@ pub enum Permission {
     /// Set up the WhatsApp gateways and the wording, and send a failed
     /// message again.
     MessagesManage,
+    /// See technicians' dispatch profiles, leave, the on-call rota, and
+    /// who may do a ticket and why.
+    DispatchRead,
+    /// Change technicians' profiles and the on-call rota; approve leave.
+    DispatchManage,
+    /// Set how dispatch decides (mode, weights, travel, Ramadan).
+    DispatchSettings,
+    /// Ask for one's own leave, report sick days and send one's position
+    /// (technicians).
+    AvailabilityOwn,
 }
 
 impl Permission {
-    pub const ALL: [Permission; 27] = [
+    pub const ALL: [Permission; 31] = [
         Permission::ProfileManage,
         Permission::UsersRead,
         Permission::UsersManage,
@@ -100,6 +110,10 @@ impl Permission {
         Permission::IdentityManage,
         Permission::MessagesRead,
         Permission::MessagesManage,
+        Permission::DispatchRead,
+        Permission::DispatchManage,
+        Permission::DispatchSettings,
+        Permission::AvailabilityOwn,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -131,6 +145,10 @@ impl Permission {
             Permission::IdentityManage => "identity.manage",
             Permission::MessagesRead => "messages.read",
             Permission::MessagesManage => "messages.manage",
+            Permission::DispatchRead => "dispatch.read",
+            Permission::DispatchManage => "dispatch.manage",
+            Permission::DispatchSettings => "dispatch.settings",
+            Permission::AvailabilityOwn => "availability.own",
         }
     }
 
@@ -171,6 +189,9 @@ pub fn permissions(role: Role) -> &'static [Permission] {
             IdentityManage,
             MessagesRead,
             MessagesManage,
+            DispatchRead,
+            DispatchManage,
+            DispatchSettings,
         ],
         Role::Supervisor => &[
             ProfileManage,
@@ -187,6 +208,8 @@ pub fn permissions(role: Role) -> &'static [Permission] {
             TicketsComment,
             OutagesRead,
             OutagesManage,
+            DispatchRead,
+            DispatchManage,
         ],
         Role::Management => &[
             ProfileManage,
@@ -199,6 +222,7 @@ pub fn permissions(role: Role) -> &'static [Permission] {
             DataExport,
             TicketsRead,
             OutagesRead,
+            DispatchRead,
         ],
         Role::Cs => &[
             ProfileManage,
@@ -215,6 +239,7 @@ pub fn permissions(role: Role) -> &'static [Permission] {
             IdentityRead,
             IdentityManage,
             MessagesRead,
+            DispatchRead,
         ],
         Role::Technician => &[
             ProfileManage,
@@ -223,6 +248,7 @@ pub fn permissions(role: Role) -> &'static [Permission] {
             TicketsRead,
             TicketsWork,
             TicketsComment,
+            AvailabilityOwn,
         ],
         Role::Customer => &[
             ProfileManage,

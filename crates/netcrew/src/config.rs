@@ -118,6 +118,11 @@ pub struct Settings {
     #[arg(long, env = "NETCREW_KEEP_JOB_PHOTOS_DAYS", value_name = "DAYS")]
     pub keep_job_photos_days: Option<u32>,
 
+    /// Days a technician's last known position is kept after it was taken;
+    /// 0 keeps it [default: 30]
+    #[arg(long, env = "NETCREW_KEEP_POSITIONS_DAYS", value_name = "DAYS")]
+    pub keep_positions_days: Option<u32>,
+
     /// Send the outbox's messages from this instance (turn off on instances
     /// that should only serve) [default: true]
     #[arg(long, env = "NETCREW_SEND_MESSAGES", value_name = "BOOL")]
@@ -190,6 +195,7 @@ impl Settings {
             identity_key_file: self.identity_key_file.or(from_file.identity_key_file),
             keep_ktp_photos_days: self.keep_ktp_photos_days.or(from_file.keep_ktp_photos_days),
             keep_job_photos_days: self.keep_job_photos_days.or(from_file.keep_job_photos_days),
+            keep_positions_days: self.keep_positions_days.or(from_file.keep_positions_days),
             send_messages: self.send_messages.or(from_file.send_messages),
         })
     }
@@ -270,6 +276,7 @@ impl Settings {
         let retention = netcrew_store::retention::Retention {
             ktp_photos: days(self.keep_ktp_photos_days, 365, "keep_ktp_photos_days")?,
             job_photos: days(self.keep_job_photos_days, 730, "keep_job_photos_days")?,
+            positions: days(self.keep_positions_days, 30, "keep_positions_days")?,
         };
         let identity_key_file = self
             .identity_key_file

@@ -121,10 +121,37 @@ async fn keep_retention(
             Ok(r) if r != Default::default() => tracing::info!(
                 ktp_photos = r.ktp_photos,
                 job_files = r.job_files,
+                positions = r.positions,
                 "files past their retention removed"
             ),
             Ok(_) => {}
             Err(e) => tracing::warn!(error = %e, "retention: sweep failed"),
+        }
+    }
+}
+
+/// How often assignments not accepted in time are taken back and, in
+/// automatic mode, the queue is given out.
+pub const DISPATCH_SWEEP_EVERY: Duration = Duration::from_secs(30);
+
+/// Takes back assignments not accepted in time and, in automatic mode,
+/// gives waiting tickets to the best technician, for as long as the
+/// server runs.
+async fn dispatch(db: Db, settings: netcrew_store::tickets::Settings) {
+    let mut tick = tokio::time::interval(DISPATCH_SWEEP_EVERY);
+    tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    loop {
+        tick.tick().await;
+        let now = chrono::Utc::now();
+        match netcrew_store::dispatching::expire_unaccepted(&db, &settings, now, 100).await {
+            Ok(0) => {}
+            Ok(n) => tracing::info!(taken_back = n, "assignments not accepted in time"),
+            Err(e) => tracing::warn!(error = %e, "dispatch: taking back failed"),
+        }
+        match netcrew_store::dispatching::dispatch_queue(&db, &settings, now, 100).await {
+            Ok(0) => {}
+            Ok(n) => tracing::info!(assigned = n, "tickets given out automatically"),
+            Err(e) => tracing::warn!(error = %e, "dispatch: giving out failed"),
         }
     }
 }
@@ -137,6 +164,7 @@ pub async fn serve(
 ) -> anyhow::Result<()> {
     let db = state.db.clone();
     let watch = tokio::spawn(watch_tickets(db.clone(), state.config.tickets));
+    let dispatcher = tokio::spawn(dispatch(db.clone(), state.config.tickets));
     let messaging = settings.send_messages.then(|| {
         tokio::spawn(crate::messaging::run(
             db.clone(),
@@ -230,6 +258,7 @@ pub async fn serve(
     }
     drop(listener);
     watch.abort();
+    dispatcher.abort();
     retention.abort();
     if let Some(m) = messaging {
         m.abort();

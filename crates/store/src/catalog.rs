@@ -271,6 +271,12 @@ pub struct ServiceTypeChange {
     pub resolution_sla_minutes: Option<i32>,
     pub required_docs: Option<Vec<String>>,
     pub active: Option<bool>,
+    /// The skill a technician needs (none: any technician).
+    pub skill_id: Option<Option<Uuid>>,
+    /// 1 to 5.
+    pub skill_level: Option<i32>,
+    /// How long a job takes, 5 to 600 minutes.
+    pub expected_minutes: Option<i32>,
 }
 
 /// The changed service type, or every field error.
@@ -295,6 +301,16 @@ pub fn check_service_type(
     let docs = change
         .required_docs
         .and_then(|d| c.take(DocItem::parse_list("required_docs", &d)));
+    if let Some(l) = change.skill_level
+        && !(1..=5).contains(&l)
+    {
+        c.fail("skill_level", "range", "a level from 1 to 5");
+    }
+    if let Some(m) = change.expected_minutes
+        && !(5..=600).contains(&m)
+    {
+        c.fail("expected_minutes", "range", "from 5 to 600 minutes");
+    }
     c.finish()?;
     let mut record = current.clone();
     put(&mut record.name_id, name_id);
@@ -310,6 +326,9 @@ pub fn check_service_type(
         record.required_docs = json!(names).to_string();
     }
     put(&mut record.active, change.active);
+    put(&mut record.skill_id, change.skill_id);
+    put(&mut record.skill_level, change.skill_level);
+    put(&mut record.expected_minutes, change.expected_minutes);
     record.updated_at = now;
     Ok(record)
 }
@@ -322,6 +341,8 @@ pub fn service_type_view(t: &service_type::Model) -> Value {
         "response_sla_minutes": t.response_sla_minutes,
         "resolution_sla_minutes": t.resolution_sla_minutes,
         "required_docs": t.docs(), "active": t.active,
+        "skill_id": t.skill_id, "skill_level": t.skill_level,
+        "expected_minutes": t.expected_minutes,
     })
 }
 
@@ -333,6 +354,15 @@ pub async fn save_service_type(
     change: ServiceTypeChange,
     now: DateTime<Utc>,
 ) -> Result<service_type::Model, Error> {
+    if let Some(Some(skill)) = change.skill_id
+        && skill::Entity::find_by_id(skill)
+            .filter(skill::Column::Active.eq(true))
+            .one(db.conn())
+            .await?
+            .is_none()
+    {
+        return Err(Invalid::field("skill_id", "unknown", "no active skill with this id").into());
+    }
     let record = check_service_type(&current, change, now)?;
     records::save::<service_type::ActiveModel>(
         db,
@@ -628,6 +658,9 @@ mod tests {
             resolution_sla_minutes: 2880,
             required_docs: "[\"photo_before\"]".into(),
             active: true,
+            skill_id: None,
+            skill_level: 1,
+            expected_minutes: 120,
             created_at: now(),
             updated_at: now(),
         };

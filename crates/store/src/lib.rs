@@ -12,6 +12,7 @@ pub mod customers;
 pub mod db;
 pub mod demo;
 pub mod demo_tickets;
+pub mod dispatching;
 pub mod entity;
 pub mod error;
 pub mod feed;

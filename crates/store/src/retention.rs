@@ -2,7 +2,8 @@
 //! the sweep that removes the old ones: KTP photos some time after they
 //! were recorded (the sealed NIK stays with the customer), job photos and
 //! documents some time after their ticket was finished (the row stays, so
-//! the timeline still says a file was there).
+//! the timeline still says a file was there); technicians' last known
+//! positions some time after they were taken.
 
 use chrono::{DateTime, Duration, Utc};
 use object_store::path::Path as ObjectPath;
@@ -24,6 +25,8 @@ pub struct Retention {
     pub ktp_photos: Option<Duration>,
     /// After the ticket was closed or cancelled.
     pub job_photos: Option<Duration>,
+    /// A technician's last known position, after it was taken.
+    pub positions: Option<Duration>,
 }
 
 impl Default for Retention {
@@ -31,6 +34,7 @@ impl Default for Retention {
         Retention {
             ktp_photos: Some(Duration::days(365)),
             job_photos: Some(Duration::days(730)),
+            positions: Some(Duration::days(30)),
         }
     }
 }
@@ -40,6 +44,7 @@ impl Default for Retention {
 pub struct Removed {
     pub ktp_photos: usize,
     pub job_files: usize,
+    pub positions: u64,
 }
 
 /// Removes the files whose time is over, at most `batch` of each kind.
@@ -57,6 +62,10 @@ pub async fn sweep(
     }
     if let Some(days) = keep.job_photos {
         removed.job_files = remove_old_job_files(db, files, now - days, batch, now).await?;
+    }
+    if let Some(days) = keep.positions {
+        let _lock = db.begin_write().await?;
+        removed.positions = crate::dispatching::forget_positions(db.conn(), now - days).await?;
     }
     Ok(removed)
 }

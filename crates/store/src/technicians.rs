@@ -132,3 +132,14 @@ pub async fn assignable<C: ConnectionTrait>(
     }
     Ok(out)
 }
+
+/// The technicians who serve any of `areas`.
+pub async fn serving<C: ConnectionTrait>(db: &C, areas: &[Uuid]) -> Result<Vec<Uuid>, DbErr> {
+    user_area::Entity::find()
+        .select_only()
+        .column(user_area::Column::UserId)
+        .filter(user_area::Column::AreaId.is_in(areas.iter().copied()))
+        .into_tuple()
+        .all(db)
+        .await
+}

@@ -24,8 +24,8 @@ use netcrew_domain::{
     },
 };
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, DbErr, EntityTrait, IntoActiveModel,
-    QueryFilter, QueryOrder, QuerySelect, Set,
+    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, DatabaseTransaction, DbErr,
+    EntityTrait, IntoActiveModel, QueryFilter, QueryOrder, QuerySelect, Set,
 };
 use serde_json::{Value, json};
 use uuid::Uuid;
@@ -1453,13 +1453,28 @@ pub async fn transition(
     settings: &Settings,
     now: DateTime<Utc>,
 ) -> Result<ticket::Model, Error> {
+    let txn = db.begin_write().await?;
+    let t = transition_in(&txn, who, scope, at, req, settings, now).await?;
+    txn.commit().await?;
+    Ok(t)
+}
+
+/// [`transition`] inside a write transaction the caller commits.
+pub(crate) async fn transition_in(
+    txn: &DatabaseTransaction,
+    who: &Person,
+    scope: &Scope,
+    at: Versioned,
+    req: MoveRequest,
+    settings: &Settings,
+    now: DateTime<Utc>,
+) -> Result<ticket::Model, Error> {
     let Some(to) = req.to else {
         return Err(
             Invalid::field("to", "required", "say which status the ticket moves to").into(),
         );
     };
-    let txn = db.begin_write().await?;
-    let current = load_for_write(&*txn, at.id, scope, at.version).await?;
+    let current = load_for_write(txn, at.id, scope, at.version).await?;
     let f = facts(&current, settings, now);
     let mv =
         netcrew_domain::tickets::transition(to, &f, who.mover(&current)).map_err(|e| match e {
@@ -1484,7 +1499,10 @@ pub async fn transition(
         .as_deref()
         .map(|r| c.multiline("reason", r, REASON_MAX))
         .unwrap_or_default();
-    if matches!(mv, TicketMove::Cancel | TicketMove::Reopen) && reason.trim().is_empty() {
+    if (matches!(mv, TicketMove::Cancel | TicketMove::Reopen)
+        || (mv == TicketMove::Decline && who.role.is_some()))
+        && reason.trim().is_empty()
+    {
         c.fail("reason", "required", "say why");
     }
     let mut t = current.clone();
@@ -1517,7 +1535,7 @@ pub async fn transition(
                     None
                 }
                 Some(tid) => {
-                    let u = user::Entity::find_by_id(tid).one(&*txn).await?;
+                    let u = user::Entity::find_by_id(tid).one(txn).await?;
                     match u {
                         Some(u) if u.role == Role::Technician.as_str() && u.active => Some(u),
                         _ => {
@@ -1536,6 +1554,11 @@ pub async fn transition(
                 t.technician_id = Some(u.id);
             }
         }
+        TicketMove::Decline => {
+            data = json!({"technician_id": t.technician_id});
+            t.technician_id = None;
+            t.accepted_at = None;
+        }
         TicketMove::Accept => {
             if t.accepted_at.is_none() {
                 t.accepted_at = Some(now);
@@ -1546,7 +1569,7 @@ pub async fn transition(
         }
         TicketMove::Pend => match req.pause_reason.as_deref() {
             None => c.fail("pause_reason", "required", "choose why the ticket waits"),
-            Some(code) => match pause_reason(&*txn, code).await? {
+            Some(code) => match pause_reason(txn, code).await? {
                 None => c.fail("pause_reason", "unknown", "no such pause reason"),
                 Some(r) => {
                     t.before_pending = Some(from.as_str().to_string());
@@ -1597,34 +1620,35 @@ pub async fn transition(
     }
     c.finish()?;
     if (from == TicketStatus::Pending || matches!(mv, TicketMove::Resolve | TicketMove::Cancel))
-        && let Some((why, lasted)) = close_pause(&*txn, t.id, now).await?
+        && let Some((why, lasted)) = close_pause(txn, t.id, now).await?
     {
         data["pause_reason"] = json!(why);
         data["paused_minutes"] = json!(lasted.num_minutes());
     }
     if let Some(r) = &pause_to_open {
-        open_pause(&*txn, t.id, r, now).await?;
+        open_pause(txn, t.id, r, now).await?;
     }
     if mv == TicketMove::Resolve {
-        complete(&*txn, &t, who, now).await?;
+        complete(txn, &t, who, now).await?;
     }
     t.status = to.as_str().to_string();
     t.version += 1;
     t.updated_at = now;
-    recompute(&*txn, &mut t, None, now).await?;
-    let t = t.into_active_model().reset_all().update(&*txn).await?;
+    recompute(txn, &mut t, None, now).await?;
+    let t = t.into_active_model().reset_all().update(txn).await?;
+    crate::dispatching::after_move(txn, &current, &t, mv, who, &reason, now).await?;
     if mv == TicketMove::Assign && who.role == Some(Role::Customer) {
         public = false;
     }
     timeline(
-        &*txn,
+        txn,
         &t,
         who,
         Entry {
-            kind: if mv == TicketMove::Assign {
-                "assigned"
-            } else {
-                "moved"
+            kind: match mv {
+                TicketMove::Assign => "assigned",
+                TicketMove::Decline => "declined",
+                _ => "moved",
             },
             from: Some(from),
             to: Some(to),
@@ -1636,7 +1660,7 @@ pub async fn transition(
     )
     .await?;
     audit_ticket(
-        &*txn,
+        txn,
         who,
         "ticket.transition",
         t.id,
@@ -1645,7 +1669,7 @@ pub async fn transition(
         now,
     )
     .await?;
-    announce(&*txn, &t, "ticket.moved", true, now).await?;
+    announce(txn, &t, "ticket.moved", true, now).await?;
     // Who hears of it: the customer of every status change, the technician
     // of an assignment, the area's supervisors of what the field does.
     let status_note = note(
@@ -1653,16 +1677,16 @@ pub async fn transition(
         &t,
         json!({"from": from.as_str(), "to": to.as_str(), "by": who.name}),
     );
-    if let Some(account) = customer_account(&*txn, t.customer_id).await?
+    if let Some(account) = customer_account(txn, t.customer_id).await?
         && who.customer_id != Some(t.customer_id)
     {
-        notifications::notify(&*txn, &[account], &status_note, now).await?;
+        notifications::notify(txn, &[account], &status_note, now).await?;
     }
     if mv == TicketMove::Assign
         && let Some(tech) = t.technician_id
     {
         notifications::notify(
-            &*txn,
+            txn,
             &[tech],
             &note("ticket_assigned", &t, json!({"by": who.name})),
             now,
@@ -1670,8 +1694,8 @@ pub async fn transition(
         .await?;
     }
     if matches!(who.role, Some(Role::Technician | Role::Customer)) {
-        let w = watchers(&*txn, t.area_id, false).await?;
-        notifications::notify(&*txn, &w, &status_note, now).await?;
+        let w = watchers(txn, t.area_id, false).await?;
+        notifications::notify(txn, &w, &status_note, now).await?;
     }
     if who.customer_id != Some(t.customer_id)
         && let Some(event) = customer_event(to)
@@ -1689,7 +1713,7 @@ pub async fn transition(
             _ => json!({}),
         };
         outbox::to_customer(
-            &*txn,
+            txn,
             outbox::ToCustomer {
                 customer_id: t.customer_id,
                 ticket: Some((t.id, &t.number)),
@@ -1701,7 +1725,6 @@ pub async fn transition(
         )
         .await?;
     }
-    txn.commit().await?;
     Ok(t)
 }
 

@@ -1,6 +1,7 @@
 pub mod audit;
 pub mod coverage;
 pub mod customers;
+pub mod dispatch;
 pub mod identity;
 pub mod live;
 pub mod me;

@@ -52,6 +52,12 @@ pub struct ServiceType {
     #[schema(example = json!(["photo_before", "ont_serial", "optical_power_dbm"]))]
     pub required_docs: Vec<DocItem>,
     pub active: bool,
+    /// The skill a technician needs for it (none: any technician).
+    pub skill_id: Option<Uuid>,
+    /// The level of that skill needed, 1 to 5.
+    pub skill_level: i32,
+    /// How long a job takes, for booking windows and the day's plan.
+    pub expected_minutes: i32,
 }
 
 impl From<service_type::Model> for ServiceType {
@@ -66,6 +72,9 @@ impl From<service_type::Model> for ServiceType {
             response_sla_minutes: m.response_sla_minutes,
             resolution_sla_minutes: m.resolution_sla_minutes,
             active: m.active,
+            skill_id: m.skill_id,
+            skill_level: m.skill_level,
+            expected_minutes: m.expected_minutes,
         }
     }
 }
@@ -105,6 +114,13 @@ pub struct ServiceTypeChanges {
     #[schema(value_type = Option<Vec<DocItem>>)]
     pub required_docs: Option<Vec<String>>,
     pub active: Option<bool>,
+    /// The skill a technician needs; `null` for none.
+    #[serde(default, deserialize_with = "crate::routes::double_option")]
+    pub skill_id: Option<Option<Uuid>>,
+    /// 1 to 5.
+    pub skill_level: Option<i32>,
+    /// 5 to 600 minutes.
+    pub expected_minutes: Option<i32>,
 }
 
 impl From<ServiceTypeChanges> for ServiceTypeChange {
@@ -117,6 +133,9 @@ impl From<ServiceTypeChanges> for ServiceTypeChange {
             resolution_sla_minutes: i.resolution_sla_minutes,
             required_docs: i.required_docs,
             active: i.active,
+            skill_id: i.skill_id,
+            skill_level: i.skill_level,
+            expected_minutes: i.expected_minutes,
         }
     }
 }

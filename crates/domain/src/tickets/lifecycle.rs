@@ -166,6 +166,10 @@ pub enum TicketMove {
     Assign,
     /// The technician takes it on.
     Accept,
+    /// The technician gives it back, with a reason (also NetCrew, when an
+    /// assignment is not accepted in time, and a supervisor taking it
+    /// back): it waits for another technician.
+    Decline,
     /// The technician sets off.
     Depart,
     /// The technician is at the place.
@@ -185,9 +189,10 @@ pub enum TicketMove {
 }
 
 impl TicketMove {
-    pub const ALL: [TicketMove; 10] = [
+    pub const ALL: [TicketMove; 11] = [
         TicketMove::Assign,
         TicketMove::Accept,
+        TicketMove::Decline,
         TicketMove::Depart,
         TicketMove::Arrive,
         TicketMove::Pend,
@@ -202,6 +207,7 @@ impl TicketMove {
         match self {
             TicketMove::Assign => "assign",
             TicketMove::Accept => "accept",
+            TicketMove::Decline => "decline",
             TicketMove::Depart => "depart",
             TicketMove::Arrive => "arrive",
             TicketMove::Pend => "pend",
@@ -276,6 +282,7 @@ fn target(m: TicketMove, t: &TicketFacts) -> Option<TicketStatus> {
     match (m, s) {
         (M::Assign, S::New | S::Assigned | S::Accepted | S::Reopened) => Some(S::Assigned),
         (M::Accept, S::Assigned) => Some(S::Accepted),
+        (M::Decline, S::Assigned) => Some(S::New),
         (M::Depart, S::Accepted) => Some(S::EnRoute),
         (M::Arrive, S::EnRoute) => Some(S::OnSite),
         (M::Pend, S::New | S::Assigned | S::Accepted | S::EnRoute | S::OnSite | S::Reopened) => {
@@ -317,7 +324,7 @@ fn permitted(m: TicketMove, t: &TicketFacts, who: Mover) -> bool {
     else {
         // The system closes resolved tickets and pends or resumes the
         // children of an outage.
-        return matches!(m, M::Close | M::Pend | M::Resume | M::Resolve);
+        return matches!(m, M::Close | M::Pend | M::Resume | M::Resolve | M::Decline);
     };
     match role {
         Role::Admin | Role::Supervisor => true,
@@ -331,7 +338,13 @@ fn permitted(m: TicketMove, t: &TicketFacts, who: Mover) -> bool {
             assignee
                 && matches!(
                     m,
-                    M::Accept | M::Depart | M::Arrive | M::Pend | M::Resume | M::Resolve
+                    M::Accept
+                        | M::Decline
+                        | M::Depart
+                        | M::Arrive
+                        | M::Pend
+                        | M::Resume
+                        | M::Resolve
                 )
         }
         // The customer cancels their own ticket before anyone is on the
@@ -490,9 +503,28 @@ mod tests {
             allowed_targets(&t, TECHNICIAN),
             [
                 TicketStatus::Accepted,
+                TicketStatus::New,
                 TicketStatus::Pending,
                 TicketStatus::Resolved
             ]
+        );
+        // Back to new is a decline: the assignee's, NetCrew's (not
+        // accepted in time) or a supervisor's, never the customer's.
+        assert_eq!(
+            transition(TicketStatus::New, &t, TECHNICIAN),
+            Ok(TicketMove::Decline)
+        );
+        assert_eq!(
+            transition(TicketStatus::New, &t, Mover::System),
+            Ok(TicketMove::Decline)
+        );
+        assert_eq!(
+            transition(TicketStatus::New, &t, OTHER_TECHNICIAN),
+            Err(MoveRefused::NotYours("decline"))
+        );
+        assert_eq!(
+            transition(TicketStatus::New, &t, CUSTOMER),
+            Err(MoveRefused::NotYours("decline"))
         );
         assert!(matches!(
             transition(TicketStatus::OnSite, &t, TECHNICIAN),

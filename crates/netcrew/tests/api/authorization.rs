@@ -33,6 +33,13 @@ const IDENTITY: &[&str] = &["admin", "cs"];
 const MESSAGE_READERS: &[&str] = &["admin", "cs"];
 /// Who assigns and marks payments: the desk and supervisors.
 const ASSIGNERS: &[&str] = &["admin", "supervisor", "cs"];
+/// Who sees technicians' availability and why a technician is suggested.
+const DISPATCH_READERS: &[&str] = &["admin", "supervisor", "cs", "management"];
+/// Who changes technicians' profiles, the rota, and decides leave.
+const DISPATCH_MANAGERS: &[&str] = &["admin", "supervisor"];
+/// Leave and the rota as everyone concerned sees them (a technician: their
+/// own leave).
+const AVAILABILITY_READERS: &[&str] = &["admin", "supervisor", "cs", "management", "technician"];
 
 const ROLES: [&str; 6] = [
     "admin",
@@ -143,6 +150,17 @@ fn rule(method: &str, path: &str) -> Option<Rule> {
             Roles(OUTAGE_READERS)
         }
         ("post", "/api/v1/outages" | "/api/v1/outages/{id}/resolution") => Roles(OUTAGE_MANAGERS),
+        ("get", "/api/v1/dispatch/settings" | "/api/v1/technicians/{id}/profile")
+        | ("get", "/api/v1/tickets/{id}/assignment") => Roles(DISPATCH_READERS),
+        ("put", "/api/v1/dispatch/settings") => Roles(ADMIN),
+        ("put", "/api/v1/technicians/{id}/profile")
+        | ("post", "/api/v1/technicians/{id}/leave" | "/api/v1/leave/{id}/decision")
+        | ("post", "/api/v1/on-call")
+        | ("delete", "/api/v1/on-call/{id}") => Roles(DISPATCH_MANAGERS),
+        ("post", "/api/v1/technicians/me/position") => Roles(&["technician"]),
+        ("get", "/api/v1/leave" | "/api/v1/on-call") => Roles(AVAILABILITY_READERS),
+        ("post", "/api/v1/leave/{id}/cancel") => Roles(&["admin", "supervisor", "technician"]),
+        ("post", "/api/v1/tickets/{id}/assignment") => Roles(ASSIGNERS),
         _ => return None,
     })
 }

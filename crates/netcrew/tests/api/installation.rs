@@ -384,6 +384,7 @@ async fn identity_documents_are_sealed_masked_and_every_view_audited(
     let keep = netcrew_store::retention::Retention {
         ktp_photos: Some(chrono::Duration::days(30)),
         job_photos: None,
+        positions: None,
     };
     let now = chrono::Utc::now();
     let none = netcrew_store::retention::sweep(&app.db, &files, &keep, now, 100).await?;

@@ -16,6 +16,11 @@ pub struct Model {
     #[sea_orm(column_type = "Text")]
     pub required_docs: String,
     pub active: bool,
+    /// The skill a technician needs for it, and at what level (1–5).
+    pub skill_id: Option<Uuid>,
+    pub skill_level: i32,
+    /// How long a job of this type takes, for booking and planning.
+    pub expected_minutes: i32,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
 }

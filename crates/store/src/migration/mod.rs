@@ -17,6 +17,7 @@ mod m20261128_000016_ticket_package;
 mod m20261128_000017_identity;
 mod m20261128_000018_messages;
 mod m20261128_000019_inbound;
+mod m20261128_000020_dispatch;
 
 pub struct Migrator;
 
@@ -38,6 +39,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261128_000017_identity::Migration),
             Box::new(m20261128_000018_messages::Migration),
             Box::new(m20261128_000019_inbound::Migration),
+            Box::new(m20261128_000020_dispatch::Migration),
         ]
     }
 }

@@ -412,6 +412,24 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/dispatch/settings": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The dispatch settings (version 0 until first saved). */
+        get: operations["get_settings"];
+        /** Changes how dispatch decides (`If-Match`: the settings' version). */
+        put: operations["put_settings"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/events": {
         parameters: {
             query?: never;
@@ -562,6 +580,64 @@ export interface paths {
         put?: never;
         /** Marks an inbox message dealt with (answered, or a ticket opened for it). */
         post: operations["handle_inbound"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/leave": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Leave and sick days, soonest first: a technician sees their own; a
+         *     supervisor those of their teams and areas; admins, CS and management
+         *     everyone's.
+         */
+        get: operations["list_leave"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/leave/{id}/cancel": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Withdraws leave that has not begun (`If-Match`: its version): the
+         *     technician's own, or by a supervisor.
+         */
+        post: operations["cancel_leave"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/leave/{id}/decision": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Approves or refuses leave (`If-Match`: the leave's version). */
+        post: operations["decide_leave"];
         delete?: never;
         options?: never;
         head?: never;
@@ -886,6 +962,41 @@ export interface paths {
         put?: never;
         post?: never;
         delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/on-call": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The on-call rota between two days. */
+        get: operations["list_on_call"];
+        put?: never;
+        /** Puts a technician on call. */
+        post: operations["add_on_call"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/on-call/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Takes a turn off the rota. */
+        delete: operations["remove_on_call"];
         options?: never;
         head?: never;
         patch?: never;
@@ -1278,6 +1389,67 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/technicians/me/position": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * The signed-in technician's phone says where they are (sent while the
+         *     app is open). Kept as their last known position for dispatch.
+         */
+        post: operations["post_position"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/technicians/{id}/leave": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Asks for leave, or reports sick days: a technician for themself, a
+         *     supervisor for a technician of theirs. A supervisor decides.
+         */
+        post: operations["request_leave"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/technicians/{id}/profile": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A technician's dispatch profile. */
+        get: operations["get_profile"];
+        /**
+         * Changes a technician's profile (`If-Match`: its version, `"0"` before
+         *     the first save).
+         */
+        put: operations["put_profile"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/tickets": {
         parameters: {
             query?: never;
@@ -1315,6 +1487,31 @@ export interface paths {
         head?: never;
         /** Changes a ticket's details. Needs `If-Match`. */
         patch: operations["update_ticket"];
+        trace?: never;
+    };
+    "/api/v1/tickets/{id}/assignment": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Who may do the ticket, who should and why ("why this technician"),
+         *     and its assignment decisions so far.
+         */
+        get: operations["get_assignment"];
+        put?: never;
+        /**
+         * Gives the ticket to the best technician, or to the one chosen
+         *     (`If-Match`: the ticket's version). The decision is kept with its
+         *     explanation.
+         */
+        post: operations["post_assignment"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
         trace?: never;
     };
     "/api/v1/tickets/{id}/attachments": {
@@ -1715,6 +1912,55 @@ export interface components {
             /** Format: int32 */
             radius_m?: number | null;
         };
+        AssignmentInput: {
+            /**
+             * @description Kept with the decision; required to choose someone who may not do
+             *     the job (an override).
+             */
+            reason?: string | null;
+            /**
+             * Format: uuid
+             * @description None: the best eligible technician.
+             */
+            technician_id?: string | null;
+        };
+        /** @description One assignment decision. */
+        AssignmentRecord: {
+            /** @description The next best at the time, and who was left out. */
+            alternatives: Record<string, never>;
+            /** Format: date-time */
+            decided_at: string;
+            decided_by_name: string;
+            explanation?: null | components["schemas"]["Suggestion"];
+            /** @description `automatic`, `suggested`, `manual` or `override`. */
+            how: string;
+            /** Format: uuid */
+            id: string;
+            /** @description `pending`, `accepted`, `declined`, `timed_out` or `replaced`. */
+            outcome: string;
+            /** Format: date-time */
+            outcome_at?: string | null;
+            outcome_reason: string;
+            reason: string;
+            /** Format: double */
+            score?: number | null;
+            /** Format: uuid */
+            technician_id: string;
+            technician_name: string;
+        };
+        /** @description Who may do a ticket, who should and why, and its assignments so far. */
+        AssignmentView: {
+            current?: null | components["schemas"]["AssignmentRecord"];
+            /** @description How many were eligible in all. */
+            eligible: number;
+            /** @description Those serving the area who may not do it, and why (at most 50). */
+            excluded: components["schemas"]["Excluded"][];
+            history: components["schemas"]["AssignmentRecord"][];
+            job: components["schemas"]["JobView"];
+            mode: components["schemas"]["DispatchMode"];
+            /** @description The eligible technicians, best first (at most 10). */
+            ranked: components["schemas"]["Suggestion"][];
+        };
         /** @description A file attached to a ticket. */
         Attachment: {
             /**
@@ -1974,10 +2220,69 @@ export interface components {
             source: "coverage_check" | "registration";
         };
         /**
+         * @description Whether NetCrew assigns by itself or suggests the top three.
+         * @enum {string}
+         */
+        DispatchMode: "automatic" | "suggest";
+        /** @description How dispatch decides. */
+        DispatchSettings: {
+            /**
+             * Format: int32
+             * @description An assignment not accepted within this many minutes returns to the
+             *     queue and the supervisors are told.
+             */
+            accept_minutes: number;
+            mode: components["schemas"]["DispatchMode"];
+            /** @description Ramadan this year (technicians' Ramadan hours apply then). */
+            ramadan_from?: string | null;
+            ramadan_to?: string | null;
+            /**
+             * Format: double
+             * @description Road distance over straight-line distance.
+             */
+            road_factor: number;
+            /**
+             * Format: double
+             * @description Average speed on the road.
+             */
+            speed_kmh: number;
+            /** Format: int32 */
+            version: number;
+            weights: components["schemas"]["ScoreWeights"];
+        };
+        DispatchSettingsInput: {
+            /** Format: int32 */
+            accept_minutes: number;
+            mode: components["schemas"]["DispatchMode"];
+            ramadan_from?: string | null;
+            ramadan_to?: string | null;
+            /** Format: double */
+            road_factor: number;
+            /** Format: double */
+            speed_kmh: number;
+            weights: components["schemas"]["ScoreWeights"];
+        };
+        /**
          * @description A piece of documentation a technician delivers to complete a job.
          * @enum {string}
          */
         DocItem: "photo_before" | "photo_after" | "ont_serial" | "optical_power_dbm" | "equipment_used" | "speed_test" | "customer_signature";
+        /**
+         * @description Staff or a partner company (mitra).
+         * @enum {string}
+         */
+        Employer: "staff" | "partner";
+        Excluded: {
+            name: string;
+            reasons: components["schemas"]["NotEligible"][];
+            /**
+             * Format: int32
+             * @description With `skill_too_low`: the level they have.
+             */
+            skill_level?: number | null;
+            /** Format: uuid */
+            technician_id: string;
+        };
         FeeInput: {
             /**
              * @description `true` marks the fee or down payment paid; `false` takes a mistaken
@@ -2170,6 +2475,94 @@ export interface components {
          * @enum {string}
          */
         InstallWindow: "08:00-12:00" | "13:00-17:00";
+        /** @description The job as dispatch sees it. */
+        JobView: {
+            date: string;
+            /**
+             * Format: int32
+             * @description Expected minutes (from the service type).
+             */
+            minutes: number;
+            /**
+             * Format: uuid
+             * @description Who did the customer's last job.
+             */
+            previous_technician_id?: string | null;
+            skill?: string | null;
+            /** Format: int32 */
+            skill_level?: number | null;
+            /**
+             * Format: double
+             * @description 0 (low, far from due) to 1 (urgent or due within the hour).
+             */
+            urgency: number;
+            /** @description The booking window; none: to be done now. */
+            window?: string | null;
+        };
+        /**
+         * @description What to do with the technician's jobs on the days of leave.
+         * @enum {string}
+         */
+        JobsChoice: "unassign" | "keep";
+        /**
+         * @description Where the technician's phone last said they were. A web app sends no
+         *     position in the background: `at` says how old it is.
+         */
+        LastPosition: {
+            /** Format: double */
+            accuracy_m?: number | null;
+            /** Format: date-time */
+            at: string;
+            /** Format: double */
+            lat: number;
+            /** Format: double */
+            lng: number;
+        };
+        /** @description Leave or sick days of a technician. */
+        Leave: {
+            /** Format: date-time */
+            created_at: string;
+            /** Format: date-time */
+            decided_at?: string | null;
+            decision_note: string;
+            /** @description First day (`YYYY-MM-DD`). */
+            from: string;
+            /** Format: uuid */
+            id: string;
+            kind: components["schemas"]["LeaveKind"];
+            reason: string;
+            status: components["schemas"]["LeaveStatus"];
+            /** Format: uuid */
+            technician_id: string;
+            technician_name: string;
+            /** @description Last day, included. */
+            to: string;
+            /** Format: int32 */
+            version: number;
+        };
+        LeaveDecided: {
+            leave: components["schemas"]["Leave"];
+            /** @description Numbers of the tickets sent back to the queue. */
+            unassigned: string[];
+        };
+        LeaveDecisionInput: {
+            approve: boolean;
+            jobs?: null | components["schemas"]["JobsChoice"];
+            /** @description Required to refuse. */
+            note?: string;
+        };
+        /** @enum {string} */
+        LeaveKind: "leave" | "sick";
+        LeaveRequestInput: {
+            /** @description First day (`YYYY-MM-DD`); sick days up to 14 days back. */
+            from: string;
+            kind: components["schemas"]["LeaveKind"];
+            reason?: string;
+            /** @description Last day, included; at most 60 days in all. */
+            to: string;
+        };
+        /** @enum {string} */
+        LeaveStatus: "requested" | "approved" | "rejected" | "cancelled";
         /** @description One bad value of a CSV file. */
         LineError: {
             /**
@@ -2507,6 +2900,40 @@ export interface components {
          *     exact up to 10,000; beyond that `total` is 10,000 and `total_exact` is
          *     false ("at least").
          */
+        List_Leave: {
+            items: {
+                /** Format: date-time */
+                created_at: string;
+                /** Format: date-time */
+                decided_at?: string | null;
+                decision_note: string;
+                /** @description First day (`YYYY-MM-DD`). */
+                from: string;
+                /** Format: uuid */
+                id: string;
+                kind: components["schemas"]["LeaveKind"];
+                reason: string;
+                status: components["schemas"]["LeaveStatus"];
+                /** Format: uuid */
+                technician_id: string;
+                technician_name: string;
+                /** @description Last day, included. */
+                to: string;
+                /** Format: int32 */
+                version: number;
+            }[];
+            next_cursor?: string | null;
+            /** Format: int64 */
+            total: number;
+            /** @description False when `total` is a lower bound (more than 10,000 matches). */
+            total_exact: boolean;
+        };
+        /**
+         * @description The envelope of every list: one page of items, the cursor of the next
+         *     page (`null` on the last) and the number of items matching the filters —
+         *     exact up to 10,000; beyond that `total` is 10,000 and `total_exact` is
+         *     false ("at least").
+         */
         List_Message: {
             items: {
                 /** Format: int32 */
@@ -2704,6 +3131,30 @@ export interface components {
          *     exact up to 10,000; beyond that `total` is 10,000 and `total_exact` is
          *     false ("at least").
          */
+        List_OnCallTurn: {
+            items: {
+                day: string;
+                /** Format: uuid */
+                id: string;
+                note: string;
+                /** @description `HH:MM-HH:MM` local time; `24:00` ends at midnight. */
+                span: string;
+                /** Format: uuid */
+                technician_id: string;
+                technician_name: string;
+            }[];
+            next_cursor?: string | null;
+            /** Format: int64 */
+            total: number;
+            /** @description False when `total` is a lower bound (more than 10,000 matches). */
+            total_exact: boolean;
+        };
+        /**
+         * @description The envelope of every list: one page of items, the cursor of the next
+         *     page (`null` on the last) and the number of items matching the filters —
+         *     exact up to 10,000; beyond that `total` is 10,000 and `total_exact` is
+         *     false ("at least").
+         */
         List_Outage: {
             items: {
                 /** Format: uuid */
@@ -2868,6 +3319,11 @@ export interface components {
                 /** @example installation */
                 code: string;
                 default_priority: components["schemas"]["Priority"];
+                /**
+                 * Format: int32
+                 * @description How long a job takes, for booking windows and the day's plan.
+                 */
+                expected_minutes: number;
                 /** Format: uuid */
                 id: string;
                 name_en: string;
@@ -2890,6 +3346,16 @@ export interface components {
                  * @description Minutes to first response.
                  */
                 response_sla_minutes: number;
+                /**
+                 * Format: uuid
+                 * @description The skill a technician needs for it (none: any technician).
+                 */
+                skill_id?: string | null;
+                /**
+                 * Format: int32
+                 * @description The level of that skill needed, 1 to 5.
+                 */
+                skill_level: number;
             }[];
             next_cursor?: string | null;
             /** Format: int64 */
@@ -3330,6 +3796,11 @@ export interface components {
             nik: string;
         };
         /**
+         * @description Why a technician may not do the job.
+         * @enum {string}
+         */
+        NotEligible: "inactive" | "not_serving_area" | "on_leave" | "off_shift" | "skill_too_low" | "day_full" | "declined";
+        /**
          * @description An in-app notification. The app words it in the reader's language from
          *     `kind` and `data`.
          */
@@ -3432,6 +3903,27 @@ export interface components {
              * @example 3
              */
             port: number;
+        };
+        OnCallInput: {
+            /** @description `YYYY-MM-DD`. */
+            day: string;
+            note?: string;
+            /** @description `HH:MM-HH:MM`, such as `17:00-24:00`. */
+            span: string;
+            /** Format: uuid */
+            technician_id: string;
+        };
+        /** @description A turn on the on-call rota (piket): repairs outside the shift. */
+        OnCallTurn: {
+            day: string;
+            /** Format: uuid */
+            id: string;
+            note: string;
+            /** @description `HH:MM-HH:MM` local time; `24:00` ends at midnight. */
+            span: string;
+            /** Format: uuid */
+            technician_id: string;
+            technician_name: string;
         };
         /**
          * @description An outage: one fault (a cut cable, a dead ODC, a power cut) behind
@@ -3668,6 +4160,17 @@ export interface components {
             /** @description What the customer signs in with (their phone number). */
             login?: string | null;
         };
+        PositionInput: {
+            /**
+             * Format: double
+             * @description The phone's accuracy, in metres.
+             */
+            accuracy_m?: number | null;
+            /** Format: double */
+            lat: number;
+            /** Format: double */
+            lng: number;
+        };
         /** @description A template filled with example values. */
         Preview: {
             text: string;
@@ -3778,6 +4281,58 @@ export interface components {
             resolution: string;
         };
         /**
+         * @description What a part of a score is about.
+         * @enum {string}
+         */
+        ScoreFactor: "travel" | "workload" | "skill_surplus" | "continuity";
+        /** @description One explained part of a score. */
+        ScorePart: {
+            factor: components["schemas"]["ScoreFactor"];
+            /**
+             * Format: double
+             * @description Points it adds (negative: takes away).
+             */
+            points: number;
+            /**
+             * Format: double
+             * @description Minutes of travel, jobs that day, levels above the need, or 1.
+             */
+            value: number;
+        };
+        /** @description The weights of the score, in points. */
+        ScoreWeights: {
+            /**
+             * Format: double
+             * @description Points won by the technician who did the line's last job.
+             * @example 10
+             */
+            continuity: number;
+            /**
+             * Format: double
+             * @description Points won per skill level above the need.
+             * @example 2
+             */
+            skill_surplus: number;
+            /**
+             * Format: double
+             * @description Points lost per minute of travel (times the job's urgency).
+             * @example 1
+             */
+            travel: number;
+            /**
+             * Format: double
+             * @description How much urgency multiplies travel (`1 + urgency × u`, u in 0..1).
+             * @example 1
+             */
+            urgency: number;
+            /**
+             * Format: double
+             * @description Points lost per job the technician already has that day.
+             * @example 8
+             */
+            workload: number;
+        };
+        /**
          * @description A kind of field job, its default priority, SLA targets, and the
          *     documentation a technician must deliver to complete it.
          */
@@ -3786,6 +4341,11 @@ export interface components {
             /** @example installation */
             code: string;
             default_priority: components["schemas"]["Priority"];
+            /**
+             * Format: int32
+             * @description How long a job takes, for booking windows and the day's plan.
+             */
+            expected_minutes: number;
             /** Format: uuid */
             id: string;
             name_en: string;
@@ -3808,10 +4368,25 @@ export interface components {
              * @description Minutes to first response.
              */
             response_sla_minutes: number;
+            /**
+             * Format: uuid
+             * @description The skill a technician needs for it (none: any technician).
+             */
+            skill_id?: string | null;
+            /**
+             * Format: int32
+             * @description The level of that skill needed, 1 to 5.
+             */
+            skill_level: number;
         };
         ServiceTypeChanges: {
             active?: boolean | null;
             default_priority?: null | components["schemas"]["Priority"];
+            /**
+             * Format: int32
+             * @description 5 to 600 minutes.
+             */
+            expected_minutes?: number | null;
             name_en?: string | null;
             name_id?: string | null;
             /** @description Each item once; a wrong one is reported with the other field errors. */
@@ -3820,6 +4395,16 @@ export interface components {
             resolution_sla_minutes?: number | null;
             /** Format: int32 */
             response_sla_minutes?: number | null;
+            /**
+             * Format: uuid
+             * @description The skill a technician needs; `null` for none.
+             */
+            skill_id?: string | null;
+            /**
+             * Format: int32
+             * @description 1 to 5.
+             */
+            skill_level?: number | null;
         };
         /** @description A signed-in session of the current user. */
         SessionInfo: {
@@ -3849,6 +4434,17 @@ export interface components {
             active?: boolean | null;
             code?: string | null;
             name?: string | null;
+        };
+        SkillLevel: {
+            code: string;
+            /**
+             * Format: int32
+             * @description 1 to 5.
+             */
+            level: number;
+            name: string;
+            /** Format: uuid */
+            skill_id: string;
         };
         /** @description Where a ticket stands against its service level. */
         Sla: {
@@ -3909,6 +4505,21 @@ export interface components {
             /** Format: uuid */
             id: string;
             number: string;
+        };
+        /** @description A technician who may do the job, scored; the parts add up to `score`. */
+        Suggestion: {
+            name: string;
+            parts: components["schemas"]["ScorePart"][];
+            /** Format: double */
+            score: number;
+            /** Format: uuid */
+            technician_id: string;
+            travel: components["schemas"]["TravelEstimate"];
+            /**
+             * Format: double
+             * @description What travel was multiplied by for the job's urgency.
+             */
+            urgency_factor: number;
         };
         SurveyInput: {
             notes?: string;
@@ -3974,6 +4585,78 @@ export interface components {
             phone?: string | null;
             /** @description The names of their teams. */
             teams: string[];
+        };
+        /** @description A technician as dispatch knows them. */
+        TechnicianProfile: {
+            active: boolean;
+            /** @description The areas they serve (set with the staff account). */
+            areas: string[];
+            employer: components["schemas"]["Employer"];
+            home?: null | components["schemas"]["Location"];
+            home_address: string;
+            /** Format: uuid */
+            id: string;
+            /** Format: int32 */
+            max_jobs_per_day: number;
+            name: string;
+            /** @description The partner company, for a partner's technician. */
+            partner_name: string;
+            phone?: string | null;
+            position?: null | components["schemas"]["LastPosition"];
+            /** @description The same during Ramadan; none: the usual pattern holds. */
+            ramadan_pattern?: string[][] | null;
+            skills: components["schemas"]["SkillLevel"][];
+            /**
+             * Format: int32
+             * @description 0 until first saved.
+             */
+            version: number;
+            /**
+             * @description Working spans per weekday, Monday first (`HH:MM-HH:MM`); a gap on
+             *     Friday is the Friday prayer.
+             * @example [
+             *       [
+             *         "08:00-12:00",
+             *         "13:00-17:00"
+             *       ],
+             *       [
+             *         "08:00-12:00",
+             *         "13:00-17:00"
+             *       ],
+             *       [
+             *         "08:00-12:00",
+             *         "13:00-17:00"
+             *       ],
+             *       [
+             *         "08:00-12:00",
+             *         "13:00-17:00"
+             *       ],
+             *       [
+             *         "08:00-11:30",
+             *         "13:00-17:00"
+             *       ],
+             *       [
+             *         "08:00-12:00"
+             *       ],
+             *       []
+             *     ]
+             */
+            work_pattern: string[][];
+        };
+        TechnicianProfileInput: {
+            employer: components["schemas"]["Employer"];
+            home?: null | components["schemas"]["Location"];
+            home_address?: string;
+            /**
+             * Format: int32
+             * @description 1 to 20.
+             */
+            max_jobs_per_day: number;
+            partner_name?: string;
+            ramadan_pattern?: string[][] | null;
+            skills?: components["schemas"]["SkillInput"][];
+            /** @description Seven lists of `HH:MM-HH:MM`, Monday first. */
+            work_pattern: string[][];
         };
         TemplateInput: {
             /**
@@ -4235,6 +4918,23 @@ export interface components {
             technician_id?: string | null;
             to?: null | components["schemas"]["TicketStatus"];
         };
+        TravelEstimate: {
+            from: components["schemas"]["TravelFrom"];
+            /**
+             * Format: double
+             * @description Straight-line distance.
+             */
+            km?: number | null;
+            /** Format: double */
+            minutes: number;
+            /** Format: date-time */
+            position_at?: string | null;
+        };
+        /**
+         * @description Where the travel to the job starts.
+         * @enum {string}
+         */
+        TravelFrom: "previous_job" | "last_known" | "home" | "unknown";
         UpdateMe: {
             /** @description `id` or `en`. */
             locale?: string | null;
@@ -5304,6 +6004,58 @@ export interface operations {
             422: components["responses"]["Validation"];
         };
     };
+    get_settings: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DispatchSettings"];
+                };
+            };
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+        };
+    };
+    put_settings: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["DispatchSettingsInput"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DispatchSettings"];
+                };
+            };
+            400: components["responses"]["MalformedRequest"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            412: components["responses"]["PreconditionFailed"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["Validation"];
+            428: components["responses"]["PreconditionRequired"];
+        };
+    };
     events: {
         parameters: {
             query?: {
@@ -5534,6 +6286,97 @@ export interface operations {
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
             422: components["responses"]["Validation"];
+        };
+    };
+    list_leave: {
+        parameters: {
+            query?: {
+                technician_id?: string;
+                status?: components["schemas"]["LeaveStatus"];
+                /** @description Leave that lasts until this day or later (`YYYY-MM-DD`). */
+                from?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["List_Leave"];
+                };
+            };
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            422: components["responses"]["Validation"];
+        };
+    };
+    cancel_leave: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Leave id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Leave"];
+                };
+            };
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            412: components["responses"]["PreconditionFailed"];
+            428: components["responses"]["PreconditionRequired"];
+        };
+    };
+    decide_leave: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Leave id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["LeaveDecisionInput"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LeaveDecided"];
+                };
+            };
+            400: components["responses"]["MalformedRequest"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            412: components["responses"]["PreconditionFailed"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["Validation"];
+            428: components["responses"]["PreconditionRequired"];
         };
     };
     get_me: {
@@ -6258,6 +7101,88 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["List_OdpPort"];
                 };
+            };
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+        };
+    };
+    list_on_call: {
+        parameters: {
+            query?: {
+                /** @description First day (`YYYY-MM-DD`); default today. */
+                from?: string;
+                /** @description Last day; default 31 days after `from`, at most 92. */
+                to?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["List_OnCallTurn"];
+                };
+            };
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            422: components["responses"]["Validation"];
+        };
+    };
+    add_on_call: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["OnCallInput"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OnCallTurn"];
+                };
+            };
+            400: components["responses"]["MalformedRequest"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["Validation"];
+        };
+    };
+    remove_on_call: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description On-call turn id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Removed */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
             401: components["responses"]["Unauthenticated"];
             403: components["responses"]["Forbidden"];
@@ -7032,6 +7957,128 @@ export interface operations {
             422: components["responses"]["Validation"];
         };
     };
+    post_position: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PositionInput"];
+            };
+        };
+        responses: {
+            /** @description Kept */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["MalformedRequest"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["Validation"];
+        };
+    };
+    request_leave: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Technician (user) id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["LeaveRequestInput"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Leave"];
+                };
+            };
+            400: components["responses"]["MalformedRequest"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["Validation"];
+        };
+    };
+    get_profile: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Technician (user) id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TechnicianProfile"];
+                };
+            };
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+        };
+    };
+    put_profile: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Technician (user) id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["TechnicianProfileInput"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TechnicianProfile"];
+                };
+            };
+            400: components["responses"]["MalformedRequest"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            412: components["responses"]["PreconditionFailed"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["Validation"];
+            428: components["responses"]["PreconditionRequired"];
+        };
+    };
     list_tickets: {
         parameters: {
             query?: {
@@ -7151,6 +8198,67 @@ export interface operations {
         requestBody: {
             content: {
                 "application/json": components["schemas"]["TicketPatch"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Ticket"];
+                };
+            };
+            400: components["responses"]["MalformedRequest"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            412: components["responses"]["PreconditionFailed"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["Validation"];
+            428: components["responses"]["PreconditionRequired"];
+        };
+    };
+    get_assignment: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Ticket id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AssignmentView"];
+                };
+            };
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+        };
+    };
+    post_assignment: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Ticket id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AssignmentInput"];
             };
         };
         responses: {
