@@ -59,6 +59,12 @@ pub enum ApiError {
         detail: String,
         allowed: Vec<String>,
     },
+    /// The change needs a choice first; `allowed` lists the choices.
+    #[error("{detail}")]
+    ChoiceNeeded {
+        detail: String,
+        allowed: Vec<String>,
+    },
     /// The record is not ready for this yet; `missing` lists what it needs.
     #[error("{detail}")]
     NotReady {
@@ -115,6 +121,10 @@ impl From<netcrew_store::Error> for ApiError {
             netcrew_store::Error::Refused { detail, allowed } => {
                 ApiError::NotAllowedNow { detail, allowed }
             }
+            netcrew_store::Error::Choose { detail, choices } => ApiError::ChoiceNeeded {
+                detail,
+                allowed: choices,
+            },
             netcrew_store::Error::NotReady { detail, missing } => {
                 ApiError::NotReady { detail, missing }
             }
@@ -171,6 +181,11 @@ impl ApiError {
             ApiError::NotReady { .. } => {
                 (StatusCode::CONFLICT, "/problems/not-ready", "Not ready yet")
             }
+            ApiError::ChoiceNeeded { .. } => (
+                StatusCode::CONFLICT,
+                "/problems/choice-needed",
+                "A choice is needed",
+            ),
             ApiError::Stale(_) => (
                 StatusCode::PRECONDITION_FAILED,
                 "/problems/stale",
@@ -243,7 +258,8 @@ impl ApiError {
             detail,
             errors,
             allowed: match self {
-                ApiError::NotAllowedNow { allowed, .. } => Some(allowed.clone()),
+                ApiError::NotAllowedNow { allowed, .. }
+                | ApiError::ChoiceNeeded { allowed, .. } => Some(allowed.clone()),
                 _ => None,
             },
             missing: match self {

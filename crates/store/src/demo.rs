@@ -8,13 +8,16 @@ use chrono::{DateTime, Duration, Utc};
 use netcrew_domain::{GeoPoint, Role};
 use rand::{Rng, SeedableRng, seq::SliceRandom};
 use rand_chacha::ChaCha8Rng;
-use sea_orm::{ActiveValue::Set, ConnectionTrait, EntityTrait};
+use sea_orm::{ActiveValue::Set, ConnectionTrait, DbErr, EntityTrait, QuerySelect};
 use serde::Serialize;
 use uuid::Uuid;
 
 use crate::{
     Db,
-    entity::{area, customer, odc, odp, package, team, user, user_area, user_team},
+    entity::{
+        area, customer, odc, odp, package, skill, team, technician_profile, technician_skill, user,
+        user_area, user_team,
+    },
     password,
 };
 
@@ -589,6 +592,7 @@ pub async fn generate(
     let mut users = Vec::new();
     let mut memberships = Vec::new();
     let mut coverage = Vec::new();
+    let mut field = Vec::new();
     let technicians_per_area = ((3.0 * scale).round() as usize).max(1);
     let staff_plan: Vec<(Role, usize)> = vec![
         (Role::Admin, 2),
@@ -631,6 +635,7 @@ pub async fn generate(
                     let i = n / technicians_per_area;
                     memberships.push((id, team_ids[i]));
                     coverage.push((id, area_ids[i]));
+                    field.push((id, i));
                 }
                 Role::Supervisor => {
                     // Each supervisor leads the teams of two neighbouring areas.
@@ -693,6 +698,9 @@ pub async fn generate(
     for chunk in chunked(coverage, 500) {
         user_area::Entity::insert_many(chunk).exec(&*txn).await?;
     }
+    // Its own generator, so the rest of the demo stays as it was.
+    let mut field_rng = ChaCha8Rng::seed_from_u64(options.seed ^ 0x15);
+    technicians_for_dispatch(&*txn, &mut field_rng, &field, long_ago).await?;
     txn.commit().await?;
     let history = crate::demo_tickets::generate(db, &mut rng, scale, now).await?;
     summary.tickets = history.tickets;
@@ -700,6 +708,99 @@ pub async fn generate(
     // Fresh statistics, so the query planner knows the tables' new sizes.
     db.conn().execute_unprepared("ANALYZE").await?;
     Ok(summary)
+}
+
+/// Each technician's skills (splicing and ONT set-up at levels 2 to 5,
+/// others now and then) and a home base a few kilometres from their
+/// area's centre, so that dispatch has something to weigh.
+async fn technicians_for_dispatch<C: ConnectionTrait>(
+    db: &C,
+    rng: &mut ChaCha8Rng,
+    field: &[(Uuid, usize)],
+    at: DateTime<Utc>,
+) -> Result<(), DbErr> {
+    let skills: Vec<(Uuid, String)> = skill::Entity::find()
+        .select_only()
+        .column(skill::Column::Id)
+        .column(skill::Column::Code)
+        .into_tuple()
+        .all(db)
+        .await?;
+    let standard = serde_json::json!([
+        ["08:00-12:00", "13:00-17:00"],
+        ["08:00-12:00", "13:00-17:00"],
+        ["08:00-12:00", "13:00-17:00"],
+        ["08:00-12:00", "13:00-17:00"],
+        ["08:00-11:30", "13:00-17:00"],
+        ["08:00-12:00"],
+        []
+    ])
+    .to_string();
+    let ramadan = serde_json::json!([
+        ["08:00-12:00", "12:30-15:30"],
+        ["08:00-12:00", "12:30-15:30"],
+        ["08:00-12:00", "12:30-15:30"],
+        ["08:00-12:00", "12:30-15:30"],
+        ["08:00-11:30", "13:00-15:30"],
+        ["08:00-12:00"],
+        []
+    ])
+    .to_string();
+    let mut levels = Vec::new();
+    let mut profiles = Vec::new();
+    for (id, area) in field {
+        for (skill_id, code) in &skills {
+            let level = match code.as_str() {
+                "splicing" | "ont_config" => rng.gen_range(2..=5),
+                _ if rng.gen_bool(0.5) => rng.gen_range(1..=4),
+                _ => continue,
+            };
+            levels.push(technician_skill::ActiveModel {
+                user_id: Set(*id),
+                skill_id: Set(*skill_id),
+                level: Set(level),
+            });
+        }
+        let seed = &AREAS[*area];
+        let centre = GeoPoint {
+            lat: seed.lat,
+            lng: seed.lng,
+        };
+        let home = centre.offset(rng.gen_range(500.0..4000.0), rng.gen_range(0.0..360.0));
+        let partner = rng.gen_bool(0.2);
+        profiles.push(technician_profile::ActiveModel {
+            user_id: Set(*id),
+            home_lat: Set(Some(home.lat)),
+            home_lng: Set(Some(home.lng)),
+            home_address: Set(String::new()),
+            max_jobs_per_day: Set(rng.gen_range(5..=7)),
+            employer: Set(if partner { "partner" } else { "staff" }.to_string()),
+            partner_name: Set(if partner {
+                "CV Serat Mandiri".to_string()
+            } else {
+                String::new()
+            }),
+            work_pattern: Set(standard.clone()),
+            ramadan_pattern: Set(Some(ramadan.clone())),
+            last_lat: Set(None),
+            last_lng: Set(None),
+            last_accuracy_m: Set(None),
+            last_position_at: Set(None),
+            version: Set(1),
+            updated_at: Set(at),
+        });
+    }
+    for chunk in chunked(levels, 500) {
+        technician_skill::Entity::insert_many(chunk)
+            .exec(db)
+            .await?;
+    }
+    for chunk in chunked(profiles, 500) {
+        technician_profile::Entity::insert_many(chunk)
+            .exec(db)
+            .await?;
+    }
+    Ok(())
 }
 
 #[allow(clippy::too_many_arguments)]

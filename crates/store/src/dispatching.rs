@@ -471,7 +471,9 @@ pub async fn save_profile(
         c.fail("max_jobs_per_day", "range", "from 1 to 20 jobs a day");
     }
     c.one_of("employer", &input.employer, &["staff", "partner"]);
-    let partner = c.text("partner_name", &input.partner_name, 120);
+    let partner = c
+        .optional_text("partner_name", &input.partner_name, 120)
+        .unwrap_or_default();
     if input.employer == "partner" && partner.trim().is_empty() {
         c.fail(
             "partner_name",
@@ -479,7 +481,9 @@ pub async fn save_profile(
             "name the partner company (mitra)",
         );
     }
-    let address = c.text("home_address", &input.home_address, 300);
+    let address = c
+        .optional_text("home_address", &input.home_address, 300)
+        .unwrap_or_default();
     let pattern = match week(&input.work_pattern) {
         Ok(p) => Some(p),
         Err((at, code, detail)) => {
@@ -913,7 +917,7 @@ pub async fn decide_leave(
         if !jobs.is_empty() {
             match d.jobs {
                 None => {
-                    return Err(Error::Refused {
+                    return Err(Error::Choose {
                         detail: format!(
                             "The technician has jobs on these days: {}. Say whether to unassign them (back to the queue) or keep them.",
                             jobs.iter()
@@ -921,7 +925,7 @@ pub async fn decide_leave(
                                 .collect::<Vec<_>>()
                                 .join(", ")
                         ),
-                        allowed: vec!["unassign".into(), "keep".into()],
+                        choices: vec!["unassign".into(), "keep".into()],
                     });
                 }
                 Some(JobsOnLeave::Keep) => {}
@@ -1139,7 +1143,7 @@ pub async fn add_on_call(
             None
         }
     };
-    let note = c.text("note", note, 200);
+    let note = c.optional_text("note", note, 200).unwrap_or_default();
     c.finish()?;
     let (Some(d), Some(s)) = (d, s) else {
         return Err(Error::Conflict("Unreadable day or span.".into()));

@@ -25,6 +25,13 @@ pub enum Error {
         allowed: Vec<String>,
     },
     /// The record is not ready for this: what it still needs is listed.
+    /// The change needs the caller to choose among `choices` first (what
+    /// to do with a technician's jobs when their leave is approved).
+    #[error("{detail}")]
+    Choose {
+        detail: String,
+        choices: Vec<String>,
+    },
     #[error("{detail}")]
     NotReady {
         detail: String,

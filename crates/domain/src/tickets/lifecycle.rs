@@ -322,9 +322,13 @@ fn permitted(m: TicketMove, t: &TicketFacts, who: Mover) -> bool {
         owner,
     } = who
     else {
-        // The system closes resolved tickets and pends or resumes the
-        // children of an outage.
-        return matches!(m, M::Close | M::Pend | M::Resume | M::Resolve | M::Decline);
+        // The system closes resolved tickets, pends or resumes the
+        // children of an outage, assigns in automatic dispatch and takes
+        // back assignments not accepted in time.
+        return matches!(
+            m,
+            M::Close | M::Pend | M::Resume | M::Resolve | M::Assign | M::Decline
+        );
     };
     match role {
         Role::Admin | Role::Supervisor => true,
@@ -625,7 +629,7 @@ mod tests {
     proptest! {
         /// `apply` agrees with `allowed_moves`, and no move leaves a ticket
         /// that is closed for good, or leads back to `new` from anywhere
-        /// but a pause.
+        /// but a pause or a declined assignment.
         #[test]
         fn moves_agree_with_what_is_allowed(
             kind in any_kind(), status in any_status(), m in any_move(), who in any_mover(),
@@ -639,9 +643,21 @@ mod tests {
                 prop_assert!(result.is_err());
             }
             if let Ok(next) = result {
-                prop_assert!(next != TicketStatus::New || status == TicketStatus::Pending);
+                prop_assert!(
+                    next != TicketStatus::New
+                        || status == TicketStatus::Pending
+                        || (status == TicketStatus::Assigned && m == TicketMove::Decline)
+                );
                 if who == Mover::System {
-                    prop_assert!(matches!(m, TicketMove::Close | TicketMove::Pend | TicketMove::Resume | TicketMove::Resolve));
+                    prop_assert!(matches!(
+                        m,
+                        TicketMove::Close
+                            | TicketMove::Pend
+                            | TicketMove::Resume
+                            | TicketMove::Resolve
+                            | TicketMove::Assign
+                            | TicketMove::Decline
+                    ));
                 }
             }
             if let Err(MoveRefused::NotFromHere { allowed, .. }) = &result {

@@ -526,6 +526,7 @@ async fn job_files_go_after_their_retention() -> anyhow::Result<()> {
     let keep = netcrew_store::retention::Retention {
         ktp_photos: None,
         job_photos: Some(chrono::Duration::days(730)),
+        positions: None,
     };
     let later = chrono::Utc::now() + chrono::Duration::days(731);
     // Open tickets keep their files however old.

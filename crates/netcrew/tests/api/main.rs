@@ -9,6 +9,7 @@ mod catalog;
 mod cli;
 mod customer_records;
 mod customers;
+mod dispatch;
 mod edge;
 mod idempotency;
 mod installation;

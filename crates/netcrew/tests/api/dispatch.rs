@@ -1,0 +1,830 @@
+//! Dispatch: technicians' profiles, leave and the rota; who may do a ticket
+//! and why; assignment with its kept explanation, decline, override, and
+//! an assignment not accepted in time.
+
+use chrono::{Datelike, Duration, NaiveDate, Utc};
+use reqwest::Method;
+use serde_json::{Value, json};
+
+use crate::{
+    both_backends,
+    support::{Session, TestApp, assert_problem, text},
+};
+
+both_backends!(
+    the_closest_able_technician_is_suggested_and_the_decision_kept,
+    leave_over_jobs_asks_what_to_do_and_bad_input_is_refused,
+    an_assignment_not_accepted_in_time_goes_back_to_the_queue,
+    a_position_is_kept_then_forgotten,
+);
+
+const ALWAYS: [[&str; 1]; 7] = [["00:00-24:00"]; 7];
+
+async fn ok(response: reqwest::Response, status: u16) -> anyhow::Result<Value> {
+    let got = response.status().as_u16();
+    let body: Value = response.json().await?;
+    anyhow::ensure!(got == status, "{got}: {body}");
+    Ok(body)
+}
+
+/// A working day (Monday to Thursday, not a holiday) at least two days
+/// ahead, in the ISP's zone: a booking window there is open to everyone on
+/// the standard pattern.
+async fn working_day(admin: &Session) -> anyhow::Result<NaiveDate> {
+    let (_, holidays) = admin.json("/api/v1/holidays").await?;
+    let off: Vec<String> = holidays["items"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|h| h["day"].as_str().map(str::to_string))
+        .collect();
+    let today = Utc::now()
+        .with_timezone(&chrono_tz::Asia::Jakarta)
+        .date_naive();
+    let mut d = today + Duration::days(2);
+    while d.weekday().num_days_from_monday() > 3 || off.contains(&d.to_string()) {
+        d += Duration::days(1);
+    }
+    Ok(d)
+}
+
+struct Scene {
+    admin: Session,
+    supervisor: Session,
+    technician: Session,
+    /// The demo technician (who can sign in), their area.
+    near: String,
+    area: String,
+    skill: String,
+    customer: Value,
+    day: NaiveDate,
+}
+
+async fn profile(
+    admin: &Session,
+    id: &str,
+    home: (f64, f64),
+    level: i64,
+    skill: &str,
+) -> anyhow::Result<Value> {
+    let (_, current) = admin
+        .json(&format!("/api/v1/technicians/{id}/profile"))
+        .await?;
+    let version = current["version"].as_i64().unwrap_or_default();
+    ok(
+        admin
+            .send_if(
+                Method::PUT,
+                &format!("/api/v1/technicians/{id}/profile"),
+                version,
+                Some(json!({
+                    "home": {"lat": home.0, "lng": home.1}, "max_jobs_per_day": 6,
+                    "employer": "staff", "work_pattern": ALWAYS,
+                    "skills": [{"skill_id": skill, "level": level}],
+                })),
+            )
+            .await?,
+        200,
+    )
+    .await
+}
+
+async fn new_technician(admin: &Session, name: &str, area: &str) -> anyhow::Result<String> {
+    let created = ok(
+        admin
+            .send(
+                Method::POST,
+                "/api/v1/users",
+                Some(json!({
+                    "name": name, "role": "technician", "area_ids": [area],
+                    "email": format!("{}@example.net", name.to_lowercase().replace(' ', ".")),
+                    "password": "Serat-Optik-Bandung-2026",
+                })),
+            )
+            .await?,
+        201,
+    )
+    .await?;
+    Ok(text(&created["id"])?.to_string())
+}
+
+async fn scene(app: &TestApp) -> anyhow::Result<Scene> {
+    let admin = app.signed_in("admin").await?;
+    let supervisor = app.signed_in("supervisor").await?;
+    let technician = app.signed_in("technician").await?;
+    let (_, me) = technician.json("/api/v1/me").await?;
+    let near = text(&me["id"])?.to_string();
+    let (status, mine) = technician
+        .json(&format!("/api/v1/technicians/{near}/profile"))
+        .await?;
+    assert_eq!(status, 200, "a technician sees their own profile: {mine}");
+    let area = text(&mine["areas"][0])?.to_string();
+    let (_, skills) = admin.json("/api/v1/skills").await?;
+    let skill = skills["items"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .find(|s| s["code"] == "splicing")
+        .and_then(|s| s["id"].as_str())
+        .ok_or_else(|| anyhow::anyhow!("no splicing skill: {skills}"))?
+        .to_string();
+    let (_, customers) = admin
+        .json(&format!(
+            "/api/v1/customers?area_id={area}&status=active&limit=1"
+        ))
+        .await?;
+    let customer = customers["items"][0].clone();
+    anyhow::ensure!(customer.is_object(), "no active customer in {area}");
+    let day = working_day(&admin).await?;
+    Ok(Scene {
+        admin,
+        supervisor,
+        technician,
+        near,
+        area,
+        skill,
+        customer,
+        day,
+    })
+}
+
+fn place(c: &Value) -> (f64, f64) {
+    (
+        c["location"]["lat"].as_f64().unwrap_or_default(),
+        c["location"]["lng"].as_f64().unwrap_or_default(),
+    )
+}
+
+async fn repair(s: &Scene) -> anyhow::Result<Value> {
+    ok(
+        s.supervisor
+            .send(
+                Method::POST,
+                "/api/v1/tickets",
+                Some(json!({
+                    "kind": "repair", "customer_id": s.customer["id"], "description": "LOS merah",
+                    "appointment_date": s.day.to_string(), "appointment_window": "08:00-12:00",
+                })),
+            )
+            .await?,
+        201,
+    )
+    .await
+}
+
+async fn the_closest_able_technician_is_suggested_and_the_decision_kept(
+    app: &TestApp,
+) -> anyhow::Result<()> {
+    let s = scene(app).await?;
+    let (lat, lng) = place(&s.customer);
+    // The demo technician lives 500 m away, another 5 km; a third is
+    // close but not skilled enough; a fourth is on leave that day.
+    profile(&s.admin, &s.near, (lat + 0.0045, lng), 3, &s.skill).await?;
+    let far = new_technician(&s.admin, "Dadang Far", &s.area).await?;
+    profile(&s.admin, &far, (lat + 0.045, lng), 3, &s.skill).await?;
+    let novice = new_technician(&s.admin, "Ujang Novice", &s.area).await?;
+    profile(&s.admin, &novice, (lat, lng + 0.001), 1, &s.skill).await?;
+    let away = new_technician(&s.admin, "Cecep Away", &s.area).await?;
+    profile(&s.admin, &away, (lat, lng + 0.002), 4, &s.skill).await?;
+    let leave = ok(
+        s.supervisor
+            .send(
+                Method::POST,
+                &format!("/api/v1/technicians/{away}/leave"),
+                Some(json!({"kind": "leave", "from": s.day.to_string(), "to": s.day.to_string(), "reason": "Nikahan adik"})),
+            )
+            .await?,
+        201,
+    )
+    .await?;
+    assert_eq!(leave["status"], "requested");
+    ok(
+        s.supervisor
+            .send_if(
+                Method::POST,
+                &format!("/api/v1/leave/{}/decision", text(&leave["id"])?),
+                1,
+                Some(json!({"approve": true})),
+            )
+            .await?,
+        200,
+    )
+    .await?;
+
+    let t = repair(&s).await?;
+    let id = text(&t["id"])?.to_string();
+    let (status, view) = s
+        .supervisor
+        .json(&format!("/api/v1/tickets/{id}/assignment"))
+        .await?;
+    assert_eq!(status, 200, "{view}");
+    assert_eq!(view["mode"], "suggest");
+    assert_eq!(view["job"]["window"], "08:00-12:00");
+    assert_eq!(view["job"]["skill"], "splicing");
+    let ranked = view["ranked"].as_array().cloned().unwrap_or_default();
+    let order: Vec<&str> = ranked
+        .iter()
+        .filter_map(|r| r["technician_id"].as_str())
+        .collect();
+    assert_eq!(order.first(), Some(&s.near.as_str()), "{view}");
+    assert!(order.contains(&far.as_str()), "{view}");
+    assert!(!order.contains(&novice.as_str()) && !order.contains(&away.as_str()));
+    // The parts add up to the score; travel starts at home, 0.5 km away.
+    let best = &ranked[0];
+    let sum: f64 = best["parts"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|p| p["points"].as_f64())
+        .sum();
+    let score = best["score"].as_f64().unwrap_or_default();
+    assert!((sum - score).abs() < 0.05, "{best}");
+    assert_eq!(best["travel"]["from"], "home");
+    let km = best["travel"]["km"].as_f64().unwrap_or_default();
+    assert!((0.4..0.6).contains(&km), "{best}");
+    let reasons = |who: &str| -> Vec<String> {
+        view["excluded"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .find(|e| e["technician_id"] == who)
+            .map(|e| {
+                e["reasons"]
+                    .as_array()
+                    .into_iter()
+                    .flatten()
+                    .filter_map(|r| r.as_str().map(str::to_string))
+                    .collect()
+            })
+            .unwrap_or_default()
+    };
+    assert_eq!(reasons(&novice), ["skill_too_low"], "{view}");
+    assert_eq!(reasons(&away), ["on_leave"], "{view}");
+
+    // Roles: CS and management read it; a technician and a customer do not.
+    for (role, expected) in [
+        ("cs", 200),
+        ("management", 200),
+        ("technician", 403),
+        ("customer", 403),
+    ] {
+        let who = app.signed_in(role).await?;
+        let status = who
+            .get(&format!("/api/v1/tickets/{id}/assignment"))
+            .await?
+            .status()
+            .as_u16();
+        assert_eq!(status, expected, "{role}");
+    }
+
+    // Assigning without naming anyone gives it to the best; stale and
+    // missing versions are refused.
+    let version = t["version"].as_i64().unwrap_or_default();
+    let path = format!("/api/v1/tickets/{id}/assignment");
+    assert_problem(
+        s.supervisor
+            .send(Method::POST, &path, Some(json!({})))
+            .await?,
+        428,
+        "/problems/precondition-required",
+    )
+    .await?;
+    assert_problem(
+        s.supervisor
+            .send_if(Method::POST, &path, version + 5, Some(json!({})))
+            .await?,
+        412,
+        "/problems/stale",
+    )
+    .await?;
+    let assigned = ok(
+        s.supervisor
+            .send_if(Method::POST, &path, version, Some(json!({})))
+            .await?,
+        200,
+    )
+    .await?;
+    assert_eq!(assigned["status"], "assigned");
+    assert_eq!(assigned["technician"]["id"], json!(s.near));
+    let (_, view) = s.supervisor.json(&path).await?;
+    assert_eq!(view["current"]["how"], "suggested", "{view}");
+    assert_eq!(view["current"]["outcome"], "pending");
+    assert_eq!(
+        view["current"]["explanation"]["technician_id"],
+        json!(s.near)
+    );
+
+    // The technician declines: a reason is needed; the ticket is back in
+    // the queue and they are not suggested again.
+    let moves = format!("/api/v1/tickets/{id}/transitions");
+    let v = assigned["version"].as_i64().unwrap_or_default();
+    assert_problem(
+        s.technician
+            .send_if(Method::POST, &moves, v, Some(json!({"to": "new"})))
+            .await?,
+        422,
+        "/problems/validation",
+    )
+    .await?;
+    let declined = ok(
+        s.technician
+            .send_if(
+                Method::POST,
+                &moves,
+                v,
+                Some(json!({"to": "new", "reason": "Motor mogok"})),
+            )
+            .await?,
+        200,
+    )
+    .await?;
+    assert_eq!(declined["status"], "new");
+    assert!(declined["technician"].is_null(), "{declined}");
+    let (_, view) = s.supervisor.json(&path).await?;
+    assert_eq!(view["history"][0]["outcome"], "declined", "{view}");
+    assert_eq!(view["history"][0]["outcome_reason"], "Motor mogok");
+    assert_eq!(view["ranked"][0]["technician_id"], json!(far), "{view}");
+    let near = s.near.clone();
+    assert_eq!(reasons_of(&view, &near), ["declined"]);
+
+    // An override to someone ranked out needs a reason, and is kept as
+    // one; an inactive technician is refused.
+    let v = declined["version"].as_i64().unwrap_or_default();
+    let refused = assert_problem(
+        s.supervisor
+            .send_if(
+                Method::POST,
+                &path,
+                v,
+                Some(json!({"technician_id": novice})),
+            )
+            .await?,
+        422,
+        "/problems/validation",
+    )
+    .await?;
+    assert_eq!(refused["errors"][0]["field"], "reason", "{refused}");
+    let (_, users) = s.admin.json("/api/v1/users?role=customer&limit=1").await?;
+    let not_a_technician = text(&users["items"][0]["id"])?.to_string();
+    let refused = assert_problem(
+        s.supervisor
+            .send_if(
+                Method::POST,
+                &path,
+                v,
+                Some(json!({"technician_id": not_a_technician, "reason": "coba"})),
+            )
+            .await?,
+        422,
+        "/problems/validation",
+    )
+    .await?;
+    assert_eq!(refused["errors"][0]["field"], "technician_id", "{refused}");
+    let overridden = ok(
+        s.supervisor
+            .send_if(
+                Method::POST,
+                &path,
+                v,
+                Some(json!({"technician_id": novice, "reason": "Ditemani senior"})),
+            )
+            .await?,
+        200,
+    )
+    .await?;
+    assert_eq!(overridden["technician"]["id"], json!(novice));
+    let (_, view) = s.supervisor.json(&path).await?;
+    assert_eq!(view["current"]["how"], "override");
+    assert_eq!(view["current"]["reason"], "Ditemani senior");
+    assert_eq!(view["history"].as_array().map(Vec::len), Some(2));
+    Ok(())
+}
+
+fn reasons_of(view: &Value, who: &str) -> Vec<String> {
+    view["excluded"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .find(|e| e["technician_id"] == who)
+        .map(|e| {
+            e["reasons"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .filter_map(|r| r.as_str().map(str::to_string))
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+async fn leave_over_jobs_asks_what_to_do_and_bad_input_is_refused(
+    app: &TestApp,
+) -> anyhow::Result<()> {
+    let s = scene(app).await?;
+    let (lat, lng) = place(&s.customer);
+    profile(&s.admin, &s.near, (lat, lng), 3, &s.skill).await?;
+    let profile_path = format!("/api/v1/technicians/{}/profile", s.near);
+
+    // A bad profile: a shift that ends before it starts, a level of 9, an
+    // unknown skill, and partner without a name; nothing is written.
+    let (_, before) = s.admin.json(&profile_path).await?;
+    let version = before["version"].as_i64().unwrap_or_default();
+    let mut pattern = ALWAYS.map(|d| d.map(str::to_string).to_vec()).to_vec();
+    pattern[4] = vec!["13:00-11:30".to_string()];
+    let bad = assert_problem(
+        s.admin
+            .send_if(
+                Method::PUT,
+                &profile_path,
+                version,
+                Some(json!({
+                    "max_jobs_per_day": 0, "employer": "partner", "work_pattern": pattern,
+                    "skills": [{"skill_id": s.skill, "level": 9}, {"skill_id": uuid::Uuid::now_v7(), "level": 2}],
+                })),
+            )
+            .await?,
+        422,
+        "/problems/validation",
+    )
+    .await?;
+    let mut fields: Vec<&str> = bad["errors"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|e| e["field"].as_str())
+        .collect();
+    fields.sort();
+    assert_eq!(
+        fields,
+        [
+            "max_jobs_per_day",
+            "partner_name",
+            "skills.0.level",
+            "skills.1.skill_id",
+            "work_pattern.4.0"
+        ],
+        "{bad}"
+    );
+    let (_, after) = s.admin.json(&profile_path).await?;
+    assert_eq!(after["version"], before["version"]);
+    assert_eq!(after["skills"][0]["level"], 3);
+    // Only the technician themself besides dispatch readers.
+    let other = new_technician(&s.admin, "Yayat Other", &s.area).await?;
+    assert_eq!(
+        s.technician
+            .get(&format!("/api/v1/technicians/{other}/profile"))
+            .await?
+            .status(),
+        403
+    );
+
+    // A job on the day, then leave over it: the decision asks what to do
+    // with the job; "unassign" sends it back to the queue.
+    let t = repair(&s).await?;
+    let id = text(&t["id"])?.to_string();
+    ok(
+        s.supervisor
+            .send_if(
+                Method::POST,
+                &format!("/api/v1/tickets/{id}/assignment"),
+                t["version"].as_i64().unwrap_or_default(),
+                Some(json!({"technician_id": s.near})),
+            )
+            .await?,
+        200,
+    )
+    .await?;
+    let day = s.day.to_string();
+    let bad = assert_problem(
+        s.technician
+            .send(
+                Method::POST,
+                &format!("/api/v1/technicians/{}/leave", s.near),
+                Some(json!({"kind": "leave", "from": day, "to": "2020-01-01"})),
+            )
+            .await?,
+        422,
+        "/problems/validation",
+    )
+    .await?;
+    assert_eq!(bad["errors"][0]["field"], "to", "{bad}");
+    assert_eq!(
+        s.technician
+            .send(
+                Method::POST,
+                &format!("/api/v1/technicians/{other}/leave"),
+                Some(json!({"kind": "sick", "from": day, "to": day})),
+            )
+            .await?
+            .status(),
+        403,
+        "a technician asks for their own leave only"
+    );
+    let leave = ok(
+        s.technician
+            .send(
+                Method::POST,
+                &format!("/api/v1/technicians/{}/leave", s.near),
+                Some(json!({"kind": "leave", "from": day, "to": day, "reason": "Acara keluarga"})),
+            )
+            .await?,
+        201,
+    )
+    .await?;
+    assert_problem(
+        s.technician
+            .send(
+                Method::POST,
+                &format!("/api/v1/technicians/{}/leave", s.near),
+                Some(json!({"kind": "sick", "from": day, "to": day})),
+            )
+            .await?,
+        409,
+        "/problems/conflict",
+    )
+    .await?;
+    let (_, waiting) = s.supervisor.json("/api/v1/leave?status=requested").await?;
+    assert!(
+        waiting["items"]
+            .as_array()
+            .is_some_and(|l| l.iter().any(|x| x["id"] == leave["id"])),
+        "{waiting}"
+    );
+    let decision = format!("/api/v1/leave/{}/decision", text(&leave["id"])?);
+    assert_eq!(
+        s.technician
+            .send_if(Method::POST, &decision, 1, Some(json!({"approve": true})))
+            .await?
+            .status(),
+        403
+    );
+    let asked = assert_problem(
+        s.supervisor
+            .send_if(Method::POST, &decision, 1, Some(json!({"approve": true})))
+            .await?,
+        409,
+        "/problems/choice-needed",
+    )
+    .await?;
+    assert!(
+        text(&asked["detail"])?.contains(text(&t["number"])?),
+        "{asked}"
+    );
+    assert_eq!(asked["allowed"], json!(["unassign", "keep"]));
+    let (_, still) = s.supervisor.json(&format!("/api/v1/tickets/{id}")).await?;
+    assert_eq!(still["status"], "assigned", "nothing half-written");
+    let decided = ok(
+        s.supervisor
+            .send_if(
+                Method::POST,
+                &decision,
+                1,
+                Some(json!({"approve": true, "jobs": "unassign"})),
+            )
+            .await?,
+        200,
+    )
+    .await?;
+    assert_eq!(decided["leave"]["status"], "approved");
+    assert_eq!(decided["unassigned"], json!([t["number"]]));
+    let (_, back) = s.supervisor.json(&format!("/api/v1/tickets/{id}")).await?;
+    assert_eq!(back["status"], "new");
+    assert!(back["technician"].is_null());
+    let (_, view) = s
+        .supervisor
+        .json(&format!("/api/v1/tickets/{id}/assignment"))
+        .await?;
+    assert!(
+        reasons_of(&view, &s.near).contains(&"on_leave".to_string()),
+        "{view}"
+    );
+
+    // The rota: a span that ends before it starts is refused; a turn is
+    // listed, a second one overlapping it is refused, and it can go.
+    let bad = assert_problem(
+        s.supervisor
+            .send(
+                Method::POST,
+                "/api/v1/on-call",
+                Some(json!({"technician_id": other, "day": day, "span": "23:00-17:00"})),
+            )
+            .await?,
+        422,
+        "/problems/validation",
+    )
+    .await?;
+    assert_eq!(bad["errors"][0]["code"], "span_order", "{bad}");
+    let turn = ok(
+        s.supervisor
+            .send(
+                Method::POST,
+                "/api/v1/on-call",
+                Some(json!({"technician_id": other, "day": day, "span": "17:00-24:00", "note": "piket malam"})),
+            )
+            .await?,
+        201,
+    )
+    .await?;
+    assert_problem(
+        s.supervisor
+            .send(
+                Method::POST,
+                "/api/v1/on-call",
+                Some(json!({"technician_id": other, "day": day, "span": "20:00-22:00"})),
+            )
+            .await?,
+        409,
+        "/problems/conflict",
+    )
+    .await?;
+    let (_, rota) = s
+        .technician
+        .json(&format!("/api/v1/on-call?from={day}&to={day}"))
+        .await?;
+    assert_eq!(rota["items"][0]["span"], "17:00-24:00", "{rota}");
+    assert_eq!(
+        s.supervisor
+            .send(
+                Method::DELETE,
+                &format!("/api/v1/on-call/{}", text(&turn["id"])?),
+                None,
+            )
+            .await?
+            .status(),
+        204
+    );
+
+    // The settings: only admins change them, with checked values.
+    let (_, settings) = s.admin.json("/api/v1/dispatch/settings").await?;
+    let v = settings["version"].as_i64().unwrap_or_default();
+    let body = json!({
+        "mode": "automatic", "weights": {"travel": 1.0, "workload": 8.0, "skill_surplus": 2.0, "continuity": 10.0, "urgency": 1.0},
+        "road_factor": 9.0, "speed_kmh": 25.0, "accept_minutes": 30,
+        "ramadan_from": "2027-02-08", "ramadan_to": "2027-01-01",
+    });
+    assert_eq!(
+        s.supervisor
+            .send_if(
+                Method::PUT,
+                "/api/v1/dispatch/settings",
+                v,
+                Some(body.clone())
+            )
+            .await?
+            .status(),
+        403
+    );
+    let bad = assert_problem(
+        s.admin
+            .send_if(Method::PUT, "/api/v1/dispatch/settings", v, Some(body))
+            .await?,
+        422,
+        "/problems/validation",
+    )
+    .await?;
+    let fields: Vec<&str> = bad["errors"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|e| e["field"].as_str())
+        .collect();
+    assert_eq!(fields, ["road_factor", "ramadan_to"], "{bad}");
+    Ok(())
+}
+
+async fn an_assignment_not_accepted_in_time_goes_back_to_the_queue(
+    app: &TestApp,
+) -> anyhow::Result<()> {
+    let s = scene(app).await?;
+    let (lat, lng) = place(&s.customer);
+    profile(&s.admin, &s.near, (lat, lng), 3, &s.skill).await?;
+    let t = repair(&s).await?;
+    let id = text(&t["id"])?.to_string();
+    ok(
+        s.supervisor
+            .send_if(
+                Method::POST,
+                &format!("/api/v1/tickets/{id}/assignment"),
+                t["version"].as_i64().unwrap_or_default(),
+                Some(json!({})),
+            )
+            .await?,
+        200,
+    )
+    .await?;
+    let settings = netcrew_store::tickets::Settings::default();
+    // Within the time: nothing happens.
+    let now = Utc::now();
+    let taken = netcrew_store::dispatching::expire_unaccepted(&app.db, &settings, now, 100).await?;
+    assert_eq!(taken, 0);
+    // After the settings' 30 minutes: back to the queue, the supervisors
+    // are told, and the log says it timed out.
+    let later = now + Duration::minutes(31);
+    let taken =
+        netcrew_store::dispatching::expire_unaccepted(&app.db, &settings, later, 100).await?;
+    assert_eq!(taken, 1);
+    let (_, back) = s.supervisor.json(&format!("/api/v1/tickets/{id}")).await?;
+    assert_eq!(back["status"], "new", "{back}");
+    let (_, view) = s
+        .supervisor
+        .json(&format!("/api/v1/tickets/{id}/assignment"))
+        .await?;
+    assert_eq!(view["history"][0]["outcome"], "timed_out", "{view}");
+    let (_, notes) = s.supervisor.json("/api/v1/notifications").await?;
+    assert!(
+        notes["items"]
+            .as_array()
+            .is_some_and(|n| n.iter().any(|x| x["kind"] == "assignment_timed_out")),
+        "{notes}"
+    );
+    // In automatic mode the queue is given out again, to someone else.
+    let other = new_technician(&s.admin, "Asep Next", &s.area).await?;
+    profile(&s.admin, &other, (lat, lng + 0.01), 3, &s.skill).await?;
+    let (_, current) = s.admin.json("/api/v1/dispatch/settings").await?;
+    ok(
+        s.admin
+            .send_if(
+                Method::PUT,
+                "/api/v1/dispatch/settings",
+                current["version"].as_i64().unwrap_or_default(),
+                Some(json!({
+                    "mode": "automatic", "weights": current["weights"], "road_factor": 1.4,
+                    "speed_kmh": 25.0, "accept_minutes": 30,
+                })),
+            )
+            .await?,
+        200,
+    )
+    .await?;
+    let given = netcrew_store::dispatching::dispatch_queue(&app.db, &settings, later, 500).await?;
+    assert!(given >= 1, "{given}");
+    let (_, again) = s.supervisor.json(&format!("/api/v1/tickets/{id}")).await?;
+    assert_eq!(again["status"], "assigned", "{again}");
+    assert_eq!(again["technician"]["id"], json!(other));
+    let (_, view) = s
+        .supervisor
+        .json(&format!("/api/v1/tickets/{id}/assignment"))
+        .await?;
+    assert_eq!(view["current"]["how"], "automatic", "{view}");
+    assert_eq!(view["current"]["decided_by_name"], "NetCrew");
+    Ok(())
+}
+
+async fn a_position_is_kept_then_forgotten(app: &TestApp) -> anyhow::Result<()> {
+    let technician = app.signed_in("technician").await?;
+    let (_, me) = technician.json("/api/v1/me").await?;
+    let path = format!("/api/v1/technicians/{}/profile", text(&me["id"])?);
+    let bad = assert_problem(
+        technician
+            .send(
+                Method::POST,
+                "/api/v1/technicians/me/position",
+                Some(json!({"lat": 95.0, "lng": 107.6})),
+            )
+            .await?,
+        422,
+        "/problems/validation",
+    )
+    .await?;
+    assert_eq!(bad["errors"][0]["field"], "lat");
+    let kept = technician
+        .send(
+            Method::POST,
+            "/api/v1/technicians/me/position",
+            Some(json!({"lat": -6.9, "lng": 107.61, "accuracy_m": 12.5})),
+        )
+        .await?;
+    assert_eq!(kept.status(), 204);
+    let (_, p) = technician.json(&path).await?;
+    assert_eq!(p["position"]["lat"], -6.9, "{p}");
+    assert_eq!(p["position"]["accuracy_m"], 12.5);
+    assert!(p["position"]["at"].as_str().is_some());
+    // A supervisor cannot send a position as if they were in the field.
+    let supervisor = app.signed_in("supervisor").await?;
+    assert_eq!(
+        supervisor
+            .send(
+                Method::POST,
+                "/api/v1/technicians/me/position",
+                Some(json!({"lat": -6.9, "lng": 107.61})),
+            )
+            .await?
+            .status(),
+        403
+    );
+    // After its retention the position is forgotten.
+    let files = netcrew_store::attachments::local_files(&app.data_dir().join("attachments"))?;
+    let keep = netcrew_store::retention::Retention {
+        ktp_photos: None,
+        job_photos: None,
+        positions: Some(Duration::days(30)),
+    };
+    let soon = netcrew_store::retention::sweep(&app.db, &files, &keep, Utc::now(), 100).await?;
+    assert_eq!(soon.positions, 0);
+    let later = Utc::now() + Duration::days(31);
+    let gone = netcrew_store::retention::sweep(&app.db, &files, &keep, later, 100).await?;
+    assert_eq!(gone.positions, 1);
+    let (_, p) = technician.json(&path).await?;
+    assert!(p["position"].is_null(), "{p}");
+    Ok(())
+}
