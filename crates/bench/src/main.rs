@@ -55,7 +55,7 @@ enum Command {
     #[command(hide = true)]
     Serve {
         #[command(flatten)]
-        settings: netcrew::config::Settings,
+        settings: Box<netcrew::config::Settings>,
     },
 }
 
@@ -107,7 +107,7 @@ async fn main() -> anyhow::Result<()> {
     match cli.command {
         Some(Command::Http(args)) => http::run(args).await,
         Some(Command::Events(args)) => events::run(args).await,
-        Some(Command::Serve { settings }) => serve(settings).await,
+        Some(Command::Serve { settings }) => serve(*settings).await,
         None => queries(cli.queries).await,
     }
 }

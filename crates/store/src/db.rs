@@ -123,12 +123,6 @@ impl Db {
                 // An acknowledged write survives a power loss.
                 .synchronous(SqliteSynchronous::Full)
                 .foreign_keys(true)
-                // Reads of a large database come from the page cache of
-                // the process (16 MiB a connection) and from a memory map
-                // of the file's first 256 MiB instead of a system call a
-                // page; see docs/operations.md, "Tickets under HTTP load".
-                .pragma("cache_size", "-16384")
-                .pragma("mmap_size", "268435456")
                 .busy_timeout(Duration::from_secs(10));
             if !url.contains(":memory:") && !url.contains("mode=memory") {
                 let file = options.get_filename();
