@@ -1347,8 +1347,31 @@ async fn candidates<C: ConnectionTrait>(
         .limit(5000)
         .all(db)
         .await?;
+    let d = days_of(db, people, job.when.date(), Some(job.id), ds, zone, now).await?;
+    Ok((d.technicians, d.names, d.calendar))
+}
+
+/// Technicians as dispatch sees them on one day, with that day's jobs.
+struct Days {
+    technicians: Vec<Technician>,
+    names: BTreeMap<Uuid, String>,
+    calendar: Calendar,
+    /// Each technician's open jobs of the day, by ticket.
+    jobs: BTreeMap<Uuid, Vec<ticket::Model>>,
+}
+
+/// Reads `people`'s profiles, skills, areas, leave, rota and jobs on
+/// `day` (without the ticket `except`).
+async fn days_of<C: ConnectionTrait>(
+    db: &C,
+    people: Vec<user::Model>,
+    day: NaiveDate,
+    except: Option<Uuid>,
+    ds: &DispatchSettings,
+    zone: Zone,
+    now: DateTime<Utc>,
+) -> Result<Days, DbErr> {
     let ids: Vec<Uuid> = people.iter().map(|u| u.id).collect();
-    let day = job.when.date();
     let day_text = day.to_string();
     let profiles: BTreeMap<Uuid, technician_profile::Model> = technician_profile::Entity::find()
         .filter(technician_profile::Column::UserId.is_in(ids.clone()))
@@ -1421,8 +1444,10 @@ async fn candidates<C: ConnectionTrait>(
     let today = local_date(now, zone);
     let mut booked_q = ticket::Entity::find()
         .filter(ticket::Column::TechnicianId.is_in(ids.clone()))
-        .filter(ticket::Column::IsOpen.eq(true))
-        .filter(ticket::Column::Id.ne(job.id));
+        .filter(ticket::Column::IsOpen.eq(true));
+    if let Some(except) = except {
+        booked_q = booked_q.filter(ticket::Column::Id.ne(except));
+    }
     booked_q = if day == today {
         booked_q.filter(
             sea_orm::Condition::any()
@@ -1433,15 +1458,24 @@ async fn candidates<C: ConnectionTrait>(
         booked_q.filter(ticket::Column::AppointmentDate.eq(day_text.clone()))
     };
     let mut day_jobs: BTreeMap<Uuid, Vec<Booked>> = BTreeMap::new();
-    for b in booked_q.limit(20_000).all(db).await? {
+    let mut by_technician: BTreeMap<Uuid, Vec<ticket::Model>> = BTreeMap::new();
+    let local = now.with_timezone(&zone);
+    let minute_now = (local.hour() * 60 + local.minute()) as u16;
+    for b in booked_q
+        .order_by_asc(ticket::Column::NextDueAt)
+        .limit(20_000)
+        .all(db)
+        .await?
+    {
         let Some(tech) = b.technician_id else {
             continue;
         };
+        // A job without a window is to be done now (or first thing).
         let start = b
             .appointment_window
             .as_deref()
             .and_then(window_span)
-            .map_or(job.when.start(), |s| s.start());
+            .map_or(minute_now, |s| s.start());
         day_jobs.entry(tech).or_default().push(Booked {
             start,
             place: GeoPoint::new(b.lat, b.lng).ok(),
@@ -1450,6 +1484,7 @@ async fn candidates<C: ConnectionTrait>(
                 .and_then(|m| u16::try_from(*m).ok())
                 .unwrap_or(90),
         });
+        by_technician.entry(tech).or_default().push(b);
     }
     let mut days_off: Vec<NaiveDate> = holiday::Entity::find()
         .select_only()
@@ -1501,7 +1536,12 @@ async fn candidates<C: ConnectionTrait>(
             }
         })
         .collect();
-    Ok((techs, names, cal))
+    Ok(Days {
+        technicians: techs,
+        names,
+        calendar: cal,
+        jobs: by_technician,
+    })
 }
 
 /// The ranked technicians for a ticket, with reasons for those left out.
@@ -1972,4 +2012,137 @@ pub async fn zone_of<C: ConnectionTrait>(db: &C, area_id: Uuid) -> Result<Option
         .one(db)
         .await?
         .and_then(|a| parse_zone(&a.time_zone).ok()))
+}
+
+/// One technician's day on the board.
+#[derive(Debug, Clone)]
+pub struct BoardDay {
+    pub id: Uuid,
+    pub name: String,
+    pub active: bool,
+    pub areas: Vec<Uuid>,
+    /// Working spans that day (none: off, on leave or a holiday).
+    pub shift: Vec<Span>,
+    pub on_call: Vec<Span>,
+    pub on_leave: bool,
+    pub max_jobs: u16,
+    pub position: Option<(GeoPoint, DateTime<Utc>)>,
+    pub home: Option<GeoPoint>,
+    /// The day's jobs in the planned order, with the travel to each.
+    pub plan: netcrew_dispatch::DayPlan,
+    pub jobs: Vec<ticket::Model>,
+}
+
+/// The dispatch board of a day: the queue (open tickets nobody holds, the
+/// most urgent first) and each technician's day in planned order.
+#[derive(Debug, Clone)]
+pub struct Board {
+    pub date: NaiveDate,
+    pub queue: Vec<ticket::Model>,
+    pub technicians: Vec<BoardDay>,
+}
+
+/// The board of `date` as `scope` sees it, narrowed to `area`.
+pub async fn board<C: ConnectionTrait>(
+    db: &C,
+    scope: &Scope,
+    date: NaiveDate,
+    area: Option<Uuid>,
+    zone: Zone,
+    now: DateTime<Utc>,
+) -> Result<Board, DbErr> {
+    let ds = settings(db).await?;
+    let mut people = user::Entity::find()
+        .filter(user::Column::Role.eq(Role::Technician.as_str()))
+        .filter(user::Column::Active.eq(true));
+    let mut visible_areas: Option<Vec<Uuid>> = None;
+    match scope {
+        Scope::All => {}
+        Scope::Supervisor { areas, technicians } => {
+            let mut mine: BTreeSet<Uuid> = technicians.iter().copied().collect();
+            mine.extend(crate::technicians::serving(db, areas).await?);
+            people = people.filter(user::Column::Id.is_in(mine));
+            visible_areas = Some(areas.clone());
+        }
+        Scope::Technician(_) | Scope::Customer(_) => {
+            return Ok(Board {
+                date,
+                queue: Vec::new(),
+                technicians: Vec::new(),
+            });
+        }
+    }
+    if let Some(a) = area {
+        let serving = crate::technicians::serving(db, &[a]).await?;
+        people = people.filter(user::Column::Id.is_in(serving));
+    }
+    let people = people
+        .order_by_asc(user::Column::Name)
+        .order_by_asc(user::Column::Id)
+        .limit(500)
+        .all(db)
+        .await?;
+    let d = days_of(db, people, date, None, &ds, zone, now).await?;
+    let solver = ds.solver();
+    let mut jobs = d.jobs;
+    let technicians = d
+        .technicians
+        .into_iter()
+        .map(|t| {
+            let mine = jobs.remove(&t.id).unwrap_or_default();
+            let shift = t.availability.shift(date, &d.calendar).to_vec();
+            let on_call: Vec<Span> = t.availability.on_call_on(date).collect();
+            let fresh = t
+                .last_known
+                .filter(|(_, at)| (now - *at).num_minutes() <= solver.position_fresh_minutes);
+            let start_place = fresh.map(|p| p.0).or(t.home);
+            let start_minute = shift.first().or(on_call.first()).map_or(480, Span::start);
+            let stops: Vec<netcrew_dispatch::Stop> = mine
+                .iter()
+                .zip(&t.day)
+                .map(|(job, booked)| netcrew_dispatch::Stop {
+                    id: job.id,
+                    place: booked.place,
+                    window: job.appointment_window.as_deref().and_then(window_span),
+                    minutes: booked.minutes,
+                })
+                .collect();
+            let plan = netcrew_dispatch::plan_day(&solver, start_place, start_minute, &stops);
+            BoardDay {
+                name: d.names.get(&t.id).cloned().unwrap_or_default(),
+                id: t.id,
+                active: t.active,
+                areas: t.areas,
+                on_leave: t.availability.on_leave(date),
+                shift,
+                on_call,
+                max_jobs: t.max_jobs_per_day,
+                position: t.last_known,
+                home: t.home,
+                plan,
+                jobs: mine,
+            }
+        })
+        .collect();
+    let mut queue = ticket::Entity::find()
+        .filter(ticket::Column::IsOpen.eq(true))
+        .filter(ticket::Column::TechnicianId.is_null())
+        .filter(ticket::Column::Status.ne(TicketStatus::Pending.as_str()));
+    if let Some(a) = area {
+        queue = queue.filter(ticket::Column::AreaId.eq(a));
+    }
+    if let Some(areas) = visible_areas {
+        queue = queue.filter(ticket::Column::AreaId.is_in(areas));
+    }
+    let queue = queue
+        .order_by_asc(ticket::Column::NextDueAt)
+        .order_by_asc(ticket::Column::Id)
+        .limit(200)
+        .all(db)
+        .await?;
+    Ok(Board {
+        date,
+        queue,
+        technicians,
+    })
 }

@@ -48,6 +48,7 @@ pub fn api_router() -> OpenApiRouter<AppState> {
         .routes(routes!(list_on_call, add_on_call))
         .routes(routes!(remove_on_call))
         .routes(routes!(get_assignment, post_assignment))
+        .routes(routes!(get_board))
 }
 
 fn with_etag(mut response: Response, version: i32) -> Response {
@@ -1321,4 +1322,217 @@ async fn post_assignment(
     )
     .await?;
     answer(&state, &caller, t, None).await
+}
+
+// ----------------------------------------------------------------------
+// The board
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+#[serde(deny_unknown_fields)]
+pub struct BoardQuery {
+    /// The day (`YYYY-MM-DD`); default today.
+    pub date: Option<String>,
+    pub area_id: Option<Uuid>,
+}
+
+/// A ticket waiting for a technician.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct QueueItem {
+    pub id: Uuid,
+    pub number: String,
+    pub kind: String,
+    pub status: String,
+    pub priority: String,
+    /// `on_track`, `at_risk` or `breached`.
+    pub sla_state: String,
+    /// The next SLA due time (none when paused).
+    pub due_at: Option<DateTime<Utc>>,
+    pub appointment_date: Option<String>,
+    pub appointment_window: Option<String>,
+    pub area_id: Uuid,
+    pub customer_name: String,
+    pub address: String,
+    pub location: Location,
+    pub version: i32,
+}
+
+/// One job of a technician's planned day.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct PlannedJob {
+    pub ticket_id: Uuid,
+    pub number: String,
+    pub kind: String,
+    pub status: String,
+    pub priority: String,
+    pub appointment_window: Option<String>,
+    pub customer_name: String,
+    pub address: String,
+    pub location: Location,
+    pub version: i32,
+    /// Minutes on the road to get there.
+    pub travel_minutes: f64,
+    /// Planned arrival, start and end, as `HH:MM` local time.
+    pub arrive: String,
+    pub begin: String,
+    pub end: String,
+    /// Minutes after the window's end at arrival (0: on time).
+    pub late_minutes: f64,
+}
+
+/// A technician's day on the board.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct TechnicianDay {
+    pub id: Uuid,
+    pub name: String,
+    pub areas: Vec<Uuid>,
+    /// Working spans (`HH:MM-HH:MM`); none: not working that day.
+    pub shift: Vec<String>,
+    /// On-call turns that day (repairs only).
+    pub on_call: Vec<String>,
+    pub on_leave: bool,
+    pub max_jobs: u16,
+    pub position: Option<LastPosition>,
+    pub home: Option<Location>,
+    /// The jobs in the planned order (insertion and relocation that keep
+    /// the windows), with the travel between them.
+    pub jobs: Vec<PlannedJob>,
+    pub travel_minutes: f64,
+    pub late_minutes: f64,
+}
+
+/// The dispatch board of a day.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct DispatchBoard {
+    pub date: String,
+    /// Open tickets nobody holds (not waiting), the next due first (at
+    /// most 200).
+    pub queue: Vec<QueueItem>,
+    pub technicians: Vec<TechnicianDay>,
+}
+
+fn hhmm(minutes: f64) -> String {
+    let m = minutes.round().clamp(0.0, 48.0 * 60.0) as i64;
+    format!("{:02}:{:02}", m / 60, m % 60)
+}
+
+/// The dispatch board of a day: the queue by SLA risk and each
+/// technician's day in planned order, as the caller sees them (a
+/// supervisor: their teams and areas).
+#[utoipa::path(get, path = "/dispatch/board", tag = "dispatch", params(BoardQuery),
+    responses(
+        (status = 200, body = DispatchBoard),
+        (status = 401, body = Problem, content_type = "application/problem+json"),
+        (status = 403, body = Problem, content_type = "application/problem+json"),
+        (status = 422, body = Problem, content_type = "application/problem+json"),
+    ))]
+async fn get_board(
+    State(state): State<AppState>,
+    caller: Caller,
+    ApiQuery(q): ApiQuery<BoardQuery>,
+) -> ApiResult<axum::Json<DispatchBoard>> {
+    caller.require(Permission::DispatchRead)?;
+    let sc = scope(&state, &caller).await?;
+    let zone = state.config.tickets.zone;
+    let now = Utc::now();
+    let date = match q.date.as_deref() {
+        None => netcrew_domain::schedule::local_date(now, zone),
+        Some(d) => chrono::NaiveDate::parse_from_str(d, "%Y-%m-%d")
+            .map_err(|_| ApiError::validation("date", "date_format", "a date as YYYY-MM-DD"))?,
+    };
+    let b = dispatching::board(state.db.conn(), &sc, date, q.area_id, zone, now).await?;
+    let all: Vec<_> = b
+        .queue
+        .iter()
+        .chain(b.technicians.iter().flat_map(|t| t.jobs.iter()))
+        .cloned()
+        .collect();
+    let names = netcrew_store::tickets::names(state.db.conn(), &all).await?;
+    let customer = |id: &Uuid| {
+        names
+            .customers
+            .get(id)
+            .map(|c| c.1.clone())
+            .unwrap_or_default()
+    };
+    let no_due = netcrew_store::entity::ticket::no_due();
+    Ok(axum::Json(DispatchBoard {
+        date: b.date.to_string(),
+        queue: b
+            .queue
+            .iter()
+            .map(|t| QueueItem {
+                id: t.id,
+                number: t.number.clone(),
+                kind: t.kind.clone(),
+                status: t.status.clone(),
+                priority: t.priority.clone(),
+                sla_state: t.sla_state.clone(),
+                due_at: (t.next_due_at != no_due).then_some(t.next_due_at),
+                appointment_date: t.appointment_date.clone(),
+                appointment_window: t.appointment_window.clone(),
+                area_id: t.area_id,
+                customer_name: customer(&t.customer_id),
+                address: t.address.clone(),
+                location: Location {
+                    lat: t.lat,
+                    lng: t.lng,
+                },
+                version: t.version,
+            })
+            .collect(),
+        technicians: b
+            .technicians
+            .iter()
+            .map(|d| TechnicianDay {
+                id: d.id,
+                name: d.name.clone(),
+                areas: d.areas.clone(),
+                shift: d.shift.iter().map(ToString::to_string).collect(),
+                on_call: d.on_call.iter().map(ToString::to_string).collect(),
+                on_leave: d.on_leave,
+                max_jobs: d.max_jobs,
+                position: d.position.map(|(p, at)| LastPosition {
+                    lat: p.lat,
+                    lng: p.lng,
+                    accuracy_m: None,
+                    at,
+                }),
+                home: d.home.map(|h| Location {
+                    lat: h.lat,
+                    lng: h.lng,
+                }),
+                jobs: d
+                    .plan
+                    .legs
+                    .iter()
+                    .filter_map(|leg| {
+                        let t = d.jobs.iter().find(|j| j.id == leg.stop)?;
+                        Some(PlannedJob {
+                            ticket_id: t.id,
+                            number: t.number.clone(),
+                            kind: t.kind.clone(),
+                            status: t.status.clone(),
+                            priority: t.priority.clone(),
+                            appointment_window: t.appointment_window.clone(),
+                            customer_name: customer(&t.customer_id),
+                            address: t.address.clone(),
+                            location: Location {
+                                lat: t.lat,
+                                lng: t.lng,
+                            },
+                            version: t.version,
+                            travel_minutes: round(leg.travel_minutes),
+                            arrive: hhmm(leg.arrive),
+                            begin: hhmm(leg.begin),
+                            end: hhmm(leg.end),
+                            late_minutes: round(leg.late),
+                        })
+                    })
+                    .collect(),
+                travel_minutes: round(d.plan.travel_minutes),
+                late_minutes: round(d.plan.late_minutes),
+            })
+            .collect(),
+    }))
 }

@@ -151,6 +151,7 @@ fn rule(method: &str, path: &str) -> Option<Rule> {
         }
         ("post", "/api/v1/outages" | "/api/v1/outages/{id}/resolution") => Roles(OUTAGE_MANAGERS),
         ("get", "/api/v1/dispatch/settings" | "/api/v1/technicians/{id}/profile")
+        | ("get", "/api/v1/dispatch/board")
         | ("get", "/api/v1/tickets/{id}/assignment") => Roles(DISPATCH_READERS),
         ("put", "/api/v1/dispatch/settings") => Roles(ADMIN),
         ("put", "/api/v1/technicians/{id}/profile")

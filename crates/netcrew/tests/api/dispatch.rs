@@ -277,6 +277,20 @@ async fn the_closest_able_technician_is_suggested_and_the_decision_kept(
         assert_eq!(status, expected, "{role}");
     }
 
+    let (_, board) = s
+        .supervisor
+        .json(&format!(
+            "/api/v1/dispatch/board?date={}&area_id={}",
+            s.day, s.area
+        ))
+        .await?;
+    assert!(
+        board["queue"]
+            .as_array()
+            .is_some_and(|q| q.iter().any(|x| x["id"] == t["id"])),
+        "waiting in the queue: {board}"
+    );
+
     // Assigning without naming anyone gives it to the best; stale and
     // missing versions are refused.
     let version = t["version"].as_i64().unwrap_or_default();
@@ -308,6 +322,37 @@ async fn the_closest_able_technician_is_suggested_and_the_decision_kept(
     assert_eq!(assigned["technician"]["id"], json!(s.near));
     let (_, view) = s.supervisor.json(&path).await?;
     assert_eq!(view["current"]["how"], "suggested", "{view}");
+    // The board of that day: the job is in the technician's planned day,
+    // with its arrival inside the window, and no longer in the queue.
+    let board_path = format!("/api/v1/dispatch/board?date={}&area_id={}", s.day, s.area);
+    let (status, board) = s.supervisor.json(&board_path).await?;
+    assert_eq!(status, 200, "{board}");
+    let day = board["technicians"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .find(|d| d["id"] == json!(s.near))
+        .cloned()
+        .ok_or_else(|| anyhow::anyhow!("{board}"))?;
+    assert_eq!(day["shift"], json!(["00:00-24:00"]));
+    assert_eq!(day["jobs"][0]["number"], t["number"], "{day}");
+    assert_eq!(day["jobs"][0]["begin"], "08:00");
+    assert_eq!(day["jobs"][0]["late_minutes"], 0.0);
+    assert!(
+        !board["queue"]
+            .as_array()
+            .is_some_and(|q| q.iter().any(|x| x["id"] == t["id"])),
+        "{board}"
+    );
+    let bad = assert_problem(
+        s.supervisor
+            .get("/api/v1/dispatch/board?date=tomorrow")
+            .await?,
+        422,
+        "/problems/validation",
+    )
+    .await?;
+    assert_eq!(bad["errors"][0]["field"], "date");
     assert_eq!(view["current"]["outcome"], "pending");
     assert_eq!(
         view["current"]["explanation"]["technician_id"],

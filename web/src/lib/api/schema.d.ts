@@ -412,6 +412,27 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/dispatch/board": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The dispatch board of a day: the queue by SLA risk and each
+         *     technician's day in planned order, as the caller sees them (a
+         *     supervisor: their teams and areas).
+         */
+        get: operations["get_board"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/dispatch/settings": {
         parameters: {
             query?: never;
@@ -2218,6 +2239,16 @@ export interface components {
              * @enum {string}
              */
             source: "coverage_check" | "registration";
+        };
+        /** @description The dispatch board of a day. */
+        DispatchBoard: {
+            date: string;
+            /**
+             * @description Open tickets nobody holds (not waiting), the next due first (at
+             *     most 200).
+             */
+            queue: components["schemas"]["QueueItem"][];
+            technicians: components["schemas"]["TechnicianDay"][];
         };
         /**
          * @description Whether NetCrew assigns by itself or suggests the top three.
@@ -4139,6 +4170,35 @@ export interface components {
             /** @description The WhatsApp messages sent to them and those they sent. */
             whatsapp: components["schemas"]["WhatsAppEntry"][];
         };
+        /** @description One job of a technician's planned day. */
+        PlannedJob: {
+            address: string;
+            appointment_window?: string | null;
+            /** @description Planned arrival, start and end, as `HH:MM` local time. */
+            arrive: string;
+            begin: string;
+            customer_name: string;
+            end: string;
+            kind: string;
+            /**
+             * Format: double
+             * @description Minutes after the window's end at arrival (0: on time).
+             */
+            late_minutes: number;
+            location: components["schemas"]["Location"];
+            number: string;
+            priority: string;
+            status: string;
+            /** Format: uuid */
+            ticket_id: string;
+            /**
+             * Format: double
+             * @description Minutes on the road to get there.
+             */
+            travel_minutes: number;
+            /** Format: int32 */
+            version: number;
+        };
         /**
          * @description Where an ODC or ODP stands.
          * @enum {string}
@@ -4219,6 +4279,31 @@ export interface components {
             default_priority?: null | components["schemas"]["Priority"];
             name_en?: string | null;
             name_id?: string | null;
+        };
+        /** @description A ticket waiting for a technician. */
+        QueueItem: {
+            address: string;
+            appointment_date?: string | null;
+            appointment_window?: string | null;
+            /** Format: uuid */
+            area_id: string;
+            customer_name: string;
+            /**
+             * Format: date-time
+             * @description The next SLA due time (none when paused).
+             */
+            due_at?: string | null;
+            /** Format: uuid */
+            id: string;
+            kind: string;
+            location: components["schemas"]["Location"];
+            number: string;
+            priority: string;
+            /** @description `on_track`, `at_risk` or `breached`. */
+            sla_state: string;
+            status: string;
+            /** Format: int32 */
+            version: number;
         };
         RatingInput: {
             comment?: string;
@@ -4585,6 +4670,31 @@ export interface components {
             phone?: string | null;
             /** @description The names of their teams. */
             teams: string[];
+        };
+        /** @description A technician's day on the board. */
+        TechnicianDay: {
+            areas: string[];
+            home?: null | components["schemas"]["Location"];
+            /** Format: uuid */
+            id: string;
+            /**
+             * @description The jobs in the planned order (insertion and relocation that keep
+             *     the windows), with the travel between them.
+             */
+            jobs: components["schemas"]["PlannedJob"][];
+            /** Format: double */
+            late_minutes: number;
+            /** Format: int32 */
+            max_jobs: number;
+            name: string;
+            /** @description On-call turns that day (repairs only). */
+            on_call: string[];
+            on_leave: boolean;
+            position?: null | components["schemas"]["LastPosition"];
+            /** @description Working spans (`HH:MM-HH:MM`); none: not working that day. */
+            shift: string[];
+            /** Format: double */
+            travel_minutes: number;
         };
         /** @description A technician as dispatch knows them. */
         TechnicianProfile: {
@@ -5997,6 +6107,32 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["List_DemandPoint"];
+                };
+            };
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            422: components["responses"]["Validation"];
+        };
+    };
+    get_board: {
+        parameters: {
+            query?: {
+                /** @description The day (`YYYY-MM-DD`); default today. */
+                date?: string;
+                area_id?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DispatchBoard"];
                 };
             };
             401: components["responses"]["Unauthenticated"];
