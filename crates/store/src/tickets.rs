@@ -1670,6 +1670,29 @@ pub(crate) async fn transition_in(
     )
     .await?;
     announce(txn, &t, "ticket.moved", true, now).await?;
+    // A technician who no longer holds the ticket (declined, taken back,
+    // given to someone else) hears of it too, so their list drops it.
+    if let Some(before) = current.technician_id
+        && t.technician_id != Some(before)
+    {
+        feed::publish(
+            txn,
+            "ticket.moved",
+            Concerns {
+                ticket_id: Some(t.id),
+                outage_id: None,
+                customer_id: None,
+                technician_id: Some(before),
+                area_id: None,
+            },
+            json!({
+                "change": "ticket.moved", "ticket_id": t.id, "number": t.number,
+                "status": t.status, "version": t.version, "technician_id": t.technician_id,
+            }),
+            now,
+        )
+        .await?;
+    }
     // Who hears of it: the customer of every status change, the technician
     // of an assignment, the area's supervisors of what the field does.
     let status_note = note(
