@@ -1640,6 +1640,11 @@ pub(crate) async fn transition_in(
     if mv == TicketMove::Assign && who.role == Some(Role::Customer) {
         public = false;
     }
+    // Why a technician gave a job back is the staff's business; the
+    // customer sees the ticket waiting for a technician again.
+    if mv == TicketMove::Decline {
+        public = false;
+    }
     timeline(
         txn,
         &t,

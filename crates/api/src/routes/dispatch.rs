@@ -900,7 +900,10 @@ async fn list_on_call(
     };
     let today = netcrew_domain::schedule::local_date(Utc::now(), state.config.tickets.zone);
     let from = day("from", &q.from)?.unwrap_or(today);
-    let to = day("to", &q.to)?.unwrap_or(from + chrono::Duration::days(31));
+    let to = day("to", &q.to)?.unwrap_or_else(|| {
+        from.checked_add_signed(chrono::Duration::days(31))
+            .unwrap_or(from)
+    });
     if to < from || (to - from).num_days() > 92 {
         return Err(ApiError::validation(
             "to",

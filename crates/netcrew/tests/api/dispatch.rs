@@ -385,6 +385,12 @@ async fn the_closest_able_technician_is_suggested_and_the_decision_kept(
     .await?;
     assert_eq!(declined["status"], "new");
     assert!(declined["technician"].is_null(), "{declined}");
+    // The customer does not read the technician's reason.
+    let (_, timeline) = s
+        .supervisor
+        .json(&format!("/api/v1/tickets/{id}/timeline"))
+        .await?;
+    assert!(timeline.to_string().contains("Motor mogok"), "{timeline}");
     let (_, view) = s.supervisor.json(&path).await?;
     assert_eq!(view["history"][0]["outcome"], "declined", "{view}");
     assert_eq!(view["history"][0]["outcome_reason"], "Motor mogok");
