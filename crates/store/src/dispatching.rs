@@ -27,7 +27,6 @@ use uuid::Uuid;
 
 use crate::{
     Db, Error,
-    audit_log::{self, Audit},
     entity::{
         area, dispatch_setting, holiday, on_call_shift, service_type, skill, technician_leave,
         technician_profile, technician_skill, ticket, ticket_assignment, user, user_area,
@@ -270,28 +269,16 @@ fn settings_view(s: &DispatchSettings) -> Value {
     })
 }
 
+/// The audit entry of a dispatch change, by `who`.
 async fn audited<C: ConnectionTrait>(
     db: &C,
     who: &Person,
-    (action, entity, id): (&'static str, &'static str, String),
+    done: crate::sla_settings::Done,
     before: Option<Value>,
     after: Option<Value>,
     now: DateTime<Utc>,
 ) -> Result<(), DbErr> {
-    audit_log::audit(
-        db,
-        Audit {
-            actor_id: who.id,
-            actor_ip: who.ip.clone(),
-            action,
-            entity,
-            entity_id: Some(id),
-            before,
-            after,
-        },
-        now,
-    )
-    .await
+    crate::sla_settings::audited(db, &who.actor(), done, before, after, now).await
 }
 
 // ----------------------------------------------------------------------
@@ -895,16 +882,7 @@ pub async fn decide_leave(
     }
     c.finish()?;
     let txn = db.begin_write().await?;
-    let l = technician_leave::Entity::find_by_id(id)
-        .one(&*txn)
-        .await?
-        .ok_or_else(|| Error::NotFound("No such leave.".into()))?;
-    if l.version != version {
-        return Err(Error::Stale(format!(
-            "The leave changed since you loaded it (now version {}); reload it and try again.",
-            l.version
-        )));
-    }
+    let l = leave_at(&*txn, id, version, None).await?;
     if l.status != "requested" {
         return Err(Error::Conflict(format!(
             "This leave is {} already.",
@@ -995,6 +973,27 @@ pub async fn decide_leave(
     Ok((saved, moved))
 }
 
+/// Leave read at `version` (of technician `own` only, when given).
+async fn leave_at<C: ConnectionTrait>(
+    db: &C,
+    id: Uuid,
+    version: i32,
+    own: Option<Uuid>,
+) -> Result<technician_leave::Model, Error> {
+    let l = technician_leave::Entity::find_by_id(id)
+        .one(db)
+        .await?
+        .filter(|l| own.is_none_or(|o| o == l.user_id))
+        .ok_or_else(|| Error::NotFound("No such leave.".into()))?;
+    if l.version != version {
+        return Err(Error::Stale(format!(
+            "The leave changed since you loaded it (now version {}); reload it and try again.",
+            l.version
+        )));
+    }
+    Ok(l)
+}
+
 /// The technician withdraws leave that has not begun.
 pub async fn cancel_leave(
     db: &Db,
@@ -1005,19 +1004,8 @@ pub async fn cancel_leave(
     now: DateTime<Utc>,
 ) -> Result<technician_leave::Model, Error> {
     let txn = db.begin_write().await?;
-    let l = technician_leave::Entity::find_by_id(id)
-        .one(&*txn)
-        .await?
-        .ok_or_else(|| Error::NotFound("No such leave.".into()))?;
-    if who.role == Some(Role::Technician) && who.id != Some(l.user_id) {
-        return Err(Error::NotFound("No such leave.".into()));
-    }
-    if l.version != version {
-        return Err(Error::Stale(format!(
-            "The leave changed since you loaded it (now version {}); reload it and try again.",
-            l.version
-        )));
-    }
+    let own = (who.role == Some(Role::Technician)).then_some(who.id).flatten();
+    let l = leave_at(&*txn, id, version, own).await?;
     let started = date(&l.from_date).is_some_and(|f| f <= local_date(now, zone));
     if !matches!(l.status.as_str(), "requested" | "approved") || started {
         return Err(Error::Conflict(

@@ -25,9 +25,9 @@ use crate::{
 };
 
 /// What was done to which record: (action, entity, id).
-type Done = (&'static str, &'static str, String);
+pub(crate) type Done = (&'static str, &'static str, String);
 
-async fn audited<C: ConnectionTrait>(
+pub(crate) async fn audited<C: ConnectionTrait>(
     db: &C,
     actor: &Actor,
     (action, entity, id): Done,

@@ -384,7 +384,7 @@ async fn get_profile(
 
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
-pub struct SkillInput {
+pub struct SkillLevelInput {
     pub skill_id: Uuid,
     /// 1 to 5.
     pub level: i32,
@@ -407,7 +407,7 @@ pub struct TechnicianProfileInput {
     #[serde(default)]
     pub ramadan_pattern: Option<Vec<Vec<String>>>,
     #[serde(default)]
-    pub skills: Vec<SkillInput>,
+    pub skills: Vec<SkillLevelInput>,
 }
 
 /// Changes a technician's profile (`If-Match`: its version, `"0"` before

@@ -4531,6 +4531,15 @@ export interface components {
             /** Format: uuid */
             skill_id: string;
         };
+        SkillLevelInput: {
+            /**
+             * Format: int32
+             * @description 1 to 5.
+             */
+            level: number;
+            /** Format: uuid */
+            skill_id: string;
+        };
         /** @description Where a ticket stands against its service level. */
         Sla: {
             /** @description Whether the clock stands still (a pause reason that stops it). */
@@ -4764,7 +4773,7 @@ export interface components {
             max_jobs_per_day: number;
             partner_name?: string;
             ramadan_pattern?: string[][] | null;
-            skills?: components["schemas"]["SkillInput"][];
+            skills?: components["schemas"]["SkillLevelInput"][];
             /** @description Seven lists of `HH:MM-HH:MM`, Monday first. */
             work_pattern: string[][];
         };
