@@ -25,7 +25,7 @@ use netcrew_domain::{
 };
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, DatabaseTransaction, DbErr,
-    EntityTrait, IntoActiveModel, QueryFilter, QueryOrder, QuerySelect, Set,
+    EntityTrait, IntoActiveModel, QueryFilter, QueryOrder, QuerySelect, QueryTrait, Set,
 };
 use serde_json::{Value, json};
 use uuid::Uuid;
@@ -37,7 +37,7 @@ use crate::{
     entity::{
         area, customer, holiday, outage, pause_reason, problem_category, service_type, sla_policy,
         ticket::{self, no_due},
-        ticket_comment, ticket_event, ticket_pause, user, user_area, user_team,
+        ticket_comment, ticket_crew, ticket_event, ticket_pause, user, user_area, user_team,
     },
     feed::{self, Concerns, FeedScope},
     notifications::{self, Note},
@@ -116,7 +116,16 @@ impl Scope {
             Scope::Supervisor { areas, technicians } => Condition::any()
                 .add(T::AreaId.is_in(areas.clone()))
                 .add(T::TechnicianId.is_in(technicians.clone())),
-            Scope::Technician(id) => Condition::all().add(T::TechnicianId.eq(*id)),
+            // Their own jobs, and those whose crew they are in.
+            Scope::Technician(id) => Condition::any().add(T::TechnicianId.eq(*id)).add(
+                T::Id.in_subquery(
+                    ticket_crew::Entity::find()
+                        .select_only()
+                        .column(ticket_crew::Column::TicketId)
+                        .filter(ticket_crew::Column::UserId.eq(*id))
+                        .into_query(),
+                ),
+            ),
             Scope::Customer(id) => Condition::all().add(T::CustomerId.eq(*id)),
         }
     }
@@ -556,7 +565,40 @@ pub(crate) async fn announce<C: ConnectionTrait>(
         }),
         now,
     )
-    .await
+    .await?;
+    // The crew's members hear of it as the lead does.
+    for member in crew(db, t.id).await? {
+        feed::publish(
+            db,
+            if public { kind } else { "ticket.internal" },
+            Concerns {
+                ticket_id: Some(t.id),
+                outage_id: None,
+                customer_id: None,
+                technician_id: Some(member),
+                area_id: None,
+            },
+            json!({
+                "change": kind, "ticket_id": t.id, "number": t.number, "status": t.status,
+                "version": t.version, "technician_id": t.technician_id,
+            }),
+            now,
+        )
+        .await?;
+    }
+    Ok(())
+}
+
+/// The members of a ticket's crew (besides the lead, its technician).
+pub async fn crew<C: ConnectionTrait>(db: &C, ticket_id: Uuid) -> Result<Vec<Uuid>, DbErr> {
+    ticket_crew::Entity::find()
+        .select_only()
+        .column(ticket_crew::Column::UserId)
+        .filter(ticket_crew::Column::TicketId.eq(ticket_id))
+        .order_by_asc(ticket_crew::Column::AddedAt)
+        .into_tuple()
+        .all(db)
+        .await
 }
 
 /// The supervisors who look after `area` (and, with `management`, the
@@ -1420,16 +1462,30 @@ pub(crate) async fn stamp(
     now: DateTime<Utc>,
 ) -> Result<ticket::Model, Error> {
     let txn = db.begin_write().await?;
-    let current = load_for_write(&*txn, at.id, scope, at.version).await?;
+    let saved = stamp_in(&txn, who, scope, at, change, now).await?;
+    txn.commit().await?;
+    Ok(saved)
+}
+
+/// [`stamp`] inside a write transaction the caller commits.
+pub(crate) async fn stamp_in(
+    txn: &DatabaseTransaction,
+    who: &Person,
+    scope: &Scope,
+    at: Versioned,
+    change: impl FnOnce(&mut ticket::Model) -> Result<Stamp<'static>, Error>,
+    now: DateTime<Utc>,
+) -> Result<ticket::Model, Error> {
+    let current = load_for_write(txn, at.id, scope, at.version).await?;
     let mut t = current.clone();
     let Stamp { entry, audit } = change(&mut t)?;
     t.version = current.version + 1;
     t.updated_at = now;
     let public = entry.public;
-    let saved = t.into_active_model().reset_all().update(&*txn).await?;
-    timeline(&*txn, &saved, who, entry, now).await?;
+    let saved = t.into_active_model().reset_all().update(txn).await?;
+    timeline(txn, &saved, who, entry, now).await?;
     audit_ticket(
-        &*txn,
+        txn,
         who,
         audit.0,
         saved.id,
@@ -1438,8 +1494,7 @@ pub(crate) async fn stamp(
         now,
     )
     .await?;
-    announce(&*txn, &saved, "ticket.updated", public, now).await?;
-    txn.commit().await?;
+    announce(txn, &saved, "ticket.updated", public, now).await?;
     Ok(saved)
 }
 
@@ -2164,6 +2219,8 @@ pub async fn rate(
 pub struct Names {
     pub customers: std::collections::HashMap<Uuid, (String, String, String)>,
     pub people: std::collections::HashMap<Uuid, String>,
+    /// The crew members of each ticket that has a crew.
+    pub crews: std::collections::HashMap<Uuid, Vec<Uuid>>,
 }
 
 /// The names of the customers and technicians of `tickets`, in two queries.
@@ -2171,7 +2228,24 @@ pub async fn names<C: ConnectionTrait>(db: &C, tickets: &[ticket::Model]) -> Res
     let mut customer_ids: Vec<Uuid> = tickets.iter().map(|t| t.customer_id).collect();
     customer_ids.sort();
     customer_ids.dedup();
-    let mut people: Vec<Uuid> = tickets.iter().filter_map(|t| t.technician_id).collect();
+    let crew_rows: Vec<(Uuid, Uuid)> = ticket_crew::Entity::find()
+        .select_only()
+        .column(ticket_crew::Column::TicketId)
+        .column(ticket_crew::Column::UserId)
+        .filter(ticket_crew::Column::TicketId.is_in(tickets.iter().map(|t| t.id)))
+        .order_by_asc(ticket_crew::Column::AddedAt)
+        .into_tuple()
+        .all(db)
+        .await?;
+    let mut crews: std::collections::HashMap<Uuid, Vec<Uuid>> = std::collections::HashMap::new();
+    for (t, u) in &crew_rows {
+        crews.entry(*t).or_default().push(*u);
+    }
+    let mut people: Vec<Uuid> = tickets
+        .iter()
+        .filter_map(|t| t.technician_id)
+        .chain(crew_rows.iter().map(|r| r.1))
+        .collect();
     people.sort();
     people.dedup();
     let rows: Vec<(Uuid, String, String, String)> = customer::Entity::find()
@@ -2202,6 +2276,7 @@ pub async fn names<C: ConnectionTrait>(db: &C, tickets: &[ticket::Model]) -> Res
             .map(|(id, n, name, phone)| (id, (n, name, phone)))
             .collect(),
         people: users.into_iter().collect(),
+        crews,
     })
 }
 

@@ -49,6 +49,7 @@ pub fn api_router() -> OpenApiRouter<AppState> {
         .routes(routes!(remove_on_call))
         .routes(routes!(get_assignment, post_assignment))
         .routes(routes!(get_board))
+        .routes(routes!(put_crew))
 }
 
 fn with_etag(mut response: Response, version: i32) -> Response {
@@ -1538,4 +1539,54 @@ async fn get_board(
             })
             .collect(),
     }))
+}
+
+// ----------------------------------------------------------------------
+// Crews
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CrewInput {
+    /// The technicians who work it with the lead (at most four; an empty
+    /// list leaves the lead alone).
+    pub member_ids: Vec<Uuid>,
+}
+
+/// Sets the crew of a ticket (`If-Match`: the ticket's version): its
+/// technician is the lead, accountable; the members see the job, get it
+/// live and document it; the moves are the lead's.
+#[utoipa::path(put, path = "/tickets/{id}/crew", tag = "dispatch",
+    params(("id" = Uuid, Path, description = "Ticket id")),
+    request_body = CrewInput,
+    responses(
+        (status = 200, body = crate::routes::tickets::Ticket),
+        (status = 401, body = Problem, content_type = "application/problem+json"),
+        (status = 403, body = Problem, content_type = "application/problem+json"),
+        (status = 404, body = Problem, content_type = "application/problem+json"),
+        (status = 409, body = Problem, content_type = "application/problem+json"),
+        (status = 412, body = Problem, content_type = "application/problem+json"),
+        (status = 422, body = Problem, content_type = "application/problem+json"),
+        (status = 428, body = Problem, content_type = "application/problem+json"),
+    ))]
+async fn put_crew(
+    State(state): State<AppState>,
+    caller: Caller,
+    ApiPath(id): ApiPath<Uuid>,
+    headers: HeaderMap,
+    body: Result<ApiJson<CrewInput>, ApiError>,
+) -> ApiResult<Response> {
+    caller.require(Permission::TicketsManage)?;
+    let sc = scope(&state, &caller).await?;
+    let version = if_match(&headers)?;
+    let ApiJson(b) = body?;
+    let (t, _) = dispatching::set_crew(
+        &state.db,
+        &person(&caller),
+        &sc,
+        Versioned { id, version },
+        b.member_ids,
+        Utc::now(),
+    )
+    .await?;
+    answer(&state, &caller, t, None).await
 }

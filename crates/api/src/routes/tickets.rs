@@ -141,7 +141,10 @@ pub struct Ticket {
     /// `YYYY-MM-DD`.
     pub appointment_date: Option<String>,
     pub appointment_window: Option<InstallWindow>,
+    /// The lead: accountable, makes the moves.
     pub technician: Option<TicketPerson>,
+    /// Who works it with the lead (they see it and document it).
+    pub crew: Vec<TicketPerson>,
     pub tags: Vec<String>,
     pub duplicate_of: Option<Uuid>,
     /// The outage this ticket is part of.
@@ -223,6 +226,19 @@ fn to_ticket(
             id,
             name: names.people.get(&id).cloned().unwrap_or_default(),
         }),
+        crew: names
+            .crews
+            .get(&t.id)
+            .map(|members| {
+                members
+                    .iter()
+                    .map(|id| TicketPerson {
+                        id: *id,
+                        name: names.people.get(id).cloned().unwrap_or_default(),
+                    })
+                    .collect()
+            })
+            .unwrap_or_default(),
         tags: serde_json::from_str(&t.tags).unwrap_or_default(),
         duplicate_of: t.duplicate_of,
         outage_id: t.outage_id,

@@ -161,7 +161,9 @@ fn rule(method: &str, path: &str) -> Option<Rule> {
         ("post", "/api/v1/technicians/me/position") => Roles(&["technician"]),
         ("get", "/api/v1/leave" | "/api/v1/on-call") => Roles(AVAILABILITY_READERS),
         ("post", "/api/v1/leave/{id}/cancel") => Roles(&["admin", "supervisor", "technician"]),
-        ("post", "/api/v1/tickets/{id}/assignment") => Roles(ASSIGNERS),
+        ("post", "/api/v1/tickets/{id}/assignment") | ("put", "/api/v1/tickets/{id}/crew") => {
+            Roles(ASSIGNERS)
+        }
         _ => return None,
     })
 }

@@ -16,6 +16,7 @@ both_backends!(
     leave_over_jobs_asks_what_to_do_and_bad_input_is_refused,
     an_assignment_not_accepted_in_time_goes_back_to_the_queue,
     a_position_is_kept_then_forgotten,
+    a_crew_works_the_ticket_with_its_lead,
 );
 
 const ALWAYS: [[&str; 1]; 7] = [["00:00-24:00"]; 7];
@@ -877,5 +878,133 @@ async fn a_position_is_kept_then_forgotten(app: &TestApp) -> anyhow::Result<()> 
     assert_eq!(gone.positions, 1);
     let (_, p) = technician.json(&path).await?;
     assert!(p["position"].is_null(), "{p}");
+    Ok(())
+}
+
+async fn a_crew_works_the_ticket_with_its_lead(app: &TestApp) -> anyhow::Result<()> {
+    let s = scene(app).await?;
+    let (lat, lng) = place(&s.customer);
+    profile(&s.admin, &s.near, (lat, lng), 3, &s.skill).await?;
+    let mate = new_technician(&s.admin, "Rudi Crew", &s.area).await?;
+    let t = repair(&s).await?;
+    let id = text(&t["id"])?.to_string();
+    let crew = format!("/api/v1/tickets/{id}/crew");
+    // No lead yet: the crew waits.
+    assert_problem(
+        s.supervisor
+            .send_if(
+                Method::PUT,
+                &crew,
+                t["version"].as_i64().unwrap_or_default(),
+                Some(json!({"member_ids": [mate]})),
+            )
+            .await?,
+        409,
+        "/problems/conflict",
+    )
+    .await?;
+    let t = ok(
+        s.supervisor
+            .send_if(
+                Method::POST,
+                &format!("/api/v1/tickets/{id}/assignment"),
+                t["version"].as_i64().unwrap_or_default(),
+                Some(json!({"technician_id": s.near})),
+            )
+            .await?,
+        200,
+    )
+    .await?;
+    let v = t["version"].as_i64().unwrap_or_default();
+    assert_problem(
+        s.supervisor
+            .send(Method::PUT, &crew, Some(json!({"member_ids": [mate]})))
+            .await?,
+        428,
+        "/problems/precondition-required",
+    )
+    .await?;
+    let bad = assert_problem(
+        s.supervisor
+            .send_if(
+                Method::PUT,
+                &crew,
+                v,
+                Some(json!({"member_ids": [s.near, uuid::Uuid::now_v7()]})),
+            )
+            .await?,
+        422,
+        "/problems/validation",
+    )
+    .await?;
+    let codes: Vec<&str> = bad["errors"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|e| e["code"].as_str())
+        .collect();
+    assert_eq!(codes, ["lead", "unknown"], "{bad}");
+    let with_crew = ok(
+        s.supervisor
+            .send_if(Method::PUT, &crew, v, Some(json!({"member_ids": [mate]})))
+            .await?,
+        200,
+    )
+    .await?;
+    assert_eq!(with_crew["crew"][0]["id"], json!(mate), "{with_crew}");
+    assert_eq!(with_crew["crew"][0]["name"], "Rudi Crew");
+    assert_eq!(with_crew["technician"]["id"], json!(s.near));
+
+    // The member sees the job and documents it; the moves are the lead's.
+    let member = app
+        .signed_in_as("rudi.crew@example.net", "Serat-Optik-Bandung-2026")
+        .await?;
+    let (_, mine) = member.json("/api/v1/tickets?open=true").await?;
+    assert!(
+        mine["items"]
+            .as_array()
+            .is_some_and(|l| l.iter().any(|x| x["id"] == json!(id))),
+        "{mine}"
+    );
+    let commented = member
+        .send(
+            Method::POST,
+            &format!("/api/v1/tickets/{id}/comments"),
+            Some(json!({"body": "Saya bawa tangga", "internal": true})),
+        )
+        .await?;
+    assert_eq!(commented.status(), 201);
+    let (_, seen) = member.json(&format!("/api/v1/tickets/{id}")).await?;
+    assert_eq!(
+        member
+            .send_if(
+                Method::POST,
+                &format!("/api/v1/tickets/{id}/transitions"),
+                seen["version"].as_i64().unwrap_or_default(),
+                Some(json!({"to": "accepted"})),
+            )
+            .await?
+            .status(),
+        403
+    );
+    // Off the crew, the job is gone from their view.
+    let (_, now) = s.supervisor.json(&format!("/api/v1/tickets/{id}")).await?;
+    let cleared = ok(
+        s.supervisor
+            .send_if(
+                Method::PUT,
+                &crew,
+                now["version"].as_i64().unwrap_or_default(),
+                Some(json!({"member_ids": []})),
+            )
+            .await?,
+        200,
+    )
+    .await?;
+    assert_eq!(cleared["crew"], json!([]));
+    assert_eq!(
+        member.get(&format!("/api/v1/tickets/{id}")).await?.status(),
+        404
+    );
     Ok(())
 }

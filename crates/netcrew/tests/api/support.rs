@@ -228,6 +228,11 @@ impl TestApp {
     /// A new client (own cookie jar) signed in as the demo account of `role`.
     pub async fn signed_in(&self, role: &str) -> anyhow::Result<Session> {
         let (login, password) = self.account(role)?;
+        self.signed_in_as(&login, &password).await
+    }
+
+    /// A new client signed in with a login and password.
+    pub async fn signed_in_as(&self, login: &str, password: &str) -> anyhow::Result<Session> {
         let client = reqwest::Client::builder().cookie_store(true).build()?;
         let response = client
             .post(self.url("/api/v1/auth/login"))
@@ -236,7 +241,7 @@ impl TestApp {
             .await?;
         anyhow::ensure!(
             response.status() == 200,
-            "login as {role}: {}",
+            "login as {login}: {}",
             response.status()
         );
         let me: serde_json::Value = response.json().await?;

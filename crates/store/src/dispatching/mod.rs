@@ -37,12 +37,14 @@ use crate::{
 
 mod assign;
 mod board;
+mod crew;
 mod leave;
 mod profiles;
 mod rota;
 
 pub use assign::*;
 pub use board::*;
+pub use crew::*;
 pub use leave::*;
 pub use profiles::*;
 pub use rota::*;

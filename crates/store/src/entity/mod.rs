@@ -40,6 +40,7 @@ pub mod ticket;
 pub mod ticket_assignment;
 pub mod ticket_attachment;
 pub mod ticket_comment;
+pub mod ticket_crew;
 pub mod ticket_event;
 pub mod ticket_pause;
 pub mod user;

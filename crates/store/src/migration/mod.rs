@@ -18,6 +18,7 @@ mod m20261128_000017_identity;
 mod m20261128_000018_messages;
 mod m20261128_000019_inbound;
 mod m20261128_000020_dispatch;
+mod m20261128_000021_ticket_crew;
 
 pub struct Migrator;
 
@@ -40,6 +41,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261128_000018_messages::Migration),
             Box::new(m20261128_000019_inbound::Migration),
             Box::new(m20261128_000020_dispatch::Migration),
+            Box::new(m20261128_000021_ticket_crew::Migration),
         ]
     }
 }

@@ -1577,6 +1577,27 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/tickets/{id}/crew": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Sets the crew of a ticket (`If-Match`: the ticket's version): its
+         *     technician is the lead, accountable; the members see the job, get it
+         *     live and document it; the moves are the lead's.
+         */
+        put: operations["put_crew"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/tickets/{id}/fee": {
         parameters: {
             query?: never;
@@ -2117,6 +2138,13 @@ export interface components {
         CreatedApiToken: components["schemas"]["ApiToken"] & {
             /** @description Send as `Authorization: Bearer <token>`. It cannot be shown again. */
             token: string;
+        };
+        CrewInput: {
+            /**
+             * @description The technicians who work it with the lead (at most four; an empty
+             *     list leaves the lead alone).
+             */
+            member_ids: string[];
         };
         /** @description A customer (or prospect) of the ISP. */
         Customer: {
@@ -3550,6 +3578,8 @@ export interface components {
                 closed_at?: string | null;
                 /** Format: date-time */
                 created_at: string;
+                /** @description Who works it with the lead (they see it and document it). */
+                crew: components["schemas"]["TicketPerson"][];
                 customer: components["schemas"]["TicketCustomer"];
                 description: string;
                 /** Format: uuid */
@@ -4805,6 +4835,8 @@ export interface components {
             closed_at?: string | null;
             /** Format: date-time */
             created_at: string;
+            /** @description Who works it with the lead (they see it and document it). */
+            crew: components["schemas"]["TicketPerson"][];
             customer: components["schemas"]["TicketCustomer"];
             description: string;
             /** Format: uuid */
@@ -8543,6 +8575,42 @@ export interface operations {
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
             422: components["responses"]["Validation"];
+        };
+    };
+    put_crew: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Ticket id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CrewInput"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Ticket"];
+                };
+            };
+            400: components["responses"]["MalformedRequest"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            412: components["responses"]["PreconditionFailed"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["Validation"];
+            428: components["responses"]["PreconditionRequired"];
         };
     };
     mark_fee: {
