@@ -2073,14 +2073,25 @@ describe('NetCrew web app on the real server', () => {
 		await screenshot(sup.page, 'tickets-list-desktop-id');
 		await row.locator('a', { hasText: number }).click();
 		await sup.page.getByTestId('ticket-detail').waitFor();
-		await sup.page.locator('[data-testid="ticket-moves"] [data-move="assigned"]').click();
-		const dialog = sup.page.getByTestId('move-dialog');
-		await dialog.locator(`[data-testid="technician-choice"][data-id="${techMe.id}"]`).click();
-		await screenshot(sup.page, 'ticket-assign-dialog-desktop-id', { fullPage: false });
-		await dialog.getByTestId('move-confirm').click();
+		// One way to assign: the assignment panel (the job as dispatch sees it, who may do it and why), not a move button.
+		assert.equal(await sup.page.locator('[data-testid="ticket-moves"] [data-move="assigned"]').count(), 0, 'assigning is not repeated among the moves');
+		await sup.page.getByTestId('ticket-assign-in-panel').waitFor();
+		const panel = sup.page.getByTestId('assignment-panel');
+		await panel.getByTestId('dispatch-job-time').filter({ hasText: id.dispatch_job_now }).waitFor();
+		await panel.getByTestId('dispatch-history').getByText(id.dispatch_history_none).waitFor();
+		await screenshot(sup.page, 'ticket-assignment-panel-desktop-id');
+		// This test's technician, chosen under "someone else" with a reason (kept with the decision).
+		await panel.getByTestId('dispatch-other-open').click();
+		const assignForm = panel.getByTestId('dispatch-other-form');
+		await assignForm.locator(`[data-testid="technician-choice"][data-id="${techMe.id}"]`).click();
+		await assignForm.getByTestId('dispatch-reason').fill('Teknisi yang biasa menangani pelanggan ini.');
+		await screenshot(sup.page, 'ticket-assign-someone-else-desktop-id', { fullPage: false });
+		await assignForm.getByTestId('dispatch-other-submit').click();
 		await sup.page.getByTestId('ticket-technician').filter({ hasText: techMe.name }).waitFor();
 		await sup.page.getByTestId('ticket-status').filter({ hasText: id.ticket_status_assigned }).waitFor();
 		await sup.page.getByTestId('timeline-entry').filter({ hasText: techMe.name }).waitFor();
+		await panel.locator('[data-testid="dispatch-record"][data-outcome="pending"]').filter({ hasText: 'Teknisi yang biasa menangani pelanggan ini.' }).waitFor();
+		await panel.getByTestId('dispatch-waiting').filter({ hasText: techMe.name }).waitFor();
 		// Back to the list, which then stays open while the technician works.
 		await sup.page.goto(`${baseUrl}/console/tickets?open=all&q=${number}`);
 		await row.locator('[data-testid="ticket-status"][data-status="assigned"]').waitFor();
@@ -2100,6 +2111,40 @@ describe('NetCrew web app on the real server', () => {
 		await tech.page.getByTestId('notification-bell').click();
 		await screenshot(tech.page, 'tech-jobs-phone-id');
 		await noHorizontalScroll(tech.page, '/tech with a job');
+		// Declining asks why, on the phone; the job leaves the list and waits in the queue again.
+		await job.locator('[data-move="new"]').filter({ hasText: id.ticket_move_decline }).click();
+		const decline = tech.page.getByTestId('move-dialog');
+		await decline.getByTestId('move-confirm').click();
+		await decline.locator('[data-testid="field-error"][data-field="reason"]').filter({ hasText: id.field_error_required_reason }).waitFor();
+		await decline.getByTestId('move-reason').fill('Motor mogok di jalan, belum bisa ke lokasi.');
+		await noHorizontalScroll(tech.page, 'decline dialog on a phone');
+		await screenshot(tech.page, 'tech-decline-dialog-phone-id', { fullPage: false });
+		await decline.getByTestId('move-confirm').click();
+		await tech.page.getByTestId('tech-declined').filter({ hasText: number }).waitFor();
+		await job.waitFor({ state: 'detached' });
+		await row.locator('[data-testid="ticket-status"][data-status="new"]').waitFor({ timeout: 15_000 });
+		// The supervisor sees the decline with its reason, and gives it back to them after a call: now an override
+		// (they declined it), so without a reason it is refused at the field and nothing chosen is lost.
+		await sup.page.goto(`${baseUrl}/console/tickets/${ticketId}`);
+		await sup.page.getByTestId('timeline-entry').filter({ hasText: id.timeline_declined.replace('{who}', techMe.name) }).waitFor();
+		await panel.locator('[data-testid="dispatch-record"][data-outcome="declined"]').filter({ hasText: 'Motor mogok' }).waitFor();
+		await panel.getByTestId('dispatch-other-open').click();
+		const again = assignForm.locator(`[data-testid="technician-choice"][data-id="${techMe.id}"]`);
+		await again.getByTestId('technician-note').filter({ hasText: id.dispatch_not_eligible_declined }).waitFor();
+		await again.click();
+		await assignForm.getByTestId('dispatch-other-submit').click();
+		await assignForm.locator('[data-testid="field-error"][data-field="reason"]').filter({ hasText: id.field_error_required_reason }).waitFor();
+		assert.ok(await again.locator('input[type="radio"]').isChecked(), 'the technician chosen stays chosen');
+		await screenshot(sup.page, 'ticket-assign-override-desktop-id');
+		await assignForm.getByTestId('dispatch-reason').fill('Motor sudah diperbaiki, teknisi bisa berangkat.');
+		await assignForm.getByTestId('dispatch-other-submit').click();
+		await sup.page.getByTestId('ticket-technician').filter({ hasText: techMe.name }).waitFor();
+		await panel.locator('[data-testid="dispatch-record"][data-how="override"][data-outcome="pending"]').waitFor();
+		await sup.page.goto(`${baseUrl}/console/tickets?open=all&q=${number}`);
+		await row.locator('[data-testid="ticket-status"][data-status="assigned"]').waitFor();
+		await sup.page.locator('[data-testid="live-state"].on').waitFor();
+		await tech.page.reload();
+		await job.waitFor();
 		async function step(move, status) {
 			await job.locator(`[data-move="${move}"]`).click();
 			await job.locator(`[data-testid="ticket-status"][data-status="${status}"]`).waitFor();
@@ -2231,7 +2276,8 @@ describe('NetCrew web app on the real server', () => {
 		const checks = cs.page.getByTestId('installation-checks');
 		await checks.getByTestId('booking-needs').filter({ hasText: id.inst_blocked }).waitFor();
 		await checks.getByTestId('booking-needs').filter({ hasText: id.inst_need_verification }).waitFor();
-		assert.equal(await cs.page.locator('[data-testid="ticket-moves"] [data-move="assigned"]').count(), 0, 'no assign button before verification');
+		await cs.page.getByTestId('dispatch-blocked').filter({ hasText: id.dispatch_blocked_installation }).waitFor();
+		assert.equal(await cs.page.getByTestId('dispatch-other-open').count(), 0, 'no assigning before verification');
 		const verification = checks.getByTestId('verification');
 		await verification.getByTestId('verify-identity-missing').filter({ hasText: 'NIK dan foto KTP' }).waitFor();
 		assert.ok(await verification.getByTestId('verify-submit').isDisabled(), 'verifying waits for the identity documents');
@@ -2295,7 +2341,7 @@ describe('NetCrew web app on the real server', () => {
 		await verification.getByTestId('verified-at').waitFor();
 		await checks.getByTestId('booking-needs').waitFor({ state: 'detached' });
 		await checks.getByTestId('booking-ready').waitFor();
-		await cs.page.locator('[data-testid="ticket-moves"] [data-move="assigned"]').waitFor();
+		await cs.page.getByTestId('dispatch-other-open').waitFor();
 		await cs.page.getByTestId('timeline-entry').filter({ hasText: id.timeline_verified.replace('{who}', csMe.name) }).waitFor();
 
 		// The fee, with its transfer reference.
@@ -2319,8 +2365,8 @@ describe('NetCrew web app on the real server', () => {
 		await shot(cs.page, 'installation-verified-desktop-id');
 
 		// The picker: every technician customer service may book, with teams and load, searchable when long.
-		await cs.page.locator('[data-testid="ticket-moves"] [data-move="assigned"]').click();
-		const csDialog = cs.page.getByTestId('move-dialog');
+		await cs.page.getByTestId('dispatch-other-open').click();
+		const csDialog = cs.page.getByTestId('dispatch-other-form');
 		await csDialog.getByTestId('technician-choice').first().waitFor();
 		const everyone = await csDialog.getByTestId('technician-choice').count();
 		assert.ok(everyone > 8, `customer service sees every technician (${everyone})`);
@@ -2328,17 +2374,17 @@ describe('NetCrew web app on the real server', () => {
 		const found = csDialog.locator(`[data-testid="technician-choice"][data-id="${tech.id}"]`);
 		await found.filter({ hasText: id.picker_open_tickets.replace('{count}', String(tech.open_tickets)) }).waitFor();
 		assert.ok((await csDialog.getByTestId('technician-choice').count()) < everyone, 'the search narrows the list');
-		await screenshot(cs.page, 'installation-picker-search-desktop-id', { fullPage: false });
+		await csDialog.screenshot({ path: path.join(screenshotDir, 'installation-picker-search-desktop-id.png') });
 		await csDialog.getByRole('button', { name: id.cancel, exact: true }).click();
 
 		// A phone: the same page fits.
 		await cs.page.setViewportSize({ width: 390, height: 844 });
 		await noHorizontalScroll(cs.page, 'installation ticket on a phone');
 		await checks.screenshot({ path: path.join(screenshotDir, 'installation-checks-phone-id.png') });
-		await cs.page.locator('[data-testid="ticket-moves"] [data-move="assigned"]').click();
+		await cs.page.getByTestId('dispatch-other-open').click();
 		await csDialog.getByTestId('technician-choice').first().waitFor();
 		await noHorizontalScroll(cs.page, 'technician picker on a phone');
-		await screenshot(cs.page, 'installation-picker-phone-id', { fullPage: false });
+		await csDialog.screenshot({ path: path.join(screenshotDir, 'installation-picker-phone-id.png') });
 		await csDialog.getByRole('button', { name: id.cancel, exact: true }).click();
 
 		// The customer's page: the same identity, masked.
@@ -2392,13 +2438,14 @@ describe('NetCrew web app on the real server', () => {
 		await sup.page.getByTestId('ticket-attachment-removed').filter({ hasText: id.ticket_attachment_removed }).waitFor();
 		assert.equal(await sup.page.getByTestId('ticket-attachments').locator('img, a[href*="/attachments/"]').count(), 0, 'no picture or link to a removed file');
 		await sup.page.getByTestId('ticket-attachments').screenshot({ path: path.join(screenshotDir, 'installation-attachment-removed-desktop-id.png') });
-		await sup.page.locator('[data-testid="ticket-moves"] [data-move="assigned"]').click();
-		const dialog = sup.page.getByTestId('move-dialog');
+		await sup.page.getByTestId('dispatch-other-open').click();
+		const dialog = sup.page.getByTestId('dispatch-other-form');
 		const choice = dialog.locator(`[data-testid="technician-choice"][data-id="${tech.id}"]`);
 		await choice.filter({ hasText: tech.teams[0] ?? '' }).waitFor();
 		await choice.click();
 		assert.ok(await choice.locator('input[type="radio"]').isChecked());
-		await screenshot(sup.page, 'installation-assign-picker-desktop-id', { fullPage: false });
+		await dialog.getByTestId('dispatch-reason').fill('Tim ini yang memegang area pelanggan.');
+		await dialog.screenshot({ path: path.join(screenshotDir, 'installation-assign-picker-desktop-id.png') });
 		const current = (await csApi(`/api/v1/tickets/${ticketId}`)).body;
 		const withdrawn = await csApi(`/api/v1/tickets/${ticketId}/verification`, {
 			method: 'POST',
@@ -2406,10 +2453,11 @@ describe('NetCrew web app on the real server', () => {
 			body: JSON.stringify({ verified: false, reason: 'Foto KTP buram, diminta ulang.' })
 		});
 		assert.equal(withdrawn.status, 200, JSON.stringify(withdrawn.body));
-		await dialog.getByTestId('move-confirm').click();
-		await sup.page.getByTestId('ticket-stale').filter({ hasText: id.ticket_stale_reloaded }).waitFor();
+		await dialog.getByTestId('dispatch-other-submit').click();
+		await sup.page.getByTestId('dispatch-notice').filter({ hasText: id.ticket_stale_reloaded }).waitFor();
 		await sup.page.getByTestId('booking-needs').filter({ hasText: id.inst_need_verification }).waitFor();
-		assert.equal(await sup.page.locator('[data-testid="ticket-moves"] [data-move="assigned"]').count(), 0);
+		await sup.page.getByTestId('dispatch-blocked').waitFor();
+		assert.equal(await dialog.count(), 0, 'no assigning until verified again');
 		await sup.page.getByTestId('timeline-entry').filter({ hasText: 'Foto KTP buram' }).waitFor();
 		await shot(sup.page, 'installation-withdrawn-desktop-id');
 		// Verified again. A refusal as "not ready" (here the fee an ISP may ask for first) names what is missing, in words.
@@ -2421,8 +2469,8 @@ describe('NetCrew web app on the real server', () => {
 		assert.equal(again.status, 200, JSON.stringify(again.body));
 		await sup.page.reload();
 		let refused = false;
-		await sup.page.route('**/api/v1/tickets/*/transitions', async (route) => {
-			if (refused) return route.continue();
+		await sup.page.route('**/api/v1/tickets/*/assignment', async (route) => {
+			if (refused || route.request().method() !== 'POST') return route.continue();
 			refused = true;
 			await route.fulfill({
 				status: 409,
@@ -2430,16 +2478,17 @@ describe('NetCrew web app on the real server', () => {
 				body: JSON.stringify({ type: '/problems/not-ready', title: 'Not ready yet', status: 409, detail: 'This installation cannot be booked yet.', missing: ['verification', 'fee'] })
 			});
 		});
-		await sup.page.locator('[data-testid="ticket-moves"] [data-move="assigned"]').click();
+		await sup.page.getByTestId('dispatch-other-open').click();
 		await choice.click();
-		await dialog.getByTestId('move-confirm').click();
+		await dialog.getByTestId('dispatch-reason').fill('Tim ini yang memegang area pelanggan.');
+		await dialog.getByTestId('dispatch-other-submit').click();
 		const needsBoth = `${id.inst_need_verification} ${id.inst_and} ${id.inst_need_fee}`;
-		await sup.page.getByTestId('ticket-stale').filter({ hasText: id.inst_not_bookable.replace('{needs}', needsBoth) }).waitFor();
+		await sup.page.getByTestId('dispatch-notice').filter({ hasText: id.inst_not_bookable.replace('{needs}', needsBoth) }).waitFor();
+		assert.ok(await choice.locator('input[type="radio"]').isChecked(), 'the technician chosen stays chosen');
+		assert.equal(await dialog.getByTestId('dispatch-reason').inputValue(), 'Tim ini yang memegang area pelanggan.');
 		await screenshot(sup.page, 'installation-not-ready-desktop-id', { fullPage: false });
 		// The real answer: booked.
-		await sup.page.locator('[data-testid="ticket-moves"] [data-move="assigned"]').click();
-		await choice.click();
-		await dialog.getByTestId('move-confirm').click();
+		await dialog.getByTestId('dispatch-other-submit').click();
 		await sup.page.getByTestId('ticket-technician').filter({ hasText: tech.name }).waitFor();
 		await sup.page.getByTestId('ticket-status').filter({ hasText: id.ticket_status_assigned }).waitFor();
 		await sup.page.setViewportSize({ width: 390, height: 844 });
@@ -2969,6 +3018,113 @@ describe('NetCrew web app on the real server', () => {
 		}
 	});
 
+	check('dispatch board: at 1280 px a supervisor sees new tickets arrive live, drags one onto a technician\'s day, and gives another to someone dispatch would not choose with a reason', async () => {
+		const supApi = await apiSession('supervisor');
+		const supMe = (await supApi('/api/v1/me')).body;
+		const csApi = await apiSession('cs');
+		// A customer in one of the supervisor's areas.
+		let customer = null;
+		for (const areaId of supMe.area_ids) {
+			const found = await csApi(`/api/v1/customers?area_id=${areaId}&status=active&limit=5`);
+			customer = found.body.items[0] ?? null;
+			if (customer) break;
+		}
+		assert.ok(customer, 'an active customer in the supervisor\'s areas');
+		// The next Monday: the demo technicians work 08:00–12:00 and 13:00–17:00.
+		let offset = 1;
+		while (new Date(`${jakartaDay(offset)}T00:00:00Z`).getUTCDay() !== 1) offset++;
+		const monday = jakartaDay(offset);
+
+		const sup = await newPage({ width: 1280, height: 900 });
+		await signIn(sup.page, 'supervisor', '/console');
+		await sup.page.getByRole('navigation', { name: id.console_nav_label }).getByRole('link', { name: id.dispatch_board_title }).click();
+		await sup.page.getByTestId('dispatch-page').waitFor();
+		await sup.page.locator(`[data-testid="dispatch-board"][data-date="${jakartaDay()}"]`).waitFor();
+		// That Monday, picked in the date field, goes in the address with the search typed next.
+		await sup.page.getByTestId('dispatch-date').fill(monday);
+		const board = sup.page.locator(`[data-testid="dispatch-board"][data-date="${monday}"]`);
+		await board.waitFor();
+		await sup.page.getByTestId('dispatch-day-name').filter({ hasText: 'Senin' }).waitFor();
+		await sup.page.getByTestId('dispatch-q').fill(customer.name);
+		await sup.page.waitForURL((url) => url.searchParams.get('date') === monday && url.searchParams.get('q') === customer.name);
+		await sup.page.locator('[data-testid="live-state"].on').waitFor();
+
+		// Customer service books two repairs for that Monday: they arrive on the board without a reload, the search kept.
+		async function book(window, description) {
+			const made = await csApi('/api/v1/tickets', {
+				method: 'POST',
+				body: JSON.stringify({ kind: 'repair', customer_id: customer.id, description, source: 'phone', appointment_date: monday, appointment_window: window })
+			});
+			assert.equal(made.status, 201, JSON.stringify(made.body));
+			return made.body;
+		}
+		const first = await book('08:00-12:00', 'Internet putus sejak semalam, lampu LOS merah.');
+		const second = await book('13:00-17:00', 'Wi-Fi sering putus sore hari.');
+		const card = sup.page.locator(`[data-testid="dispatch-queue-item"][data-number="${first.number}"]`);
+		const card2 = sup.page.locator(`[data-testid="dispatch-queue-item"][data-number="${second.number}"]`);
+		await card.waitFor({ timeout: 15_000 });
+		await card2.waitFor({ timeout: 15_000 });
+		assert.equal(await sup.page.getByTestId('dispatch-q').inputValue(), customer.name, 'the search stays after a live refresh');
+		for (const c of await sup.page.getByTestId('dispatch-queue-item').all()) {
+			assert.ok((await c.textContent()).includes(customer.name), 'only the customer searched for');
+		}
+		await card.getByTestId('dispatch-sla').waitFor();
+		await card.getByText(id.reg_window_morning).waitFor();
+
+		// Dragged onto the technician dispatch ranks first: the card leaves the queue and the job shows in their day.
+		const ranking = (await supApi(`/api/v1/tickets/${first.id}/assignment`)).body;
+		const best = ranking.ranked[0];
+		assert.ok(best, 'someone may do the Monday repair');
+		const row = sup.page.locator(`[data-testid="dispatch-tech"][data-id="${best.technician_id}"]`);
+		await row.waitFor();
+		const jobsBefore = await row.getByTestId('dispatch-job').count();
+		await card.dragTo(row);
+		await card.waitFor({ state: 'detached' });
+		const job = row.locator(`[data-testid="dispatch-job"][data-number="${first.number}"]`);
+		await job.waitFor();
+		assert.equal(await row.getByTestId('dispatch-job').count(), jobsBefore + 1);
+		await sup.page.getByTestId('dispatch-notice').filter({ hasText: first.number }).waitFor();
+		assert.equal(await sup.page.getByTestId('dispatch-override').isVisible(), false, 'no reason asked for the best technician');
+		const assigned = (await supApi(`/api/v1/tickets/${first.id}`)).body;
+		assert.equal(assigned.status, 'assigned');
+		assert.equal(assigned.technician?.id, best.technician_id);
+		await lookShot(sup.page, 'dispatch-board-desktop-id');
+
+		// Someone dispatch would not choose for the second: asked why (in Indonesian), refused without a reason, kept as an override.
+		const ranking2 = (await supApi(`/api/v1/tickets/${second.id}/assignment`)).body;
+		const ranked2 = new Set(ranking2.ranked.map((s) => s.technician_id));
+		const days = (await supApi(`/api/v1/dispatch/board?date=${monday}`)).body;
+		const outsider = days.technicians.find((t) => !ranked2.has(t.id));
+		assert.ok(outsider, 'a technician on the board whom dispatch would not choose');
+		const otherRow = sup.page.locator(`[data-testid="dispatch-tech"][data-id="${outsider.id}"]`);
+		await card2.dragTo(otherRow);
+		const dialog = sup.page.getByTestId('dispatch-override');
+		await dialog.getByRole('heading', { name: id.dispatch_board_override_title.replace('{name}', outsider.name) }).waitFor();
+		await dialog.getByTestId('dispatch-override-why').waitFor();
+		await dialog.getByTestId('dispatch-override-submit').click();
+		await dialog.locator('[data-testid="field-error"][data-field="override-reason"]').filter({ hasText: id.field_error_required_reason }).waitFor();
+		await dialog.getByTestId('dispatch-override-reason').fill('Teknisi area ini penuh; pelanggan minta sore ini.');
+		await lookShot(sup.page, 'dispatch-override-desktop-id', { fullPage: false });
+		await dialog.getByTestId('dispatch-override-submit').click();
+		await card2.waitFor({ state: 'detached' });
+		await otherRow.locator(`[data-testid="dispatch-job"][data-number="${second.number}"]`).waitFor();
+		const decided = (await supApi(`/api/v1/tickets/${second.id}/assignment`)).body;
+		assert.equal(decided.current?.how, 'override');
+		assert.equal(decided.current?.reason, 'Teknisi area ini penuh; pelanggan minta sore ini.');
+		assert.equal(decided.current?.technician_id, outsider.id);
+
+		// Back a day and forward again with the buttons; the search is still there.
+		await sup.page.getByTestId('dispatch-prev-day').click();
+		await sup.page.locator(`[data-testid="dispatch-board"][data-date="${jakartaDay(offset - 1)}"]`).waitFor();
+		await sup.page.getByTestId('dispatch-next-day').click();
+		await board.waitFor();
+		await job.waitFor();
+		assert.equal(await sup.page.getByTestId('dispatch-q').inputValue(), customer.name);
+		await noHorizontalScroll(sup.page, 'dispatch board at 1280 px');
+		sup.assertNoProblems([/status of 422/]);
+		await sup.close();
+	});
+
 	check('axe finds no serious or critical accessibility violation on any page, anonymous, staff or customer', async () => {
 		const axeSource = readFileSync(path.join(webDir, 'node_modules/axe-core/axe.min.js'), 'utf8');
 		// axe is injected as a script; the app's CSP rightly refuses inline
@@ -3004,6 +3160,7 @@ describe('NetCrew web app on the real server', () => {
 			...(tickets.items[0] ? [`/console/tickets/${tickets.items[0].id}`] : []),
 			'/console/outages',
 			'/console/outages/new',
+			'/console/dispatch',
 			...(outages.items[0] ? [`/console/outages/${outages.items[0].id}`] : []),
 			'/console/messages',
 			'/console/messages/inbox',

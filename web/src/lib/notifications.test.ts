@@ -24,4 +24,10 @@ describe('where a notification leads', () => {
 	it("takes an admin from a gateway's trouble to the WhatsApp settings", () => {
 		expect(notificationHref({ kind: 'gateway_problem' }, 'console')).toBe('/console/messages/settings');
 	});
+
+	it('takes a supervisor to the leave waiting and a technician to their own leave', () => {
+		expect(notificationHref({ kind: 'leave_requested' }, 'console')).toBe('/console/technicians/leave');
+		expect(notificationHref({ kind: 'leave_decided' }, 'tech')).toBe('/tech/profile#leave');
+		expect(notificationHref({ kind: 'leave_decided' }, 'account')).toBeNull();
+	});
 });

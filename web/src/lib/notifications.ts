@@ -4,8 +4,9 @@ export type BellSurface = 'console' | 'tech' | 'account';
 
 /**
  * The page a notification opens: its ticket in the reader's surface, or for
- * staff at the desk the outage it is about; null when there is nothing to
- * open (the text says it all).
+ * staff at the desk the outage it is about (or the leave waiting for a
+ * decision), for a technician their own leave once decided; null when
+ * there is nothing to open (the text says it all).
  */
 export function notificationHref(
 	n: { ticket_id?: string | null; outage_id?: string | null; kind?: string },
@@ -15,10 +16,12 @@ export function notificationHref(
 		case 'account':
 			return n.ticket_id ? `/account/tickets/${n.ticket_id}` : null;
 		case 'tech':
-			return n.ticket_id ? `/tech#ticket-${n.ticket_id}` : null;
+			if (n.ticket_id) return `/tech#ticket-${n.ticket_id}`;
+			return n.kind === 'leave_decided' ? '/tech/profile#leave' : null;
 		case 'console':
 			if (n.ticket_id) return `/console/tickets/${n.ticket_id}`;
 			if (n.kind === 'gateway_problem') return '/console/messages/settings';
+			if (n.kind === 'leave_requested') return '/console/technicians/leave';
 			return n.outage_id ? `/console/outages/${n.outage_id}` : null;
 	}
 }

@@ -6,6 +6,7 @@ import {
 	canComment,
 	canRate,
 	canReopen,
+	customerReason,
 	inOpenOutage,
 	installationOf,
 	isNewer,
@@ -95,6 +96,12 @@ describe('what the customer may do', () => {
 		expect(canComment(ticket({ status: 'resolved' }))).toBe(true);
 		expect(canComment(ticket({ status: 'closed' }))).toBe(false);
 		expect(canComment(ticket({ status: 'cancelled' }))).toBe(false);
+	});
+
+	it("reads the reasons of the history, but not a technician's for declining", () => {
+		expect(customerReason({ kind: 'moved', reason: ' Pelanggan minta jadwal ulang ' })).toBe('Pelanggan minta jadwal ulang');
+		expect(customerReason({ kind: 'declined', reason: 'Motor mogok' })).toBeNull();
+		expect(customerReason({ kind: 'moved', reason: '' })).toBeNull();
 	});
 
 	it('tells about an outage only while the ticket is open', () => {

@@ -103,6 +103,16 @@ export function canRate(ticket: Actions): boolean {
 	return (ticket.status === 'resolved' || ticket.status === 'closed') && (ticket.rating ?? null) === null;
 }
 
+/**
+ * The reason shown to the customer under a history entry: a technician's
+ * reason for declining (or NetCrew's for taking an unaccepted assignment
+ * back) is for the ISP, not the customer.
+ */
+export function customerReason(entry: { kind: string; reason?: string | null }): string | null {
+	if (entry.kind === 'declined') return null;
+	return entry.reason?.trim() || null;
+}
+
 /** Whether comments may still be written (not on a closed or cancelled ticket). */
 export function canComment(ticket: Pick<Ticket, 'status'>): boolean {
 	return ticket.status !== 'closed' && ticket.status !== 'cancelled';

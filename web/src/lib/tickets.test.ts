@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ifMatch, isOpenStatus, moveNeeds, moveTone, orderMoves, outagesAffecting, parseTags, shortDuration, slaView } from './tickets';
+import { ifMatch, isDecline, isOpenStatus, isOwnOpenJob, moveNeeds, moveTone, orderMoves, outagesAffecting, parseTags, shortDuration, slaView } from './tickets';
 
 const words = {
 	minutes: ({ count }: { count: number }) => `${count} min`,
@@ -16,6 +16,22 @@ describe('moves', () => {
 		expect(moveNeeds('accepted', 'pending')).toEqual({ fields: ['pause_reason', 'reason'], reasonRequired: false });
 		expect(moveNeeds('new', 'cancelled')).toEqual({ fields: ['reason'], reasonRequired: true });
 		expect(moveNeeds('resolved', 'reopened')).toEqual({ fields: ['reason'], reasonRequired: true });
+	});
+
+	it('asks a reason to give an assignment back (decline, take back)', () => {
+		expect(moveNeeds('assigned', 'new')).toEqual({ fields: ['reason'], reasonRequired: true });
+		expect(isDecline('assigned', 'new')).toBe(true);
+		expect(isDecline('new', 'assigned')).toBe(false);
+		expect(isDecline('accepted', 'pending')).toBe(false);
+	});
+
+	it("keeps in a technician's list only their own open jobs", () => {
+		const mine = { id: 'me' };
+		expect(isOwnOpenJob({ status: 'accepted', technician: mine }, 'me')).toBe(true);
+		expect(isOwnOpenJob({ status: 'new', technician: null }, 'me')).toBe(false);
+		expect(isOwnOpenJob({ status: 'assigned', technician: { id: 'other' } }, 'me')).toBe(false);
+		expect(isOwnOpenJob({ status: 'resolved', technician: mine }, 'me')).toBe(false);
+		expect(isOwnOpenJob({ status: 'accepted', technician: mine }, null)).toBe(false);
 	});
 
 	it('resolves on site in one tap, remotely only with a remote reason', () => {

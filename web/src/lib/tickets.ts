@@ -27,18 +27,20 @@ export type MoveField = 'technician_id' | 'pause_reason' | 'remote_reason' | 're
 export interface MoveNeeds {
 	/** The inputs the move's dialog shows, in order. */
 	fields: MoveField[];
-	/** Whether the free-text reason must be filled (cancel, reopen). */
+	/** Whether the free-text reason must be filled (cancel, reopen, decline). */
 	reasonRequired: boolean;
 }
 
 /**
  * What moving a ticket from `from` to `to` needs: a technician to assign, a
  * pause reason to wait, a remote reason to resolve without a visit (a repair
- * CS settles by phone), a reason to cancel or reopen. A move that needs
- * nothing is one tap.
+ * CS settles by phone), a reason to cancel, reopen or decline. A move that
+ * needs nothing is one tap.
  */
 export function moveNeeds(from: TicketStatus, to: TicketStatus): MoveNeeds {
 	switch (to) {
+		case 'new':
+			return { fields: ['reason'], reasonRequired: true };
 		case 'assigned':
 			return { fields: ['technician_id'], reasonRequired: false };
 		case 'pending':
@@ -53,6 +55,22 @@ export function moveNeeds(from: TicketStatus, to: TicketStatus): MoveNeeds {
 		default:
 			return { fields: [], reasonRequired: false };
 	}
+}
+
+/**
+ * Whether a move gives an assignment back: back to `new` from `assigned` is
+ * the technician declining (or a supervisor taking it back).
+ */
+export function isDecline(from: TicketStatus, to: TicketStatus): boolean {
+	return from === 'assigned' && to === 'new';
+}
+
+/**
+ * Whether a ticket belongs in a technician's list of open jobs: open and
+ * still theirs (one declined or handed to someone else leaves it).
+ */
+export function isOwnOpenJob(ticket: { status: string; technician?: { id: string } | null }, userId: string | null | undefined): boolean {
+	return isOpenStatus(ticket.status) && !!userId && ticket.technician?.id === userId;
 }
 
 /** The order of the action buttons: the next step of the work first, waiting, then undoing. */

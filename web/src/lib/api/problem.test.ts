@@ -189,3 +189,13 @@ describe('parseRetryAfter', () => {
 		expect(parseRetryAfter('Wed, 25 Nov 2026 12:02:00 GMT', now)).toBe(120);
 	});
 });
+
+describe('what a refusal allows instead', () => {
+	it('keeps `allowed` when the server sends it, and only its strings', () => {
+		expect(parseProblem({ type: '/problems/transition-not-allowed', title: 'Not possible now', status: 409, allowed: ['unassign', 3, 'keep'] })?.allowed).toEqual([
+			'unassign',
+			'keep'
+		]);
+		expect(parseProblem({ type: '/problems/conflict', title: 'Conflict', status: 409 })).not.toHaveProperty('allowed');
+	});
+});

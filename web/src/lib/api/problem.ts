@@ -30,6 +30,13 @@ export interface Problem {
 	 * `ktp_photo` before verifying. Only present when the server sent it.
 	 */
 	missing?: string[];
+	/**
+	 * What may be done instead (`/problems/transition-not-allowed`): the
+	 * statuses a ticket may move to, or the choices a request must make
+	 * (approving leave over assigned jobs: `unassign` or `keep`). Only
+	 * present when the server sent it.
+	 */
+	allowed?: string[];
 }
 
 /** What went wrong, in the categories the UI has messages for. */
@@ -98,7 +105,7 @@ export function parseProblem(body: unknown, fallbackStatus = 0): Problem | null 
 		}
 	}
 	if (!isRecord(body)) return null;
-	const { type, title, status, detail, instance, errors, missing } = body;
+	const { type, title, status, detail, instance, errors, missing, allowed } = body;
 	if (typeof title !== 'string' && typeof type !== 'string' && typeof detail !== 'string') {
 		return null;
 	}
@@ -127,6 +134,7 @@ export function parseProblem(body: unknown, fallbackStatus = 0): Problem | null 
 		errors: fieldErrors
 	};
 	if (Array.isArray(missing)) problem.missing = missing.filter((m): m is string => typeof m === 'string');
+	if (Array.isArray(allowed)) problem.allowed = allowed.filter((a): a is string => typeof a === 'string');
 	return problem;
 }
 

@@ -68,7 +68,14 @@ const PHRASES: Record<string, () => string> = {
 	'message.send_again': () => m.audit_action_message_send_again(),
 	'inbound.handled': () => m.audit_action_inbound_handled(),
 	'ticket.visit_confirmed': () => m.audit_action_ticket_visit_confirmed(),
-	'ticket.attachment_removed': () => m.audit_action_ticket_attachment_removed()
+	'ticket.attachment_removed': () => m.audit_action_ticket_attachment_removed(),
+	'dispatch.settings_changed': () => m.audit_action_dispatch_settings_changed(),
+	'technician.profile_changed': () => m.audit_action_technician_profile_changed(),
+	'technician.leave_requested': () => m.audit_action_technician_leave_requested(),
+	'technician.leave_decided': () => m.audit_action_technician_leave_decided(),
+	'technician.leave_cancelled': () => m.audit_action_technician_leave_cancelled(),
+	'technician.on_call_added': () => m.audit_action_technician_on_call_added(),
+	'technician.on_call_removed': () => m.audit_action_technician_on_call_removed()
 };
 
 /** What a CSV import was of (the entry's entity is the kind: `areas`, `customers`, ...). */

@@ -132,6 +132,13 @@ const BY_FIELD: Record<string, Record<string, Sentence>> = {
 	empty: {
 		photo: () => m.field_error_photo_empty()
 	},
+	// A technician's skills: each once.
+	duplicate: {
+		skills: () => m.field_error_skill_duplicate()
+	},
+	inactive: {
+		technician_id: () => m.field_error_inactive_technician()
+	},
 	taken: {
 		phone: (e) => {
 			const who = param(e, 'customer_number');
@@ -173,6 +180,7 @@ const BY_FIELD: Record<string, Record<string, Sentence>> = {
 	},
 	// CSV columns name records by their name or code: say which one is unknown, not "reload and choose again".
 	unknown: {
+		skills: () => m.field_error_skill_retired(),
 		package: (e) => {
 			const name = param(e, 'package') ?? quoted(e.detail);
 			return name ? m.field_error_unknown_package({ package: name }) : m.field_error_unknown_package_line();
@@ -291,7 +299,13 @@ const BY_CODE: Record<string, Sentence> = {
 	duplicate: (e) => {
 		const line = param(e, 'line') ?? /line\s+(\d+)/.exec(e.detail)?.[1];
 		return line ? m.field_error_duplicate({ line }) : e.detail;
-	}
+	},
+	span_format: () => m.field_error_span_format(),
+	span_order: () => m.field_error_span_order(),
+	span_overlap: () => m.field_error_span_overlap(),
+	order: () => m.field_error_order(),
+	inactive: () => m.field_error_inactive(),
+	point: () => m.field_error_point()
 };
 
 /** The sentence to show for one field error, in the current language. */

@@ -102,6 +102,12 @@ describe('timeline wording', () => {
 		expect(timelineText(entry({ kind: 'outage_resolved', actor_role: 'system' }))).toBe('Gangguan massal sudah diperbaiki');
 	});
 
+	it('says a declined visit is being given to someone else, without naming anyone', () => {
+		expect(timelineText(entry({ kind: 'declined', from_status: 'assigned', to_status: 'new' }))).toBe('Kami mencarikan teknisi lain untuk Anda');
+		locale = 'en';
+		expect(timelineText(entry({ kind: 'declined', actor_role: 'system', from_status: 'assigned', to_status: 'new' }))).toBe('We are finding another technician for you');
+	});
+
 	it('falls back to a plain sentence for what it does not know', () => {
 		expect(timelineText(entry({ kind: 'sla_at_risk' }))).toBe('Detail tiket diperbarui');
 		locale = 'en';

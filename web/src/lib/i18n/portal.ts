@@ -125,6 +125,8 @@ export function timelineText(
 		}
 		case 'moved':
 			break;
+		case 'declined':
+			return m.portal_tl_declined();
 		case 'comment':
 			return byCustomer ? m.portal_tl_comment_by_you() : m.portal_tl_comment({ name: text(entry.actor_name) ?? m.portal_tl_someone() });
 		case 'rated': {

@@ -16,7 +16,8 @@ const KINDS = [
 	'sla_breached',
 	'outage_declared',
 	'outage_resolved',
-	'visit_rescheduled'
+	'visit_rescheduled',
+	'assignment_timed_out'
 ];
 
 describe('notifications in the reader language', () => {
@@ -79,5 +80,40 @@ describe('SLA and timeline in words', () => {
 			'Rina changed the priority: Normal → Urgent'
 		);
 		expect(timelineText({ ...base, kind: 'created', data: { source: 'phone' } })).toBe('Rina opened the ticket (by Phone)');
+	});
+
+	it('tells a decline from a take-back and from an assignment not accepted in time', () => {
+		const declined = { kind: 'declined', from_status: 'assigned', to_status: 'new', data: { technician_id: 't1' } };
+		locale = 'id';
+		expect(timelineText({ ...declined, actor_name: 'Budi', actor_role: 'technician' })).toBe('Budi menolak penugasan');
+		expect(timelineText({ ...declined, actor_name: 'Rina', actor_role: 'supervisor' })).toBe('Rina menarik kembali penugasan');
+		expect(timelineText({ ...declined, actor_name: 'NetCrew', actor_role: 'system' })).toBe('Penugasan tidak diterima tepat waktu, tiket kembali ke antrean');
+		locale = 'en';
+		expect(timelineText({ ...declined, actor_name: 'Budi', actor_role: 'technician' })).toBe('Budi declined the assignment');
+		expect(timelineText({ ...declined, actor_name: 'Rina', actor_role: 'admin' })).toBe('Rina took the assignment back');
+	});
+});
+
+describe('leave in notifications', () => {
+	it("tells supervisors who asks for leave or reported sick, and when", () => {
+		locale = 'id';
+		expect(notificationText({ kind: 'leave_requested', ticket_number: null, data: { technician: 'Budi', from: '2026-03-02', to: '2026-03-04', kind: 'leave', leave_id: 'l1' } })).toBe(
+			'Budi mengajukan cuti: Sen, 2 Mar 2026 – Rab, 4 Mar 2026'
+		);
+		locale = 'en';
+		expect(notificationText({ kind: 'leave_requested', ticket_number: null, data: { technician: 'Budi', from: '2026-03-02', to: '2026-03-02', kind: 'sick' } })).toBe(
+			'Budi reported sick: Mon, 2 Mar 2026'
+		);
+	});
+
+	it('tells the technician the decision, with its note', () => {
+		locale = 'en';
+		expect(notificationText({ kind: 'leave_decided', ticket_number: null, data: { status: 'approved', from: '2026-03-02', to: '2026-03-02', by: 'Rina', note: '' } })).toBe(
+			'Rina approved your leave request for Mon, 2 Mar 2026'
+		);
+		locale = 'id';
+		expect(
+			notificationText({ kind: 'leave_decided', ticket_number: null, data: { status: 'rejected', from: '2026-03-02', to: '2026-03-02', by: 'Rina', note: 'Banyak pemasangan' } })
+		).toBe('Rina menolak pengajuan cuti/sakit Anda untuk Sen, 2 Mar 2026: Banyak pemasangan');
 	});
 });

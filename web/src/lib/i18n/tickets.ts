@@ -2,6 +2,8 @@
 import { m } from '$lib/paraglide/messages';
 import type { Notification } from '$lib/api/types';
 import { shortDuration, type DurationWords, type SlaView } from '$lib/tickets';
+import { formatPeriod, leaveStatusName } from '$lib/technicians';
+import { getLocale } from '$lib/paraglide/runtime';
 import { parseSurveyReason } from '$lib/installation';
 import { surveyOutcomeName } from './installation';
 import {
@@ -69,8 +71,22 @@ export function notificationText(n: Pick<Notification, 'kind' | 'ticket_number'>
 			return m.notif_outage_resolved({ number });
 		case 'visit_rescheduled':
 			return m.notif_visit_rescheduled({ number, by });
+		case 'assignment_timed_out':
+			return m.notif_assignment_timed_out({ number });
 		case 'gateway_problem':
 			return m.notif_gateway_problem({ provider: text(n.data, 'provider') ?? '?', reason: text(n.data, 'reason') ?? '' });
+		case 'leave_requested': {
+			const who = text(n.data, 'technician') ?? m.notif_someone();
+			const period = formatPeriod(text(n.data, 'from') ?? '', text(n.data, 'to') ?? text(n.data, 'from') ?? '', getLocale());
+			return text(n.data, 'kind') === 'sick' ? m.notif_sick_reported({ who, period }) : m.notif_leave_requested({ who, period });
+		}
+		case 'leave_decided': {
+			const period = formatPeriod(text(n.data, 'from') ?? '', text(n.data, 'to') ?? text(n.data, 'from') ?? '', getLocale());
+			const note = text(n.data, 'note');
+			if (text(n.data, 'status') === 'approved') return note ? m.notif_leave_approved_note({ by, period, note }) : m.notif_leave_approved({ by, period });
+			if (text(n.data, 'status') === 'rejected') return note ? m.notif_leave_rejected_note({ by, period, note }) : m.notif_leave_rejected({ by, period });
+			return m.notif_leave_decided({ by, period, status: leaveStatusName(text(n.data, 'status') ?? '') });
+		}
 		default:
 			return m.notif_other({ number });
 	}
@@ -80,6 +96,7 @@ export function notificationText(n: Pick<Notification, 'kind' | 'ticket_number'>
 export function timelineText(entry: {
 	kind: string;
 	actor_name: string;
+	actor_role?: string | null;
 	from_status?: string | null;
 	to_status?: string | null;
 	data: unknown;
@@ -92,6 +109,11 @@ export function timelineText(entry: {
 			return m.timeline_created({ who, source: ticketSourceName(text(data, 'source') ?? '') });
 		case 'assigned':
 			return m.timeline_assigned({ who, technician: text(data, 'technician_name') ?? '—' });
+		case 'declined':
+			// The technician gives it back; NetCrew when it was not accepted in time; anyone else takes it back.
+			if (entry.actor_role === 'technician') return m.timeline_declined({ who });
+			if (!entry.actor_name || entry.actor_role === 'system') return m.timeline_timed_out();
+			return m.timeline_taken_back({ who });
 		case 'moved': {
 			const to = ticketStatusName(entry.to_status ?? '');
 			const pause = text(data, 'pause_reason');

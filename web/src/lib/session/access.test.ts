@@ -238,3 +238,44 @@ describe('console pages by permission', () => {
 		}
 	});
 });
+
+describe('the technicians section', () => {
+	const cs = ['profile.manage', 'tickets.read', 'dispatch.read'];
+	const supervisor = [...cs, 'dispatch.manage'];
+	const admin = [...supervisor, 'dispatch.settings'];
+
+	it('is offered to those who read dispatch, after outages', () => {
+		expect(consoleMenu(cs).map((i) => i.section)).toEqual(['home', 'tickets', 'dispatch', 'technicians', 'profile']);
+		expect(consoleMenu(['profile.manage', 'tickets.read', 'outages.read', 'dispatch.read', 'messages.read']).map((i) => i.section)).toEqual([
+			'home',
+			'tickets',
+			'outages',
+			'dispatch',
+			'technicians',
+			'messages',
+			'profile'
+		]);
+		expect(consoleMenu(['profile.manage', 'tickets.read']).map((i) => i.section)).not.toContain('technicians');
+		expect(activeSection('/console/technicians/0190/x', consoleMenu(cs))).toBe('technicians');
+	});
+
+	it('opens leave and the rota to every reader, the dispatch settings to admins only', () => {
+		for (const path of ['/console/technicians', '/console/technicians/0190', '/console/technicians/leave', '/console/technicians/on-call']) {
+			expect(canOpenConsolePath(cs, path), path).toBe(true);
+		}
+		expect(canOpenConsolePath(['profile.manage'], '/console/technicians/leave')).toBe(false);
+		expect(canOpenConsolePath(supervisor, '/console/technicians/settings')).toBe(false);
+		expect(canOpenConsolePath(admin, '/console/technicians/settings')).toBe(true);
+	});
+});
+
+describe('the dispatch board', () => {
+	it('is offered to those who read dispatch, before the technicians, and opens for them only', () => {
+		const management = ['profile.manage', 'tickets.read', 'dispatch.read'];
+		expect(consoleMenu(management).map((i) => i.section)).toContain('dispatch');
+		expect(consoleMenu(['profile.manage', 'tickets.read']).map((i) => i.section)).not.toContain('dispatch');
+		expect(canOpenConsolePath(management, '/console/dispatch')).toBe(true);
+		expect(canOpenConsolePath(['profile.manage', 'tickets.read', 'tickets.manage'], '/console/dispatch')).toBe(false);
+		expect(activeSection('/console/dispatch', consoleMenu(management))).toBe('dispatch');
+	});
+});

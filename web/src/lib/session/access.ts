@@ -37,7 +37,11 @@ export const PERMISSIONS = [
 	'identity.read',
 	'identity.manage',
 	'messages.read',
-	'messages.manage'
+	'messages.manage',
+	'dispatch.read',
+	'dispatch.manage',
+	'dispatch.settings',
+	'availability.own'
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 
@@ -127,6 +131,8 @@ export type ConsoleSection =
 	| 'home'
 	| 'tickets'
 	| 'outages'
+	| 'dispatch'
+	| 'technicians'
 	| 'messages'
 	| 'customers'
 	| 'map'
@@ -151,6 +157,8 @@ const CONSOLE_MENU: readonly ConsoleMenuItem[] = [
 	{ section: 'home', href: '/console', permission: null },
 	{ section: 'tickets', href: '/console/tickets', permission: 'tickets.read' },
 	{ section: 'outages', href: '/console/outages', permission: 'outages.read' },
+	{ section: 'dispatch', href: '/console/dispatch', permission: 'dispatch.read' },
+	{ section: 'technicians', href: '/console/technicians', permission: 'dispatch.read' },
 	{ section: 'messages', href: '/console/messages', permission: 'messages.read' },
 	{ section: 'customers', href: '/console/customers', permission: 'customers.read' },
 	{ section: 'map', href: '/console/map', permission: 'network.read' },
@@ -175,6 +183,7 @@ const CONSOLE_PAGE_RULES: readonly { path: RegExp; permission: Permission }[] = 
 	{ path: /^\/console\/tickets\/new\/?$/, permission: 'tickets.create' },
 	{ path: /^\/console\/outages\/new\/?$/, permission: 'outages.manage' },
 	{ path: /^\/console\/messages\/(settings|templates)\/?$/, permission: 'messages.manage' },
+	{ path: /^\/console\/technicians\/settings\/?$/, permission: 'dispatch.settings' },
 	{ path: /^\/console\/customers\/new\/?$/, permission: 'customers.manage' },
 	{ path: /^\/console\/customers\/[^/]+\/edit\/?$/, permission: 'customers.manage' },
 	{ path: /^\/console\/users\/new\/?$/, permission: 'users.manage' }
