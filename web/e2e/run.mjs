@@ -41,7 +41,7 @@ const bin = process.env.NETCREW_BIN;
 if (!bin) {
 	fail(
 		'NETCREW_BIN is not set. Build the server and point NETCREW_BIN at the binary, e.g.\n' +
-			'  NETCREW_BIN=../target/debug/netcrew npm run test:e2e'
+			'  NETCREW_BIN=$PWD/../target/debug/netcrew npm run test:e2e'
 	);
 }
 try {
@@ -3016,6 +3016,129 @@ describe('NetCrew web app on the real server', () => {
 			gateway.closeAllConnections();
 			await new Promise((resolve) => gateway.close(resolve));
 		}
+	});
+
+	check('crew: customer service puts a second technician on a job with its lead; the member sees it marked in /tech without the moves, and leaves it when removed', async () => {
+		// Who: the first technician (the lead), the second (the member, same password), a customer of the lead's area.
+		const { login: leadLogin, password: techPassword } = account('technician');
+		const memberLogin = leadLogin.replace(/^technician1@/, 'technician2@');
+		assert.notEqual(memberLogin, leadLogin, 'demo technicians are technician1@, technician2@, …');
+		const leadApi = await apiSession('technician');
+		const lead = (await leadApi('/api/v1/me')).body;
+		const csApi = await apiSession('cs');
+		const csMe = (await csApi('/api/v1/me')).body;
+		const customers = await csApi(`/api/v1/customers?area_id=${lead.area_ids[0]}&status=active&limit=5`);
+		const customer = customers.body.items[0];
+		assert.ok(customer, 'an active customer in the lead\'s area');
+		const made = await csApi('/api/v1/tickets', {
+			method: 'POST',
+			body: JSON.stringify({ kind: 'repair', customer_id: customer.id, description: 'Kabel drop putus tertimpa pohon, perlu dua orang.', source: 'phone' })
+		});
+		assert.equal(made.status, 201, JSON.stringify(made.body));
+		const ticket = made.body;
+
+		// No lead yet: the crew waits for one.
+		const cs = await newPage();
+		await signIn(cs.page, 'cs', '/console');
+		await cs.page.goto(`${baseUrl}/console/tickets/${ticket.id}`);
+		const crew = cs.page.getByTestId('ticket-crew');
+		await crew.getByTestId('ticket-crew-names').filter({ hasText: id.crew_none }).waitFor();
+		await crew.getByTestId('ticket-crew-need-lead').filter({ hasText: id.crew_need_lead }).waitFor();
+		assert.equal(await crew.getByTestId('ticket-crew-set').count(), 0, 'no "set crew" without a lead');
+
+		// Assigned to the lead (elsewhere): the page follows live and offers the crew.
+		const assigned = await csApi(`/api/v1/tickets/${ticket.id}/transitions`, {
+			method: 'POST',
+			headers: { 'if-match': `"${ticket.version}"` },
+			body: JSON.stringify({ to: 'assigned', technician_id: lead.id })
+		});
+		assert.equal(assigned.status, 200, JSON.stringify(assigned.body));
+		await cs.page.getByTestId('ticket-technician').filter({ hasText: lead.name }).waitFor({ timeout: 15_000 });
+		await crew.getByTestId('ticket-crew-set').click();
+		const form = crew.getByTestId('crew-form');
+		await form.getByTestId('crew-chosen-none').waitFor();
+		const picker = form.getByTestId('crew-picker');
+		await picker.getByTestId('technician-choice').first().waitFor();
+		assert.equal(await picker.locator(`[data-testid="technician-choice"][data-id="${lead.id}"]`).count(), 0, 'the lead is not offered as a member');
+		// The second technician.
+		const signedIn = await fetch(`${baseUrl}/api/v1/auth/login`, {
+			method: 'POST',
+			headers: { 'content-type': 'application/json' },
+			body: JSON.stringify({ login: memberLogin, password: techPassword })
+		});
+		assert.equal(signedIn.status, 200, 'the second technician signs in');
+		const chosen = await signedIn.json();
+		assert.ok(chosen.id && chosen.id !== lead.id && chosen.role === 'technician', 'a second technician');
+		const search = picker.getByTestId('technician-search');
+		if (await search.count()) await search.fill(chosen.name);
+		await picker.locator(`[data-testid="technician-choice"][data-id="${chosen.id}"]`).click();
+		await form.locator(`[data-testid="crew-member"][data-id="${chosen.id}"]`).waitFor();
+
+		// Someone changed the ticket first (412): reloaded, said, and the choice stays.
+		let staleIfMatch = null;
+		await cs.page.route('**/api/v1/tickets/*/crew', async (route) => {
+			if (staleIfMatch !== null || route.request().method() !== 'PUT') return route.continue();
+			staleIfMatch = route.request().headers()['if-match'] ?? '';
+			await route.fulfill({
+				status: 412,
+				contentType: 'application/problem+json',
+				body: JSON.stringify({ type: '/problems/stale', title: 'Changed by someone else', status: 412, detail: 'The ticket changed since it was read.' })
+			});
+		});
+		await form.getByTestId('crew-save').click();
+		await crew.getByTestId('crew-notice').filter({ hasText: id.crew_stale }).waitFor();
+		assert.equal(staleIfMatch, `"${assigned.body.version}"`, 'sent from the version read');
+		await form.locator(`[data-testid="crew-member"][data-id="${chosen.id}"]`).waitFor();
+		await lookShot(cs.page, 'ticket-crew-form-desktop-id');
+		await form.getByTestId('crew-save').click();
+		await crew.getByTestId('ticket-crew-names').filter({ hasText: chosen.name }).waitFor();
+		await crew.getByTestId('crew-notice').filter({ hasText: id.crew_saved.replace('{number}', ticket.number).replace('{names}', chosen.name) }).waitFor();
+		await cs.page.getByTestId('timeline-entry').filter({ hasText: id.crew_timeline_set.replace('{who}', csMe.name).replace('{names}', chosen.name) }).waitFor();
+		const saved = (await csApi(`/api/v1/tickets/${ticket.id}`)).body;
+		assert.deepEqual(saved.crew.map((p) => p.id), [chosen.id]);
+
+		// The member, on a phone: told by the bell, the job marked with its lead, no moves there.
+		const phone = await newPage({ width: 390, height: 844 });
+		await phone.page.goto(`${baseUrl}/login`);
+		await phone.page.locator('#login').fill(memberLogin);
+		await phone.page.locator('#password').fill(techPassword);
+		await phone.page.getByRole('button', { name: id.login_submit, exact: true }).click();
+		await phone.page.waitForURL((url) => url.pathname === '/tech');
+		const job = phone.page.locator(`[data-testid="tech-job"][data-number="${ticket.number}"]`);
+		await job.waitFor();
+		assert.equal(await job.getAttribute('data-role'), 'member');
+		await job.getByTestId('tech-crew-member').filter({ hasText: id.crew_member_of.replace('{lead}', lead.name) }).waitFor();
+		await job.getByTestId('tech-crew-no-moves').waitFor();
+		assert.equal(await job.locator('[data-move]').count(), 0, 'a crew member is offered no moves');
+		await phone.page.getByTestId('notification-bell').click();
+		const news = phone.page.getByTestId('notification').filter({ hasText: id.crew_notif_added.replace('{by}', csMe.name).replace('{number}', ticket.number) }).first();
+		await news.waitFor();
+		assert.equal(await news.getAttribute('href'), `/tech#ticket-${ticket.id}`);
+		await phone.page.getByTestId('notification-bell').click();
+		await noHorizontalScroll(phone.page, '/tech with a crew job');
+		await lookShot(phone.page, 'tech-crew-member-phone-id');
+
+		// The lead sees who works it with them, and keeps the moves.
+		const leadPhone = await newPage({ width: 390, height: 844 });
+		await signIn(leadPhone.page, 'technician', '/tech');
+		const leadJob = leadPhone.page.locator(`[data-testid="tech-job"][data-number="${ticket.number}"]`);
+		await leadJob.getByTestId('tech-crew').filter({ hasText: id.crew_with.replace('{names}', chosen.name) }).waitFor();
+		await leadJob.locator('[data-move="accepted"]').waitFor();
+		leadPhone.assertNoProblems();
+		await leadPhone.close();
+
+		// Everyone removed: the member's list drops the job without a reload.
+		await crew.getByTestId('ticket-crew-set').click();
+		await form.getByTestId('crew-remove-all').click();
+		await form.getByTestId('crew-chosen-none').waitFor();
+		await form.getByTestId('crew-save').click();
+		await crew.getByTestId('ticket-crew-names').filter({ hasText: id.crew_none }).waitFor();
+		await crew.getByTestId('crew-notice').filter({ hasText: id.crew_cleared.replace('{number}', ticket.number) }).waitFor();
+		await job.waitFor({ state: 'detached', timeout: 15_000 });
+		phone.assertNoProblems();
+		await phone.close();
+		cs.assertNoProblems([/status of 412/]);
+		await cs.close();
 	});
 
 	check('dispatch board: at 1280 px a supervisor sees new tickets arrive live, drags one onto a technician\'s day, and gives another to someone dispatch would not choose with a reason', async () => {

@@ -103,6 +103,7 @@ describe('technician picker', () => {
 		expect(filterTechnicians(list, 'dede').map((x) => x.id)).toEqual(['3']);
 		expect(filterTechnicians(list, 'cicendo arif').map((x) => x.id)).toEqual(['2']);
 		expect(filterTechnicians(list, 'antapani', '1').map((x) => x.id)).toEqual(['1', '3']);
+		expect(filterTechnicians(list, 'antapani', ['1', '2']).map((x) => x.id)).toEqual(['1', '2', '3']);
 		expect(filterTechnicians(list, 'nobody')).toEqual([]);
 	});
 

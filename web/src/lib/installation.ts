@@ -124,13 +124,15 @@ function fold(text: string): string {
 
 /**
  * The technicians whose name or team holds every word of `query`
- * (case and accents ignored); `keep` (the one chosen) always stays.
+ * (case and accents ignored); `keep` (the one chosen, or those of a crew)
+ * always stays.
  */
-export function filterTechnicians<T extends PickableTechnician>(list: readonly T[], query: string, keep = ''): T[] {
+export function filterTechnicians<T extends PickableTechnician>(list: readonly T[], query: string, keep: string | readonly string[] = ''): T[] {
 	const words = fold(query).split(/\s+/).filter(Boolean);
 	if (words.length === 0) return [...list];
+	const kept = typeof keep === 'string' ? [keep] : keep;
 	return list.filter((t) => {
-		if (t.id === keep) return true;
+		if (kept.includes(t.id)) return true;
 		const text = fold([t.name, ...t.teams].join(' '));
 		return words.every((w) => text.includes(w));
 	});

@@ -21,6 +21,12 @@ describe('where a notification leads', () => {
 		expect(notificationHref({}, 'console')).toBeNull();
 	});
 
+	it('takes a technician put on a crew to the job in their app, staff to the ticket', () => {
+		const n = { kind: 'crew_added', ticket_id: 'T9', outage_id: null };
+		expect(notificationHref(n, 'tech')).toBe('/tech#ticket-T9');
+		expect(notificationHref(n, 'console')).toBe('/console/tickets/T9');
+	});
+
 	it("takes an admin from a gateway's trouble to the WhatsApp settings", () => {
 		expect(notificationHref({ kind: 'gateway_problem' }, 'console')).toBe('/console/messages/settings');
 	});

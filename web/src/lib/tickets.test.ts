@@ -32,6 +32,10 @@ describe('moves', () => {
 		expect(isOwnOpenJob({ status: 'assigned', technician: { id: 'other' } }, 'me')).toBe(false);
 		expect(isOwnOpenJob({ status: 'resolved', technician: mine }, 'me')).toBe(false);
 		expect(isOwnOpenJob({ status: 'accepted', technician: mine }, null)).toBe(false);
+		// On the crew of someone else's job: it is theirs too, until they leave the crew or it is finished.
+		expect(isOwnOpenJob({ status: 'en_route', technician: { id: 'lead' }, crew: [mine] }, 'me')).toBe(true);
+		expect(isOwnOpenJob({ status: 'en_route', technician: { id: 'lead' }, crew: [{ id: 'x' }] }, 'me')).toBe(false);
+		expect(isOwnOpenJob({ status: 'resolved', technician: { id: 'lead' }, crew: [mine] }, 'me')).toBe(false);
 	});
 
 	it('resolves on site in one tap, remotely only with a remote reason', () => {

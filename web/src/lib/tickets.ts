@@ -67,10 +67,15 @@ export function isDecline(from: TicketStatus, to: TicketStatus): boolean {
 
 /**
  * Whether a ticket belongs in a technician's list of open jobs: open and
- * still theirs (one declined or handed to someone else leaves it).
+ * still theirs, as its lead or on its crew (one declined, handed to someone
+ * else or whose crew they left leaves it).
  */
-export function isOwnOpenJob(ticket: { status: string; technician?: { id: string } | null }, userId: string | null | undefined): boolean {
-	return isOpenStatus(ticket.status) && !!userId && ticket.technician?.id === userId;
+export function isOwnOpenJob(
+	ticket: { status: string; technician?: { id: string } | null; crew?: readonly { id: string }[] | null },
+	userId: string | null | undefined
+): boolean {
+	if (!isOpenStatus(ticket.status) || !userId) return false;
+	return ticket.technician?.id === userId || (ticket.crew ?? []).some((p) => p.id === userId);
 }
 
 /** The order of the action buttons: the next step of the work first, waiting, then undoing. */

@@ -2362,7 +2362,9 @@ export interface components {
              *     `password_login`, `password_wrong`, `password_reused`, `code_wrong`,
              *     `token_expired`, `cursor`, `encoding`, `header`, `format`, `empty`,
              *     `type` (a JSON value of the wrong type), `control_character`,
-             *     `id_version`, or `invalid` (see `detail`).
+             *     `id_version`, for dispatch `span_format`, `span_order`,
+             *     `span_overlap`, `duplicate`, `order`, `inactive`, `lead`, `too_many`,
+             *     `point`, or `invalid` (see `detail`).
              * @example required
              */
             code: string;

@@ -28,6 +28,21 @@ export function patchTicket(client: ApiClient, ticket: Pick<Ticket, 'id' | 'vers
 	);
 }
 
+/**
+ * Sets the ticket's crew (the members besides its lead, `[]` for none) from
+ * the version read; a 412 means someone changed it first, a 409 that it has
+ * no lead or is finished.
+ */
+export function setCrew(client: ApiClient, ticket: Pick<Ticket, 'id' | 'version'>, memberIds: string[]): Promise<Ticket> {
+	return unwrap(
+		client.PUT('/api/v1/tickets/{id}/crew', {
+			params: { path: { id: ticket.id } },
+			headers: { 'If-Match': ifMatch(ticket.version) },
+			body: { member_ids: memberIds }
+		})
+	);
+}
+
 /** Whether a write failed because the ticket changed since it was read (412). */
 export function isStale(error: unknown): boolean {
 	const e = toApiError(error);

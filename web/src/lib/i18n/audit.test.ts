@@ -68,8 +68,10 @@ describe('audit actions in the user language', () => {
 		expect(auditActionText('customer.update')).toBe(id.audit_action_customer_update);
 		expect(auditActionText('import', 'odcs')).toBe(id.audit_action_import.replace('{kind}', id.transfer_kind_odcs));
 		expect(auditActionText('ticket.reopen')).toBeNull();
+		expect(auditActionText('ticket.crew_changed')).toBe(id.crew_audit_changed);
 		locale = 'en';
 		expect(auditActionText('auth.login')).toBe(en.audit_action_auth_login);
+		expect(auditActionText('ticket.crew_changed')).toBe(en.crew_audit_changed);
 		expect(auditActionText('import', 'mystery')).toBe(en.audit_action_import.replace('{kind}', 'mystery'));
 		locale = 'id';
 	});

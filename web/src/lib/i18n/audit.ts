@@ -63,6 +63,7 @@ const PHRASES: Record<string, () => string> = {
 	'ticket.fee_paid': () => m.audit_action_ticket_fee_paid(),
 	'ticket.fee_unpaid': () => m.audit_action_ticket_fee_unpaid(),
 	'ticket.survey': () => m.audit_action_ticket_survey(),
+	'ticket.crew_changed': () => m.crew_audit_changed(),
 	'channel.update': () => m.audit_action_channel_update(),
 	'message_template.update': () => m.audit_action_message_template_update(),
 	'message.send_again': () => m.audit_action_message_send_again(),

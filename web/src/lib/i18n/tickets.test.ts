@@ -17,7 +17,8 @@ const KINDS = [
 	'outage_declared',
 	'outage_resolved',
 	'visit_rescheduled',
-	'assignment_timed_out'
+	'assignment_timed_out',
+	'crew_added'
 ];
 
 describe('notifications in the reader language', () => {
@@ -91,6 +92,26 @@ describe('SLA and timeline in words', () => {
 		locale = 'en';
 		expect(timelineText({ ...declined, actor_name: 'Budi', actor_role: 'technician' })).toBe('Budi declined the assignment');
 		expect(timelineText({ ...declined, actor_name: 'Rina', actor_role: 'admin' })).toBe('Rina took the assignment back');
+	});
+});
+
+describe('crews', () => {
+	it('tells a technician who put them on a crew, naming the ticket', () => {
+		const n = { kind: 'crew_added', ticket_number: 'TRB-2026-000009', data: { by: 'Rina' } };
+		locale = 'id';
+		expect(notificationText(n)).toBe('Rina menambahkan Anda ke tim TRB-2026-000009');
+		locale = 'en';
+		expect(notificationText(n)).toBe('Rina added you to the crew of TRB-2026-000009');
+	});
+
+	it('says who set the crew and whom, or that everyone was removed', () => {
+		const base = { kind: 'crew_changed', actor_name: 'Rina', from_status: null, to_status: null };
+		locale = 'id';
+		expect(timelineText({ ...base, data: { members: ['r', 'a'], names: ['Rudi', 'Asep'], before: [] } })).toBe('Rina mengatur tim: Rudi, Asep');
+		expect(timelineText({ ...base, data: { members: [], names: [], before: ['r'] } })).toBe('Rina mengeluarkan semua anggota tim');
+		locale = 'en';
+		expect(timelineText({ ...base, data: { members: ['r'], names: ['Rudi'], before: ['a'] } })).toBe('Rina set the crew: Rudi');
+		expect(timelineText({ ...base, data: null })).toBe('Rina removed everyone from the crew');
 	});
 });
 

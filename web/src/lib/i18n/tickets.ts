@@ -73,6 +73,8 @@ export function notificationText(n: Pick<Notification, 'kind' | 'ticket_number'>
 			return m.notif_visit_rescheduled({ number, by });
 		case 'assignment_timed_out':
 			return m.notif_assignment_timed_out({ number });
+		case 'crew_added':
+			return m.crew_notif_added({ number, by });
 		case 'gateway_problem':
 			return m.notif_gateway_problem({ provider: text(n.data, 'provider') ?? '?', reason: text(n.data, 'reason') ?? '' });
 		case 'leave_requested': {
@@ -109,6 +111,12 @@ export function timelineText(entry: {
 			return m.timeline_created({ who, source: ticketSourceName(text(data, 'source') ?? '') });
 		case 'assigned':
 			return m.timeline_assigned({ who, technician: text(data, 'technician_name') ?? '—' });
+		case 'crew_changed': {
+			// The names of the members as set (none: everyone was removed).
+			const names = (data as { names?: unknown } | null)?.names;
+			const list = Array.isArray(names) ? names.filter((n): n is string => typeof n === 'string' && n !== '') : [];
+			return list.length ? m.crew_timeline_set({ who, names: list.join(', ') }) : m.crew_timeline_cleared({ who });
+		}
 		case 'declined':
 			// The technician gives it back; NetCrew when it was not accepted in time; anyone else takes it back.
 			if (entry.actor_role === 'technician') return m.timeline_declined({ who });
