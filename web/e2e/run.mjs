@@ -3194,6 +3194,19 @@ describe('NetCrew web app on the real server', () => {
 		await card.getByTestId('dispatch-sla').waitFor();
 		await card.getByText(id.reg_window_morning).waitFor();
 
+		// The map (in the address): both repairs as dots coloured by their SLA; a dot picks its card.
+		await sup.page.getByTestId('dispatch-map-toggle').click();
+		await sup.page.waitForURL((url) => url.searchParams.get('map') === '1');
+		const map = sup.page.getByTestId('dispatch-map');
+		const sla = await card.getByTestId('dispatch-sla').getAttribute('data-state');
+		await map.locator(`.marker-ticket.sla-${sla}`).first().waitFor();
+		assert.equal(await map.locator('.marker-ticket').count(), 2, 'one dot per card shown');
+		await map.locator('.marker-ticket').last().click();
+		await sup.page.locator('[data-testid="dispatch-queue-item"].picked').waitFor();
+		assert.equal(await sup.page.locator('[data-testid="dispatch-map-locate"][aria-pressed="true"]').count(), 1);
+		await sup.page.getByTestId('dispatch-map-toggle').click();
+		await map.waitFor({ state: 'detached' });
+
 		// Dragged onto the technician dispatch ranks first: the card leaves the queue and the job shows in their day.
 		const ranking = (await supApi(`/api/v1/tickets/${first.id}/assignment`)).body;
 		const best = ranking.ranked[0];
@@ -3235,6 +3248,16 @@ describe('NetCrew web app on the real server', () => {
 		assert.equal(decided.current?.how, 'override');
 		assert.equal(decided.current?.reason, 'Teknisi area ini penuh; pelanggan minta sore ini.');
 		assert.equal(decided.current?.technician_id, outsider.id);
+
+		// On the map, the best technician's route runs to the first repair (the "Route" button, from the keyboard).
+		await sup.page.getByTestId('dispatch-map-toggle').click();
+		await map.waitFor();
+		await row.getByTestId('dispatch-map-route-toggle').press('Enter');
+		await map.locator('.marker-stop').first().waitFor();
+		await sup.page.getByTestId('dispatch-map-route').filter({ hasText: await row.getAttribute('data-name') }).waitFor();
+		// From their home base (no phone has sent a position here) to the job: a line.
+		if (days.technicians.find((t) => t.id === best.technician_id)?.home) await map.locator('path.map-route').waitFor();
+		await lookShot(sup.page, 'dispatch-board-map-desktop-id', { fullPage: false });
 
 		// Back a day and forward again with the buttons; the search is still there.
 		await sup.page.getByTestId('dispatch-prev-day').click();

@@ -298,14 +298,19 @@ const BY_CODE: Record<string, Sentence> = {
 	id_version: () => m.field_error_id_version(),
 	duplicate: (e) => {
 		const line = param(e, 'line') ?? /line\s+(\d+)/.exec(e.detail)?.[1];
-		return line ? m.field_error_duplicate({ line }) : e.detail;
+		return line ? m.field_error_duplicate({ line }) : m.field_error_duplicate_item();
 	},
 	span_format: () => m.field_error_span_format(),
 	span_order: () => m.field_error_span_order(),
 	span_overlap: () => m.field_error_span_overlap(),
 	order: () => m.field_error_order(),
 	inactive: () => m.field_error_inactive(),
-	point: () => m.field_error_point()
+	point: () => m.field_error_point(),
+	lead: () => m.field_error_crew_lead(),
+	too_many: (e) => {
+		const max = param(e, 'max');
+		return max ? m.field_error_too_many_max({ max }) : m.field_error_too_many();
+	}
 };
 
 /** The sentence to show for one field error, in the current language. */
