@@ -707,11 +707,14 @@ async fn request_leave(
     ))
 }
 
+/// A technician's name, for an answer (one small query).
 async fn caller_name_or(state: &AppState, id: Uuid) -> ApiResult<String> {
-    Ok(dispatching::profile(state.db.conn(), id)
-        .await?
-        .map(|p| p.name)
-        .unwrap_or_default())
+    Ok(
+        dispatching::user_names(state.db.conn(), std::iter::once(id))
+            .await?
+            .remove(&id)
+            .unwrap_or_default(),
+    )
 }
 
 /// What to do with the technician's jobs on the days of leave.
@@ -1209,13 +1212,12 @@ async fn get_assignment(
         .map(|(r, n)| (r.technician, n.clone()))
         .chain(s.ineligible.iter().map(|(i, n, _)| (*i, n.clone())))
         .collect();
-    for a in &history {
-        if !names.contains_key(&a.technician_id)
-            && let Some(p) = dispatching::profile(state.db.conn(), a.technician_id).await?
-        {
-            names.insert(a.technician_id, p.name);
-        }
-    }
+    let missing: Vec<Uuid> = history
+        .iter()
+        .map(|a| a.technician_id)
+        .filter(|t| !names.contains_key(t))
+        .collect();
+    names.extend(dispatching::user_names(state.db.conn(), missing.into_iter()).await?);
     let (date, window) = match s.job.when {
         netcrew_dispatch::When::Window { date, span } => (date, Some(span.to_string())),
         netcrew_dispatch::When::Now { date, .. } => (date, None),

@@ -409,7 +409,8 @@ pub async fn leave<C: ConnectionTrait>(
         .collect())
 }
 
-pub(super) async fn user_names<C: ConnectionTrait>(
+/// The names of the accounts `ids`, in one query.
+pub async fn user_names<C: ConnectionTrait>(
     db: &C,
     ids: impl Iterator<Item = Uuid>,
 ) -> Result<BTreeMap<Uuid, String>, DbErr> {
