@@ -144,6 +144,7 @@ fn routes() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .merge(routes::identity::api_router())
         .merge(routes::technicians::api_router())
         .merge(routes::dispatch::api_router())
+        .merge(routes::booking::api_router())
         .merge(routes::messages::api_router())
         .merge(routes::outages::api_router())
         .merge(routes::live::api_router())

@@ -18,7 +18,7 @@ pub mod route;
 pub mod score;
 
 pub use availability::{Availability, Calendar, DateRange, OnCall, Span, SpanError, WeekPattern};
-pub use capacity::{Capacity, crew_spans, window_capacity};
+pub use capacity::{Capacity, Unit, crew_spans, window_capacity};
 pub use route::{DayPlan, Leg, Stop, plan_day};
 pub use score::{
     Booked, Factor, Ineligible, Job, Part, Ranking, Scored, Settings, Start, Technician, Travel,

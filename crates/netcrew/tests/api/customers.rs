@@ -27,11 +27,12 @@ async fn active_package(app: &TestApp) -> anyhow::Result<Value> {
 async fn cs_registers_finds_and_changes_customers(app: &TestApp) -> anyhow::Result<()> {
     let cs = app.signed_in("cs").await?;
     let package = active_package(app).await?;
+    let (day, window) = app.open_windows(-6.8915, 107.6160, 1).await?.remove(0);
     let created = cs
         .send(Method::POST, "/api/v1/customers", Some(json!({
             "name": "Siti Nurhaliza", "phone": "0857 1111 2222", "email": "Siti@Gmail.com",
             "address": "Jl. Dipatiukur No. 35, Coblong", "location": {"lat": -6.8915, "lng": 107.6160},
-            "package_id": package, "preferred_date": tomorrow_plus(3), "preferred_window": "08:00-12:00"
+            "package_id": package, "preferred_date": day, "preferred_window": window
         })))
         .await?;
     assert_eq!(created.status(), 201);
@@ -298,11 +299,16 @@ async fn customers_see_only_themselves(app: &TestApp) -> anyhow::Result<()> {
 
 async fn self_registration_with_abuse_limits(app: &TestApp) -> anyhow::Result<()> {
     let package = active_package(app).await?;
+    // Every body books a window of its own, so room never stops one.
+    let slots = app.open_windows(-6.8850, 107.6200, 12).await?;
+    let next = std::cell::Cell::new(0usize);
     let body = |phone: &str| {
+        let (day, window) = &slots[next.get() % slots.len()];
+        next.set(next.get() + 1);
         json!({
             "name": "Budi Santoso", "phone": phone, "email": null,
             "address": "Jl. Tubagus Ismail No. 8, Coblong", "location": {"lat": -6.8850, "lng": 107.6200},
-            "package_id": package, "preferred_date": tomorrow_plus(4), "preferred_window": "13:00-17:00",
+            "package_id": package, "preferred_date": day, "preferred_window": window,
             "password": "kopi susu gula aren", "website": ""
         })
     };

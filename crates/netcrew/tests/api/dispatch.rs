@@ -17,6 +17,7 @@ both_backends!(
     an_assignment_not_accepted_in_time_goes_back_to_the_queue,
     a_position_is_kept_then_forgotten,
     a_crew_works_the_ticket_with_its_lead,
+    a_full_window_is_refused_and_the_next_one_named,
 );
 
 const ALWAYS: [[&str; 1]; 7] = [["00:00-24:00"]; 7];
@@ -1006,5 +1007,236 @@ async fn a_crew_works_the_ticket_with_its_lead(app: &TestApp) -> anyhow::Result<
         member.get(&format!("/api/v1/tickets/{id}")).await?.status(),
         404
     );
+    Ok(())
+}
+
+/// The morning window of the first day asked, as staff see it.
+async fn morning(who: &Session, url: &str) -> anyhow::Result<Value> {
+    let (status, body) = who.json(url).await?;
+    anyhow::ensure!(status == 200, "{status}: {body}");
+    let w = body["days"][0]["windows"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .find(|w| w["window"] == "08:00-12:00")
+        .cloned()
+        .ok_or_else(|| anyhow::anyhow!("no morning window: {body}"))?;
+    Ok(w)
+}
+
+async fn tickets_of(s: &Scene) -> anyhow::Result<usize> {
+    let path = format!(
+        "/api/v1/tickets?customer_id={}&limit=200",
+        s.customer["id"].as_str().unwrap_or_default()
+    );
+    let (_, list) = s.supervisor.json(&path).await?;
+    Ok(list["items"].as_array().map_or(0, Vec::len))
+}
+
+fn num(v: &Value) -> i64 {
+    v.as_i64().unwrap_or(-1)
+}
+
+async fn a_full_window_is_refused_and_the_next_one_named(app: &TestApp) -> anyhow::Result<()> {
+    let s = scene(app).await?;
+    let (_, types) = s.admin.json("/api/v1/service-types").await?;
+    let repair_type = types["items"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .find(|t| t["code"] == "repair")
+        .and_then(|t| t["id"].as_str())
+        .ok_or_else(|| anyhow::anyhow!("no repair type: {types}"))?
+        .to_string();
+    let url = format!(
+        "/api/v1/areas/{}/booking-windows?from={}&days=7&service_type_id={repair_type}",
+        s.area, s.day
+    );
+    let before = morning(&s.supervisor, &url).await?;
+    let units = num(&before["room"]["units"]);
+    let total = num(&before["room"]["total_minutes"]);
+    assert!(units >= 1 && before["has_room"] == true, "{before}");
+
+    // A new technician on the standard shift brings the morning's 240
+    // minutes; their approved leave takes them away again.
+    let extra = new_technician(&s.admin, "Budi Booking", &s.area).await?;
+    let more = morning(&s.supervisor, &url).await?;
+    assert_eq!(num(&more["room"]["units"]), units + 1, "{more}");
+    assert_eq!(num(&more["room"]["total_minutes"]), total + 240, "{more}");
+    let leave = ok(
+        s.supervisor
+            .send(
+                Method::POST,
+                &format!("/api/v1/technicians/{extra}/leave"),
+                Some(json!({"kind": "sick", "from": s.day.to_string(), "to": s.day.to_string(), "reason": "Demam"})),
+            )
+            .await?,
+        201,
+    )
+    .await?;
+    ok(
+        s.supervisor
+            .send_if(
+                Method::POST,
+                &format!("/api/v1/leave/{}/decision", text(&leave["id"])?),
+                1,
+                Some(json!({"approve": true})),
+            )
+            .await?,
+        200,
+    )
+    .await?;
+    let again = morning(&s.supervisor, &url).await?;
+    assert_eq!(num(&again["room"]["total_minutes"]), total, "{again}");
+
+    // Book the morning full, one repair at a time.
+    let mut booked = Vec::new();
+    let mut left = num(&again["room"]["free_jobs"]);
+    assert!(left >= 1, "{again}");
+    while left > 0 && booked.len() < 60 {
+        booked.push(repair(&s).await?);
+        let now = num(&morning(&s.supervisor, &url).await?["room"]["free_jobs"]);
+        assert_eq!(now, left - 1, "each booking takes one place");
+        left = now;
+    }
+    let full = morning(&s.supervisor, &url).await?;
+    assert_eq!(full["has_room"], false, "{full}");
+    let (_, public) = app.get_json(&url).await?;
+    let public_morning = &public["days"][0]["windows"][0];
+    assert_eq!(public_morning["has_room"], false, "{public}");
+    assert!(
+        public_morning["room"].is_null(),
+        "the public sees no figures: {public}"
+    );
+
+    let tickets_before = tickets_of(&s).await?;
+    let refused = assert_problem(
+        s.supervisor
+            .send(
+                Method::POST,
+                "/api/v1/tickets",
+                Some(json!({
+                    "kind": "repair", "customer_id": s.customer["id"], "description": "LOS merah",
+                    "appointment_date": s.day.to_string(), "appointment_window": "08:00-12:00",
+                })),
+            )
+            .await?,
+        422,
+        "/problems/validation",
+    )
+    .await?;
+    let error = &refused["errors"][0];
+    assert_eq!(error["field"], "appointment_window", "{refused}");
+    assert_eq!(error["code"], "window_full", "{refused}");
+    assert!(error["params"]["next_date"].is_string(), "{refused}");
+    assert!(error["params"]["next_window"].is_string(), "{refused}");
+    assert_eq!(tickets_of(&s).await?, tickets_before, "nothing was written");
+
+    // The afternoon has room: a ticket booked there cannot move into the
+    // full morning, but one of the morning's own may move and come back.
+    let afternoon = ok(
+        s.supervisor
+            .send(
+                Method::POST,
+                "/api/v1/tickets",
+                Some(json!({
+                    "kind": "repair", "customer_id": s.customer["id"], "description": "Lambat",
+                    "appointment_date": s.day.to_string(), "appointment_window": "13:00-17:00",
+                })),
+            )
+            .await?,
+        201,
+    )
+    .await?;
+    let moved = assert_problem(
+        s.supervisor
+            .send_if(
+                Method::PATCH,
+                &format!("/api/v1/tickets/{}", text(&afternoon["id"])?),
+                num(&afternoon["version"]),
+                Some(json!({"appointment_window": "08:00-12:00"})),
+            )
+            .await?,
+        422,
+        "/problems/validation",
+    )
+    .await?;
+    assert_eq!(moved["errors"][0]["code"], "window_full", "{moved}");
+    let first = &booked[0];
+    let path = format!("/api/v1/tickets/{}", text(&first["id"])?);
+    let same = ok(
+        s.supervisor
+            .send_if(
+                Method::PATCH,
+                &path,
+                num(&first["version"]),
+                Some(json!({"appointment_date": s.day.to_string(), "appointment_window": "08:00-12:00", "description": "LOS merah, kabel putus"})),
+            )
+            .await?,
+        200,
+    )
+    .await?;
+    assert_eq!(same["appointment_window"], "08:00-12:00");
+
+    // A crew works as one unit: the morning loses one.
+    let lead_ticket = ok(
+        s.supervisor
+            .send_if(
+                Method::POST,
+                &format!("{path}/assignment"),
+                num(&same["version"]),
+                Some(json!({"technician_id": s.near, "reason": "Sudah kenal pelanggan"})),
+            )
+            .await?,
+        200,
+    )
+    .await?;
+    let mate = new_technician(&s.admin, "Rudi Boncengan", &s.area).await?;
+    let with_mate = morning(&s.supervisor, &url).await?;
+    ok(
+        s.supervisor
+            .send_if(
+                Method::PUT,
+                &format!("{path}/crew"),
+                num(&lead_ticket["version"]),
+                Some(json!({"member_ids": [mate]})),
+            )
+            .await?,
+        200,
+    )
+    .await?;
+    let crewed = morning(&s.supervisor, &url).await?;
+    assert_eq!(
+        num(&crewed["room"]["units"]),
+        num(&with_mate["room"]["units"]) - 1,
+        "{with_mate} then {crewed}"
+    );
+
+    // Bad questions are answered with field problems.
+    let bad = assert_problem(
+        s.supervisor
+            .get(&format!(
+                "/api/v1/areas/{}/booking-windows?from=kemarin&days=99",
+                s.area
+            ))
+            .await?,
+        422,
+        "/problems/validation",
+    )
+    .await?;
+    let fields: Vec<&str> = bad["errors"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|e| e["field"].as_str())
+        .collect();
+    assert_eq!(fields, ["from", "days"], "{bad}");
+    let (status, _) = app
+        .get_json(&format!(
+            "/api/v1/areas/{}/booking-windows",
+            uuid::Uuid::now_v7()
+        ))
+        .await?;
+    assert_eq!(status, 404);
     Ok(())
 }

@@ -11,21 +11,16 @@ use crate::{
 
 both_backends!(a_customer_gets_their_data_and_an_admin_erases_it);
 
-fn in_days(days: i64) -> String {
-    (chrono::Utc::now() + chrono::Duration::hours(7) + chrono::Duration::days(days))
-        .format("%Y-%m-%d")
-        .to_string()
-}
-
 async fn a_customer_gets_their_data_and_an_admin_erases_it(app: &TestApp) -> anyhow::Result<()> {
     let package = app.get_json("/api/v1/packages?active=true").await?.1["items"][0]["id"].clone();
+    let (day, window) = app.open_windows(-6.8850, 107.6200, 1).await?.remove(0);
     let registered = app
         .client
         .post(app.url("/api/v1/registrations"))
         .json(&json!({
             "name": "Wulan Permataputri", "phone": "0813 4444 9090", "email": "wulan@contoh.id",
             "address": "Jl. Tubagus Ismail No. 8, Coblong", "location": {"lat": -6.8850, "lng": 107.6200},
-            "package_id": package, "preferred_date": in_days(4), "preferred_window": "13:00-17:00",
+            "package_id": package, "preferred_date": day, "preferred_window": window,
             "password": "kopi susu gula aren", "website": ""
         }))
         .send()

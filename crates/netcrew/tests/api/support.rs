@@ -166,6 +166,57 @@ impl TestApp {
         Ok((status, response.json().await?))
     }
 
+    /// The first `n` booking windows (one each) with room for an
+    /// installation at a place, from tomorrow on, as `(date, window)`: the
+    /// days a registration may choose, whatever weekday the suite runs on.
+    pub async fn open_windows(
+        &self,
+        lat: f64,
+        lng: f64,
+        n: usize,
+    ) -> anyhow::Result<Vec<(String, String)>> {
+        let (_, coverage) = self
+            .get_json(&format!("/api/v1/coverage?lat={lat}&lng={lng}"))
+            .await?;
+        let area = text(&coverage["area"]["id"])?.to_string();
+        let tomorrow =
+            (chrono::Utc::now() + chrono::Duration::hours(7) + chrono::Duration::days(1))
+                .format("%Y-%m-%d")
+                .to_string();
+        let (status, windows) = self
+            .get_json(&format!(
+                "/api/v1/areas/{area}/booking-windows?from={tomorrow}&days=62"
+            ))
+            .await?;
+        anyhow::ensure!(status == 200, "{status}: {windows}");
+        let found: Vec<(String, String)> = windows["days"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .flat_map(|d| {
+                d["windows"]
+                    .as_array()
+                    .into_iter()
+                    .flatten()
+                    .filter(|w| w["has_room"] == true)
+                    .filter_map(|w| {
+                        Some((
+                            d["date"].as_str()?.to_string(),
+                            w["window"].as_str()?.to_string(),
+                        ))
+                    })
+                    .collect::<Vec<_>>()
+            })
+            .take(n)
+            .collect();
+        anyhow::ensure!(
+            found.len() == n,
+            "only {} windows with room: {windows}",
+            found.len()
+        );
+        Ok(found)
+    }
+
     pub async fn stop(mut self) {
         if let Some(stop) = self.stop.take() {
             let _ = stop.send(());

@@ -763,14 +763,12 @@ async fn the_event_stream_replays_what_was_missed(app: &TestApp) -> anyhow::Resu
 async fn a_new_customer_gets_the_installation_ticket(app: &TestApp) -> anyhow::Result<()> {
     let cs = app.signed_in("cs").await?;
     let (_, packages) = app.get_json("/api/v1/packages?active=true").await?;
-    let day = (chrono::Utc::now() + chrono::Duration::days(3))
-        .format("%Y-%m-%d")
-        .to_string();
+    let (day, window) = app.open_windows(-6.8915, 107.6160, 1).await?.remove(0);
     let created = cs
         .send(Method::POST, "/api/v1/customers", Some(json!({
             "name": "Rina Marlina", "phone": "0813 2222 7788", "address": "Jl. Cikutra No. 12",
             "location": {"lat": -6.8915, "lng": 107.6160}, "package_id": packages["items"][0]["id"],
-            "preferred_date": day, "preferred_window": "13:00-17:00"
+            "preferred_date": day, "preferred_window": window
         })))
         .await?;
     let status = created.status();
@@ -787,7 +785,7 @@ async fn a_new_customer_gets_the_installation_ticket(app: &TestApp) -> anyhow::R
     assert_eq!(t["kind"], "installation");
     assert!(text(&t["number"])?.starts_with("INS-"));
     assert_eq!(t["appointment_date"], json!(day));
-    assert_eq!(t["appointment_window"], "13:00-17:00");
+    assert_eq!(t["appointment_window"], json!(window));
     assert_eq!(t["source"], "phone");
     // An installation for a connected customer is refused.
     let (_, active) = cs.json("/api/v1/customers?status=active&limit=1").await?;

@@ -37,6 +37,7 @@ use crate::{
 
 mod assign;
 mod board;
+mod booking;
 mod crew;
 mod leave;
 mod profiles;
@@ -44,6 +45,7 @@ mod rota;
 
 pub use assign::*;
 pub use board::*;
+pub use booking::*;
 pub use crew::*;
 pub use leave::*;
 pub use profiles::*;
@@ -109,7 +111,7 @@ impl DispatchSettings {
     }
 }
 
-pub(super) fn date(s: &str) -> Option<NaiveDate> {
+pub(crate) fn date(s: &str) -> Option<NaiveDate> {
     NaiveDate::parse_from_str(s, "%Y-%m-%d").ok()
 }
 

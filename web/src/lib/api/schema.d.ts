@@ -75,6 +75,29 @@ export interface paths {
         patch: operations["update_area"];
         trace?: never;
     };
+    "/api/v1/areas/{id}/booking-windows": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The booking windows of an area with the room each still has for a job:
+         *     capacity from the technicians on shift there (leave, days off and the
+         *     ISP's calendar taken into account; a crew counts once) minus the jobs
+         *     already booked. A booking into a window without room is refused with a
+         *     `window_full` field problem naming the next window with room.
+         */
+        get: operations["booking_windows"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/areas/{id}/calendar": {
         parameters: {
             query?: never;
@@ -2064,11 +2087,39 @@ export interface components {
             /** Format: uuid */
             id: string;
         };
+        /** @description The windows of one day. */
+        BookingDay: {
+            /** Format: date */
+            date: string;
+            windows: components["schemas"]["BookingWindow"][];
+        };
         /**
          * @description What an installation still needs before a technician is booked for it.
          * @enum {string}
          */
         BookingNeed: "verification" | "fee";
+        /** @description One window of one day. */
+        BookingWindow: {
+            /** @description Whether a job of this kind can still be booked here. */
+            has_room: boolean;
+            /** @description False once the window has ended. */
+            open: boolean;
+            room?: null | components["schemas"]["WindowRoomDetail"];
+            window: components["schemas"]["InstallWindow"];
+        };
+        /** @description The room in an area's booking windows. */
+        BookingWindows: {
+            /** Format: uuid */
+            area_id: string;
+            days: components["schemas"]["BookingDay"][];
+            /**
+             * Format: int32
+             * @description The expected length of the job, which a window must hold.
+             */
+            job_minutes: number;
+            /** Format: uuid */
+            service_type_id: string;
+        };
         ChangePassword: {
             current_password: string;
             new_password: string;
@@ -5195,6 +5246,25 @@ export interface components {
             rotate_webhook_secret?: boolean;
             sender_name: string;
         };
+        /** @description The minutes behind a window's answer (shown to staff only). */
+        WindowRoomDetail: {
+            /** Format: int32 */
+            booked_minutes: number;
+            /**
+             * Format: int32
+             * @description Jobs of this kind that still fit.
+             */
+            free_jobs: number;
+            /** Format: int32 */
+            free_minutes: number;
+            /** Format: int32 */
+            total_minutes: number;
+            /**
+             * Format: int32
+             * @description Technicians (a crew counts once) with working time in the window.
+             */
+            units: number;
+        };
     };
     responses: {
         /** @description The request conflicts with the current state. */
@@ -5499,6 +5569,42 @@ export interface operations {
             404: components["responses"]["NotFound"];
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["Validation"];
+        };
+    };
+    booking_windows: {
+        parameters: {
+            query?: {
+                /** @description The kind of job to fit (default: the installation service type). */
+                service_type_id?: string;
+                /**
+                 * @description The first day, `YYYY-MM-DD` (default: today in the ISP's zone).
+                 * @example 2026-12-01
+                 */
+                from?: string;
+                /** @description How many days, 1–62 (default 14). */
+                days?: number;
+                /** @description Staff only: a ticket being moved, whose own booking is left out. */
+                except_ticket_id?: string;
+            };
+            header?: never;
+            path: {
+                /** @description Area id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BookingWindows"];
+                };
+            };
+            404: components["responses"]["NotFound"];
             422: components["responses"]["Validation"];
         };
     };
