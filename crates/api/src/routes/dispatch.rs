@@ -1384,6 +1384,9 @@ pub struct PlannedJob {
     pub end: String,
     /// Minutes after the window's end at arrival (0: on time).
     pub late_minutes: f64,
+    /// Set when this technician rides along in the lead's crew: the job is
+    /// the lead's (move it on the lead's row).
+    pub crew_lead_id: Option<Uuid>,
 }
 
 /// A technician's day on the board.
@@ -1533,6 +1536,7 @@ async fn get_board(
                             begin: hhmm(leg.begin),
                             end: hhmm(leg.end),
                             late_minutes: round(leg.late),
+                            crew_lead_id: t.technician_id.filter(|lead| *lead != d.id),
                         })
                     })
                     .collect(),

@@ -55,7 +55,8 @@ pub struct EventQuery {
 /// `?last_event_id=`) replays what was missed, after a restart too. The
 /// event name says what changed (`ticket.created`, `ticket.moved`,
 /// `ticket.updated`, `ticket.comment`, `ticket.rated`, `outage.declared`,
-/// ...) and the data is JSON naming the record.
+/// `technician.availability` for leave, the rota or a profile, ...) and
+/// the data is JSON naming the record.
 #[utoipa::path(get, path = "/events", tag = "live", params(EventQuery,
         ("Last-Event-ID" = Option<String>, Header, description = "The id of the last event received")),
     responses(

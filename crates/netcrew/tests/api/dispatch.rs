@@ -955,6 +955,28 @@ async fn a_crew_works_the_ticket_with_its_lead(app: &TestApp) -> anyhow::Result<
     assert_eq!(with_crew["crew"][0]["id"], json!(mate), "{with_crew}");
     assert_eq!(with_crew["crew"][0]["name"], "Rudi Crew");
     assert_eq!(with_crew["technician"]["id"], json!(s.near));
+    // On the board the job is in the member's day too, marked as the lead's.
+    let (_, board) = s
+        .supervisor
+        .json(&format!(
+            "/api/v1/dispatch/board?date={}&area_id={}",
+            s.day, s.area
+        ))
+        .await?;
+    let row = |who: &str| {
+        board["technicians"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .find(|t| t["id"] == who)
+            .and_then(|t| t["jobs"].as_array())
+            .and_then(|jobs| jobs.iter().find(|j| j["ticket_id"] == json!(id)))
+            .cloned()
+    };
+    let ridden = row(&mate).ok_or_else(|| anyhow::anyhow!("not on the member's row: {board}"))?;
+    assert_eq!(ridden["crew_lead_id"], json!(s.near), "{ridden}");
+    let led = row(&s.near).ok_or_else(|| anyhow::anyhow!("not on the lead's row: {board}"))?;
+    assert!(led["crew_lead_id"].is_null(), "{led}");
 
     // The member sees the job and documents it; the moves are the lead's.
     let member = app
@@ -1088,6 +1110,25 @@ async fn a_full_window_is_refused_and_the_next_one_named(app: &TestApp) -> anyho
     .await?;
     let again = morning(&s.supervisor, &url).await?;
     assert_eq!(num(&again["room"]["total_minutes"]), total, "{again}");
+    // The board hears of it live.
+    {
+        use futures::StreamExt;
+        let stream = s
+            .supervisor
+            .client
+            .get(s.supervisor.url("/api/v1/events?last_event_id=0"))
+            .send()
+            .await?;
+        let mut body = stream.bytes_stream();
+        let deadline = tokio::time::Instant::now() + std::time::Duration::from_secs(10);
+        let mut seen = String::new();
+        while !(seen.contains("technician.availability") && seen.contains(&extra)) {
+            let chunk = tokio::time::timeout_at(deadline, body.next())
+                .await?
+                .ok_or_else(|| anyhow::anyhow!("the stream ended"))??;
+            seen.push_str(&String::from_utf8_lossy(&chunk));
+        }
+    }
 
     // Book the morning full, one repair at a time.
     let mut booked = Vec::new();

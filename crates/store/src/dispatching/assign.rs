@@ -210,15 +210,46 @@ pub(super) async fn days_of<C: ConnectionTrait>(
     let mut by_technician: BTreeMap<Uuid, Vec<ticket::Model>> = BTreeMap::new();
     let local = now.with_timezone(&zone);
     let minute_now = (local.hour() * 60 + local.minute()) as u16;
-    for b in booked_q
+    let mut jobs: Vec<(Uuid, ticket::Model)> = booked_q
         .order_by_asc(ticket::Column::NextDueAt)
         .limit(20_000)
         .all(db)
         .await?
-    {
-        let Some(tech) = b.technician_id else {
-            continue;
-        };
+        .into_iter()
+        .filter_map(|b| Some((b.technician_id?, b)))
+        .collect();
+    // A crew member rides along: the lead's job is in their day too.
+    let crewed: Vec<(Uuid, Uuid)> = crate::entity::ticket_crew::Entity::find()
+        .select_only()
+        .column(crate::entity::ticket_crew::Column::TicketId)
+        .column(crate::entity::ticket_crew::Column::UserId)
+        .filter(crate::entity::ticket_crew::Column::UserId.is_in(ids.clone()))
+        .into_tuple()
+        .all(db)
+        .await?;
+    if !crewed.is_empty() {
+        let mut crew_q = ticket::Entity::find()
+            .filter(ticket::Column::Id.is_in(crewed.iter().map(|c| c.0)))
+            .filter(ticket::Column::IsOpen.eq(true));
+        if let Some(except) = except {
+            crew_q = crew_q.filter(ticket::Column::Id.ne(except));
+        }
+        for b in crew_q.all(db).await? {
+            let on_day = match b.appointment_date.as_deref() {
+                Some(d) => d == day_text,
+                None => day == today,
+            };
+            if !on_day {
+                continue;
+            }
+            for (_, member) in crewed.iter().filter(|c| c.0 == b.id) {
+                if b.technician_id != Some(*member) {
+                    jobs.push((*member, b.clone()));
+                }
+            }
+        }
+    }
+    for (tech, b) in jobs {
         // A job without a window is to be done now (or first thing).
         let start = b
             .appointment_window

@@ -115,6 +115,7 @@ pub async fn request_leave(
         now,
     )
     .await?;
+    availability_changed(&*txn, id, now).await?;
     let w = supervisors_of(&*txn, id).await?;
     notifications::notify(
         &*txn,
@@ -286,6 +287,7 @@ pub async fn decide_leave(
         now,
     )
     .await?;
+    availability_changed(&*txn, saved.user_id, now).await?;
     notifications::notify(
         &*txn,
         &[saved.user_id],
@@ -360,6 +362,7 @@ pub async fn cancel_leave(
         now,
     )
     .await?;
+    availability_changed(&*txn, saved.user_id, now).await?;
     txn.commit().await?;
     Ok(saved)
 }

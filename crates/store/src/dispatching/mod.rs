@@ -296,3 +296,40 @@ pub(super) async fn audited<C: ConnectionTrait>(
 ) -> Result<(), DbErr> {
     crate::sla_settings::audited(db, &who.actor(), done, before, after, now).await
 }
+
+/// Tells live readers (the dispatch board) that a technician's working
+/// time changed: leave, the rota or the profile. One event per area they
+/// serve, so that every supervisor of those areas hears of it.
+pub(super) async fn availability_changed<C: ConnectionTrait>(
+    db: &C,
+    technician: Uuid,
+    now: DateTime<Utc>,
+) -> Result<(), DbErr> {
+    let areas: Vec<Uuid> = user_area::Entity::find()
+        .select_only()
+        .column(user_area::Column::AreaId)
+        .filter(user_area::Column::UserId.eq(technician))
+        .into_tuple()
+        .all(db)
+        .await?;
+    let areas: Vec<Option<Uuid>> = if areas.is_empty() {
+        vec![None]
+    } else {
+        areas.into_iter().map(Some).collect()
+    };
+    for area_id in areas {
+        crate::feed::publish(
+            db,
+            "technician.availability",
+            crate::feed::Concerns {
+                technician_id: Some(technician),
+                area_id,
+                ..Default::default()
+            },
+            json!({"technician_id": technician}),
+            now,
+        )
+        .await?;
+    }
+    Ok(())
+}

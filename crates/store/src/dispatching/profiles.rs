@@ -301,6 +301,7 @@ pub async fn save_profile(
         now,
     )
     .await?;
+    availability_changed(&*txn, id, now).await?;
     txn.commit().await?;
     Ok(after)
 }

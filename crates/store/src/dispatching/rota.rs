@@ -76,6 +76,7 @@ pub async fn add_on_call(
         now,
     )
     .await?;
+    availability_changed(&*txn, id, now).await?;
     txn.commit().await?;
     Ok(row)
 }
@@ -106,6 +107,7 @@ pub async fn remove_on_call(
         now,
     )
     .await?;
+    availability_changed(&*txn, row.user_id, now).await?;
     txn.commit().await?;
     Ok(())
 }

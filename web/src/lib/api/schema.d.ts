@@ -487,7 +487,8 @@ export interface paths {
          *     `?last_event_id=`) replays what was missed, after a restart too. The
          *     event name says what changed (`ticket.created`, `ticket.moved`,
          *     `ticket.updated`, `ticket.comment`, `ticket.rated`, `outage.declared`,
-         *     ...) and the data is JSON naming the record.
+         *     `technician.availability` for leave, the rota or a profile, ...) and
+         *     the data is JSON naming the record.
          */
         get: operations["events"];
         put?: never;
@@ -2415,7 +2416,8 @@ export interface components {
              *     `type` (a JSON value of the wrong type), `control_character`,
              *     `id_version`, for dispatch `span_format`, `span_order`,
              *     `span_overlap`, `duplicate`, `order`, `inactive`, `lead`, `too_many`,
-             *     `point`, or `invalid` (see `detail`).
+             *     `point`, for bookings `window_past` and `window_full`, or `invalid`
+             *     (see `detail`).
              * @example required
              */
             code: string;
@@ -2427,7 +2429,8 @@ export interface components {
              * @description The values the reason mentions, for a client's own sentence: `max`
              *     (a length or port count), `min` and `max` (a range), `allowed` (the
              *     choices), `days` (the booking horizon), `customer_number` (who has a
-             *     phone or port), `package`, `area`, `odc`, `odp`, `port`, `character`.
+             *     phone or port), `package`, `area`, `odc`, `odp`, `port`, `character`,
+             *     `next_date` and `next_window` (the next booking window with room).
              */
             params?: Record<string, never>;
         };
@@ -4260,6 +4263,12 @@ export interface components {
             /** @description Planned arrival, start and end, as `HH:MM` local time. */
             arrive: string;
             begin: string;
+            /**
+             * Format: uuid
+             * @description Set when this technician rides along in the lead's crew: the job is
+             *     the lead's (move it on the lead's row).
+             */
+            crew_lead_id?: string | null;
             customer_name: string;
             end: string;
             kind: string;
