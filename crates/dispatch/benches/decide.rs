@@ -88,6 +88,7 @@ fn job(i: usize, r: &mut Lcg) -> Job {
         repair: true,
         previous_technician: None,
         declined_by: Vec::new(),
+        road: Default::default(),
     }
 }
 

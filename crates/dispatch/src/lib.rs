@@ -21,6 +21,6 @@ pub use availability::{Availability, Calendar, DateRange, OnCall, Span, SpanErro
 pub use capacity::{Capacity, Unit, crew_spans, window_capacity};
 pub use route::{DayPlan, Leg, Stop, plan_day};
 pub use score::{
-    Booked, Factor, Ineligible, Job, Part, Ranking, Scored, Settings, Start, Technician, Travel,
-    Weights, When, assign_batch, best, eligibility, rank, score,
+    Booked, Factor, Ineligible, Job, Part, Ranking, RoadTimes, Scored, Settings, Start, Technician,
+    Travel, Weights, When, assign_batch, best, eligibility, rank, score, start_of,
 };

@@ -133,6 +133,23 @@ pub struct Job {
     pub previous_technician: Option<Uuid>,
     /// Who declined it (or let it time out) already: not asked again.
     pub declined_by: Vec<Uuid>,
+    /// Minutes by road to the job's place from known starting points, as
+    /// a routing server answered; a start not listed is estimated.
+    pub road: RoadTimes,
+}
+
+/// Travel minutes by road to one place, from several starting points.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct RoadTimes(pub Vec<(GeoPoint, f64)>);
+
+impl RoadTimes {
+    /// The minutes from `from` (the same point within about a metre).
+    pub fn from(&self, from: &GeoPoint) -> Option<f64> {
+        self.0
+            .iter()
+            .find(|(p, _)| (p.lat - from.lat).abs() < 1e-5 && (p.lng - from.lng).abs() < 1e-5)
+            .map(|(_, m)| *m)
+    }
 }
 
 impl Job {
@@ -221,6 +238,9 @@ pub struct Travel {
     /// Straight-line distance, when both places are known.
     pub km: Option<f64>,
     pub minutes: f64,
+    /// Whether the minutes came from a routing server (else estimated).
+    #[serde(default)]
+    pub by_road: bool,
 }
 
 /// What a part of the score is about.
@@ -315,8 +335,14 @@ fn on_shift(a: &Availability, job: &Job, cal: &Calendar) -> bool {
     a.shift(date, cal).iter().any(fits) || (job.repair && a.on_call_on(date).any(|s| fits(&s)))
 }
 
-/// Where `t` will set out from for `job`.
-fn travel(t: &Technician, job: &Job, s: &Settings, now: DateTime<Utc>) -> Travel {
+/// Where `t` will set out from for `job`: the previous job of the day,
+/// else a fresh last known position, else home.
+pub fn start_of(
+    t: &Technician,
+    job: &Job,
+    s: &Settings,
+    now: DateTime<Utc>,
+) -> (Start, Option<GeoPoint>) {
     let start = job.when.start();
     let previous = t
         .day
@@ -327,7 +353,7 @@ fn travel(t: &Technician, job: &Job, s: &Settings, now: DateTime<Utc>) -> Travel
     let fresh = t
         .last_known
         .filter(|(_, at)| (now - *at).num_minutes() <= s.position_fresh_minutes);
-    let (from, point) = if let Some(p) = previous {
+    if let Some(p) = previous {
         (Start::PreviousJob, Some(p))
     } else if let Some((p, at)) = fresh {
         (Start::LastKnown { at }, Some(p))
@@ -335,17 +361,28 @@ fn travel(t: &Technician, job: &Job, s: &Settings, now: DateTime<Utc>) -> Travel
         (Start::Home, Some(p))
     } else {
         (Start::Unknown, None)
-    };
+    }
+}
+
+/// The travel of `t` to `job`: by road when the job carries the routing
+/// server's answer for the start, else estimated.
+fn travel(t: &Technician, job: &Job, s: &Settings, now: DateTime<Utc>) -> Travel {
+    let (from, point) = start_of(t, job, s, now);
     match (point, job.place) {
-        (Some(a), Some(b)) => Travel {
-            from,
-            km: Some(a.distance_m(&b) / 1000.0),
-            minutes: s.travel_minutes(&a, &b),
-        },
+        (Some(a), Some(b)) => {
+            let by_road = job.road.from(&a);
+            Travel {
+                from,
+                km: Some(a.distance_m(&b) / 1000.0),
+                minutes: by_road.unwrap_or_else(|| s.travel_minutes(&a, &b)),
+                by_road: by_road.is_some(),
+            }
+        }
         _ => Travel {
             from: Start::Unknown,
             km: None,
             minutes: s.unknown_travel_minutes,
+            by_road: false,
         },
     }
 }
@@ -539,7 +576,28 @@ mod tests {
             repair: false,
             previous_technician: None,
             declined_by: Vec::new(),
+            road: Default::default(),
         }
+    }
+
+    #[test]
+    fn road_times_win_over_the_estimate_for_the_starts_they_know() {
+        let site = point(-6.9, 107.6);
+        let near = tech(1, point(-6.905, 107.6));
+        let far = tech(2, point(-6.95, 107.6));
+        let s = Settings::default();
+        let cal = Calendar::default();
+        let plain = rank(&job(site), &[near.clone(), far.clone()], &cal, &s, now());
+        assert_eq!(plain.ranked[0].technician, id(1));
+        assert!(!plain.ranked[0].travel.by_road);
+        // A fast road from the far home; nothing known from the near one.
+        let mut j = job(site);
+        j.road = RoadTimes(vec![(point(-6.95, 107.6), 1.0)]);
+        let routed = rank(&j, &[near, far], &cal, &s, now());
+        assert_eq!(routed.ranked[0].technician, id(2));
+        assert_eq!(routed.ranked[0].travel.minutes, 1.0);
+        assert!(routed.ranked[0].travel.by_road);
+        assert!(!routed.ranked[1].travel.by_road);
     }
 
     #[test]

@@ -118,6 +118,12 @@ pub struct DispatchSettings {
     /// Ramadan this year (technicians' Ramadan hours apply then).
     pub ramadan_from: Option<String>,
     pub ramadan_to: Option<String>,
+    /// An OSRM-compatible routing server asked for travel times by road
+    /// (its table service); none: straight-line distance × road factor at
+    /// the speed. When it does not answer within two seconds, dispatch
+    /// falls back to the estimate.
+    #[schema(example = "http://osrm.local:5000")]
+    pub routing_url: Option<String>,
     pub version: i32,
 }
 
@@ -134,6 +140,7 @@ impl From<dispatching::DispatchSettings> for DispatchSettings {
             accept_minutes: s.accept_minutes,
             ramadan_from: s.ramadan.map(|r| r.from.to_string()),
             ramadan_to: s.ramadan.map(|r| r.to.to_string()),
+            routing_url: s.routing_url,
             version: s.version,
         }
     }
@@ -168,6 +175,9 @@ pub struct DispatchSettingsInput {
     pub ramadan_from: Option<String>,
     #[serde(default)]
     pub ramadan_to: Option<String>,
+    /// Empty or absent: no routing server.
+    #[serde(default)]
+    pub routing_url: Option<String>,
 }
 
 /// Changes how dispatch decides (`If-Match`: the settings' version).
@@ -212,6 +222,7 @@ async fn put_settings(
             accept_minutes: b.accept_minutes,
             ramadan_from: b.ramadan_from,
             ramadan_to: b.ramadan_to,
+            routing_url: b.routing_url,
         },
         Utc::now(),
     )
@@ -1030,6 +1041,9 @@ pub struct TravelEstimate {
     /// Straight-line distance.
     pub km: Option<f64>,
     pub minutes: f64,
+    /// The minutes came from the routing server (else: straight-line
+    /// distance × road factor at the set speed).
+    pub by_road: bool,
 }
 
 /// A technician who may do the job, scored; the parts add up to `score`.
@@ -1074,6 +1088,7 @@ fn suggestion(s: &Scored, name: String) -> Suggestion {
             position_at,
             km: s.travel.km.map(round),
             minutes: round(s.travel.minutes),
+            by_road: s.travel.by_road,
         },
         urgency_factor: round(s.urgency_factor),
     }

@@ -18,6 +18,7 @@ both_backends!(
     a_position_is_kept_then_forgotten,
     a_crew_works_the_ticket_with_its_lead,
     a_full_window_is_refused_and_the_next_one_named,
+    a_routing_server_gives_road_times_and_its_absence_an_estimate,
 );
 
 const ALWAYS: [[&str; 1]; 7] = [["00:00-24:00"]; 7];
@@ -1279,5 +1280,125 @@ async fn a_full_window_is_refused_and_the_next_one_named(app: &TestApp) -> anyho
         ))
         .await?;
     assert_eq!(status, 404);
+    Ok(())
+}
+
+/// A routing server's table service that knows one fast road: from
+/// `fast` (lat, lng) two minutes, from anywhere else an hour.
+async fn routing_server(fast: (f64, f64)) -> anyhow::Result<(String, tokio::task::JoinHandle<()>)> {
+    use axum::{extract::Path, routing::get};
+    let app = axum::Router::new().route(
+        "/table/v1/driving/{coords}",
+        get(move |Path(coords): Path<String>| async move {
+            let points: Vec<(f64, f64)> = coords
+                .split(';')
+                .filter_map(|p| {
+                    let (lng, lat) = p.split_once(',')?;
+                    Some((lat.parse().ok()?, lng.parse().ok()?))
+                })
+                .collect();
+            let rows: Vec<Vec<f64>> = points
+                .iter()
+                .skip(1)
+                .map(|(lat, lng)| {
+                    let near = (lat - fast.0).abs() < 1e-4 && (lng - fast.1).abs() < 1e-4;
+                    vec![if near { 120.0 } else { 3600.0 }]
+                })
+                .collect();
+            axum::Json(json!({"code": "Ok", "durations": rows}))
+        }),
+    );
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
+    let url = format!("http://{}", listener.local_addr()?);
+    let task = tokio::spawn(async move {
+        let _ = axum::serve(listener, app).await;
+    });
+    Ok((url, task))
+}
+
+async fn set_routing(admin: &Session, url: &str) -> anyhow::Result<Value> {
+    let (_, current) = admin.json("/api/v1/dispatch/settings").await?;
+    let mut body = json!({
+        "mode": current["mode"], "weights": current["weights"], "road_factor": current["road_factor"],
+        "speed_kmh": current["speed_kmh"], "accept_minutes": current["accept_minutes"],
+        "routing_url": url,
+    });
+    if url.is_empty() {
+        body["routing_url"] = Value::Null;
+    }
+    let response = admin
+        .send_if(
+            Method::PUT,
+            "/api/v1/dispatch/settings",
+            num(&current["version"]),
+            Some(body),
+        )
+        .await?;
+    let status = response.status().as_u16();
+    let answer: Value = response.json().await?;
+    anyhow::ensure!(status == 200 || status == 422, "{status}: {answer}");
+    Ok(answer)
+}
+
+async fn a_routing_server_gives_road_times_and_its_absence_an_estimate(
+    app: &TestApp,
+) -> anyhow::Result<()> {
+    let s = scene(app).await?;
+    let (lat, lng) = place(&s.customer);
+    // The demo technician lives 500 m away; the other 5 km, but on a fast
+    // road.
+    profile(&s.admin, &s.near, (lat + 0.0045, lng), 3, &s.skill).await?;
+    let far = new_technician(&s.admin, "Dadang Jalan Tol", &s.area).await?;
+    let far_home = (lat + 0.045, lng);
+    profile(&s.admin, &far, far_home, 3, &s.skill).await?;
+    let t = repair(&s).await?;
+    let view = format!("/api/v1/tickets/{}/assignment", text(&t["id"])?);
+    let first = |v: &Value| v["ranked"][0].clone();
+
+    let (_, estimated) = s.supervisor.json(&view).await?;
+    assert_eq!(
+        first(&estimated)["technician_id"],
+        json!(s.near),
+        "{estimated}"
+    );
+    assert_eq!(first(&estimated)["travel"]["by_road"], false);
+
+    let bad = set_routing(&s.admin, "ftp://peta.local").await?;
+    assert_eq!(bad["errors"][0]["field"], "routing_url", "{bad}");
+    assert_eq!(bad["errors"][0]["code"], "format", "{bad}");
+
+    let (url, server) = routing_server(far_home).await?;
+    let saved = set_routing(&s.admin, &url).await?;
+    assert_eq!(saved["routing_url"], json!(url));
+    let (_, routed) = s.supervisor.json(&view).await?;
+    let best = first(&routed);
+    assert_eq!(best["technician_id"], json!(far), "{routed}");
+    assert_eq!(best["travel"]["by_road"], true, "{best}");
+    assert_eq!(best["travel"]["minutes"], 2.0, "{best}");
+    let km = best["travel"]["km"].as_f64().unwrap_or_default();
+    assert!(
+        (4.5..5.5).contains(&km),
+        "straight-line km still shown: {best}"
+    );
+    server.abort();
+
+    // A server that does not answer: the estimate, never an error.
+    set_routing(&s.admin, "http://127.0.0.1:9").await?;
+    let (status, fallback) = s.supervisor.json(&view).await?;
+    assert_eq!(status, 200, "{fallback}");
+    assert_eq!(
+        first(&fallback)["technician_id"],
+        json!(s.near),
+        "{fallback}"
+    );
+    assert_eq!(first(&fallback)["travel"]["by_road"], false);
+    let assigned = ok(
+        s.supervisor
+            .send_if(Method::POST, &view, num(&t["version"]), Some(json!({})))
+            .await?,
+        200,
+    )
+    .await?;
+    assert_eq!(assigned["technician"]["id"], json!(s.near), "{assigned}");
     Ok(())
 }

@@ -70,6 +70,7 @@ pub(super) async fn job_of<C: ConnectionTrait>(
         repair: t.kind == TicketKind::Repair.as_str(),
         previous_technician,
         declined_by,
+        road: Default::default(),
     };
     Ok((job, st))
 }
@@ -342,9 +343,11 @@ pub(super) async fn rank_ticket<C: ConnectionTrait>(
     zone: Zone,
     now: DateTime<Utc>,
 ) -> Result<Suggestions, DbErr> {
-    let (job, st) = job_of(db, t, zone, now).await?;
+    let (mut job, st) = job_of(db, t, zone, now).await?;
     let (techs, names, cal) = candidates(db, &job, ds, zone, now).await?;
-    let r = netcrew_dispatch::rank(&job, &techs, &cal, &ds.solver(), now);
+    let solver = ds.solver();
+    job.road = routing::road_times(ds.routing_url.as_deref(), &job, &techs, &solver, now);
+    let r = netcrew_dispatch::rank(&job, &techs, &cal, &solver, now);
     let skill = match st.as_ref().and_then(|s| s.skill_id) {
         Some(id) => skill::Entity::find_by_id(id)
             .one(db)
@@ -385,6 +388,7 @@ pub async fn suggestions<C: ConnectionTrait>(
         .await?
         .ok_or_else(|| Error::NotFound("No such ticket.".into()))?;
     let ds = settings(db).await?;
+    routing::warm(db, &t, &ds, zone, now).await?;
     Ok(rank_ticket(db, &t, &ds, zone, now).await?)
 }
 
@@ -457,6 +461,13 @@ pub async fn assign(
         .map(|r| c.multiline("reason", r, 500))
         .unwrap_or_default();
     c.finish()?;
+    // The routing server is asked before the write begins.
+    let ds = settings(db.conn()).await?;
+    if ds.routing_url.is_some()
+        && let Some(t) = tickets::find(db.conn(), at.id, scope).await?
+    {
+        routing::warm(db.conn(), &t, &ds, tsettings.zone, now).await?;
+    }
     let txn = db.begin_write().await?;
     let t = tickets::find(&*txn, at.id, scope)
         .await?

@@ -42,6 +42,7 @@ mod crew;
 mod leave;
 mod profiles;
 mod rota;
+pub mod routing;
 
 pub use assign::*;
 pub use board::*;
@@ -81,6 +82,9 @@ pub struct DispatchSettings {
     /// the queue.
     pub accept_minutes: i32,
     pub ramadan: Option<DateRange>,
+    /// An OSRM-compatible routing server for travel times by road; none:
+    /// straight-line distance × road factor at the speed.
+    pub routing_url: Option<String>,
     pub version: i32,
 }
 
@@ -94,6 +98,7 @@ impl Default for DispatchSettings {
             speed_kmh: s.speed_kmh,
             accept_minutes: 30,
             ramadan: None,
+            routing_url: None,
             version: 0,
         }
     }
@@ -138,6 +143,7 @@ pub async fn settings<C: ConnectionTrait>(db: &C) -> Result<DispatchSettings, Db
         speed_kmh: row.speed_kmh,
         accept_minutes: row.accept_minutes,
         ramadan,
+        routing_url: row.routing_url,
         version: row.version,
     })
 }
@@ -152,6 +158,7 @@ pub struct SettingsInput {
     pub accept_minutes: i32,
     pub ramadan_from: Option<String>,
     pub ramadan_to: Option<String>,
+    pub routing_url: Option<String>,
 }
 
 pub(super) fn in_range(c: &mut Checks, field: &str, v: f64, lo: f64, hi: f64) {
@@ -237,6 +244,29 @@ pub async fn save_settings(
             None
         }
     };
+    let routing_url = input
+        .routing_url
+        .as_deref()
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .and_then(|s| match url::Url::parse(s) {
+            Ok(u)
+                if matches!(u.scheme(), "http" | "https")
+                    && s.len() <= 300
+                    && u.host().is_some()
+                    && u.password().is_none() =>
+            {
+                Some(s.trim_end_matches('/').to_string())
+            }
+            _ => {
+                c.fail(
+                    "routing_url",
+                    "format",
+                    "an http(s) address of an OSRM-compatible server, such as http://osrm.local:5000",
+                );
+                None
+            }
+        });
     c.finish()?;
     let txn = db.begin_write().await?;
     let before = settings(&*txn).await?;
@@ -255,6 +285,7 @@ pub async fn save_settings(
         accept_minutes: Set(input.accept_minutes),
         ramadan_from: Set(ramadan.map(|r| r.0.to_string())),
         ramadan_to: Set(ramadan.map(|r| r.1.to_string())),
+        routing_url: Set(routing_url),
         version: Set(version + 1),
         updated_at: Set(now),
     };
@@ -282,6 +313,7 @@ pub(super) fn settings_view(s: &DispatchSettings) -> Value {
         "mode": s.mode.as_str(), "weights": s.weights, "road_factor": s.road_factor,
         "speed_kmh": s.speed_kmh, "accept_minutes": s.accept_minutes,
         "ramadan": s.ramadan.map(|r| [r.from.to_string(), r.to.to_string()]),
+        "routing_url": s.routing_url,
     })
 }
 

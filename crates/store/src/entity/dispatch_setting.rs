@@ -15,6 +15,8 @@ pub struct Model {
     pub accept_minutes: i32,
     pub ramadan_from: Option<String>,
     pub ramadan_to: Option<String>,
+    /// An OSRM-compatible routing server's base address; none: estimates.
+    pub routing_url: Option<String>,
     pub version: i32,
     pub updated_at: DateTimeUtc,
 }

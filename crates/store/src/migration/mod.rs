@@ -19,6 +19,7 @@ mod m20261128_000018_messages;
 mod m20261128_000019_inbound;
 mod m20261128_000020_dispatch;
 mod m20261128_000021_ticket_crew;
+mod m20261128_000022_routing_url;
 
 pub struct Migrator;
 
@@ -42,6 +43,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261128_000019_inbound::Migration),
             Box::new(m20261128_000020_dispatch::Migration),
             Box::new(m20261128_000021_ticket_crew::Migration),
+            Box::new(m20261128_000022_routing_url::Migration),
         ]
     }
 }

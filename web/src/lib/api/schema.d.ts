@@ -2353,6 +2353,14 @@ export interface components {
              */
             road_factor: number;
             /**
+             * @description An OSRM-compatible routing server asked for travel times by road
+             *     (its table service); none: straight-line distance × road factor at
+             *     the speed. When it does not answer within two seconds, dispatch
+             *     falls back to the estimate.
+             * @example http://osrm.local:5000
+             */
+            routing_url?: string | null;
+            /**
              * Format: double
              * @description Average speed on the road.
              */
@@ -2369,6 +2377,8 @@ export interface components {
             ramadan_to?: string | null;
             /** Format: double */
             road_factor: number;
+            /** @description Empty or absent: no routing server. */
+            routing_url?: string | null;
             /** Format: double */
             speed_kmh: number;
             weights: components["schemas"]["ScoreWeights"];
@@ -5132,6 +5142,11 @@ export interface components {
             to?: null | components["schemas"]["TicketStatus"];
         };
         TravelEstimate: {
+            /**
+             * @description The minutes came from the routing server (else: straight-line
+             *     distance × road factor at the set speed).
+             */
+            by_road: boolean;
             from: components["schemas"]["TravelFrom"];
             /**
              * Format: double
