@@ -76,13 +76,23 @@ pub enum Permission {
     DispatchManage,
     /// Set how dispatch decides (mode, weights, travel, Ramadan).
     DispatchSettings,
+    /// See stock, items, places, movements and assets.
+    InventoryRead,
+    /// Keep the item catalogue and places; receive, issue, transfer,
+    /// return and write off stock.
+    InventoryManage,
+    /// Approve a stock count's corrections (a technician found short).
+    InventoryApprove,
+    /// A technician's own stock: see it, record what a job used, ask for
+    /// material.
+    InventoryOwn,
     /// Ask for one's own leave, report sick days and send one's position
     /// (technicians).
     AvailabilityOwn,
 }
 
 impl Permission {
-    pub const ALL: [Permission; 31] = [
+    pub const ALL: [Permission; 35] = [
         Permission::ProfileManage,
         Permission::UsersRead,
         Permission::UsersManage,
@@ -114,6 +124,10 @@ impl Permission {
         Permission::DispatchManage,
         Permission::DispatchSettings,
         Permission::AvailabilityOwn,
+        Permission::InventoryRead,
+        Permission::InventoryManage,
+        Permission::InventoryApprove,
+        Permission::InventoryOwn,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -149,6 +163,10 @@ impl Permission {
             Permission::DispatchManage => "dispatch.manage",
             Permission::DispatchSettings => "dispatch.settings",
             Permission::AvailabilityOwn => "availability.own",
+            Permission::InventoryRead => "inventory.read",
+            Permission::InventoryManage => "inventory.manage",
+            Permission::InventoryApprove => "inventory.approve",
+            Permission::InventoryOwn => "inventory.own",
         }
     }
 
@@ -192,6 +210,9 @@ pub fn permissions(role: Role) -> &'static [Permission] {
             DispatchRead,
             DispatchManage,
             DispatchSettings,
+            InventoryRead,
+            InventoryManage,
+            InventoryApprove,
         ],
         Role::Supervisor => &[
             ProfileManage,
@@ -210,6 +231,8 @@ pub fn permissions(role: Role) -> &'static [Permission] {
             OutagesManage,
             DispatchRead,
             DispatchManage,
+            InventoryRead,
+            InventoryApprove,
         ],
         Role::Management => &[
             ProfileManage,
@@ -223,6 +246,7 @@ pub fn permissions(role: Role) -> &'static [Permission] {
             TicketsRead,
             OutagesRead,
             DispatchRead,
+            InventoryRead,
         ],
         Role::Cs => &[
             ProfileManage,
@@ -249,6 +273,7 @@ pub fn permissions(role: Role) -> &'static [Permission] {
             TicketsWork,
             TicketsComment,
             AvailabilityOwn,
+            InventoryOwn,
         ],
         Role::Customer => &[
             ProfileManage,
@@ -257,6 +282,14 @@ pub fn permissions(role: Role) -> &'static [Permission] {
             TicketsCreate,
             TicketsWork,
             TicketsComment,
+        ],
+        Role::Warehouse => &[
+            ProfileManage,
+            TeamsRead,
+            NetworkRead,
+            TicketsRead,
+            InventoryRead,
+            InventoryManage,
         ],
     }
 }
@@ -280,7 +313,7 @@ const DAY: u64 = 24 * HOUR;
 pub fn session_policy(role: Role) -> SessionPolicy {
     let (idle, absolute) = match role {
         Role::Admin => (30 * 60, 12 * HOUR),
-        Role::Supervisor | Role::Cs | Role::Management => (8 * HOUR, 7 * DAY),
+        Role::Supervisor | Role::Cs | Role::Management | Role::Warehouse => (8 * HOUR, 7 * DAY),
         Role::Technician => (7 * DAY, 30 * DAY),
         Role::Customer => (DAY, 30 * DAY),
     };

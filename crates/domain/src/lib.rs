@@ -10,6 +10,7 @@ pub mod customer;
 pub mod fields;
 pub mod geo;
 pub mod identity;
+pub mod inventory;
 pub mod messages;
 pub mod phone;
 pub mod plant;

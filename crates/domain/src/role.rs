@@ -10,22 +10,25 @@ pub enum Role {
     Technician,
     Management,
     Customer,
+    /// The storekeeper (gudang): receives, issues and counts stock.
+    Warehouse,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error(
-    "unknown role {0:?}; expected one of admin, supervisor, cs, technician, management, customer"
+    "unknown role {0:?}; expected one of admin, supervisor, cs, technician, management, customer, warehouse"
 )]
 pub struct UnknownRole(pub String);
 
 impl Role {
-    pub const ALL: [Role; 6] = [
+    pub const ALL: [Role; 7] = [
         Role::Admin,
         Role::Supervisor,
         Role::Cs,
         Role::Technician,
         Role::Management,
         Role::Customer,
+        Role::Warehouse,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -36,6 +39,7 @@ impl Role {
             Role::Technician => "technician",
             Role::Management => "management",
             Role::Customer => "customer",
+            Role::Warehouse => "warehouse",
         }
     }
 

@@ -675,6 +675,37 @@ pub async fn generate(
             updated_at: Set(long_ago),
         });
     }
+    // Storekeepers, from a generator of their own so the rest of the demo
+    // stays as it was.
+    let mut store_rng = ChaCha8Rng::seed_from_u64(options.seed ^ 0x16);
+    let store_password = demo_password(&mut store_rng, Role::Warehouse);
+    let store_hash = password::hash_blocking(&store_password)?;
+    for n in 0..2 {
+        let email = format!("{}{}@{ISP_DOMAIN}", Role::Warehouse.as_str(), n + 1);
+        if n == 0 {
+            summary.accounts.push(DemoAccount {
+                role: Role::Warehouse.as_str().to_string(),
+                login: email.clone(),
+                password: store_password.clone(),
+            });
+        }
+        users.push(user::ActiveModel {
+            id: Set(id_at(&mut store_rng, long_ago)),
+            name: Set(person_name(&mut store_rng)),
+            email: Set(Some(email)),
+            phone: Set(Some(mobile(&mut store_rng, &mut phones))),
+            role: Set(Role::Warehouse.as_str().to_string()),
+            password_hash: Set(store_hash.clone()),
+            locale: Set("id".to_string()),
+            active: Set(true),
+            customer_id: Set(None),
+            totp_secret: Set(None),
+            totp_enabled_at: Set(None),
+            created_at: Set(long_ago),
+            updated_at: Set(long_ago),
+        });
+        summary.staff += 1;
+    }
     for chunk in chunked(users, 500) {
         user::Entity::insert_many(chunk).exec(&*txn).await?;
     }

@@ -157,7 +157,7 @@ pub async fn scope_for<C: ConnectionTrait>(
     customer_id: Option<Uuid>,
 ) -> Result<Scope, DbErr> {
     Ok(match role {
-        Role::Admin | Role::Cs | Role::Management => Scope::All,
+        Role::Admin | Role::Cs | Role::Management | Role::Warehouse => Scope::All,
         Role::Technician => Scope::Technician(user_id),
         Role::Customer => Scope::Customer(customer_id.unwrap_or_else(Uuid::nil)),
         Role::Supervisor => {

@@ -361,7 +361,7 @@ fn permitted(m: TicketMove, t: &TicketFacts, who: Mover) -> bool {
                     _ => false,
                 }
         }
-        Role::Management => false,
+        Role::Management | Role::Warehouse => false,
     }
 }
 

@@ -17,7 +17,14 @@ enum Rule {
 const STAFF_READERS: &[&str] = &["admin", "supervisor", "management"];
 const ADMIN: &[&str] = &["admin"];
 const AUDITORS: &[&str] = &["admin", "management"];
-const STAFF: &[&str] = &["admin", "supervisor", "cs", "technician", "management"];
+const STAFF: &[&str] = &[
+    "admin",
+    "supervisor",
+    "cs",
+    "technician",
+    "management",
+    "warehouse",
+];
 const CUSTOMER_READERS: &[&str] = &["admin", "supervisor", "cs", "management", "customer"];
 const CUSTOMER_WRITERS: &[&str] = &["admin", "supervisor", "cs"];
 const DEMAND: &[&str] = &["admin", "supervisor", "management"];
@@ -41,13 +48,14 @@ const DISPATCH_MANAGERS: &[&str] = &["admin", "supervisor"];
 /// own leave).
 const AVAILABILITY_READERS: &[&str] = &["admin", "supervisor", "cs", "management", "technician"];
 
-const ROLES: [&str; 6] = [
+const ROLES: [&str; 7] = [
     "admin",
     "supervisor",
     "cs",
     "technician",
     "management",
     "customer",
+    "warehouse",
 ];
 
 fn rule(method: &str, path: &str) -> Option<Rule> {
