@@ -44,6 +44,12 @@ impl Caller {
         })
     }
 
+    /// Whether the caller holds `permission` (and their token's scope
+    /// allows it).
+    pub fn can(&self, permission: Permission) -> bool {
+        self.require(permission).is_ok()
+    }
+
     pub fn require(&self, permission: Permission) -> Result<(), ApiError> {
         let scoped = self
             .token_scopes

@@ -114,6 +114,7 @@ pub struct AppState {
         (name = "catalog", description = "Service packages and service areas"),
         (name = "outages", description = "Outages: one cause behind many customers' repairs"),
         (name = "dispatch", description = "Technicians' availability, the on-call rota, who may do a ticket and why, assignment"),
+        (name = "inventory", description = "Items, stock places, stock on hand, the movement ledger, serial-numbered units, equipment used on jobs"),
         (name = "system", description = "Facts about this installation"),
         (name = "operations", description = "Health, readiness and metrics for operators"),
     )
@@ -145,6 +146,7 @@ fn routes() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .merge(routes::technicians::api_router())
         .merge(routes::dispatch::api_router())
         .merge(routes::booking::api_router())
+        .merge(routes::inventory::api_router())
         .merge(routes::messages::api_router())
         .merge(routes::outages::api_router())
         .merge(routes::live::api_router())

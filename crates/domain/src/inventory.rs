@@ -13,7 +13,7 @@ use serde::{Deserialize, Serialize};
 use crate::fields::Checks;
 
 /// What kind of thing an item is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum ItemKind {
     Ont,
@@ -58,7 +58,7 @@ impl ItemKind {
 }
 
 /// Who owns equipment at a customer's home.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Terms {
     /// The ISP's, lent for the service; recovered at dismantle.
@@ -87,7 +87,19 @@ impl Terms {
 }
 
 /// Where stock can be.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    Serialize,
+    Deserialize,
+    utoipa::ToSchema,
+)]
 #[serde(rename_all = "snake_case")]
 pub enum PlaceKind {
     Warehouse,
@@ -122,7 +134,7 @@ impl PlaceKind {
 }
 
 /// What a movement is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum MovementKind {
     /// From a supplier into a warehouse.

@@ -20,6 +20,7 @@ pub mod idempotency;
 pub mod identity;
 pub mod inbound;
 pub mod installation;
+pub mod inventory;
 pub mod limits;
 pub mod migration;
 pub mod network;

@@ -4,6 +4,7 @@ pub mod coverage;
 pub mod customers;
 pub mod dispatch;
 pub mod identity;
+pub mod inventory;
 pub mod live;
 pub mod me;
 pub mod messages;

@@ -48,6 +48,11 @@ const DISPATCH_MANAGERS: &[&str] = &["admin", "supervisor"];
 /// own leave).
 const AVAILABILITY_READERS: &[&str] = &["admin", "supervisor", "cs", "management", "technician"];
 
+/// Who sees stock, places, movements and units.
+const STOCK_READERS: &[&str] = &["admin", "supervisor", "management", "warehouse"];
+/// Who keeps the catalogue and moves stock.
+const STOREKEEPERS: &[&str] = &["admin", "warehouse"];
+
 const ROLES: [&str; 7] = [
     "admin",
     "supervisor",
@@ -173,6 +178,26 @@ fn rule(method: &str, path: &str) -> Option<Rule> {
         ("post", "/api/v1/tickets/{id}/assignment") | ("put", "/api/v1/tickets/{id}/crew") => {
             Roles(ASSIGNERS)
         }
+        ("get", "/api/v1/inventory/items" | "/api/v1/inventory/movements") => Roles(&[
+            "admin",
+            "supervisor",
+            "management",
+            "warehouse",
+            "technician",
+        ]),
+        ("post", "/api/v1/inventory/items" | "/api/v1/inventory/locations")
+        | ("patch", "/api/v1/inventory/items/{id}")
+        | ("put", "/api/v1/inventory/reorder-levels") => Roles(STOREKEEPERS),
+        (
+            "get",
+            "/api/v1/inventory/locations"
+            | "/api/v1/inventory/stock"
+            | "/api/v1/inventory/assets/{id}"
+            | "/api/v1/technicians/{id}/stock",
+        ) => Roles(STOCK_READERS),
+        // Storekeepers move stock; supervisors approve counts' corrections.
+        ("post", "/api/v1/inventory/movements") => Roles(&["admin", "supervisor", "warehouse"]),
+        ("post", "/api/v1/tickets/{id}/equipment") => Roles(&["admin", "warehouse", "technician"]),
         _ => return None,
     })
 }

@@ -13,6 +13,7 @@ mod dispatch;
 mod edge;
 mod idempotency;
 mod installation;
+mod inventory;
 mod messages;
 mod network;
 mod outages;

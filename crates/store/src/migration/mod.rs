@@ -20,6 +20,7 @@ mod m20261128_000019_inbound;
 mod m20261128_000020_dispatch;
 mod m20261128_000021_ticket_crew;
 mod m20261128_000022_routing_url;
+mod m20261128_000023_inventory;
 
 pub struct Migrator;
 
@@ -44,6 +45,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261128_000020_dispatch::Migration),
             Box::new(m20261128_000021_ticket_crew::Migration),
             Box::new(m20261128_000022_routing_url::Migration),
+            Box::new(m20261128_000023_inventory::Migration),
         ]
     }
 }

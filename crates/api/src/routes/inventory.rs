@@ -1,0 +1,902 @@
+//! Inventory: the item catalogue, stock places, stock on hand, the movement
+//! ledger, serial-numbered units, and the equipment a job used. The rules
+//! are `netcrew_domain::inventory`, the reads and writes
+//! `netcrew_store::inventory`; this module authorizes, parses and maps.
+
+use std::collections::BTreeMap;
+
+use axum::{
+    extract::State,
+    http::{HeaderMap, HeaderValue, StatusCode, header},
+    response::{IntoResponse, Response},
+};
+use chrono::{DateTime, Utc};
+use netcrew_domain::{
+    Checks,
+    access::Permission,
+    inventory::{ItemKind, MovementKind, PlaceKind, Terms},
+};
+use netcrew_store::{
+    entity::{asset, inventory_item, stock_location, stock_movement},
+    inventory::{
+        self, BalanceFilter, ItemFilter, ItemInput, LocationFilter, MovementFilter, MovementInput,
+    },
+    page::PageRequest,
+};
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+use utoipa_axum::{router::OpenApiRouter, routes};
+use uuid::Uuid;
+
+use crate::{
+    AppState,
+    caller::Caller,
+    extract::{ApiJson, ApiPath, ApiQuery},
+    problem::{ApiError, ApiResult, Problem},
+    routes::{
+        List, check_filter, created, double_option,
+        tickets::{if_match, person},
+    },
+};
+
+pub fn api_router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(list_items, create_item))
+        .routes(routes!(update_item))
+        .routes(routes!(list_locations, create_location))
+        .routes(routes!(list_stock))
+        .routes(routes!(technician_stock))
+        .routes(routes!(list_movements, post_movement))
+        .routes(routes!(get_asset))
+        .routes(routes!(set_reorder_level))
+        .routes(routes!(record_equipment))
+}
+
+fn with_etag(mut response: Response, version: i32) -> Response {
+    if let Ok(v) = HeaderValue::from_str(&format!("\"{version}\"")) {
+        response.headers_mut().insert(header::ETAG, v);
+    }
+    response
+}
+
+/// Stock may be read by inventory readers, and a technician their own.
+fn reads_all(caller: &Caller) -> bool {
+    caller.can(Permission::InventoryRead)
+}
+
+// ----------------------------------------------------------------------
+// Items
+
+/// An item of the catalogue.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Item {
+    pub id: Uuid,
+    /// The ISP's own code (SKU), unique.
+    pub code: String,
+    pub name: String,
+    pub kind: ItemKind,
+    /// Tracked unit by unit by serial number (ONTs, routers).
+    pub serial_tracked: bool,
+    /// `pcs` or `m` (drop cable).
+    pub unit: String,
+    /// Rupiah per unit.
+    pub unit_cost: i64,
+    /// Default terms at a customer's home.
+    pub terms: Option<Terms>,
+    pub active: bool,
+    pub version: i32,
+}
+
+impl From<inventory_item::Model> for Item {
+    fn from(m: inventory_item::Model) -> Self {
+        Item {
+            id: m.id,
+            kind: m.kind.parse().unwrap_or(ItemKind::Other),
+            terms: m.terms.as_deref().and_then(|t| t.parse().ok()),
+            code: m.code,
+            name: m.name,
+            serial_tracked: m.serial_tracked,
+            unit: m.unit,
+            unit_cost: m.unit_cost,
+            active: m.active,
+            version: m.version,
+        }
+    }
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct ItemQuery {
+    /// Page size, 1 to 500 (default 50).
+    pub limit: Option<u64>,
+    /// The `next_cursor` of the previous page.
+    pub cursor: Option<String>,
+    /// Words in the code or name.
+    pub q: Option<String>,
+    pub kind: Option<ItemKind>,
+    pub active: Option<bool>,
+}
+
+/// The item catalogue, by code.
+#[utoipa::path(get, path = "/inventory/items", tag = "inventory", params(ItemQuery),
+    responses(
+        (status = 200, body = List<Item>),
+        (status = 401, body = Problem, content_type = "application/problem+json"),
+        (status = 403, body = Problem, content_type = "application/problem+json"),
+        (status = 422, body = Problem, content_type = "application/problem+json"),
+    ))]
+async fn list_items(
+    State(state): State<AppState>,
+    caller: Caller,
+    ApiQuery(query): ApiQuery<ItemQuery>,
+) -> ApiResult<axum::Json<List<Item>>> {
+    if !caller.can(Permission::InventoryOwn) {
+        caller.require(Permission::InventoryRead)?;
+    }
+    check_filter("q", query.q.as_deref())?;
+    let page = PageRequest::new(query.limit, query.cursor.as_deref())?;
+    let filter = ItemFilter {
+        q: query.q,
+        kind: query.kind.map(|k| k.as_str().to_string()),
+        active: query.active,
+    };
+    let found = inventory::items(state.db.conn(), &filter, &page).await?;
+    Ok(axum::Json(List::from_page(found, Item::from)))
+}
+
+/// An item as given.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ItemBody {
+    pub code: Option<String>,
+    pub name: Option<String>,
+    pub kind: Option<String>,
+    /// Default: ONTs and routers are, the rest is counted.
+    pub serial_tracked: Option<bool>,
+    /// `pcs` (default) or `m`.
+    pub unit: Option<String>,
+    pub unit_cost: Option<i64>,
+    #[serde(default, deserialize_with = "double_option")]
+    #[schema(value_type = Option<Terms>)]
+    pub terms: Option<Option<String>>,
+    pub active: Option<bool>,
+}
+
+impl From<ItemBody> for ItemInput {
+    fn from(b: ItemBody) -> Self {
+        ItemInput {
+            code: b.code,
+            name: b.name,
+            kind: b.kind,
+            serial_tracked: b.serial_tracked,
+            unit: b.unit,
+            unit_cost: b.unit_cost,
+            terms: b.terms,
+            active: b.active,
+        }
+    }
+}
+
+/// Adds an item to the catalogue.
+#[utoipa::path(post, path = "/inventory/items", tag = "inventory", request_body = ItemBody,
+    responses(
+        (status = 201, body = Item),
+        (status = 401, body = Problem, content_type = "application/problem+json"),
+        (status = 403, body = Problem, content_type = "application/problem+json"),
+        (status = 422, body = Problem, content_type = "application/problem+json"),
+    ))]
+async fn create_item(
+    State(state): State<AppState>,
+    caller: Caller,
+    body: Result<ApiJson<ItemBody>, ApiError>,
+) -> ApiResult<Response> {
+    caller.require(Permission::InventoryManage)?;
+    let ApiJson(b) = body?;
+    let saved = inventory::create_item(&state.db, &person(&caller), b.into(), Utc::now()).await?;
+    let v = saved.version;
+    Ok(with_etag(
+        created(
+            format!("/api/v1/inventory/items/{}", saved.id),
+            Item::from(saved),
+        ),
+        v,
+    ))
+}
+
+/// Changes an item (`If-Match`: its version).
+#[utoipa::path(patch, path = "/inventory/items/{id}", tag = "inventory", request_body = ItemBody,
+    params(("id" = Uuid, Path, description = "Item id")),
+    responses(
+        (status = 200, body = Item),
+        (status = 401, body = Problem, content_type = "application/problem+json"),
+        (status = 403, body = Problem, content_type = "application/problem+json"),
+        (status = 404, body = Problem, content_type = "application/problem+json"),
+        (status = 412, body = Problem, content_type = "application/problem+json"),
+        (status = 422, body = Problem, content_type = "application/problem+json"),
+        (status = 428, body = Problem, content_type = "application/problem+json"),
+    ))]
+async fn update_item(
+    State(state): State<AppState>,
+    caller: Caller,
+    ApiPath(id): ApiPath<Uuid>,
+    headers: HeaderMap,
+    body: Result<ApiJson<ItemBody>, ApiError>,
+) -> ApiResult<Response> {
+    caller.require(Permission::InventoryManage)?;
+    let version = if_match(&headers)?;
+    let ApiJson(b) = body?;
+    let saved = inventory::update_item(
+        &state.db,
+        &person(&caller),
+        id,
+        version,
+        b.into(),
+        Utc::now(),
+    )
+    .await?;
+    let v = saved.version;
+    Ok(with_etag(axum::Json(Item::from(saved)).into_response(), v))
+}
+
+// ----------------------------------------------------------------------
+// Places
+
+/// A place stock can be.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct StockLocation {
+    pub id: Uuid,
+    pub kind: PlaceKind,
+    pub name: String,
+    /// The technician whose own stock this is.
+    pub technician_id: Option<Uuid>,
+    /// The customer whose home this is.
+    pub customer_id: Option<Uuid>,
+    pub active: bool,
+}
+
+impl From<stock_location::Model> for StockLocation {
+    fn from(m: stock_location::Model) -> Self {
+        StockLocation {
+            id: m.id,
+            kind: m.kind.parse().unwrap_or(PlaceKind::Warehouse),
+            name: m.name,
+            technician_id: m.user_id,
+            customer_id: m.customer_id,
+            active: m.active,
+        }
+    }
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct LocationQuery {
+    /// Page size, 1 to 500 (default 50).
+    pub limit: Option<u64>,
+    /// The `next_cursor` of the previous page.
+    pub cursor: Option<String>,
+    /// Words in the name.
+    pub q: Option<String>,
+    pub kind: Option<PlaceKind>,
+}
+
+/// Stock places, by name.
+#[utoipa::path(get, path = "/inventory/locations", tag = "inventory", params(LocationQuery),
+    responses(
+        (status = 200, body = List<StockLocation>),
+        (status = 401, body = Problem, content_type = "application/problem+json"),
+        (status = 403, body = Problem, content_type = "application/problem+json"),
+        (status = 422, body = Problem, content_type = "application/problem+json"),
+    ))]
+async fn list_locations(
+    State(state): State<AppState>,
+    caller: Caller,
+    ApiQuery(query): ApiQuery<LocationQuery>,
+) -> ApiResult<axum::Json<List<StockLocation>>> {
+    caller.require(Permission::InventoryRead)?;
+    check_filter("q", query.q.as_deref())?;
+    let page = PageRequest::new(query.limit, query.cursor.as_deref())?;
+    let filter = LocationFilter {
+        kind: query.kind.map(|k| k.as_str().to_string()),
+        q: query.q,
+    };
+    let found = inventory::locations(state.db.conn(), &filter, &page).await?;
+    Ok(axum::Json(List::from_page(found, StockLocation::from)))
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct LocationBody {
+    /// `warehouse`, `rma` or `written_off` (technicians' and customers'
+    /// places are made when first used).
+    pub kind: String,
+    pub name: String,
+}
+
+/// Adds a warehouse, an RMA shelf or a written-off place.
+#[utoipa::path(post, path = "/inventory/locations", tag = "inventory", request_body = LocationBody,
+    responses(
+        (status = 201, body = StockLocation),
+        (status = 401, body = Problem, content_type = "application/problem+json"),
+        (status = 403, body = Problem, content_type = "application/problem+json"),
+        (status = 422, body = Problem, content_type = "application/problem+json"),
+    ))]
+async fn create_location(
+    State(state): State<AppState>,
+    caller: Caller,
+    body: Result<ApiJson<LocationBody>, ApiError>,
+) -> ApiResult<Response> {
+    caller.require(Permission::InventoryManage)?;
+    let ApiJson(b) = body?;
+    let saved =
+        inventory::create_location(&state.db, &person(&caller), &b.kind, &b.name, Utc::now())
+            .await?;
+    Ok(created(
+        format!("/api/v1/inventory/locations/{}", saved.id),
+        StockLocation::from(saved),
+    ))
+}
+
+// ----------------------------------------------------------------------
+// Stock on hand
+
+/// What one place holds of one item.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct StockLine {
+    pub item: Item,
+    pub location: StockLocation,
+    pub quantity: i64,
+    /// Its value in rupiah (quantity × the item's unit cost).
+    pub value: i64,
+    /// The reorder level here, if one is set.
+    pub minimum: Option<i64>,
+    pub below_minimum: bool,
+}
+
+fn line(h: inventory::Holding) -> StockLine {
+    let below = h.minimum.is_some_and(|m| h.quantity < m);
+    StockLine {
+        value: h.quantity.saturating_mul(h.item.unit_cost),
+        item: h.item.into(),
+        location: h.location.into(),
+        quantity: h.quantity,
+        minimum: h.minimum,
+        below_minimum: below,
+    }
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct StockQuery {
+    /// Page size, 1 to 500 (default 50).
+    pub limit: Option<u64>,
+    /// Lines to skip.
+    pub offset: Option<u64>,
+    pub location_id: Option<Uuid>,
+    pub item_id: Option<Uuid>,
+    /// Words in the item's code or name.
+    pub q: Option<String>,
+    pub location_kind: Option<PlaceKind>,
+    /// Only lines under their reorder level.
+    pub below_minimum: Option<bool>,
+}
+
+fn limit_of(limit: Option<u64>) -> ApiResult<u64> {
+    match limit {
+        None => Ok(50),
+        Some(l) if (1..=500).contains(&l) => Ok(l),
+        Some(_) => Err(ApiError::validation("limit", "range", "from 1 to 500")),
+    }
+}
+
+/// Stock on hand by item and place (non-zero balances), with its value.
+#[utoipa::path(get, path = "/inventory/stock", tag = "inventory", params(StockQuery),
+    responses(
+        (status = 200, body = List<StockLine>),
+        (status = 401, body = Problem, content_type = "application/problem+json"),
+        (status = 403, body = Problem, content_type = "application/problem+json"),
+        (status = 422, body = Problem, content_type = "application/problem+json"),
+    ))]
+async fn list_stock(
+    State(state): State<AppState>,
+    caller: Caller,
+    ApiQuery(query): ApiQuery<StockQuery>,
+) -> ApiResult<axum::Json<List<StockLine>>> {
+    caller.require(Permission::InventoryRead)?;
+    check_filter("q", query.q.as_deref())?;
+    let limit = limit_of(query.limit)?;
+    let offset = query.offset.unwrap_or(0);
+    let filter = BalanceFilter {
+        location_id: query.location_id,
+        item_id: query.item_id,
+        q: query.q,
+        location_kind: query.location_kind.map(|k| k.as_str().to_string()),
+        below_minimum: query.below_minimum.unwrap_or(false),
+    };
+    let (lines, total) = inventory::holdings(state.db.conn(), &filter, limit, offset).await?;
+    let more = offset + (lines.len() as u64) < total;
+    Ok(axum::Json(List {
+        items: lines.into_iter().map(line).collect(),
+        next_cursor: more.then(|| (offset + limit).to_string()),
+        total,
+        total_exact: true,
+    }))
+}
+
+/// A technician's own stock.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct TechnicianStock {
+    pub location: StockLocation,
+    pub lines: Vec<StockLine>,
+    /// The serial-numbered units they carry.
+    pub units: Vec<Unit>,
+    /// Value of it all, in rupiah.
+    pub value: i64,
+}
+
+/// What a technician carries (the technician themself, or inventory
+/// readers).
+#[utoipa::path(get, path = "/technicians/{id}/stock", tag = "inventory",
+    params(("id" = Uuid, Path, description = "Technician (user) id")),
+    responses(
+        (status = 200, body = TechnicianStock),
+        (status = 401, body = Problem, content_type = "application/problem+json"),
+        (status = 403, body = Problem, content_type = "application/problem+json"),
+        (status = 404, body = Problem, content_type = "application/problem+json"),
+    ))]
+async fn technician_stock(
+    State(state): State<AppState>,
+    caller: Caller,
+    ApiPath(id): ApiPath<Uuid>,
+) -> ApiResult<axum::Json<TechnicianStock>> {
+    let own = caller.user.id == id && caller.can(Permission::InventoryOwn);
+    if !own {
+        caller.require(Permission::InventoryRead)?;
+    }
+    let c = inventory::carried(state.db.conn(), id).await?;
+    let location = match c.place {
+        Some(p) => StockLocation::from(p),
+        // No stock yet: said without making a place on a read.
+        None => StockLocation {
+            id: Uuid::nil(),
+            kind: PlaceKind::Technician,
+            name: c.technician.name.clone(),
+            technician_id: Some(id),
+            customer_id: None,
+            active: true,
+        },
+    };
+    let lines: Vec<StockLine> = c.lines.into_iter().map(line).collect();
+    Ok(axum::Json(TechnicianStock {
+        value: lines.iter().map(|l| l.value).sum(),
+        lines,
+        units: c
+            .units
+            .into_iter()
+            .map(|(a, item)| unit(a, item.as_ref(), None))
+            .collect(),
+        location,
+    }))
+}
+
+// ----------------------------------------------------------------------
+// Movements
+
+/// One movement of the ledger.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Movement {
+    pub id: Uuid,
+    pub kind: MovementKind,
+    pub item_id: Uuid,
+    pub item_code: String,
+    pub item_name: String,
+    pub unit: String,
+    pub quantity: i64,
+    pub from: Option<StockLocation>,
+    pub to: Option<StockLocation>,
+    /// The serial number of the unit moved.
+    pub serial: Option<String>,
+    pub ticket_id: Option<Uuid>,
+    pub reason: String,
+    /// Rupiah per unit at the time.
+    pub unit_cost: i64,
+    pub approved_by: Option<Uuid>,
+    pub created_by: Option<Uuid>,
+    pub created_at: DateTime<Utc>,
+}
+
+type Names = (
+    BTreeMap<Uuid, stock_location::Model>,
+    BTreeMap<Uuid, inventory_item::Model>,
+    BTreeMap<Uuid, asset::Model>,
+);
+
+fn movement(m: stock_movement::Model, names: &Names) -> Movement {
+    let (places, items, assets) = names;
+    let item = items.get(&m.item_id);
+    Movement {
+        id: m.id,
+        kind: m.kind.parse().unwrap_or(MovementKind::Transfer),
+        item_id: m.item_id,
+        item_code: item.map(|i| i.code.clone()).unwrap_or_default(),
+        item_name: item.map(|i| i.name.clone()).unwrap_or_default(),
+        unit: item.map(|i| i.unit.clone()).unwrap_or_default(),
+        quantity: m.quantity,
+        from: m
+            .from_location_id
+            .and_then(|id| places.get(&id).cloned().map(Into::into)),
+        to: m
+            .to_location_id
+            .and_then(|id| places.get(&id).cloned().map(Into::into)),
+        serial: m
+            .asset_id
+            .and_then(|id| assets.get(&id).map(|a| a.serial.clone())),
+        ticket_id: m.ticket_id,
+        reason: m.reason,
+        unit_cost: m.unit_cost,
+        approved_by: m.approved_by,
+        created_by: m.created_by,
+        created_at: m.created_at,
+    }
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct MovementQuery {
+    /// Page size, 1 to 500 (default 50).
+    pub limit: Option<u64>,
+    /// The `next_cursor` of the previous page.
+    pub cursor: Option<String>,
+    pub item_id: Option<Uuid>,
+    /// Into or out of this place.
+    pub location_id: Option<Uuid>,
+    pub kind: Option<MovementKind>,
+    pub ticket_id: Option<Uuid>,
+    /// From this time (inclusive), RFC 3339.
+    pub from: Option<DateTime<Utc>>,
+    /// Until this time (exclusive), RFC 3339.
+    pub to: Option<DateTime<Utc>>,
+}
+
+/// The movement ledger, newest first. A technician sees the movements of
+/// their own stock.
+#[utoipa::path(get, path = "/inventory/movements", tag = "inventory", params(MovementQuery),
+    responses(
+        (status = 200, body = List<Movement>),
+        (status = 401, body = Problem, content_type = "application/problem+json"),
+        (status = 403, body = Problem, content_type = "application/problem+json"),
+        (status = 422, body = Problem, content_type = "application/problem+json"),
+    ))]
+async fn list_movements(
+    State(state): State<AppState>,
+    caller: Caller,
+    ApiQuery(query): ApiQuery<MovementQuery>,
+) -> ApiResult<axum::Json<List<Movement>>> {
+    let db = state.db.conn();
+    let location_id = if reads_all(&caller) {
+        query.location_id
+    } else {
+        caller.require(Permission::InventoryOwn)?;
+        let mine = inventory::own_place(db, caller.user.id).await?;
+        match (mine, query.location_id) {
+            (Some(m), None) => Some(m.id),
+            (Some(m), Some(asked)) if asked == m.id => Some(m.id),
+            (_, Some(_)) => {
+                return Err(ApiError::Forbidden(
+                    "A technician sees the movements of their own stock only.".into(),
+                ));
+            }
+            (None, None) => Some(Uuid::nil()),
+        }
+    };
+    let filter = MovementFilter {
+        item_id: query.item_id,
+        location_id,
+        kind: query.kind.map(|k| k.as_str().to_string()),
+        ticket_id: query.ticket_id,
+        asset_id: None,
+        since: query.from,
+        until: query.to,
+    };
+    let page = inventory::movements(db, &filter, query.limit, query.cursor.as_deref()).await??;
+    let names = inventory::names(db, &page.items).await?;
+    Ok(axum::Json(List::from_page(page, |m| movement(m, &names))))
+}
+
+/// A movement to make.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct MovementBody {
+    /// The caller's own id for it (UUID): sent again, it is made once.
+    pub id: Option<Uuid>,
+    pub kind: MovementKind,
+    /// May be left out when `serial` names a known unit.
+    pub item_id: Option<Uuid>,
+    /// Whole units (metres of cable); 1 for a serial-numbered unit.
+    #[serde(default = "one")]
+    pub quantity: i64,
+    /// Left out: where the named unit is (or, for an install, the
+    /// ticket's technician's stock).
+    pub from_location_id: Option<Uuid>,
+    /// Left out for an install: the ticket's customer.
+    pub to_location_id: Option<Uuid>,
+    /// A technician's own stock, instead of `from_location_id`.
+    pub from_technician_id: Option<Uuid>,
+    /// A technician's own stock, instead of `to_location_id`.
+    pub to_technician_id: Option<Uuid>,
+    /// The unit's serial number (a new one on receipt).
+    pub serial: Option<String>,
+    /// A new unit's MAC address (receipt).
+    pub mac: Option<String>,
+    /// The ticket an install (or recovery) belongs to.
+    pub ticket_id: Option<Uuid>,
+    /// Required for write-offs and adjustments.
+    #[serde(default)]
+    pub reason: String,
+    /// At the customer's (installs): default the item's terms.
+    pub terms: Option<Terms>,
+}
+
+fn one() -> i64 {
+    1
+}
+
+impl From<MovementBody> for MovementInput {
+    fn from(b: MovementBody) -> Self {
+        MovementInput {
+            id: b.id,
+            kind: b.kind,
+            item_id: b.item_id,
+            quantity: b.quantity,
+            from_location_id: b.from_location_id,
+            to_location_id: b.to_location_id,
+            from_technician_id: b.from_technician_id,
+            to_technician_id: b.to_technician_id,
+            serial: b.serial,
+            mac: b.mac,
+            ticket_id: b.ticket_id,
+            reason: b.reason,
+            terms: b.terms,
+        }
+    }
+}
+
+async fn answer_movement(state: &AppState, m: stock_movement::Model) -> ApiResult<Response> {
+    let names = inventory::names(state.db.conn(), std::slice::from_ref(&m)).await?;
+    let id = m.id;
+    Ok(created(
+        format!("/api/v1/inventory/movements/{id}"),
+        movement(m, &names),
+    ))
+}
+
+/// Makes a movement: a receipt from a supplier, a transfer, an issue to a
+/// technician, an install at a customer's on a ticket, a return, a faulty
+/// unit to the RMA shelf, a write-off, or a count's adjustment (which needs
+/// `inventory.approve`). A movement that would take a place below zero is
+/// a `409`; a unit moves only from where it is.
+#[utoipa::path(post, path = "/inventory/movements", tag = "inventory", request_body = MovementBody,
+    responses(
+        (status = 201, body = Movement),
+        (status = 401, body = Problem, content_type = "application/problem+json"),
+        (status = 403, body = Problem, content_type = "application/problem+json"),
+        (status = 409, body = Problem, content_type = "application/problem+json"),
+        (status = 422, body = Problem, content_type = "application/problem+json"),
+    ))]
+async fn post_movement(
+    State(state): State<AppState>,
+    caller: Caller,
+    body: Result<ApiJson<MovementBody>, ApiError>,
+) -> ApiResult<Response> {
+    if !caller.can(Permission::InventoryApprove) {
+        caller.require(Permission::InventoryManage)?;
+    }
+    let ApiJson(b) = body?;
+    // A count's correction needs an approver; everything else the store.
+    let approved_by = if b.kind == MovementKind::Adjustment {
+        caller.require(Permission::InventoryApprove)?;
+        Some(caller.user.id)
+    } else {
+        caller.require(Permission::InventoryManage)?;
+        None
+    };
+    let saved = inventory::post(
+        &state.db,
+        &person(&caller),
+        b.into(),
+        approved_by,
+        Utc::now(),
+    )
+    .await?;
+    answer_movement(&state, saved).await
+}
+
+// ----------------------------------------------------------------------
+// Units
+
+/// A serial-numbered unit and where it is.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Unit {
+    pub id: Uuid,
+    pub serial: String,
+    pub mac: Option<String>,
+    pub item_id: Uuid,
+    pub item_code: String,
+    pub item_name: String,
+    pub location: Option<StockLocation>,
+    /// At a customer's: who owns it.
+    pub terms: Option<Terms>,
+}
+
+fn unit(
+    a: asset::Model,
+    item: Option<&inventory_item::Model>,
+    at: Option<&stock_location::Model>,
+) -> Unit {
+    Unit {
+        id: a.id,
+        serial: a.serial,
+        mac: a.mac,
+        item_id: a.item_id,
+        item_code: item.map(|i| i.code.clone()).unwrap_or_default(),
+        item_name: item.map(|i| i.name.clone()).unwrap_or_default(),
+        location: at.cloned().map(Into::into),
+        terms: a.terms.as_deref().and_then(|t| t.parse().ok()),
+    }
+}
+
+/// A unit with its whole history.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct UnitHistory {
+    pub unit: Unit,
+    /// Oldest first.
+    pub movements: Vec<Movement>,
+}
+
+/// A serial-numbered unit, by id or serial number, where it is now and
+/// every movement it made.
+#[utoipa::path(get, path = "/inventory/assets/{id}", tag = "inventory",
+    params(("id" = String, Path, description = "Unit id or serial number")),
+    responses(
+        (status = 200, body = UnitHistory),
+        (status = 401, body = Problem, content_type = "application/problem+json"),
+        (status = 403, body = Problem, content_type = "application/problem+json"),
+        (status = 404, body = Problem, content_type = "application/problem+json"),
+    ))]
+async fn get_asset(
+    State(state): State<AppState>,
+    caller: Caller,
+    ApiPath(id): ApiPath<String>,
+) -> ApiResult<axum::Json<UnitHistory>> {
+    caller.require(Permission::InventoryRead)?;
+    let db = state.db.conn();
+    let h = inventory::asset_history(db, &id).await?;
+    let names = inventory::names(db, &h.movements).await?;
+    Ok(axum::Json(UnitHistory {
+        unit: unit(h.unit, h.item.as_ref(), h.at.as_ref()),
+        movements: h
+            .movements
+            .into_iter()
+            .map(|m| movement(m, &names))
+            .collect(),
+    }))
+}
+
+// ----------------------------------------------------------------------
+// Reorder levels
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ReorderLevel {
+    pub item_id: Uuid,
+    pub location_id: Uuid,
+    /// None: no level. Falling below it tells the admins and supervisors.
+    pub minimum: Option<i64>,
+}
+
+/// Sets or clears the reorder level of an item at a place.
+#[utoipa::path(put, path = "/inventory/reorder-levels", tag = "inventory", request_body = ReorderLevel,
+    responses(
+        (status = 204, description = "Saved"),
+        (status = 401, body = Problem, content_type = "application/problem+json"),
+        (status = 403, body = Problem, content_type = "application/problem+json"),
+        (status = 404, body = Problem, content_type = "application/problem+json"),
+        (status = 422, body = Problem, content_type = "application/problem+json"),
+    ))]
+async fn set_reorder_level(
+    State(state): State<AppState>,
+    caller: Caller,
+    body: Result<ApiJson<ReorderLevel>, ApiError>,
+) -> ApiResult<StatusCode> {
+    caller.require(Permission::InventoryManage)?;
+    let ApiJson(b) = body?;
+    inventory::set_reorder_level(
+        &state.db,
+        &person(&caller),
+        b.item_id,
+        b.location_id,
+        b.minimum,
+        Utc::now(),
+    )
+    .await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+// ----------------------------------------------------------------------
+// What a job used
+
+/// Equipment or material a job used, from the technician's own stock.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct EquipmentBody {
+    /// The caller's own id for it: sent again (from an offline phone), it
+    /// is recorded once.
+    pub id: Option<Uuid>,
+    /// May be left out when `serial` names the unit.
+    pub item_id: Option<Uuid>,
+    #[serde(default = "one")]
+    pub quantity: i64,
+    pub serial: Option<String>,
+    /// Who owns it at the customer's (default: the item's terms).
+    pub terms: Option<Terms>,
+}
+
+/// Records what a job used, from the ticket's technician's own stock: it
+/// leaves their stock and, for a serial-numbered unit, is installed at the
+/// customer's. The ticket's technician (or inventory staff) records it.
+#[utoipa::path(post, path = "/tickets/{id}/equipment", tag = "inventory", request_body = EquipmentBody,
+    params(("id" = Uuid, Path, description = "Ticket id")),
+    responses(
+        (status = 201, body = Movement),
+        (status = 401, body = Problem, content_type = "application/problem+json"),
+        (status = 403, body = Problem, content_type = "application/problem+json"),
+        (status = 404, body = Problem, content_type = "application/problem+json"),
+        (status = 409, body = Problem, content_type = "application/problem+json"),
+        (status = 422, body = Problem, content_type = "application/problem+json"),
+    ))]
+async fn record_equipment(
+    State(state): State<AppState>,
+    caller: Caller,
+    ApiPath(id): ApiPath<Uuid>,
+    body: Result<ApiJson<EquipmentBody>, ApiError>,
+) -> ApiResult<Response> {
+    if !caller.can(Permission::InventoryManage) {
+        caller.require(Permission::InventoryOwn)?;
+    }
+    let ApiJson(b) = body?;
+    let t = netcrew_store::tickets::find(state.db.conn(), id, &netcrew_store::tickets::Scope::All)
+        .await?
+        .ok_or_else(|| ApiError::NotFound("No such ticket.".into()))?;
+    let staff = caller.can(Permission::InventoryManage);
+    if !staff && t.technician_id != Some(caller.user.id) {
+        // Not theirs: as if it were not there.
+        return Err(ApiError::NotFound("No such ticket.".into()));
+    }
+    let mut c = Checks::default();
+    if t.technician_id.is_none() {
+        c.fail("ticket_id", "unassigned", "nobody is on this ticket yet");
+    }
+    c.finish()?;
+    let saved = inventory::post(
+        &state.db,
+        &person(&caller),
+        MovementInput {
+            id: b.id,
+            kind: MovementKind::Install,
+            item_id: b.item_id,
+            quantity: b.quantity,
+            from_location_id: None,
+            to_location_id: None,
+            from_technician_id: None,
+            to_technician_id: None,
+            serial: b.serial,
+            mac: None,
+            ticket_id: Some(t.id),
+            reason: String::new(),
+            terms: b.terms,
+        },
+        None,
+        Utc::now(),
+    )
+    .await?;
+    answer_movement(&state, saved).await
+}

@@ -1,0 +1,439 @@
+//! Inventory: the catalogue, receipts, issues to technicians, what a job
+//! used, units by serial number, the last unit taken once, reorder alerts,
+//! counts' corrections, and bad input refused with nothing written.
+
+use reqwest::Method;
+use serde_json::{Value, json};
+
+use crate::{
+    both_backends,
+    support::{Session, TestApp, assert_problem, text},
+};
+
+both_backends!(
+    stock_goes_from_the_warehouse_to_a_technician_to_a_customer,
+    the_last_unit_is_taken_once,
+);
+
+async fn ok(response: reqwest::Response, status: u16) -> anyhow::Result<Value> {
+    let got = response.status().as_u16();
+    let body: Value = response.json().await?;
+    anyhow::ensure!(got == status, "{got}: {body}");
+    Ok(body)
+}
+
+async fn post(who: &Session, path: &str, body: Value) -> anyhow::Result<reqwest::Response> {
+    who.send(Method::POST, path, Some(body)).await
+}
+
+fn codes(problem: &Value) -> Vec<String> {
+    problem["errors"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .map(|e| {
+            format!(
+                "{}:{}",
+                e["field"].as_str().unwrap_or_default(),
+                e["code"].as_str().unwrap_or_default()
+            )
+        })
+        .collect()
+}
+
+async fn item(store: &Session, body: Value) -> anyhow::Result<String> {
+    let created = ok(post(store, "/api/v1/inventory/items", body).await?, 201).await?;
+    Ok(text(&created["id"])?.to_string())
+}
+
+async fn warehouse(store: &Session, name: &str) -> anyhow::Result<String> {
+    let created = ok(
+        post(
+            store,
+            "/api/v1/inventory/locations",
+            json!({"kind": "warehouse", "name": name}),
+        )
+        .await?,
+        201,
+    )
+    .await?;
+    Ok(text(&created["id"])?.to_string())
+}
+
+async fn quantity(who: &Session, item: &str, place: &str) -> anyhow::Result<i64> {
+    let (status, list) = who
+        .json(&format!(
+            "/api/v1/inventory/stock?item_id={item}&location_id={place}"
+        ))
+        .await?;
+    anyhow::ensure!(status == 200, "{status}: {list}");
+    Ok(list["items"][0]["quantity"].as_i64().unwrap_or(0))
+}
+
+async fn stock_goes_from_the_warehouse_to_a_technician_to_a_customer(
+    app: &TestApp,
+) -> anyhow::Result<()> {
+    let store = app.signed_in("warehouse").await?;
+    let supervisor = app.signed_in("supervisor").await?;
+    let admin = app.signed_in("admin").await?;
+    let technician = app.signed_in("technician").await?;
+    let (_, me) = technician.json("/api/v1/me").await?;
+    let tech_id = text(&me["id"])?.to_string();
+
+    // The catalogue, with its rules.
+    let ont = item(
+        &store,
+        json!({"code": "ont-f670l", "name": "ONT ZTE F670L", "kind": "ont", "unit_cost": 350000, "terms": "loaned"}),
+    )
+    .await?;
+    let cable = item(
+        &store,
+        json!({"code": "DC-1C", "name": "Drop cable 1 core", "kind": "drop_cable", "unit": "m", "unit_cost": 2500}),
+    )
+    .await?;
+    let bad = assert_problem(
+        post(
+            &store,
+            "/api/v1/inventory/items",
+            json!({"code": "ONT-F670L", "name": "", "kind": "sapi", "unit_cost": -1}),
+        )
+        .await?,
+        422,
+        "/problems/validation",
+    )
+    .await?;
+    assert_eq!(
+        codes(&bad),
+        ["name:required", "kind:choice", "unit_cost:range"],
+        "{bad}"
+    );
+    let taken = assert_problem(
+        post(
+            &store,
+            "/api/v1/inventory/items",
+            json!({"code": "ONT-F670L", "name": "Lagi", "kind": "ont", "unit_cost": 1}),
+        )
+        .await?,
+        422,
+        "/problems/validation",
+    )
+    .await?;
+    assert_eq!(codes(&taken), ["code:taken"]);
+    let (_, items) = technician.json("/api/v1/inventory/items?q=f670").await?;
+    assert_eq!(items["total"], 1, "technicians see the catalogue: {items}");
+    assert_eq!(items["items"][0]["serial_tracked"], true);
+
+    // Receipts into a warehouse.
+    let gudang = warehouse(&store, "Gudang Bandung").await?;
+    let receipt = ok(
+        post(
+            &store,
+            "/api/v1/inventory/movements",
+            json!({"kind": "receipt", "item_id": ont, "to_location_id": gudang,
+                   "serial": "zteg1a2b3c4d", "mac": "00-1a-2b-3c-4d-5e"}),
+        )
+        .await?,
+        201,
+    )
+    .await?;
+    assert_eq!(receipt["serial"], "ZTEG1A2B3C4D");
+    let again = assert_problem(
+        post(
+            &store,
+            "/api/v1/inventory/movements",
+            json!({"kind": "receipt", "item_id": ont, "to_location_id": gudang,
+                   "serial": "ZTEG1A2B3C4D", "mac": "00:1A:2B:3C:4D:5E"}),
+        )
+        .await?,
+        422,
+        "/problems/validation",
+    )
+    .await?;
+    assert_eq!(codes(&again), ["serial:taken", "mac:taken"], "{again}");
+    ok(
+        post(
+            &store,
+            "/api/v1/inventory/movements",
+            json!({"kind": "receipt", "item_id": cable, "to_location_id": gudang, "quantity": 500}),
+        )
+        .await?,
+        201,
+    )
+    .await?;
+    let wrong = assert_problem(
+        post(
+            &store,
+            "/api/v1/inventory/movements",
+            json!({"kind": "install", "item_id": cable, "from_location_id": gudang,
+                   "to_location_id": gudang, "quantity": 0}),
+        )
+        .await?,
+        422,
+        "/problems/validation",
+    )
+    .await?;
+    assert_eq!(
+        codes(&wrong),
+        [
+            "ticket_id:required",
+            "to_location_id:movement_places",
+            "quantity:range"
+        ],
+        "{wrong}"
+    );
+    let unknown = assert_problem(
+        post(
+            &store,
+            "/api/v1/inventory/movements",
+            json!({"kind": "receipt", "item_id": uuid::Uuid::now_v7(), "to_location_id": gudang, "quantity": 1}),
+        )
+        .await?,
+        422,
+        "/problems/validation",
+    )
+    .await?;
+    assert_eq!(codes(&unknown), ["item_id:unknown"]);
+
+    // Issued to the technician; a reorder level crossed tells the admins.
+    let level = admin
+        .send(
+            Method::PUT,
+            "/api/v1/inventory/reorder-levels",
+            Some(json!({"item_id": cable, "location_id": gudang, "minimum": 450})),
+        )
+        .await?;
+    assert_eq!(level.status(), 204);
+    for body in [
+        json!({"kind": "issue", "serial": "ZTEG1A2B3C4D", "to_technician_id": tech_id}),
+        json!({"kind": "issue", "item_id": cable, "from_location_id": gudang, "to_technician_id": tech_id, "quantity": 100}),
+    ] {
+        ok(
+            post(&store, "/api/v1/inventory/movements", body).await?,
+            201,
+        )
+        .await?;
+    }
+    assert_eq!(quantity(&store, &cable, &gudang).await?, 400);
+    let (_, notes) = admin.json("/api/v1/notifications").await?;
+    assert!(
+        notes["items"]
+            .as_array()
+            .is_some_and(|n| n.iter().any(|n| n["kind"] == "stock_low")),
+        "{notes}"
+    );
+    let short = assert_problem(
+        post(
+            &store,
+            "/api/v1/inventory/movements",
+            json!({"kind": "transfer", "item_id": cable, "from_technician_id": tech_id,
+                   "to_technician_id": tech_id, "quantity": 101}),
+        )
+        .await?,
+        409,
+        "/problems/conflict",
+    )
+    .await?;
+    assert!(text(&short["detail"])?.contains("100"), "{short}");
+
+    // The technician sees what they carry, and no one else's.
+    let (status, mine) = technician
+        .json(&format!("/api/v1/technicians/{tech_id}/stock"))
+        .await?;
+    assert_eq!(status, 200, "{mine}");
+    assert_eq!(mine["units"][0]["serial"], "ZTEG1A2B3C4D");
+    assert_eq!(mine["value"], 350_000 + 100 * 2500);
+    let (_, users) = admin.json("/api/v1/users?role=technician&limit=5").await?;
+    let other = users["items"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|u| u["id"].as_str())
+        .find(|id| *id != tech_id)
+        .ok_or_else(|| anyhow::anyhow!("one technician only"))?
+        .to_string();
+    assert_eq!(
+        technician
+            .get(&format!("/api/v1/technicians/{other}/stock"))
+            .await?
+            .status(),
+        403
+    );
+
+    // A job of theirs uses the ONT and 20 m of cable.
+    let (_, customers) = admin
+        .json("/api/v1/customers?status=active&limit=1")
+        .await?;
+    let customer = customers["items"][0]["id"].clone();
+    let t = ok(
+        post(
+            &supervisor,
+            "/api/v1/tickets",
+            json!({"kind": "repair", "customer_id": customer, "description": "ONT mati total"}),
+        )
+        .await?,
+        201,
+    )
+    .await?;
+    let ticket_id = text(&t["id"])?.to_string();
+    let equipment = format!("/api/v1/tickets/{ticket_id}/equipment");
+    let unassigned = assert_problem(
+        post(&store, &equipment, json!({"serial": "ZTEG1A2B3C4D"})).await?,
+        422,
+        "/problems/validation",
+    )
+    .await?;
+    assert_eq!(codes(&unassigned), ["ticket_id:unassigned"]);
+    ok(
+        supervisor
+            .send_if(
+                Method::POST,
+                &format!("/api/v1/tickets/{ticket_id}/assignment"),
+                t["version"].as_i64().unwrap_or_default(),
+                Some(json!({"technician_id": tech_id, "reason": "Bawa ONT pengganti"})),
+            )
+            .await?,
+        200,
+    )
+    .await?;
+    let installed = ok(
+        post(
+            &technician,
+            &equipment,
+            json!({"serial": "ZTEG1A2B3C4D", "id": "01930000-0000-7000-8000-000000000001"}),
+        )
+        .await?,
+        201,
+    )
+    .await?;
+    assert_eq!(installed["kind"], "install");
+    assert_eq!(installed["to"]["customer_id"], customer);
+    // Sent again from an offline phone: recorded once.
+    let replay = ok(
+        post(
+            &technician,
+            &equipment,
+            json!({"serial": "ZTEG1A2B3C4D", "id": "01930000-0000-7000-8000-000000000001"}),
+        )
+        .await?,
+        201,
+    )
+    .await?;
+    assert_eq!(replay["id"], installed["id"]);
+    ok(
+        post(
+            &technician,
+            &equipment,
+            json!({"item_id": cable, "quantity": 20}),
+        )
+        .await?,
+        201,
+    )
+    .await?;
+    let (_, mine) = technician
+        .json(&format!("/api/v1/technicians/{tech_id}/stock"))
+        .await?;
+    assert_eq!(mine["units"], json!([]), "{mine}");
+    assert_eq!(mine["lines"][0]["quantity"], 80, "{mine}");
+    let (status, unit) = store.json("/api/v1/inventory/assets/zteg1a2b3c4d").await?;
+    assert_eq!(status, 200, "{unit}");
+    assert_eq!(unit["unit"]["terms"], "loaned");
+    assert_eq!(unit["unit"]["location"]["kind"], "customer");
+    let kinds: Vec<&str> = unit["movements"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|m| m["kind"].as_str())
+        .collect();
+    assert_eq!(kinds, ["receipt", "issue", "install"]);
+    let (_, used) = store
+        .json(&format!(
+            "/api/v1/inventory/movements?ticket_id={ticket_id}"
+        ))
+        .await?;
+    assert_eq!(used["total"], 2, "{used}");
+
+    // A count's correction needs a supervisor and a reason.
+    let count = json!({"kind": "adjustment", "item_id": cable, "from_technician_id": tech_id, "quantity": 5, "reason": ""});
+    assert_eq!(
+        post(&store, "/api/v1/inventory/movements", count.clone())
+            .await?
+            .status(),
+        403
+    );
+    let no_reason = assert_problem(
+        post(&supervisor, "/api/v1/inventory/movements", count.clone()).await?,
+        422,
+        "/problems/validation",
+    )
+    .await?;
+    assert_eq!(codes(&no_reason), ["reason:required"]);
+    let mut with_reason = count;
+    with_reason["reason"] = json!("Stock opname: kurang 5 m");
+    let corrected = ok(
+        post(&supervisor, "/api/v1/inventory/movements", with_reason).await?,
+        201,
+    )
+    .await?;
+    assert!(corrected["approved_by"].is_string());
+    let (_, mine) = technician
+        .json(&format!("/api/v1/technicians/{tech_id}/stock"))
+        .await?;
+    assert_eq!(mine["lines"][0]["quantity"], 75, "{mine}");
+    let (_, theirs) = technician.json("/api/v1/inventory/movements").await?;
+    assert!(
+        theirs["items"].as_array().is_some_and(|m| m.len() == 5),
+        "a technician sees their own stock's movements: {theirs}"
+    );
+    Ok(())
+}
+
+async fn the_last_unit_is_taken_once(app: &TestApp) -> anyhow::Result<()> {
+    let store = app.signed_in("warehouse").await?;
+    let other_store = app.signed_in("warehouse").await?;
+    let admin = app.signed_in("admin").await?;
+    let connector = item(
+        &store,
+        json!({"code": "SC-UPC", "name": "Fast connector SC/UPC", "kind": "connector", "unit_cost": 4000}),
+    )
+    .await?;
+    let gudang = warehouse(&store, "Gudang Cimahi").await?;
+    ok(
+        post(
+            &store,
+            "/api/v1/inventory/movements",
+            json!({"kind": "receipt", "item_id": connector, "to_location_id": gudang, "quantity": 1}),
+        )
+        .await?,
+        201,
+    )
+    .await?;
+    let (_, users) = admin.json("/api/v1/users?role=technician&limit=2").await?;
+    let techs: Vec<String> = users["items"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|u| u["id"].as_str().map(str::to_string))
+        .collect();
+    anyhow::ensure!(techs.len() == 2, "{users}");
+    let issue = |to: &str| {
+        json!({"kind": "issue", "item_id": connector, "from_location_id": gudang,
+               "to_technician_id": to, "quantity": 1})
+    };
+    let (a, b) = tokio::join!(
+        post(&store, "/api/v1/inventory/movements", issue(&techs[0])),
+        post(
+            &other_store,
+            "/api/v1/inventory/movements",
+            issue(&techs[1])
+        ),
+    );
+    let mut statuses = [a?.status().as_u16(), b?.status().as_u16()];
+    statuses.sort_unstable();
+    assert_eq!(statuses, [201, 409]);
+    assert_eq!(quantity(&store, &connector, &gudang).await?, 0);
+    let (_, stock) = store
+        .json(&format!("/api/v1/inventory/stock?item_id={connector}"))
+        .await?;
+    assert_eq!(stock["total"], 1, "one technician holds it: {stock}");
+    Ok(())
+}
