@@ -337,6 +337,55 @@ function jakartaDay(days = 0) {
 	return at.toISOString().slice(0, 10);
 }
 
+/** How many days `day` (YYYY-MM-DD) is after today in Asia/Jakarta. */
+function daysFromToday(day) {
+	return Math.round((Date.parse(`${day}T00:00:00Z`) - Date.parse(`${jakartaDay()}T00:00:00Z`)) / 86_400_000);
+}
+
+/** The id of the service type of a ticket kind (`repair`, `installation`, ...), read as staff. */
+async function serviceTypeId(staffApi, kind) {
+	const types = await staffApi('/api/v1/service-types');
+	assert.equal(types.status, 200);
+	const found = types.body.items.find((t) => t.code === kind);
+	assert.ok(found, `a ${kind} service type`);
+	return found.id;
+}
+
+/** An area's booking windows (`days` from `from`), for a kind of job, as staff see them (with the room behind each answer). */
+async function bookingWindows(staffApi, areaId, from, days, kind = 'installation') {
+	const type = await serviceTypeId(staffApi, kind);
+	const answer = await staffApi(`/api/v1/areas/${areaId}/booking-windows?from=${from}&days=${days}&service_type_id=${type}`);
+	assert.equal(answer.status, 200, JSON.stringify(answer.body));
+	return answer.body;
+}
+
+/** The first day from tomorrow (or `from`) whose windows both have room for a kind of job, and that `accept` takes. */
+async function dayWithRoom(staffApi, areaId, kind, accept = () => true, from = jakartaDay(1)) {
+	const windows = await bookingWindows(staffApi, areaId, from, 62, kind);
+	const day = windows.days.find((d) => d.windows.every((w) => w.has_room) && accept(d.date));
+	assert.ok(day, `a day with room from ${from}: ${JSON.stringify(windows.days.map((d) => [d.date, d.windows.map((w) => w.has_room)]))}`);
+	return day.date;
+}
+
+/**
+ * Books repairs for `customer` into a window until it has no room left for
+ * a job of `kind` (an installation takes two repairs' time); how many.
+ */
+async function fillWindow(staffApi, customer, date, window, kind = 'installation') {
+	let booked = 0;
+	for (;;) {
+		const day = (await bookingWindows(staffApi, customer.area_id, date, 1, kind)).days[0];
+		if (!day.windows.find((w) => w.window === window).has_room) return booked;
+		assert.ok(booked < 40, `${date} ${window} fills up`);
+		const made = await staffApi('/api/v1/tickets', {
+			method: 'POST',
+			body: JSON.stringify({ kind: 'repair', customer_id: customer.id, description: 'Pemeriksaan berkala jaringan rumah.', source: 'phone', appointment_date: date, appointment_window: window })
+		});
+		assert.equal(made.status, 201, JSON.stringify(made.body));
+		booked++;
+	}
+}
+
 /** The current TOTP code (RFC 6238, SHA-1, 6 digits, 30 s) of a base32 secret. */
 function totp(secret, at = Date.now()) {
 	const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
@@ -1258,9 +1307,13 @@ describe('NetCrew web app on the real server', () => {
 		await page.locator('#phone').fill('bukan-nomor');
 		await page.locator('#address').fill(address);
 		await page.getByTestId('package-choice').first().locator('input').check();
-		const date = jakartaDay(3);
-		await page.locator('#preferred_date').fill(date);
-		await page.getByLabel(id.reg_window_morning).check();
+		// The nearest days with room are offered for the place's area: the first one, and a window with room that day.
+		const firstDay = page.getByTestId('booking-day').first();
+		await firstDay.waitFor();
+		const date = await firstDay.getAttribute('data-date');
+		await firstDay.click();
+		assert.equal(await page.locator('#preferred_date').inputValue(), date);
+		await page.locator('[data-testid="booking-window"][data-state="room"] input').first().check();
 		await page.locator('#password').fill(`rumah-fiber-${stamp}`);
 		// Checked before sending: the error is next to the phone field, the rest is kept.
 		// Sent with Enter from the e-mail field while the phone field sits under the sticky
@@ -3153,10 +3206,9 @@ describe('NetCrew web app on the real server', () => {
 			if (customer) break;
 		}
 		assert.ok(customer, 'an active customer in the supervisor\'s areas');
-		// The next Monday: the demo technicians work 08:00–12:00 and 13:00–17:00.
-		let offset = 1;
-		while (new Date(`${jakartaDay(offset)}T00:00:00Z`).getUTCDay() !== 1) offset++;
-		const monday = jakartaDay(offset);
+		// The next Monday with room in both windows for a repair: the demo technicians work 08:00–12:00 and 13:00–17:00.
+		const monday = await dayWithRoom(csApi, customer.area_id, 'repair', (day) => new Date(`${day}T00:00:00Z`).getUTCDay() === 1);
+		const offset = daysFromToday(monday);
 
 		const sup = await newPage({ width: 1280, height: 900 });
 		await signIn(sup.page, 'supervisor', '/console');
@@ -3272,6 +3324,172 @@ describe('NetCrew web app on the real server', () => {
 		await noHorizontalScroll(sup.page, 'dispatch board at 1280 px');
 		sup.assertNoProblems([/status of 422/]);
 		await sup.close();
+	});
+
+	check('phone: in /daftar a full window is shown full and cannot be chosen; a window taken meanwhile is refused with the next one offered in one click, and the booking is confirmed', async () => {
+		const cs = await apiSession('cs');
+		const areas = await getJson('/api/v1/areas?limit=100');
+		const area = areas.items.find((a) => a.code === 'BDG-CBL') ?? areas.items[0];
+		const customers = await cs(`/api/v1/customers?area_id=${area.id}&status=active&limit=50`);
+		const neighbour = customers.body.items.at(-1);
+		assert.ok(neighbour, 'an active customer in the area, whose repairs fill its windows');
+		// A weekday about a month ahead with room in both windows (no other scenario books that far): its morning filled up.
+		const day = await dayWithRoom(cs, area.id, 'installation', () => true, jakartaDay(28));
+		assert.ok((await fillWindow(cs, neighbour, day, '08:00-12:00')) > 0, 'repairs booked into the morning');
+
+		const { page, assertNoProblems, close } = await newPage({ width: 390, height: 844 });
+		await page.goto(`${baseUrl}/daftar?lat=${area.center.lat}&lng=${area.center.lng}`);
+		const form = page.getByTestId('registration-form');
+		await form.waitFor();
+		await page.locator('[data-testid="booking"][data-status="ready"]').waitFor();
+		// Only days with room are offered as quick choices.
+		const offered = await page.getByTestId('booking-day').evaluateAll((days) => days.map((d) => d.getAttribute('data-date')));
+		assert.ok(offered.length > 0, 'days with room are offered');
+		const shown = await getJson(`/api/v1/areas/${area.id}/booking-windows?from=${jakartaDay(1)}&days=60`);
+		for (const date of offered) {
+			assert.ok(shown.days.find((d) => d.date === date)?.windows.some((w) => w.has_room), `${date} has room`);
+		}
+
+		// The day typed in: its morning is full (marked, not offered), its afternoon free.
+		await page.locator('#preferred_date').fill(day);
+		const morning = page.locator('[data-testid="booking-window"][data-window="08:00-12:00"]');
+		const afternoon = page.locator('[data-testid="booking-window"][data-window="13:00-17:00"]');
+		await page.locator('[data-testid="booking-window"][data-window="08:00-12:00"][data-state="full"]').waitFor();
+		await morning.getByText(id.booking_full, { exact: true }).waitFor();
+		assert.equal(await morning.locator('input').isDisabled(), true, 'a full window cannot be chosen');
+		assert.equal(await afternoon.getAttribute('data-state'), 'room');
+		await noHorizontalScroll(page, '/daftar (windows)');
+		await page.getByTestId('booking').scrollIntoViewIfNeeded();
+		await lookShot(page, 'registration-windows-phone-id', { fullPage: false });
+
+		const stamp = Date.now().toString().slice(-8);
+		const name = `Rina Jadwal ${stamp}`;
+		const phone = `0856${stamp}`;
+		await page.locator('#name').fill(name);
+		await page.locator('#phone').fill(phone);
+		await page.locator('#address').fill(`Jl. Taman Sari No. ${stamp.slice(-2)}, Coblong`);
+		await page.getByTestId('package-choice').first().locator('input').check();
+		await afternoon.locator('input').check();
+		await page.locator('#password').fill(`jadwal-fiber-${stamp}`);
+
+		// Meanwhile the afternoon fills up too: refused, told the next window with room, everything typed kept.
+		await fillWindow(cs, neighbour, day, '13:00-17:00');
+		const refused = page.waitForResponse((r) => new URL(r.url()).pathname === '/api/v1/registrations');
+		await form.getByRole('button', { name: id.reg_submit }).click();
+		const answer = await refused;
+		assert.equal(answer.status(), 422);
+		const problem = (await answer.json()).errors.find((e) => e.field === 'preferred_window');
+		assert.equal(problem?.code, 'window_full');
+		const next = problem.params;
+		assert.ok(next.next_date && next.next_window, 'the server names the next window with room');
+		await page.locator('#preferred_window-error').filter({ hasText: id.field_error_window_full_next.split('{day}')[0].trim() }).waitFor();
+		assert.equal(await page.locator('#name').inputValue(), name);
+		assert.equal(await page.locator('#phone').inputValue(), phone);
+		assert.equal(await page.locator('#preferred_date').inputValue(), day);
+		assert.ok((await page.locator('#password').inputValue()).length > 0, 'the password is kept');
+		// The windows are read again: the afternoon is full now too.
+		await page.locator('[data-testid="booking-window"][data-window="13:00-17:00"][data-state="full"]').waitFor();
+		await page.getByTestId('booking-day-full').waitFor();
+		await noHorizontalScroll(page, '/daftar (window full)');
+		await page.locator('#preferred_window-error').scrollIntoViewIfNeeded();
+		await lookShot(page, 'registration-window-full-phone-id', { fullPage: false });
+
+		// One click takes the window named, and the registration goes through.
+		await page.getByTestId('booking-use-next').click();
+		assert.equal(await page.locator('#preferred_date').inputValue(), next.next_date);
+		assert.equal(await page.locator(`[data-testid="booking-window"][data-window="${next.next_window}"] input`).isChecked(), true);
+		await page.locator('#preferred_window-error').waitFor({ state: 'detached' });
+		await form.getByRole('button', { name: id.reg_submit }).click();
+		await page.getByTestId('registration-done').waitFor();
+		const number = (await page.getByTestId('customer-number').textContent()).trim();
+		await page.getByTestId('registration-visit').filter({ hasText: next.next_window === '08:00-12:00' ? id.reg_window_morning : id.reg_window_afternoon }).waitFor();
+		const found = await cs(`/api/v1/customers?q=${encodeURIComponent(number)}`);
+		assert.equal(found.body.items[0]?.preferred_date, next.next_date);
+		assert.equal(found.body.items[0]?.preferred_window, next.next_window);
+		await noHorizontalScroll(page, '/daftar (done)');
+		assertNoProblems([/status of 422/]);
+		await close();
+	});
+
+	check('booking windows: customer service sees the jobs left in each window and cannot choose a full one; a customer asks for a visit time when reporting a fault', async () => {
+		const csApi = await apiSession('cs');
+		const areas = await getJson('/api/v1/areas?limit=100');
+		const area = areas.items.find((a) => a.code === 'BDG-SKJ') ?? areas.items[1];
+		const customers = await csApi(`/api/v1/customers?area_id=${area.id}&status=active&limit=50`);
+		const [customer, neighbour] = [customers.body.items[0], customers.body.items.at(-1)];
+		assert.ok(customer && neighbour, 'active customers in the area');
+		const day = await dayWithRoom(csApi, area.id, 'repair', () => true, jakartaDay(30));
+		await fillWindow(csApi, neighbour, day, '08:00-12:00', 'repair');
+		const afternoon = (await bookingWindows(csApi, area.id, day, 1, 'repair')).days[0].windows.find((w) => w.window === '13:00-17:00');
+		assert.ok(afternoon.room.free_jobs > 0, 'staff see the figures');
+
+		const cs = await newPage({ width: 1280, height: 900 });
+		await signIn(cs.page, 'cs', '/console');
+		await cs.page.goto(`${baseUrl}/console/tickets/new?customer_id=${customer.id}`);
+		await cs.page.getByTestId('ticket-customer').waitFor();
+		await cs.page.locator('#appointment_date').fill(day);
+		await cs.page.locator('[data-testid="window-room"][data-status="ready"]').waitFor();
+		const morningOption = cs.page.locator('#appointment_window option[value="08:00-12:00"]');
+		const afternoonOption = cs.page.locator('#appointment_window option[value="13:00-17:00"]');
+		assert.equal(await morningOption.textContent(), `${id.reg_window_morning} · ${id.booking_room_full}`);
+		assert.equal(await morningOption.isDisabled(), true, 'a full window cannot be chosen');
+		const left = afternoon.room.free_jobs === 1 ? id.booking_room_left_one : id.booking_room_left.replace('{count}', String(afternoon.room.free_jobs));
+		assert.equal(await afternoonOption.textContent(), `${id.reg_window_afternoon} · ${left}`);
+		await cs.page.locator('#appointment_window').selectOption('13:00-17:00');
+		await cs.page.locator('#description').fill('Internet putus-putus sejak kemarin sore.');
+		await cs.page.locator('fieldset.group').scrollIntoViewIfNeeded();
+		await lookShot(cs.page, 'ticket-new-window-room-desktop-id', { fullPage: false });
+		await cs.page.getByTestId('ticket-create').click();
+		await cs.page.waitForURL(/\/console\/tickets\/[0-9a-f-]{36}\?created=1$/);
+		const ticketId = new URL(cs.page.url()).pathname.split('/').pop();
+		const made = await csApi(`/api/v1/tickets/${ticketId}`);
+		assert.equal(made.body.appointment_date, day);
+		assert.equal(made.body.appointment_window, '13:00-17:00');
+		// The afternoon fills up: editing the ticket still offers its own window (its booking left out), not the full morning.
+		await fillWindow(csApi, neighbour, day, '13:00-17:00', 'repair');
+		await cs.page.reload();
+		await cs.page.getByTestId('ticket-edit-start').click();
+		await cs.page.locator('[data-testid="window-room"][data-status="ready"]').waitFor();
+		assert.equal(await cs.page.locator('#appointment_window').inputValue(), '13:00-17:00');
+		assert.equal(await afternoonOption.isDisabled(), false, 'the ticket keeps its own window');
+		assert.equal(await morningOption.isDisabled(), true);
+		await cs.page.locator('#description').fill('Internet putus-putus sejak kemarin sore; modem sudah dinyalakan ulang.');
+		await cs.page.getByTestId('ticket-edit-save').click();
+		await cs.page.getByTestId('ticket-description').filter({ hasText: 'modem sudah dinyalakan ulang' }).waitFor();
+		cs.assertNoProblems();
+		await cs.close();
+
+		// The customer: "when can a technician come?" offers their area's days with room; a day and a time are sent with the report.
+		const { page, assertNoProblems, close } = await newPage({ width: 390, height: 844 });
+		await signIn(page, 'customer', '/account');
+		await page.goto(`${baseUrl}/account/tickets/new`);
+		const when = page.getByTestId('report-when');
+		await when.getByText(id.report_when, { exact: true }).waitFor();
+		assert.equal(await page.getByTestId('when-soon').isChecked(), true, 'as soon as possible unless a time is chosen');
+		const firstDay = page.getByTestId('when-day').first();
+		await firstDay.waitFor();
+		const visitDay = await firstDay.getAttribute('data-date');
+		await page.locator('#description').fill('Wi-Fi mati setiap malam.');
+		await firstDay.click();
+		// A day without a time is not sent.
+		await page.getByTestId('report-submit').click();
+		await page.locator('#appointment_window-error').filter({ hasText: id.report_when_time_required }).waitFor();
+		const visitWindow = await page.locator('[data-testid="when-window"][data-state="room"]').first().getAttribute('data-window');
+		await page.locator(`[data-testid="when-window"][data-window="${visitWindow}"] input`).check();
+		await noHorizontalScroll(page, '/account/tickets/new (when)');
+		await when.scrollIntoViewIfNeeded();
+		await lookShot(page, 'portal-report-when-phone-id', { fullPage: false });
+		await page.getByTestId('report-submit').click();
+		await page.getByTestId('report-done').waitFor();
+		await page.getByTestId('report-visit').waitFor();
+		const number = (await page.getByTestId('report-number').textContent()).trim();
+		const mine = await csApi(`/api/v1/tickets?q=${encodeURIComponent(number)}&limit=1`);
+		const reported = mine.body.items.find((t) => t.number === number);
+		assert.ok(reported, `${number} is found by staff`);
+		assert.equal(reported.appointment_date, visitDay);
+		assert.equal(reported.appointment_window, visitWindow);
+		assertNoProblems();
+		await close();
 	});
 
 	check('axe finds no serious or critical accessibility violation on any page, anonymous, staff or customer', async () => {

@@ -631,6 +631,140 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/inventory/assets/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A serial-numbered unit, by id or serial number, where it is now and
+         *     every movement it made.
+         */
+        get: operations["get_asset"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/inventory/items": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The item catalogue, by code. */
+        get: operations["list_items"];
+        put?: never;
+        /** Adds an item to the catalogue. */
+        post: operations["create_item"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/inventory/items/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /** Changes an item (`If-Match`: its version). */
+        patch: operations["update_item"];
+        trace?: never;
+    };
+    "/api/v1/inventory/locations": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Stock places, by name. */
+        get: operations["list_locations"];
+        put?: never;
+        /** Adds a warehouse, an RMA shelf or a written-off place. */
+        post: operations["create_location"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/inventory/movements": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The movement ledger, newest first. A technician sees the movements of
+         *     their own stock.
+         */
+        get: operations["list_movements"];
+        put?: never;
+        /**
+         * Makes a movement: a receipt from a supplier, a transfer, an issue to a
+         *     technician, an install at a customer's on a ticket, a return, a faulty
+         *     unit to the RMA shelf, a write-off, or a count's adjustment (which needs
+         *     `inventory.approve`). A movement that would take a place below zero is
+         *     a `409`; a unit moves only from where it is.
+         */
+        post: operations["post_movement"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/inventory/reorder-levels": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** Sets or clears the reorder level of an item at a place. */
+        put: operations["set_reorder_level"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/inventory/stock": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Stock on hand by item and place (non-zero balances), with its value. */
+        get: operations["list_stock"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/leave": {
         parameters: {
             query?: never;
@@ -1495,6 +1629,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/technicians/{id}/stock": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * What a technician carries (the technician themself, or inventory
+         *     readers).
+         */
+        get: operations["technician_stock"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/tickets": {
         parameters: {
             query?: never;
@@ -1616,6 +1770,27 @@ export interface paths {
          */
         put: operations["put_crew"];
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/tickets/{id}/equipment": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Records what a job used, from the ticket's technician's own stock: it
+         *     leaves their stock and, for a serial-numbered unit, is installed at the
+         *     customer's. The ticket's technician (or inventory staff) records it.
+         */
+        post: operations["record_equipment"];
         delete?: never;
         options?: never;
         head?: never;
@@ -2393,6 +2568,24 @@ export interface components {
          * @enum {string}
          */
         Employer: "staff" | "partner";
+        /** @description Equipment or material a job used, from the technician's own stock. */
+        EquipmentBody: {
+            /**
+             * Format: uuid
+             * @description The caller's own id for it: sent again (from an offline phone), it
+             *     is recorded once.
+             */
+            id?: string | null;
+            /**
+             * Format: uuid
+             * @description May be left out when `serial` names the unit.
+             */
+            item_id?: string | null;
+            /** Format: int64 */
+            quantity?: number;
+            serial?: string | null;
+            terms?: null | components["schemas"]["Terms"];
+        };
         Excluded: {
             name: string;
             reasons: components["schemas"]["NotEligible"][];
@@ -2600,6 +2793,47 @@ export interface components {
          * @enum {string}
          */
         InstallWindow: "08:00-12:00" | "13:00-17:00";
+        /** @description An item of the catalogue. */
+        Item: {
+            active: boolean;
+            /** @description The ISP's own code (SKU), unique. */
+            code: string;
+            /** Format: uuid */
+            id: string;
+            kind: components["schemas"]["ItemKind"];
+            name: string;
+            /** @description Tracked unit by unit by serial number (ONTs, routers). */
+            serial_tracked: boolean;
+            terms?: null | components["schemas"]["Terms"];
+            /** @description `pcs` or `m` (drop cable). */
+            unit: string;
+            /**
+             * Format: int64
+             * @description Rupiah per unit.
+             */
+            unit_cost: number;
+            /** Format: int32 */
+            version: number;
+        };
+        /** @description An item as given. */
+        ItemBody: {
+            active?: boolean | null;
+            code?: string | null;
+            kind?: string | null;
+            name?: string | null;
+            /** @description Default: ONTs and routers are, the rest is counted. */
+            serial_tracked?: boolean | null;
+            terms?: null | components["schemas"]["Terms"];
+            /** @description `pcs` (default) or `m`. */
+            unit?: string | null;
+            /** Format: int64 */
+            unit_cost?: number | null;
+        };
+        /**
+         * @description What kind of thing an item is.
+         * @enum {string}
+         */
+        ItemKind: "ont" | "router" | "drop_cable" | "patch_cord" | "connector" | "splitter" | "tool" | "other";
         /** @description The job as dispatch sees it. */
         JobView: {
             date: string;
@@ -3025,6 +3259,40 @@ export interface components {
          *     exact up to 10,000; beyond that `total` is 10,000 and `total_exact` is
          *     false ("at least").
          */
+        List_Item: {
+            items: {
+                active: boolean;
+                /** @description The ISP's own code (SKU), unique. */
+                code: string;
+                /** Format: uuid */
+                id: string;
+                kind: components["schemas"]["ItemKind"];
+                name: string;
+                /** @description Tracked unit by unit by serial number (ONTs, routers). */
+                serial_tracked: boolean;
+                terms?: null | components["schemas"]["Terms"];
+                /** @description `pcs` or `m` (drop cable). */
+                unit: string;
+                /**
+                 * Format: int64
+                 * @description Rupiah per unit.
+                 */
+                unit_cost: number;
+                /** Format: int32 */
+                version: number;
+            }[];
+            next_cursor?: string | null;
+            /** Format: int64 */
+            total: number;
+            /** @description False when `total` is a lower bound (more than 10,000 matches). */
+            total_exact: boolean;
+        };
+        /**
+         * @description The envelope of every list: one page of items, the cursor of the next
+         *     page (`null` on the last) and the number of items matching the filters —
+         *     exact up to 10,000; beyond that `total` is 10,000 and `total_exact` is
+         *     false ("at least").
+         */
         List_Leave: {
             items: {
                 /** Format: date-time */
@@ -3119,6 +3387,49 @@ export interface components {
                 locale: string;
                 /** @description The variables it may use, as `{{ name }}`. */
                 variables: string[];
+            }[];
+            next_cursor?: string | null;
+            /** Format: int64 */
+            total: number;
+            /** @description False when `total` is a lower bound (more than 10,000 matches). */
+            total_exact: boolean;
+        };
+        /**
+         * @description The envelope of every list: one page of items, the cursor of the next
+         *     page (`null` on the last) and the number of items matching the filters —
+         *     exact up to 10,000; beyond that `total` is 10,000 and `total_exact` is
+         *     false ("at least").
+         */
+        List_Movement: {
+            items: {
+                /** Format: uuid */
+                approved_by?: string | null;
+                /** Format: date-time */
+                created_at: string;
+                /** Format: uuid */
+                created_by?: string | null;
+                from?: null | components["schemas"]["StockLocation"];
+                /** Format: uuid */
+                id: string;
+                item_code: string;
+                /** Format: uuid */
+                item_id: string;
+                item_name: string;
+                kind: components["schemas"]["MovementKind"];
+                /** Format: int64 */
+                quantity: number;
+                reason: string;
+                /** @description The serial number of the unit moved. */
+                serial?: string | null;
+                /** Format: uuid */
+                ticket_id?: string | null;
+                to?: null | components["schemas"]["StockLocation"];
+                unit: string;
+                /**
+                 * Format: int64
+                 * @description Rupiah per unit at the time.
+                 */
+                unit_cost: number;
             }[];
             next_cursor?: string | null;
             /** Format: int64 */
@@ -3572,6 +3883,66 @@ export interface components {
          *     exact up to 10,000; beyond that `total` is 10,000 and `total_exact` is
          *     false ("at least").
          */
+        List_StockLine: {
+            items: {
+                below_minimum: boolean;
+                item: components["schemas"]["Item"];
+                location: components["schemas"]["StockLocation"];
+                /**
+                 * Format: int64
+                 * @description The reorder level here, if one is set.
+                 */
+                minimum?: number | null;
+                /** Format: int64 */
+                quantity: number;
+                /**
+                 * Format: int64
+                 * @description Its value in rupiah (quantity × the item's unit cost).
+                 */
+                value: number;
+            }[];
+            next_cursor?: string | null;
+            /** Format: int64 */
+            total: number;
+            /** @description False when `total` is a lower bound (more than 10,000 matches). */
+            total_exact: boolean;
+        };
+        /**
+         * @description The envelope of every list: one page of items, the cursor of the next
+         *     page (`null` on the last) and the number of items matching the filters —
+         *     exact up to 10,000; beyond that `total` is 10,000 and `total_exact` is
+         *     false ("at least").
+         */
+        List_StockLocation: {
+            items: {
+                active: boolean;
+                /**
+                 * Format: uuid
+                 * @description The customer whose home this is.
+                 */
+                customer_id?: string | null;
+                /** Format: uuid */
+                id: string;
+                kind: components["schemas"]["PlaceKind"];
+                name: string;
+                /**
+                 * Format: uuid
+                 * @description The technician whose own stock this is.
+                 */
+                technician_id?: string | null;
+            }[];
+            next_cursor?: string | null;
+            /** Format: int64 */
+            total: number;
+            /** @description False when `total` is a lower bound (more than 10,000 matches). */
+            total_exact: boolean;
+        };
+        /**
+         * @description The envelope of every list: one page of items, the cursor of the next
+         *     page (`null` on the last) and the number of items matching the filters —
+         *     exact up to 10,000; beyond that `total` is 10,000 and `total_exact` is
+         *     false ("at least").
+         */
         List_Team: {
             items: {
                 /** Format: uuid */
@@ -3777,6 +4148,14 @@ export interface components {
              */
             lng: number;
         };
+        LocationBody: {
+            /**
+             * @description `warehouse`, `rma` or `written_off` (technicians' and customers'
+             *     places are made when first used).
+             */
+            kind: string;
+            name: string;
+        };
         LoginRequest: {
             /**
              * @description E-mail address or phone number (`0812...` or `+62812...`).
@@ -3891,6 +4270,94 @@ export interface components {
             /** @description The variables it may use, as `{{ name }}`. */
             variables: string[];
         };
+        /** @description One movement of the ledger. */
+        Movement: {
+            /** Format: uuid */
+            approved_by?: string | null;
+            /** Format: date-time */
+            created_at: string;
+            /** Format: uuid */
+            created_by?: string | null;
+            from?: null | components["schemas"]["StockLocation"];
+            /** Format: uuid */
+            id: string;
+            item_code: string;
+            /** Format: uuid */
+            item_id: string;
+            item_name: string;
+            kind: components["schemas"]["MovementKind"];
+            /** Format: int64 */
+            quantity: number;
+            reason: string;
+            /** @description The serial number of the unit moved. */
+            serial?: string | null;
+            /** Format: uuid */
+            ticket_id?: string | null;
+            to?: null | components["schemas"]["StockLocation"];
+            unit: string;
+            /**
+             * Format: int64
+             * @description Rupiah per unit at the time.
+             */
+            unit_cost: number;
+        };
+        /** @description A movement to make. */
+        MovementBody: {
+            /**
+             * Format: uuid
+             * @description Left out: where the named unit is (or, for an install, the
+             *     ticket's technician's stock).
+             */
+            from_location_id?: string | null;
+            /**
+             * Format: uuid
+             * @description A technician's own stock, instead of `from_location_id`.
+             */
+            from_technician_id?: string | null;
+            /**
+             * Format: uuid
+             * @description The caller's own id for it (UUID): sent again, it is made once.
+             */
+            id?: string | null;
+            /**
+             * Format: uuid
+             * @description May be left out when `serial` names a known unit.
+             */
+            item_id?: string | null;
+            kind: components["schemas"]["MovementKind"];
+            /** @description A new unit's MAC address (receipt). */
+            mac?: string | null;
+            /**
+             * Format: int64
+             * @description Whole units (metres of cable); 1 for a serial-numbered unit.
+             */
+            quantity?: number;
+            /** @description Required for write-offs and adjustments. */
+            reason?: string;
+            /** @description The unit's serial number (a new one on receipt). */
+            serial?: string | null;
+            terms?: null | components["schemas"]["Terms"];
+            /**
+             * Format: uuid
+             * @description The ticket an install (or recovery) belongs to.
+             */
+            ticket_id?: string | null;
+            /**
+             * Format: uuid
+             * @description Left out for an install: the ticket's customer.
+             */
+            to_location_id?: string | null;
+            /**
+             * Format: uuid
+             * @description A technician's own stock, instead of `to_location_id`.
+             */
+            to_technician_id?: string | null;
+        };
+        /**
+         * @description What a movement is.
+         * @enum {string}
+         */
+        MovementKind: "receipt" | "transfer" | "issue" | "install" | "return" | "faulty" | "write_off" | "adjustment";
         NewApiToken: {
             /** Format: date-time */
             expires_at?: string | null;
@@ -4266,6 +4733,11 @@ export interface components {
             /** @description The WhatsApp messages sent to them and those they sent. */
             whatsapp: components["schemas"]["WhatsAppEntry"][];
         };
+        /**
+         * @description Where stock can be.
+         * @enum {string}
+         */
+        PlaceKind: "warehouse" | "technician" | "customer" | "rma" | "written_off";
         /** @description One job of a technician's planned day. */
         PlannedJob: {
             address: string;
@@ -4459,6 +4931,17 @@ export interface components {
          * @enum {string}
          */
         RemoteReason: "isolir" | "wifi_settings" | "ont_restarted" | "customer_side" | "no_fault";
+        ReorderLevel: {
+            /** Format: uuid */
+            item_id: string;
+            /** Format: uuid */
+            location_id: string;
+            /**
+             * Format: int64
+             * @description None: no level. Falling below it tells the admins and supervisors.
+             */
+            minimum?: number | null;
+        };
         /** @description How an outage was repaired. */
         ResolutionInput: {
             /**
@@ -4696,6 +5179,42 @@ export interface components {
             /** @description The current password, to prove it is really you. */
             password: string;
         };
+        /** @description What one place holds of one item. */
+        StockLine: {
+            below_minimum: boolean;
+            item: components["schemas"]["Item"];
+            location: components["schemas"]["StockLocation"];
+            /**
+             * Format: int64
+             * @description The reorder level here, if one is set.
+             */
+            minimum?: number | null;
+            /** Format: int64 */
+            quantity: number;
+            /**
+             * Format: int64
+             * @description Its value in rupiah (quantity × the item's unit cost).
+             */
+            value: number;
+        };
+        /** @description A place stock can be. */
+        StockLocation: {
+            active: boolean;
+            /**
+             * Format: uuid
+             * @description The customer whose home this is.
+             */
+            customer_id?: string | null;
+            /** Format: uuid */
+            id: string;
+            kind: components["schemas"]["PlaceKind"];
+            name: string;
+            /**
+             * Format: uuid
+             * @description The technician whose own stock this is.
+             */
+            technician_id?: string | null;
+        };
         /** @description A ticket behind a suggested outage. */
         SuggestedTicket: {
             /** Format: uuid */
@@ -4879,6 +5398,18 @@ export interface components {
             /** @description Seven lists of `HH:MM-HH:MM`, Monday first. */
             work_pattern: string[][];
         };
+        /** @description A technician's own stock. */
+        TechnicianStock: {
+            lines: components["schemas"]["StockLine"][];
+            location: components["schemas"]["StockLocation"];
+            /** @description The serial-numbered units they carry. */
+            units: components["schemas"]["Unit"][];
+            /**
+             * Format: int64
+             * @description Value of it all, in rupiah.
+             */
+            value: number;
+        };
         TemplateInput: {
             /**
              * @description The wording, with the event's variables as `{{ name }}` and
@@ -4886,6 +5417,11 @@ export interface components {
              */
             body: string;
         };
+        /**
+         * @description Who owns equipment at a customer's home.
+         * @enum {string}
+         */
+        Terms: "loaned" | "rented" | "sold";
         /** @description A ticket. */
         Ticket: {
             /** Format: date-time */
@@ -5163,6 +5699,25 @@ export interface components {
          * @enum {string}
          */
         TravelFrom: "previous_job" | "last_known" | "home" | "unknown";
+        /** @description A serial-numbered unit and where it is. */
+        Unit: {
+            /** Format: uuid */
+            id: string;
+            item_code: string;
+            /** Format: uuid */
+            item_id: string;
+            item_name: string;
+            location?: null | components["schemas"]["StockLocation"];
+            mac?: string | null;
+            serial: string;
+            terms?: null | components["schemas"]["Terms"];
+        };
+        /** @description A unit with its whole history. */
+        UnitHistory: {
+            /** @description Oldest first. */
+            movements: components["schemas"]["Movement"][];
+            unit: components["schemas"]["Unit"];
+        };
         UpdateMe: {
             /** @description `id` or `en`. */
             locale?: string | null;
@@ -6594,6 +7149,314 @@ export interface operations {
             409: components["responses"]["Conflict"];
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["Validation"];
+        };
+    };
+    get_asset: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Unit id or serial number */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UnitHistory"];
+                };
+            };
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+        };
+    };
+    list_items: {
+        parameters: {
+            query?: {
+                /** @description Page size, 1 to 500 (default 50). */
+                limit?: number;
+                /** @description The `next_cursor` of the previous page. */
+                cursor?: string;
+                /** @description Words in the code or name. */
+                q?: string;
+                kind?: components["schemas"]["ItemKind"];
+                active?: boolean;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["List_Item"];
+                };
+            };
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            422: components["responses"]["Validation"];
+        };
+    };
+    create_item: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ItemBody"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Item"];
+                };
+            };
+            400: components["responses"]["MalformedRequest"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["Validation"];
+        };
+    };
+    update_item: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Item id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ItemBody"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Item"];
+                };
+            };
+            400: components["responses"]["MalformedRequest"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            412: components["responses"]["PreconditionFailed"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["Validation"];
+            428: components["responses"]["PreconditionRequired"];
+        };
+    };
+    list_locations: {
+        parameters: {
+            query?: {
+                /** @description Page size, 1 to 500 (default 50). */
+                limit?: number;
+                /** @description The `next_cursor` of the previous page. */
+                cursor?: string;
+                /** @description Words in the name. */
+                q?: string;
+                kind?: components["schemas"]["PlaceKind"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["List_StockLocation"];
+                };
+            };
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            422: components["responses"]["Validation"];
+        };
+    };
+    create_location: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["LocationBody"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["StockLocation"];
+                };
+            };
+            400: components["responses"]["MalformedRequest"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["Validation"];
+        };
+    };
+    list_movements: {
+        parameters: {
+            query?: {
+                /** @description Page size, 1 to 500 (default 50). */
+                limit?: number;
+                /** @description The `next_cursor` of the previous page. */
+                cursor?: string;
+                item_id?: string;
+                /** @description Into or out of this place. */
+                location_id?: string;
+                kind?: components["schemas"]["MovementKind"];
+                ticket_id?: string;
+                /** @description From this time (inclusive), RFC 3339. */
+                from?: string;
+                /** @description Until this time (exclusive), RFC 3339. */
+                to?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["List_Movement"];
+                };
+            };
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            422: components["responses"]["Validation"];
+        };
+    };
+    post_movement: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["MovementBody"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Movement"];
+                };
+            };
+            400: components["responses"]["MalformedRequest"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["Validation"];
+        };
+    };
+    set_reorder_level: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ReorderLevel"];
+            };
+        };
+        responses: {
+            /** @description Saved */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["MalformedRequest"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["Validation"];
+        };
+    };
+    list_stock: {
+        parameters: {
+            query?: {
+                /** @description Page size, 1 to 500 (default 50). */
+                limit?: number;
+                /** @description Lines to skip. */
+                offset?: number;
+                location_id?: string;
+                item_id?: string;
+                /** @description Words in the item's code or name. */
+                q?: string;
+                location_kind?: components["schemas"]["PlaceKind"];
+                /** @description Only lines under their reorder level. */
+                below_minimum?: boolean;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["List_StockLine"];
+                };
+            };
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
             422: components["responses"]["Validation"];
         };
     };
@@ -8388,6 +9251,31 @@ export interface operations {
             428: components["responses"]["PreconditionRequired"];
         };
     };
+    technician_stock: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Technician (user) id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TechnicianStock"];
+                };
+            };
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+        };
+    };
     list_tickets: {
         parameters: {
             query?: {
@@ -8743,6 +9631,40 @@ export interface operations {
             415: components["responses"]["UnsupportedMediaType"];
             422: components["responses"]["Validation"];
             428: components["responses"]["PreconditionRequired"];
+        };
+    };
+    record_equipment: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Ticket id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["EquipmentBody"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Movement"];
+                };
+            };
+            400: components["responses"]["MalformedRequest"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["Validation"];
         };
     };
     mark_fee: {

@@ -194,3 +194,31 @@ describe('outage and ODP port field errors', () => {
 		expect(text('odp_port', 'taken', 'x', 'en')).toBe(en.field_error_port_taken);
 	});
 });
+
+describe('booking window field errors', () => {
+	it('says a window is full and names the next one with room, the local way', () => {
+		const next = { next_date: '2026-12-03', next_window: '08:00-12:00' };
+		expect(text('preferred_window', 'window_full', 'no room', 'id', next)).toBe(
+			'Jadwal ini sudah penuh. Jadwal terdekat yang masih kosong: Kamis, 3 Des, 08.00–12.00.'
+		);
+		expect(text('appointment_window', 'window_full', 'no room', 'en', { next_date: '2026-12-03', next_window: '13:00-17:00' })).toBe(
+			'This window is fully booked. The nearest window with room: Thursday 3 Dec, 13:00–17:00.'
+		);
+	});
+
+	it('says only that it is full when no window with room was found, or the params are unreadable', () => {
+		expect(text('preferred_window', 'window_full', 'no room')).toBe(id.field_error_window_full);
+		expect(text('appointment_window', 'window_full', 'no room', 'en')).toBe(en.field_error_window_full);
+		expect(text('preferred_window', 'window_full', 'x', 'id', { next_date: 'besok', next_window: '08:00-12:00' })).toBe(id.field_error_window_full);
+		expect(text('preferred_window', 'window_full', 'x', 'id', { next_date: '2026-12-03', next_window: '19:00-21:00' })).toBe(id.field_error_window_full);
+	});
+
+	it('says a window that has ended is over', () => {
+		expect(text('appointment_window', 'window_past', 'this window has already ended')).toBe(id.field_error_window_past);
+		expect(text('preferred_window', 'window_past', 'x', 'en')).toBe(en.field_error_window_past);
+	});
+
+	it('asks to choose a window rather than to fill one in', () => {
+		expect(text('appointment_window', 'required')).toBe(id.field_error_required_choice);
+	});
+});

@@ -11,6 +11,7 @@ import { m } from '$lib/paraglide/messages';
 import type { FieldError } from '$lib/api/problem';
 import { formatNumber } from '$lib/format';
 import { getLocale } from '$lib/paraglide/runtime';
+import { bookingDayName, isWindow, windowHours } from '$lib/booking';
 import { CUSTOMER_STATUSES, customerStatusName, PLANT_STATUSES, plantStatusName } from './labels';
 
 /**
@@ -90,6 +91,7 @@ function allowedList(allowed: readonly unknown[]): string {
 const CHOSEN = new Set([
 	'package_id',
 	'preferred_window',
+	'appointment_window',
 	'role',
 	'odc_id',
 	'area_id',
@@ -310,6 +312,15 @@ const BY_CODE: Record<string, Sentence> = {
 	too_many: (e) => {
 		const max = param(e, 'max');
 		return max ? m.field_error_too_many_max({ max }) : m.field_error_too_many();
+	},
+	window_past: () => m.field_error_window_past(),
+	// A full window: the next one with room when the server found one ("Kamis, 3 Des, 08.00–12.00").
+	window_full: (e) => {
+		const date = param(e, 'next_date');
+		const window = param(e, 'next_window');
+		if (!date || !/^\d{4}-\d{2}-\d{2}$/.test(date) || !isWindow(window)) return m.field_error_window_full();
+		const locale = getLocale();
+		return m.field_error_window_full_next({ day: bookingDayName(date, locale), window: windowHours(window, locale) });
 	}
 };
 
