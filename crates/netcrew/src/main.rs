@@ -237,7 +237,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
                 &serde_json::to_vec_pretty(&summary.accounts)?,
             )?;
             println!(
-                "Demo data ready in {:.1}s: {} areas, {} ODCs, {} ODPs ({} ports), {} packages, {} staff, {} customers, {} tickets and {} outages over twelve months.",
+                "Demo data ready in {:.1}s: {} areas, {} ODCs, {} ODPs ({} ports), {} packages, {} staff, {} customers, {} tickets, {} outages and {} stock movements over twelve months.",
                 started.elapsed().as_secs_f64(),
                 summary.areas,
                 summary.odcs,
@@ -247,7 +247,8 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
                 summary.staff,
                 summary.customers,
                 summary.tickets,
-                summary.outages
+                summary.outages,
+                summary.stock_movements
             );
             println!("Demo logins (also in {}):", accounts_file.display());
             for account in &summary.accounts {

@@ -59,6 +59,8 @@ pub struct DemoSummary {
     /// Tickets of the last twelve months, and outages among them.
     pub tickets: usize,
     pub outages: usize,
+    /// Stock movements over the same year.
+    pub stock_movements: usize,
     pub accounts: Vec<DemoAccount>,
 }
 
@@ -312,7 +314,7 @@ const PACKAGES: &[PackageSeed] = &[
     },
 ];
 
-fn id_at(rng: &mut ChaCha8Rng, at: DateTime<Utc>) -> Uuid {
+pub(crate) fn id_at(rng: &mut ChaCha8Rng, at: DateTime<Utc>) -> Uuid {
     let bytes: [u8; 10] = rng.r#gen();
     uuid::Builder::from_unix_timestamp_millis(at.timestamp_millis().max(0) as u64, &bytes)
         .into_uuid()
@@ -736,6 +738,7 @@ pub async fn generate(
     let history = crate::demo_tickets::generate(db, &mut rng, scale, now).await?;
     summary.tickets = history.tickets;
     summary.outages = history.outages;
+    summary.stock_movements = crate::demo_inventory::generate(db.conn(), options.seed, now).await?;
     // Fresh statistics, so the query planner knows the tables' new sizes.
     db.conn().execute_unprepared("ANALYZE").await?;
     Ok(summary)
@@ -919,7 +922,7 @@ fn new_customer(
     }
 }
 
-fn chunked<T>(rows: Vec<T>, size: usize) -> Vec<Vec<T>> {
+pub(crate) fn chunked<T>(rows: Vec<T>, size: usize) -> Vec<Vec<T>> {
     let mut out = Vec::new();
     let mut iter = rows.into_iter().peekable();
     while iter.peek().is_some() {

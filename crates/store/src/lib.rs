@@ -11,6 +11,7 @@ pub mod coverage;
 pub mod customers;
 pub mod db;
 pub mod demo;
+pub mod demo_inventory;
 pub mod demo_tickets;
 pub mod dispatching;
 pub mod entity;

@@ -13,6 +13,7 @@ use crate::{
 both_backends!(
     stock_goes_from_the_warehouse_to_a_technician_to_a_customer,
     the_last_unit_is_taken_once,
+    the_demo_ledger_adds_up,
 );
 
 async fn ok(response: reqwest::Response, status: u16) -> anyhow::Result<Value> {
@@ -76,26 +77,40 @@ async fn stock_goes_from_the_warehouse_to_a_technician_to_a_customer(
     let store = app.signed_in("warehouse").await?;
     let supervisor = app.signed_in("supervisor").await?;
     let admin = app.signed_in("admin").await?;
-    let technician = app.signed_in("technician").await?;
-    let (_, me) = technician.json("/api/v1/me").await?;
-    let tech_id = text(&me["id"])?.to_string();
+    // A new technician, with nothing in their bag yet.
+    let (_, areas) = app.get_json("/api/v1/areas?limit=1").await?;
+    let created = ok(
+        post(
+            &admin,
+            "/api/v1/users",
+            json!({"name": "Yayan Gudang", "role": "technician", "area_ids": [areas["items"][0]["id"]],
+                   "email": "yayan@example.net", "password": "Serat-Optik-Bandung-2026"}),
+        )
+        .await?,
+        201,
+    )
+    .await?;
+    let tech_id = text(&created["id"])?.to_string();
+    let technician = app
+        .signed_in_as("yayan@example.net", "Serat-Optik-Bandung-2026")
+        .await?;
 
     // The catalogue, with its rules.
     let ont = item(
         &store,
-        json!({"code": "ont-f670l", "name": "ONT ZTE F670L", "kind": "ont", "unit_cost": 350000, "terms": "loaned"}),
+        json!({"code": "ont-f680", "name": "ONT ZTE F680", "kind": "ont", "unit_cost": 350000, "terms": "loaned"}),
     )
     .await?;
     let cable = item(
         &store,
-        json!({"code": "DC-1C", "name": "Drop cable 1 core", "kind": "drop_cable", "unit": "m", "unit_cost": 2500}),
+        json!({"code": "DC-2C", "name": "Drop cable 2 core", "kind": "drop_cable", "unit": "m", "unit_cost": 2500}),
     )
     .await?;
     let bad = assert_problem(
         post(
             &store,
             "/api/v1/inventory/items",
-            json!({"code": "ONT-F670L", "name": "", "kind": "sapi", "unit_cost": -1}),
+            json!({"code": "ONT-F680", "name": "", "kind": "sapi", "unit_cost": -1}),
         )
         .await?,
         422,
@@ -111,7 +126,7 @@ async fn stock_goes_from_the_warehouse_to_a_technician_to_a_customer(
         post(
             &store,
             "/api/v1/inventory/items",
-            json!({"code": "ONT-F670L", "name": "Lagi", "kind": "ont", "unit_cost": 1}),
+            json!({"code": "ONT-F680", "name": "Lagi", "kind": "ont", "unit_cost": 1}),
         )
         .await?,
         422,
@@ -119,7 +134,7 @@ async fn stock_goes_from_the_warehouse_to_a_technician_to_a_customer(
     )
     .await?;
     assert_eq!(codes(&taken), ["code:taken"]);
-    let (_, items) = technician.json("/api/v1/inventory/items?q=f670").await?;
+    let (_, items) = technician.json("/api/v1/inventory/items?q=f680").await?;
     assert_eq!(items["total"], 1, "technicians see the catalogue: {items}");
     assert_eq!(items["items"][0]["serial_tracked"], true);
 
@@ -393,7 +408,7 @@ async fn the_last_unit_is_taken_once(app: &TestApp) -> anyhow::Result<()> {
     let admin = app.signed_in("admin").await?;
     let connector = item(
         &store,
-        json!({"code": "SC-UPC", "name": "Fast connector SC/UPC", "kind": "connector", "unit_cost": 4000}),
+        json!({"code": "SC-APC", "name": "Fast connector SC/APC", "kind": "connector", "unit_cost": 4000}),
     )
     .await?;
     let gudang = warehouse(&store, "Gudang Cimahi").await?;
@@ -435,5 +450,68 @@ async fn the_last_unit_is_taken_once(app: &TestApp) -> anyhow::Result<()> {
         .json(&format!("/api/v1/inventory/stock?item_id={connector}"))
         .await?;
     assert_eq!(stock["total"], 1, "one technician holds it: {stock}");
+    Ok(())
+}
+
+/// The demo's year of movements: every balance is the sum of its
+/// movements, none is negative, every unit is where its last movement took
+/// it, and installed ONTs sit at customers' with their terms.
+async fn the_demo_ledger_adds_up(app: &TestApp) -> anyhow::Result<()> {
+    use netcrew_store::{
+        entity::{asset, stock_balance, stock_location, stock_movement},
+        sea_orm::{EntityTrait, QueryOrder},
+    };
+    use std::collections::BTreeMap;
+    let db = app.db.conn();
+    let moves = stock_movement::Entity::find()
+        .order_by_asc(stock_movement::Column::Id)
+        .all(db)
+        .await?;
+    assert!(moves.len() > 100, "a year of movements: {}", moves.len());
+    let mut sums: BTreeMap<(uuid::Uuid, uuid::Uuid), i64> = BTreeMap::new();
+    let mut last_place: BTreeMap<uuid::Uuid, uuid::Uuid> = BTreeMap::new();
+    for m in &moves {
+        if let Some(f) = m.from_location_id {
+            *sums.entry((m.item_id, f)).or_default() -= m.quantity;
+        }
+        if let Some(t) = m.to_location_id {
+            *sums.entry((m.item_id, t)).or_default() += m.quantity;
+        }
+        if let (Some(a), Some(t)) = (m.asset_id, m.to_location_id) {
+            last_place.insert(a, t);
+        }
+    }
+    sums.retain(|_, q| *q != 0);
+    let balances: BTreeMap<(uuid::Uuid, uuid::Uuid), i64> = stock_balance::Entity::find()
+        .all(db)
+        .await?
+        .into_iter()
+        .filter(|b| b.quantity != 0)
+        .map(|b| ((b.item_id, b.location_id), b.quantity))
+        .collect();
+    assert_eq!(balances, sums);
+    assert!(balances.values().all(|q| *q > 0));
+    let places: BTreeMap<uuid::Uuid, String> = stock_location::Entity::find()
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|l| (l.id, l.kind))
+        .collect();
+    let units = asset::Entity::find().all(db).await?;
+    let mut installed = 0;
+    for u in &units {
+        assert_eq!(last_place.get(&u.id), Some(&u.location_id), "{u:?}");
+        if places.get(&u.location_id).map(String::as_str) == Some("customer") {
+            installed += 1;
+            assert!(u.terms.is_some(), "{u:?}");
+        }
+    }
+    assert!(installed > 0);
+    // The storekeeper sees it through the API too.
+    let store = app.signed_in("warehouse").await?;
+    let (_, low) = store
+        .json("/api/v1/inventory/stock?location_kind=technician&limit=5")
+        .await?;
+    assert!(low["total"].as_u64().unwrap_or(0) > 0, "{low}");
     Ok(())
 }
