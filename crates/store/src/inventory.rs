@@ -1294,6 +1294,82 @@ pub async fn carried<C: ConnectionTrait>(db: &C, id: Uuid) -> Result<Carried, Er
     })
 }
 
+/// Which units to list.
+#[derive(Debug, Clone, Default)]
+pub struct UnitFilter {
+    pub location_id: Option<Uuid>,
+    pub item_id: Option<Uuid>,
+    /// Part of the serial number or MAC.
+    pub q: Option<String>,
+}
+
+/// Units by serial number.
+pub async fn units<C: ConnectionTrait>(
+    db: &C,
+    f: &UnitFilter,
+    req: &PageRequest,
+) -> Result<Page<asset::Model>, DbErr> {
+    let mut q = asset::Entity::find();
+    if let Some(l) = f.location_id {
+        q = q.filter(asset::Column::LocationId.eq(l));
+    }
+    if let Some(i) = f.item_id {
+        q = q.filter(asset::Column::ItemId.eq(i));
+    }
+    if let Some(words) = f.q.as_deref().filter(|w| !w.trim().is_empty()) {
+        let pattern = crate::network::like(words);
+        q = q.filter(
+            Condition::any()
+                .add(Expr::expr(Func::lower(Expr::col(asset::Column::Serial))).like(&pattern))
+                .add(Expr::expr(Func::lower(Expr::col(asset::Column::Mac))).like(&pattern)),
+        );
+    }
+    page::paginate(db, q, asset::Column::Serial, asset::Column::Id, req, |a| {
+        (a.serial.clone(), a.id)
+    })
+    .await
+}
+
+/// Items and places by id, for showing units.
+pub async fn unit_names<C: ConnectionTrait>(
+    db: &C,
+    units: &[asset::Model],
+) -> Result<
+    (
+        std::collections::BTreeMap<Uuid, inventory_item::Model>,
+        std::collections::BTreeMap<Uuid, stock_location::Model>,
+    ),
+    DbErr,
+> {
+    Ok((
+        inventory_item::Entity::find()
+            .filter(inventory_item::Column::Id.is_in(units.iter().map(|u| u.item_id)))
+            .all(db)
+            .await?
+            .into_iter()
+            .map(|i| (i.id, i))
+            .collect(),
+        stock_location::Entity::find()
+            .filter(stock_location::Column::Id.is_in(units.iter().map(|u| u.location_id)))
+            .all(db)
+            .await?
+            .into_iter()
+            .map(|l| (l.id, l))
+            .collect(),
+    ))
+}
+
+/// The unit with this serial number, if known.
+pub async fn unit_of<C: ConnectionTrait>(
+    db: &C,
+    serial: &str,
+) -> Result<Option<asset::Model>, DbErr> {
+    asset::Entity::find()
+        .filter(asset::Column::Serial.eq(serial.trim().to_uppercase()))
+        .one(db)
+        .await
+}
+
 /// A technician's own stock place, if they have had stock.
 pub async fn own_place<C: ConnectionTrait>(
     db: &C,

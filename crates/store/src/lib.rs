@@ -23,6 +23,7 @@ pub mod inbound;
 pub mod installation;
 pub mod inventory;
 pub mod limits;
+pub mod material_requests;
 pub mod migration;
 pub mod network;
 pub mod notifications;

@@ -21,6 +21,7 @@ use netcrew_store::{
     inventory::{
         self, BalanceFilter, ItemFilter, ItemInput, LocationFilter, MovementFilter, MovementInput,
     },
+    material_requests,
     page::PageRequest,
 };
 use serde::{Deserialize, Serialize};
@@ -47,9 +48,12 @@ pub fn api_router() -> OpenApiRouter<AppState> {
         .routes(routes!(list_stock))
         .routes(routes!(technician_stock))
         .routes(routes!(list_movements, post_movement))
+        .routes(routes!(list_assets))
         .routes(routes!(get_asset))
         .routes(routes!(set_reorder_level))
         .routes(routes!(record_equipment))
+        .routes(routes!(list_requests, create_request))
+        .routes(routes!(decide_request))
 }
 
 fn with_etag(mut response: Response, version: i32) -> Response {
@@ -744,6 +748,54 @@ fn unit(
     }
 }
 
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct UnitQuery {
+    /// Page size, 1 to 500 (default 50).
+    pub limit: Option<u64>,
+    /// The `next_cursor` of the previous page.
+    pub cursor: Option<String>,
+    pub location_id: Option<Uuid>,
+    pub item_id: Option<Uuid>,
+    /// Part of the serial number or MAC.
+    pub q: Option<String>,
+}
+
+/// Serial-numbered units, by serial number.
+#[utoipa::path(get, path = "/inventory/assets", tag = "inventory", params(UnitQuery),
+    responses(
+        (status = 200, body = List<Unit>),
+        (status = 401, body = Problem, content_type = "application/problem+json"),
+        (status = 403, body = Problem, content_type = "application/problem+json"),
+        (status = 422, body = Problem, content_type = "application/problem+json"),
+    ))]
+async fn list_assets(
+    State(state): State<AppState>,
+    caller: Caller,
+    ApiQuery(query): ApiQuery<UnitQuery>,
+) -> ApiResult<axum::Json<List<Unit>>> {
+    caller.require(Permission::InventoryRead)?;
+    check_filter("q", query.q.as_deref())?;
+    let page = PageRequest::new(query.limit, query.cursor.as_deref())?;
+    let db = state.db.conn();
+    let found = inventory::units(
+        db,
+        &inventory::UnitFilter {
+            location_id: query.location_id,
+            item_id: query.item_id,
+            q: query.q,
+        },
+        &page,
+    )
+    .await?;
+    let (items, places) = inventory::unit_names(db, &found.items).await?;
+    Ok(axum::Json(List::from_page(found, |a| {
+        let item = items.get(&a.item_id);
+        let at = places.get(&a.location_id);
+        unit(a, item, at)
+    })))
+}
+
 /// A unit with its whole history.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct UnitHistory {
@@ -899,4 +951,254 @@ async fn record_equipment(
     )
     .await?;
     answer_movement(&state, saved).await
+}
+
+// ----------------------------------------------------------------------
+// Requests for material
+
+/// One line of a request.
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RequestLine {
+    pub item_id: Uuid,
+    pub quantity: i64,
+}
+
+/// A technician's request for material.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct MaterialRequest {
+    pub id: Uuid,
+    pub technician_id: Uuid,
+    /// `requested`, `issued`, `rejected` or `cancelled`.
+    pub status: String,
+    pub note: String,
+    pub lines: Vec<RequestLine>,
+    pub decided_by: Option<Uuid>,
+    pub decided_at: Option<DateTime<Utc>>,
+    pub decision_note: String,
+    pub version: i32,
+    pub created_at: DateTime<Utc>,
+}
+
+impl From<material_requests::Request> for MaterialRequest {
+    fn from(r: material_requests::Request) -> Self {
+        let m = r.request;
+        MaterialRequest {
+            id: m.id,
+            technician_id: m.technician_id,
+            status: m.status,
+            note: m.note,
+            lines: r
+                .lines
+                .into_iter()
+                .map(|l| RequestLine {
+                    item_id: l.item_id,
+                    quantity: l.quantity,
+                })
+                .collect(),
+            decided_by: m.decided_by,
+            decided_at: m.decided_at,
+            decision_note: m.decision_note,
+            version: m.version,
+            created_at: m.created_at,
+        }
+    }
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct RequestQuery {
+    /// Page size, 1 to 500 (default 50).
+    pub limit: Option<u64>,
+    /// The `next_cursor` of the previous page.
+    pub cursor: Option<String>,
+    pub technician_id: Option<Uuid>,
+    /// `requested`, `issued`, `rejected` or `cancelled`.
+    pub status: Option<String>,
+}
+
+/// Requests for material, newest first (a technician: their own).
+#[utoipa::path(get, path = "/inventory/requests", tag = "inventory", params(RequestQuery),
+    responses(
+        (status = 200, body = List<MaterialRequest>),
+        (status = 401, body = Problem, content_type = "application/problem+json"),
+        (status = 403, body = Problem, content_type = "application/problem+json"),
+        (status = 422, body = Problem, content_type = "application/problem+json"),
+    ))]
+async fn list_requests(
+    State(state): State<AppState>,
+    caller: Caller,
+    ApiQuery(query): ApiQuery<RequestQuery>,
+) -> ApiResult<axum::Json<List<MaterialRequest>>> {
+    let technician = if reads_all(&caller) {
+        query.technician_id
+    } else {
+        caller.require(Permission::InventoryOwn)?;
+        Some(caller.user.id)
+    };
+    check_filter("status", query.status.as_deref())?;
+    let page = material_requests::list(
+        state.db.conn(),
+        technician,
+        query.status.as_deref(),
+        query.limit,
+        query.cursor.as_deref(),
+    )
+    .await??;
+    Ok(axum::Json(List::from_page(page, MaterialRequest::from)))
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RequestBody {
+    /// Storekeepers may file one for a technician; a technician's own
+    /// request leaves it out.
+    pub technician_id: Option<Uuid>,
+    pub lines: Vec<RequestLine>,
+    #[serde(default)]
+    pub note: String,
+}
+
+/// A technician asks for material; the storekeepers are told.
+#[utoipa::path(post, path = "/inventory/requests", tag = "inventory", request_body = RequestBody,
+    responses(
+        (status = 201, body = MaterialRequest),
+        (status = 401, body = Problem, content_type = "application/problem+json"),
+        (status = 403, body = Problem, content_type = "application/problem+json"),
+        (status = 422, body = Problem, content_type = "application/problem+json"),
+    ))]
+async fn create_request(
+    State(state): State<AppState>,
+    caller: Caller,
+    body: Result<ApiJson<RequestBody>, ApiError>,
+) -> ApiResult<Response> {
+    let staff = caller.can(Permission::InventoryManage);
+    if !staff {
+        caller.require(Permission::InventoryOwn)?;
+    }
+    let ApiJson(b) = body?;
+    let technician = match (staff, b.technician_id) {
+        (true, Some(t)) => t,
+        (false, Some(t)) if t != caller.user.id => {
+            return Err(ApiError::Forbidden(
+                "A technician asks for their own material.".into(),
+            ));
+        }
+        (_, Some(t)) => t,
+        (false, None) => caller.user.id,
+        (true, None) => {
+            return Err(ApiError::validation(
+                "technician_id",
+                "required",
+                "name the technician",
+            ));
+        }
+    };
+    inventory::carried(state.db.conn(), technician)
+        .await
+        .map_err(|_| ApiError::validation("technician_id", "unknown", "no such technician"))?;
+    let lines: Vec<(Uuid, i64)> = b.lines.iter().map(|l| (l.item_id, l.quantity)).collect();
+    let saved = material_requests::create(
+        &state.db,
+        &person(&caller),
+        technician,
+        &lines,
+        &b.note,
+        Utc::now(),
+    )
+    .await?;
+    let id = saved.request.id;
+    Ok(created(
+        format!("/api/v1/inventory/requests/{id}"),
+        MaterialRequest::from(saved),
+    ))
+}
+
+/// What is decided about a request.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum RequestDecision {
+    /// Issue it all from `from_location_id` (serial-numbered lines with
+    /// the units in `serials`).
+    Issue,
+    /// Refuse it, with a `note`.
+    Reject,
+    /// The technician withdraws it.
+    Cancel,
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct DecisionBody {
+    pub decision: RequestDecision,
+    pub from_location_id: Option<Uuid>,
+    #[serde(default)]
+    pub serials: Vec<String>,
+    #[serde(default)]
+    pub note: String,
+}
+
+/// Issues, refuses or withdraws a request (`If-Match`: its version). An
+/// issue makes every issue movement and the request's new state in one
+/// transaction: all of it or nothing.
+#[utoipa::path(post, path = "/inventory/requests/{id}/decision", tag = "inventory",
+    request_body = DecisionBody,
+    params(("id" = Uuid, Path, description = "Request id")),
+    responses(
+        (status = 200, body = MaterialRequest),
+        (status = 401, body = Problem, content_type = "application/problem+json"),
+        (status = 403, body = Problem, content_type = "application/problem+json"),
+        (status = 404, body = Problem, content_type = "application/problem+json"),
+        (status = 409, body = Problem, content_type = "application/problem+json"),
+        (status = 412, body = Problem, content_type = "application/problem+json"),
+        (status = 422, body = Problem, content_type = "application/problem+json"),
+        (status = 428, body = Problem, content_type = "application/problem+json"),
+    ))]
+async fn decide_request(
+    State(state): State<AppState>,
+    caller: Caller,
+    ApiPath(id): ApiPath<Uuid>,
+    headers: HeaderMap,
+    body: Result<ApiJson<DecisionBody>, ApiError>,
+) -> ApiResult<axum::Json<MaterialRequest>> {
+    let staff = caller.can(Permission::InventoryManage);
+    if !staff {
+        caller.require(Permission::InventoryOwn)?;
+    }
+    let version = if_match(&headers)?;
+    let ApiJson(b) = body?;
+    let current = material_requests::get(state.db.conn(), id).await?;
+    if !staff && current.request.technician_id != caller.user.id {
+        return Err(ApiError::NotFound("No such request.".into()));
+    }
+    let decision = match b.decision {
+        RequestDecision::Cancel => material_requests::Decision::Cancel,
+        RequestDecision::Issue | RequestDecision::Reject if !staff => {
+            return Err(ApiError::Forbidden(
+                "The storekeepers issue or refuse requests.".into(),
+            ));
+        }
+        RequestDecision::Reject => material_requests::Decision::Reject { note: b.note },
+        RequestDecision::Issue => material_requests::Decision::Issue {
+            from: b.from_location_id.ok_or_else(|| {
+                ApiError::validation(
+                    "from_location_id",
+                    "required",
+                    "the warehouse to issue from",
+                )
+            })?,
+            serials: b.serials,
+            note: b.note,
+        },
+    };
+    let saved = material_requests::decide(
+        &state.db,
+        &person(&caller),
+        id,
+        version,
+        decision,
+        Utc::now(),
+    )
+    .await?;
+    Ok(axum::Json(MaterialRequest::from(saved)))
 }

@@ -178,7 +178,12 @@ fn rule(method: &str, path: &str) -> Option<Rule> {
         ("post", "/api/v1/tickets/{id}/assignment") | ("put", "/api/v1/tickets/{id}/crew") => {
             Roles(ASSIGNERS)
         }
-        ("get", "/api/v1/inventory/items" | "/api/v1/inventory/movements") => Roles(&[
+        (
+            "get",
+            "/api/v1/inventory/items"
+            | "/api/v1/inventory/movements"
+            | "/api/v1/inventory/requests",
+        ) => Roles(&[
             "admin",
             "supervisor",
             "management",
@@ -192,6 +197,7 @@ fn rule(method: &str, path: &str) -> Option<Rule> {
             "get",
             "/api/v1/inventory/locations"
             | "/api/v1/inventory/stock"
+            | "/api/v1/inventory/assets"
             | "/api/v1/inventory/assets/{id}"
             | "/api/v1/technicians/{id}/stock",
         ) => Roles(STOCK_READERS),

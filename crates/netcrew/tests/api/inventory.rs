@@ -14,6 +14,7 @@ both_backends!(
     stock_goes_from_the_warehouse_to_a_technician_to_a_customer,
     the_last_unit_is_taken_once,
     the_demo_ledger_adds_up,
+    a_technician_asks_for_material_and_the_storekeeper_issues_it,
 );
 
 async fn ok(response: reqwest::Response, status: u16) -> anyhow::Result<Value> {
@@ -513,5 +514,183 @@ async fn the_demo_ledger_adds_up(app: &TestApp) -> anyhow::Result<()> {
         .json("/api/v1/inventory/stock?location_kind=technician&limit=5")
         .await?;
     assert!(low["total"].as_u64().unwrap_or(0) > 0, "{low}");
+    Ok(())
+}
+
+async fn a_technician_asks_for_material_and_the_storekeeper_issues_it(
+    app: &TestApp,
+) -> anyhow::Result<()> {
+    let store = app.signed_in("warehouse").await?;
+    let technician = app.signed_in("technician").await?;
+    let (_, me) = technician.json("/api/v1/me").await?;
+    let tech_id = text(&me["id"])?.to_string();
+    let find = |list: &Value, code: &str| -> anyhow::Result<String> {
+        Ok(list["items"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .find(|i| i["code"] == code)
+            .and_then(|i| i["id"].as_str())
+            .ok_or_else(|| anyhow::anyhow!("no {code}: {list}"))?
+            .to_string())
+    };
+    let (_, items) = technician.json("/api/v1/inventory/items?limit=50").await?;
+    let ont = find(&items, "ONT-F670L")?;
+    let cable = find(&items, "DC-1C")?;
+    let (_, places) = store
+        .json("/api/v1/inventory/locations?kind=warehouse&q=pusat")
+        .await?;
+    let gudang = text(&places["items"][0]["id"])?.to_string();
+    let (_, units) = store
+        .json(&format!(
+            "/api/v1/inventory/assets?location_id={gudang}&item_id={ont}&limit=1"
+        ))
+        .await?;
+    let serial = text(&units["items"][0]["serial"])?.to_string();
+
+    // Bad requests are refused whole.
+    let bad = assert_problem(
+        post(
+            &technician,
+            "/api/v1/inventory/requests",
+            json!({"lines": [{"item_id": ont, "quantity": 0}, {"item_id": ont, "quantity": 1}, {"item_id": uuid::Uuid::now_v7(), "quantity": 1}]}),
+        )
+        .await?,
+        422,
+        "/problems/validation",
+    )
+    .await?;
+    assert_eq!(
+        codes(&bad),
+        [
+            "lines[0].quantity:range",
+            "lines[1].item_id:duplicate",
+            "lines[2].item_id:unknown"
+        ],
+        "{bad}"
+    );
+    let asked = ok(
+        post(
+            &technician,
+            "/api/v1/inventory/requests",
+            json!({"lines": [{"item_id": ont, "quantity": 1}, {"item_id": cable, "quantity": 50}], "note": "Stok menipis"}),
+        )
+        .await?,
+        201,
+    )
+    .await?;
+    assert_eq!(asked["status"], "requested");
+    let (_, notes) = store.json("/api/v1/notifications").await?;
+    assert!(
+        notes["items"]
+            .as_array()
+            .is_some_and(|n| n.iter().any(|n| n["kind"] == "material_requested")),
+        "{notes}"
+    );
+    let decision = format!(
+        "/api/v1/inventory/requests/{}/decision",
+        text(&asked["id"])?
+    );
+    // The technician may not issue it to themself.
+    assert_eq!(
+        technician
+            .send_if(
+                Method::POST,
+                &decision,
+                1,
+                Some(json!({"decision": "issue", "from_location_id": gudang, "serials": [serial]})),
+            )
+            .await?
+            .status(),
+        403
+    );
+    // Too few serial numbers: nothing is issued.
+    let before = quantity(&store, &cable, &gudang).await?;
+    let few = assert_problem(
+        store
+            .send_if(
+                Method::POST,
+                &decision,
+                1,
+                Some(json!({"decision": "issue", "from_location_id": gudang, "serials": []})),
+            )
+            .await?,
+        422,
+        "/problems/validation",
+    )
+    .await?;
+    assert_eq!(codes(&few), ["serials:too_few"], "{few}");
+    assert_eq!(quantity(&store, &cable, &gudang).await?, before);
+    let issued = ok(
+        store
+            .send_if(
+                Method::POST,
+                &decision,
+                1,
+                Some(json!({"decision": "issue", "from_location_id": gudang, "serials": [serial.to_lowercase()]})),
+            )
+            .await?,
+        200,
+    )
+    .await?;
+    assert_eq!(issued["status"], "issued");
+    assert_eq!(quantity(&store, &cable, &gudang).await?, before - 50);
+    let (_, mine) = technician
+        .json(&format!("/api/v1/technicians/{tech_id}/stock"))
+        .await?;
+    assert!(
+        mine["units"]
+            .as_array()
+            .is_some_and(|u| u.iter().any(|u| u["serial"] == json!(serial))),
+        "{mine}"
+    );
+    assert_problem(
+        store
+            .send_if(
+                Method::POST,
+                &decision,
+                2,
+                Some(json!({"decision": "reject", "note": "Telat"})),
+            )
+            .await?,
+        409,
+        "/problems/conflict",
+    )
+    .await?;
+
+    // Another: refused needs a note; withdrawn by the technician.
+    let second = ok(
+        post(
+            &technician,
+            "/api/v1/inventory/requests",
+            json!({"lines": [{"item_id": ont, "quantity": 1}]}),
+        )
+        .await?,
+        201,
+    )
+    .await?;
+    let path = format!(
+        "/api/v1/inventory/requests/{}/decision",
+        text(&second["id"])?
+    );
+    let silent = assert_problem(
+        store
+            .send_if(Method::POST, &path, 1, Some(json!({"decision": "reject"})))
+            .await?,
+        422,
+        "/problems/validation",
+    )
+    .await?;
+    assert_eq!(codes(&silent), ["note:required"]);
+    let withdrawn = ok(
+        technician
+            .send_if(Method::POST, &path, 1, Some(json!({"decision": "cancel"})))
+            .await?,
+        200,
+    )
+    .await?;
+    assert_eq!(withdrawn["status"], "cancelled");
+    let (_, theirs) = technician.json("/api/v1/inventory/requests").await?;
+    assert_eq!(theirs["total"], 2, "{theirs}");
     Ok(())
 }

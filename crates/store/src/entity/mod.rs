@@ -14,6 +14,8 @@ pub mod idempotency_key;
 pub mod inbound_message;
 pub mod inventory_item;
 pub mod login_attempt;
+pub mod material_request;
+pub mod material_request_line;
 pub mod message_channel;
 pub mod message_template;
 pub mod notification;

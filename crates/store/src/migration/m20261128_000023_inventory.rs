@@ -133,11 +133,47 @@ impl MigrationTrait for Migration {
                 .to_owned(),
         )
         .await?;
+        m.create_table(
+            Table::create()
+                .table(a("material_requests"))
+                .col(uuid(a("id")).primary_key())
+                .col(uuid(a("technician_id")))
+                .col(string(a("status")))
+                .col(text(a("note")).default(""))
+                .col(uuid_null(a("decided_by")))
+                .col(timestamp_with_time_zone_null(a("decided_at")))
+                .col(text(a("decision_note")).default(""))
+                .col(integer(a("version")).default(1))
+                .col(timestamp_with_time_zone(a("created_at")))
+                .to_owned(),
+        )
+        .await?;
+        m.create_index(
+            Index::create()
+                .name("idx_material_requests_technician")
+                .table(a("material_requests"))
+                .col(a("technician_id"))
+                .col(a("id"))
+                .to_owned(),
+        )
+        .await?;
+        m.create_table(
+            Table::create()
+                .table(a("material_request_lines"))
+                .col(uuid(a("request_id")))
+                .col(uuid(a("item_id")))
+                .col(big_integer(a("quantity")))
+                .primary_key(Index::create().col(a("request_id")).col(a("item_id")))
+                .to_owned(),
+        )
+        .await?;
         Ok(())
     }
 
     async fn down(&self, m: &SchemaManager) -> Result<(), DbErr> {
         for t in [
+            "material_request_lines",
+            "material_requests",
             "reorder_levels",
             "stock_movements",
             "assets",

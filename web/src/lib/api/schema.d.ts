@@ -631,6 +631,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/inventory/assets": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Serial-numbered units, by serial number. */
+        get: operations["list_assets"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/inventory/assets/{id}": {
         parameters: {
             query?: never;
@@ -742,6 +759,45 @@ export interface paths {
         /** Sets or clears the reorder level of an item at a place. */
         put: operations["set_reorder_level"];
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/inventory/requests": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Requests for material, newest first (a technician: their own). */
+        get: operations["list_requests"];
+        put?: never;
+        /** A technician asks for material; the storekeepers are told. */
+        post: operations["create_request"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/inventory/requests/{id}/decision": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Issues, refuses or withdraws a request (`If-Match`: its version). An
+         *     issue makes every issue movement and the request's new state in one
+         *     transaction: all of it or nothing.
+         */
+        post: operations["decide_request"];
         delete?: never;
         options?: never;
         head?: never;
@@ -2480,6 +2536,13 @@ export interface components {
          * @enum {string}
          */
         CustomerStatus: "prospect" | "active" | "suspended" | "terminated";
+        DecisionBody: {
+            decision: components["schemas"]["RequestDecision"];
+            /** Format: uuid */
+            from_location_id?: string | null;
+            note?: string;
+            serials?: string[];
+        };
         /** @description A place where someone asked for service that could not be given yet. */
         DemandPoint: {
             /** Format: uuid */
@@ -3327,6 +3390,38 @@ export interface components {
          *     exact up to 10,000; beyond that `total` is 10,000 and `total_exact` is
          *     false ("at least").
          */
+        List_MaterialRequest: {
+            items: {
+                /** Format: date-time */
+                created_at: string;
+                /** Format: date-time */
+                decided_at?: string | null;
+                /** Format: uuid */
+                decided_by?: string | null;
+                decision_note: string;
+                /** Format: uuid */
+                id: string;
+                lines: components["schemas"]["RequestLine"][];
+                note: string;
+                /** @description `requested`, `issued`, `rejected` or `cancelled`. */
+                status: string;
+                /** Format: uuid */
+                technician_id: string;
+                /** Format: int32 */
+                version: number;
+            }[];
+            next_cursor?: string | null;
+            /** Format: int64 */
+            total: number;
+            /** @description False when `total` is a lower bound (more than 10,000 matches). */
+            total_exact: boolean;
+        };
+        /**
+         * @description The envelope of every list: one page of items, the cursor of the next
+         *     page (`null` on the last) and the number of items matching the filters —
+         *     exact up to 10,000; beyond that `total` is 10,000 and `total_exact` is
+         *     false ("at least").
+         */
         List_Message: {
             items: {
                 /** Format: int32 */
@@ -4106,6 +4201,31 @@ export interface components {
          *     exact up to 10,000; beyond that `total` is 10,000 and `total_exact` is
          *     false ("at least").
          */
+        List_Unit: {
+            items: {
+                /** Format: uuid */
+                id: string;
+                item_code: string;
+                /** Format: uuid */
+                item_id: string;
+                item_name: string;
+                location?: null | components["schemas"]["StockLocation"];
+                mac?: string | null;
+                serial: string;
+                terms?: null | components["schemas"]["Terms"];
+            }[];
+            next_cursor?: string | null;
+            /** Format: int64 */
+            total: number;
+            /** @description False when `total` is a lower bound (more than 10,000 matches). */
+            total_exact: boolean;
+        };
+        /**
+         * @description The envelope of every list: one page of items, the cursor of the next
+         *     page (`null` on the last) and the number of items matching the filters —
+         *     exact up to 10,000; beyond that `total` is 10,000 and `total_exact` is
+         *     false ("at least").
+         */
         List_User: {
             items: {
                 /** @description Deactivated accounts cannot sign in. */
@@ -4178,6 +4298,26 @@ export interface components {
              * @description How many were unread and are read now.
              */
             marked: number;
+        };
+        /** @description A technician's request for material. */
+        MaterialRequest: {
+            /** Format: date-time */
+            created_at: string;
+            /** Format: date-time */
+            decided_at?: string | null;
+            /** Format: uuid */
+            decided_by?: string | null;
+            decision_note: string;
+            /** Format: uuid */
+            id: string;
+            lines: components["schemas"]["RequestLine"][];
+            note: string;
+            /** @description `requested`, `issued`, `rejected` or `cancelled`. */
+            status: string;
+            /** Format: uuid */
+            technician_id: string;
+            /** Format: int32 */
+            version: number;
         };
         /** @description The signed-in user, what they may do, and the token for writes. */
         Me: {
@@ -4941,6 +5081,28 @@ export interface components {
              * @description None: no level. Falling below it tells the admins and supervisors.
              */
             minimum?: number | null;
+        };
+        RequestBody: {
+            lines: components["schemas"]["RequestLine"][];
+            note?: string;
+            /**
+             * Format: uuid
+             * @description Storekeepers may file one for a technician; a technician's own
+             *     request leaves it out.
+             */
+            technician_id?: string | null;
+        };
+        /**
+         * @description What is decided about a request.
+         * @enum {string}
+         */
+        RequestDecision: "issue" | "reject" | "cancel";
+        /** @description One line of a request. */
+        RequestLine: {
+            /** Format: uuid */
+            item_id: string;
+            /** Format: int64 */
+            quantity: number;
         };
         /** @description How an outage was repaired. */
         ResolutionInput: {
@@ -7152,6 +7314,37 @@ export interface operations {
             422: components["responses"]["Validation"];
         };
     };
+    list_assets: {
+        parameters: {
+            query?: {
+                /** @description Page size, 1 to 500 (default 50). */
+                limit?: number;
+                /** @description The `next_cursor` of the previous page. */
+                cursor?: string;
+                location_id?: string;
+                item_id?: string;
+                /** @description Part of the serial number or MAC. */
+                q?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["List_Unit"];
+                };
+            };
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            422: components["responses"]["Validation"];
+        };
+    };
     get_asset: {
         parameters: {
             query?: never;
@@ -7424,6 +7617,101 @@ export interface operations {
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
             422: components["responses"]["Validation"];
+        };
+    };
+    list_requests: {
+        parameters: {
+            query?: {
+                /** @description Page size, 1 to 500 (default 50). */
+                limit?: number;
+                /** @description The `next_cursor` of the previous page. */
+                cursor?: string;
+                technician_id?: string;
+                /** @description `requested`, `issued`, `rejected` or `cancelled`. */
+                status?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["List_MaterialRequest"];
+                };
+            };
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            422: components["responses"]["Validation"];
+        };
+    };
+    create_request: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RequestBody"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MaterialRequest"];
+                };
+            };
+            400: components["responses"]["MalformedRequest"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["Validation"];
+        };
+    };
+    decide_request: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Request id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["DecisionBody"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MaterialRequest"];
+                };
+            };
+            400: components["responses"]["MalformedRequest"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            412: components["responses"]["PreconditionFailed"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["Validation"];
+            428: components["responses"]["PreconditionRequired"];
         };
     };
     list_stock: {
