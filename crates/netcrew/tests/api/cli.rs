@@ -183,7 +183,8 @@ fn demo_serves_and_shuts_down_gracefully() -> anyhow::Result<()> {
             "cs",
             "management",
             "technician",
-            "customer"
+            "customer",
+            "warehouse"
         ]
     );
     assert!(accounts.iter().all(|a| a["login"].is_string() && a["password"].as_str().is_some_and(|p| p.len() >= 8)));

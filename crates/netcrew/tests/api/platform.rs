@@ -88,7 +88,8 @@ async fn demo_plant_is_consistent(app: &TestApp) -> anyhow::Result<()> {
             "cs",
             "management",
             "technician",
-            "customer"
+            "customer",
+            "warehouse"
         ]
     );
     Ok(())

@@ -40,8 +40,8 @@ async fn admins_list_search_and_filter_users(app: &TestApp) -> anyhow::Result<()
     );
     assert_eq!(
         techs["total"],
-        app.demo.staff as u64 - 14,
-        "technicians = staff - 14 office staff"
+        app.demo.staff as u64 - 16,
+        "technicians = staff - 14 office staff - 2 storekeepers"
     );
     let first = &techs["items"][0];
     assert_eq!(first["team_ids"].as_array().map(Vec::len), Some(1));
