@@ -1424,3 +1424,188 @@ pub async fn names<C: ConnectionTrait>(
             .collect(),
     ))
 }
+
+/// How usage is grouped.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum UsageBy {
+    /// The technician whose stock it came from.
+    Technician,
+    /// The kind of ticket it was used on.
+    TicketKind,
+    /// The month (in the ISP's zone).
+    Month,
+}
+
+/// What was used of one item in one group.
+#[derive(Debug, Clone)]
+pub struct UsageLine {
+    /// The technician's id, the ticket kind or `YYYY-MM`.
+    pub group: String,
+    /// The technician's name, the ticket kind or `YYYY-MM`.
+    pub label: String,
+    pub item: inventory_item::Model,
+    pub quantity: i64,
+    /// Rupiah, at the unit costs of the time.
+    pub value: i64,
+}
+
+/// Sums of install movements between `since` and `until`, grouped by
+/// `group` and by item: (group, item, quantity, value).
+async fn summed<C: ConnectionTrait, G: sea_orm::TryGetable>(
+    db: &C,
+    group: sea_orm::sea_query::SimpleExpr,
+    join_tickets: bool,
+    since: DateTime<Utc>,
+    until: DateTime<Utc>,
+) -> Result<Vec<(G, Uuid, i64, i64)>, DbErr> {
+    use sea_orm::JoinType;
+    let mut q = stock_movement::Entity::find()
+        .select_only()
+        .column_as(group.clone(), "g")
+        .column(stock_movement::Column::ItemId)
+        .column_as(
+            Expr::cust("CAST(SUM(stock_movements.quantity) AS BIGINT)"),
+            "q",
+        )
+        .column_as(
+            Expr::cust("CAST(SUM(stock_movements.quantity * stock_movements.unit_cost) AS BIGINT)"),
+            "v",
+        )
+        .filter(stock_movement::Column::Kind.eq(MovementKind::Install.as_str()))
+        .filter(stock_movement::Column::CreatedAt.gte(since))
+        .filter(stock_movement::Column::CreatedAt.lt(until));
+    if join_tickets {
+        q = q.join(
+            JoinType::InnerJoin,
+            stock_movement::Entity::belongs_to(ticket::Entity)
+                .from(stock_movement::Column::TicketId)
+                .to(ticket::Column::Id)
+                .into(),
+        );
+    }
+    q.group_by(group)
+        .group_by(stock_movement::Column::ItemId)
+        .into_tuple::<(G, Uuid, i64, i64)>()
+        .all(db)
+        .await
+}
+
+/// What was used on jobs between `since` and `until`, grouped `by`, with
+/// its value in rupiah; by group label and item code.
+pub async fn usage<C: ConnectionTrait>(
+    db: &C,
+    by: UsageBy,
+    since: DateTime<Utc>,
+    until: DateTime<Utc>,
+    zone: netcrew_domain::schedule::Zone,
+) -> Result<Vec<UsageLine>, DbErr> {
+    let mut rows: Vec<(String, String, Uuid, i64, i64)> = Vec::new();
+    match by {
+        UsageBy::Technician => {
+            let sums: Vec<(Option<Uuid>, Uuid, i64, i64)> = summed(
+                db,
+                Expr::col((
+                    stock_movement::Entity,
+                    stock_movement::Column::FromLocationId,
+                ))
+                .into(),
+                false,
+                since,
+                until,
+            )
+            .await?;
+            let places: std::collections::BTreeMap<Uuid, stock_location::Model> =
+                stock_location::Entity::find()
+                    .filter(stock_location::Column::Kind.eq(PlaceKind::Technician.as_str()))
+                    .all(db)
+                    .await?
+                    .into_iter()
+                    .map(|l| (l.id, l))
+                    .collect();
+            for (g, item, q, v) in sums {
+                if let Some(p) = g.and_then(|g| places.get(&g)) {
+                    let who = p.user_id.unwrap_or(p.id).to_string();
+                    rows.push((who, p.name.clone(), item, q, v));
+                }
+            }
+        }
+        UsageBy::TicketKind => {
+            let sums: Vec<(String, Uuid, i64, i64)> = summed(
+                db,
+                Expr::col((ticket::Entity, ticket::Column::Kind)).into(),
+                true,
+                since,
+                until,
+            )
+            .await?;
+            for (g, item, q, v) in sums {
+                rows.push((g.clone(), g, item, q, v));
+            }
+        }
+        UsageBy::Month => {
+            use chrono::{Datelike, NaiveDate, TimeZone};
+            let local = since.with_timezone(&zone).date_naive();
+            let mut month = NaiveDate::from_ymd_opt(local.year(), local.month(), 1);
+            while let Some(first) = month {
+                let next = if first.month() == 12 {
+                    NaiveDate::from_ymd_opt(first.year() + 1, 1, 1)
+                } else {
+                    NaiveDate::from_ymd_opt(first.year(), first.month() + 1, 1)
+                };
+                let Some(next_first) = next else { break };
+                let start = zone
+                    .from_local_datetime(&first.and_time(chrono::NaiveTime::MIN))
+                    .earliest()
+                    .map_or(since, |t| t.with_timezone(&Utc))
+                    .max(since);
+                let end = zone
+                    .from_local_datetime(&next_first.and_time(chrono::NaiveTime::MIN))
+                    .earliest()
+                    .map_or(until, |t| t.with_timezone(&Utc))
+                    .min(until);
+                if start >= until {
+                    break;
+                }
+                let label = first.format("%Y-%m").to_string();
+                // Grouped by item alone (a constant cannot be grouped by on
+                // PostgreSQL).
+                let sums: Vec<(Uuid, Uuid, i64, i64)> = summed(
+                    db,
+                    Expr::col((stock_movement::Entity, stock_movement::Column::ItemId)).into(),
+                    false,
+                    start,
+                    end,
+                )
+                .await?;
+                for (_, item, q, v) in sums {
+                    rows.push((label.clone(), label.clone(), item, q, v));
+                }
+                month = Some(next_first);
+            }
+        }
+    }
+    let items: std::collections::BTreeMap<Uuid, inventory_item::Model> =
+        inventory_item::Entity::find()
+            .filter(inventory_item::Column::Id.is_in(rows.iter().map(|r| r.2)))
+            .all(db)
+            .await?
+            .into_iter()
+            .map(|i| (i.id, i))
+            .collect();
+    let mut lines: Vec<UsageLine> = rows
+        .into_iter()
+        .filter_map(|(group, label, item, quantity, value)| {
+            Some(UsageLine {
+                group,
+                label,
+                item: items.get(&item)?.clone(),
+                quantity,
+                value,
+            })
+        })
+        .collect();
+    lines.sort_by(|a, b| {
+        (a.label.as_str(), a.item.code.as_str()).cmp(&(b.label.as_str(), b.item.code.as_str()))
+    });
+    Ok(lines)
+}

@@ -54,6 +54,7 @@ pub fn api_router() -> OpenApiRouter<AppState> {
         .routes(routes!(record_equipment))
         .routes(routes!(list_requests, create_request))
         .routes(routes!(decide_request))
+        .routes(routes!(usage))
 }
 
 fn with_etag(mut response: Response, version: i32) -> Response {
@@ -1201,4 +1202,191 @@ async fn decide_request(
     )
     .await?;
     Ok(axum::Json(MaterialRequest::from(saved)))
+}
+
+// ----------------------------------------------------------------------
+// Usage
+
+/// How usage is grouped.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum UsageGroup {
+    Technician,
+    TicketKind,
+    Month,
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct UsageQuery {
+    /// Default `month`.
+    pub by: Option<UsageGroup>,
+    /// First day, `YYYY-MM-DD` (default: a year ago).
+    pub from: Option<String>,
+    /// Last day, `YYYY-MM-DD` (default: today); at most two years after
+    /// `from`.
+    pub to: Option<String>,
+    /// `csv` for a spreadsheet file.
+    pub format: Option<String>,
+}
+
+/// What a group used of one item.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct UsageLine {
+    /// The technician's id, the ticket kind or `YYYY-MM`.
+    pub group: String,
+    pub label: String,
+    pub item_id: Uuid,
+    pub item_code: String,
+    pub item_name: String,
+    pub unit: String,
+    pub quantity: i64,
+    /// Rupiah, at the unit costs of the time.
+    pub value: i64,
+}
+
+/// Material used on jobs.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Usage {
+    pub by: UsageGroup,
+    pub from: String,
+    pub to: String,
+    pub lines: Vec<UsageLine>,
+    pub total_value: i64,
+}
+
+/// What jobs used (install movements), per technician, per ticket kind or
+/// per month, with its value in rupiah; `format=csv` for a spreadsheet.
+#[utoipa::path(get, path = "/inventory/usage", tag = "inventory", params(UsageQuery),
+    responses(
+        (status = 200, body = Usage),
+        (status = 401, body = Problem, content_type = "application/problem+json"),
+        (status = 403, body = Problem, content_type = "application/problem+json"),
+        (status = 422, body = Problem, content_type = "application/problem+json"),
+    ))]
+async fn usage(
+    State(state): State<AppState>,
+    caller: Caller,
+    ApiQuery(query): ApiQuery<UsageQuery>,
+) -> ApiResult<Response> {
+    use chrono::{Duration, NaiveDate, TimeZone};
+    caller.require(Permission::InventoryRead)?;
+    let zone = state.config.zone;
+    let today = netcrew_domain::schedule::local_date(Utc::now(), zone);
+    let mut c = Checks::default();
+    let mut day = |field: &str, v: Option<&str>, default: NaiveDate| match v
+        .map(str::trim)
+        .filter(|v| !v.is_empty())
+    {
+        None => default,
+        Some(t) => NaiveDate::parse_from_str(t, "%Y-%m-%d").unwrap_or_else(|_| {
+            c.fail(field, "date_format", "a date as YYYY-MM-DD");
+            default
+        }),
+    };
+    let from = day("from", query.from.as_deref(), today - Duration::days(365));
+    let to = day("to", query.to.as_deref(), today);
+    if to < from {
+        c.fail("to", "order", "the end must not be before the start");
+    } else if (to - from).num_days() > 731 {
+        c.fail("to", "range", "at most two years");
+    }
+    let csv = match query.format.as_deref() {
+        None | Some("json") => false,
+        Some("csv") => true,
+        Some(_) => {
+            c.push(
+                netcrew_domain::FieldError::new("format", "choice", "json or csv")
+                    .with("allowed", vec!["json", "csv"]),
+            );
+            false
+        }
+    };
+    c.finish()?;
+    let start = |d: NaiveDate| {
+        zone.from_local_datetime(&d.and_time(chrono::NaiveTime::MIN))
+            .earliest()
+            .map_or_else(Utc::now, |t| t.with_timezone(&Utc))
+    };
+    let by = query.by.unwrap_or(UsageGroup::Month);
+    let lines = inventory::usage(
+        state.db.conn(),
+        match by {
+            UsageGroup::Technician => inventory::UsageBy::Technician,
+            UsageGroup::TicketKind => inventory::UsageBy::TicketKind,
+            UsageGroup::Month => inventory::UsageBy::Month,
+        },
+        start(from),
+        start(to + Duration::days(1)),
+        zone,
+    )
+    .await?;
+    let lines: Vec<UsageLine> = lines
+        .into_iter()
+        .map(|l| UsageLine {
+            group: l.group,
+            label: l.label,
+            item_id: l.item.id,
+            item_code: l.item.code,
+            item_name: l.item.name,
+            unit: l.item.unit,
+            quantity: l.quantity,
+            value: l.value,
+        })
+        .collect();
+    if !csv {
+        return Ok(axum::Json(Usage {
+            by,
+            from: from.to_string(),
+            to: to.to_string(),
+            total_value: lines.iter().map(|l| l.value).sum(),
+            lines,
+        })
+        .into_response());
+    }
+    let t = |v: &str| netcrew_domain::text::to_spreadsheet(v).into_owned();
+    let mut out = csv::Writer::from_writer(Vec::from("\u{feff}".as_bytes()));
+    let fail = |e: csv::Error| ApiError::Internal(e.into());
+    out.write_record([
+        "group",
+        "label",
+        "item_code",
+        "item_name",
+        "unit",
+        "quantity",
+        "value_idr",
+    ])
+    .map_err(fail)?;
+    for l in &lines {
+        out.write_record([
+            t(&l.group),
+            t(&l.label),
+            t(&l.item_code),
+            t(&l.item_name),
+            l.unit.clone(),
+            l.quantity.to_string(),
+            l.value.to_string(),
+        ])
+        .map_err(fail)?;
+    }
+    let bytes = out
+        .into_inner()
+        .map_err(|e| ApiError::Internal(anyhow::anyhow!("{e}")))?;
+    let mut response = bytes.into_response();
+    let headers = response.headers_mut();
+    headers.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("text/csv; charset=utf-8"),
+    );
+    if let Ok(v) = HeaderValue::from_str(&format!(
+        "attachment; filename=\"netcrew-usage-{}-{from}-{to}.csv\"",
+        match by {
+            UsageGroup::Technician => "technician",
+            UsageGroup::TicketKind => "ticket-kind",
+            UsageGroup::Month => "month",
+        }
+    )) {
+        headers.insert(header::CONTENT_DISPOSITION, v);
+    }
+    Ok(response)
 }

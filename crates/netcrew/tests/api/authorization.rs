@@ -198,6 +198,7 @@ fn rule(method: &str, path: &str) -> Option<Rule> {
             "/api/v1/inventory/locations"
             | "/api/v1/inventory/stock"
             | "/api/v1/inventory/assets"
+            | "/api/v1/inventory/usage"
             | "/api/v1/inventory/assets/{id}"
             | "/api/v1/technicians/{id}/stock",
         ) => Roles(STOCK_READERS),

@@ -514,6 +514,50 @@ async fn the_demo_ledger_adds_up(app: &TestApp) -> anyhow::Result<()> {
         .json("/api/v1/inventory/stock?location_kind=technician&limit=5")
         .await?;
     assert!(low["total"].as_u64().unwrap_or(0) > 0, "{low}");
+
+    // Usage: the same total however it is grouped, and as a spreadsheet.
+    let mut totals = Vec::new();
+    for by in ["month", "technician", "ticket_kind"] {
+        let (status, usage) = store
+            .json(&format!("/api/v1/inventory/usage?by={by}"))
+            .await?;
+        assert_eq!(status, 200, "{usage}");
+        totals.push(usage["total_value"].as_i64().unwrap_or(0));
+        if by == "ticket_kind" {
+            assert!(
+                usage["lines"]
+                    .as_array()
+                    .is_some_and(|l| l.iter().any(|l| l["group"] == "installation")),
+                "{usage}"
+            );
+        }
+    }
+    assert!(
+        totals[0] > 0 && totals.iter().all(|t| *t == totals[0]),
+        "{totals:?}"
+    );
+    let sheet = store
+        .get("/api/v1/inventory/usage?by=technician&format=csv")
+        .await?;
+    assert_eq!(sheet.status(), 200);
+    assert!(
+        sheet
+            .headers()
+            .get("content-type")
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|v| v.starts_with("text/csv"))
+    );
+    let body = sheet.text().await?;
+    assert!(body.contains("group,label,item_code"), "{body}");
+    let bad = assert_problem(
+        store
+            .get("/api/v1/inventory/usage?from=kemarin&format=pdf")
+            .await?,
+        422,
+        "/problems/validation",
+    )
+    .await?;
+    assert_eq!(codes(&bad), ["from:date_format", "format:choice"], "{bad}");
     Ok(())
 }
 

@@ -821,6 +821,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/inventory/usage": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * What jobs used (install movements), per technician, per ticket kind or
+         *     per month, with its value in rupiah; `format=csv` for a spreadsheet.
+         */
+        get: operations["usage"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/leave": {
         parameters: {
             query?: never;
@@ -5885,6 +5905,38 @@ export interface components {
             locale?: string | null;
             name?: string | null;
         };
+        /** @description Material used on jobs. */
+        Usage: {
+            by: components["schemas"]["UsageGroup"];
+            from: string;
+            lines: components["schemas"]["UsageLine"][];
+            to: string;
+            /** Format: int64 */
+            total_value: number;
+        };
+        /**
+         * @description How usage is grouped.
+         * @enum {string}
+         */
+        UsageGroup: "technician" | "ticket_kind" | "month";
+        /** @description What a group used of one item. */
+        UsageLine: {
+            /** @description The technician's id, the ticket kind or `YYYY-MM`. */
+            group: string;
+            item_code: string;
+            /** Format: uuid */
+            item_id: string;
+            item_name: string;
+            label: string;
+            /** Format: int64 */
+            quantity: number;
+            unit: string;
+            /**
+             * Format: int64
+             * @description Rupiah, at the unit costs of the time.
+             */
+            value: number;
+        };
         /** @description An account. */
         User: {
             /** @description Deactivated accounts cannot sign in. */
@@ -7741,6 +7793,40 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["List_StockLine"];
+                };
+            };
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            422: components["responses"]["Validation"];
+        };
+    };
+    usage: {
+        parameters: {
+            query?: {
+                /** @description Default `month`. */
+                by?: components["schemas"]["UsageGroup"];
+                /** @description First day, `YYYY-MM-DD` (default: a year ago). */
+                from?: string;
+                /**
+                 * @description Last day, `YYYY-MM-DD` (default: today); at most two years after
+                 *     `from`.
+                 */
+                to?: string;
+                /** @description `csv` for a spreadsheet file. */
+                format?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Usage"];
                 };
             };
             401: components["responses"]["Unauthenticated"];
