@@ -1301,6 +1301,9 @@ pub struct UnitFilter {
     pub item_id: Option<Uuid>,
     /// Part of the serial number or MAC.
     pub q: Option<String>,
+    /// Only the ISP's units (loaned or rented) still at the homes of
+    /// customers whose service has ended: what a dismantle must bring back.
+    pub outstanding: bool,
 }
 
 /// Units by serial number.
@@ -1315,6 +1318,27 @@ pub async fn units<C: ConnectionTrait>(
     }
     if let Some(i) = f.item_id {
         q = q.filter(asset::Column::ItemId.eq(i));
+    }
+    if f.outstanding {
+        let ended: Vec<Uuid> = customer::Entity::find()
+            .select_only()
+            .column(customer::Column::Id)
+            .filter(
+                customer::Column::Status.eq(netcrew_domain::CustomerStatus::Terminated.as_str()),
+            )
+            .into_tuple()
+            .all(db)
+            .await?;
+        let homes: Vec<Uuid> = stock_location::Entity::find()
+            .select_only()
+            .column(stock_location::Column::Id)
+            .filter(stock_location::Column::CustomerId.is_in(ended))
+            .into_tuple()
+            .all(db)
+            .await?;
+        q = q
+            .filter(asset::Column::LocationId.is_in(homes))
+            .filter(asset::Column::Terms.is_in([Terms::Loaned.as_str(), Terms::Rented.as_str()]));
     }
     if let Some(words) = f.q.as_deref().filter(|w| !w.trim().is_empty()) {
         let pattern = crate::network::like(words);

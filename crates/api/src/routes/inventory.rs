@@ -760,6 +760,9 @@ pub struct UnitQuery {
     pub item_id: Option<Uuid>,
     /// Part of the serial number or MAC.
     pub q: Option<String>,
+    /// Only the ISP's units (loaned or rented) still at the homes of
+    /// customers whose service has ended.
+    pub outstanding: Option<bool>,
 }
 
 /// Serial-numbered units, by serial number.
@@ -785,6 +788,7 @@ async fn list_assets(
             location_id: query.location_id,
             item_id: query.item_id,
             q: query.q,
+            outstanding: query.outstanding.unwrap_or(false),
         },
         &page,
     )

@@ -515,6 +515,32 @@ async fn the_demo_ledger_adds_up(app: &TestApp) -> anyhow::Result<()> {
         .await?;
     assert!(low["total"].as_u64().unwrap_or(0) > 0, "{low}");
 
+    // What dismantles still have to bring back.
+    let ended: std::collections::BTreeSet<uuid::Uuid> =
+        netcrew_store::entity::customer::Entity::find()
+            .all(db)
+            .await?
+            .into_iter()
+            .filter(|c| c.status == "terminated")
+            .map(|c| c.id)
+            .collect();
+    let homes: std::collections::BTreeSet<uuid::Uuid> = stock_location::Entity::find()
+        .all(db)
+        .await?
+        .into_iter()
+        .filter(|l| l.customer_id.is_some_and(|c| ended.contains(&c)))
+        .map(|l| l.id)
+        .collect();
+    let still_out = units
+        .iter()
+        .filter(|u| homes.contains(&u.location_id))
+        .filter(|u| matches!(u.terms.as_deref(), Some("loaned" | "rented")))
+        .count();
+    let (_, out) = store
+        .json("/api/v1/inventory/assets?outstanding=true&limit=500")
+        .await?;
+    assert_eq!(out["total"].as_u64(), Some(still_out as u64), "{out}");
+
     // Usage: the same total however it is grouped, and as a spreadsheet.
     let mut totals = Vec::new();
     for by in ["month", "technician", "ticket_kind"] {

@@ -7377,6 +7377,11 @@ export interface operations {
                 item_id?: string;
                 /** @description Part of the serial number or MAC. */
                 q?: string;
+                /**
+                 * @description Only the ISP's units (loaned or rented) still at the homes of
+                 *     customers whose service has ended.
+                 */
+                outstanding?: boolean;
             };
             header?: never;
             path?: never;
