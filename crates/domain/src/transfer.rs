@@ -15,15 +15,19 @@ pub enum TransferKind {
     Odps,
     Packages,
     Customers,
+    /// Stock in warehouses: opening stock on import (receipts), what each
+    /// warehouse holds on export.
+    Stock,
 }
 
 impl TransferKind {
-    pub const ALL: [TransferKind; 5] = [
+    pub const ALL: [TransferKind; 6] = [
         TransferKind::Areas,
         TransferKind::Odcs,
         TransferKind::Odps,
         TransferKind::Packages,
         TransferKind::Customers,
+        TransferKind::Stock,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -33,6 +37,7 @@ impl TransferKind {
             TransferKind::Odps => "odps",
             TransferKind::Packages => "packages",
             TransferKind::Customers => "customers",
+            TransferKind::Stock => "stock",
         }
     }
 
@@ -84,6 +89,7 @@ impl TransferKind {
                 "pppoe_username",
                 "billing_id",
             ],
+            TransferKind::Stock => &["item_code", "warehouse", "quantity", "serial", "mac"],
         }
     }
 
@@ -99,6 +105,7 @@ impl TransferKind {
                 "pppoe_username",
                 "billing_id",
             ],
+            TransferKind::Stock => &["serial", "mac"],
             _ => &[],
         }
     }

@@ -59,6 +59,8 @@ enum Record {
     Odp(odp::Model),
     Package(package::Model),
     Customer(Box<customer::Model>),
+    /// A receipt of opening stock.
+    Stock(Box<crate::inventory::MovementInput>),
 }
 
 #[derive(Debug)]
@@ -208,6 +210,7 @@ pub async fn plan<C: ConnectionTrait>(
         TransferKind::Odps => plan_odps(db, &lines, &mut errors, ctx).await?,
         TransferKind::Packages => plan_packages(db, &lines, &mut errors, ctx).await?,
         TransferKind::Customers => plan_customers(db, &lines, &mut errors, ctx).await?,
+        TransferKind::Stock => plan_stock(db, &lines, &mut errors).await?,
     };
     Ok(Plan {
         kind,
@@ -243,6 +246,16 @@ pub async fn apply(db: &Db, actor: &Actor, plan: Plan, now: DateTime<Utc>) -> Re
             Record::Package(m) => {
                 catalog::write_package(&*txn, creating, m).await?;
             }
+            Record::Stock(m) => {
+                let who = crate::tickets::Person {
+                    id: actor.user_id,
+                    name: String::new(),
+                    role: None,
+                    customer_id: None,
+                    ip: actor.ip.clone(),
+                };
+                crate::inventory::post_in(&*txn, &who, *m, None, now).await?;
+            }
             Record::Customer(m) => {
                 if creating && m.customer_number.is_empty() {
                     unnumbered.push(*m);
@@ -271,6 +284,113 @@ pub async fn apply(db: &Db, actor: &Actor, plan: Plan, now: DateTime<Utc>) -> Re
     .await?;
     txn.commit().await?;
     Ok(())
+}
+
+/// Opening stock: each line a receipt into a warehouse named by name, of
+/// an item named by code; a serial-numbered item one unit (its serial, and
+/// MAC if known) per line.
+async fn plan_stock<C: ConnectionTrait>(
+    db: &C,
+    lines: &[Line],
+    errors: &mut Vec<LineError>,
+) -> Result<Vec<Change>, DbErr> {
+    use crate::entity::{asset, inventory_item, stock_location};
+    use netcrew_domain::inventory::{MAX_QUANTITY, MovementKind, PlaceKind};
+    let items: HashMap<String, inventory_item::Model> = inventory_item::Entity::find()
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|i| (i.code.to_uppercase(), i))
+        .collect();
+    let warehouses: HashMap<String, stock_location::Model> = stock_location::Entity::find()
+        .all(db)
+        .await?
+        .into_iter()
+        .filter(|l| l.kind == PlaceKind::Warehouse.as_str())
+        .map(|l| (l.name.to_lowercase(), l))
+        .collect();
+    let known: std::collections::HashSet<String> = asset::Entity::find()
+        .all(db)
+        .await?
+        .into_iter()
+        .flat_map(|a| std::iter::once(a.serial).chain(a.mac))
+        .collect();
+    let mut serials = HashMap::new();
+    let mut changes = Vec::new();
+    for line in lines {
+        let mut row = Row::new(line, errors);
+        let item = items.get(&row.get("item_code").to_uppercase()).cloned();
+        if item.is_none() {
+            row.fail("item_code", "unknown", "no item with this code");
+        }
+        let place = warehouses
+            .get(&row.get("warehouse").to_lowercase())
+            .cloned();
+        if place.is_none() {
+            row.fail("warehouse", "unknown", "no warehouse with this name");
+        }
+        let quantity = row.number::<i64>("quantity");
+        if let Some(q) = quantity
+            && !(1..=MAX_QUANTITY).contains(&q)
+        {
+            row.fail_with(
+                FieldError::new("quantity", "range", format!("1 to {MAX_QUANTITY}"))
+                    .with("min", 1)
+                    .with("max", MAX_QUANTITY),
+            );
+        }
+        let serial = row.optional("serial").map(|s| s.to_uppercase());
+        let mac = row.optional("mac");
+        if let Some(i) = &item {
+            match (&serial, i.serial_tracked) {
+                (None, true) => row.fail(
+                    "serial",
+                    "required",
+                    "this item is counted by serial number",
+                ),
+                (Some(_), false) => {
+                    row.fail("serial", "not_serial", "this item has no serial numbers")
+                }
+                (Some(_), true) if quantity.is_some_and(|q| q != 1) => {
+                    row.fail("quantity", "serial_one", "one unit per serial number")
+                }
+                _ => {}
+            }
+        }
+        if let Some(s) = &serial {
+            if known.contains(s) {
+                row.fail(
+                    "serial",
+                    "taken",
+                    "a unit with this serial number is already known",
+                );
+            }
+            row.once(&mut serials, "serial", s);
+        }
+        if let (true, Some(item), Some(place), Some(quantity)) =
+            (row.is_clean(), item, place, quantity)
+        {
+            changes.push(Change {
+                creating: true,
+                record: Record::Stock(Box::new(crate::inventory::MovementInput {
+                    id: None,
+                    kind: MovementKind::Receipt,
+                    item_id: Some(item.id),
+                    quantity,
+                    from_location_id: None,
+                    to_location_id: Some(place.id),
+                    from_technician_id: None,
+                    to_technician_id: None,
+                    serial,
+                    mac,
+                    ticket_id: None,
+                    reason: "opening stock".to_string(),
+                    terms: None,
+                })),
+            });
+        }
+    }
+    Ok(changes)
 }
 
 /// The columns of a plant record's file, as its rules name its fields.
@@ -763,6 +883,57 @@ pub async fn export<C: ConnectionTrait>(
                     p.active.to_string(),
                 ]);
             }
+        }
+        TransferKind::Stock => {
+            use crate::entity::{asset, inventory_item, stock_balance, stock_location};
+            let items: HashMap<Uuid, inventory_item::Model> = inventory_item::Entity::find()
+                .all(db)
+                .await?
+                .into_iter()
+                .map(|i| (i.id, i))
+                .collect();
+            let warehouses: HashMap<Uuid, String> = stock_location::Entity::find()
+                .all(db)
+                .await?
+                .into_iter()
+                .filter(|l| l.kind == "warehouse")
+                .map(|l| (l.id, l.name))
+                .collect();
+            let mut lines = Vec::new();
+            for b in stock_balance::Entity::find().all(db).await? {
+                let (Some(i), Some(w)) = (items.get(&b.item_id), warehouses.get(&b.location_id))
+                else {
+                    continue;
+                };
+                if b.quantity > 0 && !i.serial_tracked {
+                    lines.push(vec![
+                        t(i.code.clone()),
+                        t(w.clone()),
+                        b.quantity.to_string(),
+                        String::new(),
+                        String::new(),
+                    ]);
+                }
+            }
+            for a in asset::Entity::find()
+                .order_by_asc(asset::Column::Serial)
+                .all(db)
+                .await?
+            {
+                let (Some(i), Some(w)) = (items.get(&a.item_id), warehouses.get(&a.location_id))
+                else {
+                    continue;
+                };
+                lines.push(vec![
+                    t(i.code.clone()),
+                    t(w.clone()),
+                    "1".into(),
+                    t(a.serial),
+                    t(a.mac.unwrap_or_default()),
+                ]);
+            }
+            lines.sort();
+            out.extend(lines);
         }
         TransferKind::Customers => {
             let packages: HashMap<Uuid, String> = catalog::all_packages(db)

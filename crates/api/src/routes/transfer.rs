@@ -94,7 +94,7 @@ pub struct ImportQuery {
 /// Imports a CSV file (UTF-8, comma-separated, with the header row of the
 /// kind's export). With `dry_run=true` it only reports.
 #[utoipa::path(post, path = "/imports/{kind}", tag = "transfer",
-    params(("kind" = TransferKind, Path, description = "areas, odcs, odps, packages or customers"), ImportQuery),
+    params(("kind" = TransferKind, Path, description = "areas, odcs, odps, packages, customers or stock"), ImportQuery),
     request_body(content = String, content_type = "text/csv"),
     responses(
         (status = 200, body = ImportReport, description = "Applied, or (dry run) the report"),
@@ -239,7 +239,7 @@ async fn import(
 /// Exports as CSV (UTF-8 with a byte-order mark, so spreadsheet programs
 /// read it right), in the layout the import takes.
 #[utoipa::path(get, path = "/exports/{kind}", tag = "transfer",
-    params(("kind" = TransferKind, Path, description = "areas, odcs, odps, packages or customers")),
+    params(("kind" = TransferKind, Path, description = "areas, odcs, odps, packages, customers or stock")),
     responses(
         (status = 200, description = "CSV file", body = String, content_type = "text/csv"),
         (status = 401, body = Problem, content_type = "application/problem+json"),

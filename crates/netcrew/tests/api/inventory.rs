@@ -15,6 +15,7 @@ both_backends!(
     the_last_unit_is_taken_once,
     the_demo_ledger_adds_up,
     a_technician_asks_for_material_and_the_storekeeper_issues_it,
+    opening_stock_comes_from_a_spreadsheet_all_or_nothing,
 );
 
 async fn ok(response: reqwest::Response, status: u16) -> anyhow::Result<Value> {
@@ -762,5 +763,85 @@ async fn a_technician_asks_for_material_and_the_storekeeper_issues_it(
     assert_eq!(withdrawn["status"], "cancelled");
     let (_, theirs) = technician.json("/api/v1/inventory/requests").await?;
     assert_eq!(theirs["total"], 2, "{theirs}");
+    Ok(())
+}
+
+async fn opening_stock_comes_from_a_spreadsheet_all_or_nothing(
+    app: &TestApp,
+) -> anyhow::Result<()> {
+    let admin = app.signed_in("admin").await?;
+    let import = |dry: bool, csv: String| {
+        admin
+            .client
+            .post(admin.url(&format!("/api/v1/imports/stock?dry_run={dry}")))
+            .header("x-csrf-token", &admin.csrf)
+            .header("content-type", "text/csv")
+            .body(csv)
+            .send()
+    };
+    let gudang = warehouse(&admin, "Gudang Sumedang").await?;
+    let (_, items) = admin.json("/api/v1/inventory/items?q=DC-1C").await?;
+    let cable = text(&items["items"][0]["id"])?.to_string();
+    let bad = "item_code,warehouse,quantity,serial,mac\n\
+               DC-1C,Gudang Sumedang,300,,\n\
+               ONT-F670L,Gudang Sumedang,1,,\n\
+               ONT-F670L,Gudang Sumedang,1,ZTEGNEW00001,\n\
+               ONT-F670L,Gudang Sumedang,1,ztegnew00001,\n\
+               KABEL-X,Gudang Entah,-3,,\n"
+        .to_string();
+    let refused = import(false, bad.clone()).await?;
+    assert_eq!(
+        refused.status(),
+        422,
+        "a file with bad lines is refused whole"
+    );
+    let report: Value = import(true, bad).await?.json().await?;
+    let errors: Vec<(u64, String)> = report["errors"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|e| {
+            Some((
+                e["line"].as_u64()?,
+                format!("{}:{}", e["field"].as_str()?, e["code"].as_str()?),
+            ))
+        })
+        .collect();
+    assert_eq!(
+        errors,
+        [
+            (3, "serial:required".to_string()),
+            (5, "serial:duplicate".to_string()),
+            (6, "item_code:unknown".to_string()),
+            (6, "warehouse:unknown".to_string()),
+            (6, "quantity:range".to_string()),
+        ],
+        "{report}"
+    );
+    assert_eq!(
+        quantity(&admin, &cable, &gudang).await?,
+        0,
+        "nothing written"
+    );
+    let good = "item_code,warehouse,quantity,serial,mac\n\
+                DC-1C,gudang sumedang,300,,\n\
+                ONT-F670L,Gudang Sumedang,1,ZTEGNEW00001,00:11:22:33:44:55\n"
+        .to_string();
+    let dry: Value = import(true, good.clone()).await?.json().await?;
+    assert_eq!(dry["errors"], json!([]), "{dry}");
+    assert_eq!(
+        quantity(&admin, &cable, &gudang).await?,
+        0,
+        "a dry run writes nothing"
+    );
+    let done = import(false, good).await?;
+    assert_eq!(done.status(), 200);
+    assert_eq!(quantity(&admin, &cable, &gudang).await?, 300);
+    let (status, unit) = admin.json("/api/v1/inventory/assets/ZTEGNEW00001").await?;
+    assert_eq!(status, 200, "{unit}");
+    assert_eq!(unit["unit"]["location"]["id"], json!(gudang));
+    let sheet = admin.get("/api/v1/exports/stock").await?.text().await?;
+    assert!(sheet.contains("ZTEGNEW00001"), "{sheet}");
+    assert!(sheet.contains("DC-1C,Gudang Sumedang,300"), "{sheet}");
     Ok(())
 }

@@ -5844,7 +5844,7 @@ export interface components {
          * @description What a CSV file holds.
          * @enum {string}
          */
-        TransferKind: "areas" | "odcs" | "odps" | "packages" | "customers";
+        TransferKind: "areas" | "odcs" | "odps" | "packages" | "customers" | "stock";
         /** @description A move through the lifecycle. */
         TransitionInput: {
             /** @description To `pending`: the pause reason's code (see `GET /pause-reasons`). */
@@ -7168,7 +7168,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                /** @description areas, odcs, odps, packages or customers */
+                /** @description areas, odcs, odps, packages, customers or stock */
                 kind: components["schemas"]["TransferKind"];
             };
             cookie?: never;
@@ -7276,7 +7276,7 @@ export interface operations {
             };
             header?: never;
             path: {
-                /** @description areas, odcs, odps, packages or customers */
+                /** @description areas, odcs, odps, packages, customers or stock */
                 kind: components["schemas"]["TransferKind"];
             };
             cookie?: never;
