@@ -686,9 +686,16 @@ describe('NetCrew web app on the real server', () => {
 		}
 		await screenshot(page, 'console-audit-words-desktop-id', { fullPage: false });
 
+		// The account keeps the language: each switch is saved before the next, so it ends in Indonesian.
+		const localeSaved = (locale) =>
+			page.waitForResponse((r) => new URL(r.url()).pathname === '/api/v1/me' && r.request().method() === 'PATCH' && r.request().postDataJSON()?.locale === locale);
+		let switched = localeSaved('en');
 		await page.locator('button[data-locale="en"]').click();
+		await switched;
 		await row.getByTestId('audit-action').filter({ hasText: en.audit_action_customer_update }).waitFor();
+		switched = localeSaved('id');
 		await page.locator('button[data-locale="id"]').click();
+		await switched;
 		await row.getByTestId('audit-action').filter({ hasText: id.audit_action_customer_update }).waitFor();
 
 		await record.click();
@@ -891,6 +898,7 @@ describe('NetCrew web app on the real server', () => {
 			['home', id.console_home],
 			['tickets', id.console_tickets],
 			['outages', id.console_outages],
+			['inventory', id.console_inventory],
 			['messages', id.console_messages],
 			['customers', id.console_customers],
 			['map', id.console_map],
@@ -977,7 +985,7 @@ describe('NetCrew web app on the real server', () => {
 		await signIn(supervisor.page, 'supervisor', '/console');
 		assert.deepEqual(await offered(supervisor.page), {
 			surfaces: [id.nav_portal, id.nav_console],
-			sections: ['home', 'tickets', 'outages', 'customers', 'map', 'network', 'demand', 'users', 'teams', 'profile']
+			sections: ['home', 'tickets', 'outages', 'inventory', 'customers', 'map', 'network', 'demand', 'users', 'teams', 'profile']
 		});
 		await supervisor.page.goto(`${baseUrl}/console/users/new`);
 		await supervisor.page.getByTestId('forbidden').getByText(id.forbidden_body.replace('{role}', id.role_supervisor)).waitFor();
@@ -986,6 +994,25 @@ describe('NetCrew web app on the real server', () => {
 		assert.equal(await supervisor.page.getByTestId('audit-page').count(), 0);
 		supervisor.assertNoProblems();
 		await supervisor.close();
+
+		// The storekeeper ("Gudang"): the console with the inventory and their profile; never the customers.
+		const warehouse = await newPage();
+		await signIn(warehouse.page, 'warehouse', '/console');
+		await warehouse.page.getByTestId('console-welcome').getByText(id.role_warehouse, { exact: true }).waitFor();
+		const storekeeper = await offered(warehouse.page);
+		assert.deepEqual(storekeeper.surfaces, [id.nav_portal, id.nav_console]);
+		for (const section of ['home', 'inventory', 'profile']) assert.ok(storekeeper.sections.includes(section), `the storekeeper is offered ${section}: ${storekeeper.sections}`);
+		for (const section of ['customers', 'outages', 'messages', 'demand', 'users', 'audit', 'catalogue', 'transfer', 'api_tokens']) {
+			assert.ok(!storekeeper.sections.includes(section), `the storekeeper is not offered ${section}`);
+		}
+		assert.equal(
+			await warehouse.page.getByRole('navigation', { name: id.console_nav_label }).getByRole('link', { name: id.console_inventory }).getAttribute('href'),
+			'/console/inventory'
+		);
+		await warehouse.page.goto(`${baseUrl}/console/customers`);
+		await warehouse.page.getByTestId('forbidden').getByText(id.forbidden_body.replace('{role}', id.role_warehouse)).waitFor();
+		warehouse.assertNoProblems();
+		await warehouse.close();
 
 		// Signed out: nothing to switch between.
 		const anonymous = await newPage();
@@ -2581,7 +2608,12 @@ describe('NetCrew web app on the real server', () => {
 		await page.getByTestId('notification-bell').click();
 		await page.getByTestId('notification-list').getByText(en.notif_title, { exact: true }).waitFor();
 		await screenshot(page, 'tickets-list-bell-desktop-en', { fullPage: false });
+		// Back to Indonesian: the account keeps the language, so wait for it to be saved before closing.
+		const backToId = page.waitForResponse(
+			(r) => new URL(r.url()).pathname === '/api/v1/me' && r.request().method() === 'PATCH' && r.request().postDataJSON()?.locale === 'id'
+		);
 		await page.locator('button[data-locale="id"]').click();
+		assert.equal((await backToId).status(), 200);
 		assertNoProblems();
 		await close();
 	});
@@ -3150,6 +3182,24 @@ describe('NetCrew web app on the real server', () => {
 		const saved = (await csApi(`/api/v1/tickets/${ticket.id}`)).body;
 		assert.deepEqual(saved.crew.map((p) => p.id), [chosen.id]);
 
+		// On the dispatch board the member's row shows the job as riding along in the lead's crew: dashed, titled with the lead.
+		const sup = await newPage({ width: 1280, height: 900 });
+		await signIn(sup.page, 'supervisor', '/console');
+		await sup.page.goto(`${baseUrl}/console/dispatch`);
+		const memberRow = sup.page.locator(`[data-testid="dispatch-tech"][data-id="${chosen.id}"]`);
+		const crewJob = memberRow.locator(`[data-testid="dispatch-job"][data-number="${ticket.number}"]`);
+		await crewJob.waitFor();
+		assert.equal(await crewJob.getAttribute('data-crew-lead'), lead.id);
+		assert.ok((await crewJob.getAttribute('title')).startsWith(id.dispatch_board_crew_job.replace('{lead}', lead.name)), await crewJob.getAttribute('title'));
+		assert.equal(await crewJob.evaluate((el) => getComputedStyle(el).borderTopStyle), 'dashed');
+		const ownJob = sup.page.locator(`[data-testid="dispatch-tech"][data-id="${lead.id}"] [data-testid="dispatch-job"][data-number="${ticket.number}"]`);
+		await ownJob.waitFor();
+		assert.equal(await ownJob.getAttribute('data-crew-lead'), null, "the lead's own job is not a crew job");
+		await memberRow.scrollIntoViewIfNeeded();
+		await lookShot(sup.page, 'dispatch-board-crew-desktop-id', { fullPage: false });
+		sup.assertNoProblems();
+		await sup.close();
+
 		// The member, on a phone: told by the bell, the job marked with its lead, no moves there.
 		const phone = await newPage({ width: 390, height: 844 });
 		await phone.page.goto(`${baseUrl}/login`);
@@ -3326,6 +3376,138 @@ describe('NetCrew web app on the real server', () => {
 		await sup.close();
 	});
 
+	check('dispatch board: a supervisor drags a ticket from the queue onto a technician and the technician\'s "my jobs" updates live, without a reload', async () => {
+		const techApi = await apiSession('technician');
+		const techMe = (await techApi('/api/v1/me')).body;
+		const supApi = await apiSession('supervisor');
+		const supMe = (await supApi('/api/v1/me')).body;
+		const csApi = await apiSession('cs');
+		// A customer in an area the technician serves and the supervisor watches.
+		const areaId = techMe.area_ids.find((a) => supMe.area_ids.includes(a));
+		assert.ok(areaId, 'the demo technician works in one of the supervisor\'s areas');
+		const customer = (await csApi(`/api/v1/customers?area_id=${areaId}&status=active&limit=5`)).body.items[0];
+		assert.ok(customer, 'an active customer in the technician\'s area');
+		// A weekday with room for a repair on which the technician works and has a job free.
+		let day = null;
+		for (let from = jakartaDay(1), tries = 0; !day && tries < 10; tries++) {
+			const candidate = await dayWithRoom(csApi, areaId, 'repair', (d) => ![0, 6].includes(new Date(`${d}T00:00:00Z`).getUTCDay()), from);
+			const row = (await supApi(`/api/v1/dispatch/board?date=${candidate}&area_id=${areaId}`)).body.technicians.find((t) => t.id === techMe.id);
+			if (row && !row.on_leave && row.shift.length > 0 && row.jobs.length < row.max_jobs) day = candidate;
+			else from = jakartaDay(daysFromToday(candidate) + 1);
+		}
+		assert.ok(day, 'a working day with room for the technician');
+		const made = await csApi('/api/v1/tickets', {
+			method: 'POST',
+			body: JSON.stringify({ kind: 'repair', customer_id: customer.id, description: 'ONT mati total, lampu power tidak menyala.', source: 'phone', appointment_date: day, appointment_window: '08:00-12:00' })
+		});
+		assert.equal(made.status, 201, JSON.stringify(made.body));
+		const ticket = made.body;
+
+		// The technician, on a phone, has their jobs open: the new repair is not among them yet.
+		const tech = await newPage({ width: 390, height: 844 });
+		await signIn(tech.page, 'technician', '/tech');
+		const jobs = tech.page.getByTestId('tech-jobs');
+		await jobs.locator('[data-testid="tech-job"], [data-testid="tech-jobs-empty"]').first().waitFor();
+		const before = await jobs.getByTestId('tech-job').count();
+		const techJob = jobs.locator(`[data-testid="tech-job"][data-number="${ticket.number}"]`);
+		assert.equal(await techJob.count(), 0, 'not theirs yet');
+		// A mark on the page that a reload would wipe out.
+		await tech.page.evaluate(() => {
+			window.__sameDocument = true;
+		});
+
+		// The supervisor finds the repair in the queue of that day and drags it onto the technician's row.
+		const sup = await newPage({ width: 1280, height: 900 });
+		await signIn(sup.page, 'supervisor', '/console');
+		await sup.page.goto(`${baseUrl}/console/dispatch?date=${day}&area_id=${areaId}&q=${encodeURIComponent(ticket.number)}`);
+		await sup.page.locator(`[data-testid="dispatch-board"][data-date="${day}"]`).waitFor();
+		await sup.page.locator('[data-testid="live-state"].on').waitFor();
+		const card = sup.page.locator(`[data-testid="dispatch-queue-item"][data-number="${ticket.number}"]`);
+		await card.waitFor();
+		const row = sup.page.locator(`[data-testid="dispatch-tech"][data-id="${techMe.id}"]`);
+		await row.waitFor();
+		await card.dragTo(row);
+		// Dispatch may rank someone else first: then the drop asks why, and a reason is given.
+		const dialog = sup.page.getByTestId('dispatch-override');
+		const reasonBox = dialog.getByTestId('dispatch-override-reason');
+		const outcome = await Promise.race([
+			card.waitFor({ state: 'detached' }).then(() => 'assigned', () => null),
+			reasonBox.waitFor().then(() => 'asked', () => null)
+		]);
+		assert.ok(outcome, 'the drop either assigns or asks for a reason');
+		if (outcome === 'asked') {
+			await reasonBox.fill('Teknisi ini paling dekat dengan pelanggan pagi itu.');
+			await dialog.getByTestId('dispatch-override-submit').click();
+			await card.waitFor({ state: 'detached' });
+		}
+		await row.locator(`[data-testid="dispatch-job"][data-number="${ticket.number}"]`).waitFor();
+		const assigned = (await supApi(`/api/v1/tickets/${ticket.id}`)).body;
+		assert.equal(assigned.status, 'assigned');
+		assert.equal(assigned.technician?.id, techMe.id);
+
+		// The technician's list, never reloaded, shows the job within seconds.
+		await techJob.waitFor({ timeout: 8_000 });
+		assert.equal(await jobs.getByTestId('tech-job').count(), before + 1, 'one job more');
+		assert.equal(await tech.page.evaluate(() => window.__sameDocument), true, 'the page was not reloaded');
+		await techJob.getByText(customer.name).first().waitFor();
+		await lookShot(tech.page, 'tech-jobs-live-assigned-phone-id');
+		tech.assertNoProblems();
+		sup.assertNoProblems([/status of 422/]);
+		await tech.close();
+		await sup.close();
+	});
+
+	check('dispatch settings: an admin sets the routing server, is told in Indonesian when its address is not one, and saving other values keeps it', async () => {
+		const adminApi = await apiSession('admin');
+		const original = (await adminApi('/api/v1/dispatch/settings')).body;
+		const admin = await newPage({ width: 1280, height: 900 });
+		await signIn(admin.page, 'admin', '/console');
+		await admin.page.goto(`${baseUrl}/console/technicians/settings`);
+		const form = admin.page.getByTestId('dispatch-settings-form');
+		await form.waitFor();
+		const routing = form.getByTestId('routing-url');
+		assert.equal(await routing.inputValue(), original.routing_url ?? '');
+		await form.getByText(id.dsettings_routing_url_hint).waitFor();
+
+		// Not an http(s) address: the server refuses it, said at the field in the reader's language, the field focused.
+		await routing.fill('osrm.local:5000');
+		await form.getByTestId('settings-save').click();
+		await form.locator('[data-testid="field-error"][data-field="routing_url"]').filter({ hasText: id.field_error_format_routing_url }).waitFor();
+		assert.equal(await routing.getAttribute('aria-invalid'), 'true');
+		assert.equal(await admin.page.evaluate(() => document.activeElement?.id), 'routing_url');
+		await lookShot(admin.page, 'dispatch-settings-routing-error-desktop-id', { fullPage: false });
+
+		// A routing server (nothing listens there: dispatch falls back to the estimate).
+		await routing.fill('http://127.0.0.1:9/');
+		await form.getByTestId('settings-save').click();
+		await form.getByTestId('settings-saved').waitFor();
+		assert.equal((await adminApi('/api/v1/dispatch/settings')).body.routing_url, 'http://127.0.0.1:9');
+
+		// Another value changed and saved: the routing server stays.
+		const minutes = String(original.accept_minutes === 45 ? 40 : 45);
+		await form.getByTestId('accept-minutes').fill(minutes);
+		await form.getByTestId('settings-save').click();
+		await form.getByTestId('settings-saved').waitFor();
+		const kept = (await adminApi('/api/v1/dispatch/settings')).body;
+		assert.equal(kept.accept_minutes, Number(minutes));
+		assert.equal(kept.routing_url, 'http://127.0.0.1:9', 'saving other values keeps the routing server');
+		await admin.page.reload();
+		await form.waitFor();
+		assert.equal(await routing.inputValue(), 'http://127.0.0.1:9');
+		await lookShot(admin.page, 'dispatch-settings-desktop-id');
+
+		// Emptied: none again (straight-line estimates), and the minutes as they were.
+		await routing.fill('');
+		await form.getByTestId('accept-minutes').fill(String(original.accept_minutes));
+		await form.getByTestId('settings-save').click();
+		await form.getByTestId('settings-saved').waitFor();
+		const back = (await adminApi('/api/v1/dispatch/settings')).body;
+		assert.equal(back.routing_url ?? null, null);
+		assert.equal(back.accept_minutes, original.accept_minutes);
+		admin.assertNoProblems([/status of 422/]);
+		await admin.close();
+	});
+
 	check('phone: in /daftar a full window is shown full and cannot be chosen; a window taken meanwhile is refused with the next one offered in one click, and the booking is confirmed', async () => {
 		const cs = await apiSession('cs');
 		const areas = await getJson('/api/v1/areas?limit=100');
@@ -3492,6 +3674,118 @@ describe('NetCrew web app on the real server', () => {
 		await close();
 	});
 
+	check('inventory: the storekeeper adds an item and a warehouse, receives serial-numbered ONTs, issues one to the demo technician, and stock on hand shows the technician holding it', async () => {
+		const techMe = (await (await apiSession('technician'))('/api/v1/me')).body;
+		const tag = Date.now().toString(36).toUpperCase();
+		const code = `ONT-E2E-${tag}`;
+		const warehouse = `Gudang Uji ${tag}`;
+		const serials = [`E2E${tag}A`, `E2E${tag}B`];
+
+		const { page, assertNoProblems, close } = await newPage();
+		await signIn(page, 'warehouse', '/console');
+		await page.getByRole('navigation', { name: id.console_nav_label }).getByRole('link', { name: id.console_inventory }).click();
+		await page.getByTestId('stock-page').waitFor();
+		// From empty, the page says what to do first (the demo may come with stock).
+		const before = await page.evaluate(async () => (await fetch('/api/v1/inventory/stock?limit=1')).json());
+		if (before.total === 0) {
+			await page.getByTestId('stock-empty').getByRole('link', { name: id.inv_start_items }).waitFor();
+			await lookShot(page, 'inventory-stock-empty-desktop-id');
+		}
+
+		// An item: a form sent half-filled is refused at its fields and keeps what was typed.
+		await page.getByRole('navigation', { name: id.inv_title }).getByRole('link', { name: id.inv_tab_items }).click();
+		await page.getByTestId('items-page').waitFor();
+		await page.getByTestId('item-new').click();
+		await page.locator('#code').fill(code.toLowerCase());
+		await page.getByTestId('item-form').getByRole('button', { name: id.save, exact: true }).click();
+		await page.locator('#name-error').waitFor();
+		assert.equal(await page.locator('#name-error').textContent(), id.field_error_required);
+		assert.equal(await page.locator('#kind-error').textContent(), id.field_error_required_choice);
+		assert.equal(await page.locator('#code').inputValue(), code.toLowerCase(), 'the code typed is kept');
+		await page.locator('#name').fill(`ONT Uji ${tag}`);
+		await page.locator('#kind').selectOption('ont');
+		assert.equal(await page.getByTestId('item-serial-tracked').isChecked(), true, 'an ONT is tracked by serial number');
+		await page.locator('#unit_cost').fill('350.000');
+		await page.getByTestId('item-form').getByRole('button', { name: id.save, exact: true }).click();
+		await page.getByTestId('item-saved').filter({ hasText: code }).waitFor();
+
+		// A warehouse.
+		await page.getByRole('navigation', { name: id.inv_title }).getByRole('link', { name: id.inv_tab_locations }).click();
+		await page.getByTestId('location-new').click();
+		await page.locator('#location-name').fill(warehouse);
+		await page.getByTestId('location-form').getByRole('button', { name: id.save, exact: true }).click();
+		await page.getByTestId('location-saved').filter({ hasText: warehouse }).waitFor();
+
+		// Receive two ONTs, one per line (the first with its MAC), each posted with its own id.
+		await page.goto(`${baseUrl}/console/inventory/movements/new?kind=receipt`);
+		await page.getByTestId('movement-form').waitFor();
+		const option = async (select, text) => page.locator(`${select} option`, { hasText: text }).first().getAttribute('value');
+		await page.locator('#item_id').selectOption(await option('#item_id', code));
+		await page.locator('#to').selectOption(await option('#to', warehouse));
+		const mac = Date.now().toString(16).padStart(12, '0').slice(-12).match(/../g).join(':');
+		await page.getByTestId('movement-serials').fill(`${serials[0].toLowerCase()} ${mac}\n${serials[1]}`);
+		await page.locator('#reason').fill('Surat jalan SJ-001');
+		await lookShot(page, 'inventory-receive-desktop-id');
+		await page.getByTestId('movement-submit').click();
+		await page.getByTestId('movement-done').waitFor();
+		const received = await page.getByTestId('movement-result').evaluateAll((items) => items.map((li) => [li.querySelector('code')?.textContent, li.dataset.ok]));
+		assert.deepEqual(received, serials.map((s) => [s, 'true']));
+		assert.equal(await page.getByTestId('movement-serials').inputValue(), '', 'what went is off the form');
+
+		// Issue the first one to the demo technician.
+		await page.getByTestId('kind-issue').click();
+		assert.equal(await page.locator('#reason').inputValue(), '', 'the note of the receipt does not carry over');
+		await page.locator('#item_id').selectOption(await option('#item_id', code));
+		await page.locator('#from').selectOption(await option('#from', warehouse));
+		await page.locator('#to').selectOption(await option('#to', techMe.name));
+		await page.getByTestId('movement-serials').fill(serials[0]);
+		await page.getByTestId('movement-submit').click();
+		await page.getByTestId('movement-done').filter({ hasText: techMe.name }).waitFor();
+		// The same unit again: it is no longer in the warehouse, and the page says so in Indonesian.
+		await page.getByTestId('movement-serials').fill(serials[0]);
+		await page.getByTestId('movement-submit').click();
+		await page.getByTestId('movement-result').filter({ hasText: `Unit ${serials[0]} tidak ada di ${warehouse}` }).waitFor();
+
+		// Stock on hand: the technician holds one, the warehouse the other; the value is in rupiah.
+		await page.goto(`${baseUrl}/console/inventory?q=${encodeURIComponent(code)}`);
+		const rows = page.getByTestId('stock-row');
+		await rows.filter({ hasText: techMe.name }).waitFor();
+		assert.equal(await rows.count(), 2);
+		const techRow = rows.filter({ hasText: techMe.name });
+		assert.match(await techRow.getByTestId('stock-quantity').textContent(), /^\s*1\s+pcs/);
+		assert.match(await techRow.textContent(), /Rp\s?350\.000/);
+		assert.match(await page.getByTestId('stock-value').textContent(), /Rp\s?700\.000/);
+		await lookShot(page, 'inventory-stock-desktop-id');
+		await techRow.getByTestId('place-link').click();
+		await page.waitForURL(`${baseUrl}/console/inventory/technicians/${techMe.id}`);
+		await page.getByTestId('carried-serial').filter({ hasText: serials[0] }).click();
+
+		// The unit: where it is now and its whole history.
+		await page.getByTestId('unit-page').waitFor();
+		assert.match(await page.getByTestId('unit-where').textContent(), new RegExp(techMe.name));
+		assert.deepEqual(await page.getByTestId('movement-kind').allTextContents(), [id.inv_move_issue, id.inv_move_receipt]);
+		await lookShot(page, 'inventory-unit-desktop-id');
+
+		// On a phone: no sideways scrolling.
+		await page.setViewportSize({ width: 390, height: 844 });
+		for (const [where, ready, shot] of [
+			[`/console/inventory?q=${encodeURIComponent(code)}`, 'stock-row', 'inventory-stock-phone-id'],
+			['/console/inventory/movements/new?kind=receipt', 'movement-form', 'inventory-receive-phone-id'],
+			[`/console/inventory/assets/${serials[0]}`, 'unit-page', 'inventory-unit-phone-id']
+		]) {
+			await page.goto(`${baseUrl}${where}`);
+			await page.getByTestId(ready).first().waitFor();
+			await noHorizontalScroll(page, where);
+			await lookShot(page, shot);
+		}
+
+		// The technician sees it in their own stock.
+		const carried = await (await apiSession('technician'))(`/api/v1/technicians/${techMe.id}/stock`);
+		assert.ok(carried.body.units.some((u) => u.serial === serials[0]), 'the technician carries the unit');
+		assertNoProblems([/status of 422/, /status of 409/]);
+		await close();
+	});
+
 	check('axe finds no serious or critical accessibility violation on any page, anonymous, staff or customer', async () => {
 		const axeSource = readFileSync(path.join(webDir, 'node_modules/axe-core/axe.min.js'), 'utf8');
 		// axe is injected as a script; the app's CSP rightly refuses inline
@@ -3542,7 +3836,12 @@ describe('NetCrew web app on the real server', () => {
 			'/console/audit',
 			'/console/transfer',
 			'/console/api-tokens',
-			'/console/profile'
+			'/console/profile',
+			'/console/inventory',
+			'/console/inventory/items',
+			'/console/inventory/locations',
+			'/console/inventory/movements',
+			'/console/inventory/movements/new?kind=receipt'
 		]) {
 			await audit(where);
 		}

@@ -24,7 +24,9 @@ pub struct FieldError {
     /// `type` (a JSON value of the wrong type), `control_character`,
     /// `id_version`, for dispatch `span_format`, `span_order`,
     /// `span_overlap`, `duplicate`, `order`, `inactive`, `lead`, `too_many`,
-    /// `point`, for bookings `window_past` and `window_full`, or `invalid`
+    /// `point`, for bookings `window_past` and `window_full`, for inventory
+    /// `movement_places`, `serial_one`, `not_serial`, `other_item`,
+    /// `other_customer`, `unassigned`, `too_few`, `not_asked`, or `invalid`
     /// (see `detail`).
     #[schema(example = "required")]
     pub code: String,

@@ -4,6 +4,7 @@ import {
 	addDays,
 	clockMinutes,
 	clockText,
+	crewLead,
 	dayName,
 	dayState,
 	DEFAULT_RANGE,
@@ -192,6 +193,16 @@ describe('the timeline', () => {
 		expect(late?.travel).toBeNull();
 		expect(late?.late).toBe(true);
 		expect(jobBlocks([job({ begin: 'later' })], range)[0]?.work).toBeNull();
+	});
+
+	it("tells a job ridden along in someone's crew from the technician's own, with the lead's name from the board", () => {
+		const lead = tech({ id: 'lead', name: 'Rudi' });
+		const member = tech({ id: 'member', name: 'Asep' });
+		expect(crewLead(job(), [lead, member])).toBeNull();
+		expect(crewLead(job({ crew_lead_id: null }), [lead, member])).toBeNull();
+		expect(crewLead(job({ crew_lead_id: 'lead' }), [lead, member])).toEqual({ id: 'lead', name: 'Rudi' });
+		// A lead who is not on this board (another area): known by id only.
+		expect(crewLead(job({ crew_lead_id: 'elsewhere' }), [lead, member])).toEqual({ id: 'elsewhere', name: null });
 	});
 
 	it('places working spans with their times in words', () => {

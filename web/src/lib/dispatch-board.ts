@@ -196,6 +196,21 @@ export function jobBlocks(jobs: readonly PlannedJob[], range: MinuteSpan): JobBl
 	});
 }
 
+/**
+ * The lead of a job a technician rides along on in someone else's crew:
+ * the lead's id, with their name when they are on the board (they may
+ * work in another area); null for the technician's own job. Such a job is
+ * the lead's: it is moved on the lead's row.
+ */
+export function crewLead(
+	job: Pick<PlannedJob, 'crew_lead_id'>,
+	technicians: readonly Pick<TechnicianDay, 'id' | 'name'>[]
+): { id: string; name: string | null } | null {
+	const id = job.crew_lead_id;
+	if (!id) return null;
+	return { id, name: technicians.find((t) => t.id === id)?.name ?? null };
+}
+
 /** A technician's working spans, on-call turns or both, placed on the timeline. */
 export function spanBlocks(spans: readonly string[], range: MinuteSpan): (Placement & { text: string })[] {
 	const out: (Placement & { text: string })[] = [];

@@ -31,7 +31,7 @@ function suggestion(over: Partial<Suggestion> = {}): Suggestion {
 			{ factor: 'travel', value: 15, points: -15 },
 			{ factor: 'skill_surplus', value: 0, points: 0 }
 		],
-		travel: { from: 'last_known', position_at: ago(25), km: 4.26, minutes: 14.6 },
+		travel: { from: 'last_known', position_at: ago(25), km: 4.26, minutes: 14.6, by_road: false },
 		urgency_factor: 1,
 		...over
 	};
@@ -90,10 +90,23 @@ describe('the ranked technicians', () => {
 	});
 
 	it('says where travel starts, how far and how old a last known position is', () => {
-		expect(travelLine(suggestion().travel, NOW)).toEqual({ from: 'last_known', minutes: 15, km: 4.3, positionAge: 25 });
-		expect(travelLine({ from: 'previous_job', minutes: 7.4, km: null, position_at: ago(5) }, NOW)).toEqual({ from: 'previous_job', minutes: 7, km: null, positionAge: null });
-		expect(travelLine({ from: 'last_known', minutes: 3, km: 1 }, NOW).positionAge).toBeNull();
-		expect(travelLine({ from: 'unknown', minutes: 30 }, NOW)).toEqual({ from: 'unknown', minutes: 30, km: null, positionAge: null });
+		expect(travelLine(suggestion().travel, NOW)).toEqual({ from: 'last_known', minutes: 15, km: 4.3, positionAge: 25, byRoad: false });
+		expect(travelLine({ from: 'previous_job', minutes: 7.4, km: null, position_at: ago(5), by_road: false }, NOW)).toEqual({
+			from: 'previous_job',
+			minutes: 7,
+			km: null,
+			positionAge: null,
+			byRoad: false
+		});
+		expect(travelLine({ from: 'last_known', minutes: 3, km: 1, by_road: false }, NOW).positionAge).toBeNull();
+		expect(travelLine({ from: 'unknown', minutes: 30, by_road: false }, NOW)).toEqual({ from: 'unknown', minutes: 30, km: null, positionAge: null, byRoad: false });
+	});
+
+	it("keeps whether the minutes came from the routing server (by road) or the straight-line estimate", () => {
+		expect(travelLine({ from: 'home', minutes: 18.2, km: 6.04, by_road: true }, NOW)).toEqual({ from: 'home', minutes: 18, km: 6, positionAge: null, byRoad: true });
+		expect(travelLine({ from: 'home', minutes: 18.2, km: 6.04, by_road: false }, NOW).byRoad).toBe(false);
+		// Nowhere to route from: the assumed minutes are never by road.
+		expect(travelLine({ from: 'unknown', minutes: 30, by_road: true }, NOW).byRoad).toBe(false);
 	});
 
 	it('counts minutes since a time, never below zero', () => {

@@ -59,6 +59,8 @@ export interface TravelLine {
 	km: number | null;
 	/** With `last_known`: how many minutes old the position is. */
 	positionAge: number | null;
+	/** The minutes came from the ISP's routing server (by road); else the straight-line estimate. */
+	byRoad: boolean;
 }
 
 export function travelLine(travel: Suggestion['travel'], now: number): TravelLine {
@@ -67,7 +69,9 @@ export function travelLine(travel: Suggestion['travel'], now: number): TravelLin
 		from: travel.from,
 		minutes: Math.max(0, Math.round(travel.minutes)),
 		km,
-		positionAge: travel.from === 'last_known' ? minutesSince(travel.position_at, now) : null
+		positionAge: travel.from === 'last_known' ? minutesSince(travel.position_at, now) : null,
+		// Nothing to route from when the place is unknown: the minutes are an assumption, never by road.
+		byRoad: travel.by_road === true && travel.from !== 'unknown'
 	};
 }
 

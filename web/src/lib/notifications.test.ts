@@ -36,4 +36,9 @@ describe('where a notification leads', () => {
 		expect(notificationHref({ kind: 'leave_decided' }, 'tech')).toBe('/tech/profile#leave');
 		expect(notificationHref({ kind: 'leave_decided' }, 'account')).toBeNull();
 	});
+
+	it('takes staff told of stock running low to the inventory', () => {
+		expect(notificationHref({ kind: 'stock_low', ticket_id: null, outage_id: null }, 'console')).toBe('/console/inventory');
+		expect(notificationHref({ kind: 'stock_low' }, 'tech')).toBeNull();
+	});
 });

@@ -72,7 +72,7 @@ describe('live outage events', () => {
 
 describe('counting an outage\'s tickets', () => {
 	it('trusts the ticket list where it shows every ticket of the area', () => {
-		for (const role of ['admin', 'cs', 'management']) expect(seesAllTicketsOf({ role, area_ids: [] }, 'A1'), role).toBe(true);
+		for (const role of ['admin', 'cs', 'management', 'warehouse']) expect(seesAllTicketsOf({ role, area_ids: [] }, 'A1'), role).toBe(true);
 		expect(seesAllTicketsOf({ role: 'supervisor', area_ids: ['A1', 'A2'] }, 'A2')).toBe(true);
 		expect(seesAllTicketsOf({ role: 'supervisor', area_ids: ['A1'] }, 'A3')).toBe(false);
 		expect(seesAllTicketsOf({ role: 'supervisor' }, 'A1')).toBe(false);

@@ -97,13 +97,13 @@ export function outageEventOf(event: LiveEvent): OutageEvent | null {
 
 /**
  * Whether the ticket list shows someone every ticket of an outage in `areaId`
- * (its tickets are all of its area): admins, customer service and management
- * see every ticket, a supervisor those of their areas. Where it does not,
+ * (its tickets are all of its area): admins, customer service, management
+ * and the storekeeper see every ticket, a supervisor those of their areas. Where it does not,
  * the outage's own count (which sees them all) is the one to show.
  */
 export function seesAllTicketsOf(me: { role: string; area_ids?: readonly string[] } | null | undefined, areaId: string): boolean {
 	if (!me) return false;
-	if (me.role === 'admin' || me.role === 'cs' || me.role === 'management') return true;
+	if (me.role === 'admin' || me.role === 'cs' || me.role === 'management' || me.role === 'warehouse') return true;
 	return me.role === 'supervisor' && !!me.area_ids?.includes(areaId);
 }
 

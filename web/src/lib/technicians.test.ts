@@ -389,6 +389,7 @@ describe('dispatch settings', () => {
 		accept_minutes: 15,
 		ramadan_from: null,
 		ramadan_to: null,
+		routing_url: 'http://osrm.local:5000',
 		version: 2
 	};
 
@@ -405,9 +406,25 @@ describe('dispatch settings', () => {
 			speed_kmh: 25,
 			accept_minutes: 15,
 			ramadan_from: '2027-02-08',
-			ramadan_to: '2027-03-09'
+			ramadan_to: '2027-03-09',
+			routing_url: 'http://osrm.local:5000'
 		});
 		expect(checkSettings(form)).toEqual([]);
+	});
+
+	it('keeps the routing server when other values are saved, and sends none when it is emptied', () => {
+		const form = settingsForm(settings);
+		expect(form.routing_url).toBe('http://osrm.local:5000');
+		form.accept_minutes = '20';
+		expect(settingsBody(form).routing_url).toBe('http://osrm.local:5000');
+		form.routing_url = '  http://10.0.0.5:5000  ';
+		expect(settingsBody(form).routing_url).toBe('http://10.0.0.5:5000');
+		form.routing_url = '   ';
+		expect(settingsBody(form)).toHaveProperty('routing_url', null);
+		// Settings saved before there was a routing server read as none.
+		const { routing_url: _, ...older } = settings;
+		expect(settingsForm(older).routing_url).toBe('');
+		expect(settingsBody(settingsForm({ ...settings, routing_url: null })).routing_url).toBeNull();
 	});
 
 	it('checks the ranges and that Ramadan has both days', () => {
@@ -423,8 +440,8 @@ describe('dispatch settings', () => {
 
 	it('names the values that differ from what someone else saved', () => {
 		const mine = settingsForm(settings);
-		const theirs = settingsForm({ ...settings, mode: 'automatic', speed_kmh: 30 });
+		const theirs = settingsForm({ ...settings, mode: 'automatic', speed_kmh: 30, routing_url: null });
 		mine.road_factor = '1.40';
-		expect(settingsDiff(theirs, mine)).toEqual(['mode', 'speed_kmh']);
+		expect(settingsDiff(theirs, mine)).toEqual(['mode', 'routing_url', 'speed_kmh']);
 	});
 });

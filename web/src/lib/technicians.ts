@@ -738,12 +738,15 @@ export interface SettingsForm {
 	accept_minutes: string;
 	ramadan_from: string;
 	ramadan_to: string;
+	/** The OSRM-compatible routing server's address; empty: straight-line estimates. */
+	routing_url: string;
 }
 
 /** Fields of the settings form, in form order, as the server names them. */
 export const SETTINGS_FIELDS: readonly string[] = [
 	'mode',
 	...WEIGHTS.map((w) => `weights.${w}`),
+	'routing_url',
 	'road_factor',
 	'speed_kmh',
 	'accept_minutes',
@@ -773,7 +776,8 @@ export function settingsForm(s: DispatchSettings): SettingsForm {
 		speed_kmh: plain(s.speed_kmh),
 		accept_minutes: String(s.accept_minutes),
 		ramadan_from: s.ramadan_from ?? '',
-		ramadan_to: s.ramadan_to ?? ''
+		ramadan_to: s.ramadan_to ?? '',
+		routing_url: s.routing_url ?? ''
 	};
 }
 
@@ -791,7 +795,9 @@ export function settingsBody(f: SettingsForm): DispatchSettingsInput {
 		speed_kmh: decimal(f.speed_kmh),
 		accept_minutes: wholeNumber(f.accept_minutes),
 		ramadan_from: f.ramadan_from.trim() || null,
-		ramadan_to: f.ramadan_to.trim() || null
+		ramadan_to: f.ramadan_to.trim() || null,
+		// Always sent: the whole settings are saved at once, and an empty address means none.
+		routing_url: f.routing_url.trim() || null
 	};
 }
 

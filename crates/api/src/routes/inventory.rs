@@ -430,6 +430,8 @@ async fn list_stock(
 /// A technician's own stock.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct TechnicianStock {
+    /// Their own stock place (its `id` is the nil UUID until they first
+    /// hold stock).
     pub location: StockLocation,
     pub lines: Vec<StockLine>,
     /// The serial-numbered units they carry.

@@ -43,8 +43,9 @@ pub struct TechnicianQuery {
     pub area_id: Option<Uuid>,
 }
 
-/// The active technicians the caller may assign, by name: CS and admins
-/// see all, a supervisor those of their teams and areas. At most 1,000.
+/// The active technicians the caller may assign (or, for storekeepers,
+/// issue stock to), by name: CS, admins and storekeepers see all, a
+/// supervisor those of their teams and areas. At most 1,000.
 #[utoipa::path(get, path = "/technicians", tag = "tickets", params(TechnicianQuery),
     responses(
         (status = 200, body = List<Technician>),
@@ -57,7 +58,9 @@ async fn list_technicians(
     caller: Caller,
     ApiQuery(q): ApiQuery<TechnicianQuery>,
 ) -> ApiResult<axum::Json<List<Technician>>> {
-    caller.require(Permission::TicketsManage)?;
+    if !caller.can(Permission::InventoryManage) {
+        caller.require(Permission::TicketsManage)?;
+    }
     if !caller.role.is_staff() {
         return Err(ApiError::Forbidden(
             "Only the ISP's staff assign technicians.".to_string(),

@@ -141,7 +141,9 @@ fn rule(method: &str, path: &str) -> Option<Rule> {
             "/api/v1/customers/{id}/identity/nik" | "/api/v1/customers/{id}/identity/photo",
         )
         | ("post", "/api/v1/tickets/{id}/verification") => Roles(IDENTITY),
-        ("post", "/api/v1/tickets/{id}/fee") | ("get", "/api/v1/technicians") => Roles(ASSIGNERS),
+        ("post", "/api/v1/tickets/{id}/fee") => Roles(ASSIGNERS),
+        // Storekeepers pick whom to issue stock to.
+        ("get", "/api/v1/technicians") => Roles(&["admin", "supervisor", "cs", "warehouse"]),
         ("get", "/api/v1/messages" | "/api/v1/inbound-messages")
         | ("post", "/api/v1/inbound-messages/{id}/handled") => Roles(MESSAGE_READERS),
         // The secret in the address is the check (a wrong one: 404).
@@ -204,7 +206,12 @@ fn rule(method: &str, path: &str) -> Option<Rule> {
         ) => Roles(STOCK_READERS),
         // Storekeepers move stock; supervisors approve counts' corrections.
         ("post", "/api/v1/inventory/movements") => Roles(&["admin", "supervisor", "warehouse"]),
-        ("post", "/api/v1/tickets/{id}/equipment") => Roles(&["admin", "warehouse", "technician"]),
+        (
+            "post",
+            "/api/v1/tickets/{id}/equipment"
+            | "/api/v1/inventory/requests"
+            | "/api/v1/inventory/requests/{id}/decision",
+        ) => Roles(&["admin", "warehouse", "technician"]),
         _ => return None,
     })
 }

@@ -1632,8 +1632,9 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * The active technicians the caller may assign, by name: CS and admins
-         *     see all, a supervisor those of their teams and areas. At most 1,000.
+         * The active technicians the caller may assign (or, for storekeepers,
+         *     issue stock to), by name: CS, admins and storekeepers see all, a
+         *     supervisor those of their teams and areas. At most 1,000.
          */
         get: operations["list_technicians"];
         put?: never;
@@ -2702,7 +2703,9 @@ export interface components {
              *     `type` (a JSON value of the wrong type), `control_character`,
              *     `id_version`, for dispatch `span_format`, `span_order`,
              *     `span_overlap`, `duplicate`, `order`, `inactive`, `lead`, `too_many`,
-             *     `point`, for bookings `window_past` and `window_full`, or `invalid`
+             *     `point`, for bookings `window_past` and `window_full`, for inventory
+             *     `movement_places`, `serial_one`, `not_serial`, `other_item`,
+             *     `other_customer`, `unassigned`, `too_few`, `not_asked`, or `invalid`
              *     (see `detail`).
              * @example required
              */
@@ -5583,6 +5586,10 @@ export interface components {
         /** @description A technician's own stock. */
         TechnicianStock: {
             lines: components["schemas"]["StockLine"][];
+            /**
+             * @description Their own stock place (its `id` is the nil UUID until they first
+             *     hold stock).
+             */
             location: components["schemas"]["StockLocation"];
             /** @description The serial-numbered units they carry. */
             units: components["schemas"]["Unit"][];

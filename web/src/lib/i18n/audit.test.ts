@@ -23,33 +23,50 @@ function rustFiles(dir: string): string[] {
 }
 
 /** The kinds of record the server writes audit entries about (the part of an action before the dot). */
-const ENTITIES = ['auth', 'session', 'user', 'team', 'api_token', 'package', 'service_type', 'problem_category', 'skill', 'area', 'odc', 'odp', 'customer', 'registration', 'channel', 'message_template', 'message', 'inbound', 'dispatch', 'technician'];
+const ENTITIES = ['auth', 'session', 'user', 'team', 'api_token', 'package', 'service_type', 'problem_category', 'skill', 'area', 'odc', 'odp', 'customer', 'registration', 'channel', 'message_template', 'message', 'inbound', 'dispatch', 'technician', 'inventory'];
 
 /** Permission names look like actions (`dispatch.read`) but are none. */
 const NOT_ACTIONS: ReadonlySet<string> = new Set(PERMISSIONS);
 
 /**
- * Every action code the server's source writes: string literals of the form
- * `entity.verb` (limit scopes such as `scope: "registration.attempt"` are
- * not actions).
+ * The names of the live events the server publishes (`feed::publish(db,
+ * "technician.availability", ...)`): they look like actions too, but go to
+ * the event stream (`/api/v1/events`), not to the audit log.
  */
-function serverActions(): string[] {
+function liveEventNames(files: readonly string[]): Set<string> {
+	const names = new Set<string>();
+	const publish = /feed::publish\(\s*[^,()]+,\s*"([a-z_]+\.[a-z_]+)"/g;
+	for (const file of files) for (const match of readFileSync(file, 'utf8').matchAll(publish)) names.add(match[1]!);
+	return names;
+}
+
+/**
+ * Every action code the server's source writes: string literals of the form
+ * `entity.verb` (limit scopes such as `scope: "registration.attempt"` and
+ * live event names are not actions).
+ */
+function serverActions(): { actions: string[]; liveEvents: Set<string> } {
+	const files = rustFiles(crates);
+	const liveEvents = liveEventNames(files);
 	const found = new Set<string>();
 	const literal = new RegExp(`(scope:\\s*)?"((?:${ENTITIES.join('|')})\\.[a-z_]+)"`, 'g');
-	for (const file of rustFiles(crates)) {
+	for (const file of files) {
 		for (const match of readFileSync(file, 'utf8').matchAll(literal)) {
+			const name = match[2]!;
 			// File names in tests ("odp.jpg") are not actions.
-			if (!match[1] && !NOT_ACTIONS.has(match[2]!) && !/\.(jpe?g|png|webp|gif|heic|pdf|csv|txt)$/.test(match[2]!)) found.add(match[2]!);
+			if (!match[1] && !NOT_ACTIONS.has(name) && !liveEvents.has(name) && !/\.(jpe?g|png|webp|gif|heic|pdf|csv|txt)$/.test(name)) found.add(name);
 		}
 	}
-	return [...found].sort();
+	return { actions: [...found].sort(), liveEvents };
 }
 
 describe('audit actions in the user language', () => {
 	it('has a phrase in both languages for every action the server writes', () => {
-		const actions = serverActions();
-		// The scan still finds the server's actions (a moved source tree would find none).
-		expect(actions).toEqual(expect.arrayContaining(['auth.login', 'customer.update', 'user.create', 'session.end', 'technician.leave_decided']));
+		const { actions, liveEvents } = serverActions();
+		// The scan still finds the server's actions (a moved source tree would find none), and tells live events apart.
+		expect(actions).toEqual(expect.arrayContaining(['auth.login', 'customer.update', 'user.create', 'session.end', 'technician.leave_decided', 'inventory.movement']));
+		expect([...liveEvents]).toEqual(expect.arrayContaining(['technician.availability', 'ticket.moved']));
+		expect(actions).not.toContain('technician.availability');
 		const missing = actions.filter((a) => !AUDIT_ACTIONS.includes(a));
 		expect(missing, 'actions without a phrase (add audit_action_* keys and a line in i18n/audit.ts)').toEqual([]);
 		for (const action of actions) {

@@ -76,7 +76,16 @@ const PHRASES: Record<string, () => string> = {
 	'technician.leave_decided': () => m.audit_action_technician_leave_decided(),
 	'technician.leave_cancelled': () => m.audit_action_technician_leave_cancelled(),
 	'technician.on_call_added': () => m.audit_action_technician_on_call_added(),
-	'technician.on_call_removed': () => m.audit_action_technician_on_call_removed()
+	'technician.on_call_removed': () => m.audit_action_technician_on_call_removed(),
+	'inventory.item_created': () => m.audit_action_inventory_item_created(),
+	'inventory.item_changed': () => m.audit_action_inventory_item_changed(),
+	'inventory.location_created': () => m.audit_action_inventory_location_created(),
+	'inventory.movement': () => m.audit_action_inventory_movement(),
+	'inventory.reorder_level': () => m.audit_action_inventory_reorder_level(),
+	'inventory.material_requested': () => m.audit_action_inventory_material_requested(),
+	'inventory.material_issued': () => m.audit_action_inventory_material_issued(),
+	'inventory.material_rejected': () => m.audit_action_inventory_material_rejected(),
+	'inventory.material_cancelled': () => m.audit_action_inventory_material_cancelled()
 };
 
 /** What a CSV import was of (the entry's entity is the kind: `areas`, `customers`, ...). */

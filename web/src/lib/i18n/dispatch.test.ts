@@ -29,7 +29,7 @@ const ago = (minutes: number) => new Date(NOW - minutes * 60_000).toISOString();
 const REASONS: NotEligible[] = ['inactive', 'not_serving_area', 'on_leave', 'off_shift', 'skill_too_low', 'day_full', 'declined'];
 
 const travel = (over: Partial<Suggestion['travel']>): Pick<Suggestion, 'travel' | 'urgency_factor'> => ({
-	travel: { from: 'last_known', minutes: 25, km: 8.24, position_at: ago(25), ...over },
+	travel: { from: 'last_known', minutes: 25, km: 8.24, position_at: ago(25), by_road: false, ...over },
 	urgency_factor: 1
 });
 
@@ -43,10 +43,27 @@ describe('why a technician is suggested', () => {
 	});
 
 	it('names the previous job, the home base, and an unknown place', () => {
-		expect(travelText(travelLine({ from: 'previous_job', minutes: 12, km: 3 }, NOW))).toBe('12 menit perjalanan dari pekerjaan sebelumnya · 3 km garis lurus');
-		expect(travelText(travelLine({ from: 'home', minutes: 40, km: null }, NOW))).toBe('40 menit perjalanan dari base (rumah)');
-		expect(travelText(travelLine({ from: 'unknown', minutes: 30 }, NOW))).toBe('Perjalanan dianggap 30 menit (lokasi belum diketahui)');
-		expect(travelText(travelLine({ from: 'last_known', minutes: 5, km: null, position_at: ago(0) }, NOW))).toBe('5 menit perjalanan dari posisi terakhir baru saja');
+		expect(travelText(travelLine({ from: 'previous_job', minutes: 12, km: 3, by_road: false }, NOW))).toBe('12 menit perjalanan dari pekerjaan sebelumnya · 3 km garis lurus');
+		expect(travelText(travelLine({ from: 'home', minutes: 40, km: null, by_road: false }, NOW))).toBe('40 menit perjalanan dari base (rumah)');
+		expect(travelText(travelLine({ from: 'unknown', minutes: 30, by_road: false }, NOW))).toBe('Perjalanan dianggap 30 menit (lokasi belum diketahui)');
+		expect(travelText(travelLine({ from: 'last_known', minutes: 5, km: null, position_at: ago(0), by_road: false }, NOW))).toBe('5 menit perjalanan dari posisi terakhir baru saja');
+	});
+
+	it('says "by road" when the routing server gave the minutes, and keeps the estimate wording otherwise, in both languages', () => {
+		const road = travel({ by_road: true });
+		expect(partText({ factor: 'travel', value: 25, points: -25 }, road, NOW)).toBe('25 menit lewat jalan dari posisi terakhir 25 menit lalu · 8,2 km garis lurus');
+		expect(partText({ factor: 'travel', value: 25, points: -25 }, travel({ by_road: false }), NOW)).toBe(
+			'25 menit perjalanan dari posisi terakhir 25 menit lalu · 8,2 km garis lurus'
+		);
+		expect(travelText(travelLine({ from: 'previous_job', minutes: 12, km: 3, by_road: true }, NOW))).toBe('12 menit lewat jalan dari pekerjaan sebelumnya · 3 km garis lurus');
+		expect(travelText(travelLine({ from: 'home', minutes: 40, km: null, by_road: true }, NOW))).toBe('40 menit lewat jalan dari base (rumah)');
+		expect(travelText(travelLine({ from: 'last_known', minutes: 5, km: null, position_at: null, by_road: true }, NOW))).toBe('5 menit lewat jalan dari posisi terakhir');
+		// An unknown place is never routed: the assumption stays an assumption.
+		expect(travelText(travelLine({ from: 'unknown', minutes: 30, by_road: true }, NOW))).toBe('Perjalanan dianggap 30 menit (lokasi belum diketahui)');
+		locale = 'en';
+		expect(partText({ factor: 'travel', value: 25, points: -25 }, road, NOW)).toBe('25 min by road from the last known position, 25 min ago · 8.2 km in a straight line');
+		expect(travelText(travelLine({ from: 'home', minutes: 40, km: null, by_road: true }, NOW))).toBe('40 min by road from home base');
+		expect(travelText(travelLine({ from: 'home', minutes: 40, km: null, by_road: false }, NOW))).toBe('40 min on the road from home base');
 	});
 
 	it('says when urgency weighs travel more', () => {

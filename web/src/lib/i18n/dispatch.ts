@@ -96,20 +96,24 @@ function ago(minutes: number): string {
 /**
  * The travel to the job in words: how long, how far in a straight line,
  * and from where ("25 mnt perjalanan dari posisi terakhir 10 menit lalu ·
- * 8,2 km garis lurus").
+ * 8,2 km garis lurus"). Minutes the ISP's routing server gave are said to
+ * be by road ("25 menit lewat jalan dari ..."); the others are the estimate
+ * from the straight-line distance.
  */
 export function travelText(line: TravelLine): string {
 	const time = shortDuration(line.minutes, durationWords);
+	const road = line.byRoad;
 	let text: string;
 	switch (line.from) {
 		case 'previous_job':
-			text = m.dispatch_travel_previous_job({ time });
+			text = road ? m.dispatch_travel_road_previous_job({ time }) : m.dispatch_travel_previous_job({ time });
 			break;
 		case 'last_known':
-			text = line.positionAge === null ? m.dispatch_travel_last_known_undated({ time }) : m.dispatch_travel_last_known({ time, ago: ago(line.positionAge) });
+			if (line.positionAge === null) text = road ? m.dispatch_travel_road_last_known_undated({ time }) : m.dispatch_travel_last_known_undated({ time });
+			else text = road ? m.dispatch_travel_road_last_known({ time, ago: ago(line.positionAge) }) : m.dispatch_travel_last_known({ time, ago: ago(line.positionAge) });
 			break;
 		case 'home':
-			text = m.dispatch_travel_home({ time });
+			text = road ? m.dispatch_travel_road_home({ time }) : m.dispatch_travel_home({ time });
 			break;
 		default:
 			return m.dispatch_travel_unknown({ time });

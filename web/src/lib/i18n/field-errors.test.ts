@@ -56,12 +56,16 @@ describe('field errors in the user language', () => {
 		);
 	});
 
-	it('says how RT and RW are written, and that references have no spaces', () => {
+	it('says how RT and RW are written, that references have no spaces and how a routing server is written', () => {
 		expect(text('rt', 'format', 'a number from 001 to 999', 'id', { max: 999 })).toBe('RT ditulis dengan angka 1 sampai 999, misalnya 3 atau 003.');
 		expect(text('rw', 'format', 'a number from 001 to 999', 'en', { max: 999 })).toBe('Write the RW as a number from 1 to 999, e.g. 3 or 003.');
 		expect(text('line 2: rt', 'format', 'a number from 001 to 999')).toBe('RT ditulis dengan angka 1 sampai 999, misalnya 3 atau 003.');
 		expect(text('pppoe_username', 'format', 'a reference has no spaces')).toBe(id.field_error_format_reference);
 		expect(text('billing_id', 'format', 'a reference has no spaces', 'en')).toBe(en.field_error_format_reference);
+		// The dispatch settings' routing server: an http(s) address, said with an example in the reader's language.
+		const osrm = 'an http(s) address of an OSRM-compatible server, such as http://osrm.local:5000';
+		expect(text('routing_url', 'format', osrm)).toBe(id.field_error_format_routing_url);
+		expect(text('routing_url', 'format', osrm, 'en')).toBe(en.field_error_format_routing_url);
 	});
 
 	it('says "required" as the field needs it', () => {

@@ -103,7 +103,14 @@ const CHOSEN = new Set([
 	'kind',
 	'technician_id',
 	'pause_reason',
-	'remote_reason'
+	'remote_reason',
+	'item_id',
+	'from_location_id',
+	'to_location_id',
+	'from_technician_id',
+	'to_technician_id',
+	'unit',
+	'terms'
 ]);
 
 /** Columns of CSV files (and fields) that hold numbers. */
@@ -122,7 +129,10 @@ const BY_FIELD: Record<string, Record<string, Sentence>> = {
 		// The identity form sends the NIK, the KTP photo or both: nothing at all is refused on `nik`.
 		nik: () => m.identity_nothing(),
 		place_confirmed: () => m.field_error_confirm_place(),
-		package_confirmed: () => m.field_error_confirm_package()
+		package_confirmed: () => m.field_error_confirm_package(),
+		// Stock: a serial-numbered item moves unit by unit; an installation is on a ticket.
+		serial: () => m.field_error_required_serial(),
+		ticket_id: () => m.field_error_required_ticket()
 	},
 	length: {
 		nik: () => m.field_error_nik_length()
@@ -139,7 +149,8 @@ const BY_FIELD: Record<string, Record<string, Sentence>> = {
 		skills: () => m.field_error_skill_duplicate()
 	},
 	inactive: {
-		technician_id: () => m.field_error_inactive_technician()
+		technician_id: () => m.field_error_inactive_technician(),
+		item_id: () => m.field_error_inactive_item()
 	},
 	taken: {
 		phone: (e) => {
@@ -164,7 +175,12 @@ const BY_FIELD: Record<string, Record<string, Sentence>> = {
 		},
 		email: () => m.field_error_taken_email(),
 		code: () => m.field_error_taken_code(),
-		name: () => m.field_error_taken_name()
+		name: () => m.field_error_taken_name(),
+		serial: (e) => {
+			const serial = param(e, 'serial');
+			return serial ? m.field_error_taken_serial_named({ serial }) : m.field_error_taken_serial();
+		},
+		mac: () => m.field_error_taken_mac()
 	},
 	choice: {
 		odp_port: () => m.field_error_choice_port(),
@@ -198,7 +214,11 @@ const BY_FIELD: Record<string, Record<string, Sentence>> = {
 		odp_code: (e) => {
 			const code = param(e, 'odp') ?? quoted(e.detail);
 			return code ? m.field_error_unknown_odp_code({ code }) : m.field_error_unknown_code();
-		}
+		},
+		// A unit named by its serial number, a technician's own stock by their id.
+		serial: () => m.field_error_unknown_serial(),
+		from_technician_id: () => m.field_error_unknown_technician(),
+		to_technician_id: () => m.field_error_unknown_technician()
 	},
 	not_on_sale: {
 		package: (e) => {
@@ -212,7 +232,10 @@ const BY_FIELD: Record<string, Record<string, Sentence>> = {
 		rt: (e) => m.field_error_format_rt_rw({ part: 'RT', max: n(numberParam(e, 'max') ?? 999) }),
 		rw: (e) => m.field_error_format_rt_rw({ part: 'RW', max: n(numberParam(e, 'max') ?? 999) }),
 		pppoe_username: () => m.field_error_format_reference(),
-		billing_id: () => m.field_error_format_reference()
+		billing_id: () => m.field_error_format_reference(),
+		mac: () => m.field_error_format_mac(),
+		code: () => m.field_error_format_code(),
+		routing_url: () => m.field_error_format_routing_url()
 	}
 };
 
@@ -314,6 +337,20 @@ const BY_CODE: Record<string, Sentence> = {
 		return max ? m.field_error_too_many_max({ max }) : m.field_error_too_many();
 	},
 	window_past: () => m.field_error_window_past(),
+	// Stock movements.
+	movement_places: () => m.field_error_movement_places(),
+	serial_one: () => m.field_error_serial_one(),
+	not_serial: () => m.field_error_not_serial(),
+	other_item: () => m.field_error_other_item(),
+	other_customer: () => m.field_error_other_customer(),
+	unassigned: () => m.field_error_unassigned(),
+	// A request issued with fewer serial numbers than a line asks for, or with ones no line asked for.
+	too_few: (e) => {
+		const needed = param(e, 'needed');
+		const item = param(e, 'item');
+		return needed && item ? m.field_error_too_few_serials({ needed, item }) : m.field_error_too_few();
+	},
+	not_asked: () => m.field_error_not_asked(),
 	// A full window: the next one with room when the server found one ("Kamis, 3 Des, 08.00–12.00").
 	window_full: (e) => {
 		const date = param(e, 'next_date');

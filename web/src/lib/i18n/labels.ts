@@ -8,6 +8,7 @@ const ROLE_NAMES: Record<string, () => string> = {
 	cs: () => m.role_cs(),
 	technician: () => m.role_technician(),
 	management: () => m.role_management(),
+	warehouse: () => m.role_warehouse(),
 	customer: () => m.role_customer()
 };
 

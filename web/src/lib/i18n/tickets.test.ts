@@ -115,6 +115,23 @@ describe('crews', () => {
 	});
 });
 
+describe('stock in notifications', () => {
+	it('says which item runs low where, how much is left and the reorder level, in both languages', () => {
+		const data = { item_id: 'i1', item: 'Kabel drop 1 core', code: 'DROP-1C', location_id: 'l1', location: 'Gudang Bandung', quantity: 1200, minimum: 1500, unit: 'm' };
+		locale = 'id';
+		expect(notificationText({ kind: 'stock_low', ticket_number: null, data })).toBe('Stok Kabel drop 1 core di Gudang Bandung tinggal 1.200 m (batas 1.500)');
+		locale = 'en';
+		expect(notificationText({ kind: 'stock_low', ticket_number: null, data })).toBe('Kabel drop 1 core at Gudang Bandung is down to 1,200 m (reorder level 1,500)');
+	});
+
+	it('does with the code when the name is missing, and without a unit', () => {
+		locale = 'id';
+		expect(notificationText({ kind: 'stock_low', ticket_number: null, data: { code: 'ONT-HG8245', location: 'Mobil Budi', quantity: 0, minimum: 2, unit: '' } })).toBe(
+			'Stok ONT-HG8245 di Mobil Budi tinggal 0 (batas 2)'
+		);
+	});
+});
+
 describe('leave in notifications', () => {
 	it("tells supervisors who asks for leave or reported sick, and when", () => {
 		locale = 'id';

@@ -4,6 +4,7 @@ import type { Notification } from '$lib/api/types';
 import { shortDuration, type DurationWords, type SlaView } from '$lib/tickets';
 import { formatPeriod, leaveStatusName } from '$lib/technicians';
 import { getLocale } from '$lib/paraglide/runtime';
+import { formatNumber } from '$lib/format';
 import { parseSurveyReason } from '$lib/installation';
 import { surveyOutcomeName } from './installation';
 import {
@@ -88,6 +89,28 @@ export function notificationText(n: Pick<Notification, 'kind' | 'ticket_number'>
 			if (text(n.data, 'status') === 'approved') return note ? m.notif_leave_approved_note({ by, period, note }) : m.notif_leave_approved({ by, period });
 			if (text(n.data, 'status') === 'rejected') return note ? m.notif_leave_rejected_note({ by, period, note }) : m.notif_leave_rejected({ by, period });
 			return m.notif_leave_decided({ by, period, status: leaveStatusName(text(n.data, 'status') ?? '') });
+		}
+		case 'stock_low': {
+			// Counts the reader's way ("1.200" in Indonesian); the unit as the item's record has it.
+			const count = (key: string) => {
+				const value = (n.data as Record<string, unknown> | null)?.[key];
+				return typeof value === 'number' && Number.isFinite(value) ? formatNumber(value, getLocale()) : (text(n.data, key) ?? '?');
+			};
+			return m.notif_stock_low({
+				item: text(n.data, 'item') ?? text(n.data, 'code') ?? '?',
+				location: text(n.data, 'location') ?? '?',
+				quantity: count('quantity'),
+				minimum: count('minimum'),
+				unit: text(n.data, 'unit') ?? ''
+			}).replace(/ {2,}/g, ' ');
+		}
+		case 'material_requested':
+			return m.notif_material_requested({ technician: text(n.data, 'technician') ?? '?' });
+		case 'material_issued':
+			return m.notif_material_issued();
+		case 'material_rejected': {
+			const note = text(n.data, 'note');
+			return note ? m.notif_material_rejected_note({ note }) : m.notif_material_rejected();
 		}
 		default:
 			return m.notif_other({ number });

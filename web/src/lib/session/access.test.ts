@@ -22,6 +22,7 @@ describe('landing page by role', () => {
 		expect(landingPath('supervisor')).toBe('/console');
 		expect(landingPath('cs')).toBe('/console');
 		expect(landingPath('management')).toBe('/console');
+		expect(landingPath('warehouse')).toBe('/console');
 		expect(landingPath('technician')).toBe('/tech');
 		expect(landingPath('customer')).toBe('/account');
 	});
@@ -192,7 +193,8 @@ describe('console menu by permission', () => {
 const ROLE_PERMISSIONS: Record<string, string[]> = {
 	cs: ['profile.manage', 'teams.read', 'network.read', 'customers.read', 'customers.manage'],
 	supervisor: ['profile.manage', 'users.read', 'teams.read', 'network.read', 'customers.read', 'customers.manage', 'demand.read'],
-	management: ['profile.manage', 'users.read', 'audit.read', 'teams.read', 'network.read', 'customers.read', 'demand.read', 'data.export']
+	management: ['profile.manage', 'users.read', 'audit.read', 'teams.read', 'network.read', 'customers.read', 'demand.read', 'data.export'],
+	warehouse: ['profile.manage', 'teams.read', 'network.read', 'tickets.read', 'inventory.read', 'inventory.manage']
 };
 
 describe('surfaces in the top bar', () => {
@@ -200,7 +202,7 @@ describe('surfaces in the top bar', () => {
 		expect(surfacesFor(null)).toEqual(['portal']);
 		expect(surfacesFor('customer')).toEqual(['portal']);
 		expect(surfacesFor('technician')).toEqual(['portal', 'tech']);
-		for (const role of ['admin', 'supervisor', 'cs', 'management']) expect(surfacesFor(role), role).toEqual(['portal', 'console']);
+		for (const role of ['admin', 'supervisor', 'cs', 'management', 'warehouse']) expect(surfacesFor(role), role).toEqual(['portal', 'console']);
 		expect(surfacesFor('intern')).toEqual(['portal']);
 		for (const role of ROLES) {
 			const paths = { portal: '/', console: '/console', tech: '/tech' };
@@ -230,6 +232,25 @@ describe('console pages by permission', () => {
 		expect(canOpenConsolePath(management, '/console/transfer')).toBe(true);
 		expect(canOpenConsolePath(ROLE_PERMISSIONS.supervisor, '/console/users')).toBe(true);
 		expect(canOpenConsolePath(ROLE_PERMISSIONS.supervisor, '/console/users/new')).toBe(false);
+	});
+
+	it('gives the storekeeper the inventory and their profile, never the customers', () => {
+		const warehouse = ROLE_PERMISSIONS.warehouse;
+		const sections = consoleMenu(warehouse).map((i) => i.section);
+		expect(sections).toContain('inventory');
+		expect(sections).toContain('profile');
+		expect(sections).not.toContain('customers');
+		expect(sections).not.toContain('dispatch');
+		expect(sections).not.toContain('users');
+		expect(consoleMenu(warehouse).find((i) => i.section === 'inventory')?.href).toBe('/console/inventory');
+		for (const path of ['/console', '/console/inventory', '/console/inventory/items', '/console/profile']) expect(canOpenConsolePath(warehouse, path), path).toBe(true);
+		for (const path of ['/console/customers', '/console/customers/abc', '/console/dispatch', '/console/users', '/console/audit']) expect(canOpenConsolePath(warehouse, path), path).toBe(false);
+		expect(activeSection('/console/inventory/movements/new', consoleMenu(warehouse))).toBe('inventory');
+		// Inventory is for those who read it: not customer service.
+		expect(consoleMenu(ROLE_PERMISSIONS.cs).map((i) => i.section)).not.toContain('inventory');
+		expect(isStaff('warehouse')).toBe(true);
+		expect(canOpen('warehouse', '/console/inventory')).toBe(true);
+		expect(canOpen('warehouse', '/tech')).toBe(false);
 	});
 
 	it('agrees with the menu: every item shown can be opened', () => {

@@ -3,11 +3,11 @@
  * the console menu by permission. Pure functions, unit-tested.
  */
 
-export const ROLES = ['admin', 'supervisor', 'cs', 'technician', 'management', 'customer'] as const;
+export const ROLES = ['admin', 'supervisor', 'cs', 'technician', 'management', 'warehouse', 'customer'] as const;
 export type Role = (typeof ROLES)[number];
 
-/** Roles that work in the staff console. */
-export const STAFF_ROLES: readonly Role[] = ['admin', 'supervisor', 'cs', 'management'];
+/** Roles that work in the staff console (the storekeeper, `warehouse`, too: the inventory is there). */
+export const STAFF_ROLES: readonly Role[] = ['admin', 'supervisor', 'cs', 'management', 'warehouse'];
 
 /** Permission strings as the server sends them in `Me.permissions`. */
 export const PERMISSIONS = [
@@ -41,7 +41,11 @@ export const PERMISSIONS = [
 	'dispatch.read',
 	'dispatch.manage',
 	'dispatch.settings',
-	'availability.own'
+	'availability.own',
+	'inventory.read',
+	'inventory.manage',
+	'inventory.approve',
+	'inventory.own'
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 
@@ -133,6 +137,7 @@ export type ConsoleSection =
 	| 'outages'
 	| 'dispatch'
 	| 'technicians'
+	| 'inventory'
 	| 'messages'
 	| 'customers'
 	| 'map'
@@ -159,6 +164,7 @@ const CONSOLE_MENU: readonly ConsoleMenuItem[] = [
 	{ section: 'outages', href: '/console/outages', permission: 'outages.read' },
 	{ section: 'dispatch', href: '/console/dispatch', permission: 'dispatch.read' },
 	{ section: 'technicians', href: '/console/technicians', permission: 'dispatch.read' },
+	{ section: 'inventory', href: '/console/inventory', permission: 'inventory.read' },
 	{ section: 'messages', href: '/console/messages', permission: 'messages.read' },
 	{ section: 'customers', href: '/console/customers', permission: 'customers.read' },
 	{ section: 'map', href: '/console/map', permission: 'network.read' },
