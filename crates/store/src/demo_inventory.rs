@@ -7,7 +7,7 @@
 //! before they do. Balances come from the same ledger rules the server
 //! keeps, so they are exactly the sum of the movements.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap, VecDeque};
 
 use chrono::{DateTime, Duration, Utc};
 use netcrew_domain::inventory::{Ledger, MovementKind};
@@ -15,6 +15,7 @@ use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 use sea_orm::{
     ActiveValue::Set, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QueryOrder,
+    QuerySelect,
 };
 use uuid::Uuid;
 
@@ -130,6 +131,9 @@ struct Plan {
     moves: Vec<stock_movement::ActiveModel>,
     /// Units by item: serial and where each is.
     units: Vec<(Uuid, usize, String, Uuid, Option<&'static str>)>,
+    /// The units of each item at each place, oldest first (indexes into
+    /// `units`), so a year at scale stays linear.
+    at: HashMap<(usize, Uuid), VecDeque<usize>>,
     next_serial: u64,
     warehouse: Uuid,
 }
@@ -178,6 +182,10 @@ impl Plan {
                 self.next_serial += 1;
                 let id = id_at(&mut self.rng, at);
                 let serial = format!("{prefix}{:08X}", self.next_serial * 7919 % 0xFFFF_FFFF);
+                self.at
+                    .entry((item, self.warehouse))
+                    .or_default()
+                    .push_back(self.units.len());
                 self.units.push((id, item, serial, self.warehouse, None));
                 self.record(
                     MovementKind::Receipt,
@@ -217,16 +225,14 @@ impl Plan {
         let issue_at = at - Duration::hours(20);
         if ITEMS[item].serial.is_some() {
             let wh = self.warehouse;
-            let ids: Vec<usize> = self
-                .units
-                .iter()
-                .enumerate()
-                .filter(|(_, u)| u.1 == item && u.3 == wh)
-                .map(|(i, _)| i)
-                .take(want as usize)
-                .collect();
+            let ids: Vec<usize> = {
+                let here = self.at.entry((item, wh)).or_default();
+                let n = (want as usize).min(here.len());
+                here.drain(..n).collect()
+            };
             for i in ids {
                 self.units[i].3 = place;
+                self.at.entry((item, place)).or_default().push_back(i);
                 let unit = self.units[i].0;
                 self.record(
                     MovementKind::Issue,
@@ -254,6 +260,11 @@ impl Plan {
         }
     }
 
+    /// Whether `place` holds a unit of `item`.
+    fn holds(&self, item: usize, place: Uuid) -> bool {
+        self.at.get(&(item, place)).is_some_and(|v| !v.is_empty())
+    }
+
     /// A serial-numbered unit of `item` from `from` to `to`.
     #[allow(clippy::too_many_arguments)]
     fn move_unit(
@@ -266,9 +277,10 @@ impl Plan {
         terms: Option<&'static str>,
         at: DateTime<Utc>,
     ) {
-        let Some(i) = self.units.iter().position(|u| u.1 == item && u.3 == from) else {
+        let Some(i) = self.at.get_mut(&(item, from)).and_then(VecDeque::pop_front) else {
             return;
         };
+        self.at.entry((item, to)).or_default().push_back(i);
         self.units[i].3 = to;
         self.units[i].4 = terms;
         let unit = self.units[i].0;
@@ -359,13 +371,40 @@ pub async fn generate<C: ConnectionTrait>(
         tech_place.insert(*id, id_of(&p));
         places.push(p);
     }
-    let worked: Vec<ticket::Model> = ticket::Entity::find()
+    /// What the plan needs of a ticket (not the whole row: a year at scale
+    /// is many of them).
+    struct Worked {
+        id: Uuid,
+        kind: String,
+        customer_id: Uuid,
+        technician_id: Option<Uuid>,
+        resolved_at: Option<DateTime<Utc>>,
+    }
+    let worked: Vec<Worked> = ticket::Entity::find()
+        .select_only()
+        .column(ticket::Column::Id)
+        .column(ticket::Column::Kind)
+        .column(ticket::Column::CustomerId)
+        .column(ticket::Column::TechnicianId)
+        .column(ticket::Column::ResolvedAt)
         .filter(ticket::Column::ResolvedAt.is_not_null())
         .filter(ticket::Column::TechnicianId.is_not_null())
         .order_by_asc(ticket::Column::ResolvedAt)
         .order_by_asc(ticket::Column::Id)
+        .into_tuple::<(Uuid, String, Uuid, Option<Uuid>, Option<DateTime<Utc>>)>()
         .all(db)
-        .await?;
+        .await?
+        .into_iter()
+        .map(
+            |(id, kind, customer_id, technician_id, resolved_at)| Worked {
+                id,
+                kind,
+                customer_id,
+                technician_id,
+                resolved_at,
+            },
+        )
+        .collect();
     let mut customer_place: BTreeMap<Uuid, Uuid> = BTreeMap::new();
     let mut plan = Plan {
         rng: ChaCha8Rng::seed_from_u64(seed ^ 0x1717),
@@ -373,6 +412,7 @@ pub async fn generate<C: ConnectionTrait>(
         items,
         moves: Vec::new(),
         units: Vec::new(),
+        at: HashMap::new(),
         next_serial: 0x10_0000,
         warehouse,
     };
@@ -504,7 +544,7 @@ pub async fn generate<C: ConnectionTrait>(
                 } else if roll < 0.40 {
                     // A faulty ONT swapped: the old one to the RMA shelf.
                     let ont = ONT_A;
-                    if plan.units.iter().any(|u| u.1 == ont && u.3 == home) {
+                    if plan.holds(ont, home) {
                         plan.stock(ont, bag, 1, at);
                         plan.move_unit(MovementKind::Faulty, ont, home, rma, Some(t.id), None, at);
                         plan.move_unit(
@@ -522,7 +562,7 @@ pub async fn generate<C: ConnectionTrait>(
             "dismantle" => {
                 // Loaned and rented units come back to the technician.
                 for item in [ONT_A, ONT_B, ROUTER] {
-                    while plan.units.iter().any(|u| u.1 == item && u.3 == home) {
+                    while plan.holds(item, home) {
                         plan.move_unit(MovementKind::Return, item, home, bag, Some(t.id), None, at);
                     }
                 }
