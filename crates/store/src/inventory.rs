@@ -288,6 +288,17 @@ pub struct ItemFilter {
     pub active: Option<bool>,
 }
 
+/// Items whose code or name holds `words` (all items when blank).
+fn item_words(words: &str) -> Condition {
+    if words.trim().is_empty() {
+        return Condition::all();
+    }
+    let pattern = crate::network::like(words);
+    Condition::any()
+        .add(Expr::expr(Func::lower(Expr::col(inventory_item::Column::Code))).like(&pattern))
+        .add(Expr::expr(Func::lower(Expr::col(inventory_item::Column::Name))).like(&pattern))
+}
+
 /// Items by code.
 pub async fn items<C: ConnectionTrait>(
     db: &C,
@@ -295,17 +306,8 @@ pub async fn items<C: ConnectionTrait>(
     req: &PageRequest,
 ) -> Result<Page<inventory_item::Model>, DbErr> {
     let mut q = inventory_item::Entity::find();
-    if let Some(words) = f.q.as_deref().filter(|w| !w.trim().is_empty()) {
-        let pattern = crate::network::like(words);
-        q = q.filter(
-            Condition::any()
-                .add(
-                    Expr::expr(Func::lower(Expr::col(inventory_item::Column::Code))).like(&pattern),
-                )
-                .add(
-                    Expr::expr(Func::lower(Expr::col(inventory_item::Column::Name))).like(&pattern),
-                ),
-        );
+    if let Some(words) = &f.q {
+        q = q.filter(item_words(words));
     }
     if let Some(k) = &f.kind {
         q = q.filter(inventory_item::Column::Kind.eq(k.clone()));
@@ -1027,17 +1029,8 @@ pub async fn holdings<C: ConnectionTrait>(
     offset: u64,
 ) -> Result<(Vec<Holding>, u64), DbErr> {
     let mut item_q = inventory_item::Entity::find();
-    if let Some(words) = f.q.as_deref().filter(|w| !w.trim().is_empty()) {
-        let pattern = crate::network::like(words);
-        item_q = item_q.filter(
-            Condition::any()
-                .add(
-                    Expr::expr(Func::lower(Expr::col(inventory_item::Column::Code))).like(&pattern),
-                )
-                .add(
-                    Expr::expr(Func::lower(Expr::col(inventory_item::Column::Name))).like(&pattern),
-                ),
-        );
+    if let Some(words) = &f.q {
+        item_q = item_q.filter(item_words(words));
     }
     if let Some(i) = f.item_id {
         item_q = item_q.filter(inventory_item::Column::Id.eq(i));

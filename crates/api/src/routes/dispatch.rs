@@ -6,7 +6,7 @@
 
 use axum::{
     extract::State,
-    http::{HeaderMap, HeaderValue, StatusCode, header},
+    http::{HeaderMap, StatusCode},
     response::{IntoResponse, Response},
 };
 use chrono::{DateTime, Utc};
@@ -52,12 +52,7 @@ pub fn api_router() -> OpenApiRouter<AppState> {
         .routes(routes!(put_crew))
 }
 
-fn with_etag(mut response: Response, version: i32) -> Response {
-    if let Ok(v) = HeaderValue::from_str(&format!("\"{version}\"")) {
-        response.headers_mut().insert(header::ETAG, v);
-    }
-    response
-}
+use crate::routes::with_etag;
 
 // ----------------------------------------------------------------------
 // Settings

@@ -57,12 +57,7 @@ pub fn api_router() -> OpenApiRouter<AppState> {
         .routes(routes!(usage))
 }
 
-fn with_etag(mut response: Response, version: i32) -> Response {
-    if let Ok(v) = HeaderValue::from_str(&format!("\"{version}\"")) {
-        response.headers_mut().insert(header::ETAG, v);
-    }
-    response
-}
+use crate::routes::with_etag;
 
 /// Stock may be read by inventory readers, and a technician their own.
 fn reads_all(caller: &Caller) -> bool {

@@ -179,3 +179,11 @@ pub(crate) async fn read_upload_form(
     }
     Ok(out)
 }
+
+/// `response` with the record's `version` as its `ETag` (for `If-Match`).
+pub fn with_etag(mut response: axum::response::Response, version: i32) -> axum::response::Response {
+    if let Ok(v) = axum::http::HeaderValue::from_str(&format!("\"{version}\"")) {
+        response.headers_mut().insert(axum::http::header::ETAG, v);
+    }
+    response
+}
