@@ -6,6 +6,10 @@
 //! - the first page of the customer list,
 //! - a page deep in it (cursors followed once, then that page asked for),
 //! - a name search,
+//! - the ticket cases (an area's open tickets, a customer's tickets, a
+//!   ticket with its timeline, a new repair ticket),
+//! - the inventory cases (one balance, a technician's stock, a unit's
+//!   history, posting a movement; see [`inventory`]),
 //! - `/healthz` of the same server, the baseline the others are measured
 //!   against (it touches neither the database nor authentication).
 //!
@@ -45,6 +49,8 @@ use reqwest::{
     header::{HeaderMap, HeaderName, HeaderValue},
 };
 use tokio::sync::oneshot;
+
+mod inventory;
 
 #[derive(Debug, clap::Args)]
 pub struct HttpArgs {
@@ -94,8 +100,8 @@ pub struct HttpArgs {
     #[arg(long)]
     breakdown: bool,
     /// Which groups of cases to run (the `/healthz` baseline always runs):
-    /// `customers`, `tickets`, or both separated by a comma
-    #[arg(long, value_enum, value_delimiter = ',', default_values_t = [Group::Customers, Group::Tickets])]
+    /// `customers`, `tickets`, `inventory`, or several separated by commas
+    #[arg(long, value_enum, value_delimiter = ',', default_values_t = [Group::Customers, Group::Tickets, Group::Inventory])]
     cases: Vec<Group>,
 }
 
@@ -106,6 +112,9 @@ enum Group {
     /// The ticket cases (as CS): an area's open tickets by SLA due, a
     /// customer's tickets, a ticket with its timeline, a new repair ticket
     Tickets,
+    /// The inventory cases (as the storekeeper): one balance, a
+    /// technician's stock, a unit's history, posting a movement
+    Inventory,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -780,10 +789,17 @@ async fn drive(
         picks = Some(p);
     }
 
+    let mut stock = None;
+    if args.cases.contains(&Group::Inventory) {
+        let (more, p) = inventory::rows(args, base, db, accounts, &setup, &clients).await?;
+        rows.extend(more);
+        stock = Some(p);
+    }
+
     let pool = db.pool_stats();
     println!(
         "{} clients, {:.0} s a case after {:.0} s warm-up; customers: {} (as admin), \
-         tickets: session cookie (as CS); {}; database pool: {} connections; \
+         tickets: session cookie (as CS); inventory: session cookie (as the storekeeper); {}; database pool: {} connections; \
          {} worker threads\n",
         args.clients,
         args.seconds,
@@ -827,6 +843,9 @@ async fn drive(
         }
         if let Some(p) = &picks {
             ticket_breakdown(args, db, p).await?;
+        }
+        if let Some(p) = &stock {
+            inventory::breakdown(args, db, p).await?;
         }
     }
     Ok(())

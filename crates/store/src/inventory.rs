@@ -295,8 +295,20 @@ fn item_words(words: &str) -> Condition {
     }
     let pattern = crate::network::like(words);
     Condition::any()
-        .add(Expr::expr(Func::lower(Expr::col(inventory_item::Column::Code))).like(&pattern))
-        .add(Expr::expr(Func::lower(Expr::col(inventory_item::Column::Name))).like(&pattern))
+        .add(
+            Expr::expr(Func::lower(Expr::col((
+                inventory_item::Entity,
+                inventory_item::Column::Code,
+            ))))
+            .like(&pattern),
+        )
+        .add(
+            Expr::expr(Func::lower(Expr::col((
+                inventory_item::Entity,
+                inventory_item::Column::Name,
+            ))))
+            .like(&pattern),
+        )
 }
 
 /// Items by code.
@@ -1020,6 +1032,70 @@ pub struct BalanceFilter {
     pub below_minimum: bool,
 }
 
+/// The non-zero balances `f` asks for, joined with their item and place
+/// (and reorder level) so that every filter runs in the database.
+fn matching(f: &BalanceFilter) -> sea_orm::Select<stock_balance::Entity> {
+    use sea_orm::{JoinType, sea_query::IntoCondition};
+    let mut q = stock_balance::Entity::find()
+        .join(
+            JoinType::InnerJoin,
+            stock_balance::Entity::belongs_to(inventory_item::Entity)
+                .from(stock_balance::Column::ItemId)
+                .to(inventory_item::Column::Id)
+                .into(),
+        )
+        .join(
+            JoinType::InnerJoin,
+            stock_balance::Entity::belongs_to(stock_location::Entity)
+                .from(stock_balance::Column::LocationId)
+                .to(stock_location::Column::Id)
+                .into(),
+        )
+        .join(
+            if f.below_minimum {
+                JoinType::InnerJoin
+            } else {
+                JoinType::LeftJoin
+            },
+            stock_balance::Entity::belongs_to(reorder_level::Entity)
+                .from((
+                    stock_balance::Column::ItemId,
+                    stock_balance::Column::LocationId,
+                ))
+                .to((
+                    reorder_level::Column::ItemId,
+                    reorder_level::Column::LocationId,
+                ))
+                .into(),
+        )
+        .filter(stock_balance::Column::Quantity.ne(0));
+    if let Some(words) = &f.q {
+        q = q.filter(item_words(words));
+    }
+    if let Some(i) = f.item_id {
+        q = q.filter(stock_balance::Column::ItemId.eq(i));
+    }
+    if let Some(l) = f.location_id {
+        q = q.filter(stock_balance::Column::LocationId.eq(l));
+    }
+    if let Some(k) = &f.location_kind {
+        q = q.filter(
+            Expr::col((stock_location::Entity, stock_location::Column::Kind))
+                .eq(k.clone())
+                .into_condition(),
+        );
+    }
+    if f.below_minimum {
+        q = q.filter(
+            Expr::col((stock_balance::Entity, stock_balance::Column::Quantity)).lt(Expr::col((
+                reorder_level::Entity,
+                reorder_level::Column::Minimum,
+            ))),
+        );
+    }
+    q
+}
+
 /// Stock on hand (non-zero balances), by item code and place name; at most
 /// `limit` lines after `offset`, and how many there are.
 pub async fn holdings<C: ConnectionTrait>(
@@ -1028,62 +1104,102 @@ pub async fn holdings<C: ConnectionTrait>(
     limit: u64,
     offset: u64,
 ) -> Result<(Vec<Holding>, u64), DbErr> {
-    let mut item_q = inventory_item::Entity::find();
-    if let Some(words) = &f.q {
-        item_q = item_q.filter(item_words(words));
-    }
-    if let Some(i) = f.item_id {
-        item_q = item_q.filter(inventory_item::Column::Id.eq(i));
-    }
-    let items: std::collections::BTreeMap<Uuid, inventory_item::Model> = item_q
+    let rows: Vec<(Uuid, Uuid, i64, Option<i64>)> = matching(f)
+        .select_only()
+        .column(stock_balance::Column::ItemId)
+        .column(stock_balance::Column::LocationId)
+        .column(stock_balance::Column::Quantity)
+        .expr(Expr::col((
+            reorder_level::Entity,
+            reorder_level::Column::Minimum,
+        )))
+        .order_by_asc(Expr::col((
+            inventory_item::Entity,
+            inventory_item::Column::Code,
+        )))
+        .order_by_asc(Expr::col((
+            stock_location::Entity,
+            stock_location::Column::Name,
+        )))
+        .order_by_asc(stock_balance::Column::LocationId)
+        .offset(offset)
+        .limit(limit)
+        .into_tuple()
         .all(db)
+        .await?;
+    let total: i64 = matching(f)
+        .select_only()
+        .expr(Expr::cust("COUNT(*)"))
+        .into_tuple()
+        .one(db)
         .await?
-        .into_iter()
-        .map(|i| (i.id, i))
-        .collect();
-    let mut q = stock_balance::Entity::find()
-        .filter(stock_balance::Column::Quantity.ne(0))
-        .filter(stock_balance::Column::ItemId.is_in(items.keys().copied()));
-    if let Some(l) = f.location_id {
-        q = q.filter(stock_balance::Column::LocationId.eq(l));
-    }
-    let rows = q.all(db).await?;
-    let place_ids: Vec<Uuid> = rows.iter().map(|r| r.location_id).collect();
-    let mut lq = stock_location::Entity::find().filter(stock_location::Column::Id.is_in(place_ids));
-    if let Some(k) = &f.location_kind {
-        lq = lq.filter(stock_location::Column::Kind.eq(k.clone()));
-    }
+        .unwrap_or(0);
+    let items: std::collections::BTreeMap<Uuid, inventory_item::Model> =
+        inventory_item::Entity::find()
+            .filter(inventory_item::Column::Id.is_in(rows.iter().map(|r| r.0)))
+            .all(db)
+            .await?
+            .into_iter()
+            .map(|i| (i.id, i))
+            .collect();
     let places: std::collections::BTreeMap<Uuid, stock_location::Model> =
-        lq.all(db).await?.into_iter().map(|l| (l.id, l)).collect();
-    let levels: std::collections::BTreeMap<(Uuid, Uuid), i64> = reorder_level::Entity::find()
-        .all(db)
-        .await?
+        stock_location::Entity::find()
+            .filter(stock_location::Column::Id.is_in(rows.iter().map(|r| r.1)))
+            .all(db)
+            .await?
+            .into_iter()
+            .map(|l| (l.id, l))
+            .collect();
+    let lines = rows
         .into_iter()
-        .map(|l| ((l.item_id, l.location_id), l.minimum))
-        .collect();
-    let mut lines: Vec<Holding> = rows
-        .into_iter()
-        .filter_map(|r| {
+        .filter_map(|(item, place, quantity, minimum)| {
             Some(Holding {
-                item: items.get(&r.item_id)?.clone(),
-                location: places.get(&r.location_id)?.clone(),
-                quantity: r.quantity,
-                minimum: levels.get(&(r.item_id, r.location_id)).copied(),
+                item: items.get(&item)?.clone(),
+                location: places.get(&place)?.clone(),
+                quantity,
+                minimum,
             })
         })
-        .filter(|h| !f.below_minimum || h.minimum.is_some_and(|m| h.quantity < m))
         .collect();
-    lines.sort_by(|a, b| {
-        (a.item.code.as_str(), a.location.name.as_str())
-            .cmp(&(b.item.code.as_str(), b.location.name.as_str()))
-    });
-    let total = lines.len() as u64;
-    let page = lines
-        .into_iter()
-        .skip(offset as usize)
-        .take(limit as usize)
-        .collect();
-    Ok((page, total))
+    Ok((lines, total.max(0) as u64))
+}
+
+/// The value of the stock on hand `f` asks for, by kind of place.
+#[derive(Debug, Clone, Default)]
+pub struct StockValue {
+    pub lines: u64,
+    /// In rupiah, at each item's unit cost.
+    pub value: i64,
+    /// Kind of place, its lines and value, by kind.
+    pub by_kind: Vec<(String, u64, i64)>,
+}
+
+/// Totals of [`holdings`] over every matching line, summed in the database.
+pub async fn stock_value<C: ConnectionTrait>(
+    db: &C,
+    f: &BalanceFilter,
+) -> Result<StockValue, DbErr> {
+    let kind = Expr::col((stock_location::Entity, stock_location::Column::Kind));
+    let rows: Vec<(String, i64, Option<i64>)> = matching(f)
+        .select_only()
+        .expr(kind.clone())
+        .expr(Expr::cust("COUNT(*)"))
+        .expr(Expr::cust(
+            "CAST(SUM(stock_balances.quantity * inventory_items.unit_cost) AS BIGINT)",
+        ))
+        .group_by(kind.clone())
+        .order_by_asc(kind)
+        .into_tuple()
+        .all(db)
+        .await?;
+    let mut total = StockValue::default();
+    for (kind, lines, value) in rows {
+        let (lines, value) = (lines.max(0) as u64, value.unwrap_or(0));
+        total.lines += lines;
+        total.value += value;
+        total.by_kind.push((kind, lines, value));
+    }
+    Ok(total)
 }
 
 /// Sets (or, with none, clears) the reorder level of `item` at `place`.

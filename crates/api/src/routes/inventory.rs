@@ -46,6 +46,7 @@ pub fn api_router() -> OpenApiRouter<AppState> {
         .routes(routes!(update_item))
         .routes(routes!(list_locations, create_location))
         .routes(routes!(list_stock))
+        .routes(routes!(stock_totals))
         .routes(routes!(technician_stock))
         .routes(routes!(list_movements, post_movement))
         .routes(routes!(list_assets))
@@ -405,13 +406,13 @@ async fn list_stock(
     check_filter("q", query.q.as_deref())?;
     let limit = limit_of(query.limit)?;
     let offset = query.offset.unwrap_or(0);
-    let filter = BalanceFilter {
-        location_id: query.location_id,
-        item_id: query.item_id,
-        q: query.q,
-        location_kind: query.location_kind.map(|k| k.as_str().to_string()),
-        below_minimum: query.below_minimum.unwrap_or(false),
-    };
+    let filter = balance_filter(
+        query.location_id,
+        query.item_id,
+        query.q,
+        query.location_kind,
+        query.below_minimum,
+    );
     let (lines, total) = inventory::holdings(state.db.conn(), &filter, limit, offset).await?;
     let more = offset + (lines.len() as u64) < total;
     Ok(axum::Json(List {
@@ -419,6 +420,95 @@ async fn list_stock(
         next_cursor: more.then(|| (offset + limit).to_string()),
         total,
         total_exact: true,
+    }))
+}
+
+fn balance_filter(
+    location_id: Option<Uuid>,
+    item_id: Option<Uuid>,
+    q: Option<String>,
+    location_kind: Option<PlaceKind>,
+    below_minimum: Option<bool>,
+) -> BalanceFilter {
+    BalanceFilter {
+        location_id,
+        item_id,
+        q,
+        location_kind: location_kind.map(|k| k.as_str().to_string()),
+        below_minimum: below_minimum.unwrap_or(false),
+    }
+}
+
+/// Which stock on hand to total (the stock list's filters).
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct StockTotalsQuery {
+    pub location_id: Option<Uuid>,
+    pub item_id: Option<Uuid>,
+    /// Words in the item's code or name.
+    pub q: Option<String>,
+    pub location_kind: Option<PlaceKind>,
+    /// Only lines under their reorder level.
+    pub below_minimum: Option<bool>,
+}
+
+/// The stock of one kind of place, totalled.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct PlaceKindTotal {
+    pub kind: PlaceKind,
+    pub lines: u64,
+    /// In rupiah.
+    pub value: i64,
+}
+
+/// Every line of stock on hand that matches, totalled.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct StockTotals {
+    pub lines: u64,
+    /// In rupiah, at each item's unit cost.
+    pub value: i64,
+    /// By kind of place (only kinds holding something).
+    pub by_place_kind: Vec<PlaceKindTotal>,
+}
+
+/// The number and rupiah value of the stock lines the stock list would
+/// show with the same filters, summed by the server.
+#[utoipa::path(get, path = "/inventory/stock/totals", tag = "inventory", params(StockTotalsQuery),
+    responses(
+        (status = 200, body = StockTotals),
+        (status = 401, body = Problem, content_type = "application/problem+json"),
+        (status = 403, body = Problem, content_type = "application/problem+json"),
+        (status = 422, body = Problem, content_type = "application/problem+json"),
+    ))]
+async fn stock_totals(
+    State(state): State<AppState>,
+    caller: Caller,
+    ApiQuery(query): ApiQuery<StockTotalsQuery>,
+) -> ApiResult<axum::Json<StockTotals>> {
+    caller.require(Permission::InventoryRead)?;
+    check_filter("q", query.q.as_deref())?;
+    let filter = balance_filter(
+        query.location_id,
+        query.item_id,
+        query.q,
+        query.location_kind,
+        query.below_minimum,
+    );
+    let totals = inventory::stock_value(state.db.conn(), &filter).await?;
+    Ok(axum::Json(StockTotals {
+        lines: totals.lines,
+        value: totals.value,
+        by_place_kind: totals
+            .by_kind
+            .into_iter()
+            .filter_map(|(kind, lines, value)| {
+                Some(PlaceKindTotal {
+                    kind: kind.parse::<PlaceKind>().ok()?,
+                    lines,
+                    value,
+                })
+            })
+            .collect(),
     }))
 }
 

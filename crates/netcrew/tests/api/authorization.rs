@@ -199,6 +199,7 @@ fn rule(method: &str, path: &str) -> Option<Rule> {
             "get",
             "/api/v1/inventory/locations"
             | "/api/v1/inventory/stock"
+            | "/api/v1/inventory/stock/totals"
             | "/api/v1/inventory/assets"
             | "/api/v1/inventory/usage"
             | "/api/v1/inventory/assets/{id}"

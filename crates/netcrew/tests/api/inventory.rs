@@ -516,6 +516,53 @@ async fn the_demo_ledger_adds_up(app: &TestApp) -> anyhow::Result<()> {
         .await?;
     assert!(low["total"].as_u64().unwrap_or(0) > 0, "{low}");
 
+    // The stock's value, summed by the server, is the balances' at cost.
+    let cost: BTreeMap<uuid::Uuid, i64> = netcrew_store::entity::inventory_item::Entity::find()
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|i| (i.id, i.unit_cost))
+        .collect();
+    let mut by_kind: BTreeMap<String, (u64, i64)> = BTreeMap::new();
+    for ((item, place), q) in &balances {
+        let e = by_kind.entry(places[place].clone()).or_default();
+        e.0 += 1;
+        e.1 += q * cost[item];
+    }
+    let (_, totals) = store.json("/api/v1/inventory/stock/totals").await?;
+    assert_eq!(totals["lines"], balances.len(), "{totals}");
+    assert_eq!(
+        totals["value"],
+        by_kind.values().map(|v| v.1).sum::<i64>(),
+        "{totals}"
+    );
+    for k in totals["by_place_kind"].as_array().into_iter().flatten() {
+        let kind = k["kind"].as_str().unwrap_or_default();
+        assert_eq!(k["lines"], by_kind[kind].0, "{kind}: {totals}");
+        assert_eq!(k["value"], by_kind[kind].1, "{kind}: {totals}");
+    }
+    let (_, warehouses) = store
+        .json("/api/v1/inventory/stock/totals?location_kind=warehouse")
+        .await?;
+    let (_, listed) = store
+        .json("/api/v1/inventory/stock?location_kind=warehouse&limit=500")
+        .await?;
+    assert_eq!(warehouses["lines"], listed["total"], "{warehouses}");
+    assert_eq!(
+        warehouses["value"],
+        listed["items"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .map(|l| l["value"].as_i64().unwrap_or(0))
+            .sum::<i64>()
+    );
+    let (status, bad) = store
+        .json("/api/v1/inventory/stock/totals?location_kind=attic")
+        .await?;
+    assert_eq!(status, 422, "{bad}");
+    assert_eq!(bad["errors"][0]["field"], "location_kind", "{bad}");
+
     // What dismantles still have to bring back.
     let ended: std::collections::BTreeSet<uuid::Uuid> =
         netcrew_store::entity::customer::Entity::find()

@@ -821,6 +821,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/inventory/stock/totals": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The number and rupiah value of the stock lines the stock list would
+         *     show with the same filters, summed by the server.
+         */
+        get: operations["stock_totals"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/inventory/usage": {
         parameters: {
             query?: never;
@@ -4901,6 +4921,17 @@ export interface components {
          * @enum {string}
          */
         PlaceKind: "warehouse" | "technician" | "customer" | "rma" | "written_off";
+        /** @description The stock of one kind of place, totalled. */
+        PlaceKindTotal: {
+            kind: components["schemas"]["PlaceKind"];
+            /** Format: int64 */
+            lines: number;
+            /**
+             * Format: int64
+             * @description In rupiah.
+             */
+            value: number;
+        };
         /** @description One job of a technician's planned day. */
         PlannedJob: {
             address: string;
@@ -5399,6 +5430,18 @@ export interface components {
              * @description The technician whose own stock this is.
              */
             technician_id?: string | null;
+        };
+        /** @description Every line of stock on hand that matches, totalled. */
+        StockTotals: {
+            /** @description By kind of place (only kinds holding something). */
+            by_place_kind: components["schemas"]["PlaceKindTotal"][];
+            /** Format: int64 */
+            lines: number;
+            /**
+             * Format: int64
+             * @description In rupiah, at each item's unit cost.
+             */
+            value: number;
         };
         /** @description A ticket behind a suggested outage. */
         SuggestedTicket: {
@@ -7805,6 +7848,36 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["List_StockLine"];
+                };
+            };
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            422: components["responses"]["Validation"];
+        };
+    };
+    stock_totals: {
+        parameters: {
+            query?: {
+                location_id?: string;
+                item_id?: string;
+                /** @description Words in the item's code or name. */
+                q?: string;
+                location_kind?: components["schemas"]["PlaceKind"];
+                /** @description Only lines under their reorder level. */
+                below_minimum?: boolean;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["StockTotals"];
                 };
             };
             401: components["responses"]["Unauthenticated"];
