@@ -56,6 +56,8 @@ pub struct ApiConfig {
     pub road_factor: f64,
     /// Reopening window, auto-close delay and the ISP's zone for tickets.
     pub tickets: netcrew_store::tickets::Settings,
+    /// The address people open NetCrew at, for links in messages.
+    pub public_url: String,
 }
 
 impl Default for ApiConfig {
@@ -72,6 +74,7 @@ impl Default for ApiConfig {
             max_drop_m: 250.0,
             road_factor: 1.3,
             tickets: netcrew_store::tickets::Settings::default(),
+            public_url: "http://127.0.0.1:8080".to_string(),
         }
     }
 }

@@ -26,8 +26,9 @@ pub struct FieldError {
     /// `span_overlap`, `duplicate`, `order`, `inactive`, `lead`, `too_many`,
     /// `point`, for bookings `window_past` and `window_full`, for inventory
     /// `movement_places`, `serial_one`, `not_serial`, `other_item`,
-    /// `other_customer`, `unassigned`, `too_few`, `not_asked`, or `invalid`
-    /// (see `detail`).
+    /// `other_customer`, `unassigned`, `too_few`, `not_asked`, for account
+    /// links `unreachable` (no e-mail or WhatsApp reaches the person), or
+    /// `invalid` (see `detail`).
     #[schema(example = "required")]
     pub code: String,
     /// The reason in English, for people and logs.

@@ -188,6 +188,90 @@ impl GatewayKind {
     }
 }
 
+/// How NetCrew's connection to the SMTP server is protected.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum SmtpSecurity {
+    /// A plain connection upgraded with STARTTLS (usually port 587).
+    Starttls,
+    /// TLS from the first byte (usually port 465).
+    Tls,
+    /// No encryption: only for a relay on the same machine or network.
+    None,
+}
+
+/// A link to an account sent to its person: to set a password after an
+/// admin's reset or on their own request, or to take up an invitation.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AccountLink {
+    /// Asked for on the sign-in page ("forgot password").
+    PasswordForgotten,
+    /// An admin reset the password.
+    PasswordReset,
+    /// A new account: set your password.
+    Invitation,
+}
+
+impl AccountLink {
+    /// The outbox event name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            AccountLink::PasswordForgotten => "password_forgotten",
+            AccountLink::PasswordReset => "password_reset",
+            AccountLink::Invitation => "invitation",
+        }
+    }
+
+    /// Subject and text in `locale` (`id` or `en`), for `name`, with the
+    /// `link` valid for `hours`, signed by `isp`.
+    pub fn message(
+        self,
+        locale: &str,
+        name: &str,
+        link: &str,
+        hours: i64,
+        isp: &str,
+    ) -> (String, String) {
+        let en = locale == "en";
+        let (subject, why) = match (self, en) {
+            (AccountLink::PasswordForgotten, false) => (
+                format!("Atur ulang kata sandi {isp}"),
+                "Ada permintaan untuk mengatur ulang kata sandi akun Anda. Jika bukan Anda yang meminta, abaikan pesan ini; kata sandi lama tetap berlaku.".to_string(),
+            ),
+            (AccountLink::PasswordForgotten, true) => (
+                format!("Reset your {isp} password"),
+                "Someone asked to reset the password of your account. If it was not you, ignore this message; your password stays as it is.".to_string(),
+            ),
+            (AccountLink::PasswordReset, false) => (
+                format!("Kata sandi {isp} Anda diatur ulang"),
+                "Admin mengatur ulang kata sandi akun Anda. Buat kata sandi baru lewat tautan ini.".to_string(),
+            ),
+            (AccountLink::PasswordReset, true) => (
+                format!("Your {isp} password was reset"),
+                "An admin reset the password of your account. Choose a new one with this link.".to_string(),
+            ),
+            (AccountLink::Invitation, false) => (
+                format!("Undangan ke {isp}"),
+                "Akun NetCrew sudah dibuat untuk Anda. Buat kata sandi Anda lewat tautan ini.".to_string(),
+            ),
+            (AccountLink::Invitation, true) => (
+                format!("Your invitation to {isp}"),
+                "A NetCrew account was made for you. Choose your password with this link.".to_string(),
+            ),
+        };
+        let text = if en {
+            format!(
+                "Hello {name},\n\n{why}\n\n{link}\n\nThe link works once, for {hours} hours. Do not pass it on.\n\n{isp}"
+            )
+        } else {
+            format!(
+                "Halo {name},\n\n{why}\n\n{link}\n\nTautan hanya berlaku sekali, selama {hours} jam. Jangan berikan kepada siapa pun.\n\n{isp}"
+            )
+        };
+        (subject, text)
+    }
+}
+
 /// Why a template was refused.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum BadTemplate {

@@ -127,6 +127,12 @@ pub struct Settings {
     /// that should only serve) [default: true]
     #[arg(long, env = "NETCREW_SEND_MESSAGES", value_name = "BOOL")]
     pub send_messages: Option<bool>,
+
+    /// The address people open NetCrew at (`https://netcrew.isp.example`),
+    /// for the links in e-mails and WhatsApp messages; never taken from a
+    /// request's Host header [default: http://BIND]
+    #[arg(long, env = "NETCREW_PUBLIC_URL", value_name = "URL")]
+    pub public_url: Option<String>,
 }
 
 /// Settings with every default applied and every value checked.
@@ -155,6 +161,7 @@ pub struct Resolved {
     pub identity_key_file: PathBuf,
     pub retention: netcrew_store::retention::Retention,
     pub send_messages: bool,
+    pub public_url: String,
 }
 
 impl Settings {
@@ -197,6 +204,7 @@ impl Settings {
             keep_job_photos_days: self.keep_job_photos_days.or(from_file.keep_job_photos_days),
             keep_positions_days: self.keep_positions_days.or(from_file.keep_positions_days),
             send_messages: self.send_messages.or(from_file.send_messages),
+            public_url: self.public_url.or(from_file.public_url),
         })
     }
 
@@ -278,6 +286,20 @@ impl Settings {
             job_photos: days(self.keep_job_photos_days, 730, "keep_job_photos_days")?,
             positions: days(self.keep_positions_days, 30, "keep_positions_days")?,
         };
+        let bind = self
+            .bind
+            .unwrap_or_else(|| SocketAddr::from(([127, 0, 0, 1], 8080)));
+        let public_url = match self.public_url.as_deref().map(str::trim) {
+            None | Some("") => format!("http://{bind}"),
+            Some(url) => match url::Url::parse(url) {
+                Ok(u) if matches!(u.scheme(), "http" | "https") && u.host().is_some() => {
+                    url.trim_end_matches('/').to_string()
+                }
+                _ => bail!(
+                    "invalid public_url {url:?}: expected the http(s) address people open NetCrew at"
+                ),
+            },
+        };
         let identity_key_file = self
             .identity_key_file
             .unwrap_or_else(|| netcrew_store::identity::default_key_file(&data_dir));
@@ -288,12 +310,11 @@ impl Settings {
             identity_key_file,
             retention,
             send_messages: self.send_messages.unwrap_or(true),
+            public_url,
             map_tile_url,
             max_drop_m,
             road_factor,
-            bind: self
-                .bind
-                .unwrap_or_else(|| SocketAddr::from(([127, 0, 0, 1], 8080))),
+            bind,
             database_url,
             data_dir,
             db_max_connections,

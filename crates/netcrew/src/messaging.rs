@@ -1,14 +1,16 @@
 //! The outbox worker: takes due messages, sends each through the WhatsApp
-//! gateways in the admin's order (the next one takes over when one fails),
-//! and records the outcome. Every instance runs one; the lease on each
+//! gateways in the admin's order (the next one takes over when one fails)
+//! or, for e-mails, the SMTP server, and records the outcome. Every instance runs one; the lease on each
 //! claimed message keeps two from sending it at once.
 
 use std::time::Duration;
 
 use netcrew_domain::messages::GatewayKind;
-use netcrew_notify::{Fonnte, Gateway, HttpClient, Outgoing, Wablas, send_with_failover};
+use netcrew_notify::{
+    Fonnte, Gateway, HttpClient, Outgoing, Wablas, email::Email, send_with_failover,
+};
 use netcrew_store::{
-    Db,
+    Db, email,
     identity::Sealer,
     outbox::{self, Channel, Outcome},
 };
@@ -56,6 +58,7 @@ pub async fn deliver_once(
     let now = chrono::Utc::now();
     let claimed = outbox::claim(
         db,
+        outbox::WHATSAPP,
         worker,
         BATCH,
         chrono::Duration::seconds(LEASE_SECS),
@@ -111,6 +114,48 @@ pub async fn deliver_once(
     Ok(claimed.len())
 }
 
+/// One round of e-mails: sends what is due through the SMTP server.
+/// While the channel is off, e-mails wait.
+pub async fn deliver_email_once(db: &Db, sealer: &Sealer, worker: &str) -> anyhow::Result<usize> {
+    let (ch, password) = email::channel_with_password(db, sealer).await?;
+    if !ch.enabled {
+        return Ok(0);
+    }
+    let smtp = netcrew_api::routes::messages::smtp_of(&ch.config, password);
+    let lease = chrono::Duration::seconds(LEASE_SECS);
+    let claimed = outbox::claim(db, email::EMAIL, worker, BATCH, lease, chrono::Utc::now()).await?;
+    for m in &claimed {
+        if !outbox::renew(db, m.id, worker, lease, chrono::Utc::now()).await? {
+            continue;
+        }
+        let subject = m.subject.clone().unwrap_or_default();
+        let html = netcrew_notify::email::html_of(&m.body);
+        let outcome = match smtp
+            .send(Email {
+                to: &m.recipient,
+                subject: &subject,
+                text: &m.body,
+                html: &html,
+            })
+            .await
+        {
+            Ok(sent) => Outcome::Sent {
+                provider: sent.provider.to_string(),
+                provider_message_id: sent.provider_message_id,
+            },
+            Err(f) => {
+                tracing::warn!(message = %m.id, reason = %f.reason, "e-mail: not sent");
+                Outcome::Failed {
+                    permanent: f.permanent,
+                    reason: f.to_string(),
+                }
+            }
+        };
+        outbox::record(db, m, worker, outcome, chrono::Utc::now()).await?;
+    }
+    Ok(claimed.len())
+}
+
 /// How many rounds pass between looks for tomorrow's visits (about a
 /// minute).
 const REMIND_EVERY_ROUNDS: u32 = 30;
@@ -139,6 +184,16 @@ pub async fn run(db: Db, sealer: Sealer, worker: String, zone: netcrew_domain::s
                 Ok(_) => break,
                 Err(e) => {
                     tracing::warn!(error = %e, "whatsapp: outbox round failed");
+                    break;
+                }
+            }
+        }
+        loop {
+            match deliver_email_once(&db, &sealer, &worker).await {
+                Ok(n) if n as u64 == BATCH => continue,
+                Ok(_) => break,
+                Err(e) => {
+                    tracing::warn!(error = %e, "e-mail: outbox round failed");
                     break;
                 }
             }

@@ -58,6 +58,7 @@ pub fn app_state(db: Db, settings: &Resolved) -> anyhow::Result<AppState> {
                 zone: netcrew_domain::schedule::parse_zone(&settings.time_zone)?,
                 fee_first: settings.fee_before_booking,
             },
+            public_url: settings.public_url.clone(),
         }),
         metrics: netcrew_api::metrics_handle()?,
         live: netcrew_api::live::Hub::start(db),

@@ -4,7 +4,10 @@
 //! sent (with the gateway's message id), a failure worth trying again
 //! (the gateway is down, slow, out of quota, its device logged out, its
 //! token wrong), or one that no retry helps (the number is not on
-//! WhatsApp). Tokens never appear in errors or logs.
+//! WhatsApp). Tokens never appear in errors or logs. E-mail goes over SMTP
+//! ([`email`]).
+
+pub mod email;
 
 use std::time::Duration;
 

@@ -3,7 +3,10 @@
 //! password, end its sessions).
 
 use chrono::{DateTime, Duration, Utc};
-use netcrew_domain::{Checks, FieldError, Invalid, Role, access::check_password, fields::choice};
+use netcrew_domain::{
+    Checks, FieldError, Invalid, Role, access::check_password, fields::choice,
+    messages::AccountLink,
+};
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DbErr, EntityTrait,
     QueryFilter,
@@ -155,15 +158,53 @@ pub async fn create(
     locale: &str,
     now: DateTime<Utc>,
 ) -> Result<Account, Error> {
+    Ok(create_with(db, actor, change, locale, None, now).await?.0)
+}
+
+/// How long an invitation's link works.
+pub const INVITE_VALID_HOURS: i64 = 72;
+
+/// Creates a staff account without a password and sends its person an
+/// invitation link (valid [`INVITE_VALID_HOURS`]) to choose one, by e-mail
+/// or else WhatsApp, in the same transaction; answers the channel used.
+/// When neither reaches the person, nothing is created (`unreachable`).
+pub async fn invite(
+    db: &Db,
+    actor: &Actor,
+    change: AccountChange,
+    locale: &str,
+    public_url: &str,
+    now: DateTime<Utc>,
+) -> Result<(Account, &'static str), Error> {
+    let (account, sent) = create_with(db, actor, change, locale, Some(public_url), now).await?;
+    let sent = sent.ok_or_else(|| Error::from(unreachable_person()))?;
+    Ok((account, sent))
+}
+
+async fn create_with(
+    db: &Db,
+    actor: &Actor,
+    change: AccountChange,
+    locale: &str,
+    invite: Option<&str>,
+    now: DateTime<Utc>,
+) -> Result<(Account, Option<&'static str>), Error> {
     let mut c = Checks::default();
     c.require(
         true,
         &[
             ("name", change.name.is_some()),
             ("role", change.role.is_some()),
-            ("password", change.password.is_some()),
+            ("password", change.password.is_some() || invite.is_some()),
         ],
     );
+    if invite.is_some() && change.password.is_some() {
+        c.fail(
+            "password",
+            "invalid",
+            "an invited person chooses their own password: leave it out",
+        );
+    }
     c.client_id("id", change.id.map(|id| id.get_version_num()));
     let read = read(&change, &mut c);
     let email = read.email.clone().flatten();
@@ -189,10 +230,13 @@ pub async fn create(
     }
     check_refs(db.conn(), None, &read, &change, &mut c).await?;
     c.finish()?;
-    let (Some(role), Some(password)) = (read.role, change.password.as_deref()) else {
+    let Some(role) = read.role else {
         return Err(Invalid::field("role", "required", "required").into());
     };
-    let hash = crate::password::hash(password).await?;
+    let hash = match change.password.as_deref() {
+        Some(password) => crate::password::hash(password).await?,
+        None => sessions::NO_PASSWORD_YET.to_string(),
+    };
     let id = change.id.unwrap_or_else(Uuid::now_v7);
     let team_ids = change.team_ids.clone().unwrap_or_default();
     let area_ids = change.area_ids.clone().unwrap_or_default();
@@ -229,12 +273,173 @@ pub async fn create(
         now,
     )
     .await?;
+    let mut sent = None;
+    if let Some(public_url) = invite {
+        let (token, expires_at) = sessions::issue_password_link(
+            &*txn,
+            id,
+            actor.user_id,
+            Duration::hours(INVITE_VALID_HOURS),
+            now,
+        )
+        .await?;
+        sent = send_link(
+            &*txn,
+            &created,
+            AccountLink::Invitation,
+            &token,
+            expires_at,
+            public_url,
+            now,
+        )
+        .await?;
+        if sent.is_none() {
+            return Err(unreachable_person().into());
+        }
+    }
     txn.commit().await?;
-    Ok(Account {
-        user: created,
-        team_ids,
-        area_ids,
-    })
+    Ok((
+        Account {
+            user: created,
+            team_ids,
+            area_ids,
+        },
+        sent,
+    ))
+}
+
+fn unreachable_person() -> Invalid {
+    Invalid::field(
+        "send",
+        "unreachable",
+        "neither e-mail nor WhatsApp reaches this person: give them an e-mail address \
+         or phone number and turn the channel on, or hand the link over yourself",
+    )
+}
+
+/// Writes `token`'s link to the account's person in the caller's
+/// transaction: by e-mail when they have an address and that channel is on,
+/// else by WhatsApp when they have a number and that channel is on. The
+/// channel used, or `None` when neither reaches them.
+pub async fn send_link<C: ConnectionTrait>(
+    db: &C,
+    u: &user::Model,
+    kind: AccountLink,
+    token: &str,
+    expires_at: DateTime<Utc>,
+    public_url: &str,
+    now: DateTime<Utc>,
+) -> Result<Option<&'static str>, DbErr> {
+    let link = format!(
+        "{}/reset-password?token={token}",
+        public_url.trim_end_matches('/')
+    );
+    let hours = ((expires_at - now).num_minutes() + 59) / 60;
+    let locale = if u.locale == "en" { "en" } else { "id" };
+    // One message per link: the token's own hash keys it.
+    let key = format!("{}:{}", kind.as_str(), sessions::token_hash(token));
+    if let Some(address) = u.email.as_deref().filter(|e| !e.trim().is_empty()) {
+        let ch = crate::email::channel(db).await?;
+        if ch.enabled {
+            let (subject, text) = kind.message(locale, &u.name, &link, hours, &ch.config.from_name);
+            let mail = crate::email::Mail {
+                to: address,
+                subject: &subject,
+                text: &text,
+                event: kind.as_str(),
+                locale,
+                key,
+            };
+            if crate::email::queue(db, mail, now).await? {
+                return Ok(Some(crate::email::EMAIL));
+            }
+            return Ok(None);
+        }
+    }
+    if let Some(phone) = u.phone.as_deref().filter(|p| !p.trim().is_empty()) {
+        let ch = crate::outbox::channel(db).await?;
+        if ch.enabled {
+            let (_, text) = kind.message(locale, &u.name, &link, hours, &ch.config.sender_name);
+            if crate::outbox::to_person(db, phone, kind.as_str(), locale, &text, key, now).await? {
+                return Ok(Some(crate::outbox::WHATSAPP));
+            }
+        }
+    }
+    Ok(None)
+}
+
+/// How long a link asked for on the sign-in page works.
+pub const FORGOT_VALID_MINUTES: i64 = 60;
+/// At most this many such links an hour per account.
+pub const FORGOT_PER_HOUR: u64 = 3;
+
+/// "Forgot password": when `login` is an active account's that e-mail or
+/// WhatsApp reaches, sends it a link (valid [`FORGOT_VALID_MINUTES`]) to
+/// choose a new password. The current password keeps working until then,
+/// so nobody can lock another out by asking. What happened is not told
+/// (an unknown login looks the same as a known one), only audited.
+pub async fn request_password_reset(
+    db: &Db,
+    ip: &str,
+    login_key: &str,
+    public_url: &str,
+    now: DateTime<Utc>,
+) -> Result<(), Error> {
+    use sea_orm::PaginatorTrait;
+    let Some(u) = sessions::find_user_by_login(db.conn(), login_key).await? else {
+        return Ok(());
+    };
+    if !u.active {
+        return Ok(());
+    }
+    let recent = crate::entity::password_reset::Entity::find()
+        .filter(crate::entity::password_reset::Column::UserId.eq(u.id))
+        .filter(crate::entity::password_reset::Column::CreatedBy.is_null())
+        .filter(crate::entity::password_reset::Column::CreatedAt.gt(now - Duration::hours(1)))
+        .count(db.conn())
+        .await?;
+    if recent >= FORGOT_PER_HOUR {
+        return Ok(());
+    }
+    let txn = db.begin_write().await?;
+    let (token, expires_at) = sessions::issue_password_link(
+        &*txn,
+        u.id,
+        None,
+        Duration::minutes(FORGOT_VALID_MINUTES),
+        now,
+    )
+    .await?;
+    let Some(sent) = send_link(
+        &*txn,
+        &u,
+        AccountLink::PasswordForgotten,
+        &token,
+        expires_at,
+        public_url,
+        now,
+    )
+    .await?
+    else {
+        // Nobody would get the link: none is left behind.
+        return Ok(());
+    };
+    audit_log::audit(
+        &*txn,
+        Audit {
+            actor_id: Some(u.id),
+            actor_ip: Some(ip.to_string()),
+            action: "user.password_reset_requested",
+            entity: "user",
+            entity_id: Some(u.id.to_string()),
+            before: None,
+            after: Some(json!({ "sent_by": sent, "expires_at": expires_at })),
+        },
+        now,
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(())
 }
 
 /// Changes an account: details, role, teams, areas, or (de)activation. A
@@ -355,9 +560,11 @@ pub async fn force_password_reset(
     db: &Db,
     actor: &Actor,
     target: user::Model,
+    send_to: Option<&str>,
     now: DateTime<Utc>,
-) -> Result<(String, DateTime<Utc>), Error> {
+) -> Result<(String, DateTime<Utc>, Option<&'static str>), Error> {
     let id = target.id;
+    let person = target.clone();
     let txn = db.begin_write().await?;
     let (token, expires_at) = sessions::issue_password_link(
         &*txn,
@@ -372,6 +579,22 @@ pub async fn force_password_reset(
     model.updated_at = Set(now);
     model.update(&*txn).await?;
     sessions::revoke_sessions(&*txn, id, None, None, now).await?;
+    let mut sent = None;
+    if let Some(public_url) = send_to {
+        sent = send_link(
+            &*txn,
+            &person,
+            AccountLink::PasswordReset,
+            &token,
+            expires_at,
+            public_url,
+            now,
+        )
+        .await?;
+        if sent.is_none() {
+            return Err(unreachable_person().into());
+        }
+    }
     audit_log::audit(
         &*txn,
         Audit {
@@ -381,13 +604,13 @@ pub async fn force_password_reset(
             entity: "user",
             entity_id: Some(id.to_string()),
             before: None,
-            after: Some(json!({ "expires_at": expires_at })),
+            after: Some(json!({ "expires_at": expires_at, "sent_by": sent })),
         },
         now,
     )
     .await?;
     txn.commit().await?;
-    Ok((token, expires_at))
+    Ok((token, expires_at, sent))
 }
 
 /// Ends every session of an account (a lost phone, a leaver); how many.

@@ -14,6 +14,7 @@ pub mod demo;
 pub mod demo_inventory;
 pub mod demo_tickets;
 pub mod dispatching;
+pub mod email;
 pub mod entity;
 pub mod error;
 pub mod feed;

@@ -556,6 +556,7 @@ pub async fn to_customer<C: ConnectionTrait>(
         ticket_number: Set(m.ticket.map(|t| t.1.to_string())),
         locale: Set(locale),
         body: Set(body),
+        subject: Set(None),
         status: Set(status.to_string()),
         attempts: Set(0),
         next_attempt_at: Set(next),
@@ -578,6 +579,57 @@ pub async fn to_customer<C: ConnectionTrait>(
         .exec_without_returning(db)
         .await?;
     Ok(())
+}
+
+/// Writes a WhatsApp message to a person who asked for it just now (a
+/// link to their account) in the caller's transaction, due at once (quiet
+/// hours are for messages nobody is waiting for); `false` (nothing
+/// written) while the channel is off.
+pub async fn to_person<C: ConnectionTrait>(
+    db: &C,
+    phone: &str,
+    event: &str,
+    locale: &str,
+    body: &str,
+    key: String,
+    now: DateTime<Utc>,
+) -> Result<bool, DbErr> {
+    if !channel(db).await?.enabled {
+        return Ok(false);
+    }
+    let row = outbox_message::ActiveModel {
+        id: Set(Uuid::now_v7()),
+        channel: Set(WHATSAPP.to_string()),
+        event: Set(event.to_string()),
+        recipient: Set(phone.to_string()),
+        customer_id: Set(None),
+        ticket_id: Set(None),
+        ticket_number: Set(None),
+        locale: Set(locale.to_string()),
+        body: Set(body.to_string()),
+        subject: Set(None),
+        status: Set("queued".to_string()),
+        attempts: Set(0),
+        next_attempt_at: Set(now),
+        claimed_by: Set(None),
+        claimed_until: Set(None),
+        provider: Set(None),
+        provider_message_id: Set(None),
+        last_error: Set(String::new()),
+        idempotency_key: Set(key),
+        created_at: Set(now),
+        sent_at: Set(None),
+        updated_at: Set(now),
+    };
+    outbox_message::Entity::insert(row)
+        .on_conflict(
+            OnConflict::column(outbox_message::Column::IdempotencyKey)
+                .do_nothing()
+                .to_owned(),
+        )
+        .exec_without_returning(db)
+        .await?;
+    Ok(true)
 }
 
 /// From this hour (local) the day before a visit, its reminder is written.
@@ -666,11 +718,13 @@ pub async fn replied_to<C: ConnectionTrait>(
 
 // ------------------------------------------------------------ sending
 
-/// Takes up to `batch` messages that are due for `worker`, for `lease`:
+/// Takes up to `batch` messages of `channel` that are due for `worker`,
+/// for `lease`:
 /// queued ones, and ones whose earlier worker's lease ran out (it stopped
 /// mid-send). Each try counts.
 pub async fn claim(
     db: &Db,
+    channel: &str,
     worker: &str,
     batch: u64,
     lease: Duration,
@@ -682,7 +736,7 @@ pub async fn claim(
             "UPDATE outbox_messages SET status = 'sending', claimed_by = $1, claimed_until = $2, \
              attempts = attempts + 1, updated_at = $3 \
              WHERE id IN (SELECT id FROM outbox_messages \
-               WHERE status IN ('queued', 'sending') AND next_attempt_at <= $3 \
+               WHERE channel = $5 AND status IN ('queued', 'sending') AND next_attempt_at <= $3 \
                AND (claimed_until IS NULL OR claimed_until < $3) \
                ORDER BY next_attempt_at LIMIT $4 FOR UPDATE SKIP LOCKED) \
              RETURNING *"
@@ -691,7 +745,7 @@ pub async fn claim(
             "UPDATE outbox_messages SET status = 'sending', claimed_by = $1, claimed_until = $2, \
              attempts = attempts + 1, updated_at = $3 \
              WHERE id IN (SELECT id FROM outbox_messages \
-               WHERE status IN ('queued', 'sending') AND next_attempt_at <= $3 \
+               WHERE channel = $5 AND status IN ('queued', 'sending') AND next_attempt_at <= $3 \
                AND (claimed_until IS NULL OR claimed_until < $3) \
                ORDER BY next_attempt_at LIMIT $4) \
              RETURNING *"
@@ -705,6 +759,7 @@ pub async fn claim(
             (now + lease).into(),
             now.into(),
             (batch as i64).into(),
+            channel.into(),
         ],
     );
     let txn = db.begin_write().await?;

@@ -8,9 +8,10 @@ use axum::extract::State;
 use chrono::{DateTime, NaiveTime, Utc};
 use netcrew_domain::{
     access::Permission,
-    messages::{GatewayKind, MessageEvent},
+    messages::{GatewayKind, MessageEvent, SmtpSecurity},
 };
 use netcrew_store::{
+    email,
     entity::outbox_message,
     outbox::{self, Channel, ChannelInput, GatewayInput, MessageFilter},
 };
@@ -30,6 +31,8 @@ use crate::{
 pub fn api_router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .routes(routes!(get_whatsapp, put_whatsapp))
+        .routes(routes!(get_email, put_email))
+        .routes(routes!(test_email))
         .routes(routes!(list_messages))
         .routes(routes!(send_again))
         .routes(routes!(list_templates))
@@ -218,15 +221,208 @@ async fn put_whatsapp(
     Ok(axum::Json(saved.into()))
 }
 
+/// The e-mail channel's set-up (the password is never shown).
+#[derive(Debug, Serialize, ToSchema)]
+pub struct EmailChannel {
+    pub enabled: bool,
+    /// The SMTP server's name.
+    pub host: String,
+    pub port: u16,
+    pub security: SmtpSecurity,
+    pub username: Option<String>,
+    /// Whether a password is stored.
+    pub password_set: bool,
+    pub from_address: String,
+    /// The sender's name (and the signature of account links).
+    pub from_name: String,
+    pub updated_at: Option<DateTime<Utc>>,
+}
+
+impl From<email::EmailChannel> for EmailChannel {
+    fn from(c: email::EmailChannel) -> Self {
+        EmailChannel {
+            enabled: c.enabled,
+            host: c.config.host,
+            port: c.config.port,
+            security: c.config.security,
+            username: c.config.username,
+            password_set: c.password_set,
+            from_address: c.config.from_address,
+            from_name: c.config.from_name,
+            updated_at: c.updated_at,
+        }
+    }
+}
+
+/// The e-mail channel's set-up.
+#[utoipa::path(get, path = "/channels/email", tag = "messages",
+    responses(
+        (status = 200, body = EmailChannel),
+        (status = 401, body = Problem, content_type = "application/problem+json"),
+        (status = 403, body = Problem, content_type = "application/problem+json"),
+    ))]
+async fn get_email(
+    State(state): State<AppState>,
+    caller: Caller,
+) -> ApiResult<axum::Json<EmailChannel>> {
+    caller.require(Permission::MessagesManage)?;
+    Ok(axum::Json(email::channel(state.db.conn()).await?.into()))
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct EmailInputBody {
+    pub enabled: bool,
+    pub host: String,
+    pub port: u16,
+    pub security: SmtpSecurity,
+    #[serde(default)]
+    pub username: Option<String>,
+    /// Only to set or change it; left out, the stored one is kept; empty,
+    /// it is removed.
+    #[serde(default)]
+    pub password: Option<String>,
+    pub from_address: String,
+    pub from_name: String,
+}
+
+/// Sets up the e-mail channel: the SMTP server (STARTTLS, TLS, or plain
+/// for a local relay), the login, the sender. Takes effect at once, on
+/// every instance.
+#[utoipa::path(put, path = "/channels/email", tag = "messages", request_body = EmailInputBody,
+    responses(
+        (status = 200, body = EmailChannel),
+        (status = 401, body = Problem, content_type = "application/problem+json"),
+        (status = 403, body = Problem, content_type = "application/problem+json"),
+        (status = 422, body = Problem, content_type = "application/problem+json"),
+    ))]
+async fn put_email(
+    State(state): State<AppState>,
+    caller: Caller,
+    body: Result<ApiJson<EmailInputBody>, ApiError>,
+) -> ApiResult<axum::Json<EmailChannel>> {
+    caller.require(Permission::MessagesManage)?;
+    let ApiJson(b) = body?;
+    let input = email::EmailInput {
+        enabled: b.enabled,
+        host: b.host,
+        port: b.port,
+        security: b.security,
+        username: b.username,
+        password: b.password,
+        from_address: b.from_address,
+        from_name: b.from_name,
+    };
+    let saved = email::save_channel(
+        &state.db,
+        &state.sealer,
+        &person(&caller),
+        input,
+        Utc::now(),
+    )
+    .await?;
+    Ok(axum::Json(saved.into()))
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct EmailTest {
+    /// Where the test e-mail goes.
+    pub to: String,
+}
+
+/// How a test e-mail went.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct EmailTestResult {
+    pub sent: bool,
+    /// The server's answer when it refused, or why it could not be reached
+    /// (never the password).
+    pub reason: Option<String>,
+}
+
+/// Sends a test e-mail now with the stored settings (on or off) and says
+/// how it went, without the outbox.
+#[utoipa::path(post, path = "/channels/email/test", tag = "messages", request_body = EmailTest,
+    responses(
+        (status = 200, body = EmailTestResult),
+        (status = 401, body = Problem, content_type = "application/problem+json"),
+        (status = 403, body = Problem, content_type = "application/problem+json"),
+        (status = 422, body = Problem, content_type = "application/problem+json"),
+    ))]
+async fn test_email(
+    State(state): State<AppState>,
+    caller: Caller,
+    body: Result<ApiJson<EmailTest>, ApiError>,
+) -> ApiResult<axum::Json<EmailTestResult>> {
+    caller.require(Permission::MessagesManage)?;
+    let ApiJson(b) = body?;
+    let mut c = netcrew_domain::Checks::default();
+    let to = c.email("to", &b.to).map(|e| e.to_string());
+    let (ch, password) = email::channel_with_password(&state.db, &state.sealer).await?;
+    if ch.config.host.is_empty() || ch.config.from_address.is_empty() {
+        c.fail(
+            "host",
+            "required",
+            "save the SMTP server and the sender first",
+        );
+    }
+    c.finish().map_err(netcrew_store::Error::from)?;
+    let smtp = smtp_of(&ch.config, password);
+    let text = format!(
+        "Ini e-mail percobaan dari {0}: pengaturan e-mail sudah benar.\n\nThis is a test e-mail from {0}: the e-mail settings work.",
+        ch.config.from_name
+    );
+    let outcome = smtp
+        .send(netcrew_notify::email::Email {
+            to: to.as_deref().unwrap_or_default(),
+            subject: &format!("{}: e-mail percobaan / test e-mail", ch.config.from_name),
+            text: &text,
+            html: &netcrew_notify::email::html_of(&text),
+        })
+        .await;
+    Ok(axum::Json(match outcome {
+        Ok(_) => EmailTestResult {
+            sent: true,
+            reason: None,
+        },
+        Err(f) => EmailTestResult {
+            sent: false,
+            reason: Some(f.reason),
+        },
+    }))
+}
+
+/// The SMTP sender of the e-mail channel's settings.
+pub fn smtp_of(c: &email::EmailConfig, password: Option<String>) -> netcrew_notify::email::Smtp {
+    use netcrew_notify::email::Security;
+    netcrew_notify::email::Smtp {
+        host: c.host.clone(),
+        port: c.port,
+        security: match c.security {
+            SmtpSecurity::Starttls => Security::StartTls,
+            SmtpSecurity::Tls => Security::Tls,
+            SmtpSecurity::None => Security::None,
+        },
+        username: c.username.clone(),
+        password,
+        from_address: c.from_address.clone(),
+        from_name: c.from_name.clone(),
+    }
+}
+
 /// One message to a customer and how its delivery went.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct Message {
     pub id: Uuid,
-    /// `whatsapp`.
+    /// `whatsapp` or `email`.
     pub channel: String,
-    pub event: MessageEvent,
-    /// The phone number it goes to (E.164).
+    /// A customer event (see the templates), or a link to a staff account:
+    /// `password_forgotten`, `password_reset`, `invitation`.
+    pub event: String,
+    /// The phone number (E.164) or e-mail address it goes to.
     pub recipient: String,
+    /// E-mails' subject.
+    pub subject: Option<String>,
     pub customer_id: Option<Uuid>,
     pub ticket_id: Option<Uuid>,
     pub ticket_number: Option<String>,
@@ -251,14 +447,19 @@ impl From<outbox_message::Model> for Message {
     fn from(m: outbox_message::Model) -> Self {
         Message {
             id: m.id,
+            body: if MessageEvent::parse(&m.event).is_some() {
+                m.body
+            } else {
+                hide_tokens(&m.body)
+            },
             channel: m.channel,
-            event: MessageEvent::parse(&m.event).unwrap_or(MessageEvent::TicketReceived),
+            event: m.event,
             recipient: m.recipient,
+            subject: m.subject,
             customer_id: m.customer_id,
             ticket_id: m.ticket_id,
             ticket_number: m.ticket_number,
             locale: m.locale,
-            body: m.body,
             status: m.status,
             attempts: m.attempts,
             next_attempt_at: m.next_attempt_at,
@@ -270,6 +471,24 @@ impl From<outbox_message::Model> for Message {
             updated_at: m.updated_at,
         }
     }
+}
+
+/// A link to an account in the delivery log: its token hidden, so that
+/// nobody reading the log can use someone else's link.
+fn hide_tokens(body: &str) -> String {
+    let mut out = String::with_capacity(body.len());
+    let mut rest = body;
+    while let Some(at) = rest.find("token=") {
+        let start = at + "token=".len();
+        out.push_str(&rest[..start]);
+        out.push('…');
+        let end = rest[start..]
+            .find(char::is_whitespace)
+            .map_or(rest.len(), |e| start + e);
+        rest = &rest[end..];
+    }
+    out.push_str(rest);
+    out
 }
 
 const STATUSES: [&str; 7] = [

@@ -90,6 +90,7 @@ async fn create_portal_account(
             reset_path: format!("/reset-password?token={}", invitation.token),
             token: invitation.token,
             expires_at: invitation.expires_at,
+            sent_by: None,
         },
     ))
 }

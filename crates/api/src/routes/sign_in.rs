@@ -31,6 +31,7 @@ pub fn api_router() -> OpenApiRouter<AppState> {
         .routes(routes!(login))
         .routes(routes!(logout))
         .routes(routes!(complete_password_reset))
+        .routes(routes!(forgot_password))
 }
 
 /// Failed sign-ins allowed per account, and per address, in the window.
@@ -324,4 +325,57 @@ async fn complete_password_reset(
     accounts::complete_password_reset(&state.db, &ip, &body.token, &body.new_password, Utc::now())
         .await?;
     Ok(StatusCode::NO_CONTENT)
+}
+
+/// Links asked for from one address: at most this many in 15 minutes.
+const FORGOT_ADDRESS_LIMIT: Limit = Limit {
+    scope: "forgot_address",
+    max: 10,
+    window_secs: 15 * 60,
+};
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ForgotPassword {
+    /// The e-mail address or phone number signed in with.
+    pub login: String,
+}
+
+/// "Forgot password": when the login is an active account's that e-mail
+/// or WhatsApp reaches, sends it a link (valid 60 minutes, at most 3 an
+/// hour) to choose a new password; the current one keeps working. The
+/// answer is the same whether or not such an account exists.
+#[utoipa::path(post, path = "/auth/password-forgot", tag = "auth", request_body = ForgotPassword,
+    responses(
+        (status = 202, description = "If the account exists and a channel reaches it, a link is on its way"),
+        (status = 422, body = Problem, content_type = "application/problem+json"),
+        (status = 429, body = Problem, content_type = "application/problem+json"),
+    ))]
+async fn forgot_password(
+    State(state): State<AppState>,
+    ClientIp(ip): ClientIp,
+    ApiJson(body): ApiJson<ForgotPassword>,
+) -> ApiResult<StatusCode> {
+    let key = login_key(&body.login);
+    if key.is_empty() || key.chars().count() > 254 {
+        return Err(ApiError::validation(
+            "login",
+            "required",
+            "enter your e-mail or phone number",
+        ));
+    }
+    let now = Utc::now();
+    if let Admission::Refused { retry_after_secs } =
+        FORGOT_ADDRESS_LIMIT.hit(state.db.conn(), &ip, now).await?
+    {
+        return Err(ApiError::TooManyRequests {
+            detail: format!(
+                "Too many links asked for. Try again in {} minutes.",
+                retry_after_secs.div_ceil(60)
+            ),
+            retry_after_secs,
+        });
+    }
+    accounts::request_password_reset(&state.db, &ip, &key, &state.config.public_url, now).await?;
+    Ok(StatusCode::ACCEPTED)
 }

@@ -32,6 +32,7 @@ pub fn api_router() -> OpenApiRouter<AppState> {
         .routes(routes!(list_users, create_user))
         .routes(routes!(get_user, update_user))
         .routes(routes!(reset_password))
+        .routes(routes!(invite_user))
         .routes(routes!(end_user_sessions))
 }
 
@@ -313,36 +314,145 @@ pub struct PasswordResetIssued {
     /// Path of the web app's reset page with the token, to send to the person.
     #[schema(example = "/reset-password?token=...")]
     pub reset_path: String,
+    /// How the link was sent to the person (`email` or `whatsapp`), when
+    /// it was asked for.
+    pub sent_by: Option<String>,
+}
+
+/// How an admin's reset reaches the person.
+#[derive(Debug, Default, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ResetRequest {
+    /// Also send the link to the person, by e-mail (when they have an
+    /// address and that channel is on) or else WhatsApp; refused with
+    /// `unreachable` when neither reaches them (and nothing is reset).
+    #[serde(default)]
+    pub send: bool,
 }
 
 /// Forces a password reset: the current password stops working, every
 /// session of the account ends, and a single-use link valid for 24 hours is
-/// returned for the admin to pass on.
+/// returned for the admin to pass on, or sent to the person.
 #[utoipa::path(post, path = "/users/{id}/password-reset", tag = "users",
     params(("id" = Uuid, Path, description = "User id")),
+    request_body(content = Option<ResetRequest>, description = "Optional; no body: the link is only answered"),
     responses(
         (status = 201, body = PasswordResetIssued),
         (status = 401, body = Problem, content_type = "application/problem+json"),
         (status = 403, body = Problem, content_type = "application/problem+json"),
         (status = 404, body = Problem, content_type = "application/problem+json"),
+        (status = 422, body = Problem, content_type = "application/problem+json"),
     ))]
 async fn reset_password(
     State(state): State<AppState>,
     caller: Caller,
     ApiPath(id): ApiPath<Uuid>,
+    body: axum::body::Bytes,
 ) -> ApiResult<(StatusCode, axum::Json<PasswordResetIssued>)> {
     caller.require(Permission::UsersManage)?;
+    let send = if body.iter().all(u8::is_ascii_whitespace) {
+        false
+    } else {
+        crate::extract::parse::<ResetRequest>(&body)?.send
+    };
     let target = load_visible(&state, &caller, id).await?;
-    let (token, expires_at) =
-        accounts::force_password_reset(&state.db, &caller.actor(), target.user, Utc::now()).await?;
+    let (token, expires_at, sent) = accounts::force_password_reset(
+        &state.db,
+        &caller.actor(),
+        target.user,
+        send.then_some(state.config.public_url.as_str()),
+        Utc::now(),
+    )
+    .await?;
     Ok((
         StatusCode::CREATED,
         axum::Json(PasswordResetIssued {
             reset_path: format!("/reset-password?token={token}"),
             token,
             expires_at,
+            sent_by: sent.map(str::to_string),
         }),
     ))
+}
+
+/// A new account whose person chooses their own password.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NewInvitation {
+    pub id: Option<Uuid>,
+    pub name: String,
+    pub email: Option<String>,
+    pub phone: Option<String>,
+    pub role: String,
+    #[serde(default)]
+    pub team_ids: Vec<Uuid>,
+    #[serde(default)]
+    pub area_ids: Vec<Uuid>,
+}
+
+/// An account made by invitation, and how the link went.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct InvitationSent {
+    pub user: User,
+    /// `email` or `whatsapp`.
+    pub sent_by: String,
+    pub expires_at: DateTime<Utc>,
+}
+
+/// Creates an account without a password and sends its person a link
+/// (valid 72 hours) to choose one, by e-mail or else WhatsApp. When
+/// neither reaches the person, nothing is created (`unreachable` on
+/// `send`).
+#[utoipa::path(post, path = "/users/invitations", tag = "users", request_body = NewInvitation,
+    responses(
+        (status = 201, body = InvitationSent, headers(("Location" = String, description = "The new account"))),
+        (status = 401, body = Problem, content_type = "application/problem+json"),
+        (status = 403, body = Problem, content_type = "application/problem+json"),
+        (status = 409, body = Problem, content_type = "application/problem+json"),
+        (status = 422, body = Problem, content_type = "application/problem+json"),
+    ))]
+async fn invite_user(
+    State(state): State<AppState>,
+    caller: Caller,
+    body: Result<ApiJson<NewInvitation>, ApiError>,
+) -> ApiResult<Response> {
+    caller.require(Permission::UsersManage)?;
+    let ApiJson(body) = body?;
+    let change = AccountChange {
+        id: body.id,
+        name: Some(body.name),
+        email: Some(body.email),
+        phone: Some(body.phone),
+        role: Some(body.role),
+        team_ids: Some(body.team_ids),
+        area_ids: Some(body.area_ids),
+        active: None,
+        password: None,
+    };
+    let now = Utc::now();
+    let (created, sent) = accounts::invite(
+        &state.db,
+        &caller.actor(),
+        change,
+        &state.config.default_locale,
+        &state.config.public_url,
+        now,
+    )
+    .await?;
+    let id = created.user.id;
+    let mut response = (
+        StatusCode::CREATED,
+        axum::Json(InvitationSent {
+            user: account(created),
+            sent_by: sent.to_string(),
+            expires_at: now + chrono::Duration::hours(accounts::INVITE_VALID_HOURS),
+        }),
+    )
+        .into_response();
+    if let Ok(location) = HeaderValue::from_str(&format!("/api/v1/users/{id}")) {
+        response.headers_mut().insert(header::LOCATION, location);
+    }
+    Ok(response)
 }
 
 /// Ends every session of an account (a lost phone, a leaver).

@@ -74,10 +74,10 @@ fn rule(method: &str, path: &str) -> Option<Rule> {
         ("post", "/api/v1/me/password") => SignedIn,
         ("get" | "delete", "/api/v1/me/sessions") => SignedIn,
         ("delete", "/api/v1/me/sessions/{id}") => SignedIn,
-        ("post", "/api/v1/auth/password-reset") => Public,
+        ("post", "/api/v1/auth/password-reset" | "/api/v1/auth/password-forgot") => Public,
         ("post" | "delete", "/api/v1/me/totp") | ("post", "/api/v1/me/totp/confirm") => SignedIn,
         ("get", "/api/v1/users" | "/api/v1/users/{id}") => Roles(STAFF_READERS),
-        ("post", "/api/v1/users") => Roles(ADMIN),
+        ("post", "/api/v1/users" | "/api/v1/users/invitations") => Roles(ADMIN),
         ("patch", "/api/v1/users/{id}") => Roles(ADMIN),
         ("post", "/api/v1/users/{id}/password-reset") => Roles(ADMIN),
         ("delete", "/api/v1/users/{id}/sessions") => Roles(ADMIN),
@@ -148,8 +148,13 @@ fn rule(method: &str, path: &str) -> Option<Rule> {
         | ("post", "/api/v1/inbound-messages/{id}/handled") => Roles(MESSAGE_READERS),
         // The secret in the address is the check (a wrong one: 404).
         ("post", "/api/v1/webhooks/whatsapp/{provider}/{secret}") => Public,
-        ("get" | "put", "/api/v1/channels/whatsapp")
-        | ("post", "/api/v1/messages/{id}/resend" | "/api/v1/message-templates/preview")
+        ("get" | "put", "/api/v1/channels/whatsapp" | "/api/v1/channels/email")
+        | (
+            "post",
+            "/api/v1/messages/{id}/resend"
+            | "/api/v1/message-templates/preview"
+            | "/api/v1/channels/email/test",
+        )
         | ("get", "/api/v1/message-templates")
         | ("put" | "delete", "/api/v1/message-templates/{event}/{locale}") => Roles(ADMIN),
         ("get", "/api/v1/pause-reasons") => SignedIn,

@@ -11,6 +11,7 @@ mod customer_records;
 mod customers;
 mod dispatch;
 mod edge;
+mod email;
 mod idempotency;
 mod installation;
 mod inventory;

@@ -461,11 +461,11 @@ async fn a_worker_that_stops_mid_send_neither_loses_nor_repeats_a_message() -> a
     let now = chrono::Utc::now();
     let lease = chrono::Duration::seconds(120);
     // Worker A takes the message and stops before it sends.
-    let taken = netcrew_store::outbox::claim(&app.db, "a", 10, lease, now).await?;
+    let taken = netcrew_store::outbox::claim(&app.db, "whatsapp", "a", 10, lease, now).await?;
     assert_eq!(taken.len(), 1);
     // While A's lease runs, nobody else takes it.
     assert!(
-        netcrew_store::outbox::claim(&app.db, "b", 10, lease, now)
+        netcrew_store::outbox::claim(&app.db, "whatsapp", "b", 10, lease, now)
             .await?
             .is_empty()
     );
@@ -474,7 +474,7 @@ async fn a_worker_that_stops_mid_send_neither_loses_nor_repeats_a_message() -> a
         &netcrew_store::identity::default_key_file(app.data_dir()),
     )?;
     let later = now + lease + chrono::Duration::seconds(1);
-    let retaken = netcrew_store::outbox::claim(&app.db, "b", 10, lease, later).await?;
+    let retaken = netcrew_store::outbox::claim(&app.db, "whatsapp", "b", 10, lease, later).await?;
     assert_eq!(retaken.len(), 1);
     assert_eq!(retaken[0].attempts, 2, "the stopped try counts");
     let client = netcrew_notify::client();
@@ -514,7 +514,7 @@ async fn a_worker_that_stops_mid_send_neither_loses_nor_repeats_a_message() -> a
     .await?;
     let far = later + chrono::Duration::days(1);
     assert!(
-        netcrew_store::outbox::claim(&app.db, "c", 10, lease, far)
+        netcrew_store::outbox::claim(&app.db, "whatsapp", "c", 10, lease, far)
             .await?
             .is_empty()
     );

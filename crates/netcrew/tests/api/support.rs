@@ -110,7 +110,7 @@ impl TestApp {
             ..Settings::default()
         };
         change(&mut settings);
-        let settings = settings.resolve()?;
+        let mut settings = settings.resolve()?;
         let db = server::open_db(&settings).await?;
         let demo = demo::generate(
             &db,
@@ -123,6 +123,8 @@ impl TestApp {
         .await?;
         let listener = server::bind(settings.bind).await?;
         let addr = listener.local_addr()?;
+        // Links in messages lead to this server's real port.
+        settings.public_url = format!("http://{addr}");
         let state = server::app_state(db.clone(), &settings)?;
         let (stop_tx, stop_rx) = oneshot::channel::<()>();
         let task = tokio::spawn(async move {

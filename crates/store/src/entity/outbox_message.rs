@@ -18,6 +18,8 @@ pub struct Model {
     pub locale: String,
     #[sea_orm(column_type = "Text")]
     pub body: String,
+    /// E-mails' subject.
+    pub subject: Option<String>,
     /// `queued`, `sending`, `sent`, `delivered`, `read`, `failed`, `skipped`.
     pub status: String,
     pub attempts: i32,

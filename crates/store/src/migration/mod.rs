@@ -21,6 +21,7 @@ mod m20261128_000020_dispatch;
 mod m20261128_000021_ticket_crew;
 mod m20261128_000022_routing_url;
 mod m20261128_000023_inventory;
+mod m20261129_000024_email;
 
 pub struct Migrator;
 
@@ -46,6 +47,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261128_000021_ticket_crew::Migration),
             Box::new(m20261128_000022_routing_url::Migration),
             Box::new(m20261128_000023_inventory::Migration),
+            Box::new(m20261129_000024_email::Migration),
         ]
     }
 }

@@ -189,6 +189,28 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/auth/password-forgot": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * "Forgot password": when the login is an active account's that e-mail
+         *     or WhatsApp reaches, sends it a link (valid 60 minutes, at most 3 an
+         *     hour) to choose a new password; the current one keeps working. The
+         *     answer is the same whether or not such an account exists.
+         */
+        post: operations["forgot_password"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/auth/password-reset": {
         parameters: {
             query?: never;
@@ -200,6 +222,48 @@ export interface paths {
         put?: never;
         /** Sets a new password with a reset link's token (single use, expiring). */
         post: operations["complete_password_reset"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/channels/email": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The e-mail channel's set-up. */
+        get: operations["get_email"];
+        /**
+         * Sets up the e-mail channel: the SMTP server (STARTTLS, TLS, or plain
+         *     for a local relay), the login, the sender. Takes effect at once, on
+         *     every instance.
+         */
+        put: operations["put_email"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/channels/email/test": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Sends a test e-mail now with the stored settings (on or off) and says
+         *     how it went, without the outbox.
+         */
+        post: operations["test_email"];
         delete?: never;
         options?: never;
         head?: never;
@@ -2032,6 +2096,28 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/users/invitations": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Creates an account without a password and sends its person a link
+         *     (valid 72 hours) to choose one, by e-mail or else WhatsApp. When
+         *     neither reaches the person, nothing is created (`unreachable` on
+         *     `send`).
+         */
+        post: operations["invite_user"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/users/{id}": {
         parameters: {
             query?: never;
@@ -2065,7 +2151,7 @@ export interface paths {
         /**
          * Forces a password reset: the current password stops working, every
          *     session of the account ends, and a single-use link valid for 24 hours is
-         *     returned for the admin to pass on.
+         *     returned for the admin to pass on, or sent to the person.
          */
         post: operations["reset_password"];
         delete?: never;
@@ -2667,6 +2753,51 @@ export interface components {
          * @enum {string}
          */
         DocItem: "photo_before" | "photo_after" | "ont_serial" | "optical_power_dbm" | "equipment_used" | "speed_test" | "customer_signature";
+        /** @description The e-mail channel's set-up (the password is never shown). */
+        EmailChannel: {
+            enabled: boolean;
+            from_address: string;
+            /** @description The sender's name (and the signature of account links). */
+            from_name: string;
+            /** @description The SMTP server's name. */
+            host: string;
+            /** @description Whether a password is stored. */
+            password_set: boolean;
+            /** Format: int32 */
+            port: number;
+            security: components["schemas"]["SmtpSecurity"];
+            /** Format: date-time */
+            updated_at?: string | null;
+            username?: string | null;
+        };
+        EmailInputBody: {
+            enabled: boolean;
+            from_address: string;
+            from_name: string;
+            host: string;
+            /**
+             * @description Only to set or change it; left out, the stored one is kept; empty,
+             *     it is removed.
+             */
+            password?: string | null;
+            /** Format: int32 */
+            port: number;
+            security: components["schemas"]["SmtpSecurity"];
+            username?: string | null;
+        };
+        EmailTest: {
+            /** @description Where the test e-mail goes. */
+            to: string;
+        };
+        /** @description How a test e-mail went. */
+        EmailTestResult: {
+            /**
+             * @description The server's answer when it refused, or why it could not be reached
+             *     (never the password).
+             */
+            reason?: string | null;
+            sent: boolean;
+        };
         /**
          * @description Staff or a partner company (mitra).
          * @enum {string}
@@ -2725,8 +2856,9 @@ export interface components {
              *     `span_overlap`, `duplicate`, `order`, `inactive`, `lead`, `too_many`,
              *     `point`, for bookings `window_past` and `window_full`, for inventory
              *     `movement_places`, `serial_one`, `not_serial`, `other_item`,
-             *     `other_customer`, `unassigned`, `too_few`, `not_asked`, or `invalid`
-             *     (see `detail`).
+             *     `other_customer`, `unassigned`, `too_few`, `not_asked`, for account
+             *     links `unreachable` (no e-mail or WhatsApp reaches the person), or
+             *     `invalid` (see `detail`).
              * @example required
              */
             code: string;
@@ -2742,6 +2874,10 @@ export interface components {
              *     `next_date` and `next_window` (the next booking window with room).
              */
             params?: Record<string, never>;
+        };
+        ForgotPassword: {
+            /** @description The e-mail address or phone number signed in with. */
+            login: string;
         };
         GatewayInputBody: {
             base_url?: string | null;
@@ -2899,6 +3035,14 @@ export interface components {
          * @enum {string}
          */
         InstallWindow: "08:00-12:00" | "13:00-17:00";
+        /** @description An account made by invitation, and how the link went. */
+        InvitationSent: {
+            /** Format: date-time */
+            expires_at: string;
+            /** @description `email` or `whatsapp`. */
+            sent_by: string;
+            user: components["schemas"]["User"];
+        };
         /** @description An item of the catalogue. */
         Item: {
             active: boolean;
@@ -3470,13 +3614,17 @@ export interface components {
                 /** Format: int32 */
                 attempts: number;
                 body: string;
-                /** @description `whatsapp`. */
+                /** @description `whatsapp` or `email`. */
                 channel: string;
                 /** Format: date-time */
                 created_at: string;
                 /** Format: uuid */
                 customer_id?: string | null;
-                event: components["schemas"]["MessageEvent"];
+                /**
+                 * @description A customer event (see the templates), or a link to a staff account:
+                 *     `password_forgotten`, `password_reset`, `invitation`.
+                 */
+                event: string;
                 /** Format: uuid */
                 id: string;
                 /** @description The last failure's reason, each gateway's. */
@@ -3487,7 +3635,7 @@ export interface components {
                 /** @description `fonnte` or `wablas`: the gateway that took it. */
                 provider?: string | null;
                 provider_message_id?: string | null;
-                /** @description The phone number it goes to (E.164). */
+                /** @description The phone number (E.164) or e-mail address it goes to. */
                 recipient: string;
                 /** Format: date-time */
                 sent_at?: string | null;
@@ -3496,6 +3644,8 @@ export interface components {
                  *     `sent`, `delivered`, `read`, `failed`, `skipped` (the daily limit).
                  */
                 status: string;
+                /** @description E-mails' subject. */
+                subject?: string | null;
                 /** Format: uuid */
                 ticket_id?: string | null;
                 ticket_number?: string | null;
@@ -4404,13 +4554,17 @@ export interface components {
             /** Format: int32 */
             attempts: number;
             body: string;
-            /** @description `whatsapp`. */
+            /** @description `whatsapp` or `email`. */
             channel: string;
             /** Format: date-time */
             created_at: string;
             /** Format: uuid */
             customer_id?: string | null;
-            event: components["schemas"]["MessageEvent"];
+            /**
+             * @description A customer event (see the templates), or a link to a staff account:
+             *     `password_forgotten`, `password_reset`, `invitation`.
+             */
+            event: string;
             /** Format: uuid */
             id: string;
             /** @description The last failure's reason, each gateway's. */
@@ -4421,7 +4575,7 @@ export interface components {
             /** @description `fonnte` or `wablas`: the gateway that took it. */
             provider?: string | null;
             provider_message_id?: string | null;
-            /** @description The phone number it goes to (E.164). */
+            /** @description The phone number (E.164) or e-mail address it goes to. */
             recipient: string;
             /** Format: date-time */
             sent_at?: string | null;
@@ -4430,6 +4584,8 @@ export interface components {
              *     `sent`, `delivered`, `read`, `failed`, `skipped` (the daily limit).
              */
             status: string;
+            /** @description E-mails' subject. */
+            subject?: string | null;
             /** Format: uuid */
             ticket_id?: string | null;
             ticket_number?: string | null;
@@ -4547,6 +4703,17 @@ export interface components {
             name: string;
             /** @description Permission names, e.g. `users.read`. */
             scopes: string[];
+        };
+        /** @description A new account whose person chooses their own password. */
+        NewInvitation: {
+            area_ids?: string[];
+            email?: string | null;
+            /** Format: uuid */
+            id?: string | null;
+            name: string;
+            phone?: string | null;
+            role: string;
+            team_ids?: string[];
         };
         NewTeam: {
             /** Format: uuid */
@@ -4870,6 +5037,11 @@ export interface components {
              * @example /reset-password?token=...
              */
             reset_path: string;
+            /**
+             * @description How the link was sent to the person (`email` or `whatsapp`), when
+             *     it was asked for.
+             */
+            sent_by?: string | null;
             /** @description Single-use token; only its hash is stored. */
             token: string;
         };
@@ -5158,6 +5330,15 @@ export interface components {
             /** Format: int64 */
             quantity: number;
         };
+        /** @description How an admin's reset reaches the person. */
+        ResetRequest: {
+            /**
+             * @description Also send the link to the person, by e-mail (when they have an
+             *     address and that channel is on) or else WhatsApp; refused with
+             *     `unreachable` when neither reaches them (and nothing is reset).
+             */
+            send?: boolean;
+        };
         /** @description How an outage was repaired. */
         ResolutionInput: {
             /**
@@ -5391,6 +5572,11 @@ export interface components {
          * @enum {string}
          */
         SlaState: "on_track" | "at_risk" | "breached";
+        /**
+         * @description How NetCrew's connection to the SMTP server is protected.
+         * @enum {string}
+         */
+        SmtpSecurity: "starttls" | "tls" | "none";
         StartTotp: {
             /** @description The current password, to prove it is really you. */
             password: string;
@@ -6623,6 +6809,33 @@ export interface operations {
             403: components["responses"]["Forbidden"];
         };
     };
+    forgot_password: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ForgotPassword"];
+            };
+        };
+        responses: {
+            /** @description If the account exists and a channel reaches it, a link is on its way */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["MalformedRequest"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["Validation"];
+            429: components["responses"]["TooManyRequests"];
+        };
+    };
     complete_password_reset: {
         parameters: {
             query?: never;
@@ -6644,6 +6857,85 @@ export interface operations {
                 content?: never;
             };
             400: components["responses"]["MalformedRequest"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["Validation"];
+        };
+    };
+    get_email: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EmailChannel"];
+                };
+            };
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+        };
+    };
+    put_email: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["EmailInputBody"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EmailChannel"];
+                };
+            };
+            400: components["responses"]["MalformedRequest"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["Validation"];
+        };
+    };
+    test_email: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["EmailTest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EmailTestResult"];
+                };
+            };
+            400: components["responses"]["MalformedRequest"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
             422: components["responses"]["Validation"];
@@ -10409,6 +10701,38 @@ export interface operations {
             422: components["responses"]["Validation"];
         };
     };
+    invite_user: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["NewInvitation"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    /** @description The new account */
+                    Location?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InvitationSent"];
+                };
+            };
+            400: components["responses"]["MalformedRequest"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["Validation"];
+        };
+    };
     get_user: {
         parameters: {
             query?: never;
@@ -10478,7 +10802,12 @@ export interface operations {
             };
             cookie?: never;
         };
-        requestBody?: never;
+        /** @description Optional; no body: the link is only answered */
+        requestBody?: {
+            content: {
+                "application/json": null | components["schemas"]["ResetRequest"];
+            };
+        };
         responses: {
             201: {
                 headers: {
@@ -10488,9 +10817,13 @@ export interface operations {
                     "application/json": components["schemas"]["PasswordResetIssued"];
                 };
             };
+            400: components["responses"]["MalformedRequest"];
             401: components["responses"]["Unauthenticated"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["Validation"];
         };
     };
     end_user_sessions: {
