@@ -177,6 +177,9 @@ pub enum GatewayKind {
     Fonnte,
     /// Wablas (the ISP's Wablas server, e.g. `https://jogja.wablas.com`).
     Wablas,
+    /// The official WhatsApp Business Cloud API (Meta): approved templates
+    /// outside the 24-hour window, signed webhooks.
+    Cloud,
 }
 
 impl GatewayKind {
@@ -184,6 +187,7 @@ impl GatewayKind {
         match self {
             GatewayKind::Fonnte => "fonnte",
             GatewayKind::Wablas => "wablas",
+            GatewayKind::Cloud => "cloud",
         }
     }
 }

@@ -1,5 +1,6 @@
 //! The outbox worker: takes due messages, sends each through the WhatsApp
-//! gateways in the admin's order (the next one takes over when one fails)
+//! gateways (Fonnte, Wablas, the Cloud API with its approved templates) in
+//! the admin's order (the next one takes over when one fails)
 //! or, for e-mails, the SMTP server, and records the outcome. Every instance runs one; the lease on each
 //! claimed message keeps two from sending it at once.
 
@@ -7,7 +8,8 @@ use std::time::Duration;
 
 use netcrew_domain::messages::GatewayKind;
 use netcrew_notify::{
-    Fonnte, Gateway, HttpClient, Outgoing, Wablas, email::Email, send_with_failover,
+    Cloud, Fonnte, Gateway, HttpClient, Outgoing, Template, Wablas, email::Email,
+    send_with_failover,
 };
 use netcrew_store::{
     Db, email,
@@ -37,6 +39,12 @@ pub fn gateways(ch: &Channel, tokens: &[String], client: &HttpClient) -> Vec<Box
                 GatewayKind::Wablas => {
                     Box::new(Wablas::new(client.clone(), g.base_url.as_deref(), token))
                 }
+                GatewayKind::Cloud => Box::new(Cloud::new(
+                    client.clone(),
+                    g.base_url.as_deref(),
+                    g.phone_number_id.as_deref().unwrap_or_default(),
+                    token,
+                )),
             }
         })
         .collect()
@@ -55,6 +63,11 @@ pub async fn deliver_once(
         return Ok(0);
     }
     let gateways = gateways(&ch, &tokens, client);
+    let has_cloud = ch
+        .config
+        .gateways
+        .iter()
+        .any(|g| g.kind == GatewayKind::Cloud);
     let now = chrono::Utc::now();
     let claimed = outbox::claim(
         db,
@@ -72,11 +85,40 @@ pub async fn deliver_once(
         if !outbox::renew(db, m.id, worker, lease, chrono::Utc::now()).await? {
             continue;
         }
+        // The Cloud API sends the event's approved template, its
+        // parameters taken from the message's variables.
+        let mapped = ch.config.templates.get(&m.event);
+        let vars: serde_json::Value = m
+            .vars
+            .as_deref()
+            .and_then(|v| serde_json::from_str(v).ok())
+            .unwrap_or_default();
+        let params: Vec<String> = mapped
+            .map(|t| {
+                t.params
+                    .iter()
+                    .map(|p| match &vars[p.as_str()] {
+                        serde_json::Value::String(s) => s.clone(),
+                        serde_json::Value::Null => String::new(),
+                        other => other.to_string(),
+                    })
+                    .collect()
+            })
+            .unwrap_or_default();
+        let template = mapped.map(|t| Template {
+            name: &t.name,
+            language: &t.language,
+            params: &params,
+        });
+        let window_open =
+            has_cloud && outbox::window_open(db.conn(), &m.recipient, chrono::Utc::now()).await?;
         let outcome = match send_with_failover(
             &gateways,
             Outgoing {
                 to: &m.recipient,
                 text: &m.body,
+                template,
+                window_open,
             },
         )
         .await

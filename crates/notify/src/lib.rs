@@ -1,5 +1,5 @@
 //! Sending messages through the WhatsApp gateways Indonesian ISPs use:
-//! Fonnte and Wablas, behind one trait, tried in order so that the second
+//! Fonnte and Wablas, and the official WhatsApp Business Cloud API ([`cloud`]), behind one trait, tried in order so that the second
 //! takes over when the first fails. Each answer is read for what it means:
 //! sent (with the gateway's message id), a failure worth trying again
 //! (the gateway is down, slow, out of quota, its device logged out, its
@@ -7,7 +7,10 @@
 //! WhatsApp). Tokens never appear in errors or logs. E-mail goes over SMTP
 //! ([`email`]).
 
+pub mod cloud;
 pub mod email;
+
+pub use cloud::Cloud;
 
 use std::time::Duration;
 
@@ -21,6 +24,34 @@ pub struct Outgoing<'a> {
     /// The phone number in E.164 (`+6281234567890`).
     pub to: &'a str,
     pub text: &'a str,
+    /// The approved template this message maps to, with its parameters
+    /// (the Cloud API needs one outside the 24-hour window; the local
+    /// gateways send `text`).
+    pub template: Option<Template<'a>>,
+    /// The recipient wrote to the ISP in the last 24 hours, so the Cloud
+    /// API takes free text.
+    pub window_open: bool,
+}
+
+impl<'a> Outgoing<'a> {
+    /// Plain text, no template, window closed.
+    pub fn text(to: &'a str, text: &'a str) -> Outgoing<'a> {
+        Outgoing {
+            to,
+            text,
+            template: None,
+            window_open: false,
+        }
+    }
+}
+
+/// A template approved at Meta, and the values of its `{{1}}`, `{{2}}`, ...
+#[derive(Debug, Clone, Copy)]
+pub struct Template<'a> {
+    pub name: &'a str,
+    /// Its language code at Meta (`id`, `en_US`).
+    pub language: &'a str,
+    pub params: &'a [String],
 }
 
 /// A message a gateway took.
@@ -66,7 +97,7 @@ pub fn client() -> reqwest::Client {
 
 /// The number as the Indonesian gateways take it: digits with the country
 /// code, no `+`.
-fn digits(e164: &str) -> String {
+pub(crate) fn digits(e164: &str) -> String {
     e164.chars().filter(char::is_ascii_digit).collect()
 }
 
@@ -123,7 +154,7 @@ async fn answer(
     Ok(body)
 }
 
-fn text_of(v: &Value) -> Option<String> {
+pub(crate) fn text_of(v: &Value) -> Option<String> {
     match v {
         Value::String(s) => Some(s.clone()),
         Value::Number(n) => Some(n.to_string()),
@@ -309,7 +340,7 @@ pub enum Hook {
 }
 
 /// A gateway's status word as NetCrew's.
-fn status_word(s: &str) -> Option<&'static str> {
+pub(crate) fn status_word(s: &str) -> Option<&'static str> {
     Some(match s.to_lowercase().as_str() {
         "sent" | "server_ack" => "sent",
         "delivered" | "delivery_ack" => "delivered",

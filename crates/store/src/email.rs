@@ -256,6 +256,7 @@ pub async fn queue<C: ConnectionTrait>(
         locale: Set(m.locale.to_string()),
         body: Set(m.text.to_string()),
         subject: Set(Some(m.subject.to_string())),
+        vars: Set(None),
         status: Set("queued".to_string()),
         attempts: Set(0),
         next_attempt_at: Set(now),

@@ -34,12 +34,25 @@ use crate::{
 /// The WhatsApp channel's name in the outbox and the settings.
 pub const WHATSAPP: &str = "whatsapp";
 
-/// One gateway as configured (its token is kept apart, sealed).
+/// One gateway as configured (its token, and the Cloud API's app secret,
+/// are kept apart, sealed).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Gateway {
     pub kind: GatewayKind,
     /// The gateway's address; `None`: its public default.
     pub base_url: Option<String>,
+    /// The Cloud API's sending number id (Meta's "phone number ID").
+    #[serde(default)]
+    pub phone_number_id: Option<String>,
+}
+
+/// A template approved at Meta for one event: its name, its language code
+/// there, and which of the event's variables fill `{{1}}`, `{{2}}`, ...
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CloudTemplate {
+    pub name: String,
+    pub language: String,
+    pub params: Vec<String>,
 }
 
 /// The WhatsApp channel's settings (the gateways' tokens are kept apart,
@@ -62,6 +75,10 @@ pub struct WhatsAppConfig {
     /// when the channel is first saved).
     #[serde(default)]
     pub webhook_secret: String,
+    /// Per event (`ticket_received`, ...), the Cloud API template it is
+    /// sent as.
+    #[serde(default)]
+    pub templates: std::collections::BTreeMap<String, CloudTemplate>,
 }
 
 impl std::fmt::Debug for WhatsAppConfig {
@@ -72,6 +89,7 @@ impl std::fmt::Debug for WhatsAppConfig {
             .field("quiet_end", &self.quiet_end)
             .field("daily_limit", &self.daily_limit)
             .field("sender_name", &self.sender_name)
+            .field("templates", &self.templates)
             .finish_non_exhaustive()
     }
 }
@@ -85,6 +103,7 @@ impl Default for WhatsAppConfig {
             daily_limit: 10,
             sender_name: "NetCrew".to_string(),
             webhook_secret: String::new(),
+            templates: std::collections::BTreeMap::new(),
         }
     }
 }
@@ -149,25 +168,60 @@ fn stored_token_count(r: &message_channel::Model) -> usize {
         .unwrap_or(0) as usize
 }
 
+/// The gateways' secrets, per gateway in order: tokens, and the Cloud
+/// API's app secrets (empty for the other gateways).
+#[derive(Default, Serialize, Deserialize)]
+struct Secrets {
+    tokens: Vec<String>,
+    #[serde(default)]
+    app_secrets: Vec<String>,
+}
+
+async fn secrets(db: &Db, sealer: &Sealer) -> Result<Secrets, Error> {
+    let row = message_channel::Entity::find_by_id(WHATSAPP)
+        .one(db.conn())
+        .await?;
+    Ok(match row.and_then(|r| r.secrets_sealed) {
+        None => Secrets::default(),
+        Some(sealed) => {
+            let plain = sealer
+                .open(owner(), &sealed)
+                .map_err(|e| Error::Db(DbErr::Custom(e.to_string())))?;
+            // Sealed before app secrets existed: the tokens alone.
+            serde_json::from_slice::<Secrets>(&plain)
+                .or_else(|_| {
+                    serde_json::from_slice::<Vec<String>>(&plain).map(|tokens| Secrets {
+                        tokens,
+                        app_secrets: Vec::new(),
+                    })
+                })
+                .unwrap_or_default()
+        }
+    })
+}
+
 /// The WhatsApp channel with its gateways' tokens, for the sender.
 pub async fn channel_with_tokens(
     db: &Db,
     sealer: &Sealer,
 ) -> Result<(Channel, Vec<String>), Error> {
     let ch = channel(db.conn()).await?;
-    let row = message_channel::Entity::find_by_id(WHATSAPP)
-        .one(db.conn())
-        .await?;
-    let tokens = match row.and_then(|r| r.secrets_sealed) {
-        None => Vec::new(),
-        Some(sealed) => {
-            let plain = sealer
-                .open(owner(), &sealed)
-                .map_err(|e| Error::Db(DbErr::Custom(e.to_string())))?;
-            serde_json::from_slice(&plain).unwrap_or_default()
-        }
+    Ok((ch, secrets(db, sealer).await?.tokens))
+}
+
+/// The Cloud API gateway's app secret, which signs its webhooks.
+pub async fn cloud_app_secret(db: &Db, sealer: &Sealer) -> Result<Option<String>, Error> {
+    let ch = channel(db.conn()).await?;
+    let at = ch
+        .config
+        .gateways
+        .iter()
+        .position(|g| g.kind == GatewayKind::Cloud);
+    let Some(i) = at else {
+        return Ok(None);
     };
-    Ok((ch, tokens))
+    let s = secrets(db, sealer).await?;
+    Ok(s.app_secrets.get(i).filter(|a| !a.is_empty()).cloned())
 }
 
 /// A gateway as the admin sends it: its token only when it changes (no
@@ -177,6 +231,11 @@ pub struct GatewayInput {
     pub kind: GatewayKind,
     pub base_url: Option<String>,
     pub token: Option<String>,
+    /// The Cloud API's sending number id.
+    pub phone_number_id: Option<String>,
+    /// The Cloud API's app secret (signs its webhooks); like the token,
+    /// only to set or change it.
+    pub app_secret: Option<String>,
 }
 
 /// The WhatsApp channel as the admin sets it.
@@ -191,6 +250,70 @@ pub struct ChannelInput {
     pub quiet_end: Option<NaiveTime>,
     pub daily_limit: u32,
     pub sender_name: String,
+    /// Per event, the Cloud API template it goes as.
+    pub templates: std::collections::BTreeMap<String, CloudTemplate>,
+}
+
+/// Checks the Cloud API templates: known events, Meta's name and language
+/// forms, and parameters that are the event's own variables.
+fn check_cloud_templates(
+    c: &mut Checks,
+    templates: &std::collections::BTreeMap<String, CloudTemplate>,
+) {
+    let name_ok = |n: &str| {
+        !n.is_empty()
+            && n.len() <= 512
+            && n.chars()
+                .all(|ch| ch.is_ascii_lowercase() || ch.is_ascii_digit() || ch == '_')
+    };
+    let language_ok = |l: &str| {
+        let mut parts = l.split('_');
+        let lang = parts.next().unwrap_or_default();
+        let region = parts.next();
+        (2..=3).contains(&lang.len())
+            && lang.chars().all(|ch| ch.is_ascii_lowercase())
+            && region.is_none_or(|r| r.len() == 2 && r.chars().all(|ch| ch.is_ascii_uppercase()))
+            && parts.next().is_none()
+    };
+    for (event, t) in templates {
+        let Some(e) = MessageEvent::parse(event) else {
+            c.fail(&format!("templates.{event}"), "unknown", "no such event");
+            continue;
+        };
+        if !name_ok(&t.name) {
+            c.fail(
+                &format!("templates.{event}.name"),
+                "format",
+                "the template's name at Meta: lower-case letters, digits and _",
+            );
+        }
+        if !language_ok(&t.language) {
+            c.fail(
+                &format!("templates.{event}.language"),
+                "format",
+                "a language code as Meta writes it, such as id or en_US",
+            );
+        }
+        if t.params.len() > 10 {
+            c.fail(
+                &format!("templates.{event}.params"),
+                "length",
+                "at most 10 parameters",
+            );
+        }
+        for (i, p) in t.params.iter().enumerate() {
+            if !e.variables().contains(&p.as_str()) {
+                c.push(
+                    FieldError::new(
+                        format!("templates.{event}.params[{i}]"),
+                        "unknown",
+                        format!("{event} has no variable {p:?}"),
+                    )
+                    .with("allowed", e.variables().to_vec()),
+                );
+            }
+        }
+    }
 }
 
 /// Saves the WhatsApp channel. A gateway sent without a token keeps the
@@ -224,10 +347,67 @@ pub async fn save_channel(
     }
     // Tokens that no longer open (the identity key changed) count as
     // absent: the admin enters them again.
-    let (current, old_tokens) = match channel_with_tokens(db, sealer).await {
-        Ok(found) => found,
-        Err(_) => (channel(db.conn()).await?, Vec::new()),
-    };
+    let current = channel(db.conn()).await?;
+    let old = secrets(db, sealer).await.unwrap_or_default();
+    let old_tokens = old.tokens;
+    check_cloud_templates(&mut c, &input.templates);
+    if input
+        .gateways
+        .iter()
+        .filter(|g| g.kind == GatewayKind::Cloud)
+        .count()
+        > 1
+    {
+        c.fail("gateways", "duplicate", "at most one Cloud API gateway");
+    }
+    let mut app_secrets = Vec::new();
+    for (i, g) in input.gateways.iter().enumerate() {
+        if g.kind != GatewayKind::Cloud {
+            app_secrets.push(String::new());
+            continue;
+        }
+        match g.phone_number_id.as_deref().map(str::trim) {
+            Some(id)
+                if !id.is_empty() && id.len() <= 30 && id.chars().all(|ch| ch.is_ascii_digit()) => {
+            }
+            Some(id) if !id.is_empty() => c.fail(
+                &format!("gateways[{i}].phone_number_id"),
+                "format",
+                "the phone number ID Meta shows: digits",
+            ),
+            _ => c.fail(
+                &format!("gateways[{i}].phone_number_id"),
+                "required",
+                "give the phone number ID Meta shows",
+            ),
+        }
+        let secret = match g.app_secret.as_deref().map(str::trim) {
+            Some(t) if !t.is_empty() => {
+                if t.len() > 200 || t.chars().any(char::is_control) {
+                    c.fail(
+                        &format!("gateways[{i}].app_secret"),
+                        "format",
+                        "not an app secret",
+                    );
+                }
+                Some(t.to_string())
+            }
+            _ => current
+                .config
+                .gateways
+                .get(i)
+                .filter(|o| o.kind == GatewayKind::Cloud)
+                .and_then(|_| old.app_secrets.get(i).filter(|a| !a.is_empty()).cloned()),
+        };
+        match secret {
+            Some(a) => app_secrets.push(a),
+            None => c.fail(
+                &format!("gateways[{i}].app_secret"),
+                "required",
+                "give the app secret (it signs the Cloud API's webhooks)",
+            ),
+        }
+    }
     let mut tokens = Vec::new();
     for (i, g) in input.gateways.iter().enumerate() {
         if let Some(url) = g.base_url.as_deref().filter(|u| !u.trim().is_empty()) {
@@ -283,6 +463,14 @@ pub async fn save_channel(
                     .map(str::trim)
                     .filter(|u| !u.is_empty())
                     .map(|u| u.trim_end_matches('/').to_string()),
+                phone_number_id: (g.kind == GatewayKind::Cloud)
+                    .then(|| {
+                        g.phone_number_id
+                            .as_deref()
+                            .map(str::trim)
+                            .map(str::to_string)
+                    })
+                    .flatten(),
             })
             .collect(),
         quiet_start: input.quiet_start,
@@ -294,10 +482,18 @@ pub async fn save_channel(
         } else {
             current.config.webhook_secret.clone()
         },
+        templates: input.templates.clone(),
     };
     let mut stored = serde_json::to_value(&config).unwrap_or_default();
     stored["tokens"] = json!(tokens.len());
-    let sealed = sealer.seal(owner(), &serde_json::to_vec(&tokens).unwrap_or_default());
+    let sealed = sealer.seal(
+        owner(),
+        &serde_json::to_vec(&Secrets {
+            tokens: tokens.clone(),
+            app_secrets,
+        })
+        .unwrap_or_default(),
+    );
     let txn = db.begin_write().await?;
     let before = message_channel::Entity::find_by_id(WHATSAPP)
         .one(&*txn)
@@ -317,7 +513,8 @@ pub async fn save_channel(
     }
     let view = |enabled: bool, cfg: &WhatsAppConfig| {
         json!({"enabled": enabled, "gateways": cfg.gateways, "quiet_start": cfg.quiet_start,
-            "quiet_end": cfg.quiet_end, "daily_limit": cfg.daily_limit, "sender_name": cfg.sender_name})
+            "quiet_end": cfg.quiet_end, "daily_limit": cfg.daily_limit, "sender_name": cfg.sender_name,
+            "templates": cfg.templates})
     };
     audit_log::audit(
         &*txn,
@@ -557,6 +754,7 @@ pub async fn to_customer<C: ConnectionTrait>(
         locale: Set(locale),
         body: Set(body),
         subject: Set(None),
+        vars: Set(Some(vars.to_string())),
         status: Set(status.to_string()),
         attempts: Set(0),
         next_attempt_at: Set(next),
@@ -579,6 +777,22 @@ pub async fn to_customer<C: ConnectionTrait>(
         .exec_without_returning(db)
         .await?;
     Ok(())
+}
+
+/// Whether `phone` wrote to the ISP in the 24 hours before `now` (the
+/// Cloud API then takes free text, not only templates).
+pub async fn window_open<C: ConnectionTrait>(
+    db: &C,
+    phone: &str,
+    now: DateTime<Utc>,
+) -> Result<bool, DbErr> {
+    use crate::entity::inbound_message;
+    Ok(inbound_message::Entity::find()
+        .filter(inbound_message::Column::Sender.eq(phone))
+        .filter(inbound_message::Column::ReceivedAt.gt(now - Duration::hours(24)))
+        .one(db)
+        .await?
+        .is_some())
 }
 
 /// Writes a WhatsApp message to a person who asked for it just now (a
@@ -608,6 +822,7 @@ pub async fn to_person<C: ConnectionTrait>(
         locale: Set(locale.to_string()),
         body: Set(body.to_string()),
         subject: Set(None),
+        vars: Set(None),
         status: Set("queued".to_string()),
         attempts: Set(0),
         next_attempt_at: Set(now),

@@ -38,7 +38,7 @@ pub fn api_router() -> OpenApiRouter<AppState> {
         .routes(routes!(list_templates))
         .routes(routes!(put_template, reset_template))
         .routes(routes!(preview_template))
-        .routes(routes!(whatsapp_webhook))
+        .routes(routes!(whatsapp_webhook, cloud_verify))
         .routes(routes!(list_inbound))
         .routes(routes!(handle_inbound))
 }
@@ -49,8 +49,24 @@ pub struct GatewayView {
     pub kind: GatewayKind,
     /// `null`: the gateway's public address.
     pub base_url: Option<String>,
-    /// Whether a token is stored.
+    /// Whether a token is stored (and, for the Cloud API, its app secret).
     pub token_set: bool,
+    /// The Cloud API's sending number id.
+    pub phone_number_id: Option<String>,
+}
+
+/// A template approved at Meta that an event goes as through the Cloud
+/// API.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CloudTemplateBody {
+    /// Its name at Meta (`tiket_diterima`).
+    pub name: String,
+    /// Its language code at Meta (`id`, `en_US`).
+    pub language: String,
+    /// The event's variables that fill `{{1}}`, `{{2}}`, ... in order.
+    #[serde(default)]
+    pub params: Vec<String>,
 }
 
 /// The WhatsApp channel.
@@ -73,6 +89,8 @@ pub struct WhatsAppChannel {
     /// address as the gateway's webhook (the secret part is made when the
     /// channel is first saved; `null` until then).
     pub webhooks: Option<Webhooks>,
+    /// Per event, the Cloud API template it is sent as.
+    pub templates: std::collections::BTreeMap<String, CloudTemplateBody>,
     pub updated_at: Option<DateTime<Utc>>,
 }
 
@@ -82,6 +100,10 @@ pub struct Webhooks {
     #[schema(example = "/api/v1/webhooks/whatsapp/fonnte/3q2…")]
     pub fonnte: String,
     pub wablas: String,
+    /// The Cloud API's callback URL; its verify token is the secret part.
+    pub cloud: String,
+    /// The verify token to give Meta with the callback URL.
+    pub cloud_verify_token: String,
 }
 
 fn hhmm(t: Option<NaiveTime>) -> Option<String> {
@@ -101,6 +123,22 @@ impl From<Channel> for WhatsAppChannel {
                     kind: g.kind,
                     base_url: g.base_url.clone(),
                     token_set: *set,
+                    phone_number_id: g.phone_number_id.clone(),
+                })
+                .collect(),
+            templates: c
+                .config
+                .templates
+                .iter()
+                .map(|(event, t)| {
+                    (
+                        event.clone(),
+                        CloudTemplateBody {
+                            name: t.name.clone(),
+                            language: t.language.clone(),
+                            params: t.params.clone(),
+                        },
+                    )
                 })
                 .collect(),
             quiet_start: hhmm(c.config.quiet_start),
@@ -115,6 +153,11 @@ impl From<Channel> for WhatsAppChannel {
                     "/api/v1/webhooks/whatsapp/wablas/{}",
                     c.config.webhook_secret
                 ),
+                cloud: format!(
+                    "/api/v1/webhooks/whatsapp/cloud/{}",
+                    c.config.webhook_secret
+                ),
+                cloud_verify_token: c.config.webhook_secret.clone(),
             }),
             sender_name: c.config.sender_name,
             updated_at: c.updated_at,
@@ -144,9 +187,17 @@ pub struct GatewayInputBody {
     #[serde(default)]
     pub base_url: Option<String>,
     /// Only to set or change it; left out, the stored token of the same
-    /// gateway at the same place is kept.
+    /// gateway at the same place is kept. For the Cloud API: its access
+    /// token.
     #[serde(default)]
     pub token: Option<String>,
+    /// The Cloud API's sending number id (required for `cloud`).
+    #[serde(default)]
+    pub phone_number_id: Option<String>,
+    /// The Cloud API's app secret, which signs its webhooks (required for
+    /// `cloud`; left out, the stored one is kept).
+    #[serde(default)]
+    pub app_secret: Option<String>,
 }
 
 #[derive(Deserialize, ToSchema)]
@@ -165,6 +216,10 @@ pub struct WhatsAppInput {
     pub quiet_end: Option<String>,
     pub daily_limit: u32,
     pub sender_name: String,
+    /// Per event, the Cloud API template it goes as; left out, the stored
+    /// mapping is kept.
+    #[serde(default)]
+    pub templates: Option<std::collections::BTreeMap<String, CloudTemplateBody>>,
 }
 
 fn parse_hhmm(field: &str, v: Option<&str>) -> ApiResult<Option<NaiveTime>> {
@@ -193,7 +248,24 @@ async fn put_whatsapp(
 ) -> ApiResult<axum::Json<WhatsAppChannel>> {
     caller.require(Permission::MessagesManage)?;
     let ApiJson(b) = body?;
+    let templates = match b.templates {
+        Some(t) => t
+            .into_iter()
+            .map(|(event, t)| {
+                (
+                    event,
+                    outbox::CloudTemplate {
+                        name: t.name.trim().to_string(),
+                        language: t.language.trim().to_string(),
+                        params: t.params,
+                    },
+                )
+            })
+            .collect(),
+        None => outbox::channel(state.db.conn()).await?.config.templates,
+    };
     let input = ChannelInput {
+        templates,
         enabled: b.enabled,
         rotate_webhook_secret: b.rotate_webhook_secret,
         quiet_start: parse_hhmm("quiet_start", b.quiet_start.as_deref())?,
@@ -207,6 +279,8 @@ async fn put_whatsapp(
                 kind: g.kind,
                 base_url: g.base_url,
                 token: g.token,
+                phone_number_id: g.phone_number_id,
+                app_secret: g.app_secret,
             })
             .collect(),
     };
@@ -742,22 +816,28 @@ pub struct HookAnswer {
     /// `status` (a delivery report), `attached` (added to the sender's open
     /// ticket), `answered` (a reply to a reminder or to "please rate",
     /// carried out), `kept` (waiting in CS's inbox), `duplicate` (taken before)
-    /// or `ignored` (nothing NetCrew acts on).
+    /// or `ignored` (nothing NetCrew acts on). The first, when a call
+    /// carries several (the Cloud API's do).
     pub outcome: String,
+    /// Each event's, in order.
+    pub outcomes: Vec<String>,
 }
 
 /// A gateway's webhook: delivery reports and incoming messages (JSON or a
 /// form). The secret in the address is the channel's; a wrong one answers
-/// 404. Replays are taken once.
+/// 404. The Cloud API's calls must also carry its signature
+/// (`X-Hub-Signature-256`, the app secret's HMAC-SHA256 of the body); a
+/// missing or wrong one answers 403. Replays are taken once.
 #[utoipa::path(post, path = "/webhooks/whatsapp/{provider}/{secret}", tag = "messages",
     params(
-        ("provider" = String, Path, description = "`fonnte` or `wablas`"),
+        ("provider" = String, Path, description = "`fonnte`, `wablas` or `cloud`"),
         ("secret" = String, Path, description = "The channel's webhook secret"),
     ),
     request_body(content = Object, description = "The gateway's own payload"),
     responses(
         (status = 200, body = HookAnswer),
         (status = 400, body = Problem, content_type = "application/problem+json"),
+        (status = 403, body = Problem, content_type = "application/problem+json"),
         (status = 404, body = Problem, content_type = "application/problem+json"),
     ))]
 async fn whatsapp_webhook(
@@ -767,10 +847,25 @@ async fn whatsapp_webhook(
     body: axum::body::Bytes,
 ) -> ApiResult<axum::Json<HookAnswer>> {
     let unknown = || ApiError::NotFound("No such webhook.".to_string());
-    if !matches!(provider.as_str(), "fonnte" | "wablas")
+    if !matches!(provider.as_str(), "fonnte" | "wablas" | "cloud")
         || !outbox::webhook_secret_matches(state.db.conn(), &secret).await?
     {
         return Err(unknown());
+    }
+    if provider == "cloud" {
+        let app_secret = outbox::cloud_app_secret(&state.db, &state.sealer)
+            .await?
+            .ok_or_else(unknown)?;
+        let signature = headers
+            .get("x-hub-signature-256")
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or_default();
+        if !netcrew_notify::cloud::signature_valid(&app_secret, &body, signature) {
+            tracing::warn!("whatsapp cloud: a webhook call with a missing or wrong signature");
+            return Err(ApiError::Forbidden(
+                "The signature (X-Hub-Signature-256) does not match.".to_string(),
+            ));
+        }
     }
     let form = headers
         .get(axum::http::header::CONTENT_TYPE)
@@ -791,17 +886,43 @@ async fn whatsapp_webhook(
         serde_json::from_slice(&body)
             .map_err(|_| ApiError::BadRequest("The body is not JSON.".to_string()))?
     };
+    let hooks = if provider == "cloud" {
+        netcrew_notify::cloud::parse_hooks(&payload)
+    } else {
+        netcrew_notify::parse_hook(&provider, &payload)
+            .into_iter()
+            .collect()
+    };
     let now = Utc::now();
-    let outcome = match netcrew_notify::parse_hook(&provider, &payload) {
-        None => "ignored",
-        Some(netcrew_notify::Hook::Status {
+    let mut outcomes = Vec::new();
+    for hook in hooks {
+        outcomes.push(take_hook(&state, &provider, hook, now).await?.to_string());
+    }
+    Ok(axum::Json(HookAnswer {
+        outcome: outcomes
+            .first()
+            .cloned()
+            .unwrap_or_else(|| "ignored".to_string()),
+        outcomes,
+    }))
+}
+
+/// Carries out one event of a webhook.
+async fn take_hook(
+    state: &AppState,
+    provider: &str,
+    hook: netcrew_notify::Hook,
+    now: DateTime<Utc>,
+) -> ApiResult<&'static str> {
+    Ok(match hook {
+        netcrew_notify::Hook::Status {
             provider_message_id,
             status,
             reason,
-        }) => {
+        } => {
             outbox::delivery_report(
                 &state.db,
-                &provider,
+                provider,
                 &provider_message_id,
                 status,
                 &reason,
@@ -810,16 +931,16 @@ async fn whatsapp_webhook(
             .await?;
             "status"
         }
-        Some(netcrew_notify::Hook::Inbound {
+        netcrew_notify::Hook::Inbound {
             id,
             from,
             name,
             text,
-        }) => {
+        } => {
             let got = netcrew_store::inbound::receive(
                 &state.db,
                 netcrew_store::inbound::Incoming {
-                    provider: &provider,
+                    provider,
                     id: id.as_deref(),
                     from: &from,
                     name: &name,
@@ -836,10 +957,54 @@ async fn whatsapp_webhook(
                 netcrew_store::inbound::Received::Duplicate => "duplicate",
             }
         }
-    };
-    Ok(axum::Json(HookAnswer {
-        outcome: outcome.to_string(),
-    }))
+    })
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct CloudVerify {
+    #[serde(rename = "hub.mode")]
+    #[param(rename = "hub.mode")]
+    pub mode: Option<String>,
+    #[serde(rename = "hub.verify_token")]
+    #[param(rename = "hub.verify_token")]
+    pub verify_token: Option<String>,
+    #[serde(rename = "hub.challenge")]
+    #[param(rename = "hub.challenge")]
+    pub challenge: Option<String>,
+}
+
+/// Meta's check of the Cloud API's callback URL: answers `hub.challenge`
+/// when `hub.verify_token` is the channel's webhook secret.
+#[utoipa::path(get, path = "/webhooks/whatsapp/{provider}/{secret}", tag = "messages",
+    params(
+        ("provider" = String, Path, description = "`cloud`"),
+        ("secret" = String, Path, description = "The channel's webhook secret"),
+        CloudVerify,
+    ),
+    responses(
+        (status = 200, body = String, content_type = "text/plain"),
+        (status = 403, body = Problem, content_type = "application/problem+json"),
+        (status = 404, body = Problem, content_type = "application/problem+json"),
+    ))]
+async fn cloud_verify(
+    State(state): State<AppState>,
+    ApiPath((provider, secret)): ApiPath<(String, String)>,
+    ApiQuery(q): ApiQuery<CloudVerify>,
+) -> ApiResult<String> {
+    if provider != "cloud" || !outbox::webhook_secret_matches(state.db.conn(), &secret).await? {
+        return Err(ApiError::NotFound("No such webhook.".to_string()));
+    }
+    match (q.mode.as_deref(), q.verify_token, q.challenge) {
+        (Some("subscribe"), Some(token), Some(challenge))
+            if token == secret && challenge.len() <= 200 =>
+        {
+            Ok(challenge)
+        }
+        _ => Err(ApiError::Forbidden(
+            "The verify token does not match.".to_string(),
+        )),
+    }
 }
 
 /// A WhatsApp message someone sent the ISP.

@@ -4,6 +4,8 @@
 //!
 //! - (i) the balance of one item at one place: the stock list filtered to
 //!   the warehouse's largest line;
+//! - the first page of stock on hand over every place (customers' homes
+//!   included), for scale;
 //! - (j) a technician's stock: the technician holding the most lines;
 //! - (k) a serial-numbered unit with its whole history: the unit with the
 //!   most movements;
@@ -240,6 +242,10 @@ pub(super) async fn rows(
                 "/inventory/stock",
                 &[("location_id", &warehouse), ("item_id", &item)],
             )?,
+        ),
+        (
+            "`GET /api/v1/inventory/stock?limit=50` (the first page, every place)".to_string(),
+            api(base, "/inventory/stock", &[("limit", "50")])?,
         ),
         (
             "`GET /api/v1/technicians/{id}/stock` (a technician's stock)".to_string(),

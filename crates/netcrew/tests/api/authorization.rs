@@ -147,7 +147,7 @@ fn rule(method: &str, path: &str) -> Option<Rule> {
         ("get", "/api/v1/messages" | "/api/v1/inbound-messages")
         | ("post", "/api/v1/inbound-messages/{id}/handled") => Roles(MESSAGE_READERS),
         // The secret in the address is the check (a wrong one: 404).
-        ("post", "/api/v1/webhooks/whatsapp/{provider}/{secret}") => Public,
+        ("get" | "post", "/api/v1/webhooks/whatsapp/{provider}/{secret}") => Public,
         ("get" | "put", "/api/v1/channels/whatsapp" | "/api/v1/channels/email")
         | (
             "post",

@@ -26,3 +26,4 @@ mod support;
 mod tickets;
 mod totp;
 mod users;
+mod whatsapp_cloud;

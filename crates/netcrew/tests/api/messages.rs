@@ -482,10 +482,7 @@ async fn a_worker_that_stops_mid_send_neither_loses_nor_repeats_a_message() -> a
     let gws = netcrew::messaging::gateways(&ch, &tokens, &client);
     let sent = netcrew_notify::send_with_failover(
         &gws,
-        netcrew_notify::Outgoing {
-            to: &retaken[0].recipient,
-            text: &retaken[0].body,
-        },
+        netcrew_notify::Outgoing::text(&retaken[0].recipient, &retaken[0].body),
     )
     .await
     .map_err(|f| anyhow::anyhow!("{f:?}"))?;

@@ -20,6 +20,8 @@ pub struct Model {
     pub body: String,
     /// E-mails' subject.
     pub subject: Option<String>,
+    /// The event's variables (JSON), for a template's parameters.
+    pub vars: Option<String>,
     /// `queued`, `sending`, `sent`, `delivered`, `read`, `failed`, `skipped`.
     pub status: String,
     pub attempts: i32,

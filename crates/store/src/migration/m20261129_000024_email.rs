@@ -1,4 +1,6 @@
-//! E-mail in the outbox: a message's subject (WhatsApp messages have none).
+//! E-mail in the outbox: a message's subject (WhatsApp messages have none);
+//! and each message's variables, which fill the parameters of the Cloud
+//! API's approved templates when it is sent.
 
 use sea_orm_migration::prelude::*;
 
@@ -18,6 +20,13 @@ impl MigrationTrait for Migration {
                 .add_column(ColumnDef::new(a("subject")).text().null())
                 .to_owned(),
         )
+        .await?;
+        m.alter_table(
+            Table::alter()
+                .table(a("outbox_messages"))
+                .add_column(ColumnDef::new(a("vars")).text().null())
+                .to_owned(),
+        )
         .await
     }
 
@@ -26,6 +35,13 @@ impl MigrationTrait for Migration {
             Table::alter()
                 .table(a("outbox_messages"))
                 .drop_column(a("subject"))
+                .to_owned(),
+        )
+        .await?;
+        m.alter_table(
+            Table::alter()
+                .table(a("outbox_messages"))
+                .drop_column(a("vars"))
                 .to_owned(),
         )
         .await
