@@ -357,6 +357,10 @@ impl From<netcrew_store::DbErr> for ApiError {
             DbFailure::ForeignKey => ApiError::Conflict(
                 "This refers to a record that does not exist, or is still in use.".to_string(),
             ),
+            DbFailure::Busy => {
+                tracing::warn!(error = %err, "database busy: request refused with 503");
+                ApiError::Unavailable("The server is busy; try again in a moment.".to_string())
+            }
             DbFailure::Other => ApiError::Internal(anyhow::Error::new(err).context("database")),
         }
     }

@@ -22,8 +22,8 @@ use uuid::Uuid;
 use crate::{
     demo::{chunked, id_at},
     entity::{
-        asset, inventory_item, reorder_level, stock_balance, stock_location, stock_movement,
-        ticket, user,
+        asset, customer, inventory_item, reorder_level, stock_balance, stock_location,
+        stock_movement, ticket, user,
     },
 };
 
@@ -571,8 +571,47 @@ pub async fn generate<C: ConnectionTrait>(
         }
     }
     let count = plan.moves.len();
+    // Customers' homes are named as the product names them: number and name.
+    let homes: Vec<Uuid> = customer_place.keys().copied().collect();
+    let mut named: HashMap<Uuid, String> = HashMap::with_capacity(homes.len());
+    for ids in homes.chunks(5_000) {
+        let rows: Vec<(Uuid, String, String)> = customer::Entity::find()
+            .select_only()
+            .columns([
+                customer::Column::Id,
+                customer::Column::CustomerNumber,
+                customer::Column::Name,
+            ])
+            .filter(customer::Column::Id.is_in(ids.iter().copied()))
+            .into_tuple()
+            .all(db)
+            .await?;
+        named.extend(
+            rows.into_iter()
+                .map(|(id, number, name)| (id, format!("{number} {name}"))),
+        );
+    }
+    for p in &mut places {
+        if let sea_orm::ActiveValue::Set(Some(c)) = &p.customer_id
+            && let Some(name) = named.get(c)
+        {
+            p.name = Set(name.clone());
+        }
+    }
     for chunk in chunked(places, 500) {
         stock_location::Entity::insert_many(chunk).exec(db).await?;
+    }
+    // Each unit came where it is with its last movement.
+    let mut last_moved: HashMap<Uuid, DateTime<Utc>> = HashMap::with_capacity(plan.units.len());
+    for m in &plan.moves {
+        if let (sea_orm::ActiveValue::Set(Some(a)), sea_orm::ActiveValue::Set(at)) =
+            (&m.asset_id, &m.created_at)
+        {
+            let t = last_moved.entry(*a).or_insert(*at);
+            if *at > *t {
+                *t = *at;
+            }
+        }
     }
     let assets: Vec<asset::ActiveModel> = plan
         .units
@@ -585,7 +624,7 @@ pub async fn generate<C: ConnectionTrait>(
             location_id: Set(*at_place),
             terms: Set(terms.map(str::to_string)),
             created_at: Set(opening),
-            updated_at: Set(now),
+            updated_at: Set(last_moved.get(id).copied().unwrap_or(now)),
         })
         .collect();
     for chunk in chunked(assets, 500) {

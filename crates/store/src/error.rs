@@ -59,15 +59,34 @@ pub enum DbFailure {
     Unique,
     /// A reference to a record that does not exist (or one still in use).
     ForeignKey,
+    /// Every connection stayed busy for longer than a request may wait
+    /// (or SQLite's writer lock did): try again shortly.
+    Busy,
     /// Anything else: the server's problem.
     Other,
 }
 
 pub fn classify(e: &DbErr) -> DbFailure {
     use sea_orm::SqlErr;
+    if matches!(e, DbErr::ConnectionAcquire(_)) {
+        return DbFailure::Busy;
+    }
     match e.sql_err() {
         Some(SqlErr::UniqueConstraintViolation(_)) => DbFailure::Unique,
         Some(SqlErr::ForeignKeyConstraintViolation(_)) => DbFailure::ForeignKey,
+        _ if e.to_string().contains("database is locked") => DbFailure::Busy,
         _ => DbFailure::Other,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_pool_with_no_free_connection_is_busy_not_broken() {
+        let e = DbErr::ConnectionAcquire(sea_orm::error::ConnAcquireErr::Timeout);
+        assert_eq!(classify(&e), DbFailure::Busy);
+        assert_eq!(classify(&DbErr::Custom("x".into())), DbFailure::Other);
     }
 }

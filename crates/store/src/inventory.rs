@@ -1026,7 +1026,8 @@ pub struct BalanceFilter {
     pub item_id: Option<Uuid>,
     /// Words in the item's code or name.
     pub q: Option<String>,
-    /// Only places of this kind.
+    /// Only places of this kind; none: every kind but customers' homes
+    /// (unless `location_id` names one).
     pub location_kind: Option<String>,
     /// Only what is under its reorder level.
     pub below_minimum: bool,
@@ -1078,11 +1079,20 @@ fn matching(f: &BalanceFilter) -> sea_orm::Select<stock_balance::Entity> {
     if let Some(l) = f.location_id {
         q = q.filter(stock_balance::Column::LocationId.eq(l));
     }
+    let kind = Expr::col((stock_location::Entity, stock_location::Column::Kind));
     if let Some(k) = &f.location_kind {
+        q = q.filter(kind.eq(k.clone()).into_condition());
+    } else if f.location_id.is_none() {
+        // Stock on hand is the ISP's own places'; what is installed at
+        // customers' homes only when asked for.
         q = q.filter(
-            Expr::col((stock_location::Entity, stock_location::Column::Kind))
-                .eq(k.clone())
-                .into_condition(),
+            kind.is_in(
+                PlaceKind::ALL
+                    .into_iter()
+                    .filter(|k| *k != PlaceKind::Customer)
+                    .map(PlaceKind::as_str),
+            )
+            .into_condition(),
         );
     }
     if f.below_minimum {

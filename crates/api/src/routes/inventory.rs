@@ -376,6 +376,8 @@ pub struct StockQuery {
     pub item_id: Option<Uuid>,
     /// Words in the item's code or name.
     pub q: Option<String>,
+    /// Only places of this kind; left out: every kind but customers' homes
+    /// (`customer`), unless `location_id` names a place.
     pub location_kind: Option<PlaceKind>,
     /// Only lines under their reorder level.
     pub below_minimum: Option<bool>,
@@ -389,7 +391,8 @@ fn limit_of(limit: Option<u64>) -> ApiResult<u64> {
     }
 }
 
-/// Stock on hand by item and place (non-zero balances), with its value.
+/// Stock on hand by item and place (non-zero balances), with its value;
+/// the ISP's own places unless customers' homes are asked for.
 #[utoipa::path(get, path = "/inventory/stock", tag = "inventory", params(StockQuery),
     responses(
         (status = 200, body = List<StockLine>),
@@ -447,6 +450,8 @@ pub struct StockTotalsQuery {
     pub item_id: Option<Uuid>,
     /// Words in the item's code or name.
     pub q: Option<String>,
+    /// Only places of this kind; left out: every kind but customers' homes
+    /// (`customer`), unless `location_id` names a place.
     pub location_kind: Option<PlaceKind>,
     /// Only lines under their reorder level.
     pub below_minimum: Option<bool>,
@@ -817,6 +822,8 @@ pub struct Unit {
     pub location: Option<StockLocation>,
     /// At a customer's: who owns it.
     pub terms: Option<Terms>,
+    /// When it came where it is (its last movement).
+    pub since: DateTime<Utc>,
 }
 
 fn unit(
@@ -825,6 +832,7 @@ fn unit(
     at: Option<&stock_location::Model>,
 ) -> Unit {
     Unit {
+        since: a.updated_at,
         id: a.id,
         serial: a.serial,
         mac: a.mac,

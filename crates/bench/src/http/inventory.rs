@@ -4,8 +4,8 @@
 //!
 //! - (i) the balance of one item at one place: the stock list filtered to
 //!   the warehouse's largest line;
-//! - the first page of stock on hand over every place (customers' homes
-//!   included), for scale;
+//! - the first page of stock on hand over the ISP's own places, among
+//!   hundreds of thousands of customers' homes;
 //! - (j) a technician's stock: the technician holding the most lines;
 //! - (k) a serial-numbered unit with its whole history: the unit with the
 //!   most movements;
@@ -244,7 +244,8 @@ pub(super) async fn rows(
             )?,
         ),
         (
-            "`GET /api/v1/inventory/stock?limit=50` (the first page, every place)".to_string(),
+            "`GET /api/v1/inventory/stock?limit=50` (the first page, the ISP's own places)"
+                .to_string(),
             api(base, "/inventory/stock", &[("limit", "50")])?,
         ),
         (
@@ -280,7 +281,7 @@ pub(super) async fn rows(
         &movements,
         &writing,
         &serde_json::json!({
-            "kind": "receipt", "item_id": p.item, "quantity": 100_000_000,
+            "kind": "receipt", "item_id": p.item, "quantity": 1_000_000,
             "to_location_id": p.warehouse, "reason": "Benchmark delivery",
         }),
     )

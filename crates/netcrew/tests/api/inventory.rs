@@ -529,12 +529,34 @@ async fn the_demo_ledger_adds_up(app: &TestApp) -> anyhow::Result<()> {
         e.0 += 1;
         e.1 += q * cost[item];
     }
+    // Left out unless asked for: what is installed at customers' homes.
+    let at_homes = by_kind.remove("customer").unwrap_or_default();
+    assert!(at_homes.0 > 0);
+    let (_, homes) = store
+        .json("/api/v1/inventory/stock/totals?location_kind=customer")
+        .await?;
+    assert_eq!(homes["lines"], at_homes.0, "{homes}");
+    assert_eq!(homes["value"], at_homes.1, "{homes}");
     let (_, totals) = store.json("/api/v1/inventory/stock/totals").await?;
-    assert_eq!(totals["lines"], balances.len(), "{totals}");
+    assert_eq!(
+        totals["lines"],
+        by_kind.values().map(|v| v.0).sum::<u64>(),
+        "{totals}"
+    );
     assert_eq!(
         totals["value"],
         by_kind.values().map(|v| v.1).sum::<i64>(),
         "{totals}"
+    );
+    let (_, first) = store.json("/api/v1/inventory/stock?limit=500").await?;
+    assert_eq!(first["total"], totals["lines"]);
+    assert!(
+        first["items"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .all(|l| l["location"]["kind"] != "customer"),
+        "{first}"
     );
     for k in totals["by_place_kind"].as_array().into_iter().flatten() {
         let kind = k["kind"].as_str().unwrap_or_default();

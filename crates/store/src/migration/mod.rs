@@ -22,6 +22,7 @@ mod m20261128_000021_ticket_crew;
 mod m20261128_000022_routing_url;
 mod m20261128_000023_inventory;
 mod m20261129_000024_email;
+mod m20261129_000025_stock_places_by_kind;
 
 pub struct Migrator;
 
@@ -48,6 +49,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261128_000022_routing_url::Migration),
             Box::new(m20261128_000023_inventory::Migration),
             Box::new(m20261129_000024_email::Migration),
+            Box::new(m20261129_000025_stock_places_by_kind::Migration),
         ]
     }
 }

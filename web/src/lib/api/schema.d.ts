@@ -875,7 +875,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Stock on hand by item and place (non-zero balances), with its value. */
+        /**
+         * Stock on hand by item and place (non-zero balances), with its value;
+         *     the ISP's own places unless customers' homes are asked for.
+         */
         get: operations["list_stock"];
         put?: never;
         post?: never;
@@ -2184,12 +2187,18 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get?: never;
+        /**
+         * Meta's check of the Cloud API's callback URL: answers `hub.challenge`
+         *     when `hub.verify_token` is the channel's webhook secret.
+         */
+        get: operations["cloud_verify"];
         put?: never;
         /**
          * A gateway's webhook: delivery reports and incoming messages (JSON or a
          *     form). The secret in the address is the channel's; a wrong one answers
-         *     404. Replays are taken once.
+         *     404. The Cloud API's calls must also carry its signature
+         *     (`X-Hub-Signature-256`, the app secret's HMAC-SHA256 of the body); a
+         *     missing or wrong one answers 403. Replays are taken once.
          */
         post: operations["whatsapp_webhook"];
         delete?: never;
@@ -2482,6 +2491,18 @@ export interface components {
         ChangePassword: {
             current_password: string;
             new_password: string;
+        };
+        /**
+         * @description A template approved at Meta that an event goes as through the Cloud
+         *     API.
+         */
+        CloudTemplateBody: {
+            /** @description Its language code at Meta (`id`, `en_US`). */
+            language: string;
+            /** @description Its name at Meta (`tiket_diterima`). */
+            name: string;
+            /** @description The event's variables that fill `{{1}}`, `{{2}}`, ... in order. */
+            params?: string[];
         };
         /** @description A comment on a ticket. */
         Comment: {
@@ -2880,11 +2901,19 @@ export interface components {
             login: string;
         };
         GatewayInputBody: {
+            /**
+             * @description The Cloud API's app secret, which signs its webhooks (required for
+             *     `cloud`; left out, the stored one is kept).
+             */
+            app_secret?: string | null;
             base_url?: string | null;
             kind: components["schemas"]["GatewayKind"];
+            /** @description The Cloud API's sending number id (required for `cloud`). */
+            phone_number_id?: string | null;
             /**
              * @description Only to set or change it; left out, the stored token of the same
-             *     gateway at the same place is kept.
+             *     gateway at the same place is kept. For the Cloud API: its access
+             *     token.
              */
             token?: string | null;
         };
@@ -2892,13 +2921,15 @@ export interface components {
          * @description The WhatsApp gateways NetCrew speaks to.
          * @enum {string}
          */
-        GatewayKind: "fonnte" | "wablas";
+        GatewayKind: "fonnte" | "wablas" | "cloud";
         /** @description One WhatsApp gateway as set up; its token is never shown. */
         GatewayView: {
             /** @description `null`: the gateway's public address. */
             base_url?: string | null;
             kind: components["schemas"]["GatewayKind"];
-            /** @description Whether a token is stored. */
+            /** @description The Cloud API's sending number id. */
+            phone_number_id?: string | null;
+            /** @description Whether a token is stored (and, for the Cloud API, its app secret). */
             token_set: boolean;
         };
         HandledInput: {
@@ -2942,9 +2973,12 @@ export interface components {
              * @description `status` (a delivery report), `attached` (added to the sender's open
              *     ticket), `answered` (a reply to a reminder or to "please rate",
              *     carried out), `kept` (waiting in CS's inbox), `duplicate` (taken before)
-             *     or `ignored` (nothing NetCrew acts on).
+             *     or `ignored` (nothing NetCrew acts on). The first, when a call
+             *     carries several (the Cloud API's do).
              */
             outcome: string;
+            /** @description Each event's, in order. */
+            outcomes: string[];
         };
         /**
          * @description What is recorded of a customer's identity. The NIK is masked here; the
@@ -4405,6 +4439,11 @@ export interface components {
                 location?: null | components["schemas"]["StockLocation"];
                 mac?: string | null;
                 serial: string;
+                /**
+                 * Format: date-time
+                 * @description When it came where it is (its last movement).
+                 */
+                since: string;
                 terms?: null | components["schemas"]["Terms"];
             }[];
             next_cursor?: string | null;
@@ -6128,6 +6167,11 @@ export interface components {
             location?: null | components["schemas"]["StockLocation"];
             mac?: string | null;
             serial: string;
+            /**
+             * Format: date-time
+             * @description When it came where it is (its last movement).
+             */
+            since: string;
             terms?: null | components["schemas"]["Terms"];
         };
         /** @description A unit with its whole history. */
@@ -6220,6 +6264,10 @@ export interface components {
         };
         /** @description The webhook addresses (paths on this server) per gateway. */
         Webhooks: {
+            /** @description The Cloud API's callback URL; its verify token is the secret part. */
+            cloud: string;
+            /** @description The verify token to give Meta with the callback URL. */
+            cloud_verify_token: string;
             /** @example /api/v1/webhooks/whatsapp/fonnte/3q2… */
             fonnte: string;
             wablas: string;
@@ -6244,6 +6292,10 @@ export interface components {
             quiet_start?: string | null;
             /** @description How messages are signed (`{{ isp }}`). */
             sender_name: string;
+            /** @description Per event, the Cloud API template it is sent as. */
+            templates: {
+                [key: string]: components["schemas"]["CloudTemplateBody"];
+            };
             /** Format: date-time */
             updated_at?: string | null;
             webhooks?: null | components["schemas"]["Webhooks"];
@@ -6274,6 +6326,13 @@ export interface components {
              */
             rotate_webhook_secret?: boolean;
             sender_name: string;
+            /**
+             * @description Per event, the Cloud API template it goes as; left out, the stored
+             *     mapping is kept.
+             */
+            templates?: {
+                [key: string]: components["schemas"]["CloudTemplateBody"];
+            } | null;
         };
         /** @description The minutes behind a window's answer (shown to staff only). */
         WindowRoomDetail: {
@@ -8124,6 +8183,10 @@ export interface operations {
                 item_id?: string;
                 /** @description Words in the item's code or name. */
                 q?: string;
+                /**
+                 * @description Only places of this kind; left out: every kind but customers' homes
+                 *     (`customer`), unless `location_id` names a place.
+                 */
                 location_kind?: components["schemas"]["PlaceKind"];
                 /** @description Only lines under their reorder level. */
                 below_minimum?: boolean;
@@ -8154,6 +8217,10 @@ export interface operations {
                 item_id?: string;
                 /** @description Words in the item's code or name. */
                 q?: string;
+                /**
+                 * @description Only places of this kind; left out: every kind but customers' homes
+                 *     (`customer`), unless `location_id` names a place.
+                 */
                 location_kind?: components["schemas"]["PlaceKind"];
                 /** @description Only lines under their reorder level. */
                 below_minimum?: boolean;
@@ -10850,12 +10917,43 @@ export interface operations {
             404: components["responses"]["NotFound"];
         };
     };
+    cloud_verify: {
+        parameters: {
+            query?: {
+                "hub.mode"?: string;
+                "hub.verify_token"?: string;
+                "hub.challenge"?: string;
+            };
+            header?: never;
+            path: {
+                /** @description `cloud` */
+                provider: string;
+                /** @description The channel's webhook secret */
+                secret: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/plain": string;
+                };
+            };
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            422: components["responses"]["Validation"];
+        };
+    };
     whatsapp_webhook: {
         parameters: {
             query?: never;
             header?: never;
             path: {
-                /** @description `fonnte` or `wablas` */
+                /** @description `fonnte`, `wablas` or `cloud` */
                 provider: string;
                 /** @description The channel's webhook secret */
                 secret: string;
@@ -10878,6 +10976,7 @@ export interface operations {
                 };
             };
             400: components["responses"]["MalformedRequest"];
+            403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
