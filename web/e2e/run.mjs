@@ -402,6 +402,138 @@ function totp(secret, at = Date.now()) {
 /** "+6281234567890" → "081234567890". */
 const localNumber = (e164) => (e164.startsWith('+62') ? `0${e164.slice(3)}` : e164);
 
+/** The SMTP login the e-mail scenarios give the channel (the sink records what it is sent). */
+const SMTP_USER = 'netcrew@fibernusa.example';
+const SMTP_PASSWORD = 'sm7p-rahasia-42';
+
+/**
+ * A local SMTP server speaking just enough of the protocol to take e-mails
+ * (EHLO with AUTH PLAIN, AUTH, MAIL, RCPT, DATA, RSET, QUIT), or to refuse a
+ * recipient while `refuseRecipient` is set. `got` holds what it took:
+ * { auth: "\0user\0password", from, to: [...], data }.
+ */
+async function smtpSink() {
+	const got = [];
+	const sockets = new Set();
+	const sink = { got, port: 0, refuseRecipient: false };
+	const server = createServer((socket) => {
+		sockets.add(socket);
+		socket.on('close', () => sockets.delete(socket));
+		socket.on('error', () => {});
+		socket.setEncoding('utf8');
+		const say = (line) => socket.write(`${line}\r\n`);
+		let buffer = '';
+		let auth = '';
+		let mail = { from: '', to: [] };
+		let data = null;
+		let awaitingAuth = false;
+		say('220 sink.test ESMTP');
+		socket.on('data', (chunk) => {
+			buffer += chunk;
+			let at;
+			while ((at = buffer.indexOf('\r\n')) >= 0) {
+				const line = buffer.slice(0, at);
+				buffer = buffer.slice(at + 2);
+				if (data) {
+					if (line === '.') {
+						got.push({ auth, from: mail.from, to: mail.to, data: data.join('\r\n') });
+						data = null;
+						mail = { from: '', to: [] };
+						say('250 2.0.0 Ok: queued as SINK');
+					} else {
+						// Dot-stuffing undone.
+						data.push(line.startsWith('..') ? line.slice(1) : line);
+					}
+					continue;
+				}
+				if (awaitingAuth) {
+					awaitingAuth = false;
+					auth = Buffer.from(line.trim(), 'base64').toString('utf8');
+					say('235 2.7.0 Authentication successful');
+					continue;
+				}
+				const upper = line.toUpperCase();
+				if (upper.startsWith('EHLO') || upper.startsWith('HELO')) socket.write('250-sink.test\r\n250-AUTH PLAIN\r\n250 8BITMIME\r\n');
+				else if (upper.startsWith('AUTH PLAIN')) {
+					const initial = line.split(/\s+/)[2];
+					if (initial) {
+						auth = Buffer.from(initial, 'base64').toString('utf8');
+						say('235 2.7.0 Authentication successful');
+					} else {
+						awaitingAuth = true;
+						say('334 ');
+					}
+				} else if (upper.startsWith('MAIL FROM:')) {
+					mail.from = line.slice(10).trim();
+					say('250 2.1.0 Ok');
+				} else if (upper.startsWith('RCPT TO:')) {
+					if (sink.refuseRecipient) say('550 5.1.1 No such user here');
+					else {
+						mail.to.push(line.slice(8).trim());
+						say('250 2.1.5 Ok');
+					}
+				} else if (upper === 'DATA') {
+					data = [];
+					say('354 End data with <CR><LF>.<CR><LF>');
+				} else if (upper === 'RSET' || upper === 'NOOP') say('250 2.0.0 Ok');
+				else if (upper === 'QUIT') {
+					say('221 2.0.0 Bye');
+					socket.end();
+				} else say('502 5.5.2 Command not recognised');
+			}
+		});
+	});
+	await new Promise((resolve, reject) => {
+		server.once('error', reject);
+		server.listen(0, '127.0.0.1', resolve);
+	});
+	sink.port = server.address().port;
+	/** The first e-mail to `address` (and matching `test`), waiting for it up to 30 s. */
+	sink.waitFor = async (address, test = () => true) => {
+		const deadline = Date.now() + 30_000;
+		for (;;) {
+			const found = got.find((e) => e.to.some((to) => to.includes(address)) && test(e));
+			if (found) return found;
+			assert.ok(Date.now() < deadline, `the sink got an e-mail to ${address} (it has ${got.length}: ${got.map((e) => e.to.join(',')).join('; ')})`);
+			await sleep(200);
+		}
+	};
+	sink.close = async () => {
+		for (const socket of sockets) socket.destroy();
+		await new Promise((resolve) => server.close(resolve));
+	};
+	return sink;
+}
+
+/** An e-mail's text with its quoted-printable soft breaks and "=3D" undone. */
+const mailText = (data) => data.replace(/=\r\n/g, '').replace(/=3D/g, '=');
+
+/** The account link in an e-mail. */
+function linkInMail(data) {
+	const link = /https?:\/\/[^\s"<>]+\/reset-password\?token=[A-Za-z0-9_-]+/.exec(mailText(data))?.[0];
+	assert.ok(link, `a link in the e-mail:\n${mailText(data).slice(0, 2000)}`);
+	return link;
+}
+
+/** Turns the e-mail channel on (or off) through the API, at the sink, with the SMTP login. */
+async function emailChannel(adminApi, sink, enabled = true) {
+	const answer = await adminApi('/api/v1/channels/email', {
+		method: 'PUT',
+		body: JSON.stringify({
+			enabled,
+			host: '127.0.0.1',
+			port: sink.port,
+			security: 'none',
+			username: SMTP_USER,
+			password: SMTP_PASSWORD,
+			from_address: 'noreply@fibernusa.example',
+			from_name: 'FiberNusa'
+		})
+	});
+	assert.equal(answer.status, 200, JSON.stringify(answer.body));
+	return answer.body;
+}
+
 describe('NetCrew web app on the real server', () => {
 	check('portal loads in Indonesian, shows real packages and areas, and switches to English persistently', async () => {
 		const api = await getJson('/api/v1/packages?active=true&limit=100');
@@ -779,6 +911,8 @@ describe('NetCrew web app on the real server', () => {
 
 		await page.getByRole('link', { name: id.users_new }).click();
 		await page.getByTestId('user-form').waitFor();
+		// A first password set here (not an invitation by e-mail or WhatsApp).
+		await page.getByTestId('mode-password').check();
 		const stamp = Date.now().toString(36);
 		const name = `Rina Uji ${stamp}`;
 		const email = `rina.${stamp}@fibernusa.example`;
@@ -839,6 +973,7 @@ describe('NetCrew web app on the real server', () => {
 
 		// Password reset: the link is shown once and works.
 		await page.getByRole('button', { name: id.user_reset_password }).click();
+		await page.getByTestId('confirm-dialog').getByTestId('reset-show').check();
 		await page.getByTestId('confirm-dialog').getByRole('button', { name: id.user_reset_password }).click();
 		const link = await page.getByTestId('reset-link-value').inputValue();
 		assert.match(link, /\/reset-password\?token=/);
@@ -2912,7 +3047,7 @@ describe('NetCrew web app on the real server', () => {
 			assert.equal(channel.enabled, true);
 			assert.equal(channel.quiet_start, null);
 			assert.equal(channel.quiet_end, null);
-			assert.deepEqual(channel.gateways, [{ kind: 'fonnte', base_url: gatewayUrl, token_set: true }]);
+			assert.deepEqual(channel.gateways, [{ kind: 'fonnte', base_url: gatewayUrl, token_set: true, phone_number_id: null }]);
 			assert.ok(!JSON.stringify(channel).includes(token), 'the token is never answered');
 			await lookShot(page, 'messages-settings-desktop');
 
@@ -3100,6 +3235,166 @@ describe('NetCrew web app on the real server', () => {
 			});
 			gateway.closeAllConnections();
 			await new Promise((resolve) => gateway.close(resolve));
+		}
+	});
+
+	check('WhatsApp Cloud API: an admin adds the Cloud API with a template for a received report; refused fields are told at their inputs; after a reload the mapping stays, the secrets are not shown back, the callback URL and verify token are shown', async () => {
+		const adminApi = await apiSession('admin');
+		const before = (await adminApi('/api/v1/channels/whatsapp')).body;
+		assert.ok(before.gateways.length < 3 && !before.gateways.some((g) => g.kind === 'cloud'), `room for a Cloud API gateway: ${JSON.stringify(before.gateways)}`);
+		const accessToken = 'EAAG-e2e-cloud-token-5521';
+		const appSecret = 'e2e-app-secret-0f3c9a';
+		const phoneNumberId = '106540352242922';
+		try {
+			const { page, assertNoProblems, close } = await newPage();
+			await signIn(page, 'admin', '/console');
+			await page.goto(`${baseUrl}/console/messages/settings`);
+			await page.getByTestId('channel-form').waitFor();
+			if (Object.keys(before.templates ?? {}).length === 0) assert.equal(await page.getByTestId('cloud-templates').count(), 0, 'no Cloud API, no templates to map');
+
+			// A gateway of the new kind, offered as Meta's official API, with its own fields and help.
+			const rows = page.getByTestId('gateway-row');
+			const n = await rows.count();
+			await page.getByTestId('gateway-add').click();
+			const row = rows.nth(n);
+			await row.getByTestId('gateway-kind').selectOption('cloud');
+			assert.equal(await row.getByTestId('gateway-kind').locator('option:checked').textContent(), id.wa_gateway_cloud_option);
+			await row.getByTestId('gateway-cloud-about').waitFor();
+			assert.equal(await row.getByTestId('gateway-url').getAttribute('placeholder'), 'https://graph.facebook.com/v21.0');
+			await row.getByText(id.wa_cloud_phone_number_id_hint).waitFor();
+			await row.getByText(id.wa_cloud_app_secret_new).waitFor();
+			await row.getByTestId('gateway-token').fill(accessToken);
+			// A phone number where Meta's number ID goes, and no app secret yet.
+			await row.getByTestId('gateway-phone-number-id').fill('0812-3456-7890');
+
+			// Templates: every customer event, none mapped yet; without a gateway after the Cloud API, text waits outside the window.
+			const templates = page.getByTestId('cloud-templates');
+			await templates.waitFor();
+			assert.equal(await templates.getByTestId('cloud-template').count(), 10);
+			await templates.locator('[data-testid="cloud-template"][data-event="arrived"]').getByTestId('cloud-template-text-only').filter({ hasText: id.wa_cloud_template_text_only_wait }).waitFor();
+			await templates.getByTestId('cloud-templates-no-fallback').waitFor();
+			const received = templates.locator('[data-testid="cloud-template"][data-event="ticket_received"]');
+			await received.getByTestId('cloud-template-on').check();
+			assert.equal(await received.getByTestId('cloud-template-language').inputValue(), 'id', 'Indonesian to start with');
+			await received.getByTestId('cloud-template-name').fill('Tiket Diterima');
+			// Parameters picked from the event's variables: a new one takes the first not used yet.
+			await received.getByTestId('cloud-param-add').click();
+			await received.getByTestId('cloud-param-add').click();
+			const params = received.getByTestId('cloud-param');
+			assert.deepEqual(await params.evaluateAll((els) => els.map((el) => el.getAttribute('data-variable'))), ['name', 'customer_number']);
+			const offered = await params.nth(0).getByTestId('cloud-param-variable').locator('option').evaluateAll((els) => els.map((el) => el.value));
+			assert.deepEqual(offered, ['name', 'customer_number', 'number', 'isp'], 'only the variables of a received report');
+			await params.nth(1).getByTestId('cloud-param-variable').selectOption('number');
+			// Reordered and back: the slots follow.
+			await params.nth(1).getByTestId('cloud-param-up').click();
+			assert.deepEqual(await params.evaluateAll((els) => els.map((el) => el.getAttribute('data-variable'))), ['number', 'name']);
+			await params.nth(0).getByTestId('cloud-param-down').click();
+			const preview = received.getByTestId('cloud-template-preview');
+			await preview.filter({ hasText: `{{1}} = ${id.wa_var_name}` }).filter({ hasText: `{{2}} = ${id.wa_var_number}` }).waitFor();
+			// A third parameter the page does not offer for this event (the technician's name), put in by hand.
+			await received.getByTestId('cloud-param-add').click();
+			const third = params.nth(2).getByTestId('cloud-param-variable');
+			await third.evaluate((select) => select.add(new Option('technician', 'technician')));
+			await third.selectOption('technician');
+			assert.equal(await params.nth(2).getAttribute('data-variable'), 'technician');
+
+			// Refused: each told at its input, in Indonesian; nothing typed is lost.
+			await page.getByTestId('channel-save').click();
+			const at = (field) => page.locator(`[data-field="${field}"]`);
+			await at(`gateways[${n}].phone_number_id`).filter({ hasText: id.wa_error_phone_number_id_format }).waitFor();
+			await at(`gateways[${n}].app_secret`).filter({ hasText: id.wa_error_app_secret_required }).waitFor();
+			await at('templates.ticket_received.name').filter({ hasText: id.wa_cloud_error_name }).waitFor();
+			const refused = params.nth(2).locator('[data-field="templates.ticket_received.params[2]"]');
+			await refused.filter({ hasText: `${id.wa_var_technician} (technician)` }).filter({ hasText: [id.wa_var_name, id.wa_var_customer_number, id.wa_var_number, id.wa_var_isp].join(', ') }).waitFor();
+			assert.equal(await third.getAttribute('aria-invalid'), 'true');
+			assert.equal(await page.locator('[data-testid="field-error"][data-field^="templates.ticket_received.params["]').count(), 1, 'only the refused parameter');
+			assert.equal(await page.getByTestId('error-panel').count(), 0, 'every error is at its field');
+			assert.equal(await row.getByTestId('gateway-token').inputValue(), accessToken);
+			assert.equal(await received.getByTestId('cloud-template-name').inputValue(), 'Tiket Diterima');
+			assert.deepEqual(await params.evaluateAll((els) => els.map((el) => el.getAttribute('data-variable'))), ['name', 'number', 'technician']);
+			await lookShot(page, 'messages-cloud-errors-desktop');
+
+			// Put right: the message of each edited field goes.
+			await received.getByTestId('cloud-template-name').fill('tiket_diterima');
+			assert.equal(await at('templates.ticket_received.name').count(), 0, 'an edited field loses its old message');
+			await params.nth(2).getByTestId('cloud-param-remove').click();
+			assert.equal(await refused.count(), 0);
+			await row.getByTestId('gateway-phone-number-id').fill(phoneNumberId);
+			await row.getByTestId('gateway-app-secret').fill(appSecret);
+			await page.getByTestId('channel-save').click();
+			await page.getByTestId('channel-saved').waitFor();
+			const channel = (await adminApi('/api/v1/channels/whatsapp')).body;
+			assert.deepEqual(channel.gateways[n], { kind: 'cloud', base_url: null, token_set: true, phone_number_id: phoneNumberId });
+			assert.deepEqual(channel.templates, { ...before.templates, ticket_received: { name: 'tiket_diterima', language: 'id', params: ['name', 'number'] } });
+			assert.ok(!JSON.stringify(channel).includes(accessToken) && !JSON.stringify(channel).includes(appSecret), 'the secrets are never answered');
+
+			// After a reload: the mapping as saved, the secrets stored but not shown, Meta's callback URL and verify token to copy.
+			await page.reload();
+			await page.getByTestId('channel-form').waitFor();
+			const cloudRow = page.locator('[data-testid="gateway-row"][data-kind="cloud"]');
+			assert.equal(await cloudRow.getByTestId('gateway-phone-number-id').inputValue(), phoneNumberId);
+			assert.equal(await cloudRow.getByTestId('gateway-token').inputValue(), '');
+			assert.equal(await cloudRow.getByTestId('gateway-app-secret').inputValue(), '');
+			await cloudRow.getByText(id.wa_token_kept).waitFor();
+			await cloudRow.getByText(id.wa_cloud_app_secret_kept).waitFor();
+			assert.equal(await cloudRow.getByTestId('gateway-app-secret').getAttribute('data-secret'), 'kept');
+			const kept = page.locator('[data-testid="cloud-template"][data-event="ticket_received"][data-on="true"]');
+			assert.equal(await kept.getByTestId('cloud-template-name').inputValue(), 'tiket_diterima');
+			assert.equal(await kept.getByTestId('cloud-template-language').inputValue(), 'id');
+			assert.deepEqual(await kept.getByTestId('cloud-param').evaluateAll((els) => els.map((el) => el.getAttribute('data-variable'))), ['name', 'number']);
+			assert.ok(await kept.getByTestId('cloud-template-on').isChecked());
+			await page.getByTestId('cloud-templates-count').filter({ hasText: id.wa_cloud_templates_count.replace('{count}', '1').replace('{total}', '10') }).waitFor();
+			const callback = await page.getByTestId('webhook-cloud').inputValue();
+			const verifyToken = await page.getByTestId('webhook-cloud-token').inputValue();
+			assert.equal(callback, `${baseUrl}${channel.webhooks.cloud}`);
+			assert.ok(callback.startsWith(`${baseUrl}/api/v1/webhooks/whatsapp/cloud/`), callback);
+			assert.equal(verifyToken, channel.webhooks.cloud_verify_token);
+			assert.ok(verifyToken.length >= 16, 'a verify token worth the name');
+			// What the page shows is what Meta's check needs.
+			const challenge = await fetch(`${callback}?hub.mode=subscribe&hub.verify_token=${encodeURIComponent(verifyToken)}&hub.challenge=e2e-4711`);
+			assert.equal(challenge.status, 200);
+			assert.equal(await challenge.text(), 'e2e-4711');
+			await lookShot(page, 'messages-cloud-desktop');
+			await page.getByTestId('cloud-templates').evaluate((el) => el.scrollIntoView({ block: 'start' }));
+			await page.evaluate(() => window.scrollBy(0, -90));
+			await lookShot(page, 'messages-cloud-templates-desktop', { fullPage: false });
+			assertNoProblems([/status of 422/]);
+			await close();
+
+			// On a phone: nothing cut off, a refused template name told at its input.
+			const phone = await newPage({ width: 390, height: 844 });
+			await signIn(phone.page, 'admin', '/console');
+			await phone.page.goto(`${baseUrl}/console/messages/settings`);
+			await phone.page.getByTestId('webhook-cloud').waitFor();
+			await noHorizontalScroll(phone.page, 'the Cloud API settings');
+			await lookShot(phone.page, 'messages-cloud-phone');
+			const onPhone = phone.page.locator('[data-testid="cloud-template"][data-event="ticket_received"]');
+			await onPhone.getByTestId('cloud-param-add').click();
+			await onPhone.getByTestId('cloud-template-name').fill('Tiket Diterima');
+			await phone.page.getByTestId('channel-save').click();
+			await onPhone.locator('[data-field="templates.ticket_received.name"]').filter({ hasText: id.wa_cloud_error_name }).waitFor();
+			await noHorizontalScroll(phone.page, 'the Cloud API settings with an error');
+			await onPhone.evaluate((el) => el.scrollIntoView({ block: 'start' }));
+			await phone.page.evaluate(() => window.scrollBy(0, -120));
+			await lookShot(phone.page, 'messages-cloud-template-phone', { fullPage: false });
+			assert.deepEqual((await adminApi('/api/v1/channels/whatsapp')).body.templates.ticket_received.params, ['name', 'number'], 'a refused save changes nothing');
+			phone.assertNoProblems([/status of 422/]);
+			await phone.close();
+		} finally {
+			// As it was: no Cloud API gateway (later tests send the gateways back without its fields), the templates as before.
+			const answer = await adminApi('/api/v1/channels/whatsapp', {
+				method: 'PUT',
+				body: JSON.stringify({
+					enabled: before.enabled,
+					gateways: before.gateways.map((g) => ({ kind: g.kind, base_url: g.base_url ?? null })),
+					quiet_start: before.quiet_start ?? null,
+					quiet_end: before.quiet_end ?? null,
+					daily_limit: before.daily_limit,
+					sender_name: before.sender_name,
+					templates: before.templates ?? {}
+				})
+			});
+			assert.equal(answer.status, 200, JSON.stringify(answer.body));
 		}
 	});
 
@@ -3786,6 +4081,681 @@ describe('NetCrew web app on the real server', () => {
 		await close();
 	});
 
+	/** An item made by the storekeeper through the API, and stock of it received into a demo warehouse (serial numbers for a serial-numbered one). */
+	async function stockedItem(whApi, { code, name, kind, serials = null, quantity = 0, cost, terms = null }) {
+		const made = await whApi('/api/v1/inventory/items', {
+			method: 'POST',
+			body: JSON.stringify({ code, name, kind, serial_tracked: !!serials, unit: 'pcs', unit_cost: cost, ...(terms ? { terms } : {}) })
+		});
+		assert.equal(made.status, 201, JSON.stringify(made.body));
+		const warehouses = await whApi('/api/v1/inventory/locations?kind=warehouse');
+		const warehouse = warehouses.body.items.find((w) => w.active);
+		assert.ok(warehouse, 'the demo has a warehouse');
+		for (const body of serials ? serials.map((serial) => ({ serial, quantity: 1 })) : [{ quantity }]) {
+			const received = await whApi('/api/v1/inventory/movements', {
+				method: 'POST',
+				body: JSON.stringify({ kind: 'receipt', item_id: made.body.id, to_location_id: warehouse.id, reason: 'E2E', ...body })
+			});
+			assert.equal(received.status, 201, JSON.stringify(received.body));
+		}
+		return { item: made.body, warehouse, warehouses: warehouses.body.items.filter((w) => w.active) };
+	}
+
+	/** "Fajar holds 10 pcs of X; 25 asked." said in Indonesian, as the page shows it (quantities with a no-break space). */
+	const shortText = (place, have, item, want) =>
+		id.inv_conflict_short.replace('{place}', place).replace('{have}', `${have}\u00a0pcs`).replace('{item}', item).replace('{want}', `${want}\u00a0pcs`);
+
+	check('inventory: a storekeeper issues stock to a technician and the technician records its use on a job', async () => {
+		const tag = Date.now().toString(36).toUpperCase();
+		const whApi = await apiSession('warehouse');
+		const techApi = await apiSession('technician');
+		const techMe = (await techApi('/api/v1/me')).body;
+		const csApi = await apiSession('cs');
+		const connector = `Konektor Uji ${tag}`;
+		const ontName = `ONT Uji ${tag}`;
+		const serial = `E2EJOB${tag}`;
+		const { item, warehouse } = await stockedItem(whApi, { code: `FC-JOB-${tag}`, name: connector, kind: 'connector', quantity: 20, cost: 4000 });
+		const ont = (await stockedItem(whApi, { code: `ONT-JOB-${tag}`, name: ontName, kind: 'ont', serials: [serial], cost: 350000, terms: 'loaned' })).item;
+
+		// A job the technician is at: made by CS for a customer of their area, assigned, and worked up to on site.
+		const customers = await csApi(`/api/v1/customers?area_id=${techMe.area_ids[0]}&status=active&limit=10`);
+		const customer = customers.body.items.at(-1);
+		assert.ok(customer, "an active customer in the technician's area");
+		const made = await csApi('/api/v1/tickets', {
+			method: 'POST',
+			body: JSON.stringify({ kind: 'repair', customer_id: customer.id, description: 'Konektor rusak, ONT perlu diganti.', source: 'phone' })
+		});
+		assert.equal(made.status, 201, JSON.stringify(made.body));
+		const ticket = made.body;
+		async function move(api, to, extra = {}) {
+			const current = await api(`/api/v1/tickets/${ticket.id}`);
+			const answer = await api(`/api/v1/tickets/${ticket.id}/transitions`, {
+				method: 'POST',
+				headers: { 'if-match': `"${current.body.version}"` },
+				body: JSON.stringify({ to, ...extra })
+			});
+			assert.equal(answer.status, 200, `move to ${to}: ${JSON.stringify(answer.body)}`);
+		}
+		await move(csApi, 'assigned', { technician_id: techMe.id });
+		await move(techApi, 'accepted');
+
+		// The storekeeper issues ten connectors and the ONT to the technician with the console's issue form.
+		const { page, assertNoProblems, close } = await newPage();
+		await signIn(page, 'warehouse', '/console');
+		await page.goto(`${baseUrl}/console/inventory/movements/new?kind=issue`);
+		await page.getByTestId('movement-form').waitFor();
+		const option = async (select, text) => page.locator(`${select} option`, { hasText: text }).first().getAttribute('value');
+		await page.locator('#item_id').selectOption(item.id);
+		await page.locator('#from').selectOption(await option('#from', warehouse.name));
+		await page.locator('#to').selectOption(await option('#to', techMe.name));
+		await page.getByTestId('movement-quantity').fill('10');
+		await page.getByTestId('movement-submit').click();
+		await page.getByTestId('movement-done').filter({ hasText: techMe.name }).waitFor();
+		await page.locator('#item_id').selectOption(ont.id);
+		await page.locator('#from').selectOption(await option('#from', warehouse.name));
+		await page.locator('#to').selectOption(await option('#to', techMe.name));
+		await page.getByTestId('movement-serials').fill(serial);
+		await page.getByTestId('movement-submit').click();
+		await page.getByTestId('movement-result').filter({ hasText: serial }).waitFor();
+
+		// Not yet at the customer's: no "record material" on the card.
+		const phone = await newPage({ width: 390, height: 844 });
+		await signIn(phone.page, 'technician', '/tech');
+		const job = phone.page.locator(`[data-testid="tech-job"][data-number="${ticket.number}"]`);
+		await job.waitFor();
+		assert.equal(await job.getByTestId('tech-material').count(), 0, 'no material before the technician is on site');
+		await move(techApi, 'en_route');
+		await move(techApi, 'on_site');
+		await job.locator('[data-testid="ticket-status"][data-status="on_site"]').waitFor({ timeout: 15_000 });
+
+		// On site: the lead records what the job used from their own stock, on the phone.
+		await job.getByTestId('tech-material-toggle').click();
+		const record = job.getByTestId('record-equipment');
+		await record.getByTestId('record-equipment-none').waitFor();
+		await record.getByTestId('record-equipment-item').selectOption(item.id);
+		assert.match(await record.locator(`[data-testid="record-equipment-item"] option[value="${item.id}"]`).textContent(), /10\s+pcs/);
+		// More than they carry: refused with what they hold, and what was typed stays.
+		await record.getByTestId('record-equipment-quantity').fill('25');
+		await record.getByTestId('record-equipment-submit').click();
+		await record.getByTestId('stock-conflict').filter({ hasText: shortText(techMe.name, 10, connector, 25) }).waitFor();
+		assert.equal(await record.getByTestId('record-equipment-quantity').inputValue(), '25', 'the quantity typed is kept');
+		await noHorizontalScroll(phone.page, '/tech recording material (refused)');
+		await lookShot(phone.page, 'tech-record-material-refused-phone-id', { fullPage: false });
+		await record.getByTestId('record-equipment-quantity').fill('3');
+		await record.getByTestId('record-equipment-submit').click();
+		await record.getByTestId('record-equipment-done').filter({ hasText: id.inv_eq_done.replace('{what}', `3\u00a0pcs ${connector}`).replace('{left}', '7\u00a0pcs') }).waitFor();
+		await record.getByTestId('record-equipment-line').filter({ hasText: connector }).waitFor();
+		// The ONT by its serial number, loaned (the item's terms) by default.
+		await record.getByTestId('record-equipment-item').selectOption(ont.id);
+		assert.equal(await record.getByTestId('record-equipment-terms').inputValue(), 'loaned');
+		await record.getByTestId('record-equipment-serial').selectOption(serial);
+		await record.getByTestId('record-equipment-submit').click();
+		await record.getByTestId('record-equipment-line').filter({ hasText: serial }).waitFor();
+		assert.equal(await record.getByTestId('record-equipment-line').count(), 2);
+		await noHorizontalScroll(phone.page, '/tech recording material');
+		await job.scrollIntoViewIfNeeded();
+		await lookShot(phone.page, 'tech-record-material-phone-id', { fullPage: false });
+
+		// Their stock shows what is left.
+		await phone.page.goto(`${baseUrl}/tech/profile#stock`);
+		const line = phone.page.getByTestId('carried-line').filter({ hasText: connector });
+		await line.waitFor();
+		assert.match(await line.getByTestId('carried-quantity').textContent(), /^\s*7\s+pcs/);
+		assert.equal(await phone.page.getByTestId('carried-line').filter({ hasText: ontName }).count(), 0, 'the ONT left their stock');
+		phone.assertNoProblems([/status of 409/]);
+		await phone.close();
+
+		// The ticket's equipment in the console shows both, installed at the customer's.
+		await page.goto(`${baseUrl}/console/tickets/${ticket.id}`);
+		const equipment = page.getByTestId('ticket-equipment');
+		await equipment.getByTestId('movement-row').filter({ hasText: connector }).waitFor();
+		await equipment.getByTestId('movement-row').filter({ hasText: serial }).waitFor();
+		assert.deepEqual(await equipment.getByTestId('movement-kind').allTextContents(), [id.inv_move_install, id.inv_move_install]);
+		// The storekeeper may record for the technician too, from the technician's stock, with the same form.
+		await equipment.getByTestId('ticket-equipment-record').locator('summary').click();
+		const staffRecord = equipment.getByTestId('record-equipment');
+		assert.match(await staffRecord.locator(`[data-testid="record-equipment-item"] option[value="${item.id}"]`).textContent(), /7\s+pcs/);
+		await lookShot(page, 'ticket-equipment-desktop-id');
+
+		// The usage report by technician: the connectors and the ONT at their value, in rupiah; the same as CSV.
+		await page.goto(`${baseUrl}/console/inventory`);
+		await page.getByRole('navigation', { name: id.inv_title }).getByRole('link', { name: id.inv_tab_usage }).click();
+		await page.getByTestId('usage-page').waitFor();
+		await page.getByTestId('usage-table').waitFor();
+		assert.match(await page.getByTestId('usage-total').textContent(), PRICE);
+		await lookShot(page, 'inventory-usage-desktop-id');
+		await page.getByTestId('usage-by-technician').click();
+		const group = page.locator(`[data-testid="usage-group"][data-group="${techMe.id}"]`);
+		await group.waitFor();
+		assert.equal(await group.getByTestId('usage-group-label').textContent(), techMe.name);
+		assert.match(await group.getByTestId('usage-line').filter({ hasText: connector }).textContent(), /3\s+pcs[\s\S]*Rp\s?12\.000/);
+		assert.match(await group.getByTestId('usage-line').filter({ hasText: ontName }).textContent(), /1\s+pcs[\s\S]*Rp\s?350\.000/);
+		assert.equal(new URL(page.url()).searchParams.get('by'), 'technician', 'the grouping is in the address');
+		const csvHref = await page.getByTestId('usage-csv').getAttribute('href');
+		assert.match(csvHref, /^\/api\/v1\/inventory\/usage\?by=technician&from=\d{4}-\d{2}-\d{2}&to=\d{4}-\d{2}-\d{2}&format=csv$/);
+		const csv = await page.evaluate(async (href) => {
+			const answer = await fetch(href);
+			return { type: answer.headers.get('content-type'), text: await answer.text() };
+		}, csvHref);
+		assert.match(csv.type, /^text\/csv/);
+		assert.ok(csv.text.includes(`FC-JOB-${tag}`) && csv.text.includes(techMe.name), 'the CSV holds the same lines');
+		// A period the server would refuse is said at its field, before asking.
+		await page.getByTestId('usage-from').fill('2020-01-01');
+		await page.getByTestId('usage-show').click();
+		await page.locator('[data-testid="field-error"][data-field="to"]').filter({ hasText: id.inv_usage_range_max }).waitFor();
+		await lookShot(page, 'inventory-usage-technician-desktop-id');
+
+		// The job done and the customer gone: the loaned ONT is still at their home, in the list of units to collect.
+		await move(techApi, 'resolved');
+		const adminApi = await apiSession('admin');
+		const ended = await adminApi(`/api/v1/customers/${customer.id}`, { method: 'PATCH', body: JSON.stringify({ status: 'terminated' }) });
+		assert.equal(ended.status, 200, JSON.stringify(ended.body));
+		await page.getByRole('navigation', { name: id.inv_title }).getByRole('link', { name: id.inv_tab_outstanding }).click();
+		await page.getByTestId('outstanding-page').waitFor();
+		await page.getByTestId('outstanding-search').fill(serial.toLowerCase());
+		const row = page.locator(`[data-testid="outstanding-row"][data-serial="${serial}"]`);
+		await row.waitFor();
+		assert.equal(await page.getByTestId('outstanding-row').count(), 1);
+		// The customer's home as the inventory names it (the demo's own homes are "Pelanggan …", new ones "PLG-… name").
+		const listed = await whApi(`/api/v1/inventory/assets?outstanding=true&q=${serial}`);
+		assert.equal(listed.body.items[0]?.location?.customer_id, customer.id, JSON.stringify(listed.body));
+		assert.equal((await row.getByTestId('outstanding-customer').textContent()).trim(), listed.body.items[0].location.name);
+		assert.equal(await row.getByTestId('outstanding-terms').textContent(), id.inv_terms_loaned);
+		// The storekeeper may not open customers: the name is plain text, not a link.
+		assert.equal(await row.getByTestId('outstanding-customer').locator('a').count(), 0);
+		await lookShot(page, 'inventory-outstanding-desktop-id');
+		await row.getByTestId('outstanding-serial').click();
+		await page.getByTestId('unit-page').waitFor();
+		assertNoProblems([/status of 422/, /status of 409/]);
+		await close();
+
+		// Staff who may read customers get the customer linked.
+		const sup = await newPage();
+		await signIn(sup.page, 'supervisor', '/console');
+		await sup.page.goto(`${baseUrl}/console/inventory/outstanding?q=${serial}`);
+		await sup.page.locator(`[data-testid="outstanding-row"][data-serial="${serial}"] a[href="/console/customers/${customer.id}"]`).waitFor();
+		sup.assertNoProblems();
+		await sup.close();
+	});
+
+	check('inventory: a technician asks for material, the storekeeper issues it from the requests page, and the technician sees it in their stock', async () => {
+		const tag = Date.now().toString(36).toUpperCase();
+		const whApi = await apiSession('warehouse');
+		const techMe = (await (await apiSession('technician'))('/api/v1/me')).body;
+		const name = `Patch cord Uji ${tag}`;
+		const { item, warehouse, warehouses } = await stockedItem(whApi, { code: `PC-REQ-${tag}`, name, kind: 'patch_cord', quantity: 50, cost: 15000 });
+		const empty = warehouses.find((w) => w.id !== warehouse.id);
+		const ontName = `ONT Minta ${tag}`;
+		const serials = [`E2EREQ${tag}A`, `E2EREQ${tag}B`];
+		const ont = (await stockedItem(whApi, { code: `ONT-REQ-${tag}`, name: ontName, kind: 'ont', serials, cost: 320000, terms: 'loaned' })).item;
+
+		// The technician asks on their phone: a line half-filled is refused at its field, an item twice too, and nothing typed is lost.
+		const phone = await newPage({ width: 390, height: 844 });
+		await signIn(phone.page, 'technician', '/tech');
+		await phone.page.goto(`${baseUrl}/tech/profile#stock`);
+		const stock = phone.page.getByTestId('tech-stock');
+		await stock.getByTestId('request-new').click();
+		const form = stock.getByTestId('request-form');
+		await form.getByTestId('request-form-item').first().selectOption(item.id);
+		await form.getByTestId('request-form-submit').click();
+		await form.locator('[data-testid="field-error"][data-field="line-1-quantity"]').filter({ hasText: id.inv_error_quantity }).waitFor();
+		await form.getByTestId('request-form-quantity').first().fill('12');
+		await form.getByTestId('request-form-add').click();
+		await form.getByTestId('request-form-item').nth(1).selectOption(item.id);
+		await form.getByTestId('request-form-quantity').nth(1).fill('3');
+		await form.getByTestId('request-form-submit').click();
+		await form.locator('[data-testid="field-error"][data-field="line-2-item"]').filter({ hasText: id.inv_req_line_duplicate }).waitFor();
+		await form.getByTestId('request-form-note').fill('Untuk pemasangan besok di Coblong.');
+		await noHorizontalScroll(phone.page, '/tech/profile request form');
+		await form.scrollIntoViewIfNeeded();
+		await lookShot(phone.page, 'tech-request-form-phone-id', { fullPage: false });
+		// The second line becomes an ONT instead; a third line left empty is dropped.
+		await form.getByTestId('request-form-item').nth(1).selectOption(ont.id);
+		await form.getByTestId('request-form-quantity').nth(1).fill('1');
+		await form.getByTestId('request-form-add').click();
+		await form.getByTestId('request-form-remove').nth(2).click();
+		assert.equal(await form.getByTestId('request-form-quantity').first().inputValue(), '12', 'the first line is kept');
+		await form.getByTestId('request-form-submit').click();
+		await stock.getByTestId('request-notice').filter({ hasText: id.inv_req_sent }).waitFor();
+		const mine = stock.getByTestId('my-request').first();
+		await mine.locator('[data-testid="request-status"][data-status="requested"]').waitFor();
+		assert.match(await mine.getByTestId('request-line').first().textContent(), new RegExp(`${name}[\\s\\S]*12\\s+pcs`));
+		assert.match(await mine.getByTestId('request-line').nth(1).textContent(), new RegExp(`${ontName}[\\s\\S]*1\\s+pcs`));
+		const requestId = await mine.getAttribute('data-id');
+
+		// The storekeeper is told; the bell leads to the requests waiting.
+		const { page, assertNoProblems, close } = await newPage();
+		await signIn(page, 'warehouse', '/console');
+		await page.getByTestId('notification-bell').click();
+		const news = page.getByTestId('notification').filter({ hasText: id.notif_material_requested.replace('{technician}', techMe.name) }).first();
+		await news.waitFor();
+		assert.equal(await news.getAttribute('href'), '/console/inventory/requests');
+		await news.click();
+		await page.waitForURL(`${baseUrl}/console/inventory/requests`);
+		const card = page.locator(`[data-testid="request"][data-id="${requestId}"]`);
+		await card.waitFor();
+		assert.equal(await card.getByTestId('request-technician-name').textContent(), techMe.name);
+		assert.match(await card.getByTestId('request-line').first().textContent(), new RegExp(`${name}[\\s\\S]*12\\s+pcs`));
+		await page.locator('[data-testid="inventory-page"] nav a[aria-current="page"]').filter({ hasText: id.inv_tab_requests }).waitFor();
+		await lookShot(page, 'inventory-requests-desktop-id');
+
+		// Issued from a warehouse without any: refused with what it holds, the dialog and its choice stay.
+		await card.getByTestId('request-issue').click();
+		const dialog = page.getByTestId('request-decision');
+		await dialog.waitFor();
+		// The ONT needs its serial number: without one the dialog says so before asking the server.
+		await dialog.getByTestId('decision-submit').click();
+		await dialog.locator(`[data-testid="field-error"][data-field="serials-${ont.id}"]`).waitFor();
+		if (empty) {
+			await dialog.getByTestId('decision-from').selectOption(empty.id);
+			await dialog.locator('[data-testid="request-line-available"]').first().filter({ hasText: /^ada 0\s+pcs di gudang$/ }).waitFor();
+			// Taking the units from a warehouse that has none says so.
+			await dialog.getByTestId('decision-fill').click();
+			await dialog.getByText(id.inv_req_fill_short.replace('{count}', '0').replace('{item}', ontName).replace('{place}', empty.name)).waitFor();
+			await dialog.getByTestId('decision-serials').fill(serials[0].toLowerCase());
+			await dialog.getByTestId('decision-note').fill('Ambil di meja depan.');
+			await dialog.getByTestId('decision-submit').click();
+			// Refused as a whole (nothing is issued): what the warehouse lacks, said in Indonesian.
+			await dialog.getByTestId('stock-conflict').filter({ hasText: empty.name }).waitFor();
+			assert.equal(await dialog.getByTestId('decision-from').inputValue(), empty.id);
+			assert.equal(await dialog.getByTestId('decision-note').inputValue(), 'Ambil di meja depan.', 'the note typed is kept');
+			await lookShot(page, 'inventory-request-issue-refused-desktop-id', { fullPage: false });
+		}
+		await dialog.getByTestId('decision-from').selectOption(warehouse.id);
+		await dialog.locator('[data-testid="request-line-available"]').first().filter({ hasText: /50\s+pcs/ }).waitFor();
+		await dialog.getByTestId('decision-serials').fill('');
+		await dialog.getByTestId('decision-fill').click();
+		await page.waitForFunction((serial) => document.querySelector('[data-testid="decision-serials"]')?.value === serial, serials[0]);
+		await lookShot(page, 'inventory-request-issue-desktop-id', { fullPage: false });
+		await dialog.getByTestId('decision-submit').click();
+		await dialog.waitFor({ state: 'detached' });
+		await page.getByTestId('request-notice').filter({ hasText: id.inv_req_issued_notice.replace('{name}', techMe.name).replace('{place}', warehouse.name) }).waitFor();
+		await card.locator('[data-testid="request-status"][data-status="issued"]').waitFor();
+		assert.equal(await card.getByTestId('request-issue').count(), 0, 'an issued request offers no decision');
+		// The same request decided again elsewhere (stale version): refused by the server.
+		const again = await whApi(`/api/v1/inventory/requests/${requestId}/decision`, {
+			method: 'POST',
+			headers: { 'if-match': '"1"' },
+			body: JSON.stringify({ decision: 'reject', note: 'x' })
+		});
+		assert.equal(again.status, 412, JSON.stringify(again.body));
+		await page.getByTestId('request-status-chips').locator('[data-status="issued"]').click();
+		await page.locator(`[data-testid="request"][data-id="${requestId}"][data-status="issued"]`).waitFor();
+		assert.equal(new URL(page.url()).searchParams.get('status'), 'issued');
+
+		// The technician is told, and the patch cords are in their stock.
+		await phone.page.reload();
+		await phone.page.locator(`[data-testid="my-request"][data-id="${requestId}"] [data-testid="request-status"][data-status="issued"]`).waitFor();
+		const carried = phone.page.getByTestId('carried-line').filter({ hasText: name });
+		await carried.waitFor();
+		assert.match(await carried.getByTestId('carried-quantity').textContent(), /^\s*12\s+pcs/);
+		await phone.page.getByTestId('carried-line').filter({ hasText: ontName }).getByTestId('carried-serial').filter({ hasText: serials[0] }).waitFor();
+		await phone.page.getByTestId('notification-bell').click();
+		const told = phone.page.getByTestId('notification').filter({ hasText: id.notif_material_issued }).first();
+		await told.waitFor();
+		assert.equal(await told.getAttribute('href'), '/tech/profile#stock');
+		await phone.page.getByTestId('notification-bell').click();
+
+		// Another request, withdrawn while it waits; the storekeeper's refusal of a third comes with its reason.
+		await phone.page.getByTestId('request-new').click();
+		await phone.page.getByTestId('request-form-item').first().selectOption(item.id);
+		await phone.page.getByTestId('request-form-quantity').first().fill('2');
+		await phone.page.getByTestId('request-form-submit').click();
+		const second = phone.page.locator('[data-testid="my-request"][data-status="requested"]').first();
+		await second.waitFor();
+		const secondId = await second.getAttribute('data-id');
+		await second.getByTestId('my-request-withdraw').click();
+		await phone.page.getByTestId('confirm-dialog').getByRole('button', { name: id.inv_req_withdraw }).click();
+		await phone.page.locator(`[data-testid="my-request"][data-id="${secondId}"][data-status="cancelled"]`).waitFor();
+		await noHorizontalScroll(phone.page, '/tech/profile requests');
+		await lookShot(phone.page, 'tech-requests-phone-id');
+
+		const third = await (await apiSession('technician'))('/api/v1/inventory/requests', { method: 'POST', body: JSON.stringify({ lines: [{ item_id: item.id, quantity: 40 }] }) });
+		assert.equal(third.status, 201, JSON.stringify(third.body));
+		await page.getByTestId('request-status-chips').locator('[data-status="requested"]').click();
+		const thirdCard = page.locator(`[data-testid="request"][data-id="${third.body.id}"]`);
+		await thirdCard.getByTestId('request-reject').click();
+		const refuse = page.getByTestId('request-decision');
+		await refuse.getByTestId('decision-submit').click();
+		await refuse.locator('[data-testid="field-error"][data-field="decision-note"]').filter({ hasText: id.inv_req_reject_note_required }).waitFor();
+		await refuse.getByTestId('decision-note').fill('Stok patch cord dipakai untuk proyek lain minggu ini.');
+		await refuse.getByTestId('decision-submit').click();
+		await thirdCard.locator('[data-testid="request-status"][data-status="rejected"]').waitFor();
+		await phone.page.reload();
+		await phone.page.locator(`[data-testid="my-request"][data-id="${third.body.id}"] [data-testid="my-request-decision-note"]`).filter({ hasText: 'proyek lain' }).waitFor();
+
+		// On a phone the console's requests page does not scroll sideways.
+		await page.setViewportSize({ width: 390, height: 844 });
+		await page.goto(`${baseUrl}/console/inventory/requests?status=all`);
+		await page.getByTestId('request').first().waitFor();
+		await noHorizontalScroll(page, '/console/inventory/requests');
+		await lookShot(page, 'inventory-requests-phone-id');
+		phone.assertNoProblems([/status of 422/]);
+		await phone.close();
+		assertNoProblems([/status of 409/, /status of 422/]);
+		await close();
+	});
+
+	check('e-mail: an admin sets up the SMTP channel (errors at their fields, the password kept but never shown), sends a test e-mail the sink receives, and is told the server\'s reason when it refuses', async () => {
+		const sink = await smtpSink();
+		const adminApi = await apiSession('admin');
+		try {
+			// Not set up yet (as a new installation has it): off, STARTTLS on 587.
+			const blank = await adminApi('/api/v1/channels/email', {
+				method: 'PUT',
+				body: JSON.stringify({ enabled: false, host: '', port: 587, security: 'starttls', username: null, password: '', from_address: '', from_name: 'FiberNusa' })
+			});
+			assert.equal(blank.status, 200, JSON.stringify(blank.body));
+			const { page, assertNoProblems, close } = await newPage();
+			await signIn(page, 'admin', '/console');
+			await page.getByRole('navigation', { name: id.console_nav_label }).getByRole('link', { name: id.console_messages }).click();
+			await page.getByTestId('messages-log-page').waitFor();
+			await page.getByRole('link', { name: id.wa_tab_email, exact: true }).click();
+			await page.waitForURL((url) => url.pathname === '/console/messages/email');
+			await page.getByTestId('email-form').waitFor();
+
+			// The port follows the protection while the admin has not typed one: 587 → 25 for a plain relay → 465 for TLS.
+			assert.ok(await page.getByTestId('email-security-starttls').isChecked());
+			assert.equal(await page.getByTestId('email-port').inputValue(), '587');
+			await page.getByTestId('email-security-none').check();
+			assert.equal(await page.getByTestId('email-port').inputValue(), '25');
+			await page.getByTestId('email-security-tls').check();
+			assert.equal(await page.getByTestId('email-port').inputValue(), '465');
+			// A port typed stays whatever the protection.
+			await page.getByTestId('email-port').fill(String(sink.port));
+			await page.getByTestId('email-security-none').check();
+			assert.equal(await page.getByTestId('email-port').inputValue(), String(sink.port));
+
+			// On with a server name that is an address and a sender that is no e-mail address: each told at its field, in Indonesian; what was typed stays.
+			await page.getByTestId('email-enabled').check();
+			await page.getByTestId('email-host').fill('https://127.0.0.1');
+			await page.getByTestId('email-username').fill(SMTP_USER);
+			await page.getByTestId('email-password').fill(SMTP_PASSWORD);
+			await page.getByTestId('email-from-address').fill('bukan-alamat');
+			await page.getByTestId('email-from-name').fill('FiberNusa');
+			await page.getByTestId('email-save').click();
+			await page.locator('[data-field="host"]').filter({ hasText: id.email_error_host_format }).waitFor();
+			await page.locator('[data-field="from_address"]').filter({ hasText: id.field_error_email }).waitFor();
+			assert.equal(await page.getByTestId('email-from-address').inputValue(), 'bukan-alamat');
+			assert.equal(await page.getByTestId('email-password').inputValue(), SMTP_PASSWORD, 'the password typed stays');
+			assert.ok(await page.getByTestId('email-enabled').isChecked(), 'the switch stays on');
+			assert.equal(await page.getByTestId('error-panel').count(), 0, 'every error is at its field');
+			await lookShot(page, 'email-settings-errors-desktop');
+			await page.getByTestId('email-host').fill('127.0.0.1');
+			assert.equal(await page.locator('[data-field="host"]').count(), 0, 'an edited field loses its old message');
+			await page.getByTestId('email-from-address').fill('noreply@fibernusa.example');
+			await page.getByTestId('email-save').click();
+			await page.getByTestId('email-saved').waitFor();
+			// Stored, never shown back: the field is empty and says so.
+			assert.equal(await page.getByTestId('email-password').inputValue(), '');
+			await page.getByTestId('email-password-stored').waitFor();
+			await page.getByTestId('email-password-field').getByText(id.email_password_kept).waitFor();
+			const saved = (await adminApi('/api/v1/channels/email')).body;
+			assert.deepEqual(
+				{ ...saved, updated_at: undefined },
+				{ enabled: true, host: '127.0.0.1', port: sink.port, security: 'none', username: SMTP_USER, password_set: true, from_address: 'noreply@fibernusa.example', from_name: 'FiberNusa', updated_at: undefined }
+			);
+			assert.ok(!JSON.stringify(saved).includes(SMTP_PASSWORD), 'the password is never answered');
+			await lookShot(page, 'email-settings-desktop');
+
+			// A test e-mail with the stored settings: sent, and the sink has it, logged in with the stored password.
+			await page.getByTestId('email-test-to').fill('uji.smtp@fibernusa.example');
+			await page.getByTestId('email-test-send').click();
+			await page.getByTestId('email-test-result').and(page.locator('[data-sent="true"]')).waitFor();
+			await page.getByTestId('email-test-result').getByText('uji.smtp@fibernusa.example').waitFor();
+			const test = await sink.waitFor('uji.smtp@fibernusa.example');
+			assert.equal(test.auth, `\0${SMTP_USER}\0${SMTP_PASSWORD}`);
+			assert.match(test.from, /noreply@fibernusa\.example/);
+			assert.match(mailText(test.data), /e-mail percobaan/);
+			await lookShot(page, 'email-test-sent-desktop');
+
+			// The server refuses the recipient: not sent, with its answer.
+			sink.refuseRecipient = true;
+			await page.getByTestId('email-test-to').fill('tidak.ada@fibernusa.example');
+			await page.getByTestId('email-test-send').click();
+			await page.getByTestId('email-test-result').and(page.locator('[data-sent="false"]')).waitFor();
+			assert.match(await page.getByTestId('email-test-reason').textContent(), /550|No such user/);
+			await lookShot(page, 'email-test-refused-desktop');
+			sink.refuseRecipient = false;
+			// Not an address: told at the field.
+			await page.getByTestId('email-test-to').fill('bukan alamat');
+			await page.getByTestId('email-test-send').click();
+			await page.locator('[data-field="test-to"]').filter({ hasText: id.field_error_email }).waitFor();
+			await page.getByTestId('email-test-to').fill('tidak.ada@fibernusa.example');
+			await page.getByTestId('email-test-send').click();
+			await page.getByTestId('email-test-result').and(page.locator('[data-sent="true"]')).waitFor();
+
+			// Unsaved changes are pointed out (the test uses the saved settings); removing the password is a step that can be undone.
+			await page.getByTestId('email-from-name').fill('FiberNusa Jogja');
+			await page.getByTestId('email-test-unsaved').waitFor();
+			await page.getByTestId('email-from-name').fill('FiberNusa');
+			await page.getByTestId('email-test-unsaved').waitFor({ state: 'detached' });
+			await page.getByTestId('email-password-remove').click();
+			await page.getByTestId('email-password-removing').waitFor();
+			await lookShot(page, 'email-settings-remove-password-desktop');
+			await page.getByTestId('email-password-keep').click();
+			await page.getByTestId('email-password').waitFor();
+			await page.getByTestId('email-password-remove').click();
+			await page.getByTestId('email-save').click();
+			await page.getByTestId('email-saved').waitFor();
+			assert.equal((await adminApi('/api/v1/channels/email')).body.password_set, false);
+			assert.equal(await page.getByTestId('email-password-stored').count(), 0);
+			await page.getByTestId('email-password-field').getByText(id.email_password_none).waitFor();
+			await page.getByTestId('email-password').fill(SMTP_PASSWORD);
+			await page.getByTestId('email-save').click();
+			await page.getByTestId('email-saved').waitFor();
+			await page.getByTestId('email-password-stored').waitFor();
+			assert.equal((await adminApi('/api/v1/channels/email')).body.password_set, true);
+
+			// In English, and on a phone without sideways scrolling.
+			await page.locator('button[data-locale="en"]').click();
+			await page.getByRole('button', { name: en.email_save }).waitFor();
+			await page.locator('button[data-locale="id"]').click();
+			await page.setViewportSize({ width: 390, height: 844 });
+			await noHorizontalScroll(page, '/console/messages/email');
+			await lookShot(page, 'email-settings-phone');
+			assertNoProblems([/status of 422/]);
+			await close();
+		} finally {
+			await emailChannel(adminApi, sink, false);
+			await sink.close();
+		}
+	});
+
+	check('forgot password: from the sign-in page the link arrives by e-mail, opens the reset page and sets a new password to sign in with; the log shows the e-mail with its token hidden', async () => {
+		const sink = await smtpSink();
+		const adminApi = await apiSession('admin');
+		const stamp = Date.now().toString(36);
+		const email = `lupa.${stamp}@fibernusa.example`;
+		try {
+			await emailChannel(adminApi, sink);
+			const made = await adminApi('/api/v1/users', {
+				method: 'POST',
+				body: JSON.stringify({ name: `Lupa Sandi ${stamp}`, email, role: 'cs', password: `awal-${stamp}-kabel` })
+			});
+			assert.equal(made.status, 201, JSON.stringify(made.body));
+
+			const { page, assertNoProblems, close } = await newPage({ width: 390, height: 844 });
+			await page.goto(`${baseUrl}/login`);
+			await page.locator('#login').fill(email);
+			await lookShot(page, 'login-forgot-link-phone');
+			await page.getByRole('link', { name: id.login_forgot_link }).click();
+			await page.waitForURL((url) => url.pathname === '/forgot-password');
+			await page.getByTestId('forgot-page').getByRole('heading', { level: 1, name: id.forgot_title }).waitFor();
+			assert.equal(await page.locator('#login').inputValue(), email, 'what was typed on the sign-in page comes along');
+			assert.ok(!page.url().includes(encodeURIComponent(email)) && !page.url().includes(email), 'the login is not put in the address');
+			await noHorizontalScroll(page, '/forgot-password');
+			await lookShot(page, 'forgot-password-phone');
+
+			// Nothing typed: told at the field, no request.
+			await page.locator('#login').fill('');
+			await page.getByTestId('forgot-submit').click();
+			await page.locator('#login-error').filter({ hasText: id.login_required }).waitFor();
+			await page.locator('#login').fill(email);
+			const asked = page.waitForResponse((r) => new URL(r.url()).pathname === '/api/v1/auth/password-forgot');
+			await page.getByTestId('forgot-submit').click();
+			assert.equal((await asked).status(), 202);
+			const done = page.getByTestId('forgot-done');
+			await done.waitFor();
+			await done.getByText(id.forgot_done.replace('{login}', email)).waitFor();
+			await page.getByText(id.forgot_done_none).waitFor();
+			await noHorizontalScroll(page, '/forgot-password (done)');
+			await lookShot(page, 'forgot-password-done-phone');
+			await page.setViewportSize({ width: 1366, height: 768 });
+			await lookShot(page, 'forgot-password-done-desktop');
+
+			// The e-mail: to the account's address, with a link to this server's reset page.
+			const mail = await sink.waitFor(email);
+			const link = linkInMail(mail.data);
+			assert.ok(link.startsWith(`${baseUrl}/reset-password?token=`), `the link points at the running server: ${link}`);
+			await page.goto(link);
+			await page.getByTestId('reset-page').getByRole('heading', { level: 1, name: id.reset_title }).waitFor();
+			const password = `sandi-baru-${stamp}-tiang`;
+			await page.locator('#new_password').fill(password);
+			await page.locator('#confirm').fill(password);
+			await page.getByRole('button', { name: id.reset_submit }).click();
+			await page.getByTestId('reset-done').waitFor();
+			await lookShot(page, 'reset-password-done-phone');
+			await page.getByTestId('reset-page').getByRole('link', { name: id.login_title }).click();
+			await page.locator('#login').fill(email);
+			await page.locator('#password').fill(password);
+			await page.getByRole('button', { name: id.login_submit, exact: true }).click();
+			await page.waitForURL((url) => url.pathname === '/console');
+			// The link is used up.
+			await page.goto(link);
+			await page.locator('#new_password').fill(`${password}-2`);
+			await page.locator('#confirm').fill(`${password}-2`);
+			await page.getByRole('button', { name: id.reset_submit }).click();
+			await page.getByTestId('reset-token-error').filter({ hasText: id.reset_token_invalid }).waitFor();
+			await page.getByTestId('reset-new-link').waitFor();
+			assertNoProblems([SIGNED_OUT_401, /status of 422/]);
+			await close();
+
+			// The delivery log: the e-mail with its channel, subject and event, the token hidden.
+			const admin = await newPage();
+			await signIn(admin.page, 'admin', '/console');
+			await admin.page.goto(`${baseUrl}/console/messages`);
+			const row = admin.page.getByTestId('message-row').and(admin.page.locator('[data-event="password_forgotten"]')).filter({ hasText: email }).first();
+			await row.waitFor();
+			assert.equal(await row.getAttribute('data-channel'), 'email');
+			await row.getByTestId('message-channel').filter({ hasText: id.msg_channel_email }).waitFor();
+			assert.equal((await row.getByTestId('message-event').textContent()).trim(), id.msg_event_password_forgotten);
+			assert.ok(((await row.getByTestId('message-subject').textContent()) ?? '').trim().length > 0, 'the subject shows');
+			await row.getByTestId('message-toggle').click();
+			const text = await admin.page.getByTestId('message-text').first().textContent();
+			assert.match(text, /token=…/);
+			assert.ok(!text.includes(link.split('token=')[1]), 'the token is not in the log');
+			// A search by address is not what the log can do: it says so.
+			await admin.page.locator('#messages-q').fill(email);
+			await admin.page.getByTestId('messages-q-hint').filter({ hasText: id.msg_search_no_email }).waitFor();
+			await admin.page.locator('#messages-q').fill('');
+			await admin.page.getByTestId('message-row').first().waitFor();
+			await lookShot(admin.page, 'messages-log-email-desktop');
+			admin.assertNoProblems();
+			await admin.close();
+		} finally {
+			await emailChannel(adminApi, sink, false);
+			await sink.close();
+		}
+	});
+
+	check('invitations and resets by e-mail: nobody reached is told at the choice and nothing is made; the invitation arrives, sets the first password on the reset page; an admin\'s reset link is sent to the person', async () => {
+		const sink = await smtpSink();
+		const adminApi = await apiSession('admin');
+		const stamp = Date.now().toString(36);
+		const email = `undang.${stamp}@fibernusa.example`;
+		const name = `Undangan Uji ${stamp}`;
+		const phone = `0857${String(Date.now()).slice(-8)}`;
+		// WhatsApp off for this scenario (as it was afterwards), so a person with only a phone number is reached by nothing.
+		const whatsapp = (await adminApi('/api/v1/channels/whatsapp')).body;
+		const setWhatsApp = async (enabled) => {
+			const answer = await adminApi('/api/v1/channels/whatsapp', {
+				method: 'PUT',
+				body: JSON.stringify({
+					enabled,
+					gateways: whatsapp.gateways.map((g) => ({ kind: g.kind, base_url: g.base_url ?? null })),
+					quiet_start: whatsapp.quiet_start ?? null,
+					quiet_end: whatsapp.quiet_end ?? null,
+					daily_limit: whatsapp.daily_limit,
+					sender_name: whatsapp.sender_name
+				})
+			});
+			assert.equal(answer.status, 200, JSON.stringify(answer.body));
+		};
+		try {
+			await emailChannel(adminApi, sink);
+			if (whatsapp.enabled) await setWhatsApp(false);
+			const { page, assertNoProblems, close } = await newPage();
+			await signIn(page, 'admin', '/console');
+			await page.goto(`${baseUrl}/console/users/new`);
+			await page.getByTestId('user-form').waitFor();
+			assert.ok(await page.getByTestId('mode-invite').isChecked(), 'inviting is the first choice');
+			assert.equal(await page.locator('#password').count(), 0, 'no password to set when inviting');
+			await page.locator('#name').fill(name);
+			await page.locator('#role').selectOption('technician');
+			await page.locator('#phone').fill(phone);
+			await page.getByTestId('mode-invite-hint').filter({ hasText: id.link_route_channels_off }).waitFor();
+			await page.getByRole('button', { name: id.users_invite }).click();
+			await page.locator('#send-error').filter({ hasText: id.field_error_unreachable }).waitFor();
+			assert.equal(await page.locator('#name').inputValue(), name, 'what was typed stays');
+			assert.equal(await page.getByTestId('error-panel').count(), 0);
+			assert.equal((await adminApi(`/api/v1/users?q=${encodeURIComponent(name)}`)).body.total, 0, 'nothing was made');
+			await lookShot(page, 'user-new-unreachable-desktop');
+			// An e-mail address: the message goes, and the invitation is sent by e-mail.
+			await page.locator('#email').fill(email);
+			await page.locator('#send-error').waitFor({ state: 'detached' });
+			await page.getByTestId('mode-invite-hint').filter({ hasText: email }).waitFor();
+			await lookShot(page, 'user-new-invite-desktop');
+			await page.getByRole('button', { name: id.users_invite }).click();
+			await page.getByTestId('user-detail').getByRole('heading', { level: 1, name }).waitFor();
+			const invited = page.getByTestId('user-invited');
+			assert.equal(await invited.getAttribute('data-sent-by'), 'email');
+			await invited.getByText(email, { exact: false }).waitFor();
+			await lookShot(page, 'user-invited-desktop');
+
+			const invitation = await sink.waitFor(email);
+			const link = linkInMail(invitation.data);
+			assert.ok(link.startsWith(`${baseUrl}/reset-password?token=`), link);
+			const person = await newPage({ width: 390, height: 844 });
+			await person.page.goto(link);
+			await person.page.getByTestId('reset-page').getByRole('heading', { level: 1, name: id.reset_title }).waitFor();
+			await noHorizontalScroll(person.page, '/reset-password (invitation)');
+			await lookShot(person.page, 'reset-password-invitation-phone');
+			const password = `pertama-${stamp}-odp`;
+			await person.page.locator('#new_password').fill(password);
+			await person.page.locator('#confirm').fill(password);
+			await person.page.getByRole('button', { name: id.reset_submit }).click();
+			await person.page.getByTestId('reset-done').waitFor();
+			await person.page.goto(`${baseUrl}/login`);
+			await person.page.locator('#login').fill(email);
+			await person.page.locator('#password').fill(password);
+			await person.page.getByRole('button', { name: id.login_submit, exact: true }).click();
+			await person.page.waitForURL((url) => url.pathname === '/tech');
+			person.assertNoProblems([SIGNED_OUT_401]);
+			await person.close();
+
+			// The admin's reset: sent to the person by default, as the dialog says beforehand.
+			await page.getByRole('button', { name: id.user_reset_password }).click();
+			const dialog = page.getByTestId('confirm-dialog');
+			assert.ok(await dialog.getByTestId('reset-send').isChecked(), 'sending is the first choice for a person e-mail reaches');
+			await dialog.getByText(id.link_route_email.replace('{address}', email)).waitFor();
+			await lookShot(page, 'user-reset-dialog-desktop', { fullPage: false });
+			await dialog.getByRole('button', { name: id.user_reset_password }).click();
+			const sent = page.getByTestId('reset-sent');
+			await sent.waitFor();
+			assert.equal(await sent.getAttribute('data-sent-by'), 'email');
+			assert.equal(await page.getByTestId('reset-link-value').isVisible(), false, 'the link itself stays folded away');
+			await sink.waitFor(email, (e) => linkInMail(e.data) !== link);
+			await lookShot(page, 'user-reset-sent-desktop');
+			assertNoProblems([/status of 422/]);
+			await close();
+		} finally {
+			if (whatsapp.enabled) await setWhatsApp(true);
+			await emailChannel(adminApi, sink, false);
+			await sink.close();
+		}
+	});
+
 	check('axe finds no serious or critical accessibility violation on any page, anonymous, staff or customer', async () => {
 		const axeSource = readFileSync(path.join(webDir, 'node_modules/axe-core/axe.min.js'), 'utf8');
 		// axe is injected as a script; the app's CSP rightly refuses inline
@@ -3806,7 +4776,7 @@ describe('NetCrew web app on the real server', () => {
 				found.push(`${where}: ${v.id} at ${v.nodes.map((n) => n.target.join(' ')).slice(0, 3).join(', ')}`);
 			}
 		}
-		for (const where of ['/', '/login', '/daftar']) await audit(where);
+		for (const where of ['/', '/login', '/daftar', '/forgot-password']) await audit(where);
 		await signIn(page, 'admin', '/console');
 		const customers = await page.evaluate(async () => (await fetch('/api/v1/customers?limit=1')).json());
 		const tickets = await page.evaluate(async () => (await fetch('/api/v1/tickets?limit=1&open=false')).json());
@@ -3827,11 +4797,13 @@ describe('NetCrew web app on the real server', () => {
 			'/console/messages/inbox',
 			'/console/messages/settings',
 			'/console/messages/templates',
+			'/console/messages/email',
 			'/console/map',
 			'/console/network',
 			'/console/demand',
 			'/console/catalog',
 			'/console/users',
+			'/console/users/new',
 			'/console/teams',
 			'/console/audit',
 			'/console/transfer',
@@ -3841,13 +4813,17 @@ describe('NetCrew web app on the real server', () => {
 			'/console/inventory/items',
 			'/console/inventory/locations',
 			'/console/inventory/movements',
-			'/console/inventory/movements/new?kind=receipt'
+			'/console/inventory/movements/new?kind=receipt',
+			'/console/inventory/requests?status=all',
+			'/console/inventory/usage',
+			'/console/inventory/outstanding'
 		]) {
 			await audit(where);
 		}
 		await context.clearCookies();
 		await signIn(page, 'technician', '/tech');
 		await audit('/tech');
+		await audit('/tech/profile');
 		await context.clearCookies();
 		await page.setViewportSize({ width: 390, height: 844 });
 		await signIn(page, 'customer', '/account');

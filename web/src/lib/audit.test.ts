@@ -32,6 +32,8 @@ describe('audit entries for people', () => {
 		expect(auditRecordHref(entry('user', null))).toBe('/console/users/abc');
 		expect(auditRecordHref(entry('odp', null))).toBe('/console/network/odps/abc');
 		expect(auditRecordHref(entry('area', null))).toBeNull();
+		expect(auditRecordHref(entry('channel', null, null, 'email'))).toBe('/console/messages/email');
+		expect(auditRecordHref(entry('channel', null, null, 'whatsapp'))).toBe('/console/messages/settings');
 		expect(auditRecordHref(entry('customer', null, null, null))).toBeNull();
 		expect(auditActorHref({ actor_id: 'u1' })).toBe('/console/users/u1');
 		expect(auditActorHref({ actor_id: null })).toBeNull();

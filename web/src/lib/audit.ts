@@ -44,7 +44,9 @@ const RECORD_PAGES: Record<string, (id: string) => string> = {
 	customer: (id) => `/console/customers/${id}`,
 	user: (id) => `/console/users/${id}`,
 	odp: (id) => `/console/network/odps/${id}`,
-	ticket: (id) => `/console/tickets/${id}`
+	ticket: (id) => `/console/tickets/${id}`,
+	// A channel's set-up: its settings page.
+	channel: (id) => (id === 'email' ? '/console/messages/email' : '/console/messages/settings')
 };
 
 /** The console page of the record an entry is about, when it has one. */

@@ -20,8 +20,7 @@ import {
 	stockTotals,
 	toKinds,
 	unitByDefault,
-	unitHref,
-	valueByPlaceKind
+	unitHref
 } from './inventory';
 
 describe('inventory rules', () => {
@@ -145,16 +144,6 @@ describe('stock totals', () => {
 		];
 		expect(stockTotals(lines)).toEqual({ value: 1_840_000, byUnit: { pcs: 23, m: 300 } });
 		expect(stockTotals([])).toEqual({ value: 0, byUnit: {} });
-	});
-
-	it('adds the value by the kind of place, in the usual order of places', () => {
-		const at = (kind: string, value: number) => ({ value, location: { kind } });
-		expect(valueByPlaceKind([at('customer', 5), at('warehouse', 10), at('customer', 7), at('technician', 1)])).toEqual([
-			{ kind: 'warehouse', value: 10 },
-			{ kind: 'technician', value: 1 },
-			{ kind: 'customer', value: 12 }
-		]);
-		expect(valueByPlaceKind([])).toEqual([]);
 	});
 
 	it('signs a movement by the place it is seen from', () => {

@@ -272,9 +272,3 @@ export class MovementIds {
 	}
 }
 
-/** The value of stock lines in rupiah by the kind of place they are at, in the order of `PLACE_KINDS`. */
-export function valueByPlaceKind(lines: readonly { value: number; location: { kind: string } }[]): { kind: PlaceKind; value: number }[] {
-	const sums = new Map<string, number>();
-	for (const line of lines) sums.set(line.location.kind, (sums.get(line.location.kind) ?? 0) + line.value);
-	return PLACE_KINDS.filter((k) => sums.has(k)).map((kind) => ({ kind, value: sums.get(kind)! }));
-}

@@ -6,27 +6,49 @@ import type { WhatsAppChannel } from '$lib/api/messages';
 import { canOpenConsolePath, consoleMenu } from '$lib/session/access';
 import { formErrors } from '$lib/forms';
 import {
+	ACCOUNT_EVENTS,
 	canSendAgain,
 	CHANNEL_FIELDS,
+	channelName,
 	channelErrorText,
 	channelForm,
 	channelInput,
+	channelValues,
 	eventName,
 	eventWhen,
+	GATEWAY_DEFAULT_URLS,
+	GATEWAY_KINDS,
+	gatewayAfterCloud,
 	gatewayField,
+	gatewayName,
+	gatewayOption,
 	inFlight,
 	insertAt,
+	isAccountEvent,
 	isClockTime,
+	looksLikeEmail,
 	isMessageEvent,
+	LOCAL_GATEWAY_KINDS,
+	MAX_TEMPLATE_PARAMS,
 	MESSAGE_EVENTS,
 	MESSAGE_STATUSES,
 	messageStatusName,
 	moved,
+	nextParam,
 	openTicketHref,
+	paramSlot,
 	parseGatewayField,
+	parseTemplateField,
+	recipientText,
+	sentParam,
 	showsError,
 	statusBadge,
+	TEMPLATE_DEFAULT_LANGUAGE,
+	templatedEvents,
 	templateErrorText,
+	templateField,
+	templateRows,
+	templatesInput,
 	tokenState,
 	variableName,
 	variableTag,
@@ -111,7 +133,8 @@ describe('the channel form', () => {
 		quiet_start: '21:00',
 		quiet_end: '07:00',
 		daily_limit: 10,
-		sender_name: 'FiberNusa'
+		sender_name: 'FiberNusa',
+		templates: {}
 	};
 
 	it('names the fields of a gateway row as the server does, and reads them back', () => {
@@ -122,7 +145,8 @@ describe('the channel form', () => {
 		expect(parseGatewayField('gateways[1].colour')).toBeNull();
 		expect(parseGatewayField('gateways')).toBeNull();
 		expect(parseGatewayField('daily_limit')).toBeNull();
-		for (let i = 0; i < 3; i++) for (const key of ['kind', 'base_url', 'token']) expect(CHANNEL_FIELDS).toContain(`gateways[${i}].${key}`);
+		for (let i = 0; i < 3; i++)
+			for (const key of ['kind', 'base_url', 'token', 'phone_number_id', 'app_secret']) expect(CHANNEL_FIELDS).toContain(`gateways[${i}].${key}`);
 	});
 
 	it('puts each server field error at its own input, gateway rows included', () => {
@@ -187,7 +211,8 @@ describe('the channel form', () => {
 			quiet_start: null,
 			quiet_end: null,
 			daily_limit: 25,
-			sender_name: 'FiberNusa'
+			sender_name: 'FiberNusa',
+			templates: {}
 		});
 		form.quiet = true;
 		form.daily_limit = 'many';
@@ -203,7 +228,7 @@ describe('the channel form', () => {
 		expect(swapped.map((row, i) => tokenState(row, i, channel.gateways))).toEqual(['again', 'again']);
 		const changed: GatewayRow = { ...rows[0]!, kind: 'wablas' };
 		expect(tokenState(changed, 0, channel.gateways)).toBe('again');
-		const added: GatewayRow = { key: 99, kind: 'fonnte', base_url: '', token: '', from: null };
+		const added: GatewayRow = { key: 99, kind: 'fonnte', base_url: '', token: '', phone_number_id: '', app_secret: '', from: null };
 		expect(tokenState(added, 2, channel.gateways)).toBe('none');
 		const never = { ...channel, gateways: [{ kind: 'fonnte' as const, base_url: null, token_set: false }] };
 		expect(tokenState(channelForm(never).gateways[0]!, 0, never.gateways)).toBe('none');
@@ -272,6 +297,41 @@ describe('the inbox', () => {
 	});
 });
 
+describe('links to accounts and e-mails in the log', () => {
+	it('names the account events the server describes, in both languages, apart from the customer events', () => {
+		const described: string = openapi.components.schemas.Message.properties.event.description;
+		const named = [...described.matchAll(/`([a-z_]+)`/g)].map((match) => match[1]!);
+		expect([...ACCOUNT_EVENTS].sort()).toEqual([...named].sort());
+		for (const lang of ['id', 'en'] as const) {
+			locale = lang;
+			const names = [...MESSAGE_EVENTS, ...ACCOUNT_EVENTS].map(eventName);
+			for (const event of ACCOUNT_EVENTS) expect(eventName(event), event).not.toBe(event);
+			expect(new Set(names).size).toBe(names.length);
+		}
+		locale = 'id';
+		expect(eventName('password_forgotten')).toBe(id.msg_event_password_forgotten);
+		expect(eventName('invitation')).toBe(id.msg_event_invitation);
+		expect(eventName('something_new')).toBe('something_new');
+		expect(isAccountEvent('password_reset')).toBe(true);
+		expect(isAccountEvent('ticket_received')).toBe(false);
+		expect(isMessageEvent('invitation')).toBe(false);
+	});
+
+	it('names the channel, shows an address as it is and a number the local way', () => {
+		expect(channelName('email')).toBe(id.msg_channel_email);
+		expect(channelName('whatsapp')).toBe('WhatsApp');
+		expect(recipientText({ channel: 'email', recipient: 'rina@fibernusa.example' })).toBe('rina@fibernusa.example');
+		expect(recipientText({ channel: 'whatsapp', recipient: '+6281234567890' })).toBe('0812 3456 7890');
+		expect(gatewayName('smtp')).toBe('SMTP');
+	});
+
+	it('knows the log cannot be searched by e-mail address', () => {
+		expect(looksLikeEmail('rina@fibernusa')).toBe(true);
+		expect(looksLikeEmail('0812')).toBe(false);
+		expect(looksLikeEmail('TKT-2026')).toBe(false);
+	});
+});
+
 describe('who sees the messages', () => {
 	const cs = ['profile.manage', 'tickets.read', 'tickets.create', 'messages.read'];
 	const admin = [...cs, 'messages.manage'];
@@ -280,10 +340,242 @@ describe('who sees the messages', () => {
 		expect(consoleMenu(cs).map((i) => i.section)).toContain('messages');
 		expect(consoleMenu(['profile.manage', 'tickets.read']).map((i) => i.section)).not.toContain('messages');
 		for (const path of ['/console/messages', '/console/messages/inbox']) expect(canOpenConsolePath(cs, path), path).toBe(true);
-		for (const path of ['/console/messages/settings', '/console/messages/templates/']) {
+		for (const path of ['/console/messages/settings', '/console/messages/templates/', '/console/messages/email']) {
 			expect(canOpenConsolePath(cs, path), path).toBe(false);
 			expect(canOpenConsolePath(admin, path), path).toBe(true);
 		}
 		expect(canOpenConsolePath(['profile.manage'], '/console/messages/inbox')).toBe(false);
+	});
+});
+
+describe('the WhatsApp Cloud API', () => {
+	const channel: WhatsAppChannel = {
+		enabled: true,
+		gateways: [
+			{ kind: 'cloud', base_url: null, token_set: true, phone_number_id: '106540352242922' },
+			{ kind: 'fonnte', base_url: null, token_set: true, phone_number_id: null }
+		],
+		quiet_start: null,
+		quiet_end: null,
+		daily_limit: 10,
+		sender_name: 'FiberNusa',
+		templates: {
+			ticket_received: { name: 'tiket_diterima', language: 'id', params: ['name', 'number'] },
+			resolved: { name: 'tiket_selesai', language: 'en_US' },
+			// An event this console does not know: kept as it came.
+			invoice_due: { name: 'tagihan', language: 'id', params: ['amount'] }
+		}
+	};
+
+	it('is offered as a gateway of its own, with Meta’s address, and its webhook apart from the local ones', () => {
+		expect([...GATEWAY_KINDS].sort()).toEqual([...openapi.components.schemas.GatewayKind.enum].sort());
+		expect(gatewayName('cloud')).toBe('WhatsApp Cloud API');
+		expect(gatewayOption('cloud')).toBe(id.wa_gateway_cloud_option);
+		expect(gatewayOption('fonnte')).toBe('Fonnte');
+		locale = 'en';
+		expect(gatewayOption('cloud')).toBe(en.wa_gateway_cloud_option);
+		expect(GATEWAY_DEFAULT_URLS.cloud).toBe('https://graph.facebook.com/v21.0');
+		expect(LOCAL_GATEWAY_KINDS).toEqual(['fonnte', 'wablas']);
+		expect(Object.keys(openapi.components.schemas.Webhooks.properties).sort()).toEqual(['cloud', 'cloud_verify_token', 'fonnte', 'wablas']);
+	});
+
+	it('names template fields as the server does, and reads them back', () => {
+		expect(templateField('ticket_received')).toBe('templates.ticket_received');
+		expect(templateField('ticket_received', 'name')).toBe('templates.ticket_received.name');
+		expect(templateField('arrived', 'params')).toBe('templates.arrived.params');
+		expect(templateField('arrived', 'params', 2)).toBe('templates.arrived.params[2]');
+		expect(parseTemplateField('templates.arrived.params[2]')).toEqual({ event: 'arrived', key: 'params', index: 2 });
+		expect(parseTemplateField('templates.arrived.language')).toEqual({ event: 'arrived', key: 'language' });
+		expect(parseTemplateField('templates.invoice_due')).toEqual({ event: 'invoice_due' });
+		expect(parseTemplateField('templates.arrived.name[1]')).toBeNull();
+		expect(parseTemplateField('templates')).toBeNull();
+		expect(parseTemplateField('gateways[0].token')).toBeNull();
+		for (const event of MESSAGE_EVENTS)
+			for (const field of [templateField(event), templateField(event, 'name'), templateField(event, 'language'), templateField(event, 'params', MAX_TEMPLATE_PARAMS - 1)])
+				expect(CHANNEL_FIELDS).toContain(field);
+		// The templates come last, as on the page.
+		expect(CHANNEL_FIELDS.indexOf('templates')).toBeGreaterThan(CHANNEL_FIELDS.indexOf('sender_name'));
+	});
+
+	it('starts from the saved channel: the phone number ID shown, no secrets, every event with its template or none', () => {
+		const form = channelForm(channel);
+		expect(form.gateways.map((g) => [g.kind, g.phone_number_id, g.token, g.app_secret])).toEqual([
+			['cloud', '106540352242922', '', ''],
+			['fonnte', '', '', '']
+		]);
+		expect(Object.keys(form.templates)).toEqual([...MESSAGE_EVENTS]);
+		const received = form.templates.ticket_received;
+		expect([received.on, received.name, received.language, received.params.map((p) => p.variable)]).toEqual([true, 'tiket_diterima', 'id', ['name', 'number']]);
+		expect(new Set(received.params.map((p) => p.key)).size).toBe(2);
+		expect(form.templates.resolved.params).toEqual([]);
+		expect(form.templates.arrived).toEqual({ on: false, name: '', language: TEMPLATE_DEFAULT_LANGUAGE, params: [] });
+		expect(templatedEvents(form.templates)).toEqual(['ticket_received', 'resolved']);
+		expect(form.other_templates).toEqual({ invoice_due: { name: 'tagihan', language: 'id', params: ['amount'] } });
+		expect(templateRows(undefined).other).toEqual({});
+	});
+
+	it('sends the Cloud API’s own fields only for it, its app secret only when typed, and the whole mapping', () => {
+		const form = channelForm(channel);
+		form.gateways[0]!.phone_number_id = ' 106540352242922 ';
+		form.gateways[1]!.phone_number_id = 'typed while it was a Cloud API row';
+		const body = channelInput(form);
+		expect(body.gateways).toEqual([
+			{ kind: 'cloud', base_url: null, phone_number_id: '106540352242922' },
+			{ kind: 'fonnte', base_url: null }
+		]);
+		expect(body.templates).toEqual({
+			invoice_due: { name: 'tagihan', language: 'id', params: ['amount'] },
+			ticket_received: { name: 'tiket_diterima', language: 'id', params: ['name', 'number'] },
+			resolved: { name: 'tiket_selesai', language: 'en_US', params: [] }
+		});
+
+		form.gateways[0]!.token = ' EAAG-new ';
+		form.gateways[0]!.app_secret = ' 0123abcd ';
+		form.gateways[0]!.phone_number_id = '';
+		// A template switched off is not sent, though what was typed in it stays on screen.
+		form.templates.resolved.on = false;
+		// A new one: trimmed, its parameters in the order on screen (duplicates too: the server's params[i] is row i).
+		const arrived = form.templates.arrived;
+		arrived.on = true;
+		arrived.name = ' teknisi_tiba ';
+		arrived.language = ' en_US';
+		arrived.params = [
+			{ key: 1, variable: 'number' },
+			{ key: 2, variable: 'name' },
+			{ key: 3, variable: 'number' }
+		];
+		const again = channelInput(form);
+		expect(again.gateways[0]).toEqual({ kind: 'cloud', base_url: null, token: 'EAAG-new', phone_number_id: null, app_secret: '0123abcd' });
+		expect(Object.keys(again.templates ?? {}).sort()).toEqual(['arrived', 'invoice_due', 'ticket_received']);
+		expect(again.templates?.arrived).toEqual({ name: 'teknisi_tiba', language: 'en_US', params: ['number', 'name', 'number'] });
+		expect(form.templates.resolved.name).toBe('tiket_selesai');
+
+		// No template at all: an empty mapping (the stored one is replaced by it).
+		for (const event of MESSAGE_EVENTS) form.templates[event].on = false;
+		expect(templatesInput(form.templates)).toEqual({});
+	});
+
+	it('puts each nested field error at its own input: gateway rows, template names, languages and each parameter', () => {
+		const body = { templates: { ticket_received: { name: 'Tiket Diterima', language: 'id', params: ['name', 'technician'] } } };
+		const problem = {
+			type: '/problems/validation',
+			title: 'Invalid',
+			status: 422,
+			errors: [
+				{ field: 'gateways[0].phone_number_id', code: 'format', detail: 'the phone number ID Meta shows: digits' },
+				{ field: 'gateways[0].app_secret', code: 'required', detail: 'give the app secret (it signs the Cloud API’s webhooks)' },
+				{ field: 'gateways', code: 'duplicate', detail: 'at most one Cloud API gateway' },
+				{ field: 'templates.ticket_received.name', code: 'format', detail: 'the template’s name at Meta: lower-case letters, digits and _' },
+				{ field: 'templates.ticket_received.language', code: 'format', detail: 'a language code as Meta writes it, such as id or en_US' },
+				{
+					field: 'templates.ticket_received.params[1]',
+					code: 'unknown',
+					detail: 'ticket_received has no variable "technician"',
+					params: { allowed: ['name', 'customer_number', 'number', 'isp'] }
+				},
+				{ field: 'templates.arrived.params', code: 'length', detail: 'at most 10 parameters' },
+				{ field: 'templates.invoice_due', code: 'unknown', detail: 'no such event' }
+			]
+		};
+		const text = (e: FieldError) => channelErrorText(e, sentParam(body, e.field));
+		const result = formErrors(new ApiError('validation', 422, problem), CHANNEL_FIELDS, text);
+		expect(result.fields).toEqual({
+			'gateways[0].phone_number_id': id.wa_error_phone_number_id_format,
+			'gateways[0].app_secret': id.wa_error_app_secret_required,
+			gateways: id.wa_error_cloud_duplicate,
+			'templates.ticket_received.name': id.wa_cloud_error_name,
+			'templates.ticket_received.language': id.wa_cloud_error_language,
+			'templates.ticket_received.params[1]': id.wa_cloud_error_param
+				.replace('{variable}', `${id.wa_var_technician} (technician)`)
+				.replace('{allowed}', [id.wa_var_name, id.wa_var_customer_number, id.wa_var_number, id.wa_var_isp].join(', ')),
+			'templates.arrived.params': id.wa_cloud_error_params_max.replace('{max}', '10'),
+			// An event this console does not know: at the section.
+			templates: id.wa_cloud_error_event
+		});
+		expect(result.other).toEqual([]);
+		expect(result.panel).toBe(false);
+	});
+
+	it('names a refused parameter from the server’s words when the form cannot, and words it all in English too', () => {
+		const refused: FieldError = { field: 'templates.arrived.params[0]', code: 'unknown', detail: 'arrived has no variable "date"', params: { allowed: ['name', 'number'] } };
+		expect(channelErrorText(refused)).toBe(id.wa_cloud_error_param.replace('{variable}', `${id.wa_var_date} (date)`).replace('{allowed}', `${id.wa_var_name}, ${id.wa_var_number}`));
+		expect(channelErrorText({ ...refused, detail: 'no' })).toBe(id.wa_cloud_error_param_plain.replace('{allowed}', `${id.wa_var_name}, ${id.wa_var_number}`));
+		expect(channelErrorText({ ...refused, detail: 'no', params: {} })).toBe(id.wa_cloud_error_param_none);
+		locale = 'en';
+		const text = (field: string, code: string): string => channelErrorText({ field, code, detail: 'x' });
+		expect(text('gateways[1].phone_number_id', 'required')).toBe(en.wa_error_phone_number_id_required);
+		expect(text('gateways[1].app_secret', 'format')).toBe(en.wa_error_app_secret_format);
+		expect(text('gateways', 'duplicate')).toBe(en.wa_error_cloud_duplicate);
+		expect(text('templates.resolved.name', 'format')).toBe(en.wa_cloud_error_name);
+		expect(text('templates.resolved.language', 'format')).toBe(en.wa_cloud_error_language);
+		expect(channelErrorText(refused, 'technician')).toBe(
+			en.wa_cloud_error_param.replace('{variable}', `${en.wa_var_technician} (technician)`).replace('{allowed}', `${en.wa_var_name}, ${en.wa_var_number}`)
+		);
+	});
+
+	it('finds what a refused parameter was in the body sent', () => {
+		const body = { templates: { arrived: { name: 'x', language: 'id', params: ['name', 'date'] } } };
+		expect(sentParam(body, 'templates.arrived.params[1]')).toBe('date');
+		expect(sentParam(body, 'templates.arrived.params[5]')).toBeNull();
+		expect(sentParam(body, 'templates.arrived.name')).toBeNull();
+		expect(sentParam(body, 'templates.resolved.params[0]')).toBeNull();
+		expect(sentParam(null, 'templates.arrived.params[0]')).toBeNull();
+		expect(sentParam({ templates: null }, 'templates.arrived.params[0]')).toBeNull();
+	});
+
+	it('takes a message away from exactly the fields edited: a parameter, a moved one, a template switched off', () => {
+		const form = channelForm(channel);
+		const before = channelValues(form);
+		expect(before['templates.ticket_received.params[1]']).toBe('number');
+		expect(before['templates.ticket_received.params[2]']).toBeNull();
+		expect(before['gateways[0].phone_number_id']).toBe('106540352242922');
+		expect(before['gateways[1].phone_number_id']).toBeNull();
+		const changed = (a: Record<string, unknown>, b: Record<string, unknown>) =>
+			CHANNEL_FIELDS.filter((f) => JSON.stringify(a[f] ?? null) !== JSON.stringify(b[f] ?? null));
+
+		form.templates.ticket_received.params[1]!.variable = 'isp';
+		expect(changed(before, channelValues(form))).toEqual(['templates.ticket_received.params', 'templates.ticket_received.params[1]']);
+
+		const second = channelValues(form);
+		form.templates.ticket_received.params = moved(form.templates.ticket_received.params, 0, 1);
+		expect(changed(second, channelValues(form))).toEqual([
+			'templates.ticket_received.params',
+			'templates.ticket_received.params[0]',
+			'templates.ticket_received.params[1]'
+		]);
+
+		const third = channelValues(form);
+		form.templates.ticket_received.on = false;
+		expect(changed(third, channelValues(form))).toEqual([
+			'templates',
+			'templates.ticket_received',
+			'templates.ticket_received.name',
+			'templates.ticket_received.language',
+			'templates.ticket_received.params',
+			'templates.ticket_received.params[0]',
+			'templates.ticket_received.params[1]'
+		]);
+		expect(channelValues(null)).toEqual({});
+	});
+
+	it('picks a new parameter not used yet, writes Meta’s slots, and knows who sends as text what has no template', () => {
+		const params = [{ key: 1, variable: 'name' }];
+		expect(nextParam(['name', 'number', 'isp'], params)).toBe('number');
+		expect(nextParam(['name'], params)).toBe('name');
+		expect(nextParam([], params)).toBeNull();
+		expect(paramSlot(1)).toBe('{{1}}');
+		expect(paramSlot(10)).toBe('{{10}}');
+		expect(gatewayAfterCloud([{ kind: 'cloud' }, { kind: 'fonnte' }])).toBe('fonnte');
+		expect(gatewayAfterCloud([{ kind: 'wablas' }, { kind: 'cloud' }, { kind: 'fonnte' }])).toBe('fonnte');
+		// Last: nothing takes over, the message waits.
+		expect(gatewayAfterCloud([{ kind: 'fonnte' }, { kind: 'cloud' }])).toBeNull();
+		expect(gatewayAfterCloud([{ kind: 'fonnte' }])).toBeNull();
+	});
+
+	it('keeps a Cloud API row’s stored secrets at the same place only', () => {
+		const rows = channelForm(channel).gateways;
+		expect(rows.map((row, i) => tokenState(row, i, channel.gateways))).toEqual(['kept', 'kept']);
+		expect(moved(rows, 0, 1).map((row, i) => tokenState(row, i, channel.gateways))).toEqual(['again', 'again']);
+		expect(tokenState({ ...rows[1]!, kind: 'cloud' }, 1, channel.gateways)).toBe('again');
 	});
 });

@@ -1,5 +1,6 @@
 /**
- * WhatsApp messages in the console: the events and statuses in words, the
+ * Messages in the console (WhatsApp to customers, e-mail and WhatsApp links
+ * to staff accounts): the events, channels and statuses in words, the
  * channel form (gateways in failover order, their tokens, quiet hours) and
  * its server field names (`gateways[1].base_url`), and the template editor's
  * variables. Pure functions, unit-tested.
@@ -7,7 +8,8 @@
 import { m } from '$lib/paraglide/messages';
 import type { FieldError } from '$lib/api/problem';
 import { fieldErrorText } from '$lib/i18n/field-errors';
-import type { GatewayKind, MessageEvent, WhatsAppChannel, WhatsAppInput } from '$lib/api/messages';
+import { localPhone } from '$lib/registration';
+import type { CloudTemplate, GatewayKind, MessageEvent, WhatsAppChannel, WhatsAppInput } from '$lib/api/messages';
 
 /**
  * One name per event of the API's `MessageEvent` enum (a new event is a type
@@ -41,8 +43,44 @@ const EVENT_WHEN: Record<MessageEvent, () => string> = {
 	outage_resolved: () => m.wa_when_outage_resolved()
 };
 
+/** Links to staff accounts in the delivery log (no template: the server words them). */
+const ACCOUNT_EVENT_NAMES: Record<string, () => string> = {
+	password_forgotten: () => m.msg_event_password_forgotten(),
+	password_reset: () => m.msg_event_password_reset(),
+	invitation: () => m.msg_event_invitation()
+};
+export const ACCOUNT_EVENTS = Object.keys(ACCOUNT_EVENT_NAMES) as readonly string[];
+
+/** Whether a message carries a link to a staff account (its token is hidden in the log). */
+export function isAccountEvent(event: string): boolean {
+	return Object.hasOwn(ACCOUNT_EVENT_NAMES, event);
+}
+
 export function eventName(event: string): string {
-	return EVENT_NAMES[event as MessageEvent]?.() ?? event;
+	return EVENT_NAMES[event as MessageEvent]?.() ?? ACCOUNT_EVENT_NAMES[event]?.() ?? event;
+}
+
+/** The channels a message goes by. */
+export const MESSAGE_CHANNELS = ['whatsapp', 'email'] as const;
+export type MessageChannel = (typeof MESSAGE_CHANNELS)[number];
+
+export function channelName(channel: string): string {
+	if (channel === 'email') return m.msg_channel_email();
+	if (channel === 'whatsapp') return m.msg_channel_whatsapp();
+	return channel;
+}
+
+/** The recipient as people write it: an e-mail address as it is, a phone number the local way. */
+export function recipientText(message: { channel: string; recipient: string }): string {
+	return message.channel === 'email' || message.recipient.includes('@') ? message.recipient : localPhone(message.recipient);
+}
+
+/**
+ * Whether a search of the log looks like an e-mail address, which the
+ * server cannot find (it searches the start of a phone or ticket number).
+ */
+export function looksLikeEmail(q: string): boolean {
+	return q.includes('@');
 }
 
 export function eventWhen(event: string): string {
@@ -106,25 +144,34 @@ export function showsError(message: { status: string; last_error: string }): boo
 	return message.last_error.trim() !== '' && (message.status === 'failed' || message.status === 'skipped' || message.status === 'queued');
 }
 
-const GATEWAY_NAMES: Record<GatewayKind, string> = { fonnte: 'Fonnte', wablas: 'Wablas' };
+const GATEWAY_NAMES: Record<GatewayKind, string> = { fonnte: 'Fonnte', wablas: 'Wablas', cloud: 'WhatsApp Cloud API' };
 export const GATEWAY_KINDS = Object.keys(GATEWAY_NAMES) as readonly GatewayKind[];
+
+/** The local gateways (a webhook address each, no verify token). */
+export const LOCAL_GATEWAY_KINDS = GATEWAY_KINDS.filter((kind) => kind !== 'cloud');
 
 export function gatewayName(kind: string | null | undefined): string {
 	if (!kind) return '—';
-	return GATEWAY_NAMES[kind as GatewayKind] ?? kind;
+	return GATEWAY_NAMES[kind as GatewayKind] ?? (kind === 'smtp' ? 'SMTP' : kind);
+}
+
+/** A gateway as the set-up offers it (the Cloud API said to be Meta's own). */
+export function gatewayOption(kind: GatewayKind): string {
+	return kind === 'cloud' ? m.wa_gateway_cloud_option() : gatewayName(kind);
 }
 
 /** The address a gateway is reached at when none is given (the server's defaults). */
 export const GATEWAY_DEFAULT_URLS: Record<GatewayKind, string> = {
 	fonnte: 'https://api.fonnte.com',
-	wablas: 'https://solo.wablas.com'
+	wablas: 'https://solo.wablas.com',
+	cloud: 'https://graph.facebook.com/v21.0'
 };
 
-/** The server takes at most this many gateways. */
+/** The server takes at most this many gateways, and at most one of them the Cloud API. */
 export const MAX_GATEWAYS = 3;
 
 /** Fields of one gateway row, as the server names them after `gateways[i].`. */
-export const GATEWAY_KEYS = ['kind', 'base_url', 'token'] as const;
+export const GATEWAY_KEYS = ['kind', 'base_url', 'token', 'phone_number_id', 'app_secret'] as const;
 export type GatewayKey = (typeof GATEWAY_KEYS)[number];
 
 /** `gateways[1].base_url` for row 1's base URL. */
@@ -141,7 +188,44 @@ export function parseGatewayField(field: string): { index: number; key: GatewayK
 	return { index: Number(match[1]), key };
 }
 
-/** The channel form's fields in form order, every gateway row's included (for `FormErrorState`). */
+/** The most parameters a Cloud API template takes here (the server's limit). */
+export const MAX_TEMPLATE_PARAMS = 10;
+
+/** Fields of one event's Cloud API template, as the server names them after `templates.<event>.`. */
+export type TemplateKey = 'name' | 'language' | 'params';
+
+/**
+ * The server's name of a template field: `templates.ticket_received` (the
+ * event's mapping), `templates.ticket_received.name`, and
+ * `templates.ticket_received.params[1]` for its second parameter.
+ */
+export function templateField(event: string, key?: TemplateKey, index?: number): string {
+	const base = `templates.${event}`;
+	if (!key) return base;
+	return key === 'params' && index !== undefined ? `${base}.params[${index}]` : `${base}.${key}`;
+}
+
+/** Reads a template field name back: `templates.arrived.params[2]` → { event: 'arrived', key: 'params', index: 2 }. */
+export function parseTemplateField(field: string): { event: string; key?: TemplateKey; index?: number } | null {
+	const match = /^templates\.(\w+)(?:\.(name|language|params)(?:\[(\d+)\])?)?$/.exec(field.trim());
+	if (!match) return null;
+	const [, event, key, index] = match;
+	if (!event || (index !== undefined && key !== 'params')) return null;
+	return { event, ...(key ? { key: key as TemplateKey } : {}), ...(index !== undefined ? { index: Number(index) } : {}) };
+}
+
+/** The template fields of one event, in form order. */
+function templateFields(event: string): string[] {
+	return [
+		templateField(event),
+		templateField(event, 'name'),
+		templateField(event, 'language'),
+		templateField(event, 'params'),
+		...Array.from({ length: MAX_TEMPLATE_PARAMS }, (_, i) => templateField(event, 'params', i))
+	];
+}
+
+/** The channel form's fields in form order, every gateway row's and event template's included (for `FormErrorState`). */
 export const CHANNEL_FIELDS: readonly string[] = [
 	'enabled',
 	'gateways',
@@ -149,7 +233,9 @@ export const CHANNEL_FIELDS: readonly string[] = [
 	'quiet_start',
 	'quiet_end',
 	'daily_limit',
-	'sender_name'
+	'sender_name',
+	'templates',
+	...MESSAGE_EVENTS.flatMap(templateFields)
 ];
 
 /** One gateway row being edited. `from` is its place in the saved set-up (null: added now). */
@@ -159,7 +245,26 @@ export interface GatewayRow {
 	kind: GatewayKind;
 	base_url: string;
 	token: string;
+	/** The Cloud API's "Phone number ID" (kept while the row is of another kind, sent only for `cloud`). */
+	phone_number_id: string;
+	/** The Cloud API's app secret, typed to set or change it. */
+	app_secret: string;
 	from: number | null;
+}
+
+/** One parameter of a template: the event variable that fills its `{{n}}`. */
+export interface TemplateParam {
+	/** Stable key for the row on screen. */
+	key: number;
+	variable: string;
+}
+
+/** One event's Cloud API template being edited; `on` false: the event has none (what was typed stays until saved). */
+export interface TemplateRow {
+	on: boolean;
+	name: string;
+	language: string;
+	params: TemplateParam[];
 }
 
 export interface ChannelForm {
@@ -170,6 +275,10 @@ export interface ChannelForm {
 	quiet_end: string;
 	daily_limit: string;
 	sender_name: string;
+	/** Each customer event's Cloud API template. */
+	templates: Record<MessageEvent, TemplateRow>;
+	/** Mappings of events this console does not know, sent back as they came. */
+	other_templates: Record<string, CloudTemplate>;
 }
 
 let rowKeys = 0;
@@ -178,20 +287,126 @@ export function nextRowKey(): number {
 	return ++rowKeys;
 }
 
+/** The language a new template starts with (Meta's code for Indonesian). */
+export const TEMPLATE_DEFAULT_LANGUAGE = 'id';
+
+/** Language codes Meta uses that an Indonesian ISP is likely to need, offered while typing. */
+export const TEMPLATE_LANGUAGES = ['id', 'en_US', 'en', 'en_GB', 'ms', 'jv'] as const;
+
+/** The template rows for a saved mapping: every customer event, on where it has a template. */
+export function templateRows(templates: WhatsAppChannel['templates'] | null | undefined): {
+	rows: Record<MessageEvent, TemplateRow>;
+	other: Record<string, CloudTemplate>;
+} {
+	const saved = templates ?? {};
+	const rows = {} as Record<MessageEvent, TemplateRow>;
+	for (const event of MESSAGE_EVENTS) {
+		const t = Object.hasOwn(saved, event) ? saved[event] : undefined;
+		rows[event] = t
+			? { on: true, name: t.name, language: t.language, params: (t.params ?? []).map((variable) => ({ key: nextRowKey(), variable })) }
+			: { on: false, name: '', language: TEMPLATE_DEFAULT_LANGUAGE, params: [] };
+	}
+	const other: Record<string, CloudTemplate> = {};
+	for (const [event, t] of Object.entries(saved)) if (!isMessageEvent(event)) other[event] = t;
+	return { rows, other };
+}
+
+/**
+ * The mapping the server is sent: each event that has a template (names and
+ * languages trimmed, every parameter in order, so the server's `params[i]`
+ * is the row on screen), and the ones this console does not know as they came.
+ */
+export function templatesInput(rows: Record<MessageEvent, TemplateRow>, other: Record<string, CloudTemplate> = {}): Record<string, CloudTemplate> {
+	const result: Record<string, CloudTemplate> = { ...other };
+	for (const event of MESSAGE_EVENTS) {
+		const row = rows[event];
+		if (!row?.on) continue;
+		result[event] = { name: row.name.trim(), language: row.language.trim(), params: row.params.map((p) => p.variable) };
+	}
+	return result;
+}
+
+/** The events that have a template. */
+export function templatedEvents(rows: Record<MessageEvent, TemplateRow>): MessageEvent[] {
+	return MESSAGE_EVENTS.filter((event) => rows[event]?.on);
+}
+
+/** The variable a new parameter starts with: the event's first one not used yet, else its first. */
+export function nextParam(variables: readonly string[], params: readonly TemplateParam[]): string | null {
+	const used = new Set(params.map((p) => p.variable));
+	return variables.find((v) => !used.has(v)) ?? variables[0] ?? null;
+}
+
+/** How a Cloud API template's `n`th parameter (from 1) is written at Meta. */
+export function paramSlot(n: number): string {
+	return `{{${n}}}`;
+}
+
+/**
+ * The form's values under the server's field names (a gateway row's
+ * `gateways[0].token`, a template's `templates.arrived.params[1]`), so a
+ * field's message goes as soon as that field is edited. A template that is
+ * switched off has no values: its messages go too.
+ */
+export function channelValues(form: ChannelForm | null): Record<string, unknown> {
+	if (!form) return {};
+	const values: Record<string, unknown> = {
+		enabled: form.enabled,
+		gateways: form.gateways.map((g) => `${g.kind}:${g.key}`),
+		quiet_start: form.quiet ? form.quiet_start : null,
+		quiet_end: form.quiet ? form.quiet_end : null,
+		daily_limit: form.daily_limit,
+		sender_name: form.sender_name,
+		templates: templatedEvents(form.templates)
+	};
+	form.gateways.forEach((g, i) => {
+		values[gatewayField(i, 'kind')] = g.kind;
+		values[gatewayField(i, 'base_url')] = g.base_url;
+		values[gatewayField(i, 'token')] = g.token;
+		values[gatewayField(i, 'phone_number_id')] = g.kind === 'cloud' ? g.phone_number_id : null;
+		values[gatewayField(i, 'app_secret')] = g.kind === 'cloud' ? g.app_secret : null;
+	});
+	for (const event of MESSAGE_EVENTS) {
+		const row = form.templates[event];
+		const on = !!row?.on;
+		values[templateField(event)] = on;
+		values[templateField(event, 'name')] = on ? row.name : null;
+		values[templateField(event, 'language')] = on ? row.language : null;
+		values[templateField(event, 'params')] = on ? row.params.map((p) => p.variable) : null;
+		for (let i = 0; i < MAX_TEMPLATE_PARAMS; i++) values[templateField(event, 'params', i)] = on ? (row.params[i]?.variable ?? null) : null;
+	}
+	return values;
+}
+
 /** The form's values for a saved channel. */
 export function channelForm(channel: WhatsAppChannel): ChannelForm {
+	const { rows, other } = templateRows(channel.templates);
 	return {
 		enabled: channel.enabled,
-		gateways: channel.gateways.map((g, i) => ({ key: nextRowKey(), kind: g.kind, base_url: g.base_url ?? '', token: '', from: i })),
+		gateways: channel.gateways.map((g, i) => ({
+			key: nextRowKey(),
+			kind: g.kind,
+			base_url: g.base_url ?? '',
+			token: '',
+			phone_number_id: g.phone_number_id ?? '',
+			app_secret: '',
+			from: i
+		})),
 		quiet: !!(channel.quiet_start || channel.quiet_end),
 		quiet_start: channel.quiet_start ?? '',
 		quiet_end: channel.quiet_end ?? '',
 		daily_limit: String(channel.daily_limit),
-		sender_name: channel.sender_name
+		sender_name: channel.sender_name,
+		templates: rows,
+		other_templates: other
 	};
 }
 
-/** What the server is sent: no token means "keep the stored one", no quiet hours both null. */
+/**
+ * What the server is sent: no token (or app secret) means "keep the stored
+ * one", no quiet hours both null; the Cloud API's own fields only for it; the
+ * whole template mapping, which replaces the stored one.
+ */
 export function channelInput(form: ChannelForm): WhatsAppInput {
 	const limit = form.daily_limit.trim();
 	return {
@@ -199,22 +414,27 @@ export function channelInput(form: ChannelForm): WhatsAppInput {
 		gateways: form.gateways.map((g) => {
 			const row: WhatsAppInput['gateways'][number] = { kind: g.kind, base_url: g.base_url.trim() || null };
 			if (g.token.trim()) row.token = g.token.trim();
+			if (g.kind === 'cloud') {
+				row.phone_number_id = g.phone_number_id.trim() || null;
+				if (g.app_secret.trim()) row.app_secret = g.app_secret.trim();
+			}
 			return row;
 		}),
 		quiet_start: form.quiet ? form.quiet_start || null : null,
 		quiet_end: form.quiet ? form.quiet_end || null : null,
 		// Not a whole number: sent as 0, which the server refuses at the field in the user's words.
 		daily_limit: /^\d+$/.test(limit) ? Number(limit) : 0,
-		sender_name: form.sender_name
+		sender_name: form.sender_name,
+		templates: templatesInput(form.templates, form.other_templates)
 	};
 }
 
 /**
- * What happens to a row's stored token when the form is saved without a new
- * one: `kept` when the row is still where it was saved and of the same kind
- * (the server keeps the token of the same kind at the same place); `again`
- * when a row that had one moved or changed kind (its token must be typed
- * again); `none` for a row that never had one.
+ * What happens to a row's stored token (and a Cloud API row's app secret)
+ * when the form is saved without a new one: `kept` when the row is still
+ * where it was saved and of the same kind (the server keeps the secrets of
+ * the same kind at the same place); `again` when a row that had one moved or
+ * changed kind (it must be typed again); `none` for a row that never had one.
  */
 export function tokenState(row: GatewayRow, index: number, saved: WhatsAppChannel['gateways']): 'kept' | 'again' | 'none' {
 	if (row.from === null) return 'none';
@@ -222,6 +442,18 @@ export function tokenState(row: GatewayRow, index: number, saved: WhatsAppChanne
 	if (!was?.token_set) return 'none';
 	const here = saved[index];
 	return row.from === index && here?.kind === row.kind ? 'kept' : 'again';
+}
+
+/**
+ * The gateway that sends, as text, what the Cloud API may not send without a
+ * template (outside the 24 hours after a customer last wrote): the first one
+ * after the Cloud API in the list. `null` when the Cloud API is last (the
+ * message waits) or absent.
+ */
+export function gatewayAfterCloud(gateways: readonly { kind: GatewayKind }[]): GatewayKind | null {
+	const at = gateways.findIndex((g) => g.kind === 'cloud');
+	if (at < 0) return null;
+	return gateways[at + 1]?.kind ?? null;
 }
 
 /** Moves item `from` by `by` places (−1 up, +1 down); out of range changes nothing. */
@@ -239,17 +471,59 @@ export function isClockTime(value: string): boolean {
 	return /^([01]\d|2[0-3]):[0-5]\d$/.test(value);
 }
 
-/** A channel field error in the user's words: gateways, tokens and quiet hours have their own sentences. */
-export function channelErrorText(error: FieldError): string {
+/** The variable a refused template parameter named: from the form when known, else from the server's words. */
+function refusedParam(error: FieldError, sent?: string | null): string | null {
+	if (sent) return sent;
+	const variable = error.params?.variable;
+	if (typeof variable === 'string' && variable) return variable;
+	return /variable "?([\w.]+)"?/.exec(error.detail)?.[1] ?? null;
+}
+
+/**
+ * A channel field error in the user's words: gateways, tokens, the Cloud
+ * API's fields, quiet hours and templates have their own sentences. `sent`
+ * is the value the refused field had (a template parameter's variable), for
+ * naming it.
+ */
+export function channelErrorText(error: FieldError, sent?: string | null): string {
 	const gateway = parseGatewayField(error.field);
 	if (gateway?.key === 'token' && error.code === 'required') return m.wa_error_token_required();
 	if (gateway?.key === 'token' && error.code === 'format') return m.wa_error_token_format();
 	if (gateway?.key === 'base_url' && error.code === 'format') return m.wa_error_base_url();
+	if (gateway?.key === 'phone_number_id' && error.code === 'required') return m.wa_error_phone_number_id_required();
+	if (gateway?.key === 'phone_number_id' && error.code === 'format') return m.wa_error_phone_number_id_format();
+	if (gateway?.key === 'app_secret' && error.code === 'required') return m.wa_error_app_secret_required();
+	if (gateway?.key === 'app_secret' && error.code === 'format') return m.wa_error_app_secret_format();
 	if (error.field === 'gateways' && error.code === 'required') return m.wa_error_gateways_required();
 	if (error.field === 'gateways' && error.code === 'length') return m.wa_error_gateways_max({ max: String(MAX_GATEWAYS) });
+	if (error.field === 'gateways' && error.code === 'duplicate') return m.wa_error_cloud_duplicate();
 	if ((error.field === 'quiet_start' || error.field === 'quiet_end') && error.code === 'required') return m.wa_error_quiet_both();
 	if ((error.field === 'quiet_start' || error.field === 'quiet_end') && error.code === 'format') return m.wa_error_quiet_format();
+	const template = parseTemplateField(error.field);
+	if (template) {
+		if (!template.key && error.code === 'unknown') return m.wa_cloud_error_event();
+		if (template.key === 'name' && (error.code === 'format' || error.code === 'required')) return m.wa_cloud_error_name();
+		if (template.key === 'language' && (error.code === 'format' || error.code === 'required')) return m.wa_cloud_error_language();
+		if (template.key === 'params' && template.index === undefined && error.code === 'length')
+			return m.wa_cloud_error_params_max({ max: String(MAX_TEMPLATE_PARAMS) });
+		if (template.key === 'params' && template.index !== undefined && error.code === 'unknown') {
+			const variable = refusedParam(error, sent);
+			const allowed = allowedOf(error).map(variableName).join(', ');
+			const named = variable ? `${variableName(variable)} (${variable})` : null;
+			if (named && allowed) return m.wa_cloud_error_param({ variable: named, allowed });
+			if (allowed) return m.wa_cloud_error_param_plain({ allowed });
+			return m.wa_cloud_error_param_none();
+		}
+	}
 	return fieldErrorText(error);
+}
+
+/** The variable a template parameter field had in the body sent (`templates.arrived.params[1]`), if it is one. */
+export function sentParam(body: Pick<WhatsAppInput, 'templates'> | null | undefined, field: string): string | null {
+	const at = parseTemplateField(field);
+	if (!at || at.key !== 'params' || at.index === undefined) return null;
+	const template = body?.templates && Object.hasOwn(body.templates, at.event) ? body.templates[at.event] : undefined;
+	return template?.params?.[at.index] ?? null;
 }
 
 /** Variables a template may use, each with what it holds. */

@@ -40,5 +40,9 @@ describe('where a notification leads', () => {
 	it('takes staff told of stock running low to the inventory', () => {
 		expect(notificationHref({ kind: 'stock_low', ticket_id: null, outage_id: null }, 'console')).toBe('/console/inventory');
 		expect(notificationHref({ kind: 'stock_low' }, 'tech')).toBeNull();
+		// Requests for material: the storekeeper's list of waiting requests; the technician's stock and requests once decided.
+		expect(notificationHref({ kind: 'material_requested', ticket_id: null, outage_id: null }, 'console')).toBe('/console/inventory/requests');
+		expect(notificationHref({ kind: 'material_issued' }, 'tech')).toBe('/tech/profile#stock');
+		expect(notificationHref({ kind: 'material_rejected' }, 'tech')).toBe('/tech/profile#stock');
 	});
 });

@@ -68,14 +68,25 @@ describe('technicians to give stock to', () => {
 		]);
 	});
 
-	it('come from the lists a storekeeper may read: stock places and the newest tickets', async () => {
+	it('come from the technician list for the storekeeper, who issues stock to them', async () => {
+		const { client, asked } = fakeClient((url) => {
+			if (url.pathname === '/api/v1/technicians') return { items: [{ id: 't9', name: 'Zaki' }], total: 1, total_exact: true };
+			if (url.pathname === '/api/v1/inventory/locations') return { items: [place('p1', 'technician', 't1')], total: 1, total_exact: true };
+			return new Response('{}', { status: 403 });
+		});
+		const found = await technicianChoices(client, ['inventory.read', 'inventory.manage', 'tickets.read']);
+		expect(found.map((t) => t.id)).toEqual(['t1', 't9']);
+		expect(asked.map((r) => new URL(r.url).pathname).sort()).toEqual(['/api/v1/inventory/locations', '/api/v1/technicians']);
+	});
+
+	it('come from the lists a reader of stock and tickets may read: stock places and the newest tickets', async () => {
 		const { client, asked } = fakeClient((url) => {
 			if (url.pathname === '/api/v1/inventory/locations') return { items: [place('p1', 'technician', 't1')], total: 1, total_exact: true };
 			if (url.pathname === '/api/v1/tickets')
 				return { items: [{ technician: { id: 't2', name: 'Budi' }, crew: [{ id: 't3', name: 'Cahya' }] }, { technician: null, crew: [] }], total: 2, total_exact: true };
 			return new Response('{}', { status: 403 });
 		});
-		const found = await technicianChoices(client, ['inventory.read', 'inventory.manage', 'tickets.read']);
+		const found = await technicianChoices(client, ['inventory.read', 'tickets.read']);
 		expect(found.map((t) => t.id)).toEqual(['t2', 't3', 't1']);
 		expect(asked.map((r) => new URL(r.url).pathname).sort()).toEqual(['/api/v1/inventory/locations', '/api/v1/tickets']);
 	});

@@ -1,7 +1,9 @@
 /**
  * Inventory calls: the item catalogue (changed with `If-Match`), stock
  * places, stock on hand (paged by offset), the movement ledger, units by
- * serial number, reorder levels, and the technicians stock may be issued to.
+ * serial number, reorder levels, the technicians stock may be issued to,
+ * technicians' requests for material and their decisions (`If-Match`),
+ * what jobs used (the usage report, also as CSV) and what one job used.
  */
 import { ifMatch } from '$lib/tickets';
 import { collectPages, unwrap, unwrapEmpty, type ApiClient } from './client';
@@ -22,6 +24,15 @@ export type MovementKind = Schemas['MovementKind'];
 export type Unit = Schemas['Unit'];
 export type UnitHistory = Schemas['UnitHistory'];
 export type TechnicianStock = Schemas['TechnicianStock'];
+export type MaterialRequest = Schemas['MaterialRequest'];
+export type RequestBody = Schemas['RequestBody'];
+export type RequestLine = Schemas['RequestLine'];
+export type DecisionBody = Schemas['DecisionBody'];
+export type RequestDecision = Schemas['RequestDecision'];
+export type Usage = Schemas['Usage'];
+export type UsageLine = Schemas['UsageLine'];
+export type UsageGroup = Schemas['UsageGroup'];
+export type EquipmentBody = Schemas['EquipmentBody'];
 
 /** A stock line with the id lists need (one line per item and place). */
 export type KeyedStockLine = StockLine & { id: string };
@@ -46,6 +57,13 @@ export async function stockPage(client: ApiClient, query: StockQuery, cursor: st
 	const offset = cursor && /^\d+$/.test(cursor) ? Number(cursor) : undefined;
 	const page = await unwrap(client.GET('/api/v1/inventory/stock', { params: { query: { ...query, limit, offset } } }));
 	return { ...page, items: page.items.map((l) => ({ ...l, id: stockLineKey(l) })) };
+}
+
+export type StockTotals = Schemas['StockTotals'];
+
+/** The number and value of every stock line matching, summed by the server. */
+export function stockValue(client: ApiClient, query: StockQuery): Promise<StockTotals> {
+	return unwrap(client.GET('/api/v1/inventory/stock/totals', { params: { query } }));
 }
 
 /** Every stock line matching, up to `maxPages` pages of 500. */
@@ -159,7 +177,8 @@ export async function technicianChoices(client: ApiClient, permissions: readonly
 			places.flatMap((p) => (p.technician_id ? [{ id: p.technician_id, name: p.name }] : []))
 		)
 	];
-	if (has('tickets.manage')) {
+	// Those who assign technicians, and the storekeepers (who issue stock to them), may list them all.
+	if (has('tickets.manage') || has('inventory.manage')) {
 		sources.push(unwrap(client.GET('/api/v1/technicians')).then((page) => page.items.map((t) => ({ id: t.id, name: t.name }))));
 	}
 	if (has('users.read')) {
@@ -170,7 +189,7 @@ export async function technicianChoices(client: ApiClient, permissions: readonly
 			).then(({ items }) => items.map((u) => ({ id: u.id, name: u.name })))
 		);
 	}
-	if (!has('tickets.manage') && !has('users.read') && has('tickets.read')) {
+	if (!has('tickets.manage') && !has('inventory.manage') && !has('users.read') && has('tickets.read')) {
 		sources.push(
 			unwrap(client.GET('/api/v1/tickets', { params: { query: { sort: 'newest', limit: 500 } } })).then((page) =>
 				page.items.flatMap((t) => [...(t.technician ? [t.technician] : []), ...(t.crew ?? [])].map((p) => ({ id: p.id, name: p.name })))
@@ -186,4 +205,66 @@ export function mergeChoices(choices: readonly TechnicianChoice[]): TechnicianCh
 	const byId = new Map<string, TechnicianChoice>();
 	for (const c of choices) if (c.id && !byId.has(c.id)) byId.set(c.id, { id: c.id, name: c.name });
 	return [...byId.values()].sort((a, b) => a.name.localeCompare(b.name, 'id'));
+}
+
+export interface UnitQuery {
+	q?: string;
+	location_id?: string;
+	item_id?: string;
+	/** Only the ISP's loaned and rented units still at the homes of customers whose service has ended. */
+	outstanding?: boolean;
+}
+
+export function unitPage(client: ApiClient, query: UnitQuery, cursor: string | undefined, limit = 50): Promise<Page<Unit>> {
+	return unwrap(client.GET('/api/v1/inventory/assets', { params: { query: { ...query, limit, cursor } } }));
+}
+
+export interface RequestQuery {
+	status?: string;
+	technician_id?: string;
+}
+
+/** Requests for material, newest first (a technician gets only their own). */
+export function requestPage(client: ApiClient, query: RequestQuery, cursor: string | undefined, limit = 50): Promise<Page<MaterialRequest>> {
+	return unwrap(client.GET('/api/v1/inventory/requests', { params: { query: { ...query, limit, cursor } } }));
+}
+
+/** Asks for material (a technician: for themself, without `technician_id`). */
+export function createRequest(client: ApiClient, body: RequestBody): Promise<MaterialRequest> {
+	return unwrap(client.POST('/api/v1/inventory/requests', { body }));
+}
+
+/** Issues, refuses or withdraws a request, from the version read (`If-Match`; a 412 means it changed meanwhile). */
+export function decideRequest(client: ApiClient, request: Pick<MaterialRequest, 'id' | 'version'>, body: DecisionBody): Promise<MaterialRequest> {
+	return unwrap(
+		client.POST('/api/v1/inventory/requests/{id}/decision', {
+			params: { path: { id: request.id } },
+			headers: { 'If-Match': ifMatch(request.version) },
+			body
+		})
+	);
+}
+
+export interface UsageQuery {
+	by: UsageGroup;
+	/** First day, YYYY-MM-DD. */
+	from: string;
+	/** Last day, YYYY-MM-DD. */
+	to: string;
+}
+
+/** What jobs used in a period, grouped. */
+export function usageReport(client: ApiClient, query: UsageQuery): Promise<Usage> {
+	return unwrap(client.GET('/api/v1/inventory/usage', { params: { query } }));
+}
+
+/** The address of the same report as a CSV file (a plain link: the session cookie goes with it). */
+export function usageCsvHref(query: UsageQuery): string {
+	const params = new URLSearchParams({ by: query.by, from: query.from, to: query.to, format: 'csv' });
+	return `/api/v1/inventory/usage?${params}`;
+}
+
+/** Records what a job used from its technician's stock (give it an `id`: sent again, it is recorded once). */
+export function recordEquipment(client: ApiClient, ticketId: string, body: EquipmentBody): Promise<Movement> {
+	return unwrap(client.POST('/api/v1/tickets/{id}/equipment', { params: { path: { id: ticketId } }, body }));
 }

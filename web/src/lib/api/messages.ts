@@ -1,7 +1,8 @@
 /**
- * WhatsApp messages to and from customers: the channel's set-up, the
- * wording per event and language, the delivery log with "send again", and
- * CS's inbox of messages customers sent.
+ * Messages: WhatsApp to and from customers (the channel's set-up, the
+ * wording per event and language, CS's inbox of messages customers sent),
+ * the e-mail channel that carries links to staff accounts, and the delivery
+ * log of both with "send again".
  */
 import { unwrap, type ApiClient } from './client';
 import type { components } from './schema';
@@ -12,10 +13,16 @@ export type WhatsAppChannel = Schemas['WhatsAppChannel'];
 export type WhatsAppInput = Schemas['WhatsAppInput'];
 export type GatewayKind = Schemas['GatewayKind'];
 export type GatewayInput = Schemas['GatewayInputBody'];
+/** A template approved at Meta that an event goes as through the Cloud API. */
+export type CloudTemplate = Schemas['CloudTemplateBody'];
 export type MessageEvent = Schemas['MessageEvent'];
 export type MessageTemplate = Schemas['MessageTemplate'];
 export type OutboundMessage = Schemas['List_Message']['items'][number];
 export type InboundMessage = Schemas['InboundMessage'];
+export type EmailChannel = Schemas['EmailChannel'];
+export type EmailInput = Schemas['EmailInputBody'];
+export type SmtpSecurity = Schemas['SmtpSecurity'];
+export type EmailTestResult = Schemas['EmailTestResult'];
 
 export function getChannel(client: ApiClient): Promise<WhatsAppChannel> {
 	return unwrap(client.GET('/api/v1/channels/whatsapp'));
@@ -23,6 +30,20 @@ export function getChannel(client: ApiClient): Promise<WhatsAppChannel> {
 
 export function saveChannel(client: ApiClient, body: WhatsAppInput): Promise<WhatsAppChannel> {
 	return unwrap(client.PUT('/api/v1/channels/whatsapp', { body }));
+}
+
+export function getEmailChannel(client: ApiClient): Promise<EmailChannel> {
+	return unwrap(client.GET('/api/v1/channels/email'));
+}
+
+/** Saves the e-mail channel; a `password` left out keeps the stored one, an empty one removes it. */
+export function saveEmailChannel(client: ApiClient, body: EmailInput): Promise<EmailChannel> {
+	return unwrap(client.PUT('/api/v1/channels/email', { body }));
+}
+
+/** Sends one test e-mail now with the stored settings; `sent: false` with the server's reason when it did not go. */
+export function sendTestEmail(client: ApiClient, to: string): Promise<EmailTestResult> {
+	return unwrap(client.POST('/api/v1/channels/email/test', { body: { to } }));
 }
 
 export interface MessageQuery {

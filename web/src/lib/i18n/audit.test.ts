@@ -92,4 +92,16 @@ describe('audit actions in the user language', () => {
 		expect(auditActionText('import', 'mystery')).toBe(en.audit_action_import.replace('{kind}', 'mystery'));
 		locale = 'id';
 	});
+
+	it('says which channel\'s set-up changed, and who asked for a forgotten-password link', () => {
+		locale = 'id';
+		expect(auditActionText('channel.update', 'channel', 'whatsapp')).toBe(id.audit_action_channel_update);
+		expect(auditActionText('channel.update', 'channel', 'email')).toBe(id.audit_action_channel_update_email);
+		expect(auditActionText('channel.update')).toBe(id.audit_action_channel_update_any);
+		expect(auditActionText('channel.update', 'channel', 'pigeon')).toBe(id.audit_action_channel_update_any);
+		expect(auditActionText('user.password_reset_requested', 'user')).toBe(id.audit_action_user_password_reset_requested);
+		locale = 'en';
+		expect(auditActionText('channel.update', 'channel', 'email')).toBe(en.audit_action_channel_update_email);
+		locale = 'id';
+	});
 });

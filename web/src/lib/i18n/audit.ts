@@ -17,6 +17,7 @@ const PHRASES: Record<string, () => string> = {
 	'user.update_profile': () => m.audit_action_user_update_profile(),
 	'user.deactivate': () => m.audit_action_user_deactivate(),
 	'user.force_password_reset': () => m.audit_action_user_force_password_reset(),
+	'user.password_reset_requested': () => m.audit_action_user_password_reset_requested(),
 	'user.reset_password': () => m.audit_action_user_reset_password(),
 	'user.change_password': () => m.audit_action_user_change_password(),
 	'user.end_sessions': () => m.audit_action_user_end_sessions(),
@@ -100,8 +101,19 @@ const IMPORT_KINDS: Record<string, () => string> = {
 /** Every action code with a phrase (`import` included). */
 export const AUDIT_ACTIONS: readonly string[] = [...Object.keys(PHRASES), 'import'];
 
-/** The action in the user's language, or null for a code this app does not know. */
-export function auditActionText(action: string, entity = ''): string | null {
+/** A channel's set-up changed: which channel (the entry's `entity_id`), when it says. */
+const CHANNEL_PHRASES: Record<string, () => string> = {
+	whatsapp: () => m.audit_action_channel_update(),
+	email: () => m.audit_action_channel_update_email()
+};
+
+/**
+ * The action in the user's language, or null for a code this app does not
+ * know. `entity` is the entry's kind of record (an import's kind of file),
+ * `entityId` its record (the channel whose set-up changed).
+ */
+export function auditActionText(action: string, entity = '', entityId: string | null = null): string | null {
 	if (action === 'import') return m.audit_action_import({ kind: IMPORT_KINDS[entity]?.() ?? entity });
+	if (action === 'channel.update') return (entityId ? CHANNEL_PHRASES[entityId]?.() : undefined) ?? m.audit_action_channel_update_any();
 	return PHRASES[action]?.() ?? null;
 }

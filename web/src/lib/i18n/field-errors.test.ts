@@ -68,6 +68,11 @@ describe('field errors in the user language', () => {
 		expect(text('routing_url', 'format', osrm, 'en')).toBe(en.field_error_format_routing_url);
 	});
 
+	it('says when neither e-mail nor WhatsApp reaches the person a link is for', () => {
+		expect(text('send', 'unreachable', 'neither e-mail nor WhatsApp reaches this person')).toBe(id.field_error_unreachable);
+		expect(text('send', 'unreachable', 'x', 'en')).toBe(en.field_error_unreachable);
+	});
+
 	it('says "required" as the field needs it', () => {
 		expect(text('login', 'required')).toBe(id.login_required);
 		expect(text('password', 'required', 'x', 'en')).toBe(en.password_required);

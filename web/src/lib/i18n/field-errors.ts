@@ -351,6 +351,8 @@ const BY_CODE: Record<string, Sentence> = {
 		return needed && item ? m.field_error_too_few_serials({ needed, item }) : m.field_error_too_few();
 	},
 	not_asked: () => m.field_error_not_asked(),
+	// A link to an account that neither e-mail nor WhatsApp would carry to its person (nothing was done).
+	unreachable: () => m.field_error_unreachable(),
 	// A full window: the next one with room when the server found one ("Kamis, 3 Des, 08.00–12.00").
 	window_full: (e) => {
 		const date = param(e, 'next_date');

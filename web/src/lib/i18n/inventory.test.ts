@@ -2,7 +2,19 @@ import { afterAll, beforeEach, describe, expect, it } from 'vitest';
 import { overwriteGetLocale } from '$lib/paraglide/runtime';
 import { ApiError, type FieldError } from '$lib/api/problem';
 import { fieldErrorText } from './field-errors';
-import { conflictText, itemKindName, movementFailureText, movementKindName, placeKindName, quantityText, signedQuantityText, termsName } from './inventory';
+import {
+	conflictText,
+	itemKindName,
+	movementFailureText,
+	movementKindName,
+	placeKindName,
+	quantityText,
+	requestStatusName,
+	signedQuantityText,
+	termsName,
+	usageGroupLabel,
+	usageGroupName
+} from './inventory';
 import en from './en.json';
 import id from './id.json';
 
@@ -110,5 +122,25 @@ describe('inventory field errors', () => {
 
 	it('gives the range of a quantity', () => {
 		expect(text('quantity', 'range', { min: 1, max: 1000000 })).toBe(id.field_error_range_between.replace('{min}', '1').replace('{max}', '1.000.000'));
+	});
+});
+
+describe('requests and usage in words', () => {
+	it('names a request state in both languages, an unknown one as it is', () => {
+		expect(requestStatusName('requested')).toBe(id.inv_req_status_requested);
+		expect(requestStatusName('rejected')).toBe('Ditolak');
+		locale = 'en';
+		expect(requestStatusName('cancelled')).toBe('Withdrawn');
+		expect(requestStatusName('lost')).toBe('lost');
+	});
+
+	it('names a usage group: a month by name, a ticket kind in words, a technician by the server label', () => {
+		expect(usageGroupName('ticket_kind')).toBe(id.inv_usage_by_ticket_kind);
+		expect(usageGroupLabel('month', { group: '2026-03', label: '2026-03' })).toBe('Maret 2026');
+		expect(usageGroupLabel('ticket_kind', { group: 'installation', label: 'installation' })).toBe(id.ticket_kind_installation);
+		expect(usageGroupLabel('technician', { group: 'u1', label: 'Budi Santoso' })).toBe('Budi Santoso');
+		locale = 'en';
+		expect(usageGroupLabel('month', { group: '2026-03', label: '2026-03' })).toBe('March 2026');
+		expect(usageGroupLabel('ticket_kind', { group: 'repair', label: 'repair' })).toBe(en.ticket_kind_repair);
 	});
 });

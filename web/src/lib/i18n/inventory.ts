@@ -1,7 +1,10 @@
 /** Inventory words in the reader's language: kinds, terms, units, quantities and the server's conflicts. */
 import { m } from '$lib/paraglide/messages';
 import { toApiError } from '$lib/api/problem';
-import type { ItemKind, MovementKind, PlaceKind, Terms } from '$lib/api/inventory';
+import type { ItemKind, MovementKind, PlaceKind, Terms, UsageGroup } from '$lib/api/inventory';
+import type { RequestStatus } from '$lib/inventory-requests';
+import { monthName } from '$lib/inventory-usage';
+import { ticketKindName } from './labels';
 import { readStockConflict } from '$lib/inventory';
 import { formatNumber } from '$lib/format';
 import { fieldErrorText } from './field-errors';
@@ -58,6 +61,35 @@ const TERMS_NAMES: Record<Terms, () => string> = {
 export function termsName(terms: string | null | undefined): string {
 	if (!terms) return m.inv_terms_none();
 	return TERMS_NAMES[terms as Terms]?.() ?? terms;
+}
+
+const REQUEST_STATUS_NAMES: Record<RequestStatus, () => string> = {
+	requested: () => m.inv_req_status_requested(),
+	issued: () => m.inv_req_status_issued(),
+	rejected: () => m.inv_req_status_rejected(),
+	cancelled: () => m.inv_req_status_cancelled()
+};
+
+/** A material request's state in words ("Menunggu", "Dikeluarkan", ...). */
+export function requestStatusName(status: string): string {
+	return REQUEST_STATUS_NAMES[status as RequestStatus]?.() ?? status;
+}
+
+const USAGE_GROUP_NAMES: Record<UsageGroup, () => string> = {
+	month: () => m.inv_usage_by_month(),
+	technician: () => m.inv_usage_by_technician(),
+	ticket_kind: () => m.inv_usage_by_ticket_kind()
+};
+
+export function usageGroupName(by: string): string {
+	return USAGE_GROUP_NAMES[by as UsageGroup]?.() ?? by;
+}
+
+/** A group of the usage report in words: a month by name, a kind of ticket by its name, a technician as the server names them. */
+export function usageGroupLabel(by: string, group: { group: string; label: string }): string {
+	if (by === 'month') return monthName(group.group, getLocale());
+	if (by === 'ticket_kind') return ticketKindName(group.group);
+	return group.label || group.group;
 }
 
 /** The name of a unit of measure in a choice ("Meter (m)"). */

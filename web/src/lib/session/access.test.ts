@@ -58,6 +58,7 @@ describe('next after sign-in', () => {
 		expect(safeNext('')).toBeNull();
 		expect(safeNext(null)).toBeNull();
 		expect(safeNext('/login?next=/console')).toBeNull();
+		expect(safeNext('/forgot-password')).toBeNull();
 	});
 
 	it('goes to the requested page when the role may open it, else to the landing page', () => {

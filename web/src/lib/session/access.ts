@@ -110,7 +110,7 @@ export function safeNext(next: string | null | undefined): string | null {
 		return null;
 	}
 	if (url.origin !== 'http://netcrew.invalid') return null;
-	if (underPath(url.pathname, '/login') || underPath(url.pathname, '/reset-password')) return null;
+	if (underPath(url.pathname, '/login') || underPath(url.pathname, '/reset-password') || underPath(url.pathname, '/forgot-password')) return null;
 	return `${url.pathname}${url.search}${url.hash}`;
 }
 
@@ -188,7 +188,7 @@ export function consoleMenu(permissions: readonly string[] | null | undefined): 
 const CONSOLE_PAGE_RULES: readonly { path: RegExp; permission: Permission }[] = [
 	{ path: /^\/console\/tickets\/new\/?$/, permission: 'tickets.create' },
 	{ path: /^\/console\/outages\/new\/?$/, permission: 'outages.manage' },
-	{ path: /^\/console\/messages\/(settings|templates)\/?$/, permission: 'messages.manage' },
+	{ path: /^\/console\/messages\/(settings|templates|email)\/?$/, permission: 'messages.manage' },
 	{ path: /^\/console\/technicians\/settings\/?$/, permission: 'dispatch.settings' },
 	{ path: /^\/console\/customers\/new\/?$/, permission: 'customers.manage' },
 	{ path: /^\/console\/customers\/[^/]+\/edit\/?$/, permission: 'customers.manage' },
