@@ -276,6 +276,22 @@ impl AccountLink {
     }
 }
 
+/// The WhatsApp message carrying a one-time sign-in `code`, valid for
+/// `minutes`, in `locale` (`id` or `en`), signed by `isp`.
+pub fn sign_in_code_text(locale: &str, code: &str, minutes: i64, isp: &str) -> String {
+    if locale == "en" {
+        format!(
+            "{code} is your {isp} sign-in code. It works once, for {minutes} minutes. \
+             Never give it to anyone, not even our staff."
+        )
+    } else {
+        format!(
+            "{code} adalah kode masuk {isp} Anda. Berlaku sekali, selama {minutes} menit. \
+             Jangan berikan kepada siapa pun, termasuk petugas kami."
+        )
+    }
+}
+
 /// Why a template was refused.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum BadTemplate {

@@ -39,6 +39,7 @@ pub(crate) mod records;
 pub mod retention;
 pub mod second_factor;
 pub mod sessions;
+pub mod sign_in_codes;
 pub mod sla_settings;
 pub mod sla_watch;
 pub mod teams;

@@ -490,8 +490,9 @@ pub struct Message {
     pub id: Uuid,
     /// `whatsapp` or `email`.
     pub channel: String,
-    /// A customer event (see the templates), or a link to a staff account:
-    /// `password_forgotten`, `password_reset`, `invitation`.
+    /// A customer event (see the templates), a link to a staff account
+    /// (`password_forgotten`, `password_reset`, `invitation`; the token
+    /// hidden), or a customer's `sign_in_code` (the digits hidden).
     pub event: String,
     /// The phone number (E.164) or e-mail address it goes to.
     pub recipient: String,
@@ -523,6 +524,12 @@ impl From<outbox_message::Model> for Message {
             id: m.id,
             body: if MessageEvent::parse(&m.event).is_some() {
                 m.body
+            } else if m.event == "sign_in_code" {
+                // Nobody reading the log may sign in as the customer.
+                m.body
+                    .chars()
+                    .map(|c| if c.is_ascii_digit() { '•' } else { c })
+                    .collect()
             } else {
                 hide_tokens(&m.body)
             },

@@ -32,6 +32,8 @@ pub fn api_router() -> OpenApiRouter<AppState> {
         .routes(routes!(logout))
         .routes(routes!(complete_password_reset))
         .routes(routes!(forgot_password))
+        .routes(routes!(send_code))
+        .routes(routes!(sign_in_with_code))
 }
 
 /// Failed sign-ins allowed per account, and per address, in the window.
@@ -218,6 +220,27 @@ async fn login(
         txn.commit().await?;
         return Err(ApiError::InvalidCredentials);
     };
+    let response = start_session(&state, txn, &user, &key, &ip, &headers, jar, now).await?;
+    // A full success does not count against the limits.
+    give_back().await?;
+    Ok(response)
+}
+
+/// Starts a session for `user` in `txn` (committed here): the browser's
+/// earlier session ended (a new id at every sign-in), the attempt recorded
+/// and audited; the answer carries the cookie.
+#[allow(clippy::too_many_arguments)]
+async fn start_session(
+    state: &AppState,
+    txn: netcrew_store::db::WriteTx,
+    user: &netcrew_store::entity::user::Model,
+    key: &str,
+    ip: &str,
+    headers: &HeaderMap,
+    jar: CookieJar,
+    now: chrono::DateTime<Utc>,
+) -> ApiResult<Response> {
+    let ip = ip.to_string();
     let role: Role = user
         .role
         .parse()
@@ -229,7 +252,7 @@ async fn login(
         sessions::revoke_sessions(&*txn, old_session.user_id, Some(old_session.id), None, now)
             .await?;
     }
-    sessions::record_login_attempt(&*txn, &key, &ip, true, now).await?;
+    sessions::record_login_attempt(&*txn, key, &ip, true, now).await?;
     let user_agent = headers
         .get(header::USER_AGENT)
         .and_then(|v| v.to_str().ok())
@@ -252,13 +275,11 @@ async fn login(
     )
     .await?;
     txn.commit().await?;
-    // A full success does not count against the limits.
-    give_back().await?;
-    let me = me_of(&state, &user, &created.session).await?;
+    let me = me_of(state, user, &created.session).await?;
     let cookie = session_cookie(
         created.token,
         policy.absolute.as_secs() as i64,
-        is_secure(&headers),
+        is_secure(headers),
     );
     Ok((jar.add(cookie), axum::Json(me)).into_response())
 }
@@ -378,4 +399,134 @@ async fn forgot_password(
     }
     accounts::request_password_reset(&state.db, &ip, &key, &state.config.public_url, now).await?;
     Ok(StatusCode::ACCEPTED)
+}
+
+/// Codes asked for from one address: at most this many in 15 minutes.
+const CODE_ADDRESS_LIMIT: Limit = Limit {
+    scope: "code_address",
+    max: 10,
+    window_secs: 15 * 60,
+};
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CodeRequest {
+    /// The customer's WhatsApp number (`0812…` or `+62812…`).
+    pub phone: String,
+}
+
+/// The phone as E.164, or a 422 on `phone`.
+fn phone_key(phone: &str) -> ApiResult<String> {
+    Phone::parse(phone.trim())
+        .map(Phone::into_string)
+        .map_err(|e| ApiError::validation("phone", e.code(), e.to_string()))
+}
+
+/// Sends a one-time sign-in code by WhatsApp to a customer's portal
+/// account with this number (valid 5 minutes; at most 3 in 15 minutes).
+/// The answer is the same whether or not such an account exists.
+#[utoipa::path(post, path = "/auth/code", tag = "auth", request_body = CodeRequest,
+    responses(
+        (status = 202, description = "If a customer account has this number and WhatsApp is on, a code is on its way"),
+        (status = 422, body = Problem, content_type = "application/problem+json"),
+        (status = 429, body = Problem, content_type = "application/problem+json"),
+    ))]
+async fn send_code(
+    State(state): State<AppState>,
+    ClientIp(ip): ClientIp,
+    ApiJson(body): ApiJson<CodeRequest>,
+) -> ApiResult<StatusCode> {
+    let phone = phone_key(&body.phone)?;
+    let now = Utc::now();
+    if let Admission::Refused { retry_after_secs } =
+        CODE_ADDRESS_LIMIT.hit(state.db.conn(), &ip, now).await?
+    {
+        return Err(ApiError::TooManyRequests {
+            detail: format!(
+                "Too many codes asked for. Try again in {} minutes.",
+                retry_after_secs.div_ceil(60)
+            ),
+            retry_after_secs,
+        });
+    }
+    netcrew_store::sign_in_codes::send(&state.db, &phone, &ip, now).await?;
+    Ok(StatusCode::ACCEPTED)
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CodeSignIn {
+    pub phone: String,
+    /// The six digits from the WhatsApp message.
+    pub code: String,
+}
+
+/// Signs a customer in with the code sent by WhatsApp; sets the session
+/// cookie. A wrong, used or expired code is `401` (five wrong ones use the
+/// code up), with the same limits per number and address as passwords.
+#[utoipa::path(post, path = "/auth/code/sign-in", tag = "auth", request_body = CodeSignIn,
+    responses(
+        (status = 200, body = Me, description = "Signed in; `Set-Cookie` carries the session"),
+        (status = 401, body = Problem, content_type = "application/problem+json"),
+        (status = 422, body = Problem, content_type = "application/problem+json"),
+        (status = 429, body = Problem, content_type = "application/problem+json"),
+    ))]
+async fn sign_in_with_code(
+    State(state): State<AppState>,
+    ClientIp(ip): ClientIp,
+    headers: HeaderMap,
+    jar: CookieJar,
+    ApiJson(body): ApiJson<CodeSignIn>,
+) -> ApiResult<Response> {
+    let key = phone_key(&body.phone)?;
+    let code = body.code.trim();
+    if code.len() != 6 || !code.chars().all(|c| c.is_ascii_digit()) {
+        return Err(ApiError::validation(
+            "code",
+            "format",
+            "the six digits sent by WhatsApp",
+        ));
+    }
+    let now = Utc::now();
+    let db = state.db.conn();
+    let account = ACCOUNT_LIMIT.hit(db, &key, now).await?;
+    let address = ADDRESS_LIMIT.hit(db, &ip, now).await?;
+    let refused = [account, address].into_iter().find_map(|a| match a {
+        Admission::Refused { retry_after_secs } => Some(retry_after_secs),
+        Admission::Allowed { .. } => None,
+    });
+    if let Some(wait) = refused {
+        return Err(ApiError::TooManyRequests {
+            detail: format!(
+                "Too many failed sign-ins. Try again in {} minutes.",
+                wait.div_ceil(60)
+            ),
+            retry_after_secs: wait,
+        });
+    }
+    let found = netcrew_store::sign_in_codes::redeem(&state.db, &key, code, now).await?;
+    let txn = state.db.begin_write().await?;
+    let Some(user) = found else {
+        sessions::record_login_attempt(&*txn, &key, &ip, false, now).await?;
+        audit_log::audit(
+            &*txn,
+            Audit {
+                actor_id: None,
+                actor_ip: Some(ip.clone()),
+                action: "auth.login_failed",
+                entity: "session",
+                entity_id: None,
+                before: None,
+                after: Some(serde_json::json!({ "login": key, "by": "code" })),
+            },
+            now,
+        )
+        .await?;
+        txn.commit().await?;
+        return Err(ApiError::InvalidCredentials);
+    };
+    let response = start_session(&state, txn, &user, &key, &ip, &headers, jar, now).await?;
+    ACCOUNT_LIMIT.give_back(db, &key, now).await?;
+    ADDRESS_LIMIT.give_back(db, &ip, now).await?;
+    Ok(response)
 }

@@ -74,7 +74,13 @@ fn rule(method: &str, path: &str) -> Option<Rule> {
         ("post", "/api/v1/me/password") => SignedIn,
         ("get" | "delete", "/api/v1/me/sessions") => SignedIn,
         ("delete", "/api/v1/me/sessions/{id}") => SignedIn,
-        ("post", "/api/v1/auth/password-reset" | "/api/v1/auth/password-forgot") => Public,
+        (
+            "post",
+            "/api/v1/auth/password-reset"
+            | "/api/v1/auth/password-forgot"
+            | "/api/v1/auth/code"
+            | "/api/v1/auth/code/sign-in",
+        ) => Public,
         ("post" | "delete", "/api/v1/me/totp") | ("post", "/api/v1/me/totp/confirm") => SignedIn,
         ("get", "/api/v1/users" | "/api/v1/users/{id}") => Roles(STAFF_READERS),
         ("post", "/api/v1/users" | "/api/v1/users/invitations") => Roles(ADMIN),

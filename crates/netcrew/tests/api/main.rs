@@ -21,6 +21,7 @@ mod outages;
 mod plant_records;
 mod platform;
 mod privacy;
+mod sign_in_code;
 mod sla;
 mod support;
 mod tickets;

@@ -34,6 +34,7 @@ pub mod reorder_level;
 pub mod sequence_counter;
 pub mod service_type;
 pub mod session;
+pub mod sign_in_code;
 pub mod skill;
 pub mod sla_escalation;
 pub mod sla_policy;

@@ -23,6 +23,7 @@ mod m20261128_000022_routing_url;
 mod m20261128_000023_inventory;
 mod m20261129_000024_email;
 mod m20261129_000025_stock_places_by_kind;
+mod m20261129_000026_sign_in_codes;
 
 pub struct Migrator;
 
@@ -50,6 +51,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261128_000023_inventory::Migration),
             Box::new(m20261129_000024_email::Migration),
             Box::new(m20261129_000025_stock_places_by_kind::Migration),
+            Box::new(m20261129_000026_sign_in_codes::Migration),
         ]
     }
 }

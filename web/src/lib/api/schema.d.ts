@@ -150,6 +150,48 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/auth/code": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Sends a one-time sign-in code by WhatsApp to a customer's portal
+         *     account with this number (valid 5 minutes; at most 3 in 15 minutes).
+         *     The answer is the same whether or not such an account exists.
+         */
+        post: operations["send_code"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/auth/code/sign-in": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Signs a customer in with the code sent by WhatsApp; sets the session
+         *     cookie. A wrong, used or expired code is `401` (five wrong ones use the
+         *     code up), with the same limits per number and address as passwords.
+         */
+        post: operations["sign_in_with_code"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/auth/login": {
         parameters: {
             query?: never;
@@ -2504,6 +2546,15 @@ export interface components {
             /** @description The event's variables that fill `{{1}}`, `{{2}}`, ... in order. */
             params?: string[];
         };
+        CodeRequest: {
+            /** @description The customer's WhatsApp number (`0812…` or `+62812…`). */
+            phone: string;
+        };
+        CodeSignIn: {
+            /** @description The six digits from the WhatsApp message. */
+            code: string;
+            phone: string;
+        };
         /** @description A comment on a ticket. */
         Comment: {
             /** Format: uuid */
@@ -3655,8 +3706,9 @@ export interface components {
                 /** Format: uuid */
                 customer_id?: string | null;
                 /**
-                 * @description A customer event (see the templates), or a link to a staff account:
-                 *     `password_forgotten`, `password_reset`, `invitation`.
+                 * @description A customer event (see the templates), a link to a staff account
+                 *     (`password_forgotten`, `password_reset`, `invitation`; the token
+                 *     hidden), or a customer's `sign_in_code` (the digits hidden).
                  */
                 event: string;
                 /** Format: uuid */
@@ -4600,8 +4652,9 @@ export interface components {
             /** Format: uuid */
             customer_id?: string | null;
             /**
-             * @description A customer event (see the templates), or a link to a staff account:
-             *     `password_forgotten`, `password_reset`, `invitation`.
+             * @description A customer event (see the templates), a link to a staff account
+             *     (`password_forgotten`, `password_reset`, `invitation`; the token
+             *     hidden), or a customer's `sign_in_code` (the digits hidden).
              */
             event: string;
             /** Format: uuid */
@@ -6815,6 +6868,64 @@ export interface operations {
             401: components["responses"]["Unauthenticated"];
             403: components["responses"]["Forbidden"];
             422: components["responses"]["Validation"];
+        };
+    };
+    send_code: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CodeRequest"];
+            };
+        };
+        responses: {
+            /** @description If a customer account has this number and WhatsApp is on, a code is on its way */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["MalformedRequest"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["Validation"];
+            429: components["responses"]["TooManyRequests"];
+        };
+    };
+    sign_in_with_code: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CodeSignIn"];
+            };
+        };
+        responses: {
+            /** @description Signed in; `Set-Cookie` carries the session */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Me"];
+                };
+            };
+            400: components["responses"]["MalformedRequest"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["Validation"];
+            429: components["responses"]["TooManyRequests"];
         };
     };
     login: {
