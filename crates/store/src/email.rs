@@ -153,7 +153,7 @@ pub async fn save_channel(
         .and_then(|u| c.optional_text("username", u, 200));
     let password = match input.password.as_deref() {
         None => None,
-        Some(p) if p.is_empty() => Some(None),
+        Some("") => Some(None),
         Some(p) => {
             if p.len() > 200 || p.chars().any(char::is_control) {
                 c.fail("password", "format", "at most 200 characters, on one line");
