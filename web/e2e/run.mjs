@@ -3137,6 +3137,10 @@ describe('NetCrew web app on the real server', () => {
 			await logged.getByTestId('message-event').filter({ hasText: en.wa_event_technician_assigned }).waitFor();
 			await lookShot(page, 'messages-log-desktop-en');
 			await page.locator('button[data-locale="id"]').click();
+			// Back to Indonesian on the server too (the admin's choice), before the page closes: later scenarios sign in as this admin.
+			for (const deadline = Date.now() + 10_000; (await adminApi('/api/v1/me')).body.locale !== 'id'; await sleep(100)) {
+				assert.ok(Date.now() < deadline, 'the admin is Indonesian again');
+			}
 			// The refused save and the refused preview (422) are logged by the browser.
 			assertNoProblems([/status of 422/]);
 			await close();
@@ -3240,6 +3244,8 @@ describe('NetCrew web app on the real server', () => {
 
 	check('WhatsApp Cloud API: an admin adds the Cloud API with a template for a received report; refused fields are told at their inputs; after a reload the mapping stays, the secrets are not shown back, the callback URL and verify token are shown', async () => {
 		const adminApi = await apiSession('admin');
+		// The admin reads Indonesian (their own choice, kept on the server, is what the console shows).
+		assert.equal((await adminApi('/api/v1/me', { method: 'PATCH', body: JSON.stringify({ locale: 'id' }) })).status, 200);
 		const before = (await adminApi('/api/v1/channels/whatsapp')).body;
 		assert.ok(before.gateways.length < 3 && !before.gateways.some((g) => g.kind === 'cloud'), `room for a Cloud API gateway: ${JSON.stringify(before.gateways)}`);
 		const accessToken = 'EAAG-e2e-cloud-token-5521';
@@ -3380,6 +3386,25 @@ describe('NetCrew web app on the real server', () => {
 			assert.deepEqual((await adminApi('/api/v1/channels/whatsapp')).body.templates.ticket_received.params, ['name', 'number'], 'a refused save changes nothing');
 			phone.assertNoProblems([/status of 422/]);
 			await phone.close();
+
+			// axe: nothing serious with the Cloud API's fields, the templates and their errors on the page.
+			const axeContext = await browser.newContext({ viewport: { width: 1366, height: 768 }, bypassCSP: true });
+			try {
+				const axePage = await axeContext.newPage();
+				await signIn(axePage, 'admin', '/console');
+				await axePage.goto(`${baseUrl}/console/messages/settings`);
+				await axePage.getByTestId('webhook-cloud').waitFor();
+				await axePage.locator('[data-testid="cloud-template"][data-event="arrived"]').getByTestId('cloud-template-on').check();
+				await axePage.locator('[data-testid="cloud-template"][data-event="arrived"]').getByTestId('cloud-template-name').fill('Teknisi Tiba');
+				await axePage.getByTestId('channel-save').click();
+				await axePage.locator('[data-field="templates.arrived.name"]').waitFor();
+				await axePage.addScriptTag({ content: readFileSync(path.join(webDir, 'node_modules/axe-core/axe.min.js'), 'utf8') });
+				const result = await axePage.evaluate(() => window.axe.run(document, { resultTypes: ['violations'] }));
+				const serious = result.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+				assert.deepEqual(serious.map((v) => `${v.id} at ${v.nodes.map((n) => n.target.join(' ')).slice(0, 3).join(', ')}`), []);
+			} finally {
+				await axeContext.close();
+			}
 		} finally {
 			// As it was: no Cloud API gateway (later tests send the gateways back without its fields), the templates as before.
 			const answer = await adminApi('/api/v1/channels/whatsapp', {

@@ -24,6 +24,7 @@ import {
 	gatewayOption,
 	inFlight,
 	insertAt,
+	hiddenNote,
 	isAccountEvent,
 	isClockTime,
 	looksLikeEmail,
@@ -314,7 +315,24 @@ describe('links to accounts and e-mails in the log', () => {
 		expect(eventName('something_new')).toBe('something_new');
 		expect(isAccountEvent('password_reset')).toBe(true);
 		expect(isAccountEvent('ticket_received')).toBe(false);
+		// The customer's sign-in code is named, and is no link.
+		expect(eventName('sign_in_code')).toBe(id.msg_event_sign_in_code);
+		expect(isAccountEvent('sign_in_code')).toBe(false);
+		expect(isMessageEvent('sign_in_code')).toBe(false);
+		locale = 'en';
+		expect(eventName('sign_in_code')).toBe(en.msg_event_sign_in_code);
+		locale = 'id';
 		expect(isMessageEvent('invitation')).toBe(false);
+	});
+
+	it('says what the log hides: a link\'s token, or a sign-in code\'s digits', () => {
+		locale = 'id';
+		expect(hiddenNote('invitation')).toBe(id.msg_token_hidden);
+		expect(hiddenNote('sign_in_code')).toBe(id.msg_code_hidden);
+		expect(hiddenNote('ticket_received')).toBeNull();
+		locale = 'en';
+		expect(hiddenNote('sign_in_code')).toBe(en.msg_code_hidden);
+		locale = 'id';
 	});
 
 	it('names the channel, shows an address as it is and a number the local way', () => {

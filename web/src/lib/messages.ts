@@ -43,17 +43,30 @@ const EVENT_WHEN: Record<MessageEvent, () => string> = {
 	outage_resolved: () => m.wa_when_outage_resolved()
 };
 
-/** Links to staff accounts in the delivery log (no template: the server words them). */
+/**
+ * Messages about accounts in the delivery log (no template: the server words
+ * them): links to staff accounts, and a customer's sign-in code.
+ */
 const ACCOUNT_EVENT_NAMES: Record<string, () => string> = {
 	password_forgotten: () => m.msg_event_password_forgotten(),
 	password_reset: () => m.msg_event_password_reset(),
-	invitation: () => m.msg_event_invitation()
+	invitation: () => m.msg_event_invitation(),
+	sign_in_code: () => m.msg_event_sign_in_code()
 };
 export const ACCOUNT_EVENTS = Object.keys(ACCOUNT_EVENT_NAMES) as readonly string[];
 
+/** The one account message that carries a code, not a link (its digits are hidden in the log). */
+export const SIGN_IN_CODE_EVENT = 'sign_in_code';
+
 /** Whether a message carries a link to a staff account (its token is hidden in the log). */
 export function isAccountEvent(event: string): boolean {
-	return Object.hasOwn(ACCOUNT_EVENT_NAMES, event);
+	return Object.hasOwn(ACCOUNT_EVENT_NAMES, event) && event !== SIGN_IN_CODE_EVENT;
+}
+
+/** What the log hides of a message about an account, said under its text: the link's token, or the code's digits. */
+export function hiddenNote(event: string): string | null {
+	if (event === SIGN_IN_CODE_EVENT) return m.msg_code_hidden();
+	return isAccountEvent(event) ? m.msg_token_hidden() : null;
 }
 
 export function eventName(event: string): string {

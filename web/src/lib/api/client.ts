@@ -11,7 +11,7 @@ export const CSRF_HEADER = 'X-CSRF-Token';
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 
 /** Requests whose 401 means "wrong login", not "your session is gone". */
-const SIGN_IN_PATHS = new Set(['/api/v1/auth/login', '/api/v1/auth/password-reset']);
+const SIGN_IN_PATHS = new Set(['/api/v1/auth/login', '/api/v1/auth/password-reset', '/api/v1/auth/code/sign-in']);
 
 export interface ApiClientOptions {
 	baseUrl?: string;

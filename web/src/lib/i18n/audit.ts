@@ -10,6 +10,7 @@ const PHRASES: Record<string, () => string> = {
 	'auth.login_failed': () => m.audit_action_auth_login_failed(),
 	'auth.login_throttled': () => m.audit_action_auth_login_throttled(),
 	'auth.logout': () => m.audit_action_auth_logout(),
+	'auth.code_sent': () => m.audit_action_auth_code_sent(),
 	'session.end': () => m.audit_action_session_end(),
 	'session.end_others': () => m.audit_action_session_end_others(),
 	'user.create': () => m.audit_action_user_create(),

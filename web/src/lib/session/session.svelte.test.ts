@@ -170,6 +170,32 @@ describe('SessionStore', () => {
 		expect(error.retryAfter).toBe(812);
 	});
 
+	it('signs a customer in with a WhatsApp code; a wrong code is a sign-in failure, not an ended session', async () => {
+		const customer = { ...ME, role: 'customer', locale: 'id', phone: '+6281234567890', email: null, customer_id: 'c1' };
+		let right = false;
+		const { store, requests, users, storage } = setup({
+			'GET /api/v1/me': () => json(ME),
+			'POST /api/v1/auth/code/sign-in': () =>
+				right
+					? json(customer)
+					: json({ type: '/problems/invalid-credentials', title: 'Sign-in failed', status: 401, detail: 'The code is wrong.' }, 401)
+		});
+		// Signed in as someone else on this browser: a wrong code does not sign them out.
+		await store.ensure();
+		const error = (await store.signInWithCode('0812 3456 7890', '000000').catch((e: unknown) => e)) as ApiError;
+		expect(error).toBeInstanceOf(ApiError);
+		expect(error.type).toBe('/problems/invalid-credentials');
+		expect(store.status).toBe('signed_in');
+		expect(store.me?.role).toBe('admin');
+		right = true;
+		const me = await store.signInWithCode('0812 3456 7890', '123456');
+		expect(me.role).toBe('customer');
+		expect(store.me?.role).toBe('customer');
+		expect(users.map((u) => u.how)).toEqual(['restore', 'sign_in']);
+		expect(await requests.at(-1)!.clone().json()).toEqual({ phone: '0812 3456 7890', code: '123456' });
+		expect(storage.data.get(HINT_KEY)).toBe('1');
+	});
+
 	it('notices a session that ended on the server (401 on any call)', async () => {
 		const { store } = setup({
 			'GET /api/v1/me': () => json(ME),

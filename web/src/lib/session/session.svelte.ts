@@ -149,6 +149,19 @@ export class SessionStore {
 		return me;
 	}
 
+	/**
+	 * Signs a customer in with the one-time code sent by WhatsApp to `phone`
+	 * (`POST /api/v1/auth/code` asked for it); throws the ApiError (401 for a
+	 * wrong, used or expired code, 422, 429).
+	 */
+	async signInWithCode(phone: string, code: string): Promise<Me> {
+		++this.#generation;
+		this.#pending = null;
+		const me = await unwrap(this.#client().POST('/api/v1/auth/code/sign-in', { body: { phone, code } }));
+		this.#signedIn(me, 'sign_in');
+		return me;
+	}
+
 	/** Signs out on the server (a session that already ended is fine) and forgets the user. */
 	async signOut(): Promise<void> {
 		++this.#generation;
