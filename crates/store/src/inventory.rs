@@ -1035,7 +1035,38 @@ pub struct BalanceFilter {
 
 /// The non-zero balances `f` asks for, joined with their item and place
 /// (and reorder level) so that every filter runs in the database.
-fn matching(f: &BalanceFilter) -> sea_orm::Select<stock_balance::Entity> {
+/// The places of the kinds `f` asks for, when they are the ISP's own
+/// (warehouses, technicians, RMA, written off: hundreds or thousands, not
+/// the hundreds of thousands of customers' homes): naming them lets the
+/// database read only their balances.
+async fn own_places<C: ConnectionTrait>(
+    db: &C,
+    f: &BalanceFilter,
+) -> Result<Option<Vec<Uuid>>, DbErr> {
+    if f.location_id.is_some() {
+        return Ok(None);
+    }
+    let kinds: Vec<&str> = match f.location_kind.as_deref() {
+        Some(k) if k == PlaceKind::Customer.as_str() => return Ok(None),
+        Some(k) => vec![k],
+        None => PlaceKind::ALL
+            .into_iter()
+            .filter(|k| *k != PlaceKind::Customer)
+            .map(PlaceKind::as_str)
+            .collect(),
+    };
+    Ok(Some(
+        stock_location::Entity::find()
+            .select_only()
+            .column(stock_location::Column::Id)
+            .filter(stock_location::Column::Kind.is_in(kinds))
+            .into_tuple()
+            .all(db)
+            .await?,
+    ))
+}
+
+fn matching(f: &BalanceFilter, places: Option<&[Uuid]>) -> sea_orm::Select<stock_balance::Entity> {
     use sea_orm::{JoinType, sea_query::IntoCondition};
     let mut q = stock_balance::Entity::find()
         .join(
@@ -1079,20 +1110,15 @@ fn matching(f: &BalanceFilter) -> sea_orm::Select<stock_balance::Entity> {
     if let Some(l) = f.location_id {
         q = q.filter(stock_balance::Column::LocationId.eq(l));
     }
-    let kind = Expr::col((stock_location::Entity, stock_location::Column::Kind));
-    if let Some(k) = &f.location_kind {
-        q = q.filter(kind.eq(k.clone()).into_condition());
-    } else if f.location_id.is_none() {
-        // Stock on hand is the ISP's own places'; what is installed at
-        // customers' homes only when asked for.
+    // Stock on hand is the ISP's own places' (named, see [`own_places`]);
+    // what is installed at customers' homes only when asked for.
+    if let Some(ids) = places {
+        q = q.filter(stock_balance::Column::LocationId.is_in(ids.iter().copied()));
+    } else if let Some(k) = &f.location_kind {
         q = q.filter(
-            kind.is_in(
-                PlaceKind::ALL
-                    .into_iter()
-                    .filter(|k| *k != PlaceKind::Customer)
-                    .map(PlaceKind::as_str),
-            )
-            .into_condition(),
+            Expr::col((stock_location::Entity, stock_location::Column::Kind))
+                .eq(k.clone())
+                .into_condition(),
         );
     }
     if f.below_minimum {
@@ -1114,7 +1140,8 @@ pub async fn holdings<C: ConnectionTrait>(
     limit: u64,
     offset: u64,
 ) -> Result<(Vec<Holding>, u64), DbErr> {
-    let rows: Vec<(Uuid, Uuid, i64, Option<i64>)> = matching(f)
+    let places = own_places(db, f).await?;
+    let rows: Vec<(Uuid, Uuid, i64, Option<i64>)> = matching(f, places.as_deref())
         .select_only()
         .column(stock_balance::Column::ItemId)
         .column(stock_balance::Column::LocationId)
@@ -1137,7 +1164,7 @@ pub async fn holdings<C: ConnectionTrait>(
         .into_tuple()
         .all(db)
         .await?;
-    let total: i64 = matching(f)
+    let total: i64 = matching(f, places.as_deref())
         .select_only()
         .expr(Expr::cust("COUNT(*)"))
         .into_tuple()
@@ -1190,7 +1217,8 @@ pub async fn stock_value<C: ConnectionTrait>(
     f: &BalanceFilter,
 ) -> Result<StockValue, DbErr> {
     let kind = Expr::col((stock_location::Entity, stock_location::Column::Kind));
-    let rows: Vec<(String, i64, Option<i64>)> = matching(f)
+    let places = own_places(db, f).await?;
+    let rows: Vec<(String, i64, Option<i64>)> = matching(f, places.as_deref())
         .select_only()
         .expr(kind.clone())
         .expr(Expr::cust("COUNT(*)"))
