@@ -4781,6 +4781,255 @@ describe('NetCrew web app on the real server', () => {
 		}
 	});
 
+	check('WhatsApp code: a customer asks for a code on the sign-in page, a wrong or replaced code is told at the field, the code from WhatsApp signs them in to the portal; the log hides its digits; too many requests are told in minutes', async () => {
+		// A stand-in for Fonnte: records what it is asked to send, and says yes.
+		const received = [];
+		const gateway = createHttpServer((request, response) => {
+			let raw = '';
+			request.on('data', (chunk) => (raw += chunk));
+			request.on('end', () => {
+				const form = new URLSearchParams(raw);
+				received.push({ path: request.url, target: form.get('target'), message: form.get('message') ?? '' });
+				response.setHeader('content-type', 'application/json');
+				response.end(JSON.stringify({ status: true, id: [String(received.length)] }));
+			});
+		});
+		const gatewayPort = await freePort();
+		await new Promise((resolve) => gateway.listen(gatewayPort, '127.0.0.1', resolve));
+		const gatewayUrl = `http://127.0.0.1:${gatewayPort}`;
+		const adminApi = await apiSession('admin');
+		const before = (await adminApi('/api/v1/channels/whatsapp')).body;
+		const setChannel = async (enabled, gateways) => {
+			const answer = await adminApi('/api/v1/channels/whatsapp', {
+				method: 'PUT',
+				body: JSON.stringify({
+					enabled,
+					gateways,
+					quiet_start: before.quiet_start ?? null,
+					quiet_end: before.quiet_end ?? null,
+					daily_limit: before.daily_limit,
+					sender_name: before.sender_name || 'FiberNusa'
+				})
+			});
+			assert.equal(answer.status, 200, JSON.stringify(answer.body));
+		};
+		const customer = account('customer');
+		const target = customer.login.replace(/^\+/, '');
+		/** The code of the `nth` message (from 1) to the customer's number, waiting for it up to 30 s. */
+		const codeNumber = async (nth) => {
+			const deadline = Date.now() + 30_000;
+			for (;;) {
+				const toCustomer = received.filter((r) => r.target === target);
+				if (toCustomer.length >= nth) {
+					const message = toCustomer[nth - 1];
+					assert.equal(message.path, '/send');
+					const code = /^(\d{6}) /.exec(message.message)?.[1];
+					assert.ok(code, `a six-digit code first in the message: ${message.message}`);
+					return code;
+				}
+				assert.ok(Date.now() < deadline, `the gateway got code ${nth} for ${target} (got ${JSON.stringify(received)})`);
+				await sleep(200);
+			}
+		};
+		const otherCode = (code) => String((Number(code) + 1) % 1_000_000).padStart(6, '0');
+		try {
+			await setChannel(true, [{ kind: 'fonnte', base_url: gatewayUrl, token: 'fonnte-token-e2e-code-4410' }]);
+
+			const { page, assertNoProblems, close } = await newPage({ width: 390, height: 844 });
+			// The clock runs as usual; it is only jumped ahead to offer "send again" without waiting a minute.
+			await page.clock.install();
+			await page.goto(`${baseUrl}/login?next=%2Faccount`);
+			// The number typed in the login field comes along to the code.
+			const typed = localNumber(customer.login);
+			await page.locator('#login').fill(typed);
+			const switchButton = page.getByRole('button', { name: id.login_wa_switch });
+			await switchButton.waitFor();
+			await page.getByText(id.login_wa_switch_hint).waitFor();
+			await noHorizontalScroll(page, '/login');
+			await lookShot(page, 'login-code-switch-phone');
+			await switchButton.click();
+			await page.getByTestId('code-phone-step').waitFor();
+			await page.getByText(id.login_wa_lead).waitFor();
+			await page.getByText(id.login_wa_staff).waitFor();
+			assert.equal(await page.locator('#wa-phone').inputValue(), typed);
+			const url = new URL(page.url());
+			assert.equal(url.searchParams.get('with'), 'code', 'the address says which way, so a reload keeps it');
+			assert.equal(url.searchParams.get('next'), '/account');
+			assert.equal(await page.locator('#wa-phone').evaluate((el) => document.activeElement === el), true, 'the number is ready to edit');
+			await noHorizontalScroll(page, '/login?with=code');
+			await lookShot(page, 'login-code-phone-step-phone');
+
+			// Nothing typed: told at the field, nothing asked; not a number: the server's word at the field.
+			await page.locator('#wa-phone').fill('');
+			await page.getByTestId('code-send').click();
+			await page.locator('#wa-phone-error').filter({ hasText: id.login_wa_phone_required }).waitFor();
+			await page.locator('#wa-phone').fill('bukan-nomor');
+			assert.equal(await page.locator('#wa-phone-error').count(), 0, 'an edited field loses its old message');
+			const refused = page.waitForResponse((r) => new URL(r.url()).pathname === '/api/v1/auth/code');
+			await page.getByTestId('code-send').click();
+			assert.equal((await refused).status(), 422);
+			await page.locator('#wa-phone-error').filter({ hasText: id.field_error_phone }).waitFor();
+			assert.equal(await page.locator('#wa-phone').getAttribute('aria-invalid'), 'true');
+			assert.equal(await page.getByTestId('error-panel').count(), 0, 'the error is at its field');
+			assert.equal(received.length, 0, 'nothing was sent');
+
+			// The code is asked for and sent by WhatsApp to the customer's number.
+			await page.locator('#wa-phone').fill(typed);
+			const asked = page.waitForResponse((r) => new URL(r.url()).pathname === '/api/v1/auth/code');
+			await page.getByTestId('code-send').click();
+			assert.equal((await asked).status(), 202);
+			await page.getByTestId('code-code-step').waitFor();
+			const spaced = typed.replace(/^(\d{4})(\d{4})(\d+)$/, '$1 $2 $3');
+			await page.getByTestId('code-sent-to').filter({ hasText: spaced }).waitFor();
+			const codeInput = page.locator('#wa-code');
+			assert.equal(await codeInput.getAttribute('inputmode'), 'numeric');
+			assert.equal(await codeInput.getAttribute('autocomplete'), 'one-time-code');
+			assert.equal(await codeInput.evaluate((el) => document.activeElement === el), true, 'the code field is ready');
+			// "Send again" waits a minute.
+			const resend = page.getByTestId('code-resend');
+			assert.ok(await resend.isDisabled(), '"send again" waits');
+			const secondsLeft = async () => Number(/\d+/.exec(await resend.textContent())?.[0]);
+			const waitAtFirst = await secondsLeft();
+			assert.ok(waitAtFirst > 55 && waitAtFirst <= 60, `about a minute to wait: ${waitAtFirst}`);
+			assert.match((await resend.textContent()).trim(), new RegExp(`^${id.login_wa_resend_in.replace('{seconds}', '\\d+')}$`));
+			const first = await codeNumber(1);
+			// The wait counts down.
+			await sleep(2_200);
+			assert.ok((await secondsLeft()) < waitAtFirst, 'the wait counts down');
+			await noHorizontalScroll(page, '/login?with=code (code)');
+			await lookShot(page, 'login-code-code-step-phone');
+
+			// Too short: told at the field without asking; a wrong code: the server's 401, said at the field.
+			await codeInput.fill('123');
+			await page.getByTestId('code-submit').click();
+			await page.locator('#wa-code-error').filter({ hasText: id.login_wa_code_required }).waitFor();
+			// Typed with a space, read as six digits.
+			const wrong = otherCode(first);
+			await codeInput.fill(`${wrong.slice(0, 3)} ${wrong.slice(3)}`);
+			assert.equal(await codeInput.inputValue(), wrong);
+			const tried = page.waitForResponse((r) => new URL(r.url()).pathname === '/api/v1/auth/code/sign-in');
+			await page.getByTestId('code-submit').click();
+			assert.equal((await tried).status(), 401);
+			await page.locator('#wa-code-error').filter({ hasText: id.login_wa_code_wrong }).waitFor();
+			assert.equal(await codeInput.getAttribute('aria-invalid'), 'true');
+			assert.equal(new URL(page.url()).pathname, '/login');
+			await lookShot(page, 'login-code-wrong-phone');
+
+			// A minute later a new code may be asked for; it replaces the first.
+			await page.clock.fastForward(61_000);
+			await page.getByTestId('code-resend').filter({ hasText: id.login_wa_resend }).waitFor();
+			assert.ok(await resend.isEnabled(), '"send again" is offered after a minute');
+			await resend.click();
+			await page.getByTestId('code-resent').filter({ hasText: id.login_wa_resent }).waitFor();
+			const second = await codeNumber(2);
+			if (second !== first) {
+				await codeInput.fill(first);
+				const old = page.waitForResponse((r) => new URL(r.url()).pathname === '/api/v1/auth/code/sign-in');
+				await page.getByTestId('code-submit').click();
+				assert.equal((await old).status(), 401, 'the first code no longer works');
+				await page.locator('#wa-code-error').filter({ hasText: id.login_wa_code_wrong }).waitFor();
+			}
+			await page.setViewportSize({ width: 1366, height: 768 });
+			await lookShot(page, 'login-code-code-step-desktop');
+			await page.setViewportSize({ width: 390, height: 844 });
+
+			// The right code: into the customer portal, as with a password.
+			await codeInput.fill(second);
+			await page.getByTestId('code-submit').click();
+			await page.waitForURL((u) => u.pathname === '/account');
+			await page.getByTestId('portal-home').waitFor();
+			await noHorizontalScroll(page, '/account (signed in with a code)');
+			assertNoProblems([SIGNED_OUT_401, /status of 422/]);
+			await close();
+
+			// "Change number" goes back with the number kept; the password is one tap away.
+			const other = await newPage();
+			await other.page.goto(`${baseUrl}/login?with=code`);
+			await other.page.getByTestId('code-phone-step').waitFor();
+			await lookShot(other.page, 'login-code-phone-step-desktop');
+			// In English too.
+			await other.page.locator('button[data-locale="en"]').click();
+			await other.page.getByRole('button', { name: en.login_wa_send, exact: true }).waitFor();
+			await other.page.getByText(en.login_wa_staff).waitFor();
+			await other.page.locator('button[data-locale="id"]').click();
+			await other.page.getByRole('button', { name: id.login_wa_send, exact: true }).waitFor();
+			await other.page.locator('#wa-phone').fill('0857 0000 1111');
+			await other.page.getByTestId('code-send').click();
+			await other.page.getByTestId('code-code-step').waitFor();
+			await other.page.getByTestId('code-change-number').click();
+			await other.page.getByTestId('code-phone-step').waitFor();
+			assert.equal(await other.page.locator('#wa-phone').inputValue(), '0857 0000 1111');
+			await other.page.getByTestId('password-switch').click();
+			await other.page.locator('#password').waitFor();
+			assert.equal(await other.page.locator('#login').inputValue(), '0857 0000 1111', 'the number comes back to the login field');
+			assert.equal(new URL(other.page.url()).searchParams.has('with'), false);
+			other.assertNoProblems([SIGNED_OUT_401]);
+			await other.close();
+
+			// axe: nothing serious at the code's step with a wrong code told at its field.
+			const axeContext = await browser.newContext({ viewport: { width: 390, height: 844 }, bypassCSP: true });
+			try {
+				const axePage = await axeContext.newPage();
+				await axePage.goto(`${baseUrl}/login?with=code`);
+				await axePage.locator('#wa-phone').fill('0857 0000 1111');
+				await axePage.getByTestId('code-send').click();
+				await axePage.locator('#wa-code').fill('000000');
+				await axePage.getByTestId('code-submit').click();
+				await axePage.locator('#wa-code-error').filter({ hasText: id.login_wa_code_wrong }).waitFor();
+				await axePage.addScriptTag({ content: readFileSync(path.join(webDir, 'node_modules/axe-core/axe.min.js'), 'utf8') });
+				const result = await axePage.evaluate(() => window.axe.run(document, { resultTypes: ['violations'] }));
+				const serious = result.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+				assert.deepEqual(serious.map((v) => `${v.id} at ${v.nodes.map((n) => n.target.join(' ')).slice(0, 3).join(', ')}`), []);
+			} finally {
+				await axeContext.close();
+			}
+
+			// The delivery log names the message and hides its digits.
+			const admin = await newPage();
+			await signIn(admin.page, 'admin', '/console');
+			await admin.page.goto(`${baseUrl}/console/messages`);
+			const row = admin.page.locator('[data-testid="message-row"][data-event="sign_in_code"]').first();
+			await row.waitFor();
+			assert.equal((await row.getByTestId('message-event').textContent()).trim(), id.msg_event_sign_in_code);
+			await row.getByTestId('message-toggle').click();
+			const text = await admin.page.getByTestId('message-text').first().textContent();
+			assert.match(text, /^•{6} /);
+			assert.ok(!text.includes(first) && !text.includes(second), 'no code in the log');
+			await admin.page.getByTestId('message-hidden-note').filter({ hasText: id.msg_code_hidden }).waitFor();
+			await lookShot(admin.page, 'messages-log-sign-in-code-desktop');
+			admin.assertNoProblems();
+			await admin.close();
+
+			// Too many codes asked for from one address: the wait is said in minutes.
+			for (let i = 0; i < 20; i++) {
+				const answer = await fetch(`${baseUrl}/api/v1/auth/code`, {
+					method: 'POST',
+					headers: { 'content-type': 'application/json' },
+					body: JSON.stringify({ phone: '0857 0000 2222' })
+				});
+				if (answer.status === 429) break;
+				assert.equal(answer.status, 202);
+			}
+			const busy = await newPage({ width: 390, height: 844 });
+			await busy.page.goto(`${baseUrl}/login?with=code`);
+			await busy.page.locator('#wa-phone').fill(typed);
+			await busy.page.getByTestId('code-send').click();
+			const wait = busy.page.getByTestId('code-error');
+			await wait.waitFor();
+			const minutes = id.login_wa_send_throttled.split('{minutes}');
+			assert.match((await wait.textContent()).trim(), new RegExp(`^${minutes[0]}\\d+${minutes[1].replace(/\./g, '\\.')}$`));
+			assert.equal(await busy.page.getByTestId('code-phone-step').count(), 1, 'still at the number');
+			await lookShot(busy.page, 'login-code-throttled-phone');
+			busy.assertNoProblems([SIGNED_OUT_401, /status of 429/]);
+			await busy.close();
+		} finally {
+			// Later tests send nothing.
+			await setChannel(false, [{ kind: 'fonnte', base_url: gatewayUrl }]);
+			gateway.closeAllConnections();
+			await new Promise((resolve) => gateway.close(resolve));
+		}
+	});
+
 	check('axe finds no serious or critical accessibility violation on any page, anonymous, staff or customer', async () => {
 		const axeSource = readFileSync(path.join(webDir, 'node_modules/axe-core/axe.min.js'), 'utf8');
 		// axe is injected as a script; the app's CSP rightly refuses inline
@@ -4801,7 +5050,7 @@ describe('NetCrew web app on the real server', () => {
 				found.push(`${where}: ${v.id} at ${v.nodes.map((n) => n.target.join(' ')).slice(0, 3).join(', ')}`);
 			}
 		}
-		for (const where of ['/', '/login', '/daftar', '/forgot-password']) await audit(where);
+		for (const where of ['/', '/login', '/login?with=code', '/daftar', '/forgot-password']) await audit(where);
 		await signIn(page, 'admin', '/console');
 		const customers = await page.evaluate(async () => (await fetch('/api/v1/customers?limit=1')).json());
 		const tickets = await page.evaluate(async () => (await fetch('/api/v1/tickets?limit=1&open=false')).json());

@@ -525,11 +525,7 @@ impl From<outbox_message::Model> for Message {
             body: if MessageEvent::parse(&m.event).is_some() {
                 m.body
             } else if m.event == "sign_in_code" {
-                // Nobody reading the log may sign in as the customer.
-                m.body
-                    .chars()
-                    .map(|c| if c.is_ascii_digit() { '•' } else { c })
-                    .collect()
+                hide_code(&m.body)
             } else {
                 hide_tokens(&m.body)
             },
@@ -570,6 +566,48 @@ fn hide_tokens(body: &str) -> String {
     }
     out.push_str(rest);
     out
+}
+
+/// A sign-in code in the delivery log: its six digits hidden, so that
+/// nobody reading the log can sign in as the customer.
+fn hide_code(body: &str) -> String {
+    let mut out = String::with_capacity(body.len());
+    let mut run = String::new();
+    let flush = |run: &mut String, out: &mut String| {
+        if run.len() == 6 {
+            out.push_str("••••••");
+        } else {
+            out.push_str(run);
+        }
+        run.clear();
+    };
+    for c in body.chars() {
+        if c.is_ascii_digit() {
+            run.push(c);
+        } else {
+            flush(&mut run, &mut out);
+            out.push(c);
+        }
+    }
+    flush(&mut run, &mut out);
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn codes_and_tokens_are_hidden_but_nothing_else() {
+        assert_eq!(
+            hide_code("123456 adalah kode masuk ISP 2000 Anda. Berlaku selama 5 menit."),
+            "•••••• adalah kode masuk ISP 2000 Anda. Berlaku selama 5 menit."
+        );
+        assert_eq!(
+            hide_tokens("Buka http://x/reset-password?token=abc_DEF-1 sekarang"),
+            "Buka http://x/reset-password?token=… sekarang"
+        );
+    }
 }
 
 const STATUSES: [&str; 7] = [
