@@ -18,6 +18,7 @@ mod inventory;
 mod messages;
 mod network;
 mod outages;
+mod outbox_restart;
 mod plant_records;
 mod platform;
 mod privacy;
