@@ -3,8 +3,8 @@
 use std::{str::FromStr, sync::Arc, time::Duration};
 
 use sea_orm::{
-    ConnectionTrait, DatabaseConnection, DatabaseTransaction, DbErr, SqlxPostgresConnector,
-    SqlxSqliteConnector, TransactionTrait,
+    DatabaseConnection, DatabaseTransaction, DbErr, SqlxPostgresConnector, SqlxSqliteConnector,
+    TransactionTrait,
 };
 use sea_orm_migration::MigratorTrait;
 use sqlx::{
@@ -190,22 +190,13 @@ impl Db {
             None => None,
         };
         let txn = self.conn.begin().await?;
-        if guard.is_some() {
-            // SQLite: take the database's write lock now, before the first
-            // read. A transaction that read first and wrote later would fail
-            // with SQLITE_BUSY_SNAPSHOT ("database is locked") whenever a
-            // single-statement write outside this slot (a session's last
-            // use, a rate counter) committed in between; this no-op update
-            // makes such writes wait their turn instead.
-            txn.execute_unprepared("UPDATE sequence_counters SET value = value WHERE 0")
-                .await?;
-        }
         Ok(WriteTx { txn, _guard: guard })
     }
 
     /// Writes a consistent copy of a SQLite database to `file` (`VACUUM
     /// INTO`), without stopping writers for long.
     pub async fn backup_to(&self, file: &std::path::Path) -> anyhow::Result<()> {
+        use sea_orm::ConnectionTrait;
         if self.backend() != Backend::Sqlite {
             anyhow::bail!("backup copies SQLite databases; for PostgreSQL use pg_dump");
         }
