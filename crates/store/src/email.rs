@@ -6,7 +6,7 @@
 
 use chrono::{DateTime, Utc};
 use netcrew_domain::{Checks, messages::SmtpSecurity};
-use sea_orm::{ActiveModelTrait, ConnectionTrait, DbErr, EntityTrait, Set, sea_query::OnConflict};
+use sea_orm::{ActiveModelTrait, ConnectionTrait, DbErr, EntityTrait, Set};
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 use uuid::Uuid;
@@ -14,7 +14,7 @@ use uuid::Uuid;
 use crate::{
     Db, Error,
     audit_log::{self, Audit},
-    entity::{message_channel, outbox_message},
+    entity::message_channel,
     identity::Sealer,
     tickets::Person,
 };
@@ -245,38 +245,25 @@ pub async fn queue<C: ConnectionTrait>(
     if !channel(db).await?.enabled {
         return Ok(false);
     }
-    let row = outbox_message::ActiveModel {
-        id: Set(Uuid::now_v7()),
-        channel: Set(EMAIL.to_string()),
-        event: Set(m.event.to_string()),
-        recipient: Set(m.to.to_string()),
-        customer_id: Set(None),
-        ticket_id: Set(None),
-        ticket_number: Set(None),
-        locale: Set(m.locale.to_string()),
-        body: Set(m.text.to_string()),
-        subject: Set(Some(m.subject.to_string())),
-        vars: Set(None),
-        status: Set("queued".to_string()),
-        attempts: Set(0),
-        next_attempt_at: Set(now),
-        claimed_by: Set(None),
-        claimed_until: Set(None),
-        provider: Set(None),
-        provider_message_id: Set(None),
-        last_error: Set(String::new()),
-        idempotency_key: Set(m.key),
-        created_at: Set(now),
-        sent_at: Set(None),
-        updated_at: Set(now),
-    };
-    outbox_message::Entity::insert(row)
-        .on_conflict(
-            OnConflict::column(outbox_message::Column::IdempotencyKey)
-                .do_nothing()
-                .to_owned(),
-        )
-        .exec_without_returning(db)
-        .await?;
+    crate::outbox::queue_message(
+        db,
+        crate::outbox::NewMessage {
+            channel: EMAIL,
+            event: m.event,
+            recipient: m.to,
+            customer_id: None,
+            ticket: None,
+            locale: m.locale,
+            body: m.text,
+            subject: Some(m.subject),
+            vars: None,
+            status: "queued",
+            next_attempt_at: now,
+            last_error: String::new(),
+            key: m.key,
+        },
+        now,
+    )
+    .await?;
     Ok(true)
 }

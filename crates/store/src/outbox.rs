@@ -743,40 +743,26 @@ pub async fn to_customer<C: ConnectionTrait>(
             );
         }
     }
-    let row = outbox_message::ActiveModel {
-        id: Set(Uuid::now_v7()),
-        channel: Set(WHATSAPP.to_string()),
-        event: Set(m.event.as_str().to_string()),
-        recipient: Set(recipient),
-        customer_id: Set(Some(cust.id)),
-        ticket_id: Set(m.ticket.map(|t| t.0)),
-        ticket_number: Set(m.ticket.map(|t| t.1.to_string())),
-        locale: Set(locale),
-        body: Set(body),
-        subject: Set(None),
-        vars: Set(Some(vars.to_string())),
-        status: Set(status.to_string()),
-        attempts: Set(0),
-        next_attempt_at: Set(next),
-        claimed_by: Set(None),
-        claimed_until: Set(None),
-        provider: Set(None),
-        provider_message_id: Set(None),
-        last_error: Set(why),
-        idempotency_key: Set(m.key),
-        created_at: Set(now),
-        sent_at: Set(None),
-        updated_at: Set(now),
-    };
-    outbox_message::Entity::insert(row)
-        .on_conflict(
-            OnConflict::column(outbox_message::Column::IdempotencyKey)
-                .do_nothing()
-                .to_owned(),
-        )
-        .exec_without_returning(db)
-        .await?;
-    Ok(())
+    queue_message(
+        db,
+        NewMessage {
+            channel: WHATSAPP,
+            event: m.event.as_str(),
+            recipient: &recipient,
+            customer_id: Some(cust.id),
+            ticket: m.ticket,
+            locale: &locale,
+            body: &body,
+            subject: None,
+            vars: Some(vars.to_string()),
+            status,
+            next_attempt_at: next,
+            last_error: why,
+            key: m.key,
+        },
+        now,
+    )
+    .await
 }
 
 /// Whether `phone` wrote to the ISP in the 24 hours before `now` (the
@@ -811,27 +797,77 @@ pub async fn to_person<C: ConnectionTrait>(
     if !channel(db).await?.enabled {
         return Ok(false);
     }
+    queue_message(
+        db,
+        NewMessage {
+            channel: WHATSAPP,
+            event,
+            recipient: phone,
+            customer_id: None,
+            ticket: None,
+            locale,
+            body,
+            subject: None,
+            vars: None,
+            status: "queued",
+            next_attempt_at: now,
+            last_error: String::new(),
+            key,
+        },
+        now,
+    )
+    .await?;
+    Ok(true)
+}
+
+/// A message as the outbox takes it.
+pub(crate) struct NewMessage<'a> {
+    pub channel: &'a str,
+    pub event: &'a str,
+    /// A phone number (E.164) or an e-mail address.
+    pub recipient: &'a str,
+    pub customer_id: Option<Uuid>,
+    pub ticket: Option<(Uuid, &'a str)>,
+    pub locale: &'a str,
+    pub body: &'a str,
+    pub subject: Option<&'a str>,
+    /// The event's variables (JSON), for a template's parameters.
+    pub vars: Option<String>,
+    /// `queued`, or already `failed` / `skipped` with `last_error`.
+    pub status: &'a str,
+    pub next_attempt_at: DateTime<Utc>,
+    pub last_error: String,
+    /// What makes it one of a kind: written again, it is written once.
+    pub key: String,
+}
+
+/// Writes `m` to the outbox in the caller's transaction (once per key).
+pub(crate) async fn queue_message<C: ConnectionTrait>(
+    db: &C,
+    m: NewMessage<'_>,
+    now: DateTime<Utc>,
+) -> Result<(), DbErr> {
     let row = outbox_message::ActiveModel {
         id: Set(Uuid::now_v7()),
-        channel: Set(WHATSAPP.to_string()),
-        event: Set(event.to_string()),
-        recipient: Set(phone.to_string()),
-        customer_id: Set(None),
-        ticket_id: Set(None),
-        ticket_number: Set(None),
-        locale: Set(locale.to_string()),
-        body: Set(body.to_string()),
-        subject: Set(None),
-        vars: Set(None),
-        status: Set("queued".to_string()),
+        channel: Set(m.channel.to_string()),
+        event: Set(m.event.to_string()),
+        recipient: Set(m.recipient.to_string()),
+        customer_id: Set(m.customer_id),
+        ticket_id: Set(m.ticket.map(|t| t.0)),
+        ticket_number: Set(m.ticket.map(|t| t.1.to_string())),
+        locale: Set(m.locale.to_string()),
+        body: Set(m.body.to_string()),
+        subject: Set(m.subject.map(str::to_string)),
+        vars: Set(m.vars),
+        status: Set(m.status.to_string()),
         attempts: Set(0),
-        next_attempt_at: Set(now),
+        next_attempt_at: Set(m.next_attempt_at),
         claimed_by: Set(None),
         claimed_until: Set(None),
         provider: Set(None),
         provider_message_id: Set(None),
-        last_error: Set(String::new()),
-        idempotency_key: Set(key),
+        last_error: Set(m.last_error),
+        idempotency_key: Set(m.key),
         created_at: Set(now),
         sent_at: Set(None),
         updated_at: Set(now),
@@ -844,7 +880,7 @@ pub async fn to_person<C: ConnectionTrait>(
         )
         .exec_without_returning(db)
         .await?;
-    Ok(true)
+    Ok(())
 }
 
 /// From this hour (local) the day before a visit, its reminder is written.

@@ -124,16 +124,7 @@ async fn login(
     // Every attempt is counted before the password is checked, in one atomic
     // step per counter, so parallel attempts cannot all pass the limit; a
     // success gives its count back.
-    let account = ACCOUNT_LIMIT.hit(db, &key, now).await?;
-    let address = ADDRESS_LIMIT.hit(db, &ip, now).await?;
-    if account.first_of_window() {
-        limits::forget_old(db, now).await?;
-    }
-    let refused = [account, address].into_iter().find_map(|a| match a {
-        Admission::Refused { retry_after_secs } => Some(retry_after_secs),
-        Admission::Allowed { .. } => None,
-    });
-    if let Some(wait) = refused {
+    if let Some(wait) = hit_limits(db, &key, &ip, now).await? {
         tracing::warn!(ip = %ip, "sign-in throttled");
         let txn = state.db.begin_write().await?;
         audit_log::audit(
@@ -151,13 +142,7 @@ async fn login(
         )
         .await?;
         txn.commit().await?;
-        return Err(ApiError::TooManyRequests {
-            detail: format!(
-                "Too many failed sign-ins. Try again in {} minutes.",
-                wait.div_ceil(60)
-            ),
-            retry_after_secs: wait,
-        });
+        return Err(too_many_sign_ins(wait));
     }
     let give_back = || async {
         ACCOUNT_LIMIT.give_back(db, &key, now).await?;
@@ -282,6 +267,35 @@ async fn start_session(
         is_secure(headers),
     );
     Ok((jar.add(cookie), axum::Json(me)).into_response())
+}
+
+/// Counts a sign-in attempt against the login and the client's address;
+/// `Some(seconds to wait)` when either is over its limit.
+async fn hit_limits(
+    db: &netcrew_store::sea_orm::DatabaseConnection,
+    key: &str,
+    ip: &str,
+    now: chrono::DateTime<Utc>,
+) -> ApiResult<Option<u64>> {
+    let account = ACCOUNT_LIMIT.hit(db, key, now).await?;
+    let address = ADDRESS_LIMIT.hit(db, ip, now).await?;
+    if account.first_of_window() {
+        limits::forget_old(db, now).await?;
+    }
+    Ok([account, address].into_iter().find_map(|a| match a {
+        Admission::Refused { retry_after_secs } => Some(retry_after_secs),
+        Admission::Allowed { .. } => None,
+    }))
+}
+
+fn too_many_sign_ins(wait: u64) -> ApiError {
+    ApiError::TooManyRequests {
+        detail: format!(
+            "Too many failed sign-ins. Try again in {} minutes.",
+            wait.div_ceil(60)
+        ),
+        retry_after_secs: wait,
+    }
 }
 
 fn dummy_hash() -> String {
@@ -489,20 +503,8 @@ async fn sign_in_with_code(
     }
     let now = Utc::now();
     let db = state.db.conn();
-    let account = ACCOUNT_LIMIT.hit(db, &key, now).await?;
-    let address = ADDRESS_LIMIT.hit(db, &ip, now).await?;
-    let refused = [account, address].into_iter().find_map(|a| match a {
-        Admission::Refused { retry_after_secs } => Some(retry_after_secs),
-        Admission::Allowed { .. } => None,
-    });
-    if let Some(wait) = refused {
-        return Err(ApiError::TooManyRequests {
-            detail: format!(
-                "Too many failed sign-ins. Try again in {} minutes.",
-                wait.div_ceil(60)
-            ),
-            retry_after_secs: wait,
-        });
+    if let Some(wait) = hit_limits(db, &key, &ip, now).await? {
+        return Err(too_many_sign_ins(wait));
     }
     let found = netcrew_store::sign_in_codes::redeem(&state.db, &key, code, now).await?;
     let txn = state.db.begin_write().await?;
