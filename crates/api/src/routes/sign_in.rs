@@ -124,7 +124,7 @@ async fn login(
     // Every attempt is counted before the password is checked, in one atomic
     // step per counter, so parallel attempts cannot all pass the limit; a
     // success gives its count back.
-    if let Some(wait) = hit_limits(db, &key, &ip, now).await? {
+    if let Some(wait) = hit_limits(&state.db, &key, &ip, now).await? {
         tracing::warn!(ip = %ip, "sign-in throttled");
         let txn = state.db.begin_write().await?;
         audit_log::audit(
@@ -272,11 +272,12 @@ async fn start_session(
 /// Counts a sign-in attempt against the login and the client's address;
 /// `Some(seconds to wait)` when either is over its limit.
 async fn hit_limits(
-    db: &netcrew_store::sea_orm::DatabaseConnection,
+    db: &netcrew_store::Db,
     key: &str,
     ip: &str,
     now: chrono::DateTime<Utc>,
 ) -> ApiResult<Option<u64>> {
+    let db = db.conn();
     let account = ACCOUNT_LIMIT.hit(db, key, now).await?;
     let address = ADDRESS_LIMIT.hit(db, ip, now).await?;
     if account.first_of_window() {
@@ -503,7 +504,7 @@ async fn sign_in_with_code(
     }
     let now = Utc::now();
     let db = state.db.conn();
-    if let Some(wait) = hit_limits(db, &key, &ip, now).await? {
+    if let Some(wait) = hit_limits(&state.db, &key, &ip, now).await? {
         return Err(too_many_sign_ins(wait));
     }
     let found = netcrew_store::sign_in_codes::redeem(&state.db, &key, code, now).await?;
