@@ -58,6 +58,9 @@ pub struct ApiConfig {
     pub tickets: netcrew_store::tickets::Settings,
     /// The address people open NetCrew at, for links in messages.
     pub public_url: String,
+    /// Web Push subscriptions may name a plain `http:` push service (test
+    /// set-ups only).
+    pub push_allow_http: bool,
 }
 
 impl Default for ApiConfig {
@@ -75,6 +78,7 @@ impl Default for ApiConfig {
             road_factor: 1.3,
             tickets: netcrew_store::tickets::Settings::default(),
             public_url: "http://127.0.0.1:8080".to_string(),
+            push_allow_http: false,
         }
     }
 }
@@ -151,6 +155,7 @@ fn routes() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .merge(routes::booking::api_router())
         .merge(routes::inventory::api_router())
         .merge(routes::messages::api_router())
+        .merge(routes::alerts::api_router())
         .merge(routes::outages::api_router())
         .merge(routes::live::api_router())
         .merge(routes::sla::api_router());

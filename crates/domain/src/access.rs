@@ -89,10 +89,13 @@ pub enum Permission {
     /// Ask for one's own leave, report sick days and send one's position
     /// (technicians).
     AvailabilityOwn,
+    /// Choose how one's own staff alerts arrive (channels, quiet hours) and
+    /// which of one's devices take Web Push.
+    AlertsOwn,
 }
 
 impl Permission {
-    pub const ALL: [Permission; 35] = [
+    pub const ALL: [Permission; 36] = [
         Permission::ProfileManage,
         Permission::UsersRead,
         Permission::UsersManage,
@@ -128,6 +131,7 @@ impl Permission {
         Permission::InventoryManage,
         Permission::InventoryApprove,
         Permission::InventoryOwn,
+        Permission::AlertsOwn,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -167,6 +171,7 @@ impl Permission {
             Permission::InventoryManage => "inventory.manage",
             Permission::InventoryApprove => "inventory.approve",
             Permission::InventoryOwn => "inventory.own",
+            Permission::AlertsOwn => "alerts.own",
         }
     }
 
@@ -181,6 +186,7 @@ pub fn permissions(role: Role) -> &'static [Permission] {
     match role {
         Role::Admin => &[
             ProfileManage,
+            AlertsOwn,
             UsersRead,
             UsersManage,
             AuditRead,
@@ -216,6 +222,7 @@ pub fn permissions(role: Role) -> &'static [Permission] {
         ],
         Role::Supervisor => &[
             ProfileManage,
+            AlertsOwn,
             UsersRead,
             TeamsRead,
             NetworkRead,
@@ -236,6 +243,7 @@ pub fn permissions(role: Role) -> &'static [Permission] {
         ],
         Role::Management => &[
             ProfileManage,
+            AlertsOwn,
             UsersRead,
             AuditRead,
             TeamsRead,
@@ -250,6 +258,7 @@ pub fn permissions(role: Role) -> &'static [Permission] {
         ],
         Role::Cs => &[
             ProfileManage,
+            AlertsOwn,
             TeamsRead,
             NetworkRead,
             CustomersRead,
@@ -267,6 +276,7 @@ pub fn permissions(role: Role) -> &'static [Permission] {
         ],
         Role::Technician => &[
             ProfileManage,
+            AlertsOwn,
             TeamsRead,
             NetworkRead,
             TicketsRead,
@@ -285,6 +295,7 @@ pub fn permissions(role: Role) -> &'static [Permission] {
         ],
         Role::Warehouse => &[
             ProfileManage,
+            AlertsOwn,
             TeamsRead,
             NetworkRead,
             TicketsRead,

@@ -3,6 +3,7 @@
 //! wall clock (time is always passed in).
 
 pub mod access;
+pub mod alerts;
 pub mod audit;
 pub mod catalog;
 pub mod contact;

@@ -32,10 +32,32 @@ pub enum MessageEvent {
     OutageResolved,
     /// The day before a visit: reply 1 to confirm, 2 for another day.
     AppointmentReminder,
+    // Staff alerts: the bell's news that may also go by e-mail, WhatsApp
+    // or Web Push (see `alerts`).
+    StaffTicketCreated,
+    StaffTicketAssigned,
+    StaffTicketStatus,
+    StaffTicketComment,
+    StaffTicketRated,
+    StaffSlaAtRisk,
+    StaffSlaBreached,
+    StaffOutageDeclared,
+    StaffOutageResolved,
+    StaffVisitRescheduled,
+    StaffAssignmentTimedOut,
+    StaffCrewAdded,
+    StaffGatewayProblem,
+    StaffLeaveRequested,
+    StaffLeaveDecided,
+    StaffStockLow,
+    StaffMaterialRequested,
+    StaffMaterialIssued,
+    StaffMaterialRejected,
 }
 
 impl MessageEvent {
-    pub const ALL: [MessageEvent; 10] = [
+    /// Every event: the customers' first, then the staff alerts.
+    pub const ALL: [MessageEvent; 29] = [
         MessageEvent::TicketReceived,
         MessageEvent::TechnicianAssigned,
         MessageEvent::OnTheWay,
@@ -46,6 +68,25 @@ impl MessageEvent {
         MessageEvent::OutageDeclared,
         MessageEvent::OutageResolved,
         MessageEvent::AppointmentReminder,
+        MessageEvent::StaffTicketCreated,
+        MessageEvent::StaffTicketAssigned,
+        MessageEvent::StaffTicketStatus,
+        MessageEvent::StaffTicketComment,
+        MessageEvent::StaffTicketRated,
+        MessageEvent::StaffSlaAtRisk,
+        MessageEvent::StaffSlaBreached,
+        MessageEvent::StaffOutageDeclared,
+        MessageEvent::StaffOutageResolved,
+        MessageEvent::StaffVisitRescheduled,
+        MessageEvent::StaffAssignmentTimedOut,
+        MessageEvent::StaffCrewAdded,
+        MessageEvent::StaffGatewayProblem,
+        MessageEvent::StaffLeaveRequested,
+        MessageEvent::StaffLeaveDecided,
+        MessageEvent::StaffStockLow,
+        MessageEvent::StaffMaterialRequested,
+        MessageEvent::StaffMaterialIssued,
+        MessageEvent::StaffMaterialRejected,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -60,6 +101,25 @@ impl MessageEvent {
             MessageEvent::OutageDeclared => "outage_declared",
             MessageEvent::OutageResolved => "outage_resolved",
             MessageEvent::AppointmentReminder => "appointment_reminder",
+            MessageEvent::StaffTicketCreated => "staff_ticket_created",
+            MessageEvent::StaffTicketAssigned => "staff_ticket_assigned",
+            MessageEvent::StaffTicketStatus => "staff_ticket_status",
+            MessageEvent::StaffTicketComment => "staff_ticket_comment",
+            MessageEvent::StaffTicketRated => "staff_ticket_rated",
+            MessageEvent::StaffSlaAtRisk => "staff_sla_at_risk",
+            MessageEvent::StaffSlaBreached => "staff_sla_breached",
+            MessageEvent::StaffOutageDeclared => "staff_outage_declared",
+            MessageEvent::StaffOutageResolved => "staff_outage_resolved",
+            MessageEvent::StaffVisitRescheduled => "staff_visit_rescheduled",
+            MessageEvent::StaffAssignmentTimedOut => "staff_assignment_timed_out",
+            MessageEvent::StaffCrewAdded => "staff_crew_added",
+            MessageEvent::StaffGatewayProblem => "staff_gateway_problem",
+            MessageEvent::StaffLeaveRequested => "staff_leave_requested",
+            MessageEvent::StaffLeaveDecided => "staff_leave_decided",
+            MessageEvent::StaffStockLow => "staff_stock_low",
+            MessageEvent::StaffMaterialRequested => "staff_material_requested",
+            MessageEvent::StaffMaterialIssued => "staff_material_issued",
+            MessageEvent::StaffMaterialRejected => "staff_material_rejected",
         }
     }
 
@@ -70,6 +130,9 @@ impl MessageEvent {
     /// The variables a template for this event may use.
     pub fn variables(self) -> &'static [&'static str] {
         const TICKET: &[&str] = &["name", "customer_number", "number", "isp"];
+        if let Some(a) = crate::alerts::of(self) {
+            return a.variables;
+        }
         match self {
             MessageEvent::TicketReceived
             | MessageEvent::OnTheWay
@@ -90,7 +153,13 @@ impl MessageEvent {
             MessageEvent::OutageDeclared | MessageEvent::OutageResolved => {
                 &["name", "customer_number", "number", "isp", "outage"]
             }
+            _ => &[],
         }
+    }
+
+    /// Whether it goes to staff (else to customers).
+    pub fn is_staff(self) -> bool {
+        crate::alerts::of(self).is_some()
     }
 
     /// Sent even in quiet hours: the customer is waiting for exactly this.
@@ -103,6 +172,9 @@ impl MessageEvent {
 
     /// The wording NetCrew ships with, in `locale` (`id` or `en`).
     pub fn default_template(self, locale: &str) -> &'static str {
+        if let Some(a) = crate::alerts::of(self) {
+            return a.template(locale);
+        }
         let en = locale == "en";
         match (self, en) {
             (MessageEvent::TicketReceived, false) => {
@@ -165,6 +237,7 @@ impl MessageEvent {
             (MessageEvent::OutageResolved, true) => {
                 "Hello {{ name }}, the network outage ({{ outage }}) is repaired. If your internet still has trouble, reply to this message. — {{ isp }}"
             }
+            _ => "",
         }
     }
 }

@@ -133,6 +133,11 @@ pub struct Settings {
     /// request's Host header [default: http://BIND]
     #[arg(long, env = "NETCREW_PUBLIC_URL", value_name = "URL")]
     pub public_url: Option<String>,
+
+    /// Take Web Push subscriptions whose push service is plain `http:`
+    /// (browsers only give `https:` ones; for test set-ups) [default: false]
+    #[arg(long, env = "NETCREW_PUSH_ALLOW_HTTP", value_name = "BOOL")]
+    pub push_allow_http: Option<bool>,
 }
 
 /// Settings with every default applied and every value checked.
@@ -162,6 +167,7 @@ pub struct Resolved {
     pub retention: netcrew_store::retention::Retention,
     pub send_messages: bool,
     pub public_url: String,
+    pub push_allow_http: bool,
 }
 
 impl Settings {
@@ -205,6 +211,7 @@ impl Settings {
             keep_positions_days: self.keep_positions_days.or(from_file.keep_positions_days),
             send_messages: self.send_messages.or(from_file.send_messages),
             public_url: self.public_url.or(from_file.public_url),
+            push_allow_http: self.push_allow_http.or(from_file.push_allow_http),
         })
     }
 
@@ -311,6 +318,7 @@ impl Settings {
             retention,
             send_messages: self.send_messages.unwrap_or(true),
             public_url,
+            push_allow_http: self.push_allow_http.unwrap_or(false),
             map_tile_url,
             max_drop_m,
             road_factor,

@@ -1,7 +1,8 @@
 //! The outbox worker: takes due messages, sends each through the WhatsApp
 //! gateways (Fonnte, Wablas, the Cloud API with its approved templates) in
 //! the admin's order (the next one takes over when one fails)
-//! or, for e-mails, the SMTP server, and records the outcome. Every instance runs one; the lease on each
+//! or, for e-mails, the SMTP server, or for Web Push the devices' push
+//! services, and records the outcome. Every instance runs one; the lease on each
 //! claimed message keeps two from sending it at once.
 
 use std::time::Duration;
@@ -12,7 +13,7 @@ use netcrew_notify::{
     send_with_failover,
 };
 use netcrew_store::{
-    Db, email,
+    Db, alerts, email,
     identity::Sealer,
     outbox::{self, Channel, Outcome},
 };
@@ -198,13 +199,118 @@ pub async fn deliver_email_once(db: &Db, sealer: &Sealer, worker: &str) -> anyho
     Ok(claimed.len())
 }
 
+/// The VAPID contact push services may write to: the public address when
+/// it is https, else the e-mail channel's sender, else a placeholder.
+async fn push_contact(db: &Db, public_url: &str) -> String {
+    if public_url.starts_with("https://") {
+        return public_url.to_string();
+    }
+    match email::channel(db.conn()).await {
+        Ok(ch) if !ch.config.from_address.is_empty() => {
+            format!("mailto:{}", ch.config.from_address)
+        }
+        _ => "mailto:admin@netcrew.invalid".to_string(),
+    }
+}
+
+/// One round of Web Push: sends what is due to each device, and forgets a
+/// device its push service says is gone.
+pub async fn deliver_push_once(
+    db: &Db,
+    sealer: &Sealer,
+    client: &HttpClient,
+    worker: &str,
+    public_url: &str,
+) -> anyhow::Result<usize> {
+    let Some(private) = alerts::push_private_key(db, sealer).await? else {
+        return Ok(0);
+    };
+    let Some(vapid) = netcrew_notify::push::Vapid::from_private_key(&private) else {
+        return Ok(0);
+    };
+    let lease = chrono::Duration::seconds(LEASE_SECS);
+    let claimed = outbox::claim(db, alerts::PUSH, worker, BATCH, lease, chrono::Utc::now()).await?;
+    if claimed.is_empty() {
+        return Ok(0);
+    }
+    let contact = push_contact(db, public_url).await;
+    for m in &claimed {
+        if !outbox::renew(db, m.id, worker, lease, chrono::Utc::now()).await? {
+            continue;
+        }
+        let sub = match m.recipient.parse::<uuid::Uuid>() {
+            Ok(id) => alerts::subscription(db.conn(), id).await?,
+            Err(_) => None,
+        };
+        let Some(sub) = sub else {
+            let outcome = Outcome::Failed {
+                reason: "the device no longer takes notifications".to_string(),
+                permanent: true,
+            };
+            outbox::record(db, m, worker, outcome, chrono::Utc::now()).await?;
+            continue;
+        };
+        let extra: serde_json::Value = m
+            .vars
+            .as_deref()
+            .and_then(|v| serde_json::from_str(v).ok())
+            .unwrap_or_default();
+        let payload = serde_json::json!({
+            "title": m.subject.clone().unwrap_or_else(|| "NetCrew".to_string()),
+            "body": m.body,
+            "url": extra.get("url").and_then(serde_json::Value::as_str).unwrap_or("/"),
+            "tag": extra.get("tag").and_then(serde_json::Value::as_str).unwrap_or(&m.event),
+        });
+        let to = netcrew_notify::push::Subscription {
+            endpoint: &sub.endpoint,
+            p256dh: &sub.p256dh,
+            auth: &sub.auth,
+        };
+        let outcome = match netcrew_notify::push::send(
+            client,
+            &vapid,
+            &contact,
+            to,
+            payload.to_string().as_bytes(),
+        )
+        .await
+        {
+            Ok(sent) => {
+                alerts::used_subscription(db, sub.id, chrono::Utc::now()).await?;
+                Outcome::Sent {
+                    provider: sent.provider.to_string(),
+                    provider_message_id: sent.provider_message_id,
+                }
+            }
+            Err(f) => {
+                tracing::warn!(message = %m.id, reason = %f.failure.reason, "web push: not sent");
+                if f.gone {
+                    alerts::forget_subscription(db, sub.id).await?;
+                }
+                Outcome::Failed {
+                    permanent: f.failure.permanent,
+                    reason: f.failure.to_string(),
+                }
+            }
+        };
+        outbox::record(db, m, worker, outcome, chrono::Utc::now()).await?;
+    }
+    Ok(claimed.len())
+}
+
 /// How many rounds pass between looks for tomorrow's visits (about a
 /// minute).
 const REMIND_EVERY_ROUNDS: u32 = 30;
 
 /// Sends messages for as long as the server runs, and writes the reminders
 /// of tomorrow's visits (`zone`: the ISP's day).
-pub async fn run(db: Db, sealer: Sealer, worker: String, zone: netcrew_domain::schedule::Zone) {
+pub async fn run(
+    db: Db,
+    sealer: Sealer,
+    worker: String,
+    zone: netcrew_domain::schedule::Zone,
+    public_url: String,
+) {
     let client = netcrew_notify::client();
     let mut tick = tokio::time::interval(EVERY);
     tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
@@ -236,6 +342,16 @@ pub async fn run(db: Db, sealer: Sealer, worker: String, zone: netcrew_domain::s
                 Ok(_) => break,
                 Err(e) => {
                     tracing::warn!(error = %e, "e-mail: outbox round failed");
+                    break;
+                }
+            }
+        }
+        loop {
+            match deliver_push_once(&db, &sealer, &client, &worker, &public_url).await {
+                Ok(n) if n as u64 == BATCH => continue,
+                Ok(_) => break,
+                Err(e) => {
+                    tracing::warn!(error = %e, "web push: outbox round failed");
                     break;
                 }
             }

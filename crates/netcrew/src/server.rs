@@ -59,6 +59,7 @@ pub fn app_state(db: Db, settings: &Resolved) -> anyhow::Result<AppState> {
                 fee_first: settings.fee_before_booking,
             },
             public_url: settings.public_url.clone(),
+            push_allow_http: settings.push_allow_http,
         }),
         metrics: netcrew_api::metrics_handle()?,
         live: netcrew_api::live::Hub::start(db),
@@ -172,6 +173,7 @@ pub async fn serve(
             state.sealer.clone(),
             format!("worker-{}", uuid::Uuid::now_v7()),
             state.config.tickets.zone,
+            settings.public_url.clone(),
         ))
     });
     let retention = tokio::spawn(keep_retention(

@@ -9,6 +9,7 @@
 
 pub mod cloud;
 pub mod email;
+pub mod push;
 
 pub use cloud::Cloud;
 

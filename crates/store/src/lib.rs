@@ -3,6 +3,7 @@
 //! of HTTP.
 
 pub mod accounts;
+pub mod alerts;
 pub mod attachments;
 pub mod audit_log;
 pub mod catalog;

@@ -24,21 +24,24 @@ pub struct Note {
     pub data: Value,
 }
 
-/// Gives `note` to each of `users` (each once).
+/// Gives `note` to each of `users` (each once), and to staff also by the
+/// channels they get it by (`alerts`).
 pub async fn notify<C: ConnectionTrait>(
     db: &C,
     users: &[Uuid],
     note: &Note,
     now: DateTime<Utc>,
 ) -> Result<(), DbErr> {
-    let mut seen = Vec::new();
+    // (person, their notification)
+    let mut given: Vec<(Uuid, Uuid)> = Vec::new();
     for user in users {
-        if seen.contains(user) {
+        if given.iter().any(|g| g.0 == *user) {
             continue;
         }
-        seen.push(*user);
+        let id = Uuid::now_v7();
+        given.push((*user, id));
         notification::ActiveModel {
-            id: Set(Uuid::now_v7()),
+            id: Set(id),
             user_id: Set(*user),
             kind: Set(note.kind.to_string()),
             ticket_id: Set(note.ticket.as_ref().map(|t| t.0)),
@@ -51,7 +54,7 @@ pub async fn notify<C: ConnectionTrait>(
         .insert(db)
         .await?;
     }
-    Ok(())
+    crate::alerts::fan_out(db, &given, note, now).await
 }
 
 /// A user's notifications, newest first.

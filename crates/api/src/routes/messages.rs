@@ -488,13 +488,15 @@ pub fn smtp_of(c: &email::EmailConfig, password: Option<String>) -> netcrew_noti
 #[derive(Debug, Serialize, ToSchema)]
 pub struct Message {
     pub id: Uuid,
-    /// `whatsapp` or `email`.
+    /// `whatsapp`, `email` or `push` (Web Push).
     pub channel: String,
-    /// A customer event (see the templates), a link to a staff account
+    /// A customer event or a staff alert (`staff_…`; see the templates),
+    /// a test push (`push_test`), a link to a staff account
     /// (`password_forgotten`, `password_reset`, `invitation`; the token
     /// hidden), or a customer's `sign_in_code` (the digits hidden).
     pub event: String,
-    /// The phone number (E.164) or e-mail address it goes to.
+    /// The phone number (E.164) or e-mail address it goes to; for Web Push
+    /// the device's id.
     pub recipient: String,
     /// E-mails' subject.
     pub subject: Option<String>,
@@ -508,7 +510,7 @@ pub struct Message {
     pub status: String,
     pub attempts: i32,
     pub next_attempt_at: DateTime<Utc>,
-    /// `fonnte` or `wablas`: the gateway that took it.
+    /// `fonnte`, `wablas`, `cloud`, `smtp` or `webpush`: what took it.
     pub provider: Option<String>,
     pub provider_message_id: Option<String>,
     /// The last failure's reason, each gateway's.
@@ -636,7 +638,8 @@ pub struct MessageQuery {
     pub q: Option<String>,
 }
 
-/// The delivery log: messages to customers, newest first.
+/// The delivery log: messages to customers and staff alerts sent beyond
+/// the bell, newest first.
 #[utoipa::path(get, path = "/messages", tag = "messages", params(MessageQuery),
     responses(
         (status = 200, body = List<Message>),

@@ -74,6 +74,12 @@ fn rule(method: &str, path: &str) -> Option<Rule> {
         ("post", "/api/v1/me/password") => SignedIn,
         ("get" | "delete", "/api/v1/me/sessions") => SignedIn,
         ("delete", "/api/v1/me/sessions/{id}") => SignedIn,
+        ("get" | "put", "/api/v1/me/notification-preferences")
+        | ("get" | "post", "/api/v1/me/push-subscriptions")
+        | ("delete", "/api/v1/me/push-subscriptions/{id}")
+        | ("post", "/api/v1/me/push-subscriptions/test") => Roles(STAFF),
+        ("get", "/api/v1/notification-routes")
+        | ("put" | "delete", "/api/v1/notification-routes/{event}/{role}") => Roles(ADMIN),
         (
             "post",
             "/api/v1/auth/password-reset"

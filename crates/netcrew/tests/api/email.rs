@@ -40,27 +40,27 @@ const SMTP_PASSWORD: &str = "sm7p-rahasia-42";
 
 /// One e-mail the sink took.
 #[derive(Debug, Clone, Default)]
-struct Got {
+pub(crate) struct Got {
     /// `AUTH PLAIN`'s decoded `\0user\0password`.
-    auth: String,
-    from: String,
-    to: String,
-    data: String,
+    pub auth: String,
+    pub from: String,
+    pub to: String,
+    pub data: String,
 }
 
 #[derive(Clone)]
-struct Sink {
+pub(crate) struct Sink {
     port: u16,
     mode: Arc<AtomicU8>,
     got: Arc<Mutex<Vec<Got>>>,
 }
 
 impl Sink {
-    fn got(&self) -> Vec<Got> {
+    pub(crate) fn got(&self) -> Vec<Got> {
         self.got.lock().map(|g| g.clone()).unwrap_or_default()
     }
 
-    async fn wait_for(&self, n: usize) -> anyhow::Result<Vec<Got>> {
+    pub(crate) async fn wait_for(&self, n: usize) -> anyhow::Result<Vec<Got>> {
         for _ in 0..100 {
             let got = self.got();
             if got.len() >= n {
@@ -75,7 +75,7 @@ impl Sink {
 /// A local SMTP server speaking just enough of the protocol (EHLO, AUTH
 /// PLAIN, MAIL, RCPT, DATA, RSET, QUIT) to take e-mails, or refuse the
 /// login or the recipient as `mode` says.
-async fn sink() -> anyhow::Result<Sink> {
+pub(crate) async fn sink() -> anyhow::Result<Sink> {
     let listener = tokio::net::TcpListener::bind(SocketAddr::from(([127, 0, 0, 1], 0))).await?;
     let s = Sink {
         port: listener.local_addr()?.port(),
@@ -154,7 +154,7 @@ async fn session(stream: tokio::net::TcpStream, sink: Sink) -> anyhow::Result<()
     Ok(())
 }
 
-fn channel(sink: &Sink, enabled: bool) -> Value {
+pub(crate) fn channel(sink: &Sink, enabled: bool) -> Value {
     json!({
         "enabled": enabled, "host": "127.0.0.1", "port": sink.port, "security": "none",
         "username": SMTP_USER, "password": SMTP_PASSWORD,
@@ -162,7 +162,7 @@ fn channel(sink: &Sink, enabled: bool) -> Value {
     })
 }
 
-async fn put_channel(admin: &Session, body: Value) -> anyhow::Result<Value> {
+pub(crate) async fn put_channel(admin: &Session, body: Value) -> anyhow::Result<Value> {
     let r = admin
         .send(Method::PUT, "/api/v1/channels/email", Some(body))
         .await?;
@@ -173,7 +173,7 @@ async fn put_channel(admin: &Session, body: Value) -> anyhow::Result<Value> {
 }
 
 /// The e-mail's text part, its quoted-printable soft breaks undone.
-fn text_part(data: &str) -> String {
+pub(crate) fn text_part(data: &str) -> String {
     data.replace("=\n", "").replace("=3D", "=")
 }
 

@@ -3,6 +3,7 @@
 //! `NETCREW_TEST_POSTGRES_URL` is set.
 
 mod abuse;
+mod alerts;
 mod auth;
 mod authorization;
 mod catalog;

@@ -107,6 +107,8 @@ impl TestApp {
             database_url,
             db_max_connections: Some(5),
             shutdown_grace_secs: Some(5),
+            // The fake push services the tests start speak plain http.
+            push_allow_http: Some(true),
             ..Settings::default()
         };
         change(&mut settings);

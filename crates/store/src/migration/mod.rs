@@ -24,6 +24,7 @@ mod m20261128_000023_inventory;
 mod m20261129_000024_email;
 mod m20261129_000025_stock_places_by_kind;
 mod m20261129_000026_sign_in_codes;
+mod m20261129_000027_staff_alerts;
 
 pub struct Migrator;
 
@@ -52,6 +53,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261129_000024_email::Migration),
             Box::new(m20261129_000025_stock_places_by_kind::Migration),
             Box::new(m20261129_000026_sign_in_codes::Migration),
+            Box::new(m20261129_000027_staff_alerts::Migration),
         ]
     }
 }

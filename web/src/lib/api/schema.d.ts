@@ -1046,6 +1046,27 @@ export interface paths {
         patch: operations["update_me"];
         trace?: never;
     };
+    "/api/v1/me/notification-preferences": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * How one's own staff alerts arrive: per alert the channels, quiet hours,
+         *     and whether each channel can reach one now.
+         */
+        get: operations["get_preferences"];
+        /** Changes how one's own staff alerts arrive. */
+        put: operations["put_preferences"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/me/password": {
         parameters: {
             query?: never;
@@ -1058,6 +1079,61 @@ export interface paths {
         /** Changes one's own password; every other session of the account ends. */
         post: operations["change_password"];
         delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/me/push-subscriptions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One's devices that take Web Push. */
+        get: operations["list_devices"];
+        put?: never;
+        /**
+         * Lets this browser take one's Web Push (the same subscription again is
+         *     updated: 200 instead of 201).
+         */
+        post: operations["add_device"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/me/push-subscriptions/test": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Sends a test notification to each of one's devices. */
+        post: operations["test_devices"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/me/push-subscriptions/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Stops Web Push to one of one's devices. */
+        delete: operations["remove_device"];
         options?: never;
         head?: never;
         patch?: never;
@@ -1201,7 +1277,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** The delivery log: messages to customers, newest first. */
+        /**
+         * The delivery log: messages to customers and staff alerts sent beyond
+         *     the bell, newest first.
+         */
         get: operations["list_messages"];
         put?: never;
         post?: never;
@@ -1223,6 +1302,47 @@ export interface paths {
         /** Sends a failed or skipped message again, now. */
         post: operations["send_again"];
         delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/notification-routes": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Every staff alert, for every role it reaches, with the channels it
+         *     takes besides the bell.
+         */
+        get: operations["list_routes"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/notification-routes/{event}/{role}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Sets the channels a role gets a staff alert by. A role the alert never
+         *     reaches answers 422 naming the ones it does.
+         */
+        put: operations["put_route"];
+        post?: never;
+        /** Puts a role's channels for a staff alert back to the built-in ones. */
+        delete: operations["reset_route"];
         options?: never;
         head?: never;
         patch?: never;
@@ -2316,6 +2436,57 @@ export interface components {
             name: string;
             phone?: string | null;
             two_step_sign_in: boolean;
+        };
+        /**
+         * @description A channel a staff alert can take besides the bell.
+         * @enum {string}
+         */
+        AlertChannel: "email" | "whatsapp" | "push";
+        /** @description One staff alert as the person gets it. */
+        AlertChoice: {
+            /** @description The channels it comes by (besides the bell). */
+            channels: components["schemas"]["AlertChannel"][];
+            /** @description Whether the person chose; else their role's channels apply. */
+            chosen: boolean;
+            event: components["schemas"]["MessageEvent"];
+            /** @description Their role's channels (what "as my role" means). */
+            role_channels: components["schemas"]["AlertChannel"][];
+        };
+        /** @description How one's staff alerts arrive. */
+        AlertPreferences: {
+            /** @description The alerts one's role receives. */
+            events: components["schemas"]["AlertChoice"][];
+            /**
+             * @description The server's VAPID key, for `pushManager.subscribe`'s
+             *     `applicationServerKey` (base64url).
+             */
+            push_public_key: string;
+            /** @example 06:00 */
+            quiet_end?: string | null;
+            /**
+             * @description Nothing but the bell from `quiet_start` to `quiet_end` (local to
+             *     `time_zone`); what comes then is sent when they end.
+             * @example 21:00
+             */
+            quiet_start?: string | null;
+            reachable: components["schemas"]["Reachable"];
+            /** @example Asia/Jakarta */
+            time_zone: string;
+        };
+        AlertPreferencesInput: {
+            /** @description Per alert, the channels chosen; an alert left out takes the role's. */
+            channels?: {
+                [key: string]: components["schemas"]["AlertChannel"][];
+            };
+            /** @example 06:00 */
+            quiet_end?: string | null;
+            /**
+             * @description `HH:MM`; both ends or neither.
+             * @example 21:00
+             */
+            quiet_start?: string | null;
+            /** @description An IANA zone (`Asia/Jakarta`, `Asia/Makassar`, `Asia/Jayapura`). */
+            time_zone?: string | null;
         };
         ApiToken: {
             /** Format: date-time */
@@ -3699,14 +3870,15 @@ export interface components {
                 /** Format: int32 */
                 attempts: number;
                 body: string;
-                /** @description `whatsapp` or `email`. */
+                /** @description `whatsapp`, `email` or `push` (Web Push). */
                 channel: string;
                 /** Format: date-time */
                 created_at: string;
                 /** Format: uuid */
                 customer_id?: string | null;
                 /**
-                 * @description A customer event (see the templates), a link to a staff account
+                 * @description A customer event or a staff alert (`staff_…`; see the templates),
+                 *     a test push (`push_test`), a link to a staff account
                  *     (`password_forgotten`, `password_reset`, `invitation`; the token
                  *     hidden), or a customer's `sign_in_code` (the digits hidden).
                  */
@@ -3718,10 +3890,13 @@ export interface components {
                 locale: string;
                 /** Format: date-time */
                 next_attempt_at: string;
-                /** @description `fonnte` or `wablas`: the gateway that took it. */
+                /** @description `fonnte`, `wablas`, `cloud`, `smtp` or `webpush`: what took it. */
                 provider?: string | null;
                 provider_message_id?: string | null;
-                /** @description The phone number (E.164) or e-mail address it goes to. */
+                /**
+                 * @description The phone number (E.164) or e-mail address it goes to; for Web Push
+                 *     the device's id.
+                 */
                 recipient: string;
                 /** Format: date-time */
                 sent_at?: string | null;
@@ -3837,6 +4012,29 @@ export interface components {
                 /** Format: uuid */
                 ticket_id?: string | null;
                 ticket_number?: string | null;
+            }[];
+            next_cursor?: string | null;
+            /** Format: int64 */
+            total: number;
+            /** @description False when `total` is a lower bound (more than 10,000 matches). */
+            total_exact: boolean;
+        };
+        /**
+         * @description The envelope of every list: one page of items, the cursor of the next
+         *     page (`null` on the last) and the number of items matching the filters —
+         *     exact up to 10,000; beyond that `total` is 10,000 and `total_exact` is
+         *     false ("at least").
+         */
+        List_NotificationRoute: {
+            items: {
+                /** @description NetCrew's own choice for this role. */
+                built_in: components["schemas"]["AlertChannel"][];
+                channels: components["schemas"]["AlertChannel"][];
+                /** @description Whether an admin changed it. */
+                customized: boolean;
+                event: components["schemas"]["MessageEvent"];
+                /** @example supervisor */
+                role: string;
             }[];
             next_cursor?: string | null;
             /** Format: int64 */
@@ -4110,6 +4308,31 @@ export interface components {
                 id: string;
                 name_en: string;
                 name_id: string;
+            }[];
+            next_cursor?: string | null;
+            /** Format: int64 */
+            total: number;
+            /** @description False when `total` is a lower bound (more than 10,000 matches). */
+            total_exact: boolean;
+        };
+        /**
+         * @description The envelope of every list: one page of items, the cursor of the next
+         *     page (`null` on the last) and the number of items matching the filters —
+         *     exact up to 10,000; beyond that `total` is 10,000 and `total_exact` is
+         *     false ("at least").
+         */
+        List_PushDevice: {
+            items: {
+                /** Format: date-time */
+                created_at: string;
+                /** Format: uuid */
+                id: string;
+                label: string;
+                /**
+                 * Format: date-time
+                 * @description When a notification last reached it.
+                 */
+                last_used_at?: string | null;
             }[];
             next_cursor?: string | null;
             /** Format: int64 */
@@ -4645,14 +4868,15 @@ export interface components {
             /** Format: int32 */
             attempts: number;
             body: string;
-            /** @description `whatsapp` or `email`. */
+            /** @description `whatsapp`, `email` or `push` (Web Push). */
             channel: string;
             /** Format: date-time */
             created_at: string;
             /** Format: uuid */
             customer_id?: string | null;
             /**
-             * @description A customer event (see the templates), a link to a staff account
+             * @description A customer event or a staff alert (`staff_…`; see the templates),
+             *     a test push (`push_test`), a link to a staff account
              *     (`password_forgotten`, `password_reset`, `invitation`; the token
              *     hidden), or a customer's `sign_in_code` (the digits hidden).
              */
@@ -4664,10 +4888,13 @@ export interface components {
             locale: string;
             /** Format: date-time */
             next_attempt_at: string;
-            /** @description `fonnte` or `wablas`: the gateway that took it. */
+            /** @description `fonnte`, `wablas`, `cloud`, `smtp` or `webpush`: what took it. */
             provider?: string | null;
             provider_message_id?: string | null;
-            /** @description The phone number (E.164) or e-mail address it goes to. */
+            /**
+             * @description The phone number (E.164) or e-mail address it goes to; for Web Push
+             *     the device's id.
+             */
             recipient: string;
             /** Format: date-time */
             sent_at?: string | null;
@@ -4688,7 +4915,7 @@ export interface components {
          * @description What happened, as far as the customer is told.
          * @enum {string}
          */
-        MessageEvent: "ticket_received" | "technician_assigned" | "on_the_way" | "arrived" | "pending" | "resolved" | "cancelled" | "outage_declared" | "outage_resolved" | "appointment_reminder";
+        MessageEvent: "ticket_received" | "technician_assigned" | "on_the_way" | "arrived" | "pending" | "resolved" | "cancelled" | "outage_declared" | "outage_resolved" | "appointment_reminder" | "staff_ticket_created" | "staff_ticket_assigned" | "staff_ticket_status" | "staff_ticket_comment" | "staff_ticket_rated" | "staff_sla_at_risk" | "staff_sla_breached" | "staff_outage_declared" | "staff_outage_resolved" | "staff_visit_rescheduled" | "staff_assignment_timed_out" | "staff_crew_added" | "staff_gateway_problem" | "staff_leave_requested" | "staff_leave_decided" | "staff_stock_low" | "staff_material_requested" | "staff_material_issued" | "staff_material_rejected";
         /** @description The wording of one event in one language. */
         MessageTemplate: {
             body: string;
@@ -4859,6 +5086,17 @@ export interface components {
             /** Format: uuid */
             ticket_id?: string | null;
             ticket_number?: string | null;
+        };
+        /** @description The channels one role gets one staff alert by (the bell always has it). */
+        NotificationRoute: {
+            /** @description NetCrew's own choice for this role. */
+            built_in: components["schemas"]["AlertChannel"][];
+            channels: components["schemas"]["AlertChannel"][];
+            /** @description Whether an admin changed it. */
+            customized: boolean;
+            event: components["schemas"]["MessageEvent"];
+            /** @example supervisor */
+            role: string;
         };
         /** @description An optical distribution cabinet. */
         Odc: {
@@ -5312,6 +5550,42 @@ export interface components {
             name_en?: string | null;
             name_id?: string | null;
         };
+        /** @description A device (browser or phone) that takes one's Web Push. */
+        PushDevice: {
+            /** Format: date-time */
+            created_at: string;
+            /** Format: uuid */
+            id: string;
+            label: string;
+            /**
+             * Format: date-time
+             * @description When a notification last reached it.
+             */
+            last_used_at?: string | null;
+        };
+        /** @description The browser's keys, as `PushSubscription.toJSON()` gives them. */
+        PushKeys: {
+            auth: string;
+            p256dh: string;
+        };
+        /**
+         * @description A browser's push subscription (`PushSubscription.toJSON()`) and what to
+         *     call the device.
+         */
+        PushSubscriptionInput: {
+            endpoint: string;
+            /**
+             * Format: double
+             * @description Sent by browsers; not used.
+             */
+            expirationTime?: number | null;
+            keys: components["schemas"]["PushKeys"];
+            label?: string | null;
+        };
+        /** @description How many test notifications were queued. */
+        PushTest: {
+            queued: number;
+        };
         /** @description A ticket waiting for a technician. */
         QueueItem: {
             address: string;
@@ -5344,6 +5618,15 @@ export interface components {
              * @description 1 to 5.
              */
             rating: number;
+        };
+        /** @description Whether each channel can reach the person now. */
+        Reachable: {
+            /** @description An e-mail address on the account and the e-mail channel on. */
+            email: boolean;
+            /** @description At least one of the person's devices allowed Web Push. */
+            push: boolean;
+            /** @description A phone number on the account and the WhatsApp channel on. */
+            whatsapp: boolean;
         };
         Readiness: {
             /** @example sqlite */
@@ -5438,6 +5721,10 @@ export interface components {
              * @example Kabel feeder disambung ulang, redaman normal
              */
             resolution: string;
+        };
+        RouteInput: {
+            /** @description Empty: the bell only. */
+            channels: components["schemas"]["AlertChannel"][];
         };
         /**
          * @description What a part of a score is about.
@@ -8530,6 +8817,56 @@ export interface operations {
             422: components["responses"]["Validation"];
         };
     };
+    get_preferences: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AlertPreferences"];
+                };
+            };
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+        };
+    };
+    put_preferences: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AlertPreferencesInput"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AlertPreferences"];
+                };
+            };
+            400: components["responses"]["MalformedRequest"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["Validation"];
+        };
+    };
     change_password: {
         parameters: {
             query?: never;
@@ -8556,6 +8893,110 @@ export interface operations {
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
             422: components["responses"]["Validation"];
+        };
+    };
+    list_devices: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["List_PushDevice"];
+                };
+            };
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+        };
+    };
+    add_device: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PushSubscriptionInput"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PushDevice"];
+                };
+            };
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PushDevice"];
+                };
+            };
+            400: components["responses"]["MalformedRequest"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["Validation"];
+        };
+    };
+    test_devices: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PushTest"];
+                };
+            };
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            409: components["responses"]["Conflict"];
+        };
+    };
+    remove_device: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The device */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The device takes no more notifications */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
         };
     };
     list_sessions: {
@@ -8887,6 +9328,90 @@ export interface operations {
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
             409: components["responses"]["Conflict"];
+        };
+    };
+    list_routes: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["List_NotificationRoute"];
+                };
+            };
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+        };
+    };
+    put_route: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description A staff alert, e.g. `staff_sla_breached` */
+                event: string;
+                /** @description A staff role, e.g. `supervisor` */
+                role: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RouteInput"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NotificationRoute"];
+                };
+            };
+            400: components["responses"]["MalformedRequest"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["Validation"];
+        };
+    };
+    reset_route: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description A staff alert */
+                event: string;
+                /** @description A staff role */
+                role: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NotificationRoute"];
+                };
+            };
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            422: components["responses"]["Validation"];
         };
     };
     list_notifications: {

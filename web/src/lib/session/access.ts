@@ -45,7 +45,8 @@ export const PERMISSIONS = [
 	'inventory.read',
 	'inventory.manage',
 	'inventory.approve',
-	'inventory.own'
+	'inventory.own',
+	'alerts.own'
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 
