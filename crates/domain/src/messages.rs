@@ -32,6 +32,16 @@ pub enum MessageEvent {
     OutageResolved,
     /// The day before a visit: reply 1 to confirm, 2 for another day.
     AppointmentReminder,
+    // Links and codes to one's account (a link's token and a code are
+    // hidden in the delivery log).
+    /// A link to choose a new password, asked for on the sign-in page.
+    PasswordForgotten,
+    /// A link to choose a new password after an admin's reset.
+    PasswordReset,
+    /// A link to take up a new account.
+    Invitation,
+    /// A customer's one-time sign-in code, by WhatsApp.
+    SignInCode,
     // Staff alerts: the bell's news that may also go by e-mail, WhatsApp
     // or Web Push (see `alerts`).
     StaffTicketCreated,
@@ -57,7 +67,7 @@ pub enum MessageEvent {
 
 impl MessageEvent {
     /// Every event: the customers' first, then the staff alerts.
-    pub const ALL: [MessageEvent; 29] = [
+    pub const ALL: [MessageEvent; 33] = [
         MessageEvent::TicketReceived,
         MessageEvent::TechnicianAssigned,
         MessageEvent::OnTheWay,
@@ -68,6 +78,10 @@ impl MessageEvent {
         MessageEvent::OutageDeclared,
         MessageEvent::OutageResolved,
         MessageEvent::AppointmentReminder,
+        MessageEvent::PasswordForgotten,
+        MessageEvent::PasswordReset,
+        MessageEvent::Invitation,
+        MessageEvent::SignInCode,
         MessageEvent::StaffTicketCreated,
         MessageEvent::StaffTicketAssigned,
         MessageEvent::StaffTicketStatus,
@@ -101,6 +115,10 @@ impl MessageEvent {
             MessageEvent::OutageDeclared => "outage_declared",
             MessageEvent::OutageResolved => "outage_resolved",
             MessageEvent::AppointmentReminder => "appointment_reminder",
+            MessageEvent::PasswordForgotten => "password_forgotten",
+            MessageEvent::PasswordReset => "password_reset",
+            MessageEvent::Invitation => "invitation",
+            MessageEvent::SignInCode => "sign_in_code",
             MessageEvent::StaffTicketCreated => "staff_ticket_created",
             MessageEvent::StaffTicketAssigned => "staff_ticket_assigned",
             MessageEvent::StaffTicketStatus => "staff_ticket_status",
@@ -153,6 +171,22 @@ impl MessageEvent {
             MessageEvent::OutageDeclared | MessageEvent::OutageResolved => {
                 &["name", "customer_number", "number", "isp", "outage"]
             }
+            MessageEvent::PasswordForgotten
+            | MessageEvent::PasswordReset
+            | MessageEvent::Invitation => &["name", "link", "hours", "isp"],
+            MessageEvent::SignInCode => &["code", "minutes", "isp"],
+            _ => &[],
+        }
+    }
+
+    /// The variables its wording must use: a link or a code that is not
+    /// in the message would make it useless.
+    pub fn required(self) -> &'static [&'static str] {
+        match self {
+            MessageEvent::PasswordForgotten
+            | MessageEvent::PasswordReset
+            | MessageEvent::Invitation => &["link"],
+            MessageEvent::SignInCode => &["code"],
             _ => &[],
         }
     }
@@ -237,6 +271,30 @@ impl MessageEvent {
             (MessageEvent::OutageResolved, true) => {
                 "Hello {{ name }}, the network outage ({{ outage }}) is repaired. If your internet still has trouble, reply to this message. — {{ isp }}"
             }
+            (MessageEvent::PasswordForgotten, false) => {
+                "Halo {{ name }},\n\nAda permintaan untuk mengatur ulang kata sandi akun Anda. Jika bukan Anda yang meminta, abaikan pesan ini; kata sandi lama tetap berlaku.\n\n{{ link }}\n\nTautan hanya berlaku sekali, selama {{ hours }} jam. Jangan berikan kepada siapa pun.\n\n{{ isp }}"
+            }
+            (MessageEvent::PasswordForgotten, true) => {
+                "Hello {{ name }},\n\nSomeone asked to reset the password of your account. If it was not you, ignore this message; your password stays as it is.\n\n{{ link }}\n\nThe link works once, for {{ hours }} hours. Do not pass it on.\n\n{{ isp }}"
+            }
+            (MessageEvent::PasswordReset, false) => {
+                "Halo {{ name }},\n\nAdmin mengatur ulang kata sandi akun Anda. Buat kata sandi baru lewat tautan ini.\n\n{{ link }}\n\nTautan hanya berlaku sekali, selama {{ hours }} jam. Jangan berikan kepada siapa pun.\n\n{{ isp }}"
+            }
+            (MessageEvent::PasswordReset, true) => {
+                "Hello {{ name }},\n\nAn admin reset the password of your account. Choose a new one with this link.\n\n{{ link }}\n\nThe link works once, for {{ hours }} hours. Do not pass it on.\n\n{{ isp }}"
+            }
+            (MessageEvent::Invitation, false) => {
+                "Halo {{ name }},\n\nAkun NetCrew sudah dibuat untuk Anda. Buat kata sandi Anda lewat tautan ini.\n\n{{ link }}\n\nTautan hanya berlaku sekali, selama {{ hours }} jam. Jangan berikan kepada siapa pun.\n\n{{ isp }}"
+            }
+            (MessageEvent::Invitation, true) => {
+                "Hello {{ name }},\n\nA NetCrew account was made for you. Choose your password with this link.\n\n{{ link }}\n\nThe link works once, for {{ hours }} hours. Do not pass it on.\n\n{{ isp }}"
+            }
+            (MessageEvent::SignInCode, false) => {
+                "{{ code }} adalah kode masuk {{ isp }} Anda. Berlaku sekali, selama {{ minutes }} menit. Jangan berikan kepada siapa pun, termasuk petugas kami."
+            }
+            (MessageEvent::SignInCode, true) => {
+                "{{ code }} is your {{ isp }} sign-in code. It works once, for {{ minutes }} minutes. Never give it to anyone, not even our staff."
+            }
             _ => "",
         }
     }
@@ -299,69 +357,25 @@ impl AccountLink {
         }
     }
 
-    /// Subject and text in `locale` (`id` or `en`), for `name`, with the
-    /// `link` valid for `hours`, signed by `isp`.
-    pub fn message(
-        self,
-        locale: &str,
-        name: &str,
-        link: &str,
-        hours: i64,
-        isp: &str,
-    ) -> (String, String) {
-        let en = locale == "en";
-        let (subject, why) = match (self, en) {
-            (AccountLink::PasswordForgotten, false) => (
-                format!("Atur ulang kata sandi {isp}"),
-                "Ada permintaan untuk mengatur ulang kata sandi akun Anda. Jika bukan Anda yang meminta, abaikan pesan ini; kata sandi lama tetap berlaku.".to_string(),
-            ),
-            (AccountLink::PasswordForgotten, true) => (
-                format!("Reset your {isp} password"),
-                "Someone asked to reset the password of your account. If it was not you, ignore this message; your password stays as it is.".to_string(),
-            ),
-            (AccountLink::PasswordReset, false) => (
-                format!("Kata sandi {isp} Anda diatur ulang"),
-                "Admin mengatur ulang kata sandi akun Anda. Buat kata sandi baru lewat tautan ini.".to_string(),
-            ),
-            (AccountLink::PasswordReset, true) => (
-                format!("Your {isp} password was reset"),
-                "An admin reset the password of your account. Choose a new one with this link.".to_string(),
-            ),
-            (AccountLink::Invitation, false) => (
-                format!("Undangan ke {isp}"),
-                "Akun NetCrew sudah dibuat untuk Anda. Buat kata sandi Anda lewat tautan ini.".to_string(),
-            ),
-            (AccountLink::Invitation, true) => (
-                format!("Your invitation to {isp}"),
-                "A NetCrew account was made for you. Choose your password with this link.".to_string(),
-            ),
-        };
-        let text = if en {
-            format!(
-                "Hello {name},\n\n{why}\n\n{link}\n\nThe link works once, for {hours} hours. Do not pass it on.\n\n{isp}"
-            )
-        } else {
-            format!(
-                "Halo {name},\n\n{why}\n\n{link}\n\nTautan hanya berlaku sekali, selama {hours} jam. Jangan berikan kepada siapa pun.\n\n{isp}"
-            )
-        };
-        (subject, text)
+    /// Its wording's event (the admin may change the text).
+    pub fn event(self) -> MessageEvent {
+        match self {
+            AccountLink::PasswordForgotten => MessageEvent::PasswordForgotten,
+            AccountLink::PasswordReset => MessageEvent::PasswordReset,
+            AccountLink::Invitation => MessageEvent::Invitation,
+        }
     }
-}
 
-/// The WhatsApp message carrying a one-time sign-in `code`, valid for
-/// `minutes`, in `locale` (`id` or `en`), signed by `isp`.
-pub fn sign_in_code_text(locale: &str, code: &str, minutes: i64, isp: &str) -> String {
-    if locale == "en" {
-        format!(
-            "{code} is your {isp} sign-in code. It works once, for {minutes} minutes. \
-             Never give it to anyone, not even our staff."
-        )
-    } else {
-        format!(
-            "{code} adalah kode masuk {isp} Anda. Berlaku sekali, selama {minutes} menit. \
-             Jangan berikan kepada siapa pun, termasuk petugas kami."
-        )
+    /// The e-mail's subject in `locale` (`id` or `en`), for `isp`.
+    pub fn subject(self, locale: &str, isp: &str) -> String {
+        match (self, locale == "en") {
+            (AccountLink::PasswordForgotten, false) => format!("Atur ulang kata sandi {isp}"),
+            (AccountLink::PasswordForgotten, true) => format!("Reset your {isp} password"),
+            (AccountLink::PasswordReset, false) => format!("Kata sandi {isp} Anda diatur ulang"),
+            (AccountLink::PasswordReset, true) => format!("Your {isp} password was reset"),
+            (AccountLink::Invitation, false) => format!("Undangan ke {isp}"),
+            (AccountLink::Invitation, true) => format!("Your invitation to {isp}"),
+        }
     }
 }
 
@@ -376,6 +390,8 @@ pub enum BadTemplate {
     Syntax(String),
     #[error("the template uses {0}, which this event does not offer")]
     UnknownVariable(String),
+    #[error("the template must use {{{{ {0} }}}}: without it the message is useless")]
+    MissingVariable(String),
 }
 
 /// The longest template (WhatsApp takes 4,096 characters per message).
@@ -405,8 +421,11 @@ pub fn check_template(event: MessageEvent, source: &str) -> Result<(), BadTempla
     let template = env
         .template_from_str(source)
         .map_err(|e| BadTemplate::Syntax(e.to_string()))?;
-    let mut unknown: Vec<String> = template
-        .undeclared_variables(false)
+    let used = template.undeclared_variables(false);
+    if let Some(missing) = event.required().iter().find(|v| !used.contains(**v)) {
+        return Err(BadTemplate::MissingVariable((*missing).to_string()));
+    }
+    let mut unknown: Vec<String> = used
         .into_iter()
         .filter(|v| !event.variables().contains(&v.as_str()))
         .collect();
@@ -561,6 +580,35 @@ mod tests {
             Err(BadTemplate::Empty)
         );
         assert!(check_template(MessageEvent::Arrived, &"x".repeat(TEMPLATE_MAX + 1)).is_err());
+    }
+
+    #[test]
+    fn a_link_or_code_wording_must_keep_its_link_or_code() {
+        assert_eq!(
+            check_template(
+                MessageEvent::PasswordReset,
+                "Halo {{ name }}, hubungi admin."
+            ),
+            Err(BadTemplate::MissingVariable("link".to_string()))
+        );
+        assert_eq!(
+            check_template(MessageEvent::SignInCode, "Kode Anda dari {{ isp }}"),
+            Err(BadTemplate::MissingVariable("code".to_string()))
+        );
+        assert!(check_template(MessageEvent::SignInCode, "Kode {{ code }}").is_ok());
+        let text = render(
+            MessageEvent::Invitation.default_template("id"),
+            &json!({"name": "Sari", "link": "https://x/reset-password?token=abc", "hours": 72, "isp": "NetFiber"}),
+        )
+        .expect("render");
+        assert!(text.starts_with("Halo Sari,\n\n"), "{text}");
+        assert!(text.contains("https://x/reset-password?token=abc"));
+        assert!(text.contains("selama 72 jam"));
+        assert!(text.ends_with("NetFiber"));
+        assert_eq!(
+            AccountLink::Invitation.subject("en", "NetFiber"),
+            "Your invitation to NetFiber"
+        );
     }
 
     #[test]

@@ -338,10 +338,16 @@ pub async fn send_link<C: ConnectionTrait>(
     let locale = if u.locale == "en" { "en" } else { "id" };
     // One message per link: the token's own hash keys it.
     let key = format!("{}:{}", kind.as_str(), sessions::token_hash(token));
+    let (source, _) = crate::outbox::template(db, kind.event(), locale).await?;
+    let text_for = |isp: &str| {
+        let vars = serde_json::json!({"name": u.name, "link": link, "hours": hours, "isp": isp});
+        netcrew_domain::messages::render(&source, &vars).unwrap_or_default()
+    };
     if let Some(address) = u.email.as_deref().filter(|e| !e.trim().is_empty()) {
         let ch = crate::email::channel(db).await?;
         if ch.enabled {
-            let (subject, text) = kind.message(locale, &u.name, &link, hours, &ch.config.from_name);
+            let subject = kind.subject(locale, &ch.config.from_name);
+            let text = text_for(&ch.config.from_name);
             let mail = crate::email::Mail {
                 to: address,
                 subject: &subject,
@@ -359,7 +365,7 @@ pub async fn send_link<C: ConnectionTrait>(
     if let Some(phone) = u.phone.as_deref().filter(|p| !p.trim().is_empty()) {
         let ch = crate::outbox::channel(db).await?;
         if ch.enabled {
-            let (_, text) = kind.message(locale, &u.name, &link, hours, &ch.config.sender_name);
+            let text = text_for(&ch.config.sender_name);
             if crate::outbox::to_person(db, phone, kind.as_str(), locale, &text, key, now).await? {
                 return Ok(Some(crate::outbox::WHATSAPP));
             }

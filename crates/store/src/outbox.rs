@@ -574,10 +574,13 @@ pub fn check_template(event: MessageEvent, body: &str) -> Result<(), Error> {
             messages::BadTemplate::TooLong(_) => "length",
             messages::BadTemplate::Syntax(_) => "syntax",
             messages::BadTemplate::UnknownVariable(_) => "unknown_variable",
+            messages::BadTemplate::MissingVariable(_) => "required",
         };
         let mut f =
             FieldError::new("body", code, e.to_string()).with("allowed", json!(event.variables()));
-        if let messages::BadTemplate::UnknownVariable(v) = &e {
+        if let messages::BadTemplate::UnknownVariable(v)
+        | messages::BadTemplate::MissingVariable(v) = &e
+        {
             f = f.with("variable", v.clone());
         }
         Error::Invalid(Invalid::one(f))
@@ -634,7 +637,14 @@ pub async fn save_template(
 pub fn sample_vars(sender: &str) -> Value {
     json!({"name": "Budi Santoso", "customer_number": "PLG-000123", "number": "TRB-2026-000123",
         "isp": sender, "technician": "Andi", "date": "2026-12-01", "window": "08:00-12:00",
-        "reason": "menunggu pelanggan", "outage": "OUT-2026-000007 ODP-CBL-001-01"})
+        "reason": "menunggu pelanggan", "outage": "OUT-2026-000007 ODP-CBL-001-01",
+        "link": "https://netcrew.isp.example/reset-password?token=…", "hours": 24,
+        "code": "482913", "minutes": 5,
+        "by": "Sari", "status": "di lokasi", "kind": "perbaikan", "priority": "P2", "rating": 5,
+        "target": "penyelesaian", "due": "01/12 14:00", "title": "Kabel feeder putus di ODC-CBL-01",
+        "provider": "fonnte", "technician": "Andi", "from": "2026-12-01", "to": "2026-12-03",
+        "note": "stok habis", "item": "Kabel drop 1 core", "location": "Gudang Pusat",
+        "quantity": 120, "minimum": 500, "unit": "m", "lines": 3})
 }
 
 // ------------------------------------------------------------ writing

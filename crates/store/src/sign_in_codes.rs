@@ -6,7 +6,10 @@
 //! account in [`WINDOW_MINUTES`]. Only the code's hash is stored.
 
 use chrono::{DateTime, Duration, Utc};
-use netcrew_domain::{Role, messages::sign_in_code_text};
+use netcrew_domain::{
+    Role,
+    messages::{self, MessageEvent},
+};
 use rand::Rng;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, Set,
@@ -79,7 +82,10 @@ pub async fn send(db: &Db, phone: &str, ip: &str, now: DateTime<Utc>) -> Result<
     .await?;
     let ch = outbox::channel(&*txn).await?;
     let locale = if u.locale == "en" { "en" } else { "id" };
-    let text = sign_in_code_text(locale, &code, CODE_MINUTES, &ch.config.sender_name);
+    let (source, _) = outbox::template(&*txn, MessageEvent::SignInCode, locale).await?;
+    let vars =
+        serde_json::json!({"code": code, "minutes": CODE_MINUTES, "isp": ch.config.sender_name});
+    let text = messages::render(&source, &vars).unwrap_or_default();
     let queued = outbox::to_person(
         &*txn,
         phone,

@@ -524,12 +524,11 @@ impl From<outbox_message::Model> for Message {
     fn from(m: outbox_message::Model) -> Self {
         Message {
             id: m.id,
-            body: if MessageEvent::parse(&m.event).is_some() {
-                m.body
-            } else if m.event == "sign_in_code" {
-                hide_code(&m.body)
-            } else {
-                hide_tokens(&m.body)
+            // A code or a link's token is never shown back.
+            body: match MessageEvent::parse(&m.event) {
+                Some(MessageEvent::SignInCode) => hide_code(&m.body),
+                Some(e) if e.required().is_empty() => m.body,
+                _ => hide_tokens(&m.body),
             },
             channel: m.channel,
             event: m.event,

@@ -549,7 +549,10 @@ async fn templates_are_checked_previewed_and_used() -> anyhow::Result<()> {
     let app = TestApp::sqlite_with(|s| s.send_messages = Some(false)).await?;
     let admin = app.signed_in("admin").await?;
     let (_, all) = admin.json("/api/v1/message-templates").await?;
-    assert_eq!(all["total"], 20, "ten events in two languages");
+    assert_eq!(
+        all["total"], 66,
+        "33 events (customers, links and codes, staff alerts) in two languages"
+    );
     let path = "/api/v1/message-templates/arrived/id";
     // A variable the event does not offer is refused with the ones it does.
     let r = admin

@@ -175,5 +175,37 @@ async fn a_customer_signs_in_with_a_code_sent_by_whatsapp(app: &TestApp) -> anyh
     .await?;
     assert_eq!(status, 422, "{body}");
     assert_eq!(body["errors"][0]["field"], "code");
+
+    // The admin words the code's message; a wording without the code is
+    // refused, and the next code comes in the admin's words.
+    let path = "/api/v1/message-templates/sign_in_code/id";
+    let r = admin
+        .send(
+            Method::PUT,
+            path,
+            Some(json!({"body": "Kode masuk {{ isp }} sudah dikirim."})),
+        )
+        .await?;
+    assert_eq!(r.status(), 422);
+    let refused: Value = r.json().await?;
+    assert_eq!(refused["errors"][0]["code"], "required", "{refused}");
+    let r = admin
+        .send(
+            Method::PUT,
+            path,
+            Some(json!({"body": "{{ code }} = kode {{ isp }} (berlaku {{ minutes }} menit)."})),
+        )
+        .await?;
+    assert_eq!(r.status(), 200);
+    let (status, _) = call(app, "/api/v1/auth/code", json!({"phone": phone})).await?;
+    assert_eq!(status, 202);
+    let code = code_for(&got, &digits, 2).await?;
+    assert!(
+        got.all()
+            .iter()
+            .any(|(_, text)| *text == format!("{code} = kode NetFiber (berlaku 5 menit).")),
+        "{:?}",
+        got.all()
+    );
     Ok(())
 }
