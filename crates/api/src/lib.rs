@@ -156,6 +156,7 @@ fn routes() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .merge(routes::inventory::api_router())
         .merge(routes::messages::api_router())
         .merge(routes::alerts::api_router())
+        .merge(routes::jobs::api_router())
         .merge(routes::outages::api_router())
         .merge(routes::live::api_router())
         .merge(routes::sla::api_router());

@@ -89,13 +89,16 @@ pub enum Permission {
     /// Ask for one's own leave, report sick days and send one's position
     /// (technicians).
     AvailabilityOwn,
+    /// Approve exceptions to a job's documentation (a weak optical
+    /// reading).
+    JobsApprove,
     /// Choose how one's own staff alerts arrive (channels, quiet hours) and
     /// which of one's devices take Web Push.
     AlertsOwn,
 }
 
 impl Permission {
-    pub const ALL: [Permission; 36] = [
+    pub const ALL: [Permission; 37] = [
         Permission::ProfileManage,
         Permission::UsersRead,
         Permission::UsersManage,
@@ -132,6 +135,7 @@ impl Permission {
         Permission::InventoryApprove,
         Permission::InventoryOwn,
         Permission::AlertsOwn,
+        Permission::JobsApprove,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -172,6 +176,7 @@ impl Permission {
             Permission::InventoryApprove => "inventory.approve",
             Permission::InventoryOwn => "inventory.own",
             Permission::AlertsOwn => "alerts.own",
+            Permission::JobsApprove => "jobs.approve",
         }
     }
 
@@ -187,6 +192,7 @@ pub fn permissions(role: Role) -> &'static [Permission] {
         Role::Admin => &[
             ProfileManage,
             AlertsOwn,
+            JobsApprove,
             UsersRead,
             UsersManage,
             AuditRead,
@@ -223,6 +229,7 @@ pub fn permissions(role: Role) -> &'static [Permission] {
         Role::Supervisor => &[
             ProfileManage,
             AlertsOwn,
+            JobsApprove,
             UsersRead,
             TeamsRead,
             NetworkRead,

@@ -24,6 +24,7 @@ pub mod identity;
 pub mod inbound;
 pub mod installation;
 pub mod inventory;
+pub mod jobs;
 pub mod limits;
 pub mod material_requests;
 pub mod migration;

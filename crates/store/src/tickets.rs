@@ -1683,6 +1683,9 @@ pub(crate) async fn transition_in(
                         data = json!({"remote_reason": r.as_str()});
                     }
                 }
+            } else if let Some(port) = crate::jobs::gate(txn, &t, who).await? {
+                // The port the technician actually used.
+                t.odp_port = Some(port);
             }
             t.resolved_at = Some(now);
             t.before_pending = None;

@@ -6,6 +6,7 @@ pub mod customers;
 pub mod dispatch;
 pub mod identity;
 pub mod inventory;
+pub mod jobs;
 pub mod live;
 pub mod me;
 pub mod messages;

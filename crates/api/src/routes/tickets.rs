@@ -494,7 +494,11 @@ async fn create_ticket(
     answer(&state, &caller, t, Some(axum::http::StatusCode::CREATED)).await
 }
 
-async fn visible(state: &AppState, caller: &Caller, id: Uuid) -> ApiResult<(ticket::Model, Scope)> {
+pub(crate) async fn visible(
+    state: &AppState,
+    caller: &Caller,
+    id: Uuid,
+) -> ApiResult<(ticket::Model, Scope)> {
     let scope = scope(state, caller).await?;
     let t = tickets::find(state.db.conn(), id, &scope)
         .await?

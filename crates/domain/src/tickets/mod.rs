@@ -2,6 +2,7 @@
 //! against the clock of its service level.
 
 pub mod calendar;
+pub mod checklist;
 pub mod lifecycle;
 pub mod rules;
 pub mod sla;

@@ -78,6 +78,10 @@ fn rule(method: &str, path: &str) -> Option<Rule> {
         | ("get" | "post", "/api/v1/me/push-subscriptions")
         | ("delete", "/api/v1/me/push-subscriptions/{id}")
         | ("post", "/api/v1/me/push-subscriptions/test") => Roles(STAFF),
+        ("get", "/api/v1/tickets/{id}/checklist") | ("get", "/api/v1/job-settings") => Roles(STAFF),
+        ("put" | "delete", "/api/v1/tickets/{id}/checklist/{entry}") => Roles(STAFF_WORKERS),
+        ("post", "/api/v1/tickets/{id}/checklist/exception") => Roles(DISPATCH_MANAGERS),
+        ("put", "/api/v1/job-settings") => Roles(ADMIN),
         ("get", "/api/v1/notification-routes")
         | ("put" | "delete", "/api/v1/notification-routes/{event}/{role}") => Roles(ADMIN),
         (

@@ -16,7 +16,7 @@ both_backends!(
     identity_documents_are_sealed_masked_and_every_view_audited,
 );
 
-const NIK: &str = "3273 0112 0389 0123";
+pub(crate) const NIK: &str = "3273 0112 0389 0123";
 
 fn png() -> anyhow::Result<Vec<u8>> {
     let img = image::RgbImage::from_pixel(64, 40, image::Rgb([30, 90, 200]));
@@ -27,7 +27,11 @@ fn png() -> anyhow::Result<Vec<u8>> {
 }
 
 /// A prospect registered by CS, and their installation ticket.
-async fn new_installation(app: &TestApp, cs: &Session, phone: &str) -> anyhow::Result<Value> {
+pub(crate) async fn new_installation(
+    app: &TestApp,
+    cs: &Session,
+    phone: &str,
+) -> anyhow::Result<Value> {
     let (_, packages) = app.get_json("/api/v1/packages?active=true").await?;
     let created = cs
         .send(Method::POST, "/api/v1/customers", Some(json!({
@@ -47,7 +51,7 @@ async fn new_installation(app: &TestApp, cs: &Session, phone: &str) -> anyhow::R
     Ok(list["items"][0].clone())
 }
 
-async fn put_identity(
+pub(crate) async fn put_identity(
     who: &Session,
     customer: &str,
     nik: Option<&str>,
@@ -74,7 +78,7 @@ async fn put_identity(
         .await?)
 }
 
-async fn post_if(
+pub(crate) async fn post_if(
     who: &Session,
     t: &Value,
     what: &str,
@@ -89,7 +93,7 @@ async fn post_if(
     .await
 }
 
-async fn ok(response: reqwest::Response) -> anyhow::Result<Value> {
+pub(crate) async fn ok(response: reqwest::Response) -> anyhow::Result<Value> {
     let status = response.status();
     let body: Value = response.json().await?;
     anyhow::ensure!(status == 200, "{status}: {body}");

@@ -16,6 +16,7 @@ mod email;
 mod idempotency;
 mod installation;
 mod inventory;
+mod jobs;
 mod messages;
 mod network;
 mod outages;

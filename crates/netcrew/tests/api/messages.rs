@@ -838,9 +838,11 @@ async fn customers_answer_the_reminder_and_rate_the_visit_by_replying(
     // After the visit, "4" rates it.
     let t = step(&admin, &waiting, json!({"to": "assigned"})).await?;
     let mut t = step(&technician, &t, json!({"to": "accepted"})).await?;
-    for to in ["en_route", "on_site", "resolved"] {
+    for to in ["en_route", "on_site"] {
         t = step(&technician, &t, json!({"to": to})).await?;
     }
+    crate::support::document_job(&technician, &t).await?;
+    let _ = step(&technician, &t, json!({"to": "resolved"})).await?;
     wait_for(&admin, &id, "resolved", |m| m["status"] == "sent").await?;
     let answer: Value = reply("4", "R-3").await?.json().await?;
     assert_eq!(answer["outcome"], "answered", "{answer}");

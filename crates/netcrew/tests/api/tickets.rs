@@ -123,6 +123,7 @@ async fn a_repair_walks_from_report_to_rating(app: &TestApp) -> anyhow::Result<(
     assert_eq!(mine["allowed_transitions"], json!([]));
     let t = step(&technician, &t, json!({"to": "on_site"})).await?;
     assert_eq!(t["visits"], 1);
+    crate::support::document_job(&technician, &t).await?;
     let t = step(&technician, &t, json!({"to": "resolved"})).await?;
     assert_eq!(t["status"], "resolved");
 
@@ -815,6 +816,7 @@ async fn do_the_job(app: &TestApp, t: &Value) -> anyhow::Result<Value> {
     for to in ["accepted", "en_route", "on_site"] {
         t = step(&technician, &t, json!({"to": to})).await?;
     }
+    crate::support::document_job(&technician, &t).await?;
     Ok(t)
 }
 

@@ -25,6 +25,7 @@ mod m20261129_000024_email;
 mod m20261129_000025_stock_places_by_kind;
 mod m20261129_000026_sign_in_codes;
 mod m20261129_000027_staff_alerts;
+mod m20261129_000028_job_records;
 
 pub struct Migrator;
 
@@ -54,6 +55,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261129_000025_stock_places_by_kind::Migration),
             Box::new(m20261129_000026_sign_in_codes::Migration),
             Box::new(m20261129_000027_staff_alerts::Migration),
+            Box::new(m20261129_000028_job_records::Migration),
         ]
     }
 }

@@ -1,0 +1,329 @@
+//! A job's documentation: its checklist as the technician records it on
+//! site, the supervisor's exception for a weak optical reading, and the
+//! ISP's healthy optical band.
+
+use axum::extract::State;
+use chrono::{DateTime, Utc};
+use netcrew_domain::{
+    Role,
+    access::Permission,
+    tickets::checklist::{self, EntryKind, OpticalBand, Signal},
+};
+use netcrew_store::jobs::{self, Recorded, Sheet};
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+use utoipa::ToSchema;
+use utoipa_axum::{router::OpenApiRouter, routes};
+use uuid::Uuid;
+
+use crate::{
+    AppState,
+    caller::Caller,
+    extract::{ApiJson, ApiPath},
+    problem::{ApiError, ApiResult, Problem},
+    routes::tickets::{person, visible},
+};
+
+pub fn api_router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(get_checklist))
+        .routes(routes!(put_entry, delete_entry))
+        .routes(routes!(approve_exception))
+        .routes(routes!(get_job_settings, put_job_settings))
+}
+
+/// Who recorded something, and when.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct RecordedBy {
+    pub user_id: Option<Uuid>,
+    pub name: Option<String>,
+    pub at: DateTime<Utc>,
+}
+
+/// One entry of a job's checklist.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ChecklistEntry {
+    #[schema(example = "rx_power")]
+    pub key: String,
+    pub kind: EntryKind,
+    pub required: bool,
+    /// For `code` entries: the codes it takes.
+    pub choices: Vec<String>,
+    /// The recorded value (`null`: not yet), in the entry kind's form.
+    #[schema(value_type = Option<Object>)]
+    pub value: Option<Value>,
+    pub recorded: Option<RecordedBy>,
+}
+
+/// A supervisor's exception for a weak optical reading.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct OpticalException {
+    pub dbm: f64,
+    pub reason: String,
+    pub approved: RecordedBy,
+}
+
+/// The optical reading against the ISP's band.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Optical {
+    pub band: OpticalBand,
+    /// `null` until a reading is recorded.
+    pub signal: Option<Signal>,
+    pub exception: Option<OpticalException>,
+    /// What can be typed at all (a GPON class B+ receiver's range).
+    pub typed_weakest: f64,
+    pub typed_strongest: f64,
+}
+
+/// A job's documentation as it stands.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct JobChecklist {
+    pub ticket_id: Uuid,
+    pub kind: String,
+    pub entries: Vec<ChecklistEntry>,
+    /// What keeps the job from completion: required entries not recorded,
+    /// and `rx_power_weak` (a reading outside the band without exception).
+    pub missing: Vec<String>,
+    pub complete: bool,
+    pub optical: Optical,
+    /// Whether the documentation's hash chain holds (false: something was
+    /// changed after it was recorded).
+    pub intact: bool,
+}
+
+fn recorded_by(r: &Recorded) -> RecordedBy {
+    RecordedBy {
+        user_id: r.by,
+        name: r.by_name.clone(),
+        at: r.at,
+    }
+}
+
+fn view(ticket_id: Uuid, s: Sheet) -> JobChecklist {
+    let entries = checklist::checklist(s.kind)
+        .iter()
+        .map(|e| {
+            let r = s.values.get(e.key);
+            ChecklistEntry {
+                key: e.key.to_string(),
+                kind: e.kind,
+                required: e.required,
+                choices: e.choices.iter().map(|c| c.to_string()).collect(),
+                value: r.map(|r| r.value.clone()),
+                recorded: r.map(recorded_by),
+            }
+        })
+        .collect();
+    JobChecklist {
+        ticket_id,
+        kind: s.kind.as_str().to_string(),
+        entries,
+        complete: s.missing.is_empty(),
+        missing: s.missing,
+        optical: Optical {
+            band: s.band,
+            signal: s.signal,
+            exception: s.exception.as_ref().map(|e| OpticalException {
+                dbm: e
+                    .value
+                    .get("dbm")
+                    .and_then(Value::as_f64)
+                    .unwrap_or_default(),
+                reason: e
+                    .value
+                    .get("reason")
+                    .and_then(Value::as_str)
+                    .unwrap_or_default()
+                    .to_string(),
+                approved: recorded_by(e),
+            }),
+            typed_weakest: checklist::TYPED_WEAKEST,
+            typed_strongest: checklist::TYPED_STRONGEST,
+        },
+        intact: s.intact,
+    }
+}
+
+/// A job's checklist: each entry, what is recorded, what is missing, and
+/// the optical reading against the band.
+#[utoipa::path(get, path = "/tickets/{id}/checklist", tag = "tickets",
+    params(("id" = Uuid, Path, description = "Ticket id")),
+    responses(
+        (status = 200, body = JobChecklist),
+        (status = 401, body = Problem, content_type = "application/problem+json"),
+        (status = 403, body = Problem, content_type = "application/problem+json"),
+        (status = 404, body = Problem, content_type = "application/problem+json"),
+    ))]
+async fn get_checklist(
+    State(state): State<AppState>,
+    caller: Caller,
+    ApiPath(id): ApiPath<Uuid>,
+) -> ApiResult<axum::Json<JobChecklist>> {
+    staff(&caller)?;
+    let (t, _) = visible(&state, &caller, id).await?;
+    let s = jobs::sheet(state.db.conn(), &t).await?;
+    Ok(axum::Json(view(t.id, s)))
+}
+
+fn staff(caller: &Caller) -> ApiResult<()> {
+    caller.require(Permission::TicketsRead)?;
+    if caller.role == Role::Customer {
+        return Err(ApiError::Forbidden(
+            "A job's documentation is for staff.".to_string(),
+        ));
+    }
+    Ok(())
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct EntryInput {
+    /// The entry kind's form, e.g. `{"dbm": -19.4}`, `{"serial": "…"}`,
+    /// `{"attachment_ids": ["…"]}`.
+    #[schema(value_type = Object)]
+    pub value: Value,
+}
+
+/// Records one entry (the same value again changes nothing, so a replayed
+/// queue is harmless). A value of the wrong form or out of range, a port
+/// in use, an ONT installed at another customer's, or a photo that is not
+/// an image of this ticket answers 422 naming the field.
+#[utoipa::path(put, path = "/tickets/{id}/checklist/{entry}", tag = "tickets", request_body = EntryInput,
+    params(
+        ("id" = Uuid, Path, description = "Ticket id"),
+        ("entry" = String, Path, description = "The entry's key, e.g. `rx_power`"),
+    ),
+    responses(
+        (status = 200, body = JobChecklist),
+        (status = 401, body = Problem, content_type = "application/problem+json"),
+        (status = 403, body = Problem, content_type = "application/problem+json"),
+        (status = 404, body = Problem, content_type = "application/problem+json"),
+        (status = 409, body = Problem, content_type = "application/problem+json"),
+        (status = 422, body = Problem, content_type = "application/problem+json"),
+    ))]
+async fn put_entry(
+    State(state): State<AppState>,
+    caller: Caller,
+    ApiPath((id, entry)): ApiPath<(Uuid, String)>,
+    body: Result<ApiJson<EntryInput>, ApiError>,
+) -> ApiResult<axum::Json<JobChecklist>> {
+    staff(&caller)?;
+    caller.require(Permission::TicketsWork)?;
+    let (t, _) = visible(&state, &caller, id).await?;
+    let ApiJson(b) = body?;
+    let s = jobs::record(
+        &state.db,
+        &person(&caller),
+        t.id,
+        &entry,
+        Some(&b.value),
+        Utc::now(),
+    )
+    .await?;
+    Ok(axum::Json(view(t.id, s)))
+}
+
+/// Takes an entry back (recorded by mistake).
+#[utoipa::path(delete, path = "/tickets/{id}/checklist/{entry}", tag = "tickets",
+    params(
+        ("id" = Uuid, Path, description = "Ticket id"),
+        ("entry" = String, Path, description = "The entry's key"),
+    ),
+    responses(
+        (status = 200, body = JobChecklist),
+        (status = 401, body = Problem, content_type = "application/problem+json"),
+        (status = 403, body = Problem, content_type = "application/problem+json"),
+        (status = 404, body = Problem, content_type = "application/problem+json"),
+        (status = 409, body = Problem, content_type = "application/problem+json"),
+    ))]
+async fn delete_entry(
+    State(state): State<AppState>,
+    caller: Caller,
+    ApiPath((id, entry)): ApiPath<(Uuid, String)>,
+) -> ApiResult<axum::Json<JobChecklist>> {
+    staff(&caller)?;
+    caller.require(Permission::TicketsWork)?;
+    let (t, _) = visible(&state, &caller, id).await?;
+    let s = jobs::record(&state.db, &person(&caller), t.id, &entry, None, Utc::now()).await?;
+    Ok(axum::Json(view(t.id, s)))
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ExceptionInput {
+    /// Why the weak reading is accepted.
+    pub reason: String,
+}
+
+/// A supervisor accepts the weak optical reading recorded now, with a
+/// reason; the technician may then complete. Without a reading, or with a
+/// healthy one, 409.
+#[utoipa::path(post, path = "/tickets/{id}/checklist/exception", tag = "tickets", request_body = ExceptionInput,
+    params(("id" = Uuid, Path, description = "Ticket id")),
+    responses(
+        (status = 200, body = JobChecklist),
+        (status = 401, body = Problem, content_type = "application/problem+json"),
+        (status = 403, body = Problem, content_type = "application/problem+json"),
+        (status = 404, body = Problem, content_type = "application/problem+json"),
+        (status = 409, body = Problem, content_type = "application/problem+json"),
+        (status = 422, body = Problem, content_type = "application/problem+json"),
+    ))]
+async fn approve_exception(
+    State(state): State<AppState>,
+    caller: Caller,
+    ApiPath(id): ApiPath<Uuid>,
+    body: Result<ApiJson<ExceptionInput>, ApiError>,
+) -> ApiResult<axum::Json<JobChecklist>> {
+    caller.require(Permission::JobsApprove)?;
+    let (t, _) = visible(&state, &caller, id).await?;
+    let ApiJson(b) = body?;
+    let s =
+        jobs::approve_exception(&state.db, &person(&caller), t.id, &b.reason, Utc::now()).await?;
+    Ok(axum::Json(view(t.id, s)))
+}
+
+/// How jobs are judged.
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct JobSettings {
+    pub optical_band: OpticalBand,
+}
+
+/// The healthy optical band (and, for reference, what each kind of job
+/// documents).
+#[utoipa::path(get, path = "/job-settings", tag = "tickets",
+    responses(
+        (status = 200, body = JobSettings),
+        (status = 401, body = Problem, content_type = "application/problem+json"),
+        (status = 403, body = Problem, content_type = "application/problem+json"),
+    ))]
+async fn get_job_settings(
+    State(state): State<AppState>,
+    caller: Caller,
+) -> ApiResult<axum::Json<JobSettings>> {
+    staff(&caller)?;
+    Ok(axum::Json(JobSettings {
+        optical_band: jobs::band(state.db.conn()).await?,
+    }))
+}
+
+/// Sets the healthy optical band: weaker than `weakest` blocks completion
+/// without a supervisor's exception; weaker than `warn_from` warns. Both
+/// within -27 to -8 dBm, the warning at or above the weakest.
+#[utoipa::path(put, path = "/job-settings", tag = "tickets", request_body = JobSettings,
+    responses(
+        (status = 200, body = JobSettings),
+        (status = 401, body = Problem, content_type = "application/problem+json"),
+        (status = 403, body = Problem, content_type = "application/problem+json"),
+        (status = 422, body = Problem, content_type = "application/problem+json"),
+    ))]
+async fn put_job_settings(
+    State(state): State<AppState>,
+    caller: Caller,
+    body: Result<ApiJson<JobSettings>, ApiError>,
+) -> ApiResult<axum::Json<JobSettings>> {
+    caller.require(Permission::NetworkManage)?;
+    let ApiJson(b) = body?;
+    let band = jobs::set_band(&state.db, &person(&caller), b.optical_band, Utc::now()).await?;
+    Ok(axum::Json(JobSettings { optical_band: band }))
+}

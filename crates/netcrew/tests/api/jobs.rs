@@ -1,0 +1,405 @@
+//! A job's documentation on both databases: an installation cannot be
+//! completed until its checklist is recorded, bad readings and serials are
+//! refused with the field named, a weak optical reading needs a
+//! supervisor's exception, a replayed entry is taken once, and completing
+//! activates the customer on the port actually used.
+
+use reqwest::Method;
+use serde_json::{Value, json};
+
+use crate::{
+    both_backends,
+    installation::{NIK, new_installation, ok, post_if, put_identity},
+    support::{Session, TestApp, assert_problem, photo, png, text},
+};
+
+both_backends!(
+    an_installation_is_completed_only_once_documented_and_a_weak_signal_needs_a_supervisor,
+    the_healthy_band_is_a_setting,
+);
+
+async fn step(who: &Session, t: &Value, to: &str) -> anyhow::Result<reqwest::Response> {
+    who.send_if(
+        Method::POST,
+        &format!("/api/v1/tickets/{}/transitions", text(&t["id"])?),
+        t["version"].as_i64().unwrap_or_default(),
+        Some(json!({ "to": to })),
+    )
+    .await
+}
+
+async fn moved(who: &Session, t: &Value, to: &str) -> anyhow::Result<Value> {
+    ok(step(who, t, to).await?).await
+}
+
+async fn put(
+    who: &Session,
+    id: &str,
+    entry: &str,
+    value: Value,
+) -> anyhow::Result<reqwest::Response> {
+    who.send(
+        Method::PUT,
+        &format!("/api/v1/tickets/{id}/checklist/{entry}"),
+        Some(json!({ "value": value })),
+    )
+    .await
+}
+
+async fn refused(r: reqwest::Response, field: &str, code: &str) -> anyhow::Result<()> {
+    let body = assert_problem(r, 422, "/problems/validation").await?;
+    assert_eq!(body["errors"][0]["field"], field, "{body}");
+    assert_eq!(body["errors"][0]["code"], code, "{body}");
+    Ok(())
+}
+
+/// The ports of an ODP nobody uses, highest first.
+async fn free_ports(who: &Session, odp: &str) -> anyhow::Result<Vec<i64>> {
+    let (_, o) = who.json(&format!("/api/v1/odps/{odp}")).await?;
+    let (_, holders) = who
+        .json(&format!("/api/v1/customers?odp_id={odp}&limit=200"))
+        .await?;
+    let used: Vec<i64> = holders["items"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|c| c["odp_port"].as_i64())
+        .collect();
+    let ports = o["port_count"].as_i64().unwrap_or(8);
+    let free: Vec<i64> = (1..=ports).rev().filter(|p| !used.contains(p)).collect();
+    anyhow::ensure!(free.len() >= 2, "{o}");
+    Ok(free)
+}
+
+async fn exception(who: &Session, id: &str, reason: &str) -> anyhow::Result<reqwest::Response> {
+    who.send(
+        Method::POST,
+        &format!("/api/v1/tickets/{id}/checklist/exception"),
+        Some(json!({ "reason": reason })),
+    )
+    .await
+}
+
+/// A verified installation, assigned to the demo technician and walked to
+/// on site.
+async fn on_site_installation(app: &TestApp) -> anyhow::Result<(Value, Session, Session)> {
+    let cs = app.signed_in("cs").await?;
+    let supervisor = app.signed_in("supervisor").await?;
+    let technician = app.signed_in("technician").await?;
+    let t = new_installation(app, &cs, "081377712345").await?;
+    let customer = text(&t["customer"]["id"])?.to_string();
+    ok(put_identity(
+        &cs,
+        &customer,
+        Some(NIK),
+        Some(("ktp.png", "image/png", png()?)),
+    )
+    .await?)
+    .await?;
+    let t = ok(post_if(
+        &cs,
+        &t,
+        "verification",
+        json!({"place_confirmed": true, "package_confirmed": true}),
+    )
+    .await?)
+    .await?;
+    // The ODP the installation goes to, chosen by the supervisor.
+    let (_, odps) = supervisor.json("/api/v1/odps?limit=1").await?;
+    let odp = text(&odps["items"][0]["id"])?.to_string();
+    let reserved = free_ports(&supervisor, &odp).await?[0];
+    let t = ok(supervisor
+        .send_if(
+            Method::PATCH,
+            &format!("/api/v1/tickets/{}", text(&t["id"])?),
+            t["version"].as_i64().unwrap_or_default(),
+            Some(json!({ "odp_id": odp, "odp_port": reserved })),
+        )
+        .await?)
+    .await?;
+    let (_, me) = technician.json("/api/v1/me").await?;
+    let t = ok(supervisor
+        .send_if(
+            Method::POST,
+            &format!("/api/v1/tickets/{}/transitions", text(&t["id"])?),
+            t["version"].as_i64().unwrap_or_default(),
+            Some(json!({"to": "assigned", "technician_id": me["id"]})),
+        )
+        .await?)
+    .await?;
+    let mut t = t;
+    for to in ["accepted", "en_route", "on_site"] {
+        t = moved(&technician, &t, to).await?;
+    }
+    Ok((t, supervisor, technician))
+}
+
+async fn an_installation_is_completed_only_once_documented_and_a_weak_signal_needs_a_supervisor(
+    app: &TestApp,
+) -> anyhow::Result<()> {
+    let (t, supervisor, technician) = on_site_installation(app).await?;
+    let id = text(&t["id"])?.to_string();
+    let customer_id = text(&t["customer"]["id"])?.to_string();
+
+    let (status, sheet) = technician
+        .json(&format!("/api/v1/tickets/{id}/checklist"))
+        .await?;
+    assert_eq!(status, 200, "{sheet}");
+    assert_eq!(sheet["complete"], false);
+    assert_eq!(
+        sheet["missing"],
+        json!([
+            "odp_port",
+            "drop_cable_m",
+            "ont_serial",
+            "rx_power",
+            "speed_test",
+            "photo_odp",
+            "photo_ont",
+            "photo_cabling",
+            "customer_signature"
+        ])
+    );
+    assert_eq!(
+        sheet["optical"]["band"],
+        json!({"weakest": -25.0, "warn_from": -23.0})
+    );
+
+    // Completing now says what is missing.
+    let r = step(&technician, &t, "resolved").await?;
+    let problem = assert_problem(r, 409, "/problems/not-ready").await?;
+    assert_eq!(problem["missing"], sheet["missing"]);
+
+    // Bad readings, serials, ports and photos: refused, the field named.
+    refused(
+        put(&technician, &id, "rx_power", json!({"dbm": "abc"})).await?,
+        "value.dbm",
+        "format",
+    )
+    .await?;
+    refused(
+        put(&technician, &id, "rx_power", json!({"dbm": 40})).await?,
+        "value.dbm",
+        "range",
+    )
+    .await?;
+    refused(
+        put(&technician, &id, "ont_serial", json!({"serial": "x"})).await?,
+        "value.serial",
+        "format",
+    )
+    .await?;
+    refused(
+        put(&technician, &id, "odp_port", json!({"port": 999})).await?,
+        "value.port",
+        "range",
+    )
+    .await?;
+    // A port another customer uses.
+    let odp = text(&t["odp_id"])?.to_string();
+    let (_, holders) = supervisor
+        .json(&format!("/api/v1/customers?odp_id={odp}&limit=50"))
+        .await?;
+    if let Some(taken) = holders["items"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter(|c| c["id"] != json!(customer_id))
+        .find_map(|c| c["odp_port"].as_i64())
+    {
+        refused(
+            put(&technician, &id, "odp_port", json!({"port": taken})).await?,
+            "value.port",
+            "port_taken",
+        )
+        .await?;
+    }
+    // An ONT installed at another customer's.
+    let admin = app.signed_in("admin").await?;
+    let (_, assets) = admin.json("/api/v1/inventory/assets?limit=500").await?;
+    let at_home = assets["items"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .find(|a| a["location"]["kind"] == "customer")
+        .cloned();
+    anyhow::ensure!(
+        at_home.is_some(),
+        "the demo has ONTs at customers' homes: {assets}"
+    );
+    if let Some(serial) = at_home.as_ref().and_then(|a| a["serial"].as_str()) {
+        refused(
+            put(&technician, &id, "ont_serial", json!({"serial": serial})).await?,
+            "value.serial",
+            "other_customer",
+        )
+        .await?;
+    }
+    // A photo that is not on this ticket.
+    refused(
+        put(
+            &technician,
+            &id,
+            "photo_odp",
+            json!({"attachment_ids": [uuid::Uuid::now_v7()]}),
+        )
+        .await?,
+        "value.attachment_ids[0]",
+        "unknown",
+    )
+    .await?;
+    let (_, after_bad) = technician
+        .json(&format!("/api/v1/tickets/{id}/checklist"))
+        .await?;
+    assert_eq!(
+        after_bad["missing"], sheet["missing"],
+        "nothing kept from bad input"
+    );
+
+    // The port actually used: another free one than the one reserved.
+    let reserved = t["odp_port"].as_i64();
+    let free = free_ports(&supervisor, &odp)
+        .await?
+        .into_iter()
+        .find(|p| Some(*p) != reserved)
+        .ok_or_else(|| anyhow::anyhow!("no other free port"))?;
+    ok(put(&technician, &id, "odp_port", json!({"port": free})).await?).await?;
+    ok(put(&technician, &id, "drop_cable_m", json!({"meters": "85,5"})).await?).await?;
+    ok(put(
+        &technician,
+        &id,
+        "ont_serial",
+        json!({"serial": "zteg c8a1 b2c3"}),
+    )
+    .await?)
+    .await?;
+    ok(put(
+        &technician,
+        &id,
+        "speed_test",
+        json!({"download_mbps": 49.1, "upload_mbps": 20}),
+    )
+    .await?)
+    .await?;
+    for entry in ["photo_odp", "photo_ont", "photo_cabling"] {
+        let photo_id = photo(&technician, &id, &format!("{entry}.png")).await?;
+        ok(put(
+            &technician,
+            &id,
+            entry,
+            json!({"attachment_ids": [photo_id]}),
+        )
+        .await?)
+        .await?;
+    }
+    let signature = photo(&technician, &id, "ttd.png").await?;
+    let body = json!({"attachment_id": signature, "signer": "Asep Sunandar"});
+    let first = ok(put(&technician, &id, "customer_signature", body.clone()).await?).await?;
+    // The same entry replayed (a queue sent twice): taken once.
+    let again = ok(put(&technician, &id, "customer_signature", body).await?).await?;
+    let at = |s: &Value| {
+        s["entries"]
+            .as_array()
+            .and_then(|e| e.iter().find(|e| e["key"] == "customer_signature"))
+            .map(|e| e["recorded"]["at"].clone())
+    };
+    assert_eq!(at(&first), at(&again), "a replay records nothing new");
+
+    // A weak reading: completion waits for a supervisor's exception.
+    let weak = ok(put(&technician, &id, "rx_power", json!({"dbm": -26.2})).await?).await?;
+    assert_eq!(weak["optical"]["signal"], "weak");
+    assert_eq!(weak["missing"], json!(["rx_power_weak"]));
+    assert_eq!(weak["intact"], true);
+    let (_, t_now) = technician.json(&format!("/api/v1/tickets/{id}")).await?;
+    let r = step(&technician, &t_now, "resolved").await?;
+    let problem = assert_problem(r, 409, "/problems/not-ready").await?;
+    assert_eq!(problem["missing"], json!(["rx_power_weak"]));
+    let r = exception(&technician, &id, "jarak jauh").await?;
+    assert_problem(r, 403, "/problems/forbidden").await?;
+    refused(
+        exception(&supervisor, &id, "  ").await?,
+        "reason",
+        "required",
+    )
+    .await?;
+    let approved = ok(exception(
+        &supervisor,
+        &id,
+        "Jarak ODP 240 m, redaman kabel drop; diterima sampai ODP baru dipasang",
+    )
+    .await?)
+    .await?;
+    assert_eq!(approved["complete"], true, "{approved}");
+    assert_eq!(approved["optical"]["exception"]["dbm"], -26.2);
+    // A different reading later needs its own exception.
+    let other = ok(put(&technician, &id, "rx_power", json!({"dbm": -25.8})).await?).await?;
+    assert_eq!(other["missing"], json!(["rx_power_weak"]));
+    let healthy = ok(put(&technician, &id, "rx_power", json!({"dbm": -18.75})).await?).await?;
+    assert_eq!(healthy["optical"]["signal"], "healthy");
+    assert_eq!(healthy["complete"], true);
+
+    // Completed: the customer is active on the port actually used.
+    let (_, t_now) = technician.json(&format!("/api/v1/tickets/{id}")).await?;
+    let done = ok(step(&technician, &t_now, "resolved").await?).await?;
+    assert_eq!(done["status"], "resolved");
+    let (_, customer) = supervisor
+        .json(&format!("/api/v1/customers/{customer_id}"))
+        .await?;
+    assert_eq!(customer["status"], "active", "{customer}");
+    assert_eq!(customer["odp_port"], free, "{customer}");
+    // Resolved: the documentation is closed.
+    let r = put(&technician, &id, "drop_cable_m", json!({"meters": 90})).await?;
+    assert_problem(r, 409, "/problems/conflict").await?;
+
+    // The customer sees none of it.
+    let customer_session = app.signed_in("customer").await?;
+    let r = customer_session
+        .get(&format!("/api/v1/tickets/{id}/checklist"))
+        .await?;
+    assert!(matches!(r.status().as_u16(), 403 | 404), "{}", r.status());
+    Ok(())
+}
+
+async fn the_healthy_band_is_a_setting(app: &TestApp) -> anyhow::Result<()> {
+    let admin = app.signed_in("admin").await?;
+    let supervisor = app.signed_in("supervisor").await?;
+    let (status, s) = supervisor.json("/api/v1/job-settings").await?;
+    assert_eq!(status, 200);
+    assert_eq!(s["optical_band"]["weakest"], -25.0);
+    let r = supervisor
+        .send(
+            Method::PUT,
+            "/api/v1/job-settings",
+            Some(json!({"optical_band": {"weakest": -24, "warn_from": -22}})),
+        )
+        .await?;
+    assert_problem(r, 403, "/problems/forbidden").await?;
+    for (band, field) in [
+        (json!({"weakest": -30, "warn_from": -23}), "weakest"),
+        (json!({"weakest": -24, "warn_from": -26}), "warn_from"),
+    ] {
+        let r = admin
+            .send(
+                Method::PUT,
+                "/api/v1/job-settings",
+                Some(json!({"optical_band": band})),
+            )
+            .await?;
+        refused(r, field, "range").await?;
+    }
+    let r = admin
+        .send(
+            Method::PUT,
+            "/api/v1/job-settings",
+            Some(json!({"optical_band": {"weakest": -24, "warn_from": -22}})),
+        )
+        .await?;
+    let saved = ok(r).await?;
+    assert_eq!(
+        saved["optical_band"],
+        json!({"weakest": -24.0, "warn_from": -22.0})
+    );
+    let (_, s) = supervisor.json("/api/v1/job-settings").await?;
+    assert_eq!(s["optical_band"]["warn_from"], -22.0);
+    Ok(())
+}

@@ -1,0 +1,513 @@
+//! A job's documentation: the entries of its checklist as the technician
+//! records them, kept as an append-only log whose every row carries the hash
+//! of the one before (a later change to any row breaks the chain and shows),
+//! the supervisor's exception for a weak optical reading, the ISP's healthy
+//! band, and the gate that keeps a job from completion until its required
+//! entries are there.
+
+use std::collections::HashMap;
+
+use chrono::{DateTime, Utc};
+use netcrew_domain::{
+    FieldError, Invalid, Role,
+    tickets::{
+        TicketKind, TicketStatus,
+        checklist::{self, Entry, OpticalBand, Signal},
+    },
+};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QueryOrder,
+    Set, sea_query::OnConflict,
+};
+use serde_json::{Value, json};
+use sha2::{Digest, Sha256};
+use uuid::Uuid;
+
+use crate::{
+    Db, Error,
+    entity::{
+        asset, customer, job_record, odp, setting, stock_location, ticket, ticket_attachment, user,
+    },
+    notifications::{self, Note},
+    tickets::Person,
+};
+
+/// The entry a supervisor's exception for a weak reading is kept under.
+pub const EXCEPTION: &str = "rx_power_exception";
+
+const BAND_KEY: &str = "optical_band";
+
+/// The ISP's healthy band of optical receive power (the built-in one until
+/// an admin sets it).
+pub async fn band<C: ConnectionTrait>(db: &C) -> Result<OpticalBand, DbErr> {
+    Ok(setting::Entity::find_by_id(BAND_KEY)
+        .one(db)
+        .await?
+        .and_then(|s| serde_json::from_str(&s.value).ok())
+        .unwrap_or_default())
+}
+
+/// Sets the healthy band.
+pub async fn set_band(
+    db: &Db,
+    who: &Person,
+    band: OpticalBand,
+    now: DateTime<Utc>,
+) -> Result<OpticalBand, Error> {
+    let band = band.check()?;
+    let txn = db.begin_write().await?;
+    let before = self::band(&*txn).await?;
+    setting::Entity::insert(setting::ActiveModel {
+        key: Set(BAND_KEY.to_string()),
+        value: Set(json!(band).to_string()),
+        updated_by: Set(who.id),
+        updated_at: Set(now),
+    })
+    .on_conflict(
+        OnConflict::column(setting::Column::Key)
+            .update_columns([
+                setting::Column::Value,
+                setting::Column::UpdatedBy,
+                setting::Column::UpdatedAt,
+            ])
+            .to_owned(),
+    )
+    .exec_without_returning(&*txn)
+    .await?;
+    crate::audit_log::audit(
+        &*txn,
+        crate::audit_log::Audit {
+            actor_id: who.id,
+            actor_ip: who.ip.clone(),
+            action: "job_settings.update",
+            entity: "setting",
+            entity_id: Some(BAND_KEY.to_string()),
+            before: Some(json!(before)),
+            after: Some(json!(band)),
+        },
+        now,
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(band)
+}
+
+/// One entry's current value.
+#[derive(Debug, Clone)]
+pub struct Recorded {
+    pub value: Value,
+    pub by: Option<Uuid>,
+    pub by_name: Option<String>,
+    pub at: DateTime<Utc>,
+}
+
+/// A job's documentation as it stands.
+#[derive(Debug, Clone)]
+pub struct Sheet {
+    pub kind: TicketKind,
+    pub values: HashMap<String, Recorded>,
+    pub band: OpticalBand,
+    /// The optical reading judged against the band.
+    pub signal: Option<Signal>,
+    /// The supervisor's exception: the reading it is for, why, who.
+    pub exception: Option<Recorded>,
+    /// What keeps the job from completion.
+    pub missing: Vec<String>,
+    /// Whether the log's hash chain holds (false: a row was changed after
+    /// it was written).
+    pub intact: bool,
+    /// The hash of the last row (what the next one will name).
+    pub head: String,
+}
+
+fn chain(prev: &str, r: &job_record::Model) -> String {
+    let mut h = Sha256::new();
+    h.update(prev.as_bytes());
+    h.update(b"\n");
+    h.update(r.ticket_id.as_bytes());
+    h.update(r.entry.as_bytes());
+    h.update(b"\n");
+    h.update(r.value.as_bytes());
+    h.update(b"\n");
+    h.update(r.recorded_by.map(|u| u.to_string()).unwrap_or_default());
+    h.update(b"\n");
+    h.update(r.recorded_at.to_rfc3339().as_bytes());
+    hex(&h.finalize())
+}
+
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+fn kind_of(t: &ticket::Model) -> TicketKind {
+    TicketKind::parse(&t.kind).unwrap_or(TicketKind::Repair)
+}
+
+/// The documentation of ticket `t`.
+pub async fn sheet<C: ConnectionTrait>(db: &C, t: &ticket::Model) -> Result<Sheet, DbErr> {
+    let rows = job_record::Entity::find()
+        .filter(job_record::Column::TicketId.eq(t.id))
+        .order_by_asc(job_record::Column::Id)
+        .all(db)
+        .await?;
+    let mut head = String::new();
+    let mut intact = true;
+    let mut values: HashMap<String, Recorded> = HashMap::new();
+    let people: Vec<Uuid> = rows.iter().filter_map(|r| r.recorded_by).collect();
+    let names: HashMap<Uuid, String> = if people.is_empty() {
+        HashMap::new()
+    } else {
+        user::Entity::find()
+            .filter(user::Column::Id.is_in(people))
+            .all(db)
+            .await?
+            .into_iter()
+            .map(|u| (u.id, u.name))
+            .collect()
+    };
+    for r in &rows {
+        if r.prev_hash != head || chain(&head, r) != r.hash {
+            intact = false;
+        }
+        head = r.hash.clone();
+        let value: Value = serde_json::from_str(&r.value).unwrap_or(Value::Null);
+        let recorded = Recorded {
+            value,
+            by: r.recorded_by,
+            by_name: r.recorded_by.and_then(|u| names.get(&u).cloned()),
+            at: r.recorded_at,
+        };
+        if recorded.value.is_null() {
+            values.remove(&r.entry);
+        } else {
+            values.insert(r.entry.clone(), recorded);
+        }
+    }
+    let kind = kind_of(t);
+    let band = band(db).await?;
+    let exception = values.remove(EXCEPTION);
+    let signal = values
+        .get("rx_power")
+        .and_then(|r| r.value.get("dbm"))
+        .and_then(Value::as_f64)
+        .map(|d| band.judge(d));
+    let plain: HashMap<String, Value> = values
+        .iter()
+        .map(|(k, v)| (k.clone(), v.value.clone()))
+        .collect();
+    let missing = checklist::missing(
+        kind,
+        &plain,
+        band,
+        exception
+            .as_ref()
+            .and_then(|e| e.value.get("dbm"))
+            .and_then(Value::as_f64),
+    );
+    Ok(Sheet {
+        kind,
+        values,
+        band,
+        signal,
+        exception,
+        missing,
+        intact,
+        head,
+    })
+}
+
+async fn append<C: ConnectionTrait>(
+    db: &C,
+    t: &ticket::Model,
+    head: &str,
+    entry: &str,
+    value: &Value,
+    who: Option<Uuid>,
+    now: DateTime<Utc>,
+) -> Result<(), DbErr> {
+    let mut row = job_record::Model {
+        id: Uuid::now_v7(),
+        ticket_id: t.id,
+        entry: entry.to_string(),
+        value: value.to_string(),
+        recorded_by: who,
+        // Stored to the microsecond on both databases: the hash is of what
+        // is read back.
+        recorded_at: DateTime::from_timestamp_micros(now.timestamp_micros()).unwrap_or(now),
+        prev_hash: head.to_string(),
+        hash: String::new(),
+    };
+    row.hash = chain(head, &row);
+    job_record::ActiveModel {
+        id: Set(row.id),
+        ticket_id: Set(row.ticket_id),
+        entry: Set(row.entry),
+        value: Set(row.value),
+        recorded_by: Set(row.recorded_by),
+        recorded_at: Set(row.recorded_at),
+        prev_hash: Set(row.prev_hash),
+        hash: Set(row.hash),
+    }
+    .insert(db)
+    .await?;
+    Ok(())
+}
+
+fn refuse(field: &str, code: &str, detail: impl Into<String>) -> Error {
+    Invalid::one(FieldError::new(field, code, detail)).into()
+}
+
+fn may_document(t: &ticket::Model) -> Result<(), Error> {
+    let status = TicketStatus::parse(&t.status).unwrap_or(TicketStatus::New);
+    match status {
+        TicketStatus::Accepted
+        | TicketStatus::EnRoute
+        | TicketStatus::OnSite
+        | TicketStatus::Pending
+        | TicketStatus::Reopened => Ok(()),
+        _ => Err(Error::Conflict(format!(
+            "A job is documented once it is accepted and until it is resolved; this one is {}.",
+            status.as_str()
+        ))),
+    }
+}
+
+/// Checks what an entry names outside itself: the port is free on the
+/// ticket's ODP, the ONT is not installed at another customer's, photos
+/// and signatures are images of this ticket.
+async fn check_refs<C: ConnectionTrait>(
+    db: &C,
+    t: &ticket::Model,
+    entry: Entry,
+    checked: &checklist::Checked,
+) -> Result<(), Error> {
+    use netcrew_domain::tickets::checklist::EntryKind;
+    match entry.kind {
+        EntryKind::OdpPort => {
+            let port = checked.value["port"].as_i64().unwrap_or_default() as i32;
+            let Some(odp_id) = t.odp_id else {
+                return Err(refuse(
+                    "value.port",
+                    "required",
+                    "the ticket has no ODP: choose it on the ticket first",
+                ));
+            };
+            let Some(o) = odp::Entity::find_by_id(odp_id).one(db).await? else {
+                return Err(refuse("value.port", "unknown", "the ticket's ODP is gone"));
+            };
+            if port > o.port_count {
+                return Err(Invalid::one(
+                    FieldError::new(
+                        "value.port",
+                        "range",
+                        format!("{} has ports 1 to {}", o.code, o.port_count),
+                    )
+                    .with("min", 1)
+                    .with("max", o.port_count),
+                )
+                .into());
+            }
+            let holder: Option<String> = customer::Entity::find()
+                .filter(customer::Column::OdpId.eq(odp_id))
+                .filter(customer::Column::OdpPort.eq(port))
+                .filter(customer::Column::Id.ne(t.customer_id))
+                .one(db)
+                .await?
+                .map(|c| c.customer_number);
+            if let Some(h) = holder {
+                return Err(Invalid::one(
+                    FieldError::new(
+                        "value.port",
+                        "port_taken",
+                        format!("port {port} of {} is in use by {h}", o.code),
+                    )
+                    .with("customer_number", h)
+                    .with("port", port)
+                    .with("odp", o.code.clone()),
+                )
+                .into());
+            }
+        }
+        EntryKind::OntSerial if kind_of(t) != TicketKind::Dismantle => {
+            let serial = checked.value["serial"].as_str().unwrap_or_default();
+            if let Some(a) = asset::Entity::find()
+                .filter(asset::Column::Serial.eq(serial))
+                .one(db)
+                .await?
+                && let Some(place) = stock_location::Entity::find_by_id(a.location_id)
+                    .one(db)
+                    .await?
+                && place.customer_id.is_some_and(|c| c != t.customer_id)
+            {
+                return Err(refuse(
+                    "value.serial",
+                    "other_customer",
+                    format!("{serial} is installed at {}", place.name),
+                ));
+            }
+        }
+        _ => {}
+    }
+    for (i, id) in checked.attachments.iter().enumerate() {
+        let a = ticket_attachment::Entity::find_by_id(*id).one(db).await?;
+        let field = if entry.kind == EntryKind::Signature {
+            "value.attachment_id".to_string()
+        } else {
+            format!("value.attachment_ids[{i}]")
+        };
+        match a {
+            Some(a) if a.ticket_id == t.id && a.removed_at.is_none() => {
+                if !a.content_type.starts_with("image/") {
+                    return Err(refuse(
+                        &field,
+                        "format",
+                        format!("{} is not a photo", a.file_name),
+                    ));
+                }
+            }
+            _ => {
+                return Err(refuse(&field, "unknown", "no such photo on this ticket"));
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Records one entry of ticket `t`'s checklist (`None`: takes it back).
+/// The same value again changes nothing, so a replayed queue is harmless.
+pub async fn record(
+    db: &Db,
+    who: &Person,
+    ticket_id: Uuid,
+    key: &str,
+    value: Option<&Value>,
+    now: DateTime<Utc>,
+) -> Result<Sheet, Error> {
+    let txn = db.begin_write().await?;
+    let t = ticket::Entity::find_by_id(ticket_id)
+        .one(&*txn)
+        .await?
+        .ok_or_else(|| Error::NotFound("No such ticket.".to_string()))?;
+    let kind = kind_of(&t);
+    let Some(entry) = checklist::entry_of(kind, key) else {
+        return Err(Error::NotFound(format!(
+            "A {} has no checklist entry {key:?}.",
+            kind.as_str()
+        )));
+    };
+    may_document(&t)?;
+    let current = sheet(&*txn, &t).await?;
+    let stored = match value {
+        Some(v) => {
+            let checked = checklist::check(entry, v)?;
+            check_refs(&*txn, &t, entry, &checked).await?;
+            checked.value
+        }
+        None => Value::Null,
+    };
+    let same = match current.values.get(key) {
+        Some(r) => r.value == stored,
+        None => stored.is_null(),
+    };
+    if !same {
+        append(&*txn, &t, &current.head, key, &stored, who.id, now).await?;
+    }
+    let after = sheet(&*txn, &t).await?;
+    txn.commit().await?;
+    Ok(after)
+}
+
+/// A supervisor's exception for the weak reading recorded now (a later,
+/// different reading needs its own).
+pub async fn approve_exception(
+    db: &Db,
+    who: &Person,
+    ticket_id: Uuid,
+    reason: &str,
+    now: DateTime<Utc>,
+) -> Result<Sheet, Error> {
+    let reason = reason.trim();
+    if reason.is_empty() {
+        return Err(refuse(
+            "reason",
+            "required",
+            "say why the weak reading is accepted",
+        ));
+    }
+    if reason.chars().count() > 500 {
+        return Err(refuse("reason", "length", "at most 500 characters"));
+    }
+    let txn = db.begin_write().await?;
+    let t = ticket::Entity::find_by_id(ticket_id)
+        .one(&*txn)
+        .await?
+        .ok_or_else(|| Error::NotFound("No such ticket.".to_string()))?;
+    may_document(&t)?;
+    let current = sheet(&*txn, &t).await?;
+    let Some(dbm) = current
+        .values
+        .get("rx_power")
+        .and_then(|r| r.value.get("dbm"))
+        .and_then(Value::as_f64)
+    else {
+        return Err(Error::Conflict(
+            "No optical reading is recorded on this job yet.".to_string(),
+        ));
+    };
+    if current.signal != Some(Signal::Weak) {
+        return Err(Error::Conflict(format!(
+            "{dbm} dBm is within the healthy band: no exception is needed."
+        )));
+    }
+    let value = json!({"dbm": dbm, "reason": reason});
+    append(&*txn, &t, &current.head, EXCEPTION, &value, who.id, now).await?;
+    if let Some(tech) = t.technician_id {
+        notifications::notify(
+            &*txn,
+            &[tech],
+            &Note {
+                kind: "rx_power_exception",
+                ticket: Some((t.id, t.number.clone())),
+                outage_id: None,
+                data: json!({"dbm": dbm, "reason": reason, "by": who.name}),
+            },
+            now,
+        )
+        .await?;
+    }
+    let after = sheet(&*txn, &t).await?;
+    txn.commit().await?;
+    Ok(after)
+}
+
+/// The gate before a job done on site is resolved: every required entry
+/// is there and the reading is healthy or excepted. Answers the ODP port
+/// recorded (the one actually used), which the completion applies.
+pub(crate) async fn gate<C: ConnectionTrait>(
+    db: &C,
+    t: &ticket::Model,
+    who: &Person,
+) -> Result<Option<i32>, Error> {
+    // NetCrew itself (an outage's repair) does not document visits.
+    if who.id.is_none() && who.role.is_none() {
+        return Ok(None);
+    }
+    if who.role == Some(Role::Customer) {
+        return Ok(None);
+    }
+    let s = sheet(db, t).await?;
+    if !s.missing.is_empty() {
+        return Err(Error::NotReady {
+            detail: format!(
+                "The job's documentation is not complete: {}.",
+                s.missing.join(", ")
+            ),
+            missing: s.missing,
+        });
+    }
+    Ok(s.values
+        .get("odp_port")
+        .and_then(|r| r.value.get("port"))
+        .and_then(Value::as_i64)
+        .map(|p| p as i32))
+}
