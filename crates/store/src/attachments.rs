@@ -48,6 +48,17 @@ pub struct Upload {
     pub declared_type: Option<String>,
     pub bytes: Bytes,
     pub internal: bool,
+    /// When and where the phone took it (checked by the caller).
+    pub taken: Option<Taken>,
+}
+
+/// When and where a photo was taken, as the phone reported it.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Taken {
+    pub at: DateTime<Utc>,
+    pub lat: Option<f64>,
+    pub lng: Option<f64>,
+    pub accuracy_m: Option<f64>,
 }
 
 fn refuse(code: &str, detail: impl Into<String>) -> Error {
@@ -183,12 +194,20 @@ pub async fn attach(
         )));
     }
     let internal = upload.internal && who.role != Some(Role::Customer);
+    let taken = upload.taken;
     let found = check_type(&upload)?;
     let name = clean_name(&upload.file_name, found);
     let (bytes, kind, size) = tokio::task::spawn_blocking(move || prepare(upload.bytes, found))
         .await
         .map_err(|e| Error::Conflict(format!("the file could not be processed: {e}")))??;
     let id = Uuid::now_v7();
+    let sha256: String = {
+        use sha2::{Digest, Sha256};
+        Sha256::digest(&bytes)
+            .iter()
+            .map(|b| format!("{b:02x}"))
+            .collect()
+    };
     let key = format!("tickets/{ticket_id}/{id}");
     let path = ObjectPath::from(key.as_str());
     let length = bytes.len() as i64;
@@ -211,6 +230,11 @@ pub async fn attach(
             uploaded_by: Set(who.id),
             created_at: Set(now),
             removed_at: Set(None),
+            taken_at: Set(taken.map(|t| t.at)),
+            lat: Set(taken.and_then(|t| t.lat)),
+            lng: Set(taken.and_then(|t| t.lng)),
+            accuracy_m: Set(taken.and_then(|t| t.accuracy_m)),
+            sha256: Set(Some(sha256.clone())),
         }
         .insert(&*txn)
         .await?;
@@ -225,7 +249,7 @@ pub async fn attach(
             from_status: Set(None),
             to_status: Set(None),
             reason: Set(String::new()),
-            data: Set(json!({"attachment_id": id, "file_name": name, "content_type": kind}).to_string()),
+            data: Set(json!({"attachment_id": id, "file_name": name, "content_type": kind, "sha256": sha256}).to_string()),
             public: Set(!internal),
         }
         .insert(&*txn)
@@ -339,6 +363,7 @@ mod tests {
             declared_type: declared.map(str::to_string),
             bytes,
             internal: false,
+            taken: None,
         }
     }
 

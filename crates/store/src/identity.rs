@@ -240,6 +240,7 @@ pub async fn record(
                 declared_type: upload.declared_type,
                 bytes: upload.bytes,
                 internal: true,
+                taken: None,
             };
             Some(
                 tokio::task::spawn_blocking(move || prepare_photo(upload))

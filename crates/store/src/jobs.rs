@@ -373,6 +373,34 @@ async fn check_refs<C: ConnectionTrait>(
     Ok(())
 }
 
+/// A photo entry's value with the hash of each photo's bytes, so that the
+/// chain covers what the photos show.
+async fn with_hashes<C: ConnectionTrait>(
+    db: &C,
+    checked: checklist::Checked,
+) -> Result<Value, DbErr> {
+    if checked.attachments.is_empty() {
+        return Ok(checked.value);
+    }
+    let rows = ticket_attachment::Entity::find()
+        .filter(ticket_attachment::Column::Id.is_in(checked.attachments.clone()))
+        .all(db)
+        .await?;
+    let hashes: Vec<Value> = checked
+        .attachments
+        .iter()
+        .map(|id| {
+            rows.iter()
+                .find(|r| r.id == *id)
+                .and_then(|r| r.sha256.clone())
+                .map_or(Value::Null, Value::String)
+        })
+        .collect();
+    let mut value = checked.value;
+    value["sha256"] = Value::Array(hashes);
+    Ok(value)
+}
+
 /// Records one entry of ticket `t`'s checklist (`None`: takes it back).
 /// The same value again changes nothing, so a replayed queue is harmless.
 pub async fn record(
@@ -401,7 +429,7 @@ pub async fn record(
         Some(v) => {
             let checked = checklist::check(entry, v)?;
             check_refs(&*txn, &t, entry, &checked).await?;
-            checked.value
+            with_hashes(&*txn, checked).await?
         }
         None => Value::Null,
     };

@@ -272,6 +272,36 @@ pub struct MoveRequest {
     pub remote_reason: Option<RemoteReason>,
     /// `assigned`: the technician.
     pub technician_id: Option<Uuid>,
+    /// `on_site`, `en_route`: where the phone is.
+    pub position: Option<Position>,
+}
+
+/// A phone's position at a move.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Position {
+    pub lat: f64,
+    pub lng: f64,
+    pub accuracy_m: Option<f64>,
+}
+
+/// The position's part of a move's data: where, how precisely, and how far
+/// from the ticket's place (`None`: no position, or none that is real).
+fn position_data(c: &mut Checks, t: &ticket::Model, p: Option<Position>) -> Option<Value> {
+    let p = p?;
+    let Ok(at) = netcrew_domain::GeoPoint::new(p.lat, p.lng) else {
+        c.fail("position", "location", "not a place on the earth");
+        return None;
+    };
+    if p.accuracy_m
+        .is_some_and(|a| !(0.0..=100_000.0).contains(&a))
+    {
+        c.fail("position.accuracy_m", "range", "from 0 to 100000 metres");
+        return None;
+    }
+    let distance = netcrew_domain::GeoPoint::new(t.lat, t.lng)
+        .ok()
+        .map(|place| place.distance_m(&at).round());
+    Some(json!({"lat": p.lat, "lng": p.lng, "accuracy_m": p.accuracy_m, "distance_m": distance}))
 }
 
 fn conflict(msg: impl Into<String>) -> Error {
@@ -1653,6 +1683,9 @@ pub(crate) async fn transition_in(
         }
         TicketMove::Arrive => {
             t.visits += 1;
+            if let Some(p) = position_data(&mut c, &t, req.position) {
+                data = json!({ "position": p });
+            }
         }
         TicketMove::Pend => match req.pause_reason.as_deref() {
             None => c.fail("pause_reason", "required", "choose why the ticket waits"),
@@ -1706,7 +1739,11 @@ pub(crate) async fn transition_in(
             t.before_pending = None;
             t.pending_reason = None;
         }
-        TicketMove::Depart => {}
+        TicketMove::Depart => {
+            if let Some(p) = position_data(&mut c, &t, req.position) {
+                data = json!({ "position": p });
+            }
+        }
     }
     c.finish()?;
     if (from == TicketStatus::Pending || matches!(mv, TicketMove::Resolve | TicketMove::Cancel))

@@ -162,6 +162,7 @@ async fn record_identity(
         nik: form.texts.remove("nik"),
         photo: form.file.map(|f| Upload {
             internal: true,
+            taken: None,
             ..f
         }),
     };

@@ -173,6 +173,7 @@ pub(crate) async fn read_upload_form(
                 declared_type,
                 bytes,
                 internal: false,
+                taken: None,
             });
         } else {
             let text = field.text().await.map_err(bad)?;

@@ -645,6 +645,19 @@ pub struct TransitionInput {
     pub remote_reason: Option<RemoteReason>,
     /// To `assigned`: the technician.
     pub technician_id: Option<Uuid>,
+    /// To `on_site` (and `en_route`): where the phone is; kept with the
+    /// move, with its distance from the ticket's place.
+    pub position: Option<MovePosition>,
+}
+
+/// The phone's position at a move, as the browser's geolocation gives it.
+#[derive(Debug, Clone, Copy, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct MovePosition {
+    pub lat: f64,
+    pub lng: f64,
+    /// The browser's accuracy, in metres.
+    pub accuracy_m: Option<f64>,
 }
 
 /// Moves a ticket (`{"to": "accepted"}`). Needs `If-Match`; a move not
@@ -684,6 +697,11 @@ async fn move_ticket(
         pause_reason: b.pause_reason,
         remote_reason: b.remote_reason,
         technician_id: b.technician_id,
+        position: b.position.map(|p| tickets::Position {
+            lat: p.lat,
+            lng: p.lng,
+            accuracy_m: p.accuracy_m,
+        }),
     };
     let t = tickets::transition(
         &state.db,
@@ -954,6 +972,14 @@ pub struct Attachment {
     /// When the file was removed after its retention time (its bytes are
     /// gone; the entry stays).
     pub removed_at: Option<DateTime<Utc>>,
+    /// When and where the phone took it, as the app reported (photos
+    /// taken in the technician app).
+    pub taken_at: Option<DateTime<Utc>>,
+    pub lat: Option<f64>,
+    pub lng: Option<f64>,
+    pub accuracy_m: Option<f64>,
+    /// SHA-256 of the bytes kept (hex): a job's documentation chains it.
+    pub sha256: Option<String>,
 }
 
 impl From<netcrew_store::entity::ticket_attachment::Model> for Attachment {
@@ -970,6 +996,11 @@ impl From<netcrew_store::entity::ticket_attachment::Model> for Attachment {
             uploaded_by: a.uploaded_by,
             created_at: a.created_at,
             removed_at: a.removed_at,
+            taken_at: a.taken_at,
+            lat: a.lat,
+            lng: a.lng,
+            accuracy_m: a.accuracy_m,
+            sha256: a.sha256,
         }
     }
 }
@@ -983,6 +1014,12 @@ pub struct AttachmentForm {
     file: Vec<u8>,
     /// `true`: seen by staff only.
     internal: Option<bool>,
+    /// When the phone took the photo (RFC 3339; not in the future).
+    taken_at: Option<String>,
+    /// Where the phone was then (both or neither), and how precisely (m).
+    lat: Option<f64>,
+    lng: Option<f64>,
+    accuracy_m: Option<f64>,
 }
 
 /// A ticket's attachments (a customer does not see internal ones).
@@ -1039,6 +1076,7 @@ async fn add_attachment(
         return Err(ApiError::validation("file", "required", "choose a file"));
     };
     upload.internal = internal;
+    upload.taken = taken_of(&form.texts, Utc::now())?;
     let saved = netcrew_store::attachments::attach(
         &state.db,
         &state.files,
@@ -1053,6 +1091,86 @@ async fn add_attachment(
         format!("/api/v1/attachments/{}/content", saved.id),
         Attachment::from(saved),
     ))
+}
+
+/// When and where a photo was taken, from the upload form's `taken_at`
+/// (RFC 3339), `lat`, `lng` and `accuracy_m` (the phone's geolocation at
+/// the moment of capture; Android strips it from the photo itself).
+fn taken_of(
+    texts: &std::collections::HashMap<String, String>,
+    now: DateTime<Utc>,
+) -> ApiResult<Option<netcrew_store::attachments::Taken>> {
+    let text = |k: &str| texts.get(k).map(|v| v.trim()).filter(|v| !v.is_empty());
+    let number = |k: &str| -> ApiResult<Option<f64>> {
+        text(k)
+            .map(|v| {
+                v.parse::<f64>()
+                    .ok()
+                    .filter(|f| f.is_finite())
+                    .ok_or_else(|| ApiError::validation(k, "format", "a number"))
+            })
+            .transpose()
+    };
+    let Some(at) = text("taken_at") else {
+        if text("lat").is_some() || text("lng").is_some() {
+            return Err(ApiError::validation(
+                "taken_at",
+                "required",
+                "give when the photo was taken with where",
+            ));
+        }
+        return Ok(None);
+    };
+    let at = DateTime::parse_from_rfc3339(at)
+        .map(|t| t.with_timezone(&Utc))
+        .map_err(|_| {
+            ApiError::validation(
+                "taken_at",
+                "format",
+                "a time such as 2026-11-29T10:15:00+07:00",
+            )
+        })?;
+    if at > now + chrono::Duration::minutes(5) {
+        return Err(ApiError::validation(
+            "taken_at",
+            "range",
+            "not in the future",
+        ));
+    }
+    let (lat, lng) = (number("lat")?, number("lng")?);
+    match (lat, lng) {
+        (Some(a), Some(o)) => {
+            if netcrew_domain::GeoPoint::new(a, o).is_err() {
+                return Err(ApiError::validation(
+                    "lat",
+                    "location",
+                    "not a place on the earth",
+                ));
+            }
+        }
+        (None, None) => {}
+        _ => {
+            return Err(ApiError::validation(
+                "lng",
+                "required",
+                "give both lat and lng, or neither",
+            ));
+        }
+    }
+    let accuracy_m = number("accuracy_m")?;
+    if accuracy_m.is_some_and(|a| !(0.0..=100_000.0).contains(&a)) {
+        return Err(ApiError::validation(
+            "accuracy_m",
+            "range",
+            "from 0 to 100000 metres",
+        ));
+    }
+    Ok(Some(netcrew_store::attachments::Taken {
+        at,
+        lat,
+        lng,
+        accuracy_m,
+    }))
 }
 
 /// The bytes of an attachment, if the caller sees its ticket.

@@ -128,9 +128,38 @@ async fn on_site_installation(app: &TestApp) -> anyhow::Result<(Value, Session, 
         .await?)
     .await?;
     let mut t = t;
-    for to in ["accepted", "en_route", "on_site"] {
+    for to in ["accepted", "en_route"] {
         t = moved(&technician, &t, to).await?;
     }
+    // Arriving keeps where the phone was and how far from the place.
+    let path = format!("/api/v1/tickets/{}/transitions", text(&t["id"])?);
+    let version = t["version"].as_i64().unwrap_or_default();
+    let arrive = |position: Value| {
+        technician.send_if(
+            Method::POST,
+            &path,
+            version,
+            Some(json!({"to": "on_site", "position": position})),
+        )
+    };
+    let r = arrive(json!({"lat": 91.0, "lng": 107.6161})).await?;
+    refused(r, "position", "location").await?;
+    let t = ok(arrive(json!({"lat": -6.8917, "lng": 107.6161, "accuracy_m": 12.0})).await?).await?;
+    let (_, timeline) = technician
+        .json(&format!("/api/v1/tickets/{}/timeline", text(&t["id"])?))
+        .await?;
+    let arrived = timeline["items"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .find(|e| e["to_status"] == "on_site")
+        .cloned()
+        .ok_or_else(|| anyhow::anyhow!("{timeline}"))?;
+    let distance = arrived["data"]["position"]["distance_m"]
+        .as_f64()
+        .unwrap_or(-1.0);
+    assert!((10.0..60.0).contains(&distance), "{arrived}");
+    assert_eq!(arrived["data"]["position"]["accuracy_m"], 12.0);
     Ok((t, supervisor, technician))
 }
 
@@ -281,7 +310,57 @@ async fn an_installation_is_completed_only_once_documented_and_a_weak_signal_nee
     )
     .await?)
     .await?;
-    for entry in ["photo_odp", "photo_ont", "photo_cabling"] {
+    // A photo carries when and where the phone took it, and its hash.
+    let upload = |taken_at: &str, lat: &str| {
+        let form = reqwest::multipart::Form::new()
+            .text("taken_at", taken_at.to_string())
+            .text("lat", lat.to_string())
+            .text("lng", "107.6161")
+            .text("accuracy_m", "8");
+        let form = png().map(|bytes| {
+            form.part(
+                "file",
+                reqwest::multipart::Part::bytes(bytes).file_name("odp.png"),
+            )
+        });
+        let request = technician
+            .client
+            .post(technician.url(&format!("/api/v1/tickets/{id}/attachments")))
+            .header("x-csrf-token", &technician.csrf);
+        async move { Ok::<_, anyhow::Error>(request.multipart(form?).send().await?) }
+    };
+    let future = (chrono::Utc::now() + chrono::Duration::hours(2)).to_rfc3339();
+    refused(upload(&future, "-6.8917").await?, "taken_at", "range").await?;
+    refused(upload("kemarin", "-6.8917").await?, "taken_at", "format").await?;
+    refused(
+        upload(&chrono::Utc::now().to_rfc3339(), "-96").await?,
+        "lat",
+        "location",
+    )
+    .await?;
+    let r = upload(&chrono::Utc::now().to_rfc3339(), "-6.8917").await?;
+    assert_eq!(r.status(), 201);
+    let odp_photo: Value = r.json().await?;
+    assert_eq!(odp_photo["lat"], -6.8917);
+    assert_eq!(odp_photo["accuracy_m"], 8.0);
+    assert!(odp_photo["taken_at"].is_string());
+    let hash = text(&odp_photo["sha256"])?.to_string();
+    assert_eq!(hash.len(), 64);
+    let documented = ok(put(
+        &technician,
+        &id,
+        "photo_odp",
+        json!({"attachment_ids": [odp_photo["id"]]}),
+    )
+    .await?)
+    .await?;
+    let entry = documented["entries"]
+        .as_array()
+        .and_then(|e| e.iter().find(|e| e["key"] == "photo_odp"))
+        .cloned()
+        .unwrap_or_default();
+    assert_eq!(entry["value"]["sha256"], json!([hash]), "{entry}");
+    for entry in ["photo_ont", "photo_cabling"] {
         let photo_id = photo(&technician, &id, &format!("{entry}.png")).await?;
         ok(put(
             &technician,

@@ -17,6 +17,13 @@ pub struct Model {
     pub created_at: DateTimeUtc,
     /// When the file was removed after its retention (the row stays).
     pub removed_at: Option<DateTimeUtc>,
+    /// When and where the phone took the photo (as the app reported it).
+    pub taken_at: Option<DateTimeUtc>,
+    pub lat: Option<f64>,
+    pub lng: Option<f64>,
+    pub accuracy_m: Option<f64>,
+    /// SHA-256 of the bytes kept (hex).
+    pub sha256: Option<String>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -26,6 +26,7 @@ mod m20261129_000025_stock_places_by_kind;
 mod m20261129_000026_sign_in_codes;
 mod m20261129_000027_staff_alerts;
 mod m20261129_000028_job_records;
+mod m20261129_000029_photo_evidence;
 
 pub struct Migrator;
 
@@ -56,6 +57,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261129_000026_sign_in_codes::Migration),
             Box::new(m20261129_000027_staff_alerts::Migration),
             Box::new(m20261129_000028_job_records::Migration),
+            Box::new(m20261129_000029_photo_evidence::Migration),
         ]
     }
 }
