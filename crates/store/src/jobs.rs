@@ -539,3 +539,115 @@ pub(crate) async fn gate<C: ConnectionTrait>(
         .and_then(Value::as_i64)
         .map(|p| p as i32))
 }
+
+/// One job of a technician's day.
+#[derive(Debug, Clone, PartialEq)]
+pub struct DayJob {
+    pub ticket_id: Uuid,
+    pub number: String,
+    pub arrived_at: DateTime<Utc>,
+    /// When the technician left the site (resolved, pending, ...);
+    /// `None`: still there.
+    pub left_at: Option<DateTime<Utc>>,
+    /// The status the visit ended in.
+    pub outcome: Option<String>,
+    /// Straight-line metres from the previous arrival of the day.
+    pub from_previous_m: Option<f64>,
+}
+
+/// A technician's day: the sites they arrived at, how long they stayed,
+/// the jobs they resolved and the straight-line distance between the
+/// arrivals (the app sends the phone's position with each arrival).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Day {
+    pub jobs: Vec<DayJob>,
+    pub resolved: usize,
+    pub on_site_minutes: i64,
+    pub distance_m: f64,
+}
+
+/// The day `[from, to)` of technician `who`.
+pub async fn day<C: ConnectionTrait>(
+    db: &C,
+    who: Uuid,
+    from: DateTime<Utc>,
+    to: DateTime<Utc>,
+    now: DateTime<Utc>,
+) -> Result<Day, DbErr> {
+    use crate::entity::ticket_event;
+    let events = ticket_event::Entity::find()
+        .filter(ticket_event::Column::ActorId.eq(who))
+        .filter(ticket_event::Column::At.gte(from))
+        .filter(ticket_event::Column::At.lt(to))
+        .filter(ticket_event::Column::ToStatus.is_not_null())
+        .order_by_asc(ticket_event::Column::At)
+        .all(db)
+        .await?;
+    let ids: Vec<Uuid> = events.iter().map(|e| e.ticket_id).collect();
+    let numbers: HashMap<Uuid, String> = if ids.is_empty() {
+        HashMap::new()
+    } else {
+        ticket::Entity::find()
+            .filter(ticket::Column::Id.is_in(ids))
+            .all(db)
+            .await?
+            .into_iter()
+            .map(|t| (t.id, t.number))
+            .collect()
+    };
+    let mut jobs: Vec<DayJob> = Vec::new();
+    let mut last_point: Option<netcrew_domain::GeoPoint> = None;
+    let mut resolved = 0;
+    for e in &events {
+        let to_status = e.to_status.as_deref().unwrap_or_default();
+        if to_status == "resolved" {
+            resolved += 1;
+        }
+        if e.from_status.as_deref() == Some("on_site")
+            && let Some(open) = jobs
+                .iter_mut()
+                .rev()
+                .find(|j| j.ticket_id == e.ticket_id && j.left_at.is_none())
+        {
+            open.left_at = Some(e.at);
+            open.outcome = Some(to_status.to_string());
+        }
+        if to_status == "on_site" {
+            let data: Value = serde_json::from_str(&e.data).unwrap_or(Value::Null);
+            let point = data
+                .get("position")
+                .and_then(|p| Some((p.get("lat")?.as_f64()?, p.get("lng")?.as_f64()?)))
+                .and_then(|(lat, lng)| netcrew_domain::GeoPoint::new(lat, lng).ok());
+            let from_previous_m = match (last_point, point) {
+                (Some(a), Some(b)) => Some(a.distance_m(&b).round()),
+                _ => None,
+            };
+            if point.is_some() {
+                last_point = point;
+            }
+            jobs.push(DayJob {
+                ticket_id: e.ticket_id,
+                number: numbers.get(&e.ticket_id).cloned().unwrap_or_default(),
+                arrived_at: e.at,
+                left_at: None,
+                outcome: None,
+                from_previous_m,
+            });
+        }
+    }
+    let on_site_minutes = jobs
+        .iter()
+        .map(|j| {
+            (j.left_at.unwrap_or(now.min(to)) - j.arrived_at)
+                .num_minutes()
+                .max(0)
+        })
+        .sum();
+    let distance_m = jobs.iter().filter_map(|j| j.from_previous_m).sum();
+    Ok(Day {
+        jobs,
+        resolved,
+        on_site_minutes,
+        distance_m,
+    })
+}

@@ -30,6 +30,7 @@ pub fn api_router() -> OpenApiRouter<AppState> {
         .routes(routes!(put_entry, delete_entry))
         .routes(routes!(approve_exception))
         .routes(routes!(get_job_settings, put_job_settings))
+        .routes(routes!(my_day))
 }
 
 /// Who recorded something, and when.
@@ -326,4 +327,94 @@ async fn put_job_settings(
     let ApiJson(b) = body?;
     let band = jobs::set_band(&state.db, &person(&caller), b.optical_band, Utc::now()).await?;
     Ok(axum::Json(JobSettings { optical_band: band }))
+}
+
+/// One site of a technician's day.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct DayJob {
+    pub ticket_id: Uuid,
+    pub number: String,
+    pub arrived_at: DateTime<Utc>,
+    /// `null`: still there.
+    pub left_at: Option<DateTime<Utc>>,
+    /// The status the visit ended in (`resolved`, `pending`, ...).
+    pub outcome: Option<String>,
+    /// Straight-line metres from the previous arrival of the day (both
+    /// with the phone's position).
+    pub from_previous_m: Option<f64>,
+}
+
+/// A technician's day.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct MyDay {
+    /// The local day (the ISP's time zone).
+    pub date: chrono::NaiveDate,
+    pub jobs: Vec<DayJob>,
+    /// Jobs resolved that day.
+    pub resolved: usize,
+    /// Time on site, in minutes (a visit still open counts until now).
+    pub on_site_minutes: i64,
+    /// Straight-line metres between the day's arrivals.
+    pub distance_m: f64,
+}
+
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct DayQuery {
+    /// `YYYY-MM-DD` (default: today, in the ISP's time zone).
+    pub date: Option<String>,
+}
+
+/// My day as a technician: sites, time on site, jobs done, distance.
+#[utoipa::path(get, path = "/me/day", tag = "tickets", params(DayQuery),
+    responses(
+        (status = 200, body = MyDay),
+        (status = 401, body = Problem, content_type = "application/problem+json"),
+        (status = 403, body = Problem, content_type = "application/problem+json"),
+        (status = 422, body = Problem, content_type = "application/problem+json"),
+    ))]
+async fn my_day(
+    State(state): State<AppState>,
+    caller: Caller,
+    crate::extract::ApiQuery(q): crate::extract::ApiQuery<DayQuery>,
+) -> ApiResult<axum::Json<MyDay>> {
+    caller.require(Permission::AvailabilityOwn)?;
+    let zone = state.config.zone;
+    let now = Utc::now();
+    let date = match q.date.as_deref().map(str::trim).filter(|d| !d.is_empty()) {
+        None => now.with_timezone(&zone).date_naive(),
+        Some(d) => chrono::NaiveDate::parse_from_str(d, "%Y-%m-%d")
+            .map_err(|_| ApiError::validation("date", "date_format", "a date as YYYY-MM-DD"))?,
+    };
+    let start = |d: chrono::NaiveDate| {
+        d.and_hms_opt(0, 0, 0)
+            .and_then(|t| t.and_local_timezone(zone).earliest())
+            .map(|t| t.with_timezone(&Utc))
+    };
+    let (Some(from), Some(to)) = (start(date), date.succ_opt().and_then(start)) else {
+        return Err(ApiError::validation(
+            "date",
+            "date_format",
+            "a date as YYYY-MM-DD",
+        ));
+    };
+    let d = jobs::day(state.db.conn(), caller.user.id, from, to, now).await?;
+    Ok(axum::Json(MyDay {
+        date,
+        jobs: d
+            .jobs
+            .into_iter()
+            .map(|j| DayJob {
+                ticket_id: j.ticket_id,
+                number: j.number,
+                arrived_at: j.arrived_at,
+                left_at: j.left_at,
+                outcome: j.outcome,
+                from_previous_m: j.from_previous_m,
+            })
+            .collect(),
+        resolved: d.resolved,
+        on_site_minutes: d.on_site_minutes,
+        distance_m: d.distance_m,
+    }))
 }

@@ -82,6 +82,7 @@ fn rule(method: &str, path: &str) -> Option<Rule> {
         ("put" | "delete", "/api/v1/tickets/{id}/checklist/{entry}") => Roles(STAFF_WORKERS),
         ("post", "/api/v1/tickets/{id}/checklist/exception") => Roles(DISPATCH_MANAGERS),
         ("put", "/api/v1/job-settings") => Roles(ADMIN),
+        ("get", "/api/v1/me/day") => Roles(&["technician"]),
         ("get", "/api/v1/notification-routes")
         | ("put" | "delete", "/api/v1/notification-routes/{event}/{role}") => Roles(ADMIN),
         (

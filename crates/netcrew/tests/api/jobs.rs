@@ -426,6 +426,22 @@ async fn an_installation_is_completed_only_once_documented_and_a_weak_signal_nee
         .await?;
     assert_eq!(customer["status"], "active", "{customer}");
     assert_eq!(customer["odp_port"], free, "{customer}");
+    // My day: the site, its outcome, the time there.
+    let (status, day) = technician.json("/api/v1/me/day").await?;
+    assert_eq!(status, 200, "{day}");
+    let visit = day["jobs"]
+        .as_array()
+        .and_then(|j| j.iter().find(|j| j["ticket_id"] == json!(id)))
+        .cloned()
+        .ok_or_else(|| anyhow::anyhow!("{day}"))?;
+    assert_eq!(visit["outcome"], "resolved", "{visit}");
+    assert!(visit["left_at"].is_string());
+    assert!(day["resolved"].as_u64().unwrap_or_default() >= 1, "{day}");
+    let r = technician.get("/api/v1/me/day?date=29-11-2026").await?;
+    refused(r, "date", "date_format").await?;
+    let r = supervisor.get("/api/v1/me/day").await?;
+    assert_problem(r, 403, "/problems/forbidden").await?;
+
     // Resolved: the documentation is closed.
     let r = put(&technician, &id, "drop_cable_m", json!({"meters": 90})).await?;
     assert_problem(r, 409, "/problems/conflict").await?;
