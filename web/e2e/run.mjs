@@ -31,6 +31,8 @@ const TILE_HOST = /^https?:\/\/([a-z0-9-]+\.)*tile\.openstreetmap\.org\//;
 
 const id = JSON.parse(readFileSync(path.join(webDir, 'src/lib/i18n/id.json'), 'utf8'));
 const en = JSON.parse(readFileSync(path.join(webDir, 'src/lib/i18n/en.json'), 'utf8'));
+/** Every event a message can be about (the server's `MessageEvent`). */
+const messageEvents = JSON.parse(readFileSync(path.join(repoDir, 'docs/openapi.json'), 'utf8')).components.schemas.MessageEvent.enum;
 
 function fail(message) {
 	console.error(`\ne2e: ${message}\n`);
@@ -3211,7 +3213,8 @@ describe('NetCrew web app on the real server', () => {
 				[`/console/messages?q=${ticket.number}`, 'messages-log-page', 'messages-log-phone'],
 				['/console/messages/inbox?show=all', 'messages-inbox-page', 'messages-inbox-phone'],
 				['/console/messages/settings', 'channel-form', 'messages-settings-phone'],
-				['/console/messages/templates?event=technician_assigned', 'template-editor', 'messages-templates-phone']
+				['/console/messages/templates?event=technician_assigned', 'template-editor', 'messages-templates-phone'],
+				['/console/messages/alerts', 'routes-table', 'messages-alerts-phone']
 			]) {
 				await phone.page.goto(`${baseUrl}${where}`);
 				await phone.page.getByTestId(testid).first().waitFor();
@@ -3273,10 +3276,12 @@ describe('NetCrew web app on the real server', () => {
 			// A phone number where Meta's number ID goes, and no app secret yet.
 			await row.getByTestId('gateway-phone-number-id').fill('0812-3456-7890');
 
-			// Templates: every customer event, none mapped yet; without a gateway after the Cloud API, text waits outside the window.
+			// Templates: every event (to customers, account links and codes, staff alerts, each group headed), none mapped yet;
+			// without a gateway after the Cloud API, text waits outside the window.
 			const templates = page.getByTestId('cloud-templates');
 			await templates.waitFor();
-			assert.equal(await templates.getByTestId('cloud-template').count(), 10);
+			assert.equal(await templates.getByTestId('cloud-template').count(), messageEvents.length);
+			assert.deepEqual(await templates.getByTestId('cloud-template-group').allTextContents(), [id.msg_group_customers, id.msg_group_accounts, id.msg_group_staff]);
 			await templates.locator('[data-testid="cloud-template"][data-event="arrived"]').getByTestId('cloud-template-text-only').filter({ hasText: id.wa_cloud_template_text_only_wait }).waitFor();
 			await templates.getByTestId('cloud-templates-no-fallback').waitFor();
 			const received = templates.locator('[data-testid="cloud-template"][data-event="ticket_received"]');
@@ -3349,7 +3354,7 @@ describe('NetCrew web app on the real server', () => {
 			assert.equal(await kept.getByTestId('cloud-template-language').inputValue(), 'id');
 			assert.deepEqual(await kept.getByTestId('cloud-param').evaluateAll((els) => els.map((el) => el.getAttribute('data-variable'))), ['name', 'number']);
 			assert.ok(await kept.getByTestId('cloud-template-on').isChecked());
-			await page.getByTestId('cloud-templates-count').filter({ hasText: id.wa_cloud_templates_count.replace('{count}', '1').replace('{total}', '10') }).waitFor();
+			await page.getByTestId('cloud-templates-count').filter({ hasText: id.wa_cloud_templates_count.replace('{count}', '1').replace('{total}', String(messageEvents.length)) }).waitFor();
 			const callback = await page.getByTestId('webhook-cloud').inputValue();
 			const verifyToken = await page.getByTestId('webhook-cloud-token').inputValue();
 			assert.equal(callback, `${baseUrl}${channel.webhooks.cloud}`);
@@ -5031,6 +5036,143 @@ describe('NetCrew web app on the real server', () => {
 		}
 	});
 
+	check('staff alerts: a technician chooses how "tugas baru" arrives and quiet hours on a phone, kept after a reload; an admin changes one cell of the alerts table, sees it marked changed after a reload and resets it', async () => {
+		// A technician, on a phone: their profile's notifications.
+		const tech = await newPage({ width: 390, height: 844 });
+		await signIn(tech.page, 'technician', '/tech');
+		await tech.page.goto(`${baseUrl}/tech/profile`);
+		const settings = tech.page.getByTestId('alert-settings');
+		await settings.getByRole('heading', { level: 2, name: id.alerts_title }).waitFor();
+		// The service worker that shows push notifications is served and running under the server's CSP.
+		assert.equal(await tech.page.evaluate(() => navigator.serviceWorker.ready.then((r) => !!r.active)), true);
+		const job = settings.locator('[data-testid="alert-row"][data-event="staff_ticket_assigned"]');
+		await job.getByText(id.wa_event_staff_ticket_assigned, { exact: true }).waitFor();
+		// Out of the box it follows the role: push only.
+		assert.equal(await job.getAttribute('data-chosen'), 'false');
+		await job.getByTestId('alert-state').filter({ hasText: id.alerts_follow_role }).waitFor();
+		assert.ok(await job.locator('input[data-channel="push"]').isChecked());
+		assert.ok(!(await job.locator('input[data-channel="email"]').isChecked()));
+		// No device allows push yet: said, with nothing to test.
+		await settings.getByTestId('alert-hints').getByText(id.alerts_hint_no_device).waitFor();
+		await settings.getByTestId('push-devices-none').waitFor();
+		assert.ok(await settings.getByTestId('push-test').isDisabled());
+		// Allowed, this browser still cannot register with a push service (a test browser's window is private, and offline):
+		// the button asks, tries and says why it did not work, with what to do.
+		await tech.page.context().grantPermissions(['notifications'], { origin: baseUrl });
+		await settings.getByTestId('push-enable').click();
+		await settings.locator('[data-testid="push-problem"][data-problem="service"]').filter({ hasText: id.push_service }).waitFor();
+		await settings.getByTestId('push-devices-none').waitFor();
+
+		// E-mail too: from now on the technician's own choice, with the way back to the role's.
+		await job.locator('input[data-channel="email"]').check();
+		await job.getByTestId('alert-state').filter({ hasText: id.alerts_chosen }).waitFor();
+		await job.getByTestId('alert-role-channels').filter({ hasText: id.alerts_role_channels.replace('{channels}', id.msg_channel_push) }).waitFor();
+		// The demo's e-mail channel is off: the choice is kept, and told it does not reach yet.
+		await settings.getByTestId('alert-hints').getByText(id.alerts_hint_email_off).waitFor();
+
+		// Quiet hours need both ends: the missing one is told at its field, and nothing else is lost.
+		await settings.getByTestId('alerts-quiet-start').fill('21:00');
+		await settings.getByTestId('alerts-save').click();
+		await settings.locator('#quiet_end-error').filter({ hasText: id.alerts_error_quiet_both }).waitFor();
+		assert.equal(await settings.getByTestId('alerts-quiet-start').inputValue(), '21:00');
+		assert.ok(await job.locator('input[data-channel="email"]').isChecked());
+		await settings.getByTestId('alerts-quiet-end').fill('06:00');
+		await settings.locator('#quiet_end-error').waitFor({ state: 'detached' });
+		await settings.getByTestId('alerts-time-zone').selectOption('Asia/Makassar');
+		const saved = tech.page.waitForResponse((r) => new URL(r.url()).pathname === '/api/v1/me/notification-preferences' && r.request().method() === 'PUT');
+		await settings.getByTestId('alerts-save').click();
+		const answer = await saved;
+		assert.equal(answer.status(), 200);
+		assert.deepEqual(JSON.parse(answer.request().postData() ?? '{}'), {
+			channels: { staff_ticket_assigned: ['email', 'push'] },
+			quiet_start: '21:00',
+			quiet_end: '06:00',
+			time_zone: 'Asia/Makassar'
+		});
+		await settings.getByTestId('alerts-saved').filter({ hasText: id.alerts_saved }).waitFor();
+		await noHorizontalScroll(tech.page, '/tech/profile (notifications)');
+		await settings.scrollIntoViewIfNeeded();
+		await lookShot(tech.page, 'tech-profile-alerts-phone-id');
+		await settings.screenshot({ path: path.join(screenshotDir, 'tech-profile-alerts-section-phone-id.png') });
+
+		// After a reload everything is as saved.
+		await tech.page.reload();
+		await job.getByTestId('alert-state').filter({ hasText: id.alerts_chosen }).waitFor();
+		assert.equal(await job.getAttribute('data-chosen'), 'true');
+		assert.ok(await job.locator('input[data-channel="email"]').isChecked());
+		assert.ok(await job.locator('input[data-channel="push"]').isChecked());
+		assert.ok(!(await job.locator('input[data-channel="whatsapp"]').isChecked()));
+		assert.equal(await settings.getByTestId('alerts-quiet-start').inputValue(), '21:00');
+		assert.equal(await settings.getByTestId('alerts-quiet-end').inputValue(), '06:00');
+		assert.equal(await settings.getByTestId('alerts-time-zone').inputValue(), 'Asia/Makassar');
+		// Another alert still follows the role.
+		assert.equal(await settings.locator('[data-testid="alert-row"][data-event="staff_crew_added"]').getAttribute('data-chosen'), 'false');
+
+		// Back to the role's channels, and no quiet hours: the server forgets the choice.
+		await job.getByTestId('alert-follow-role').click();
+		await job.getByTestId('alert-state').filter({ hasText: id.alerts_follow_role }).waitFor();
+		assert.ok(!(await job.locator('input[data-channel="email"]').isChecked()));
+		await settings.getByTestId('alerts-quiet-clear').click();
+		const reset = tech.page.waitForResponse((r) => new URL(r.url()).pathname === '/api/v1/me/notification-preferences' && r.request().method() === 'PUT');
+		await settings.getByTestId('alerts-save').click();
+		assert.equal((await reset).status(), 200);
+		await settings.getByTestId('alerts-saved').waitFor();
+		const mine = await tech.page.evaluate(async () => (await fetch('/api/v1/me/notification-preferences')).json());
+		const assigned = mine.events.find((e) => e.event === 'staff_ticket_assigned');
+		assert.deepEqual([assigned.chosen, assigned.channels, mine.quiet_start ?? null], [false, ['push'], null]);
+		// Chromium logs why a private window gets no push.
+		tech.assertNoProblems([/Push API in incognito/]);
+		await tech.close();
+
+		// An admin, at a desk: the alerts table under Messages.
+		const { page, assertNoProblems, close } = await newPage();
+		await signIn(page, 'admin', '/console');
+		await page.goto(`${baseUrl}/console/messages`);
+		await page.getByRole('link', { name: id.wa_tab_alerts, exact: true }).click();
+		await page.waitForURL((u) => u.pathname === '/console/messages/alerts');
+		const routesTable = page.getByTestId('routes-table');
+		await routesTable.waitFor();
+		const allRows = await page.getByTestId('route-row').count();
+		assert.ok(allRows >= 19, `a row per staff alert (${allRows})`);
+		// Finding rows by what is typed.
+		await page.getByTestId('routes-search').fill('sla');
+		await page.getByTestId('routes-count').filter({ hasText: id.routes_count.replace('{count}', '2').replace('{total}', String(allRows)) }).waitFor();
+		assert.deepEqual(await page.getByTestId('route-row').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-event'))), ['staff_sla_at_risk', 'staff_sla_breached']);
+		const cell = page.locator('[data-testid="route-row"][data-event="staff_sla_breached"] [data-testid="route-cell"][data-role="management"]');
+		assert.equal(await cell.getAttribute('data-customized'), 'false');
+		assert.ok(await cell.locator('input[data-channel="email"]').isChecked());
+		assert.ok(!(await cell.locator('input[data-channel="push"]').isChecked()));
+		// Management gets a missed SLA by push too: saved at once, marked changed.
+		const put = page.waitForResponse((r) => new URL(r.url()).pathname === '/api/v1/notification-routes/staff_sla_breached/management' && r.request().method() === 'PUT');
+		await cell.locator('input[data-channel="push"]').check();
+		assert.equal((await put).status(), 200);
+		await page.getByTestId('routes-notice').filter({ hasText: id.routes_saved.replace('{event}', id.wa_event_staff_sla_breached).replace('{role}', id.role_management).replace('{channels}', `${id.msg_channel_email}, ${id.msg_channel_push}`) }).waitFor();
+		await cell.getByTestId('route-customized').filter({ hasText: id.wa_tpl_customized }).waitFor();
+		await noHorizontalScroll(page, '/console/messages/alerts');
+		await lookShot(page, 'messages-alerts-desktop-id');
+
+		// After a reload (the search kept in the address) the cell is still changed.
+		await page.reload();
+		await routesTable.waitFor();
+		assert.equal(await page.getByTestId('routes-search').inputValue(), 'sla');
+		await cell.getByTestId('route-customized').waitFor();
+		assert.equal(await cell.getAttribute('data-customized'), 'true');
+		assert.ok(await cell.locator('input[data-channel="push"]').isChecked());
+		// Back to the built-in channels.
+		const back = page.waitForResponse((r) => new URL(r.url()).pathname === '/api/v1/notification-routes/staff_sla_breached/management' && r.request().method() === 'DELETE');
+		await cell.getByTestId('route-reset').click();
+		assert.equal((await back).status(), 200);
+		await cell.getByTestId('route-customized').waitFor({ state: 'detached' });
+		assert.equal(await cell.getAttribute('data-customized'), 'false');
+		assert.ok(!(await cell.locator('input[data-channel="push"]').isChecked()));
+		assert.ok(await cell.locator('input[data-channel="email"]').isChecked());
+		// The audit log says what changed, in words.
+		const audit = await page.evaluate(async () => (await fetch('/api/v1/audit-events?action=notification_route.update&limit=5')).json());
+		assert.ok(audit.items.some((e) => e.action === 'notification_route.update' && e.entity_id === 'staff_sla_breached/management'), JSON.stringify(audit.items.map((e) => e.action)));
+		assertNoProblems();
+		await close();
+	});
+
 	check('axe finds no serious or critical accessibility violation on any page, anonymous, staff or customer', async () => {
 		const axeSource = readFileSync(path.join(webDir, 'node_modules/axe-core/axe.min.js'), 'utf8');
 		// axe is injected as a script; the app's CSP rightly refuses inline
@@ -5072,6 +5214,7 @@ describe('NetCrew web app on the real server', () => {
 			'/console/messages/inbox',
 			'/console/messages/settings',
 			'/console/messages/templates',
+			'/console/messages/alerts',
 			'/console/messages/email',
 			'/console/map',
 			'/console/network',

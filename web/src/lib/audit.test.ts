@@ -34,6 +34,7 @@ describe('audit entries for people', () => {
 		expect(auditRecordHref(entry('area', null))).toBeNull();
 		expect(auditRecordHref(entry('channel', null, null, 'email'))).toBe('/console/messages/email');
 		expect(auditRecordHref(entry('channel', null, null, 'whatsapp'))).toBe('/console/messages/settings');
+		expect(auditRecordHref(entry('notification_route', null, null, 'staff_sla_breached/supervisor'))).toBe('/console/messages/alerts');
 		expect(auditRecordHref(entry('customer', null, null, null))).toBeNull();
 		expect(auditActorHref({ actor_id: 'u1' })).toBe('/console/users/u1');
 		expect(auditActorHref({ actor_id: null })).toBeNull();

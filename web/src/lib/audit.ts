@@ -46,7 +46,9 @@ const RECORD_PAGES: Record<string, (id: string) => string> = {
 	odp: (id) => `/console/network/odps/${id}`,
 	ticket: (id) => `/console/tickets/${id}`,
 	// A channel's set-up: its settings page.
-	channel: (id) => (id === 'email' ? '/console/messages/email' : '/console/messages/settings')
+	channel: (id) => (id === 'email' ? '/console/messages/email' : '/console/messages/settings'),
+	// A staff alert's channels for a role: the table of them.
+	notification_route: () => '/console/messages/alerts'
 };
 
 /** The console page of the record an entry is about, when it has one. */

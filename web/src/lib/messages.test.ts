@@ -8,6 +8,11 @@ import { formErrors } from '$lib/forms';
 import {
 	ACCOUNT_EVENTS,
 	canSendAgain,
+	CUSTOMER_EVENTS,
+	EVENT_GROUPS,
+	isStaffEvent,
+	PUSH_TEST_EVENT,
+	STAFF_EVENTS,
 	CHANNEL_FIELDS,
 	channelName,
 	channelErrorText,
@@ -86,6 +91,20 @@ describe('events and statuses in words', () => {
 		locale = 'en';
 		expect(eventName('technician_assigned')).toBe(en.wa_event_technician_assigned);
 		expect(eventName('something_new')).toBe('something_new');
+	});
+
+	it('tells the staff alerts from the customers\' events, and groups them in that order', () => {
+		expect(STAFF_EVENTS).toContain('staff_ticket_assigned');
+		expect(STAFF_EVENTS.every((e) => e.startsWith('staff_'))).toBe(true);
+		expect(CUSTOMER_EVENTS).toContain('ticket_received');
+		expect(CUSTOMER_EVENTS.some(isStaffEvent)).toBe(false);
+		expect(CUSTOMER_EVENTS.some((e) => ACCOUNT_EVENTS.includes(e))).toBe(false);
+		expect([...CUSTOMER_EVENTS, ...ACCOUNT_EVENTS, ...STAFF_EVENTS].sort()).toEqual([...MESSAGE_EVENTS].sort());
+		expect(EVENT_GROUPS.map((g) => g.key)).toEqual(['customers', 'accounts', 'staff']);
+		// In the order of the events, so a list of every event can head each group where it starts.
+		expect(EVENT_GROUPS.flatMap((g) => g.events)).toEqual([...MESSAGE_EVENTS]);
+		expect(EVENT_GROUPS.map((g) => g.name())).toEqual([id.msg_group_customers, id.msg_group_accounts, id.msg_group_staff]);
+		expect(isStaffEvent('push_test')).toBe(false);
 	});
 
 	it('knows an event when it sees one', () => {
@@ -264,6 +283,36 @@ describe('the template editor', () => {
 		expect(variableName('mystery')).toBe('mystery');
 	});
 
+	it('explains every variable a staff alert offers, as it means for that alert', () => {
+		// The server's list of staff alerts, with each one's variables (crates/domain/src/alerts.rs).
+		const source = readFileSync(new URL('../../../crates/domain/src/alerts.rs', import.meta.url), 'utf8');
+		const alerts = [...source.matchAll(/event: MessageEvent::(\w+),\s*kind: "(\w+)",\s*variables: &\[([^\]]*)\]/g)].map((match) => ({
+			event: `staff_${match[2]}`,
+			variables: [...match[3]!.matchAll(/"(\w+)"/g)].map((v) => v[1]!)
+		}));
+		expect(alerts.map((a) => a.event).sort()).toEqual([...STAFF_EVENTS].sort());
+		for (const lang of ['id', 'en'] as const) {
+			locale = lang;
+			for (const { event, variables } of alerts)
+				for (const variable of variables) expect(variableName(variable, event), `${event}: ${variable} (${lang})`).not.toBe(variable);
+		}
+		locale = 'id';
+		// A staff alert's `name` is the member of staff it goes to; an outage alert's `number` is the outage's.
+		expect(variableName('name', 'staff_ticket_assigned')).toBe(id.wa_var_recipient);
+		expect(variableName('name', 'resolved')).toBe(id.wa_var_name);
+		expect(variableName('number', 'staff_outage_declared')).toBe(id.wa_var_outage_number);
+		expect(variableName('number', 'staff_ticket_assigned')).toBe(id.wa_var_number);
+		expect(variableName('kind', 'staff_leave_requested')).toBe(id.wa_var_leave_kind);
+		expect(variableName('kind', 'staff_ticket_created')).toBe(id.wa_var_kind);
+		expect(variableName('status', 'staff_leave_decided')).toBe(id.wa_var_decision);
+		// Links and codes: what they carry, and how long they last.
+		expect(variableName('link', 'invitation')).toBe(id.wa_var_link);
+		expect(variableName('hours', 'password_reset')).toBe(id.wa_var_hours);
+		expect(variableName('code', 'sign_in_code')).toBe(id.wa_var_code);
+		expect(variableName('minutes', 'sign_in_code')).toBe(id.wa_var_code_minutes);
+		expect(variableName('minutes', 'staff_assignment_timed_out')).toBe(id.wa_var_minutes);
+	});
+
 	it('explains an unknown variable in the user language, naming it and the allowed ones', () => {
 		const error: FieldError = {
 			field: 'body',
@@ -283,6 +332,10 @@ describe('the template editor', () => {
 	it('explains the other template errors', () => {
 		expect(templateErrorText({ field: 'body', code: 'syntax', detail: 'x' })).toBe(id.wa_tpl_syntax);
 		expect(templateErrorText({ field: 'body', code: 'required', detail: 'x' })).toBe(id.wa_tpl_required);
+		// A link's or a code's wording that lost its link or code.
+		expect(templateErrorText({ field: 'body', code: 'required', detail: 'the template must use {{ link }}', params: { variable: 'link', allowed: ['name', 'link'] } })).toBe(
+			id.wa_tpl_missing_variable.replace('{variable}', '{{ link }}')
+		);
 		expect(templateErrorText({ field: 'body', code: 'length', detail: 'x' })).toBe(id.wa_tpl_too_long.replace('{max}', '1000'));
 	});
 });
@@ -302,13 +355,17 @@ describe('links to accounts and e-mails in the log', () => {
 	it('names the account events the server describes, in both languages, apart from the customer events', () => {
 		const described: string = openapi.components.schemas.Message.properties.event.description;
 		const named = [...described.matchAll(/`([a-z_]+)`/g)].map((match) => match[1]!);
-		expect([...ACCOUNT_EVENTS].sort()).toEqual([...named].sort());
+		// Besides the account messages, the log names the test notification one sends one's devices.
+		expect([...ACCOUNT_EVENTS, PUSH_TEST_EVENT].sort()).toEqual([...named].sort());
 		for (const lang of ['id', 'en'] as const) {
 			locale = lang;
-			const names = [...MESSAGE_EVENTS, ...ACCOUNT_EVENTS].map(eventName);
-			for (const event of ACCOUNT_EVENTS) expect(eventName(event), event).not.toBe(event);
+			const names = [...MESSAGE_EVENTS, PUSH_TEST_EVENT].map(eventName);
+			for (const event of [...ACCOUNT_EVENTS, PUSH_TEST_EVENT]) expect(eventName(event), event).not.toBe(event);
 			expect(new Set(names).size).toBe(names.length);
 		}
+		expect(eventName(PUSH_TEST_EVENT)).toBe(en.msg_event_push_test);
+		expect(isAccountEvent(PUSH_TEST_EVENT)).toBe(false);
+		expect(isMessageEvent(PUSH_TEST_EVENT)).toBe(false);
 		locale = 'id';
 		expect(eventName('password_forgotten')).toBe(id.msg_event_password_forgotten);
 		expect(eventName('invitation')).toBe(id.msg_event_invitation);
@@ -318,11 +375,12 @@ describe('links to accounts and e-mails in the log', () => {
 		// The customer's sign-in code is named, and is no link.
 		expect(eventName('sign_in_code')).toBe(id.msg_event_sign_in_code);
 		expect(isAccountEvent('sign_in_code')).toBe(false);
-		expect(isMessageEvent('sign_in_code')).toBe(false);
+		// Their wording is the admin's to edit like every event's.
+		expect(isMessageEvent('sign_in_code')).toBe(true);
 		locale = 'en';
 		expect(eventName('sign_in_code')).toBe(en.msg_event_sign_in_code);
 		locale = 'id';
-		expect(isMessageEvent('invitation')).toBe(false);
+		expect(isMessageEvent('invitation')).toBe(true);
 	});
 
 	it('says what the log hides: a link\'s token, or a sign-in code\'s digits', () => {
@@ -341,6 +399,10 @@ describe('links to accounts and e-mails in the log', () => {
 		expect(recipientText({ channel: 'email', recipient: 'rina@fibernusa.example' })).toBe('rina@fibernusa.example');
 		expect(recipientText({ channel: 'whatsapp', recipient: '+6281234567890' })).toBe('0812 3456 7890');
 		expect(gatewayName('smtp')).toBe('SMTP');
+		// Staff alerts by Web Push: the device's id is the recipient.
+		expect(channelName('push')).toBe(id.msg_channel_push);
+		expect(recipientText({ channel: 'push', recipient: '0190b2c4-1d2e-7f00-8a9b-0123456789ab' })).toBe(id.msg_push_device.replace('{device}', '0190b2c4'));
+		expect(gatewayName('webpush')).toBe('Web Push');
 	});
 
 	it('knows the log cannot be searched by e-mail address', () => {
@@ -358,7 +420,7 @@ describe('who sees the messages', () => {
 		expect(consoleMenu(cs).map((i) => i.section)).toContain('messages');
 		expect(consoleMenu(['profile.manage', 'tickets.read']).map((i) => i.section)).not.toContain('messages');
 		for (const path of ['/console/messages', '/console/messages/inbox']) expect(canOpenConsolePath(cs, path), path).toBe(true);
-		for (const path of ['/console/messages/settings', '/console/messages/templates/', '/console/messages/email']) {
+		for (const path of ['/console/messages/settings', '/console/messages/templates/', '/console/messages/alerts', '/console/messages/email']) {
 			expect(canOpenConsolePath(cs, path), path).toBe(false);
 			expect(canOpenConsolePath(admin, path), path).toBe(true);
 		}

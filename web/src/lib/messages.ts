@@ -1,6 +1,7 @@
 /**
  * Messages in the console (WhatsApp to customers, e-mail and WhatsApp links
- * to staff accounts): the events, channels and statuses in words, the
+ * to accounts, staff alerts by e-mail, WhatsApp or Web Push): the events
+ * (in groups), channels and statuses in words, the
  * channel form (gateways in failover order, their tokens, quiet hours) and
  * its server field names (`gateways[1].base_url`), and the template editor's
  * variables. Pure functions, unit-tested.
@@ -25,9 +26,58 @@ const EVENT_NAMES: Record<MessageEvent, () => string> = {
 	resolved: () => m.wa_event_resolved(),
 	cancelled: () => m.wa_event_cancelled(),
 	outage_declared: () => m.wa_event_outage_declared(),
-	outage_resolved: () => m.wa_event_outage_resolved()
+	outage_resolved: () => m.wa_event_outage_resolved(),
+	// Links and codes to one's account (a link's token and a code's digits are hidden in the log).
+	password_forgotten: () => m.msg_event_password_forgotten(),
+	password_reset: () => m.msg_event_password_reset(),
+	invitation: () => m.msg_event_invitation(),
+	sign_in_code: () => m.msg_event_sign_in_code(),
+	// Staff alerts (`staff_…`): the bell's news that may also go by e-mail, WhatsApp or push.
+	staff_ticket_created: () => m.wa_event_staff_ticket_created(),
+	staff_ticket_assigned: () => m.wa_event_staff_ticket_assigned(),
+	staff_ticket_status: () => m.wa_event_staff_ticket_status(),
+	staff_ticket_comment: () => m.wa_event_staff_ticket_comment(),
+	staff_ticket_rated: () => m.wa_event_staff_ticket_rated(),
+	staff_sla_at_risk: () => m.wa_event_staff_sla_at_risk(),
+	staff_sla_breached: () => m.wa_event_staff_sla_breached(),
+	staff_outage_declared: () => m.wa_event_staff_outage_declared(),
+	staff_outage_resolved: () => m.wa_event_staff_outage_resolved(),
+	staff_visit_rescheduled: () => m.wa_event_staff_visit_rescheduled(),
+	staff_assignment_timed_out: () => m.wa_event_staff_assignment_timed_out(),
+	staff_crew_added: () => m.wa_event_staff_crew_added(),
+	staff_gateway_problem: () => m.wa_event_staff_gateway_problem(),
+	staff_leave_requested: () => m.wa_event_staff_leave_requested(),
+	staff_leave_decided: () => m.wa_event_staff_leave_decided(),
+	staff_stock_low: () => m.wa_event_staff_stock_low(),
+	staff_material_requested: () => m.wa_event_staff_material_requested(),
+	staff_material_issued: () => m.wa_event_staff_material_issued(),
+	staff_material_rejected: () => m.wa_event_staff_material_rejected()
 };
 export const MESSAGE_EVENTS = Object.keys(EVENT_NAMES) as readonly MessageEvent[];
+
+/** Whether an event is a staff alert. */
+export function isStaffEvent(event: string): boolean {
+	return event.startsWith('staff_');
+}
+
+/** Links to one's account and a customer's sign-in code. */
+export const ACCOUNT_EVENTS: readonly MessageEvent[] = ['password_forgotten', 'password_reset', 'invitation', 'sign_in_code'];
+
+function isAccountMessage(event: string): boolean {
+	return (ACCOUNT_EVENTS as readonly string[]).includes(event);
+}
+
+/** The events of a ticket or an outage, whose messages go to customers. */
+export const CUSTOMER_EVENTS = MESSAGE_EVENTS.filter((event) => !isStaffEvent(event) && !isAccountMessage(event));
+/** The staff alerts, in the order the server lists them. */
+export const STAFF_EVENTS = MESSAGE_EVENTS.filter(isStaffEvent);
+
+/** The events in groups, in the order of `MESSAGE_EVENTS`, as the template editor and the channel set-up show them. */
+export const EVENT_GROUPS: readonly { key: 'customers' | 'accounts' | 'staff'; name: () => string; events: readonly MessageEvent[] }[] = [
+	{ key: 'customers', name: () => m.msg_group_customers(), events: CUSTOMER_EVENTS },
+	{ key: 'accounts', name: () => m.msg_group_accounts(), events: ACCOUNT_EVENTS },
+	{ key: 'staff', name: () => m.msg_group_staff(), events: STAFF_EVENTS }
+];
 
 /** When each event's message goes out. */
 const EVENT_WHEN: Record<MessageEvent, () => string> = {
@@ -40,27 +90,41 @@ const EVENT_WHEN: Record<MessageEvent, () => string> = {
 	resolved: () => m.wa_when_resolved(),
 	cancelled: () => m.wa_when_cancelled(),
 	outage_declared: () => m.wa_when_outage_declared(),
-	outage_resolved: () => m.wa_when_outage_resolved()
+	outage_resolved: () => m.wa_when_outage_resolved(),
+	password_forgotten: () => m.wa_when_password_forgotten(),
+	password_reset: () => m.wa_when_password_reset(),
+	invitation: () => m.wa_when_invitation(),
+	sign_in_code: () => m.wa_when_sign_in_code(),
+	staff_ticket_created: () => m.wa_when_staff_ticket_created(),
+	staff_ticket_assigned: () => m.wa_when_staff_ticket_assigned(),
+	staff_ticket_status: () => m.wa_when_staff_ticket_status(),
+	staff_ticket_comment: () => m.wa_when_staff_ticket_comment(),
+	staff_ticket_rated: () => m.wa_when_staff_ticket_rated(),
+	staff_sla_at_risk: () => m.wa_when_staff_sla_at_risk(),
+	staff_sla_breached: () => m.wa_when_staff_sla_breached(),
+	staff_outage_declared: () => m.wa_when_staff_outage_declared(),
+	staff_outage_resolved: () => m.wa_when_staff_outage_resolved(),
+	staff_visit_rescheduled: () => m.wa_when_staff_visit_rescheduled(),
+	staff_assignment_timed_out: () => m.wa_when_staff_assignment_timed_out(),
+	staff_crew_added: () => m.wa_when_staff_crew_added(),
+	staff_gateway_problem: () => m.wa_when_staff_gateway_problem(),
+	staff_leave_requested: () => m.wa_when_staff_leave_requested(),
+	staff_leave_decided: () => m.wa_when_staff_leave_decided(),
+	staff_stock_low: () => m.wa_when_staff_stock_low(),
+	staff_material_requested: () => m.wa_when_staff_material_requested(),
+	staff_material_issued: () => m.wa_when_staff_material_issued(),
+	staff_material_rejected: () => m.wa_when_staff_material_rejected()
 };
 
-/**
- * Messages about accounts in the delivery log (no template: the server words
- * them): links to staff accounts, and a customer's sign-in code.
- */
-const ACCOUNT_EVENT_NAMES: Record<string, () => string> = {
-	password_forgotten: () => m.msg_event_password_forgotten(),
-	password_reset: () => m.msg_event_password_reset(),
-	invitation: () => m.msg_event_invitation(),
-	sign_in_code: () => m.msg_event_sign_in_code()
-};
-export const ACCOUNT_EVENTS = Object.keys(ACCOUNT_EVENT_NAMES) as readonly string[];
+/** The test notification a person sends their own devices (by Web Push; it has no template). */
+export const PUSH_TEST_EVENT = 'push_test';
 
 /** The one account message that carries a code, not a link (its digits are hidden in the log). */
 export const SIGN_IN_CODE_EVENT = 'sign_in_code';
 
 /** Whether a message carries a link to a staff account (its token is hidden in the log). */
 export function isAccountEvent(event: string): boolean {
-	return Object.hasOwn(ACCOUNT_EVENT_NAMES, event) && event !== SIGN_IN_CODE_EVENT;
+	return isAccountMessage(event) && event !== SIGN_IN_CODE_EVENT;
 }
 
 /** What the log hides of a message about an account, said under its text: the link's token, or the code's digits. */
@@ -70,21 +134,27 @@ export function hiddenNote(event: string): string | null {
 }
 
 export function eventName(event: string): string {
-	return EVENT_NAMES[event as MessageEvent]?.() ?? ACCOUNT_EVENT_NAMES[event]?.() ?? event;
+	if (event === PUSH_TEST_EVENT) return m.msg_event_push_test();
+	return EVENT_NAMES[event as MessageEvent]?.() ?? event;
 }
 
-/** The channels a message goes by. */
-export const MESSAGE_CHANNELS = ['whatsapp', 'email'] as const;
+/** The channels a message goes by: WhatsApp and e-mail, and Web Push for staff alerts. */
+export const MESSAGE_CHANNELS = ['whatsapp', 'email', 'push'] as const;
 export type MessageChannel = (typeof MESSAGE_CHANNELS)[number];
 
 export function channelName(channel: string): string {
 	if (channel === 'email') return m.msg_channel_email();
 	if (channel === 'whatsapp') return m.msg_channel_whatsapp();
+	if (channel === 'push') return m.msg_channel_push();
 	return channel;
 }
 
-/** The recipient as people write it: an e-mail address as it is, a phone number the local way. */
+/**
+ * The recipient as people write it: an e-mail address as it is, a phone
+ * number the local way, a device (Web Push) by the start of its id.
+ */
 export function recipientText(message: { channel: string; recipient: string }): string {
+	if (message.channel === 'push') return m.msg_push_device({ device: message.recipient.slice(0, 8) });
 	return message.channel === 'email' || message.recipient.includes('@') ? message.recipient : localPhone(message.recipient);
 }
 
@@ -160,12 +230,15 @@ export function showsError(message: { status: string; last_error: string }): boo
 const GATEWAY_NAMES: Record<GatewayKind, string> = { fonnte: 'Fonnte', wablas: 'Wablas', cloud: 'WhatsApp Cloud API' };
 export const GATEWAY_KINDS = Object.keys(GATEWAY_NAMES) as readonly GatewayKind[];
 
+/** What else takes a message: the SMTP server (e-mail) and the devices' push services. */
+const OTHER_SENDERS: Record<string, string> = { smtp: 'SMTP', webpush: 'Web Push' };
+
 /** The local gateways (a webhook address each, no verify token). */
 export const LOCAL_GATEWAY_KINDS = GATEWAY_KINDS.filter((kind) => kind !== 'cloud');
 
 export function gatewayName(kind: string | null | undefined): string {
 	if (!kind) return '—';
-	return GATEWAY_NAMES[kind as GatewayKind] ?? (kind === 'smtp' ? 'SMTP' : kind);
+	return GATEWAY_NAMES[kind as GatewayKind] ?? OTHER_SENDERS[kind] ?? kind;
 }
 
 /** A gateway as the set-up offers it (the Cloud API said to be Meta's own). */
@@ -521,8 +594,10 @@ export function channelErrorText(error: FieldError, sent?: string | null): strin
 			return m.wa_cloud_error_params_max({ max: String(MAX_TEMPLATE_PARAMS) });
 		if (template.key === 'params' && template.index !== undefined && error.code === 'unknown') {
 			const variable = refusedParam(error, sent);
-			const allowed = allowedOf(error).map(variableName).join(', ');
-			const named = variable ? `${variableName(variable)} (${variable})` : null;
+			const allowed = allowedOf(error)
+				.map((v) => variableName(v, template.event))
+				.join(', ');
+			const named = variable ? `${variableName(variable, template.event)} (${variable})` : null;
 			if (named && allowed) return m.wa_cloud_error_param({ variable: named, allowed });
 			if (allowed) return m.wa_cloud_error_param_plain({ allowed });
 			return m.wa_cloud_error_param_none();
@@ -549,11 +624,47 @@ const VARIABLE_NAMES: Record<string, () => string> = {
 	date: () => m.wa_var_date(),
 	window: () => m.wa_var_window(),
 	reason: () => m.wa_var_reason(),
-	outage: () => m.wa_var_outage()
+	outage: () => m.wa_var_outage(),
+	kind: () => m.wa_var_kind(),
+	priority: () => m.wa_var_priority(),
+	by: () => m.wa_var_by(),
+	status: () => m.wa_var_status(),
+	rating: () => m.wa_var_rating(),
+	target: () => m.wa_var_target(),
+	due: () => m.wa_var_due(),
+	title: () => m.wa_var_title(),
+	minutes: () => m.wa_var_minutes(),
+	provider: () => m.wa_var_provider(),
+	from: () => m.wa_var_from(),
+	to: () => m.wa_var_to(),
+	note: () => m.wa_var_note(),
+	item: () => m.wa_var_item(),
+	location: () => m.wa_var_location(),
+	quantity: () => m.wa_var_quantity(),
+	minimum: () => m.wa_var_minimum(),
+	unit: () => m.wa_var_unit(),
+	lines: () => m.wa_var_lines(),
+	link: () => m.wa_var_link(),
+	hours: () => m.wa_var_hours(),
+	code: () => m.wa_var_code()
 };
 
-export function variableName(variable: string): string {
-	return VARIABLE_NAMES[variable]?.() ?? variable;
+/** Where a variable holds something else for one event (or for every staff alert, under `staff`). */
+const VARIABLE_NAMES_FOR: Record<string, Record<string, () => string>> = {
+	// A staff alert goes to a member of staff: `name` is theirs, not a customer's.
+	staff: { name: () => m.wa_var_recipient() },
+	staff_outage_declared: { number: () => m.wa_var_outage_number() },
+	staff_outage_resolved: { number: () => m.wa_var_outage_number() },
+	staff_leave_requested: { kind: () => m.wa_var_leave_kind() },
+	staff_leave_decided: { status: () => m.wa_var_decision() },
+	staff_gateway_problem: { reason: () => m.wa_var_gateway_reason() },
+	sign_in_code: { minutes: () => m.wa_var_code_minutes() }
+};
+
+/** What a variable holds, for `event` when given (a staff alert's `name` is its recipient's). */
+export function variableName(variable: string, event?: string): string {
+	const special = event ? (VARIABLE_NAMES_FOR[event]?.[variable] ?? (isStaffEvent(event) ? VARIABLE_NAMES_FOR.staff?.[variable] : undefined)) : undefined;
+	return (special ?? VARIABLE_NAMES[variable])?.() ?? variable;
 }
 
 /** How a variable is written in a template. */
@@ -594,8 +705,11 @@ export function templateErrorText(error: FieldError): string {
 			return m.wa_tpl_syntax();
 		case 'length':
 			return m.wa_tpl_too_long({ max: String(TEMPLATE_MAX) });
-		case 'required':
-			return m.wa_tpl_required();
+		case 'required': {
+			// A link's or a code's wording without its link or code.
+			const variable = error.params?.variable;
+			return typeof variable === 'string' && variable ? m.wa_tpl_missing_variable({ variable: variableTag(variable) }) : m.wa_tpl_required();
+		}
 		default:
 			return fieldErrorText(error);
 	}

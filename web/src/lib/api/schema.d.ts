@@ -970,6 +970,31 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/job-settings": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The healthy optical band (and, for reference, what each kind of job
+         *     documents).
+         */
+        get: operations["get_job_settings"];
+        /**
+         * Sets the healthy optical band: weaker than `weakest` blocks completion
+         *     without a supervisor's exception; weaker than `warn_from` warns. Both
+         *     within -27 to -8 dBm, the warning at or above the weakest.
+         */
+        put: operations["put_job_settings"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/leave": {
         parameters: {
             query?: never;
@@ -1044,6 +1069,23 @@ export interface paths {
         head?: never;
         /** Changes one's own name or interface language. */
         patch: operations["update_me"];
+        trace?: never;
+    };
+    "/api/v1/me/day": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** My day as a technician: sites, time on site, jobs done, distance. */
+        get: operations["my_day"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
         trace?: never;
     };
     "/api/v1/me/notification-preferences": {
@@ -2060,6 +2102,70 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/tickets/{id}/checklist": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A job's checklist: each entry, what is recorded, what is missing, and
+         *     the optical reading against the band.
+         */
+        get: operations["get_checklist"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/tickets/{id}/checklist/exception": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * A supervisor accepts the weak optical reading recorded now, with a
+         *     reason; the technician may then complete. Without a reading, or with a
+         *     healthy one, 409.
+         */
+        post: operations["approve_exception"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/tickets/{id}/checklist/{entry}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Records one entry (the same value again changes nothing, so a replayed
+         *     queue is harmless). A value of the wrong form or out of range, a port
+         *     in use, an ONT installed at another customer's, or a photo that is not
+         *     an image of this ticket answers 422 naming the field.
+         */
+        put: operations["put_entry"];
+        post?: never;
+        /** Takes an entry back (recorded by mistake). */
+        delete: operations["delete_entry"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/tickets/{id}/comments": {
         parameters: {
             query?: never;
@@ -2609,6 +2715,8 @@ export interface components {
         };
         /** @description A file attached to a ticket. */
         Attachment: {
+            /** Format: double */
+            accuracy_m?: number | null;
             /**
              * @description From the bytes: `image/jpeg`, `image/png`, `image/webp` or
              *     `application/pdf`.
@@ -2622,14 +2730,26 @@ export interface components {
             /** Format: uuid */
             id: string;
             internal: boolean;
+            /** Format: double */
+            lat?: number | null;
+            /** Format: double */
+            lng?: number | null;
             /**
              * Format: date-time
              * @description When the file was removed after its retention time (its bytes are
              *     gone; the entry stays).
              */
             removed_at?: string | null;
+            /** @description SHA-256 of the bytes kept (hex): a job's documentation chains it. */
+            sha256?: string | null;
             /** Format: int64 */
             size_bytes: number;
+            /**
+             * Format: date-time
+             * @description When and where the phone took it, as the app reported (photos
+             *     taken in the technician app).
+             */
+            taken_at?: string | null;
             /** Format: uuid */
             uploaded_by?: string | null;
             /** @description Where its bytes are read. */
@@ -2642,6 +2762,8 @@ export interface components {
         };
         /** @description The form of an upload. */
         AttachmentForm: {
+            /** Format: double */
+            accuracy_m?: number | null;
             /**
              * Format: binary
              * @description The photo (JPEG, PNG, WebP) or PDF, at most 10 MB.
@@ -2649,6 +2771,15 @@ export interface components {
             file: string;
             /** @description `true`: seen by staff only. */
             internal?: boolean | null;
+            /**
+             * Format: double
+             * @description Where the phone was then (both or neither), and how precisely (m).
+             */
+            lat?: number | null;
+            /** Format: double */
+            lng?: number | null;
+            /** @description When the phone took the photo (RFC 3339; not in the future). */
+            taken_at?: string | null;
         };
         /** @description One recorded change or sign-in event. */
         AuditEvent: {
@@ -2704,6 +2835,18 @@ export interface components {
         ChangePassword: {
             current_password: string;
             new_password: string;
+        };
+        /** @description One entry of a job's checklist. */
+        ChecklistEntry: {
+            /** @description For `code` entries: the codes it takes. */
+            choices: string[];
+            /** @example rx_power */
+            key: string;
+            kind: components["schemas"]["EntryKind"];
+            recorded?: null | components["schemas"]["RecordedBy"];
+            required: boolean;
+            /** @description The recorded value (`null`: not yet), in the entry kind's form. */
+            value?: Record<string, never> | null;
         };
         /**
          * @description A template approved at Meta that an event goes as through the Cloud
@@ -2906,6 +3049,27 @@ export interface components {
          * @enum {string}
          */
         CustomerStatus: "prospect" | "active" | "suspended" | "terminated";
+        /** @description One site of a technician's day. */
+        DayJob: {
+            /** Format: date-time */
+            arrived_at: string;
+            /**
+             * Format: double
+             * @description Straight-line metres from the previous arrival of the day (both
+             *     with the phone's position).
+             */
+            from_previous_m?: number | null;
+            /**
+             * Format: date-time
+             * @description `null`: still there.
+             */
+            left_at?: string | null;
+            number: string;
+            /** @description The status the visit ended in (`resolved`, `pending`, ...). */
+            outcome?: string | null;
+            /** Format: uuid */
+            ticket_id: string;
+        };
         DecisionBody: {
             decision: components["schemas"]["RequestDecision"];
             /** Format: uuid */
@@ -3046,6 +3210,18 @@ export interface components {
          * @enum {string}
          */
         Employer: "staff" | "partner";
+        EntryInput: {
+            /**
+             * @description The entry kind's form, e.g. `{"dbm": -19.4}`, `{"serial": "…"}`,
+             *     `{"attachment_ids": ["…"]}`.
+             */
+            value: Record<string, never>;
+        };
+        /**
+         * @description What kind of value an entry takes.
+         * @enum {string}
+         */
+        EntryKind: "odp_port" | "length" | "ont_serial" | "optical_power" | "speed_test" | "photos" | "signature" | "code" | "text";
         /** @description Equipment or material a job used, from the technician's own stock. */
         EquipmentBody: {
             /**
@@ -3063,6 +3239,10 @@ export interface components {
             quantity?: number;
             serial?: string | null;
             terms?: null | components["schemas"]["Terms"];
+        };
+        ExceptionInput: {
+            /** @description Why the weak reading is accepted. */
+            reason: string;
         };
         Excluded: {
             name: string;
@@ -3340,6 +3520,29 @@ export interface components {
          * @enum {string}
          */
         ItemKind: "ont" | "router" | "drop_cable" | "patch_cord" | "connector" | "splitter" | "tool" | "other";
+        /** @description A job's documentation as it stands. */
+        JobChecklist: {
+            complete: boolean;
+            entries: components["schemas"]["ChecklistEntry"][];
+            /**
+             * @description Whether the documentation's hash chain holds (false: something was
+             *     changed after it was recorded).
+             */
+            intact: boolean;
+            kind: string;
+            /**
+             * @description What keeps the job from completion: required entries not recorded,
+             *     and `rx_power_weak` (a reading outside the band without exception).
+             */
+            missing: string[];
+            optical: components["schemas"]["Optical"];
+            /** Format: uuid */
+            ticket_id: string;
+        };
+        /** @description How jobs are judged. */
+        JobSettings: {
+            optical_band: components["schemas"]["OpticalBand"];
+        };
         /** @description The job as dispatch sees it. */
         JobView: {
             date: string;
@@ -3519,6 +3722,8 @@ export interface components {
          */
         List_Attachment: {
             items: {
+                /** Format: double */
+                accuracy_m?: number | null;
                 /**
                  * @description From the bytes: `image/jpeg`, `image/png`, `image/webp` or
                  *     `application/pdf`.
@@ -3532,14 +3737,26 @@ export interface components {
                 /** Format: uuid */
                 id: string;
                 internal: boolean;
+                /** Format: double */
+                lat?: number | null;
+                /** Format: double */
+                lng?: number | null;
                 /**
                  * Format: date-time
                  * @description When the file was removed after its retention time (its bytes are
                  *     gone; the entry stays).
                  */
                 removed_at?: string | null;
+                /** @description SHA-256 of the bytes kept (hex): a job's documentation chains it. */
+                sha256?: string | null;
                 /** Format: int64 */
                 size_bytes: number;
+                /**
+                 * Format: date-time
+                 * @description When and where the phone took it, as the app reported (photos
+                 *     taken in the technician app).
+                 */
+                taken_at?: string | null;
                 /** Format: uuid */
                 uploaded_by?: string | null;
                 /** @description Where its bytes are read. */
@@ -4915,7 +5132,7 @@ export interface components {
          * @description What happened, as far as the customer is told.
          * @enum {string}
          */
-        MessageEvent: "ticket_received" | "technician_assigned" | "on_the_way" | "arrived" | "pending" | "resolved" | "cancelled" | "outage_declared" | "outage_resolved" | "appointment_reminder" | "staff_ticket_created" | "staff_ticket_assigned" | "staff_ticket_status" | "staff_ticket_comment" | "staff_ticket_rated" | "staff_sla_at_risk" | "staff_sla_breached" | "staff_outage_declared" | "staff_outage_resolved" | "staff_visit_rescheduled" | "staff_assignment_timed_out" | "staff_crew_added" | "staff_gateway_problem" | "staff_leave_requested" | "staff_leave_decided" | "staff_stock_low" | "staff_material_requested" | "staff_material_issued" | "staff_material_rejected";
+        MessageEvent: "ticket_received" | "technician_assigned" | "on_the_way" | "arrived" | "pending" | "resolved" | "cancelled" | "outage_declared" | "outage_resolved" | "appointment_reminder" | "password_forgotten" | "password_reset" | "invitation" | "sign_in_code" | "staff_ticket_created" | "staff_ticket_assigned" | "staff_ticket_status" | "staff_ticket_comment" | "staff_ticket_rated" | "staff_sla_at_risk" | "staff_sla_breached" | "staff_outage_declared" | "staff_outage_resolved" | "staff_visit_rescheduled" | "staff_assignment_timed_out" | "staff_crew_added" | "staff_gateway_problem" | "staff_leave_requested" | "staff_leave_decided" | "staff_stock_low" | "staff_material_requested" | "staff_material_issued" | "staff_material_rejected";
         /** @description The wording of one event in one language. */
         MessageTemplate: {
             body: string;
@@ -4927,6 +5144,18 @@ export interface components {
             locale: string;
             /** @description The variables it may use, as `{{ name }}`. */
             variables: string[];
+        };
+        /** @description The phone's position at a move, as the browser's geolocation gives it. */
+        MovePosition: {
+            /**
+             * Format: double
+             * @description The browser's accuracy, in metres.
+             */
+            accuracy_m?: number | null;
+            /** Format: double */
+            lat: number;
+            /** Format: double */
+            lng: number;
         };
         /** @description One movement of the ledger. */
         Movement: {
@@ -5016,6 +5245,27 @@ export interface components {
          * @enum {string}
          */
         MovementKind: "receipt" | "transfer" | "issue" | "install" | "return" | "faulty" | "write_off" | "adjustment";
+        /** @description A technician's day. */
+        MyDay: {
+            /**
+             * Format: date
+             * @description The local day (the ISP's time zone).
+             */
+            date: string;
+            /**
+             * Format: double
+             * @description Straight-line metres between the day's arrivals.
+             */
+            distance_m: number;
+            jobs: components["schemas"]["DayJob"][];
+            /**
+             * Format: int64
+             * @description Time on site, in minutes (a visit still open counts until now).
+             */
+            on_site_minutes: number;
+            /** @description Jobs resolved that day. */
+            resolved: number;
+        };
         NewApiToken: {
             /** Format: date-time */
             expires_at?: string | null;
@@ -5198,6 +5448,39 @@ export interface components {
             /** Format: uuid */
             technician_id: string;
             technician_name: string;
+        };
+        /** @description The optical reading against the ISP's band. */
+        Optical: {
+            band: components["schemas"]["OpticalBand"];
+            exception?: null | components["schemas"]["OpticalException"];
+            signal?: null | components["schemas"]["Signal"];
+            /** Format: double */
+            typed_strongest: number;
+            /**
+             * Format: double
+             * @description What can be typed at all (a GPON class B+ receiver's range).
+             */
+            typed_weakest: number;
+        };
+        /** @description The ISP's healthy band of optical receive power. */
+        OpticalBand: {
+            /**
+             * Format: double
+             * @description Weaker than this is a warning (common practice: -23 dBm).
+             */
+            warn_from: number;
+            /**
+             * Format: double
+             * @description Weaker than this blocks completion (common practice: -25 dBm).
+             */
+            weakest: number;
+        };
+        /** @description A supervisor's exception for a weak optical reading. */
+        OpticalException: {
+            approved: components["schemas"]["RecordedBy"];
+            /** Format: double */
+            dbm: number;
+            reason: string;
         };
         /**
          * @description An outage: one fault (a cut cable, a dead ODC, a power cut) behind
@@ -5634,6 +5917,14 @@ export interface components {
             /** @example ready */
             status: string;
         };
+        /** @description Who recorded something, and when. */
+        RecordedBy: {
+            /** Format: date-time */
+            at: string;
+            name?: string | null;
+            /** Format: uuid */
+            user_id?: string | null;
+        };
         /** @description The recovery codes, shown once. */
         RecoveryCodes: {
             recovery_codes: string[];
@@ -5867,6 +6158,11 @@ export interface components {
             last_seen_at: string;
             user_agent?: string | null;
         };
+        /**
+         * @description An optical reading judged against the band.
+         * @enum {string}
+         */
+        Signal: "healthy" | "warning" | "weak";
         /** @description A technician skill used when assigning work. */
         Skill: {
             active: boolean;
@@ -6464,6 +6760,7 @@ export interface components {
         TransitionInput: {
             /** @description To `pending`: the pause reason's code (see `GET /pause-reasons`). */
             pause_reason?: string | null;
+            position?: null | components["schemas"]["MovePosition"];
             /** @description Why: required to cancel and to reopen. */
             reason?: string | null;
             remote_reason?: null | components["schemas"]["RemoteReason"];
@@ -8676,6 +8973,56 @@ export interface operations {
             422: components["responses"]["Validation"];
         };
     };
+    get_job_settings: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["JobSettings"];
+                };
+            };
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+        };
+    };
+    put_job_settings: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["JobSettings"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["JobSettings"];
+                };
+            };
+            400: components["responses"]["MalformedRequest"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["Validation"];
+        };
+    };
     list_leave: {
         parameters: {
             query?: {
@@ -8814,6 +9161,31 @@ export interface operations {
             403: components["responses"]["Forbidden"];
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["Validation"];
+        };
+    };
+    my_day: {
+        parameters: {
+            query?: {
+                /** @description `YYYY-MM-DD` (default: today, in the ISP's time zone). */
+                date?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MyDay"];
+                };
+            };
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
             422: components["responses"]["Validation"];
         };
     };
@@ -10990,6 +11362,129 @@ export interface operations {
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
             422: components["responses"]["Validation"];
+        };
+    };
+    get_checklist: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Ticket id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["JobChecklist"];
+                };
+            };
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+        };
+    };
+    approve_exception: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Ticket id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ExceptionInput"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["JobChecklist"];
+                };
+            };
+            400: components["responses"]["MalformedRequest"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["Validation"];
+        };
+    };
+    put_entry: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Ticket id */
+                id: string;
+                /** @description The entry's key, e.g. `rx_power` */
+                entry: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["EntryInput"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["JobChecklist"];
+                };
+            };
+            400: components["responses"]["MalformedRequest"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["Validation"];
+        };
+    };
+    delete_entry: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Ticket id */
+                id: string;
+                /** @description The entry's key */
+                entry: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["JobChecklist"];
+                };
+            };
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
         };
     };
     list_comments: {

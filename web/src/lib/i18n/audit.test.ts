@@ -23,7 +23,7 @@ function rustFiles(dir: string): string[] {
 }
 
 /** The kinds of record the server writes audit entries about (the part of an action before the dot). */
-const ENTITIES = ['auth', 'session', 'user', 'team', 'api_token', 'package', 'service_type', 'problem_category', 'skill', 'area', 'odc', 'odp', 'customer', 'registration', 'channel', 'message_template', 'message', 'inbound', 'dispatch', 'technician', 'inventory'];
+const ENTITIES = ['auth', 'session', 'user', 'team', 'api_token', 'package', 'service_type', 'problem_category', 'skill', 'area', 'odc', 'odp', 'customer', 'registration', 'channel', 'message_template', 'notification_route', 'message', 'inbound', 'dispatch', 'technician', 'inventory', 'job_settings'];
 
 /** Permission names look like actions (`dispatch.read`) but are none. */
 const NOT_ACTIONS: ReadonlySet<string> = new Set(PERMISSIONS);
@@ -102,6 +102,20 @@ describe('audit actions in the user language', () => {
 		expect(auditActionText('user.password_reset_requested', 'user')).toBe(id.audit_action_user_password_reset_requested);
 		locale = 'en';
 		expect(auditActionText('channel.update', 'channel', 'email')).toBe(en.audit_action_channel_update_email);
+		locale = 'id';
+	});
+
+	it('says which staff alert\'s channels changed, and for which role', () => {
+		locale = 'id';
+		expect(auditActionText('notification_route.update', 'notification_route', 'staff_sla_breached/supervisor')).toBe(
+			id.audit_action_notification_route_update_for.replace('{event}', id.wa_event_staff_sla_breached).replace('{role}', id.role_supervisor)
+		);
+		expect(auditActionText('notification_route.update', 'notification_route', null)).toBe(id.audit_action_notification_route_update);
+		expect(auditActionText('notification_route.update', 'notification_route', 'nonsense')).toBe(id.audit_action_notification_route_update);
+		locale = 'en';
+		expect(auditActionText('notification_route.update', 'notification_route', 'staff_ticket_assigned/technician')).toBe(
+			en.audit_action_notification_route_update_for.replace('{event}', en.wa_event_staff_ticket_assigned).replace('{role}', en.role_technician)
+		);
 		locale = 'id';
 	});
 });

@@ -4,6 +4,8 @@
  * shows the code itself.
  */
 import { m } from '$lib/paraglide/messages';
+import { eventName } from '$lib/messages';
+import { roleName } from './labels';
 
 const PHRASES: Record<string, () => string> = {
 	'auth.login': () => m.audit_action_auth_login(),
@@ -68,11 +70,13 @@ const PHRASES: Record<string, () => string> = {
 	'ticket.crew_changed': () => m.crew_audit_changed(),
 	'channel.update': () => m.audit_action_channel_update(),
 	'message_template.update': () => m.audit_action_message_template_update(),
+	'notification_route.update': () => m.audit_action_notification_route_update(),
 	'message.send_again': () => m.audit_action_message_send_again(),
 	'inbound.handled': () => m.audit_action_inbound_handled(),
 	'ticket.visit_confirmed': () => m.audit_action_ticket_visit_confirmed(),
 	'ticket.attachment_removed': () => m.audit_action_ticket_attachment_removed(),
 	'dispatch.settings_changed': () => m.audit_action_dispatch_settings_changed(),
+	'job_settings.update': () => m.audit_action_job_settings_update(),
 	'technician.profile_changed': () => m.audit_action_technician_profile_changed(),
 	'technician.leave_requested': () => m.audit_action_technician_leave_requested(),
 	'technician.leave_decided': () => m.audit_action_technician_leave_decided(),
@@ -108,6 +112,13 @@ const CHANNEL_PHRASES: Record<string, () => string> = {
 	email: () => m.audit_action_channel_update_email()
 };
 
+/** A staff alert's channels changed for a role (the entry's `entity_id`, `staff_sla_breached/supervisor`): which, in words. */
+function routePhrase(entityId: string | null): string | null {
+	const match = /^(staff_[a-z_]+)\/([a-z_]+)$/.exec(entityId ?? '');
+	if (!match) return null;
+	return m.audit_action_notification_route_update_for({ event: eventName(match[1]!), role: roleName(match[2]!) });
+}
+
 /**
  * The action in the user's language, or null for a code this app does not
  * know. `entity` is the entry's kind of record (an import's kind of file),
@@ -116,5 +127,6 @@ const CHANNEL_PHRASES: Record<string, () => string> = {
 export function auditActionText(action: string, entity = '', entityId: string | null = null): string | null {
 	if (action === 'import') return m.audit_action_import({ kind: IMPORT_KINDS[entity]?.() ?? entity });
 	if (action === 'channel.update') return (entityId ? CHANNEL_PHRASES[entityId]?.() : undefined) ?? m.audit_action_channel_update_any();
+	if (action === 'notification_route.update') return routePhrase(entityId) ?? m.audit_action_notification_route_update();
 	return PHRASES[action]?.() ?? null;
 }

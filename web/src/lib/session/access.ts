@@ -46,7 +46,8 @@ export const PERMISSIONS = [
 	'inventory.manage',
 	'inventory.approve',
 	'inventory.own',
-	'alerts.own'
+	'alerts.own',
+	'jobs.approve'
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 
@@ -189,7 +190,7 @@ export function consoleMenu(permissions: readonly string[] | null | undefined): 
 const CONSOLE_PAGE_RULES: readonly { path: RegExp; permission: Permission }[] = [
 	{ path: /^\/console\/tickets\/new\/?$/, permission: 'tickets.create' },
 	{ path: /^\/console\/outages\/new\/?$/, permission: 'outages.manage' },
-	{ path: /^\/console\/messages\/(settings|templates|email)\/?$/, permission: 'messages.manage' },
+	{ path: /^\/console\/messages\/(settings|templates|alerts|email)\/?$/, permission: 'messages.manage' },
 	{ path: /^\/console\/technicians\/settings\/?$/, permission: 'dispatch.settings' },
 	{ path: /^\/console\/customers\/new\/?$/, permission: 'customers.manage' },
 	{ path: /^\/console\/customers\/[^/]+\/edit\/?$/, permission: 'customers.manage' },
