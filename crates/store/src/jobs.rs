@@ -651,3 +651,231 @@ pub async fn day<C: ConnectionTrait>(
         distance_m,
     })
 }
+
+/// The entry a supervisor's review is kept under (in the chain, so that
+/// the approval covers the documentation as it stood).
+pub const REVIEW: &str = "review";
+
+/// A supervisor's decision on a completed job.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Decision {
+    Approved,
+    /// Sent back: the ticket is reopened and given back to its technician,
+    /// who sees the comment.
+    Rework,
+}
+
+impl Decision {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Decision::Approved => "approved",
+            Decision::Rework => "rework",
+        }
+    }
+}
+
+/// Reviews a resolved job: approves it, or sends it back for rework with a
+/// comment (reopened and assigned to the same technician, in one
+/// transaction). Answers the ticket as it is after.
+#[allow(clippy::too_many_arguments)]
+pub async fn review(
+    db: &Db,
+    who: &Person,
+    scope: &crate::tickets::Scope,
+    at: crate::tickets::Versioned,
+    decision: Decision,
+    comment: &str,
+    settings: &crate::tickets::Settings,
+    now: DateTime<Utc>,
+) -> Result<ticket::Model, Error> {
+    use crate::tickets::{self, MoveRequest, Versioned};
+    let comment = comment.trim();
+    if decision == Decision::Rework && comment.is_empty() {
+        return Err(refuse(
+            "comment",
+            "required",
+            "say what must be redone: the technician reads it",
+        ));
+    }
+    if comment.chars().count() > 2000 {
+        return Err(refuse("comment", "length", "at most 2000 characters"));
+    }
+    let txn = db.begin_write().await?;
+    let t = tickets::find(&*txn, at.id, scope)
+        .await?
+        .ok_or_else(|| Error::NotFound("No such ticket.".to_string()))?;
+    if t.version != at.version {
+        return Err(Error::Stale(
+            "The ticket changed since it was read: look again before reviewing.".to_string(),
+        ));
+    }
+    if TicketStatus::parse(&t.status) != Some(TicketStatus::Resolved) {
+        return Err(Error::Conflict(
+            "Only a resolved job is reviewed.".to_string(),
+        ));
+    }
+    let current = sheet(&*txn, &t).await?;
+    if current
+        .values
+        .get(REVIEW)
+        .is_some_and(|r| r.value["decision"] == "approved")
+    {
+        return Err(Error::Conflict("This job is approved already.".to_string()));
+    }
+    append(
+        &*txn,
+        &t,
+        &current.head,
+        REVIEW,
+        &json!({"decision": decision.as_str(), "comment": comment}),
+        who.id,
+        now,
+    )
+    .await?;
+    let after = match decision {
+        Decision::Approved => {
+            tickets::timeline(
+                &*txn,
+                &t,
+                who,
+                tickets::Entry {
+                    kind: "reviewed",
+                    from: None,
+                    to: None,
+                    reason: comment.to_string(),
+                    data: json!({"decision": "approved"}),
+                    public: false,
+                },
+                now,
+            )
+            .await?;
+            t
+        }
+        Decision::Rework => {
+            let technician = t.technician_id;
+            let reopened = tickets::transition_in(
+                &txn,
+                who,
+                scope,
+                Versioned {
+                    id: t.id,
+                    version: t.version,
+                },
+                MoveRequest {
+                    to: Some(TicketStatus::Reopened),
+                    reason: Some(format!("Rework: {comment}")),
+                    ..MoveRequest::default()
+                },
+                settings,
+                now,
+            )
+            .await?;
+            let mut after = reopened;
+            if let Some(tech) = technician {
+                after = tickets::transition_in(
+                    &txn,
+                    who,
+                    scope,
+                    Versioned {
+                        id: after.id,
+                        version: after.version,
+                    },
+                    MoveRequest {
+                        to: Some(TicketStatus::Assigned),
+                        technician_id: Some(tech),
+                        ..MoveRequest::default()
+                    },
+                    settings,
+                    now,
+                )
+                .await?;
+                notifications::notify(
+                    &*txn,
+                    &[tech],
+                    &Note {
+                        kind: "job_rework",
+                        ticket: Some((after.id, after.number.clone())),
+                        outage_id: None,
+                        data: json!({"by": who.name, "comment": comment}),
+                    },
+                    now,
+                )
+                .await?;
+            }
+            after
+        }
+    };
+    txn.commit().await?;
+    Ok(after)
+}
+
+/// A completed job as a supervisor reviews it.
+#[derive(Debug, Clone)]
+pub struct ForReview {
+    pub ticket: ticket::Model,
+    pub customer_name: String,
+    pub technician_name: Option<String>,
+    pub sheet: Sheet,
+}
+
+/// The resolved jobs in `scope` whose documentation no one approved yet,
+/// newest first (at most `limit`).
+pub async fn waiting_review<C: ConnectionTrait>(
+    db: &C,
+    scope: &crate::tickets::Scope,
+    limit: u64,
+) -> Result<Vec<ForReview>, DbErr> {
+    use sea_orm::QuerySelect;
+    let approved: Vec<Uuid> = job_record::Entity::find()
+        .select_only()
+        .column(job_record::Column::TicketId)
+        .filter(job_record::Column::Entry.eq(REVIEW))
+        .filter(job_record::Column::Value.contains("\"approved\""))
+        .into_tuple()
+        .all(db)
+        .await?;
+    let mut select = ticket::Entity::find()
+        .filter(scope.condition())
+        .filter(ticket::Column::Status.eq(TicketStatus::Resolved.as_str()))
+        .filter(ticket::Column::TechnicianId.is_not_null())
+        .order_by_desc(ticket::Column::ResolvedAt)
+        .limit(limit);
+    if !approved.is_empty() {
+        select = select.filter(ticket::Column::Id.is_not_in(approved));
+    }
+    let tickets = select.all(db).await?;
+    let customers: HashMap<Uuid, String> = customer::Entity::find()
+        .filter(
+            customer::Column::Id.is_in(tickets.iter().map(|t| t.customer_id).collect::<Vec<_>>()),
+        )
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|c| (c.id, c.name))
+        .collect();
+    let techs: HashMap<Uuid, String> = user::Entity::find()
+        .filter(
+            user::Column::Id.is_in(
+                tickets
+                    .iter()
+                    .filter_map(|t| t.technician_id)
+                    .collect::<Vec<_>>(),
+            ),
+        )
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|u| (u.id, u.name))
+        .collect();
+    let mut out = Vec::new();
+    for t in tickets {
+        let sheet = sheet(db, &t).await?;
+        out.push(ForReview {
+            customer_name: customers.get(&t.customer_id).cloned().unwrap_or_default(),
+            technician_name: t.technician_id.and_then(|id| techs.get(&id).cloned()),
+            ticket: t,
+            sheet,
+        });
+    }
+    Ok(out)
+}

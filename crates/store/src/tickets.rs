@@ -109,7 +109,7 @@ pub enum Scope {
 }
 
 impl Scope {
-    fn condition(&self) -> Condition {
+    pub(crate) fn condition(&self) -> Condition {
         use ticket::Column as T;
         match self {
             Scope::All => Condition::all(),

@@ -31,6 +31,8 @@ pub fn api_router() -> OpenApiRouter<AppState> {
         .routes(routes!(approve_exception))
         .routes(routes!(get_job_settings, put_job_settings))
         .routes(routes!(my_day))
+        .routes(routes!(list_reviews))
+        .routes(routes!(review_job))
 }
 
 /// Who recorded something, and when.
@@ -90,6 +92,17 @@ pub struct JobChecklist {
     /// Whether the documentation's hash chain holds (false: something was
     /// changed after it was recorded).
     pub intact: bool,
+    /// The supervisor's last review of the completed job.
+    pub review: Option<JobReview>,
+}
+
+/// A supervisor's review of a completed job.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct JobReview {
+    /// `approved`, or `rework` (sent back).
+    pub decision: String,
+    pub comment: String,
+    pub reviewed: RecordedBy,
 }
 
 fn recorded_by(r: &Recorded) -> RecordedBy {
@@ -142,6 +155,11 @@ fn view(ticket_id: Uuid, s: Sheet) -> JobChecklist {
             typed_strongest: checklist::TYPED_STRONGEST,
         },
         intact: s.intact,
+        review: s.values.get(jobs::REVIEW).map(|r| JobReview {
+            decision: r.value["decision"].as_str().unwrap_or_default().to_string(),
+            comment: r.value["comment"].as_str().unwrap_or_default().to_string(),
+            reviewed: recorded_by(r),
+        }),
     }
 }
 
@@ -417,4 +435,112 @@ async fn my_day(
         on_site_minutes: d.on_site_minutes,
         distance_m: d.distance_m,
     }))
+}
+
+/// A completed job waiting for the supervisor's review.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct JobForReview {
+    pub ticket_id: Uuid,
+    pub number: String,
+    pub kind: String,
+    pub customer_name: String,
+    pub technician_name: Option<String>,
+    pub resolved_at: Option<DateTime<Utc>>,
+    pub version: i32,
+    pub checklist: JobChecklist,
+}
+
+/// Resolved jobs nobody approved yet, newest first, each with its
+/// documentation: the supervisor's review queue.
+#[utoipa::path(get, path = "/job-reviews", tag = "tickets",
+    responses(
+        (status = 200, body = crate::routes::List<JobForReview>),
+        (status = 401, body = Problem, content_type = "application/problem+json"),
+        (status = 403, body = Problem, content_type = "application/problem+json"),
+    ))]
+async fn list_reviews(
+    State(state): State<AppState>,
+    caller: Caller,
+) -> ApiResult<axum::Json<crate::routes::List<JobForReview>>> {
+    caller.require(Permission::JobsApprove)?;
+    let scope = crate::routes::tickets::scope(&state, &caller).await?;
+    let items = jobs::waiting_review(state.db.conn(), &scope, 100)
+        .await?
+        .into_iter()
+        .map(|r| JobForReview {
+            ticket_id: r.ticket.id,
+            number: r.ticket.number.clone(),
+            kind: r.ticket.kind.clone(),
+            customer_name: r.customer_name,
+            technician_name: r.technician_name,
+            resolved_at: r.ticket.resolved_at,
+            version: r.ticket.version,
+            checklist: view(r.ticket.id, r.sheet),
+        })
+        .collect();
+    Ok(axum::Json(crate::routes::List::complete(items)))
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ReviewInput {
+    /// `approved`, or `rework` to send it back.
+    pub decision: ReviewDecision,
+    /// Required for `rework`: what must be redone (the technician reads it).
+    #[serde(default)]
+    pub comment: String,
+}
+
+#[derive(Debug, Clone, Copy, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum ReviewDecision {
+    Approved,
+    Rework,
+}
+
+/// Approves a resolved job, or sends it back for rework with a comment:
+/// then it is reopened and assigned to its technician again, who is told.
+/// Needs `If-Match` (the ticket's version).
+#[utoipa::path(post, path = "/tickets/{id}/review", tag = "tickets", request_body = ReviewInput,
+    params(
+        ("id" = Uuid, Path, description = "Ticket id"),
+        ("If-Match" = String, Header, description = "The version read (its ETag)"),
+    ),
+    responses(
+        (status = 200, body = crate::routes::tickets::Ticket),
+        (status = 401, body = Problem, content_type = "application/problem+json"),
+        (status = 403, body = Problem, content_type = "application/problem+json"),
+        (status = 404, body = Problem, content_type = "application/problem+json"),
+        (status = 409, body = Problem, content_type = "application/problem+json"),
+        (status = 412, body = Problem, content_type = "application/problem+json"),
+        (status = 422, body = Problem, content_type = "application/problem+json"),
+        (status = 428, body = Problem, content_type = "application/problem+json"),
+    ))]
+async fn review_job(
+    State(state): State<AppState>,
+    caller: Caller,
+    ApiPath(id): ApiPath<Uuid>,
+    headers: axum::http::HeaderMap,
+    body: Result<ApiJson<ReviewInput>, ApiError>,
+) -> ApiResult<axum::response::Response> {
+    caller.require(Permission::JobsApprove)?;
+    let scope = crate::routes::tickets::scope(&state, &caller).await?;
+    let ApiJson(b) = body?;
+    let version = crate::routes::tickets::if_match(&headers)?;
+    let decision = match b.decision {
+        ReviewDecision::Approved => jobs::Decision::Approved,
+        ReviewDecision::Rework => jobs::Decision::Rework,
+    };
+    let t = jobs::review(
+        &state.db,
+        &person(&caller),
+        &scope,
+        netcrew_store::tickets::Versioned { id, version },
+        decision,
+        &b.comment,
+        &state.config.tickets,
+        Utc::now(),
+    )
+    .await?;
+    crate::routes::tickets::answer(&state, &caller, t, None).await
 }

@@ -83,6 +83,9 @@ fn rule(method: &str, path: &str) -> Option<Rule> {
         ("post", "/api/v1/tickets/{id}/checklist/exception") => Roles(DISPATCH_MANAGERS),
         ("put", "/api/v1/job-settings") => Roles(ADMIN),
         ("get", "/api/v1/me/day") => Roles(&["technician"]),
+        ("get", "/api/v1/job-reviews") | ("post", "/api/v1/tickets/{id}/review") => {
+            Roles(DISPATCH_MANAGERS)
+        }
         ("get", "/api/v1/notification-routes")
         | ("put" | "delete", "/api/v1/notification-routes/{event}/{role}") => Roles(ADMIN),
         (

@@ -446,6 +446,86 @@ async fn an_installation_is_completed_only_once_documented_and_a_weak_signal_nee
     let r = put(&technician, &id, "drop_cable_m", json!({"meters": 90})).await?;
     assert_problem(r, 409, "/problems/conflict").await?;
 
+    // The supervisor's review: the job waits with its documentation.
+    let (status, queue) = supervisor.json("/api/v1/job-reviews").await?;
+    assert_eq!(status, 200, "{queue}");
+    let waiting = queue["items"]
+        .as_array()
+        .and_then(|q| q.iter().find(|j| j["ticket_id"] == json!(id)))
+        .cloned()
+        .ok_or_else(|| anyhow::anyhow!("{queue}"))?;
+    assert_eq!(waiting["checklist"]["complete"], true);
+    assert_eq!(waiting["customer_name"], "Asep Sunandar");
+    let r = technician.get("/api/v1/job-reviews").await?;
+    assert_problem(r, 403, "/problems/forbidden").await?;
+    let review_path = format!("/api/v1/tickets/{id}/review");
+    let review = |body: Value, version: i64| {
+        supervisor.send_if(Method::POST, &review_path, version, Some(body))
+    };
+    let version = waiting["version"].as_i64().unwrap_or_default();
+    refused(
+        review(json!({"decision": "rework"}), version).await?,
+        "comment",
+        "required",
+    )
+    .await?;
+    let r = review(json!({"decision": "rework", "comment": "x"}), version - 1).await?;
+    assert_problem(r, 412, "/problems/stale").await?;
+    // Sent back: reopened and the technician's again, with the comment.
+    let back = ok(review(
+        json!({"decision": "rework", "comment": "Foto ODP buram, ambil ulang"}),
+        version,
+    )
+    .await?)
+    .await?;
+    assert_eq!(back["status"], "assigned", "{back}");
+    assert_eq!(back["reopened"], 1, "{back}");
+    let (_, bell) = technician.json("/api/v1/notifications").await?;
+    assert!(
+        bell["items"]
+            .as_array()
+            .is_some_and(|n| n.iter().any(|n| n["kind"] == "job_rework"
+                && n["data"]["comment"] == "Foto ODP buram, ambil ulang")),
+        "{bell}"
+    );
+    let mut again = back;
+    for to in ["accepted", "en_route", "on_site"] {
+        again = moved(&technician, &again, to).await?;
+    }
+    let retaken = photo(&technician, &id, "odp-ulang.png").await?;
+    ok(put(
+        &technician,
+        &id,
+        "photo_odp",
+        json!({"attachment_ids": [retaken]}),
+    )
+    .await?)
+    .await?;
+    let done = moved(&technician, &again, "resolved").await?;
+    let approved = ok(review(
+        json!({"decision": "approved", "comment": ""}),
+        done["version"].as_i64().unwrap_or_default(),
+    )
+    .await?)
+    .await?;
+    assert_eq!(approved["status"], "resolved");
+    let (_, queue) = supervisor.json("/api/v1/job-reviews").await?;
+    assert!(
+        !queue.to_string().contains(&id),
+        "an approved job leaves the queue"
+    );
+    let r = review(
+        json!({"decision": "approved"}),
+        approved["version"].as_i64().unwrap_or_default(),
+    )
+    .await?;
+    assert_problem(r, 409, "/problems/conflict").await?;
+    let (_, sheet) = supervisor
+        .json(&format!("/api/v1/tickets/{id}/checklist"))
+        .await?;
+    assert_eq!(sheet["review"]["decision"], "approved");
+    assert_eq!(sheet["intact"], true);
+
     // The customer sees none of it.
     let customer_session = app.signed_in("customer").await?;
     let r = customer_session
