@@ -6,6 +6,7 @@ pub mod accounts;
 pub mod alerts;
 pub mod attachments;
 pub mod audit_log;
+pub mod berita_acara;
 pub mod catalog;
 pub mod counters;
 pub mod coverage;

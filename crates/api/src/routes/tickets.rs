@@ -713,6 +713,21 @@ async fn move_ticket(
         Utc::now(),
     )
     .await?;
+    if b.to == Some(TicketStatus::Resolved) {
+        // The Berita Acara of a job done on site; the move stands if it
+        // cannot be made (it is logged).
+        if let Err(e) = netcrew_store::berita_acara::make(
+            &state.db,
+            &state.files,
+            t.id,
+            state.config.zone,
+            Utc::now(),
+        )
+        .await
+        {
+            tracing::warn!(ticket = %t.id, error = %e, "berita acara: not made");
+        }
+    }
     answer(&state, &caller, t, None).await
 }
 

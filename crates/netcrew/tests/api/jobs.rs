@@ -426,6 +426,35 @@ async fn an_installation_is_completed_only_once_documented_and_a_weak_signal_nee
         .await?;
     assert_eq!(customer["status"], "active", "{customer}");
     assert_eq!(customer["odp_port"], free, "{customer}");
+    // The Berita Acara: a numbered PDF on the ticket, seen by the customer.
+    let number = text(&done["number"])?.to_string();
+    let (_, files) = supervisor
+        .json(&format!("/api/v1/tickets/{id}/attachments"))
+        .await?;
+    let ba = files["items"]
+        .as_array()
+        .and_then(|f| f.iter().find(|f| f["content_type"] == "application/pdf"))
+        .cloned()
+        .ok_or_else(|| anyhow::anyhow!("{files}"))?;
+    assert_eq!(ba["file_name"], format!("BA-{number}.pdf"));
+    assert_eq!(ba["internal"], false);
+    let pdf = supervisor.get(text(&ba["url"])?).await?.bytes().await?;
+    assert!(pdf.starts_with(b"%PDF-"));
+    let body = String::from_utf8_lossy(&pdf);
+    for expected in [
+        "BERITA ACARA PEMASANGAN",
+        "Asep Sunandar",
+        "ZTEGC8A1B2C3",
+        "-18.75 dBm (baik)",
+    ] {
+        assert!(body.contains(expected), "{expected} in the Berita Acara");
+    }
+    assert_eq!(
+        body.matches("/Subtype /Image").count(),
+        4,
+        "three photos and the signature"
+    );
+
     // My day: the site, its outcome, the time there.
     let (status, day) = technician.json("/api/v1/me/day").await?;
     assert_eq!(status, 200, "{day}");
@@ -524,6 +553,14 @@ async fn an_installation_is_completed_only_once_documented_and_a_weak_signal_nee
         .json(&format!("/api/v1/tickets/{id}/checklist"))
         .await?;
     assert_eq!(sheet["review"]["decision"], "approved");
+    // The rework's completion made the second round's Berita Acara.
+    let (_, files) = supervisor
+        .json(&format!("/api/v1/tickets/{id}/attachments"))
+        .await?;
+    assert!(
+        files.to_string().contains(&format!("BA-{number}-R1.pdf")),
+        "{files}"
+    );
     assert_eq!(sheet["intact"], true);
 
     // The customer sees none of it.
