@@ -262,6 +262,124 @@ function pngBytes(width, height, [r, g, b]) {
 	return Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), chunk('IHDR', header), chunk('IDAT', pixels), chunk('IEND', Buffer.alloc(0))]);
 }
 
+/** A value for each kind of checklist entry, as a technician would record it (a healthy reading unless told). */
+function entryValue(entry, { dbm = -19.4, photoId, signatureId } = {}) {
+	switch (entry.kind) {
+		case 'odp_port':
+			return { port: 1 };
+		case 'length':
+			return { meters: 85 };
+		case 'ont_serial':
+			return { serial: `ZTEG${Date.now().toString(36).toUpperCase()}` };
+		case 'optical_power':
+			return { dbm };
+		case 'speed_test':
+			return { download_mbps: 48.7, upload_mbps: 21, ping_ms: 7 };
+		case 'photos':
+			return { attachment_ids: [photoId] };
+		case 'signature':
+			return { attachment_id: signatureId, signer: 'Ibu Pelanggan' };
+		case 'code':
+			return { code: entry.choices[0] };
+		case 'text':
+			return { text: 'LOS merah, kabel drop tertekuk di tiang.' };
+		default:
+			throw new Error(`no value for ${entry.kind}`);
+	}
+}
+
+/**
+ * Documents a job through the API (scenarios about something else): every
+ * required entry, photos and signatures uploaded as small PNGs first.
+ */
+async function documentByApi(api, ticketId) {
+	const sheet = await api(`/api/v1/tickets/${ticketId}/checklist`);
+	assert.equal(sheet.status, 200, JSON.stringify(sheet.body));
+	const upload = async (name) => {
+		const form = new FormData();
+		form.append('file', new Blob([pngBytes(64, 48, [40, 120, 200])], { type: 'image/png' }), name);
+		form.append('taken_at', new Date().toISOString());
+		const answer = await api(`/api/v1/tickets/${ticketId}/attachments`, { method: 'POST', body: form });
+		assert.equal(answer.status, 201, `upload: ${JSON.stringify(answer.body)}`);
+		return answer.body.id;
+	};
+	for (const entry of sheet.body.entries.filter((e) => e.required && e.value == null)) {
+		const photoId = entry.kind === 'photos' ? await upload(`${entry.key}.png`) : undefined;
+		const signatureId = entry.kind === 'signature' ? await upload('signature.png') : undefined;
+		const put = await api(`/api/v1/tickets/${ticketId}/checklist/${entry.key}`, { method: 'PUT', body: JSON.stringify({ value: entryValue(entry, { photoId, signatureId }) }) });
+		assert.equal(put.status, 200, `${entry.key}: ${JSON.stringify(put.body)}`);
+	}
+}
+
+/** Draws a signature-like stroke across a canvas with the mouse (pointer events). */
+async function drawSignature(page, canvas) {
+	await canvas.scrollIntoViewIfNeeded();
+	const box = await canvas.boundingBox();
+	assert.ok(box, 'the signature box is on screen');
+	await page.mouse.move(box.x + 20, box.y + box.height * 0.6);
+	await page.mouse.down();
+	for (let i = 1; i <= 12; i++) await page.mouse.move(box.x + 20 + i * ((box.width - 40) / 12), box.y + box.height * (0.6 + (i % 2 ? -0.25 : 0.15)), { steps: 2 });
+	await page.mouse.up();
+}
+
+/**
+ * Documents a job on the technician's card, through the UI: each required
+ * entry not yet recorded (and `also`, optional ones), with a value of its
+ * kind; photos with a small PNG (the page compresses and stamps it), the
+ * signature drawn with the mouse. `values` overrides what is typed by key.
+ */
+async function documentOnCard(page, job, { values = {}, also = [], skip = [] } = {}) {
+	const doc = job.getByTestId('job-checklist');
+	await doc.waitFor();
+	if (!(await doc.locator('details').evaluate((d) => d.open))) await doc.getByTestId('job-checklist-toggle').click();
+	await doc.getByTestId('job-entry').first().waitFor();
+	const entries = doc.getByTestId('job-entry');
+	const keys = await entries.evaluateAll((lis) => lis.filter((li) => li.dataset.recorded !== 'true').map((li) => ({ key: li.dataset.key, kind: li.dataset.kind, required: li.dataset.required === 'true' })));
+	for (const { key, kind, required } of keys) {
+		if (skip.includes(key) || (!required && !also.includes(key))) continue;
+		const item = doc.locator(`[data-testid="job-entry"][data-key="${key}"]`);
+		await item.scrollIntoViewIfNeeded();
+		const typed = values[key] ?? {};
+		switch (kind) {
+			case 'odp_port':
+				await item.getByTestId('job-input-port').fill(typed.port ?? '1');
+				break;
+			case 'length':
+				await item.getByTestId('job-input-meters').fill(typed.meters ?? '85,5');
+				break;
+			case 'ont_serial':
+				await item.getByTestId('job-input-serial').fill(typed.serial ?? `zteg${Date.now().toString(36)}`);
+				break;
+			case 'optical_power':
+				await item.getByTestId('job-input-dbm').fill(typed.dbm ?? '-19,4');
+				break;
+			case 'speed_test':
+				await item.getByTestId('job-input-download_mbps').fill(typed.download ?? '48,7');
+				await item.getByTestId('job-input-upload_mbps').fill(typed.upload ?? '21');
+				break;
+			case 'code': {
+				const options = await item.locator('[data-testid="job-input-code"] option:not([disabled])').evaluateAll((os) => os.map((o) => o.value));
+				await item.getByTestId('job-input-code').selectOption(typed.code ?? options[0]);
+				break;
+			}
+			case 'text':
+				await item.getByTestId('job-input-text').fill(typed.text ?? 'LOS merah berkedip; kabel drop tertekuk di tiang depan rumah.');
+				break;
+			case 'photos':
+				await item.getByTestId('job-photo-input').setInputFiles({ name: `${key}.png`, mimeType: 'image/png', buffer: pngBytes(480, 360, [70, 130, 180]) });
+				break;
+			case 'signature':
+				await item.getByTestId('job-input-signer').fill(typed.signer ?? 'Ibu Sari');
+				await drawSignature(page, item.getByTestId('signature-pad'));
+				break;
+			default:
+				throw new Error(`no way to fill ${kind}`);
+		}
+		if (kind !== 'photos') await item.getByTestId('job-save').click();
+		await doc.locator(`[data-testid="job-entry"][data-key="${key}"][data-recorded="true"]`).waitFor({ timeout: 20_000 });
+	}
+}
+
 function account(role) {
 	const found = accounts.find((a) => a.role === role);
 	assert.ok(found, `demo-accounts.json has a ${role}`);
@@ -324,7 +442,7 @@ async function apiSession(role) {
 	return async (pathAndQuery, init = {}) => {
 		const answer = await fetch(`${baseUrl}${pathAndQuery}`, {
 			...init,
-			headers: { cookie, 'x-csrf-token': me.csrf_token, ...(init.body ? { 'content-type': 'application/json' } : {}), ...init.headers }
+			headers: { cookie, 'x-csrf-token': me.csrf_token, ...(init.body && !(init.body instanceof FormData) ? { 'content-type': 'application/json' } : {}), ...init.headers }
 		});
 		const text = await answer.text();
 		return { status: answer.status, body: text ? JSON.parse(text) : null };
@@ -1280,6 +1398,8 @@ describe('NetCrew web app on the real server', () => {
 		await move(tech, 'on_site');
 		await shows('on_site', fill(id.portal_ticket_head_on_site, { name: techName }));
 
+		// A job resolved on site is documented first (the technician's checklist; here through the API).
+		await documentByApi(tech, ticketId);
 		await move(tech, 'resolved');
 		await shows('resolved', id.portal_ticket_head_resolved);
 		const steps = await page.locator('[data-testid="ticket-progress"] li').evaluateAll((lis) => lis.map((li) => li.dataset.state));
@@ -2382,11 +2502,17 @@ describe('NetCrew web app on the real server', () => {
 		await step('en_route', 'en_route');
 		await step('on_site', 'on_site');
 		await screenshot(tech.page, 'tech-job-on-site-phone-id');
+		// "Selesai" before the job is documented: refused, with what is still missing named.
+		await job.locator('[data-move="resolved"]').click();
+		await job.getByTestId('job-not-ready').filter({ hasText: id.job_entry_diagnosis }).waitFor();
+		await documentOnCard(tech.page, job);
+		await job.getByTestId('job-complete').waitFor();
 		await job.locator('[data-move="resolved"]').click();
 		// A resolved job leaves the list of open ones; the supervisor's list (all tickets) shows it resolved.
 		await job.waitFor({ state: 'detached' });
 		await row.locator('[data-testid="ticket-status"][data-status="resolved"]').waitFor({ timeout: 15_000 });
-		tech.assertNoProblems();
+		// The one refusal: "Selesai" before the documentation.
+		tech.assertNoProblems([/status of 409/]);
 		await tech.close();
 
 		// The supervisor's page shows what happened, in words, with the pause and its length.
@@ -2441,6 +2567,156 @@ describe('NetCrew web app on the real server', () => {
 		await cs.page.getByTestId('ticket-description').getByText('diubah oleh rekan').waitFor();
 		cs.assertNoProblems([/status of 422/, /status of 412/, /events/, /ERR_FAILED/]);
 		await cs.close();
+	});
+
+	check('jobs: a technician documents a repair on a phone, a weak reading waits for a supervisor\'s exception in the console, then the job is finished', async () => {
+		const techApi = await apiSession('technician');
+		const techMe = (await techApi('/api/v1/me')).body;
+		const supApi = await apiSession('supervisor');
+		const supMe = (await supApi('/api/v1/me')).body;
+		const areaId = techMe.area_ids.find((a) => supMe.area_ids.includes(a));
+		assert.ok(areaId, "the demo supervisor looks after the technician's area");
+		const csApi = await apiSession('cs');
+		const customers = await csApi(`/api/v1/customers?area_id=${areaId}&status=active&limit=20`);
+		const customer = customers.body.items.at(-2) ?? customers.body.items[0];
+		assert.ok(customer, 'an active customer in the area');
+		const made = await csApi('/api/v1/tickets', {
+			method: 'POST',
+			body: JSON.stringify({ kind: 'repair', customer_id: customer.id, description: 'Internet lambat, lampu LOS kadang merah.', source: 'phone' })
+		});
+		assert.equal(made.status, 201, JSON.stringify(made.body));
+		const ticket = made.body;
+		const current = await csApi(`/api/v1/tickets/${ticket.id}`);
+		const assigned = await csApi(`/api/v1/tickets/${ticket.id}/transitions`, {
+			method: 'POST',
+			headers: { 'if-match': `"${current.body.version}"` },
+			body: JSON.stringify({ to: 'assigned', technician_id: techMe.id })
+		});
+		assert.equal(assigned.status, 200, JSON.stringify(assigned.body));
+
+		// The technician, on a phone that knows where it is (near the customer's place).
+		const tech = await newPage({ width: 390, height: 844 });
+		await tech.page.context().grantPermissions(['geolocation'], { origin: baseUrl });
+		await tech.page.context().setGeolocation({ latitude: ticket.location.lat + 0.0002, longitude: ticket.location.lng, accuracy: 9 });
+		await signIn(tech.page, 'technician', '/tech');
+		const job = tech.page.locator(`[data-testid="tech-job"][data-number="${ticket.number}"]`);
+		await job.waitFor();
+		assert.equal(await job.getByTestId('job-checklist').count(), 0, 'nothing to document before the job is accepted');
+		for (const [to, status] of [['accepted', 'accepted'], ['en_route', 'en_route'], ['on_site', 'on_site']]) {
+			await job.locator(`[data-move="${to}"]`).click();
+			await job.locator(`[data-testid="ticket-status"][data-status="${status}"]`).waitFor();
+		}
+		// Setting off and arriving carried the phone's position: kept on the timeline, with the distance from the place.
+		const timeline = await supApi(`/api/v1/tickets/${ticket.id}/timeline`);
+		const arrived = timeline.body.items.find((e) => e.to_status === 'on_site');
+		assert.ok(arrived?.data?.position, `the arrival has a position: ${JSON.stringify(arrived)}`);
+		assert.equal(arrived.data.position.accuracy_m, 9);
+		assert.ok(arrived.data.position.distance_m >= 10 && arrived.data.position.distance_m < 60, `distance ${arrived.data.position.distance_m}`);
+		assert.ok(timeline.body.items.find((e) => e.to_status === 'en_route')?.data?.position, 'setting off has a position too');
+
+		// On site the documentation is open, nothing recorded yet.
+		const doc = job.getByTestId('job-checklist');
+		await doc.getByTestId('job-progress').filter({ hasText: id.job_progress.replace('{done}', '0').replace('{total}', '4') }).waitFor();
+		// A reading out of what a meter shows: the server's range said at the field, what was typed kept.
+		const rx = doc.locator('[data-testid="job-entry"][data-key="rx_power"]');
+		await rx.getByTestId('job-input-dbm').fill('-30');
+		await rx.getByTestId('job-save').click();
+		await rx.locator('[data-testid="field-error"][data-field="dbm"]').filter({ hasText: id.field_error_range_between.replace('{min}', '-27').replace('{max}', '-8') }).waitFor();
+		assert.equal(await rx.getByTestId('job-input-dbm').inputValue(), '-30');
+		// A weak reading (typed the Indonesian way): judged at once, saved, and waiting for a supervisor.
+		await rx.getByTestId('job-input-dbm').fill('-26,4');
+		await rx.locator('[data-testid="job-signal"][data-signal="weak"]').waitFor();
+		await rx.getByTestId('job-save').click();
+		await rx.getByTestId('job-weak-waiting').waitFor();
+		await doc.locator('[data-testid="job-entry"][data-key="rx_power"][data-recorded="true"]').waitFor();
+		await documentOnCard(tech.page, job, { values: { cause: { code: 'drop_cable_bent' }, resolution: { code: 'replaced_drop_cable' } } });
+		await doc.getByTestId('job-progress').filter({ hasText: id.job_progress.replace('{done}', '4').replace('{total}', '4') }).waitFor();
+		const photo = doc.locator('[data-testid="job-entry"][data-key="photo_repair"] [data-testid="job-photo"] img');
+		await photo.waitFor();
+		assert.ok(await photo.evaluate((img) => img.complete && img.naturalWidth > 0), 'the photo is shown from the server');
+		// Everything recorded, but the reading is weak: "Selesai" is refused, and says why.
+		await job.locator('[data-move="resolved"]').click();
+		await job.getByTestId('job-not-ready').filter({ hasText: id.job_missing_rx_power_weak }).waitFor();
+		await noHorizontalScroll(tech.page, '/tech documenting a job');
+		await rx.evaluate((el) => el.scrollIntoView({ block: 'center' }));
+		await lookShot(tech.page, 'tech-job-checklist-weak-phone-id', { fullPage: false });
+		await doc.scrollIntoViewIfNeeded();
+		await lookShot(tech.page, 'tech-job-checklist-phone-id');
+
+		// The photo went up compressed, stamped and with where and when it was taken.
+		const files = await supApi(`/api/v1/tickets/${ticket.id}/attachments`);
+		const shot = files.body.items.find((a) => a.file_name.startsWith('photo_repair'));
+		assert.ok(shot, JSON.stringify(files.body.items));
+		assert.equal(shot.content_type, 'image/jpeg');
+		assert.ok(shot.taken_at && Math.abs(shot.lat - (ticket.location.lat + 0.0002)) < 1e-6 && shot.accuracy_m === 9, JSON.stringify(shot));
+		assert.match(shot.sha256 ?? '', /^[0-9a-f]{64}$/);
+
+		// The supervisor, at a desk: the documentation on the ticket, the weak reading, and the exception with a reason.
+		const sup = await newPage();
+		await signIn(sup.page, 'supervisor', '/console');
+		await sup.page.goto(`${baseUrl}/console/tickets/${ticket.id}`);
+		const panel = sup.page.getByTestId('job-documentation');
+		await panel.waitFor();
+		await panel.locator('[data-testid="job-signal"][data-signal="weak"]').waitFor();
+		await panel.locator('[data-testid="job-doc-entry"][data-key="cause"]').filter({ hasText: id.job_cause_drop_cable_bent }).waitFor();
+		await panel.getByTestId('job-doc-photo-place').first().waitFor();
+		assert.equal(await panel.getByTestId('job-intact-broken').count(), 0, 'the record is intact');
+		await panel.getByTestId('job-approve').click();
+		await panel.locator('[data-testid="field-error"][data-field="reason"]').filter({ hasText: id.field_error_required_reason }).waitFor();
+		await panel.getByTestId('job-approve-reason').fill('Jalur drop 180 m dari ODP, sudah dicek OTDR; layanan stabil.');
+		await lookShot(sup.page, 'ticket-job-documentation-approve-desktop-id');
+		await panel.getByTestId('job-approve').click();
+		await panel.getByTestId('job-exception').filter({ hasText: supMe.name }).waitFor();
+		assert.equal(await panel.getByTestId('job-approve-form').count(), 0, 'approved once');
+		await panel.scrollIntoViewIfNeeded();
+		await lookShot(sup.page, 'ticket-job-documentation-desktop-id');
+		sup.assertNoProblems();
+		await sup.close();
+
+		// The technician is told, the card shows the exception, and the job can be finished now.
+		await rx.getByTestId('job-exception').waitFor({ timeout: 30_000 });
+		await job.getByTestId('job-complete').waitFor();
+		await job.locator('[data-move="resolved"]').click();
+		await job.waitFor({ state: 'detached' });
+		const done = await techApi(`/api/v1/tickets/${ticket.id}`);
+		assert.equal(done.body.status, 'resolved');
+		tech.assertNoProblems([/status of 409/, /status of 422/]);
+		await tech.close();
+	});
+
+	check('job settings: an admin sets the optical band on the network settings; a warning below the weakest is told at its field', async () => {
+		const { page, assertNoProblems, close } = await newPage();
+		await signIn(page, 'admin', '/console');
+		await page.goto(`${baseUrl}/console/network/odps`);
+		await page.getByRole('navigation', { name: id.console_network }).getByRole('link', { name: id.network_tab_settings }).click();
+		const form = page.getByTestId('job-settings');
+		await form.waitFor();
+		assert.equal(await page.locator('#weakest').inputValue(), '-25');
+		assert.equal(await page.locator('#warn_from').inputValue(), '-23');
+		// Not a number, then a warning below the weakest: each said at its field, what was typed kept.
+		await page.locator('#weakest').fill('-25,5x');
+		await page.getByTestId('job-settings-save').click();
+		await form.locator('[data-testid="field-error"][data-field="weakest"]').filter({ hasText: id.job_err_number }).waitFor();
+		await page.locator('#weakest').fill('-24');
+		await page.locator('#warn_from').fill('-26');
+		await page.getByTestId('job-settings-save').click();
+		await form.locator('[data-testid="field-error"][data-field="warn_from"]').filter({ hasText: id.jobset_warn_order }).waitFor();
+		assert.equal(await page.locator('#warn_from').inputValue(), '-26');
+		await lookShot(page, 'network-job-settings-error-desktop-id');
+		await page.locator('#warn_from').fill('-22,5');
+		await page.getByTestId('job-settings-save').click();
+		await page.getByTestId('job-settings-saved').waitFor();
+		const admin = await apiSession('admin');
+		const saved = await admin('/api/v1/job-settings');
+		assert.deepEqual(saved.body.optical_band, { weakest: -24, warn_from: -22.5 });
+		// The change is in the audit log.
+		const log = await admin('/api/v1/audit-events?action=job_settings.update&limit=1');
+		assert.equal(log.body.items?.[0]?.action, 'job_settings.update', `the change is audited: ${JSON.stringify(log.body)}`);
+		// Back to the defaults for the other scenarios.
+		const back = await admin('/api/v1/job-settings', { method: 'PUT', body: JSON.stringify({ optical_band: { weakest: -25, warn_from: -23 } }) });
+		assert.equal(back.status, 200, JSON.stringify(back.body));
+		assertNoProblems([/status of 422/]);
+		await close();
 	});
 
 	check('installation checks: customer service records the NIK and KTP photo, reveals them (audited) and verifies; a supervisor then books a technician through the picker', async () => {
@@ -4277,6 +4553,7 @@ describe('NetCrew web app on the real server', () => {
 		await lookShot(page, 'inventory-usage-technician-desktop-id');
 
 		// The job done and the customer gone: the loaned ONT is still at their home, in the list of units to collect.
+		await documentByApi(techApi, ticket.id);
 		await move(techApi, 'resolved');
 		const adminApi = await apiSession('admin');
 		const ended = await adminApi(`/api/v1/customers/${customer.id}`, { method: 'PATCH', body: JSON.stringify({ status: 'terminated' }) });
@@ -5218,6 +5495,7 @@ describe('NetCrew web app on the real server', () => {
 			'/console/messages/email',
 			'/console/map',
 			'/console/network',
+			'/console/network/settings',
 			'/console/demand',
 			'/console/catalog',
 			'/console/users',

@@ -970,6 +970,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/job-reviews": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Resolved jobs nobody approved yet, newest first, each with its
+         *     documentation: the supervisor's review queue.
+         */
+        get: operations["list_reviews"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/job-settings": {
         parameters: {
             query?: never;
@@ -2267,6 +2287,27 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/tickets/{id}/review": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Approves a resolved job, or sends it back for rework with a comment:
+         *     then it is reopened and assigned to its technician again, who is told.
+         *     Needs `If-Match` (the ticket's version).
+         */
+        post: operations["review_job"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/tickets/{id}/survey": {
         parameters: {
             query?: never;
@@ -3536,8 +3577,30 @@ export interface components {
              */
             missing: string[];
             optical: components["schemas"]["Optical"];
+            review?: null | components["schemas"]["JobReview"];
             /** Format: uuid */
             ticket_id: string;
+        };
+        /** @description A completed job waiting for the supervisor's review. */
+        JobForReview: {
+            checklist: components["schemas"]["JobChecklist"];
+            customer_name: string;
+            kind: string;
+            number: string;
+            /** Format: date-time */
+            resolved_at?: string | null;
+            technician_name?: string | null;
+            /** Format: uuid */
+            ticket_id: string;
+            /** Format: int32 */
+            version: number;
+        };
+        /** @description A supervisor's review of a completed job. */
+        JobReview: {
+            comment: string;
+            /** @description `approved`, or `rework` (sent back). */
+            decision: string;
+            reviewed: components["schemas"]["RecordedBy"];
         };
         /** @description How jobs are judged. */
         JobSettings: {
@@ -4001,6 +4064,32 @@ export interface components {
                  * @description Rupiah per unit.
                  */
                 unit_cost: number;
+                /** Format: int32 */
+                version: number;
+            }[];
+            next_cursor?: string | null;
+            /** Format: int64 */
+            total: number;
+            /** @description False when `total` is a lower bound (more than 10,000 matches). */
+            total_exact: boolean;
+        };
+        /**
+         * @description The envelope of every list: one page of items, the cursor of the next
+         *     page (`null` on the last) and the number of items matching the filters —
+         *     exact up to 10,000; beyond that `total` is 10,000 and `total_exact` is
+         *     false ("at least").
+         */
+        List_JobForReview: {
+            items: {
+                checklist: components["schemas"]["JobChecklist"];
+                customer_name: string;
+                kind: string;
+                number: string;
+                /** Format: date-time */
+                resolved_at?: string | null;
+                technician_name?: string | null;
+                /** Format: uuid */
+                ticket_id: string;
                 /** Format: int32 */
                 version: number;
             }[];
@@ -6012,6 +6101,14 @@ export interface components {
              * @example Kabel feeder disambung ulang, redaman normal
              */
             resolution: string;
+        };
+        /** @enum {string} */
+        ReviewDecision: "approved" | "rework";
+        ReviewInput: {
+            /** @description Required for `rework`: what must be redone (the technician reads it). */
+            comment?: string;
+            /** @description `approved`, or `rework` to send it back. */
+            decision: components["schemas"]["ReviewDecision"];
         };
         RouteInput: {
             /** @description Empty: the bell only. */
@@ -8973,6 +9070,27 @@ export interface operations {
             422: components["responses"]["Validation"];
         };
     };
+    list_reviews: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["List_JobForReview"];
+                };
+            };
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+        };
+    };
     get_job_settings: {
         parameters: {
             query?: never;
@@ -11687,6 +11805,45 @@ export interface operations {
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
             422: components["responses"]["Validation"];
+        };
+    };
+    review_job: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description The version read (its ETag) */
+                "If-Match": string;
+            };
+            path: {
+                /** @description Ticket id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ReviewInput"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Ticket"];
+                };
+            };
+            400: components["responses"]["MalformedRequest"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            412: components["responses"]["PreconditionFailed"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["Validation"];
+            428: components["responses"]["PreconditionRequired"];
         };
     };
     survey_installation: {

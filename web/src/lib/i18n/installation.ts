@@ -1,6 +1,7 @@
 /** Installation checks in words: what booking still needs, what identity lacks, survey outcomes. */
 import { m } from '$lib/paraglide/messages';
 import { surveyEffect } from '$lib/installation';
+import { entryName, isChecklistKey } from './checklist';
 
 const BOOKING_NEEDS: Record<string, () => string> = {
 	verification: () => m.inst_need_verification(),
@@ -31,13 +32,23 @@ export function needsText(codes: readonly string[]): string {
 /**
  * Why a refusal with `/problems/not-ready` came: a booking that still needs
  * verification or the fee, or a verification the customer's NIK or KTP
- * photo is missing for.
+ * photo is missing for, or a job resolved on site before its documentation
+ * is complete (its checklist entries, `rx_power_weak`).
  */
 export function notReadyText(missing: readonly string[]): string {
+	// A job resolved on site without its documentation: the entries still to record, by name.
+	const job = missing.filter(isChecklistKey);
+	if (job.length > 0) return m.job_not_ready({ missing: joinWords(job.map(entryName)) });
 	const identity = missing.filter((c) => c in IDENTITY_NEEDS);
 	if (identity.length > 0 && identity.length === missing.length) return m.inst_identity_missing({ missing: needsText(identity) });
 	if (missing.length === 0) return m.inst_not_bookable_plain();
 	return m.inst_not_bookable({ needs: needsText(missing) });
+}
+
+/** Why a job could not be resolved yet: its documentation's entries still to record (and a weak reading to approve), by name. */
+export function jobNotReadyText(missing: readonly string[]): string {
+	if (missing.length === 0) return m.job_not_ready({ missing: m.job_title().toLowerCase() });
+	return m.job_not_ready({ missing: joinWords(missing.map(entryName)) });
 }
 
 const SURVEY_OUTCOME_NAMES: Record<string, () => string> = {

@@ -7,6 +7,7 @@ import { getLocale } from '$lib/paraglide/runtime';
 import { formatNumber } from '$lib/format';
 import { parseSurveyReason } from '$lib/installation';
 import { surveyOutcomeName } from './installation';
+import { dbmText } from './checklist';
 import {
 	pauseReasonName,
 	priorityName,
@@ -74,6 +75,10 @@ export function notificationText(n: Pick<Notification, 'kind' | 'ticket_number'>
 			return m.notif_visit_rescheduled({ number, by });
 		case 'assignment_timed_out':
 			return m.notif_assignment_timed_out({ number });
+		case 'rx_power_exception': {
+			const dbm = (n.data as Record<string, unknown> | null)?.dbm;
+			return m.notif_rx_power_exception({ number, dbm: typeof dbm === 'number' && Number.isFinite(dbm) ? dbmText(dbm) : (text(n.data, 'dbm') ?? '?') });
+		}
 		case 'crew_added':
 			return m.crew_notif_added({ number, by });
 		case 'gateway_problem':
