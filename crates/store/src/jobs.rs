@@ -879,3 +879,68 @@ pub async fn waiting_review<C: ConnectionTrait>(
     }
     Ok(out)
 }
+
+/// At the completion of an installation or relocation, the ONT recorded in
+/// the checklist moves from the technician's own stock to the customer's
+/// home on this ticket (as "record material" would), unless it is already
+/// there or is not a unit the technician carries.
+pub(crate) async fn install_recorded_ont<C: ConnectionTrait>(
+    db: &C,
+    t: &ticket::Model,
+    who: &Person,
+    now: DateTime<Utc>,
+) -> Result<(), Error> {
+    let kind = kind_of(t);
+    if !matches!(kind, TicketKind::Installation | TicketKind::Relocation) {
+        return Ok(());
+    }
+    let Some(tech) = t.technician_id else {
+        return Ok(());
+    };
+    let s = sheet(db, t).await?;
+    let Some(serial) = s
+        .values
+        .get("ont_serial")
+        .and_then(|r| r.value["serial"].as_str())
+        .map(str::to_string)
+    else {
+        return Ok(());
+    };
+    let Some(unit) = asset::Entity::find()
+        .filter(asset::Column::Serial.eq(serial.clone()))
+        .one(db)
+        .await?
+    else {
+        return Ok(());
+    };
+    let carried = stock_location::Entity::find()
+        .filter(stock_location::Column::UserId.eq(tech))
+        .one(db)
+        .await?;
+    if carried.is_none_or(|p| p.id != unit.location_id) {
+        return Ok(());
+    }
+    crate::inventory::post_in(
+        db,
+        who,
+        crate::inventory::MovementInput {
+            id: None,
+            kind: netcrew_domain::inventory::MovementKind::Install,
+            item_id: Some(unit.item_id),
+            quantity: 1,
+            from_location_id: None,
+            to_location_id: None,
+            from_technician_id: None,
+            to_technician_id: None,
+            serial: Some(serial),
+            mac: None,
+            ticket_id: Some(t.id),
+            reason: format!("ONT {} (dokumentasi pekerjaan)", t.number),
+            terms: None,
+        },
+        None,
+        now,
+    )
+    .await?;
+    Ok(())
+}

@@ -1757,6 +1757,9 @@ pub(crate) async fn transition_in(
     }
     if mv == TicketMove::Resolve {
         complete(txn, &t, who, now).await?;
+        if from == TicketStatus::OnSite {
+            crate::jobs::install_recorded_ont(txn, &t, who, now).await?;
+        }
     }
     t.status = to.as_str().to_string();
     t.version += 1;

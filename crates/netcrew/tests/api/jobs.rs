@@ -294,14 +294,24 @@ async fn an_installation_is_completed_only_once_documented_and_a_weak_signal_nee
         .ok_or_else(|| anyhow::anyhow!("no other free port"))?;
     ok(put(&technician, &id, "odp_port", json!({"port": free})).await?).await?;
     ok(put(&technician, &id, "drop_cable_m", json!({"meters": "85,5"})).await?).await?;
-    ok(put(
-        &technician,
-        &id,
-        "ont_serial",
-        json!({"serial": "zteg c8a1 b2c3"}),
-    )
-    .await?)
-    .await?;
+    // The ONT: a unit the technician carries, typed in lower case with
+    // spaces as a label may be read.
+    let (_, me) = technician.json("/api/v1/me").await?;
+    let (_, carried) = technician
+        .json(&format!("/api/v1/technicians/{}/stock", text(&me["id"])?))
+        .await?;
+    let unit = carried["units"]
+        .as_array()
+        .and_then(|u| u.first())
+        .cloned()
+        .ok_or_else(|| anyhow::anyhow!("the demo technician carries a unit: {carried}"))?;
+    let serial = text(&unit["serial"])?.to_string();
+    let typed: String = serial
+        .to_lowercase()
+        .chars()
+        .flat_map(|c| [c, ' '])
+        .collect();
+    ok(put(&technician, &id, "ont_serial", json!({ "serial": typed })).await?).await?;
     ok(put(
         &technician,
         &id,
@@ -444,7 +454,7 @@ async fn an_installation_is_completed_only_once_documented_and_a_weak_signal_nee
     for expected in [
         "BERITA ACARA PEMASANGAN",
         "Asep Sunandar",
-        "ZTEGC8A1B2C3",
+        serial.as_str(),
         "-18.75 dBm (baik)",
     ] {
         assert!(body.contains(expected), "{expected} in the Berita Acara");
@@ -454,6 +464,13 @@ async fn an_installation_is_completed_only_once_documented_and_a_weak_signal_nee
         4,
         "three photos and the signature"
     );
+
+    // The ONT went from the technician's stock to the customer's home.
+    let (_, units) = supervisor
+        .json(&format!("/api/v1/inventory/assets?q={serial}"))
+        .await?;
+    assert_eq!(units["items"][0]["location"]["kind"], "customer", "{units}");
+    assert!(body.contains("milik ISP"), "who owns the ONT is said");
 
     // My day: the site, its outcome, the time there.
     let (status, day) = technician.json("/api/v1/me/day").await?;
