@@ -2684,6 +2684,117 @@ describe('NetCrew web app on the real server', () => {
 		await tech.close();
 	});
 
+	check('job review: a supervisor sends a finished repair back with a comment (an empty one refused first) and the technician reads it on the card; another is approved and leaves the queue; "Hari ini" shows the finished job', async () => {
+		const techApi = await apiSession('technician');
+		const techMe = (await techApi('/api/v1/me')).body;
+		const supApi = await apiSession('supervisor');
+		const supMe = (await supApi('/api/v1/me')).body;
+		const areaId = techMe.area_ids.find((a) => supMe.area_ids.includes(a));
+		assert.ok(areaId, "the demo supervisor looks after the technician's area");
+		const csApi = await apiSession('cs');
+		const customers = (await csApi(`/api/v1/customers?area_id=${areaId}&status=active&limit=20`)).body.items;
+		assert.ok(customers.length >= 4, 'active customers in the area');
+
+		/** A repair worked through the API to its end: assigned, accepted, on the way and arrived (with the phone's position), documented, resolved. */
+		const finishedRepair = async (customer, description) => {
+			const made = await csApi('/api/v1/tickets', { method: 'POST', body: JSON.stringify({ kind: 'repair', customer_id: customer.id, description, source: 'phone' }) });
+			assert.equal(made.status, 201, JSON.stringify(made.body));
+			const ticket = made.body;
+			const move = async (api, body) => {
+				const current = await api(`/api/v1/tickets/${ticket.id}`);
+				const answer = await api(`/api/v1/tickets/${ticket.id}/transitions`, { method: 'POST', headers: { 'if-match': `"${current.body.version}"` }, body: JSON.stringify(body) });
+				assert.equal(answer.status, 200, `${body.to}: ${JSON.stringify(answer.body)}`);
+			};
+			const here = { lat: ticket.location.lat + 0.0002, lng: ticket.location.lng, accuracy_m: 8 };
+			await move(csApi, { to: 'assigned', technician_id: techMe.id });
+			await move(techApi, { to: 'accepted' });
+			await move(techApi, { to: 'en_route', position: { ...here, lat: here.lat + 0.01 } });
+			await move(techApi, { to: 'on_site', position: here });
+			await documentByApi(techApi, ticket.id);
+			await move(techApi, { to: 'resolved' });
+			return ticket;
+		};
+		const returned = await finishedRepair(customers.at(-3), 'Internet putus sejak pagi, lampu LOS merah.');
+		const approved = await finishedRepair(customers.at(-4), 'Wi-Fi lambat di lantai dua.');
+
+		// The supervisor's queue: both jobs, each with its documentation and its Berita Acara.
+		const sup = await newPage({ width: 1366, height: 900 });
+		await signIn(sup.page, 'supervisor', '/console');
+		await sup.page.locator('#console-sidebar a[href="/console/jobs/review"]').filter({ hasText: id.console_reviews }).click();
+		await sup.page.waitForURL((url) => url.pathname === '/console/jobs/review');
+		const card = (number) => sup.page.locator(`[data-testid="review-job"][data-number="${number}"]`);
+		await card(returned.number).waitFor();
+		await card(approved.number).waitFor();
+		// Found by what is typed: the number (the customer and the technician too).
+		await sup.page.getByTestId('review-filter').fill(returned.number);
+		await sup.page.waitForFunction(() => document.querySelectorAll('[data-testid="review-job"]').length === 1);
+		await sup.page.getByTestId('review-filter').fill(`${techMe.name.split(' ')[0]} ${returned.number.slice(-6)}`);
+		await card(returned.number).waitFor();
+		const job = card(returned.number);
+		await job.getByTestId('review-ba').filter({ hasText: `BA-${returned.number}` }).waitFor();
+		await job.locator('[data-testid="job-doc-entry"][data-key="photo_repair"] [data-testid="job-doc-photo"] img').waitFor();
+		assert.equal(await job.getByTestId('job-intact-broken').count(), 0, 'the record is intact');
+		// Sent back: without a comment it is refused at the field; the comment goes with it.
+		await job.getByTestId('review-rework').click();
+		await job.getByTestId('review-rework-send').click();
+		await job.locator('[data-testid="field-error"][data-field="comment"]').filter({ hasText: id.review_comment_required }).waitFor();
+		const comment = 'Foto perbaikan buram dan tanda tangan pelanggan belum ada. Ulangi fotonya.';
+		await job.getByTestId('review-comment').fill(comment);
+		await noHorizontalScroll(sup.page, '/console/jobs/review');
+		await lookShot(sup.page, 'job-review-rework-desktop-id');
+		await job.getByTestId('review-rework-send').click();
+		await sup.page.getByTestId('review-notice').filter({ hasText: id.review_returned.replace('{number}', returned.number).replace('{name}', techMe.name) }).waitFor();
+		await job.waitFor({ state: 'detached' });
+		const back = (await supApi(`/api/v1/tickets/${returned.id}`)).body;
+		assert.equal(back.status, 'assigned');
+		assert.equal(back.technician?.id, techMe.id);
+
+		// The technician: the job is back on the card with the supervisor's comment.
+		const tech = await newPage({ width: 390, height: 844 });
+		await signIn(tech.page, 'technician', '/tech');
+		const techJob = tech.page.locator(`[data-testid="tech-job"][data-number="${returned.number}"]`);
+		await techJob.getByTestId('tech-rework-comment').filter({ hasText: comment }).waitFor();
+		await techJob.getByTestId('tech-rework').filter({ hasText: id.tech_rework_title }).waitFor();
+		await noHorizontalScroll(tech.page, '/tech with a job sent back');
+		await techJob.evaluate((el) => el.scrollIntoView({ block: 'start' }));
+		await tech.page.evaluate(() => window.scrollBy(0, -80));
+		await lookShot(tech.page, 'tech-rework-phone-id', { fullPage: false });
+
+		// The other job is approved and leaves the queue, for good.
+		await sup.page.getByTestId('review-filter').fill('');
+		await card(approved.number).getByTestId('review-approve').click();
+		await sup.page.getByTestId('review-notice').filter({ hasText: id.review_approved.replace('{number}', approved.number) }).waitFor();
+		await card(approved.number).waitFor({ state: 'detached' });
+		await sup.page.reload();
+		await sup.page.locator('[data-testid="review-empty"], [data-testid="review-job"]').first().waitFor();
+		assert.equal(await card(approved.number).count(), 0, 'approved: not in the queue any more');
+		// Its history says so (staff only), with the Berita Acara to open.
+		await sup.page.goto(`${baseUrl}/console/tickets/${approved.id}`);
+		await sup.page.getByTestId('timeline-entry').filter({ hasText: id.timeline_reviewed.replace('{who}', supMe.name) }).waitFor();
+		await sup.page.getByTestId('timeline-entry').filter({ hasText: id.timeline_berita_acara.replace('{number}', `BA-${approved.number}`) }).getByTestId('timeline-ba-link').waitFor();
+		await sup.page.getByTestId('timeline-entry').filter({ hasText: /± \d+ m/ }).first().waitFor();
+		sup.assertNoProblems();
+		await sup.close();
+
+		// "Hari ini": the finished job with its times, time on site, the straight-line distance and its Berita Acara.
+		const day = tech.page.getByTestId('tech-day');
+		const done = day.locator(`[data-testid="tech-day-job"][data-number="${approved.number}"][data-outcome="resolved"]`);
+		await done.waitFor();
+		await done.getByTestId('tech-day-ba').filter({ hasText: `BA-${approved.number}` }).waitFor();
+		assert.ok(Number(await day.locator('[data-testid="tech-day-resolved"] dd').textContent()) >= 1, 'a job finished today');
+		await day.getByTestId('tech-day-distance').filter({ hasText: id.tech_day_straight }).filter({ hasText: /\d+,\d km/ }).waitFor();
+		// Another day, and back.
+		await day.getByTestId('tech-day-prev').click();
+		await day.getByTestId('tech-day-today').waitFor();
+		await day.getByTestId('tech-day-today').click();
+		await done.waitFor();
+		await day.evaluate((el) => el.scrollIntoView({ block: 'start' }));
+		await tech.page.evaluate(() => window.scrollBy(0, -120));
+		await lookShot(tech.page, 'tech-day-phone-id', { fullPage: false });
+		tech.assertNoProblems();
+		await tech.close();
+	});
+
 	check('job settings: an admin sets the optical band on the network settings; a warning below the weakest is told at its field', async () => {
 		const { page, assertNoProblems, close } = await newPage();
 		await signIn(page, 'admin', '/console');
@@ -5486,6 +5597,7 @@ describe('NetCrew web app on the real server', () => {
 			'/console/outages',
 			'/console/outages/new',
 			'/console/dispatch',
+			'/console/jobs/review',
 			...(outages.items[0] ? [`/console/outages/${outages.items[0].id}`] : []),
 			'/console/messages',
 			'/console/messages/inbox',

@@ -115,6 +115,19 @@ describe('timeline wording', () => {
 	});
 });
 
+describe('Berita Acara and arrivals for the customer', () => {
+	it('names the Berita Acara and tells how near the technician arrived', () => {
+		expect(timelineText(entry({ kind: 'berita_acara', actor_name: 'NetCrew', actor_role: 'system', data: { attachment_id: 'f1', number: 'BA-TRB-2026-000101' } }))).toBe(
+			'Berita acara BA-TRB-2026-000101 dibuat'
+		);
+		expect(timelineText(entry({ to_status: 'on_site', from_status: 'en_route', data: { position: { distance_m: 18.2 } } }))).toBe('Teknisi Budi tiba di lokasi (± 18 m dari lokasi)');
+		// Setting off far away is no news for the customer.
+		expect(timelineText(entry({ to_status: 'en_route', from_status: 'accepted', data: { position: { distance_m: 5400 } } }))).toBe('Teknisi Budi berangkat menuju lokasi');
+		locale = 'en';
+		expect(timelineText(entry({ kind: 'berita_acara', actor_role: 'system', data: { number: 'BA-TRB-2026-000101' } }))).toContain('BA-TRB-2026-000101');
+	});
+});
+
 describe('appointment', () => {
 	it('shows the day and the window, or nothing', () => {
 		const day = (d: string) => `[${d}]`;

@@ -8,6 +8,9 @@ import { m } from '$lib/paraglide/messages';
 import type { ProgressStep } from '$lib/portal';
 import { windowName } from './labels';
 import { surveyOutcomeName } from './installation';
+import { positionDistance } from './tickets';
+import { formatNumber } from '$lib/format';
+import { getLocale } from '$lib/paraglide/runtime';
 
 export { ticketKindName } from './labels';
 
@@ -151,6 +154,10 @@ export function timelineText(
 			return m.portal_tl_fee_unpaid();
 		case 'visit_confirmed':
 			return m.portal_tl_visit_confirmed();
+		case 'berita_acara': {
+			const number = text(data.number);
+			return number ? m.portal_tl_berita_acara({ number }) : m.portal_tl_updated();
+		}
 		case 'survey':
 			return m.portal_tl_survey({ outcome: surveyOutcomeName(text(data.outcome) ?? '') });
 		case 'updated':
@@ -169,8 +176,11 @@ export function timelineText(
 			return tech ? m.portal_tl_accepted({ name: tech }) : m.portal_tl_accepted_anon();
 		case 'en_route':
 			return tech ? m.portal_tl_en_route({ name: tech }) : m.portal_tl_en_route_anon();
-		case 'on_site':
-			return tech ? m.portal_tl_on_site({ name: tech }) : m.portal_tl_on_site_anon();
+		case 'on_site': {
+			const arrived = tech ? m.portal_tl_on_site({ name: tech }) : m.portal_tl_on_site_anon();
+			const far = positionDistance(data);
+			return far === null ? arrived : `${arrived} ${m.timeline_position_distance({ distance: formatNumber(Math.round(far), getLocale()) })}`;
+		}
 		case 'pending':
 			return m.portal_tl_pending({ reason: pauseReasonName(text(data.pause_reason)) });
 		case 'resolved': {

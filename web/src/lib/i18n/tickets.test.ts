@@ -1,6 +1,6 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { overwriteGetLocale } from '$lib/paraglide/runtime';
-import { notificationText, slaDueText, timelineText } from './tickets';
+import { beritaAcaraLink, notificationText, positionDistance, slaDueText, timelineText } from './tickets';
 
 let locale: 'id' | 'en' = 'id';
 overwriteGetLocale(() => locale);
@@ -18,7 +18,8 @@ const KINDS = [
 	'outage_resolved',
 	'visit_rescheduled',
 	'assignment_timed_out',
-	'crew_added'
+	'crew_added',
+	'job_rework'
 ];
 
 describe('notifications in the reader language', () => {
@@ -153,5 +154,44 @@ describe('leave in notifications', () => {
 		expect(
 			notificationText({ kind: 'leave_decided', ticket_number: null, data: { status: 'rejected', from: '2026-03-02', to: '2026-03-02', by: 'Rina', note: 'Banyak pemasangan' } })
 		).toBe('Rina menolak pengajuan cuti/sakit Anda untuk Sen, 2 Mar 2026: Banyak pemasangan');
+	});
+});
+
+describe('reviews, Berita Acara and arrivals in words', () => {
+	const entry = { actor_name: 'Sari', actor_role: 'supervisor', from_status: null, to_status: null, reason: null };
+
+	it('says who sent a job back and why', () => {
+		const n = { kind: 'job_rework', ticket_number: 'TRB-2026-000101', data: { by: 'Sari', comment: 'Foto ODP buram, ulangi.' } };
+		locale = 'id';
+		expect(notificationText(n)).toBe('Sari mengembalikan TRB-2026-000101 untuk diperbaiki: Foto ODP buram, ulangi.');
+		locale = 'en';
+		expect(notificationText(n)).toBe('Sari sent TRB-2026-000101 back for rework: Foto ODP buram, ulangi.');
+		expect(notificationText({ ...n, data: { by: 'Sari' } })).toBe('Sari sent TRB-2026-000101 back for rework');
+		locale = 'id';
+	});
+
+	it('names the Berita Acara with a link to its PDF, and an approval', () => {
+		const ba = { ...entry, kind: 'berita_acara', actor_name: 'NetCrew', actor_role: 'system', data: { attachment_id: 'f1', number: 'BA-TRB-2026-000101', sha256: 'ab' } };
+		locale = 'id';
+		expect(timelineText(ba)).toBe('Berita acara BA-TRB-2026-000101 dibuat');
+		expect(beritaAcaraLink(ba)).toBe('/api/v1/attachments/f1/content');
+		expect(beritaAcaraLink({ kind: 'comment', data: { attachment_id: 'f1' } })).toBeNull();
+		expect(timelineText({ ...entry, kind: 'reviewed', data: { decision: 'approved' } })).toBe('Sari menyetujui pekerjaan');
+		locale = 'en';
+		expect(timelineText({ ...entry, kind: 'reviewed', data: { decision: 'approved' } })).toBe('Sari approved the work');
+		locale = 'id';
+	});
+
+	it('tells how far from the place an arrival was made', () => {
+		const arrived = { ...entry, kind: 'moved', actor_name: 'Budi', actor_role: 'technician', from_status: 'en_route', to_status: 'on_site', data: { position: { lat: -6.2, lng: 106.8, accuracy_m: 9, distance_m: 23.4 } } };
+		locale = 'id';
+		expect(timelineText(arrived)).toMatch(/^Budi: .+ → .+ \(± 23 m dari lokasi\)$/);
+		expect(timelineText({ ...arrived, data: { position: { distance_m: 1234.6 } } })).toContain('(± 1.235 m dari lokasi)');
+		expect(timelineText({ ...arrived, data: {} })).not.toContain('±');
+		locale = 'en';
+		expect(timelineText(arrived)).toContain('(± 23 m from the site)');
+		locale = 'id';
+		expect(positionDistance({ position: { distance_m: 'x' } })).toBeNull();
+		expect(positionDistance(null)).toBeNull();
 	});
 });

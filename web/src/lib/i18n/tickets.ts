@@ -8,6 +8,7 @@ import { formatNumber } from '$lib/format';
 import { parseSurveyReason } from '$lib/installation';
 import { surveyOutcomeName } from './installation';
 import { dbmText } from './checklist';
+import { attachmentHref } from '$lib/review';
 import {
 	pauseReasonName,
 	priorityName,
@@ -109,6 +110,8 @@ export function notificationText(n: Pick<Notification, 'kind' | 'ticket_number'>
 				unit: text(n.data, 'unit') ?? ''
 			}).replace(/ {2,}/g, ' ');
 		}
+		case 'job_rework':
+			return m.notif_job_rework({ number, by, comment: text(n.data, 'comment') ?? '' }).replace(/:\s*$/, '');
 		case 'material_requested':
 			return m.notif_material_requested({ technician: text(n.data, 'technician') ?? '?' });
 		case 'material_issued':
@@ -156,7 +159,9 @@ export function timelineText(entry: {
 			const remote = text(data, 'remote_reason');
 			if (entry.to_status === 'pending' && pause) return m.timeline_paused({ who, why: pauseReasonName(pause) });
 			if (entry.to_status === 'resolved' && remote) return m.timeline_resolved_remote({ who, why: remoteReasonName(remote) });
-			return m.timeline_moved({ who, from: ticketStatusName(entry.from_status ?? ''), to });
+			const moved = m.timeline_moved({ who, from: ticketStatusName(entry.from_status ?? ''), to });
+			const far = positionDistance(data);
+			return far === null ? moved : `${moved} ${m.timeline_position_distance({ distance: formatNumber(Math.round(far), getLocale()) })}`;
 		}
 		case 'priority': {
 			const p = (data as { priority?: { from?: string; to?: string } } | null)?.priority;
@@ -194,6 +199,10 @@ export function timelineText(entry: {
 			return m.timeline_fee_unpaid({ who });
 		case 'visit_confirmed':
 			return m.timeline_visit_confirmed({ who });
+		case 'berita_acara':
+			return m.timeline_berita_acara({ number: text(data, 'number') ?? '' }).replace(/\s{2,}/g, ' ');
+		case 'reviewed':
+			return m.timeline_reviewed({ who });
 		case 'survey': {
 			const outcome = text(data, 'outcome') ?? parseSurveyReason(entry.reason)?.outcome;
 			return m.timeline_survey({ who, outcome: surveyOutcomeName(outcome ?? '') });
@@ -201,6 +210,23 @@ export function timelineText(entry: {
 		default:
 			return m.timeline_other({ who, kind: entry.kind });
 	}
+}
+
+/**
+ * How far from the ticket's place the phone was when the move was made
+ * (setting off, arriving), in metres; null when the move carried no position.
+ */
+export function positionDistance(data: unknown): number | null {
+	const position = (data as { position?: { distance_m?: unknown } } | null)?.position;
+	const metres = position?.distance_m;
+	return typeof metres === 'number' && Number.isFinite(metres) && metres >= 0 ? metres : null;
+}
+
+/** The PDF a `berita_acara` entry names, to link to; null for any other entry. */
+export function beritaAcaraLink(entry: { kind: string; data: unknown }): string | null {
+	if (entry.kind !== 'berita_acara') return null;
+	const id = text(entry.data, 'attachment_id');
+	return id ? attachmentHref(id) : null;
 }
 
 /**

@@ -105,6 +105,14 @@ describe('console menu by permission', () => {
 		expect(consoleMenu(undefined).map((i) => i.section)).toEqual(['home', 'profile']);
 	});
 
+	it('shows the review queue to those who approve jobs, after the technicians', () => {
+		expect(consoleMenu(['profile.manage', 'dispatch.read', 'jobs.approve']).map((i) => i.section)).toEqual(['home', 'dispatch', 'technicians', 'reviews', 'profile']);
+		expect(consoleMenu(['profile.manage', 'dispatch.read']).map((i) => i.section)).not.toContain('reviews');
+		expect(canOpenConsolePath(['jobs.approve'], '/console/jobs/review')).toBe(true);
+		expect(canOpenConsolePath(['dispatch.read'], '/console/jobs/review')).toBe(false);
+		expect(activeSection('/console/jobs/review', consoleMenu(['jobs.approve']))).toBe('reviews');
+	});
+
 	it('adds network, customer and data sections by permission', () => {
 		const full = [
 			...admin,

@@ -139,6 +139,7 @@ export type ConsoleSection =
 	| 'outages'
 	| 'dispatch'
 	| 'technicians'
+	| 'reviews'
 	| 'inventory'
 	| 'messages'
 	| 'customers'
@@ -166,6 +167,7 @@ const CONSOLE_MENU: readonly ConsoleMenuItem[] = [
 	{ section: 'outages', href: '/console/outages', permission: 'outages.read' },
 	{ section: 'dispatch', href: '/console/dispatch', permission: 'dispatch.read' },
 	{ section: 'technicians', href: '/console/technicians', permission: 'dispatch.read' },
+	{ section: 'reviews', href: '/console/jobs/review', permission: 'jobs.approve' },
 	{ section: 'inventory', href: '/console/inventory', permission: 'inventory.read' },
 	{ section: 'messages', href: '/console/messages', permission: 'messages.read' },
 	{ section: 'customers', href: '/console/customers', permission: 'customers.read' },
