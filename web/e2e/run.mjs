@@ -5210,11 +5210,14 @@ describe('NetCrew web app on the real server', () => {
 		};
 		const customer = account('customer');
 		const target = customer.login.replace(/^\+/, '');
-		/** The code of the `nth` message (from 1) to the customer's number, waiting for it up to 30 s. */
+		/**
+		 * The code of the `nth` sign-in code message (from 1) to the customer's number, waiting for it up
+		 * to 30 s. Other messages to the customer (tomorrow's visit reminder, from 08:00 WIB) are passed over.
+		 */
 		const codeNumber = async (nth) => {
 			const deadline = Date.now() + 30_000;
 			for (;;) {
-				const toCustomer = received.filter((r) => r.target === target);
+				const toCustomer = received.filter((r) => r.target === target && /kode masuk/.test(r.message ?? ''));
 				if (toCustomer.length >= nth) {
 					const message = toCustomer[nth - 1];
 					assert.equal(message.path, '/send');
