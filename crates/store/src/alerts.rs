@@ -707,7 +707,13 @@ pub(crate) async fn fan_out<C: ConnectionTrait>(
     if !(whatsapp_on || email_on || push_on) {
         return Ok(());
     }
-    let isp = outbox::channel(db).await?.config.sender_name;
+    // The WhatsApp channel's row, already read, says how messages are signed.
+    let isp = rows
+        .iter()
+        .find(|r| r.channel == WHATSAPP)
+        .and_then(|r| serde_json::from_str::<outbox::WhatsAppConfig>(&r.config).ok())
+        .unwrap_or_default()
+        .sender_name;
     let ids: Vec<Uuid> = given.iter().map(|g| g.0).collect();
     let people = user::Entity::find()
         .filter(user::Column::Id.is_in(ids.clone()))
