@@ -2684,6 +2684,143 @@ describe('NetCrew web app on the real server', () => {
 		await tech.close();
 	});
 
+	check('offline: a technician does a whole installation on a phone with the network cut after setting off; the app reopens without network and shows what waits; answers lost on the way are sent again without doubling; everything arrives once, the customer is active and the port in use', async () => {
+		const csApi = await apiSession('cs');
+		const supApi = await apiSession('supervisor');
+		const techApi = await apiSession('technician');
+		const techMe = (await techApi('/api/v1/me')).body;
+		const supMe = (await supApi('/api/v1/me')).body;
+		const areaId = techMe.area_ids.find((a) => supMe.area_ids.includes(a));
+		assert.ok(areaId, "the demo supervisor looks after the technician's area");
+		// An ODP of the area with free ports, and a new customer next to it.
+		const odps = (await supApi(`/api/v1/odps?area_id=${areaId}&limit=50`)).body.items;
+		let odp = null;
+		let free = [];
+		for (const o of odps) {
+			const holders = (await supApi(`/api/v1/customers?odp_id=${o.id}&limit=200`)).body.items;
+			const used = new Set(holders.map((c) => c.odp_port));
+			const open = Array.from({ length: o.port_count ?? 8 }, (_, i) => i + 1).filter((p) => !used.has(p));
+			if (open.length >= 3) {
+				odp = o;
+				free = open;
+				break;
+			}
+		}
+		assert.ok(odp, 'an ODP in the area with free ports');
+		const port = free.at(-2);
+		const stamp = Date.now().toString().slice(-7);
+		const packages = (await supApi('/api/v1/packages?active=true')).body.items;
+		const made = await csApi('/api/v1/customers', {
+			method: 'POST',
+			body: JSON.stringify({ name: `Pelanggan Luring ${stamp}`, phone: `0852${stamp}7`, address: 'Jl. Cigadung Raya No. 12', location: odp.location, package_id: packages[0].id })
+		});
+		assert.equal(made.status, 201, JSON.stringify(made.body));
+		const customer = made.body;
+		let ticket = (await csApi(`/api/v1/tickets?customer_id=${customer.id}&kind=installation`)).body.items[0];
+		const identity = new FormData();
+		identity.append('nik', '3273012507900005');
+		identity.append('photo', new Blob([pngBytes(320, 200, [40, 96, 200])], { type: 'image/png' }), 'ktp.png');
+		const put = await csApi(`/api/v1/customers/${customer.id}/identity`, { method: 'PUT', body: identity });
+		assert.equal(put.status, 200, JSON.stringify(put.body));
+		const write = async (who, method, path, body) => {
+			const answer = await who(path, { method, headers: { 'if-match': `"${ticket.version}"` }, body: JSON.stringify(body) });
+			assert.equal(answer.status, 200, `${method} ${path}: ${JSON.stringify(answer.body)}`);
+			ticket = answer.body;
+		};
+		await write(csApi, 'POST', `/api/v1/tickets/${ticket.id}/verification`, { place_confirmed: true, package_confirmed: true });
+		await write(supApi, 'PATCH', `/api/v1/tickets/${ticket.id}`, { odp_id: odp.id, odp_port: port });
+		await write(supApi, 'POST', `/api/v1/tickets/${ticket.id}/transitions`, { to: 'assigned', technician_id: techMe.id });
+
+		const tech = await newPage({ width: 390, height: 844 });
+		const context = tech.page.context();
+		await context.grantPermissions(['geolocation'], { origin: baseUrl });
+		await context.setGeolocation({ latitude: odp.location.lat + 0.0001, longitude: odp.location.lng, accuracy: 7 });
+		await signIn(tech.page, 'technician', '/tech');
+		const job = tech.page.locator(`[data-testid="tech-job"][data-number="${ticket.number}"]`);
+		await job.waitFor();
+		// The app shell is kept by the service worker, so the app opens without network later.
+		await tech.page.evaluate(() => navigator.serviceWorker.ready.then(() => undefined));
+		for (const to of ['accepted', 'en_route']) {
+			await job.locator(`[data-move="${to}"]`).click();
+			await job.locator(`[data-testid="ticket-status"][data-status="${to}"]`).waitFor();
+		}
+		// The job's documentation was read once online (kept on the phone).
+		await job.getByTestId('job-checklist').getByTestId('job-progress').waitFor();
+
+		// No signal at the customer's house.
+		await context.setOffline(true);
+		await tech.page.getByTestId('offline-none').waitFor();
+		await job.locator('[data-move="on_site"]').click();
+		await job.locator('[data-testid="ticket-status"][data-status="on_site"]').waitFor();
+		await job.getByTestId('tech-job-unsent').waitFor();
+		// Finishing before documenting is refused on the phone too, saying what is missing.
+		await job.locator('[data-move="resolved"]').click();
+		await job.getByTestId('job-not-ready').waitFor();
+		const serial = `ZTEGOFF${stamp}`;
+		await documentOnCard(tech.page, job, { values: { odp_port: { port: String(port) }, ont_serial: { serial } } });
+		const doc = job.getByTestId('job-checklist');
+		await doc.getByTestId('job-complete').waitFor();
+		const photo = doc.locator('[data-testid="job-entry"][data-key="photo_odp"] [data-testid="job-photo"] img');
+		await photo.waitFor();
+		assert.ok(await photo.evaluate((img) => img.complete && img.naturalWidth > 0), 'a photo not yet sent is shown from the phone');
+		const waiting = Number(await tech.page.getByTestId('offline-waiting').getAttribute('data-count'));
+		assert.ok(waiting >= 10, `the arrival, nine entries and four files wait: ${waiting}`);
+		// Nothing reached the server.
+		assert.equal((await techApi(`/api/v1/tickets/${ticket.id}`)).body.status, 'en_route');
+
+		// The app is closed and opened again, still without network: the kept shell, the job as left, what waits.
+		await tech.page.reload();
+		await job.locator('[data-testid="ticket-status"][data-status="on_site"]').waitFor();
+		await tech.page.getByTestId('offline-waiting').waitFor();
+		await job.getByTestId('job-checklist').getByTestId('job-complete').waitFor();
+		await noHorizontalScroll(tech.page, '/tech offline');
+		await tech.page.getByTestId('offline-status').scrollIntoViewIfNeeded();
+		await lookShot(tech.page, 'tech-offline-waiting-phone-id', { fullPage: false });
+		await job.locator('[data-move="resolved"]').click();
+		await job.waitFor({ state: 'detached' });
+
+		// The network returns, but the first answers are lost on the way back (the server did the work): sent again, done once.
+		const lost = new Set();
+		await tech.page.route(/\/api\/v1\/tickets\/[^/]+\/(transitions|attachments)$/, async (route) => {
+			const kind = route.request().url().endsWith('/transitions') ? 'move' : 'file';
+			if (route.request().method() !== 'POST' || lost.has(kind)) return route.continue();
+			lost.add(kind);
+			await route.fetch();
+			await route.abort('connectionreset');
+		});
+		await context.setOffline(false);
+		const sendNow = tech.page.getByTestId('offline-send-now');
+		for (let i = 0; i < 6 && (await tech.page.getByTestId('offline-all-sent').count()) === 0; i++) {
+			await tech.page.waitForFunction(() => !document.querySelector('[data-testid="offline-waiting"]')?.textContent?.includes('…'), null, { timeout: 20_000 }).catch(() => undefined);
+			if ((await sendNow.count()) > 0 && (await sendNow.isEnabled())) await sendNow.click().catch(() => undefined);
+			await sleep(500);
+		}
+		await tech.page.getByTestId('offline-all-sent').waitFor({ timeout: 30_000 });
+		assert.deepEqual([...lost].sort(), ['file', 'move'], 'an answer of each kind was lost and its request sent again');
+		await lookShot(tech.page, 'tech-offline-sent-phone-id', { fullPage: false });
+
+		// Everything arrived, once.
+		const done = (await supApi(`/api/v1/tickets/${ticket.id}`)).body;
+		assert.equal(done.status, 'resolved');
+		const timeline = (await supApi(`/api/v1/tickets/${ticket.id}/timeline?limit=200`)).body.items;
+		assert.equal(timeline.filter((e) => e.to_status === 'on_site').length, 1, 'one arrival');
+		assert.equal(timeline.filter((e) => e.to_status === 'resolved').length, 1, 'one completion');
+		const files = (await supApi(`/api/v1/tickets/${ticket.id}/attachments`)).body.items;
+		const photos = files.filter((a) => /^photo_/.test(a.file_name));
+		assert.equal(photos.length, 3, `three photos, none twice: ${files.map((a) => a.file_name).join(', ')}`);
+		assert.equal(files.filter((a) => a.file_name.startsWith('customer_signature')).length, 1, 'one signature');
+		const sheet = (await supApi(`/api/v1/tickets/${ticket.id}/checklist`)).body;
+		assert.equal(sheet.complete, true);
+		assert.equal(sheet.intact, true);
+		assert.equal(sheet.entries.find((e) => e.key === 'ont_serial').value.serial, serial);
+		const after = (await csApi(`/api/v1/customers/${customer.id}`)).body;
+		assert.equal(after.status, 'active', 'completing the installation activated the customer');
+		assert.equal(after.odp_id, odp.id);
+		assert.equal(after.odp_port, port, 'the port recorded is in use');
+		tech.assertNoProblems([/net::ERR_INTERNET_DISCONNECTED/, /Failed to load resource/, /status of 409/]);
+		await tech.close();
+	});
+
 	check('job review: a supervisor sends a finished repair back with a comment (an empty one refused first) and the technician reads it on the card; another is approved and leaves the queue; "Hari ini" shows the finished job', async () => {
 		const techApi = await apiSession('technician');
 		const techMe = (await techApi('/api/v1/me')).body;

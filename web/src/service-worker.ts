@@ -4,12 +4,61 @@
 /// <reference lib="webworker" />
 
 /*
- * NetCrew's service worker: shows the staff alerts that arrive by Web Push
- * and opens the page they are about when tapped. It handles no fetches and
- * caches nothing (the app needs the server to work).
+ * NetCrew's service worker:
+ * - keeps the app shell (the built scripts and styles, the icons, the
+ *   manifest and index.html) so that the app opens at once and without
+ *   network: the technician app's data is kept by the page itself, in
+ *   IndexedDB (src/lib/offline);
+ * - shows the staff alerts that arrive by Web Push and opens the page they
+ *   are about when tapped.
+ * API requests are never touched here.
  */
+import { build, files, version } from '$service-worker';
 
 const sw = self as unknown as ServiceWorkerGlobalScope;
+
+/** This build's shell; an older build's is deleted when this one takes over. */
+const SHELL = `netcrew-shell-${version}`;
+const SHELL_FILES = [...build, ...files, '/index.html'];
+const SHELL_SET = new Set<string>(SHELL_FILES);
+/** A page is asked from the network first; without an answer by then, the kept shell opens. */
+const NAVIGATION_TIMEOUT_MS = 3000;
+
+async function navigation(request: Request): Promise<Response> {
+	const cache = await caches.open(SHELL);
+	try {
+		const response = await fetch(request, { signal: AbortSignal.timeout(NAVIGATION_TIMEOUT_MS) });
+		if (response.ok && (response.headers.get('content-type') ?? '').includes('text/html')) {
+			await cache.put('/index.html', response.clone());
+		}
+		return response;
+	} catch (error) {
+		const kept = await cache.match('/index.html');
+		if (kept) return kept;
+		throw error;
+	}
+}
+
+async function shellFile(request: Request, path: string): Promise<Response> {
+	const cache = await caches.open(SHELL);
+	const kept = await cache.match(path);
+	if (kept) return kept;
+	const response = await fetch(request);
+	if (response.ok) await cache.put(path, response.clone());
+	return response;
+}
+
+sw.addEventListener('fetch', (event) => {
+	const request = event.request;
+	if (request.method !== 'GET') return;
+	const url = new URL(request.url);
+	if (url.origin !== sw.location.origin || url.pathname.startsWith('/api/')) return;
+	if (request.mode === 'navigate') {
+		event.respondWith(navigation(request));
+	} else if (SHELL_SET.has(url.pathname)) {
+		event.respondWith(shellFile(request, url.pathname));
+	}
+});
 
 /** What the server sends (crates/netcrew/src/messaging.rs). */
 interface PushPayload {
@@ -46,13 +95,24 @@ function sameOrigin(url: unknown): string {
 	}
 }
 
-// A new worker takes over at once: it holds no state worth waiting for.
-sw.addEventListener('install', () => {
-	void sw.skipWaiting();
+// A new worker keeps its shell, then takes over at once: the page's data is in IndexedDB, not here.
+sw.addEventListener('install', (event) => {
+	event.waitUntil(
+		(async () => {
+			const cache = await caches.open(SHELL);
+			await cache.addAll(SHELL_FILES);
+			await sw.skipWaiting();
+		})()
+	);
 });
 
 sw.addEventListener('activate', (event) => {
-	event.waitUntil(sw.clients.claim());
+	event.waitUntil(
+		(async () => {
+			for (const key of await caches.keys()) if (key.startsWith('netcrew-shell-') && key !== SHELL) await caches.delete(key);
+			await sw.clients.claim();
+		})()
+	);
 });
 
 sw.addEventListener('push', (event) => {

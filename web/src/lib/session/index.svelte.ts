@@ -3,6 +3,7 @@ import { createApiClient } from '$lib/api/client';
 import { setLocale } from '$lib/i18n/locale.svelte';
 import { normaliseLocale } from '$lib/i18n/locale';
 import { SessionStore } from './session.svelte';
+import { offline } from '$lib/offline/sync.svelte';
 
 function localStorageOrNull(): Storage | null {
 	try {
@@ -21,10 +22,17 @@ export const session = new SessionStore(() => authApi, {
 	}
 });
 
-/** The client for everything done as the signed-in user. */
+/**
+ * The client for everything done as the signed-in user. For a technician it
+ * works without network: reads kept on the phone, actions queued
+ * (`$lib/offline`).
+ */
 export const authApi = createApiClient({
+	fetch: (request, init) => offline.fetch(request, init),
 	csrfToken: () => session.csrfToken,
 	onUnauthenticated: () => session.expired(),
 	// Re-reading /me sets `totp_setup_required`; the console then leads to the profile.
 	onTotpSetupRequired: () => void session.refresh().catch(() => undefined)
 });
+
+offline.configure({ csrf: () => session.csrfToken });
