@@ -2821,6 +2821,98 @@ describe('NetCrew web app on the real server', () => {
 		await tech.close();
 	});
 
+	check('offline: a repair put on hold without network meets a change made meanwhile at the office (412): the phone shows it, the technician sends it anyway on the new version, then goes back, documents and resolves it', async () => {
+		const techApi = await apiSession('technician');
+		const techMe = (await techApi('/api/v1/me')).body;
+		const supApi = await apiSession('supervisor');
+		const supMe = (await supApi('/api/v1/me')).body;
+		const areaId = techMe.area_ids.find((a) => supMe.area_ids.includes(a));
+		const csApi = await apiSession('cs');
+		const customer = (await csApi(`/api/v1/customers?area_id=${areaId}&status=active&limit=30`)).body.items.at(-3);
+		assert.ok(customer, 'an active customer in the area');
+		const made = await csApi('/api/v1/tickets', {
+			method: 'POST',
+			body: JSON.stringify({ kind: 'repair', customer_id: customer.id, description: 'Internet putus sejak pagi.', source: 'phone' })
+		});
+		assert.equal(made.status, 201, JSON.stringify(made.body));
+		let ticket = made.body;
+		const assigned = await supApi(`/api/v1/tickets/${ticket.id}/transitions`, {
+			method: 'POST',
+			headers: { 'if-match': `"${ticket.version}"` },
+			body: JSON.stringify({ to: 'assigned', technician_id: techMe.id })
+		});
+		assert.equal(assigned.status, 200, JSON.stringify(assigned.body));
+
+		const tech = await newPage({ width: 390, height: 844 });
+		const context = tech.page.context();
+		await context.grantPermissions(['geolocation'], { origin: baseUrl });
+		await context.setGeolocation({ latitude: ticket.location.lat, longitude: ticket.location.lng + 0.0002, accuracy: 10 });
+		await signIn(tech.page, 'technician', '/tech');
+		const job = tech.page.locator(`[data-testid="tech-job"][data-number="${ticket.number}"]`);
+		await job.waitFor();
+		await job.locator('[data-move="accepted"]').click();
+		await job.locator('[data-testid="ticket-status"][data-status="accepted"]').waitFor();
+		// The reasons for waiting were read online: the dialog offers them offline too.
+		await job.locator('[data-move="pending"]').click();
+		await tech.page.getByTestId('move-dialog').locator('#pause_reason option:not([disabled]):not([value=""])').first().waitFor({ state: 'attached' });
+		await tech.page.getByTestId('move-dialog').getByRole('button', { name: id.cancel }).click().catch(() => tech.page.keyboard.press('Escape'));
+
+		// Without network, the customer is not at home: the job is put on hold on the phone.
+		await context.setOffline(true);
+		await tech.page.getByTestId('offline-none').waitFor();
+		await job.locator('[data-move="pending"]').click();
+		const wait = tech.page.getByTestId('move-dialog');
+		const reason = await wait.locator('#pause_reason option:not([disabled]):not([value=""])').first().getAttribute('value');
+		await wait.locator('#pause_reason').selectOption(reason);
+		await wait.getByTestId('move-confirm').click();
+		await job.locator('[data-testid="ticket-status"][data-status="pending"]').waitFor();
+		await job.getByTestId('tech-job-unsent').waitFor();
+
+		// Meanwhile the office changes the job.
+		const now = (await supApi(`/api/v1/tickets/${ticket.id}`)).body;
+		const patched = await supApi(`/api/v1/tickets/${ticket.id}`, {
+			method: 'PATCH',
+			headers: { 'if-match': `"${now.version}"` },
+			body: JSON.stringify({ description: 'Internet putus sejak pagi. Pelanggan minta ditelepon dulu sebelum datang.' })
+		});
+		assert.equal(patched.status, 200, JSON.stringify(patched.body));
+
+		// The network returns: the hold is not sent over the change; the phone says so and shows the job as it is now.
+		await context.setOffline(false);
+		const held = tech.page.locator('[data-testid="offline-held"][data-state="conflict"]');
+		await held.waitFor({ timeout: 30_000 });
+		await held.getByTestId('offline-conflict').filter({ hasText: id.ticket_status_accepted }).waitFor();
+		assert.equal((await techApi(`/api/v1/tickets/${ticket.id}`)).body.status, 'accepted', 'nothing was overwritten');
+		await job.locator('[data-testid="ticket-status"][data-status="accepted"]').waitFor();
+		await held.scrollIntoViewIfNeeded();
+		await lookShot(tech.page, 'tech-offline-conflict-phone-id', { fullPage: false });
+		// The technician read it and sends the hold anyway, on the version the office made.
+		await held.getByTestId('offline-send-anyway').click();
+		await tech.page.getByTestId('offline-all-sent').waitFor({ timeout: 30_000 });
+		ticket = (await techApi(`/api/v1/tickets/${ticket.id}`)).body;
+		assert.equal(ticket.status, 'pending');
+		assert.equal(ticket.pending_reason, reason);
+		assert.match(ticket.description, /ditelepon dulu/, "the office's change stays");
+		// The card shows the job as the server has it now (the office's words too).
+		await job.locator('.desc').filter({ hasText: 'ditelepon dulu' }).waitFor();
+		await job.locator('[data-testid="ticket-status"][data-status="pending"]').waitFor();
+
+		// Another day: back, on site, documented and resolved.
+		for (const [move, status] of [['accepted', 'accepted'], ['en_route', 'en_route'], ['on_site', 'on_site']]) {
+			await job.locator(`[data-move="${move}"]`).click();
+			await job.locator(`[data-testid="ticket-status"][data-status="${status}"]`).waitFor();
+		}
+		await documentOnCard(tech.page, job);
+		await job.getByTestId('job-complete').waitFor();
+		await job.locator('[data-move="resolved"]').click();
+		await job.waitFor({ state: 'detached' });
+		const timeline = (await supApi(`/api/v1/tickets/${ticket.id}/timeline?limit=200`)).body.items;
+		assert.equal(timeline.filter((e) => e.to_status === 'pending').length, 1, 'one hold');
+		assert.equal((await supApi(`/api/v1/tickets/${ticket.id}`)).body.status, 'resolved');
+		tech.assertNoProblems([/net::ERR_INTERNET_DISCONNECTED/, /Failed to load resource/, /status of 412/, /status of 409/]);
+		await tech.close();
+	});
+
 	check('job review: a supervisor sends a finished repair back with a comment (an empty one refused first) and the technician reads it on the card; another is approved and leaves the queue; "Hari ini" shows the finished job', async () => {
 		const techApi = await apiSession('technician');
 		const techMe = (await techApi('/api/v1/me')).body;

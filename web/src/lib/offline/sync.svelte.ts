@@ -110,7 +110,7 @@ export class OfflineSync {
 	#ids: Record<string, string> = {};
 	#who: Who | null = null;
 	#csrf: () => string | null = () => null;
-	#sentListeners = new Set<() => void>();
+	#sentListeners = new Set<(tickets: Ticket[]) => void>();
 	#timer: ReturnType<typeof setInterval> | null = null;
 	#flushing: Promise<void> | null = null;
 
@@ -161,8 +161,12 @@ export class OfflineSync {
 		return this.#ready;
 	}
 
-	/** Told each time queued actions were accepted by the server (pages read again). */
-	onSent(listener: () => void): () => void {
+	/**
+	 * Told each time the queue was sent (some of it accepted, or held for the
+	 * technician): with the jobs as the server answered the moves, so pages
+	 * show them at once, and read the rest again.
+	 */
+	onSent(listener: (tickets: Ticket[]) => void): () => void {
 		this.#sentListeners.add(listener);
 		return () => this.#sentListeners.delete(listener);
 	}
@@ -451,8 +455,8 @@ export class OfflineSync {
 		return { status: 503, type: '/problems/offline', title: 'Offline', detail: 'This job is not kept on this phone; it needs the network.' };
 	}
 
-	/** The server took an action: what the phone keeps follows it. */
-	async #accepted(q: Queued, res: Response): Promise<void> {
+	/** The server took an action: what the phone keeps follows it. A move's answer (the job now) is returned. */
+	async #accepted(q: Queued, res: Response): Promise<Ticket | null> {
 		if (q.kind === 'photo' && q.localId) {
 			try {
 				const made = (await res.clone().json()) as { id?: string };
@@ -471,10 +475,12 @@ export class OfflineSync {
 				const db = await this.#open();
 				for (const later of nextIfMatch(this.queue, q.ticketId, q.ifMatch, `"${ticket.version}"`)) await db.put('queue', later);
 				this.queue = await db.getAll('queue');
+				return ticket;
 			} catch {
 				/* keep going */
 			}
 		}
+		return null;
 	}
 
 	/** A job as the server answered a move: kept on its own and in every kept list that shows it (a move made here is not read again). */
@@ -505,7 +511,8 @@ export class OfflineSync {
 		await this.ready();
 		if (!this.#db || !this.owner || this.queue.length === 0) return;
 		this.sending = true;
-		let sent = 0;
+		let changed = 0;
+		const moved: Ticket[] = [];
 		try {
 			const db = await this.#open();
 			const held = new Set<string>();
@@ -526,10 +533,11 @@ export class OfflineSync {
 				}
 				this.online = true;
 				if (transient(res) || res.status === 401 || (res.status === 409 && (await problemOf(res)).type === '/problems/idempotency-in-progress')) break;
+				changed++;
 				if (res.ok) {
-					await this.#accepted(q, res);
+					const ticket = await this.#accepted(q, res);
+					if (ticket) moved.push(ticket);
 					await db.delete('queue', q.seq ?? -1);
-					sent++;
 				} else {
 					const problem = await problemOf(res);
 					await db.put('queue', { ...q, state: res.status === 412 ? 'conflict' : 'refused', problem });
@@ -542,7 +550,7 @@ export class OfflineSync {
 		} finally {
 			this.sending = false;
 		}
-		if (sent > 0) for (const listener of this.#sentListeners) listener();
+		if (changed > 0) for (const listener of this.#sentListeners) listener(moved);
 	}
 
 	/**
@@ -567,7 +575,7 @@ export class OfflineSync {
 		const db = await this.#open();
 		await db.delete('queue', seq);
 		this.queue = await db.getAll('queue');
-		for (const listener of this.#sentListeners) listener();
+		for (const listener of this.#sentListeners) listener([]);
 	}
 
 	/** Forgets what was read (the customers' data), keeping what waits to be sent. */
