@@ -4346,6 +4346,14 @@ describe('NetCrew web app on the real server', () => {
 
 		// The technician, on a phone, has their jobs open: the new repair is not among them yet.
 		const tech = await newPage({ width: 390, height: 844 });
+		// The phone's vibration, as the page asks for it.
+		await tech.page.addInitScript(() => {
+			window.__vibrations = [];
+			navigator.vibrate = (pattern) => {
+				window.__vibrations.push(pattern);
+				return true;
+			};
+		});
 		await signIn(tech.page, 'technician', '/tech');
 		const jobs = tech.page.getByTestId('tech-jobs');
 		await jobs.locator('[data-testid="tech-job"], [data-testid="tech-jobs-empty"]').first().waitFor();
@@ -4390,6 +4398,9 @@ describe('NetCrew web app on the real server', () => {
 		await techJob.waitFor({ timeout: 8_000 });
 		assert.equal(await jobs.getByTestId('tech-job').count(), before + 1, 'one job more');
 		assert.equal(await tech.page.evaluate(() => window.__sameDocument), true, 'the page was not reloaded');
+		// It is announced: a line naming it, and the phone vibrates.
+		await tech.page.getByTestId('tech-new-job').filter({ hasText: ticket.number }).waitFor();
+		assert.deepEqual(await tech.page.evaluate(() => window.__vibrations), [[180, 90, 180]]);
 		await techJob.getByText(customer.name).first().waitFor();
 		await lookShot(tech.page, 'tech-jobs-live-assigned-phone-id');
 		tech.assertNoProblems();
