@@ -2738,6 +2738,10 @@ describe('NetCrew web app on the real server', () => {
 		await signIn(tech.page, 'technician', '/tech');
 		const job = tech.page.locator(`[data-testid="tech-job"][data-number="${ticket.number}"]`);
 		await job.waitFor();
+		// The card says where the job connects, and reaches the customer in one tap.
+		await job.locator(`[data-testid="job-site-odp"][data-port="${port}"]`).filter({ hasText: odp.code }).waitFor();
+		assert.equal(await job.getByTestId('job-whatsapp').getAttribute('href'), `https://wa.me/${customer.phone.replace(/\D/g, '')}`);
+		assert.equal(await job.getByTestId('job-call').getAttribute('href'), `tel:${customer.phone}`);
 		// The app shell is kept by the service worker, so the app opens without network later.
 		await tech.page.evaluate(() => navigator.serviceWorker.ready.then(() => undefined));
 		for (const to of ['accepted', 'en_route']) {
