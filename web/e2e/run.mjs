@@ -2917,6 +2917,94 @@ describe('NetCrew web app on the real server', () => {
 		await tech.close();
 	});
 
+	check('offline: a lost phone: when an admin ends the technician\'s sessions, the app wipes what it kept the next time it opens; signing out with steps unsent asks first', async () => {
+		const adminApi = await apiSession('admin');
+		const techApi = await apiSession('technician');
+		const techMe = (await techApi('/api/v1/me')).body;
+		const tech = await newPage({ width: 390, height: 844 });
+		await signIn(tech.page, 'technician', '/tech');
+		await tech.page.getByTestId('tech-jobs').locator('[data-testid="tech-job"], [data-testid="tech-jobs-empty"]').first().waitFor();
+		/** What the app keeps in IndexedDB: the number of reads, and whose they are. */
+		const kept = () =>
+			tech.page.evaluate(
+				() =>
+					new Promise((resolve) => {
+						const open = indexedDB.open('netcrew-tech');
+						open.onsuccess = () => {
+							const db = open.result;
+							const tx = db.transaction(['reads', 'meta'], 'readonly');
+							const count = tx.objectStore('reads').count();
+							const owner = tx.objectStore('meta').get('owner');
+							tx.oncomplete = () => {
+								resolve({ reads: count.result, owner: owner.result ?? null });
+								db.close();
+							};
+						};
+						open.onerror = () => resolve({ reads: -1, owner: null });
+					})
+			);
+		await tech.page.waitForFunction(() => true);
+		const before = await kept();
+		assert.equal(before.owner, techMe.id, 'the jobs are kept for this technician');
+		assert.ok(before.reads > 3, `reads kept: ${before.reads}`);
+
+		// The phone is lost; an admin ends every session of the technician.
+		const ended = await adminApi(`/api/v1/users/${techMe.id}/sessions`, { method: 'DELETE' });
+		assert.ok([200, 204].includes(ended.status), JSON.stringify(ended.body));
+		await tech.page.reload();
+		await tech.page.waitForURL(/\/login/);
+		await tech.page.waitForFunction(
+			() =>
+				new Promise((resolve) => {
+					const open = indexedDB.open('netcrew-tech');
+					open.onsuccess = () => {
+						const db = open.result;
+						const tx = db.transaction('reads', 'readonly');
+						const count = tx.objectStore('reads').count();
+						tx.oncomplete = () => {
+							resolve(count.result === 0);
+							db.close();
+						};
+					};
+				})
+		);
+		const after = await kept();
+		assert.deepEqual(after, { reads: 0, owner: null }, 'nothing of the customers is left on the phone');
+
+		// Signed in again, a step made without network waits; signing out asks first.
+		const supApi = await apiSession('supervisor');
+		const csApi = await apiSession('cs');
+		const supMe = (await supApi('/api/v1/me')).body;
+		const areaId = techMe.area_ids.find((a) => supMe.area_ids.includes(a));
+		const customer = (await csApi(`/api/v1/customers?area_id=${areaId}&status=active&limit=40`)).body.items.at(-4);
+		const made = await csApi('/api/v1/tickets', { method: 'POST', body: JSON.stringify({ kind: 'repair', customer_id: customer.id, description: 'Wi-Fi sering putus.', source: 'phone' }) });
+		assert.equal(made.status, 201, JSON.stringify(made.body));
+		const given = await supApi(`/api/v1/tickets/${made.body.id}/transitions`, {
+			method: 'POST',
+			headers: { 'if-match': `"${made.body.version}"` },
+			body: JSON.stringify({ to: 'assigned', technician_id: techMe.id })
+		});
+		assert.equal(given.status, 200, JSON.stringify(given.body));
+		await signIn(tech.page, 'technician', '/tech');
+		const job = tech.page.locator(`[data-testid="tech-job"][data-number="${made.body.number}"]`);
+		await job.waitFor();
+		await tech.page.context().setOffline(true);
+		await tech.page.getByTestId('offline-none').waitFor();
+		await job.locator('[data-move="accepted"]').click();
+		await job.locator('[data-testid="ticket-status"][data-status="accepted"]').waitFor();
+		await tech.page.getByTestId('offline-waiting').waitFor();
+		await tech.page.getByTestId('tech-logout').click();
+		await tech.page.getByTestId('tech-logout-waiting').waitFor();
+		assert.equal((await tech.page.getByTestId('tech-logout').textContent())?.trim(), id.tech_logout_anyway);
+		assert.ok(tech.page.url().endsWith('/tech'), 'still signed in');
+		// Back online the step is sent, and nothing is lost.
+		await tech.page.context().setOffline(false);
+		await tech.page.getByTestId('offline-all-sent').waitFor({ timeout: 30_000 });
+		assert.equal((await supApi(`/api/v1/tickets/${made.body.id}`)).body.status, 'accepted');
+		tech.assertNoProblems([/status of 401/, /net::ERR_INTERNET_DISCONNECTED/, /Failed to load resource/]);
+		await tech.close();
+	});
+
 	check('job review: a supervisor sends a finished repair back with a comment (an empty one refused first) and the technician reads it on the card; another is approved and leaves the queue; "Hari ini" shows the finished job', async () => {
 		const techApi = await apiSession('technician');
 		const techMe = (await techApi('/api/v1/me')).body;
