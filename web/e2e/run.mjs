@@ -3005,6 +3005,91 @@ describe('NetCrew web app on the real server', () => {
 		await tech.close();
 	});
 
+	check('phone: the customer opens the link of the "on the way" message: the technician, the time to arrival and the map while on the way; "arrived" without any position once on site; a link that is not one is told', async () => {
+		const techApi = await apiSession('technician');
+		const techMe = (await techApi('/api/v1/me')).body;
+		const supApi = await apiSession('supervisor');
+		const adminApi = await apiSession('admin');
+		// WhatsApp on, through a stand-in gateway that says yes; off again afterwards.
+		const gateway = createHttpServer((request, response) => {
+			request.resume();
+			request.on('end', () => {
+				response.setHeader('content-type', 'application/json');
+				response.end(JSON.stringify({ status: true, id: ['T1'] }));
+			});
+		});
+		const gatewayPort = await freePort();
+		await new Promise((resolve) => gateway.listen(gatewayPort, '127.0.0.1', resolve));
+		const whatsapp = (await adminApi('/api/v1/channels/whatsapp')).body;
+		const setWhatsApp = (enabled, gateways) =>
+			adminApi('/api/v1/channels/whatsapp', {
+				method: 'PUT',
+				body: JSON.stringify({ enabled, gateways, quiet_start: null, quiet_end: null, daily_limit: whatsapp.daily_limit, sender_name: whatsapp.sender_name })
+			});
+		const on = await setWhatsApp(true, [{ kind: 'fonnte', base_url: `http://127.0.0.1:${gatewayPort}`, token: 'fonnte-token-track-e2e' }]);
+		assert.equal(on.status, 200, JSON.stringify(on.body));
+		try {
+			const csApi = await apiSession('cs');
+			const supMe = (await supApi('/api/v1/me')).body;
+			const areaId = techMe.area_ids.find((a) => supMe.area_ids.includes(a));
+			const customer = (await csApi(`/api/v1/customers?area_id=${areaId}&status=active&limit=50`)).body.items.at(-5);
+			const made = await csApi('/api/v1/tickets', { method: 'POST', body: JSON.stringify({ kind: 'repair', customer_id: customer.id, description: 'Lampu LOS merah.', source: 'phone' }) });
+			assert.equal(made.status, 201, JSON.stringify(made.body));
+			let ticket = made.body;
+			const move = async (who, body) => {
+				const answer = await who(`/api/v1/tickets/${ticket.id}/transitions`, { method: 'POST', headers: { 'if-match': `"${ticket.version}"` }, body: JSON.stringify(body) });
+				assert.equal(answer.status, 200, JSON.stringify(answer.body));
+				ticket = answer.body;
+			};
+			await move(supApi, { to: 'assigned', technician_id: techMe.id });
+			await move(techApi, { to: 'accepted' });
+			await move(techApi, { to: 'en_route' });
+			// The technician's phone, about 2 km away.
+			const shared = await techApi('/api/v1/technicians/me/position', { method: 'POST', body: JSON.stringify({ lat: ticket.location.lat + 0.018, lng: ticket.location.lng, accuracy_m: 15 }) });
+			assert.ok([200, 204].includes(shared.status), JSON.stringify(shared.body));
+			let sent = null;
+			for (let i = 0; i < 50 && !sent; i++) {
+				sent = (await adminApi(`/api/v1/messages?ticket_id=${ticket.id}&limit=50`)).body.items.find((msg) => msg.event === 'on_the_way') ?? null;
+				if (!sent) await sleep(200);
+			}
+			assert.ok(sent, 'the customer was told the technician is on the way');
+			const link = sent.body.match(/\/track\/[A-Za-z0-9_-]{20,}/)?.[0];
+			assert.ok(link, `the message carries the link: ${sent.body}`);
+
+			const customerPhone = await newPage({ width: 390, height: 844 });
+			const { page } = customerPhone;
+			await page.goto(`${baseUrl}${link}`);
+			await page.getByTestId('track-headline').filter({ hasText: techMe.name }).waitFor();
+			await page.getByTestId('track-number').filter({ hasText: ticket.number }).waitFor();
+			const eta = await page.getByTestId('track-eta').textContent();
+			assert.match(eta ?? '', /\d+\s*menit/, `the time to arrival in minutes: ${eta}`);
+			await page.getByTestId('track-distance').waitFor();
+			await noHorizontalScroll(page, '/track on the way');
+			await lookShot(page, 'track-on-the-way-phone-id');
+
+			// On site: the page says so, and shows no position any more.
+			await move(techApi, { to: 'on_site' });
+			await page.reload();
+			await page.locator('[data-testid="track-page"][data-view="arrived"]').waitFor();
+			assert.equal(await page.getByTestId('track-eta').count(), 0, 'no time to arrival after arrival');
+			assert.equal(await page.locator('.leaflet-container').count(), 0, 'no map after arrival');
+			await lookShot(page, 'track-arrived-phone-id');
+			// A link that is not one.
+			await page.goto(`${baseUrl}/track/bukan-tautan-yang-benar-sama-sekali-123456`);
+			await page.getByTestId('track-gone').waitFor();
+			customerPhone.assertNoProblems([/status of 404/]);
+			await customerPhone.close();
+		} finally {
+			const now = (await adminApi('/api/v1/channels/whatsapp')).body;
+			await setWhatsApp(
+				whatsapp.enabled,
+				now.gateways.map((g) => ({ kind: g.kind, base_url: g.base_url ?? null }))
+			);
+			gateway.closeAllConnections();
+			await new Promise((resolve) => gateway.close(resolve));
+		}
+	});
+
 	check('job review: a supervisor sends a finished repair back with a comment (an empty one refused first) and the technician reads it on the card; another is approved and leaves the queue; "Hari ini" shows the finished job', async () => {
 		const techApi = await apiSession('technician');
 		const techMe = (await techApi('/api/v1/me')).body;

@@ -149,6 +149,7 @@ fn routes() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .merge(routes::privacy::api_router())
         .merge(routes::transfer::api_router())
         .merge(routes::tickets::api_router())
+        .merge(routes::tracking::api_router())
         .merge(routes::identity::api_router())
         .merge(routes::technicians::api_router())
         .merge(routes::dispatch::api_router())

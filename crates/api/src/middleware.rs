@@ -210,16 +210,19 @@ pub fn make_span(req: &Request<Body>) -> tracing::Span {
     )
 }
 
-/// A request path as logs may keep it: a webhook's secret last segment is
-/// masked.
+/// A request path as logs may keep it: a webhook's secret last segment and
+/// a tracking link's token (the API's and the page's) are masked.
 pub fn loggable_path(path: &str) -> std::borrow::Cow<'_, str> {
-    match path.strip_prefix("/api/v1/webhooks/") {
-        Some(rest) => {
-            let kept: Vec<&str> = rest.split('/').take(2).collect();
-            std::borrow::Cow::Owned(format!("/api/v1/webhooks/{}/***", kept.join("/")))
-        }
-        None => std::borrow::Cow::Borrowed(path),
+    if let Some(rest) = path.strip_prefix("/api/v1/webhooks/") {
+        let kept: Vec<&str> = rest.split('/').take(2).collect();
+        return std::borrow::Cow::Owned(format!("/api/v1/webhooks/{}/***", kept.join("/")));
     }
+    for prefix in ["/api/v1/track/", "/track/"] {
+        if path.starts_with(prefix) {
+            return std::borrow::Cow::Owned(format!("{prefix}***"));
+        }
+    }
+    std::borrow::Cow::Borrowed(path)
 }
 
 #[cfg(test)]
@@ -233,5 +236,10 @@ mod log_tests {
             "/api/v1/webhooks/whatsapp/fonnte/***"
         );
         assert_eq!(loggable_path("/api/v1/tickets"), "/api/v1/tickets");
+        assert_eq!(
+            loggable_path("/api/v1/track/abcDEF_-1"),
+            "/api/v1/track/***"
+        );
+        assert_eq!(loggable_path("/track/abcDEF_-1"), "/track/***");
     }
 }

@@ -21,6 +21,7 @@ pub mod service;
 pub mod text;
 pub mod tickets;
 pub mod tokens;
+pub mod tracking;
 pub mod transfer;
 
 pub use contact::{Email, InvalidEmail};

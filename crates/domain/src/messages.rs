@@ -152,10 +152,9 @@ impl MessageEvent {
             return a.variables;
         }
         match self {
-            MessageEvent::TicketReceived
-            | MessageEvent::OnTheWay
-            | MessageEvent::Arrived
-            | MessageEvent::Resolved => TICKET,
+            MessageEvent::TicketReceived | MessageEvent::Arrived | MessageEvent::Resolved => TICKET,
+            // `link`: the page where the customer follows the technician.
+            MessageEvent::OnTheWay => &["name", "customer_number", "number", "isp", "link"],
             MessageEvent::TechnicianAssigned | MessageEvent::AppointmentReminder => &[
                 "name",
                 "customer_number",
@@ -224,10 +223,10 @@ impl MessageEvent {
                 "Hello {{ name }}, technician {{ technician }} will handle {{ number }}{% if date %} on {{ date }}{% if window %} between {{ window }}{% endif %}{% endif %}. — {{ isp }}"
             }
             (MessageEvent::OnTheWay, false) => {
-                "Halo {{ name }}, teknisi kami sedang menuju lokasi Anda untuk {{ number }}. — {{ isp }}"
+                "Halo {{ name }}, teknisi kami sedang menuju lokasi Anda untuk {{ number }}.{% if link %} Lihat posisi teknisi: {{ link }}{% endif %} — {{ isp }}"
             }
             (MessageEvent::OnTheWay, true) => {
-                "Hello {{ name }}, our technician is on the way to you for {{ number }}. — {{ isp }}"
+                "Hello {{ name }}, our technician is on the way to you for {{ number }}.{% if link %} See where the technician is: {{ link }}{% endif %} — {{ isp }}"
             }
             (MessageEvent::Arrived, false) => {
                 "Halo {{ name }}, teknisi kami sudah tiba di lokasi Anda untuk {{ number }}. — {{ isp }}"
@@ -608,6 +607,42 @@ mod tests {
         assert_eq!(
             AccountLink::Invitation.subject("en", "NetFiber"),
             "Your invitation to NetFiber"
+        );
+    }
+
+    #[test]
+    fn on_the_way_carries_the_tracking_link() {
+        assert_eq!(
+            MessageEvent::OnTheWay.variables(),
+            &["name", "customer_number", "number", "isp", "link"]
+        );
+        assert_eq!(
+            MessageEvent::Arrived.variables(),
+            &["name", "customer_number", "number", "isp"]
+        );
+        // The link is offered, not required: a wording without it still works.
+        assert!(MessageEvent::OnTheWay.required().is_empty());
+        assert!(check_template(MessageEvent::OnTheWay, "Halo {{ name }}").is_ok());
+        let vars = json!({"name": "Budi", "number": "TRB-2026-000001", "isp": "NetFiber",
+            "link": "https://x/track/abc"});
+        let id = render(MessageEvent::OnTheWay.default_template("id"), &vars).expect("renders");
+        assert_eq!(
+            id,
+            "Halo Budi, teknisi kami sedang menuju lokasi Anda untuk TRB-2026-000001. Lihat posisi teknisi: https://x/track/abc — NetFiber"
+        );
+        let en = render(MessageEvent::OnTheWay.default_template("en"), &vars).expect("renders");
+        assert!(
+            en.contains("See where the technician is: https://x/track/abc "),
+            "{en}"
+        );
+        let without = render(
+            MessageEvent::OnTheWay.default_template("id"),
+            &json!({"name": "Budi", "number": "X", "isp": "N"}),
+        )
+        .expect("renders");
+        assert_eq!(
+            without,
+            "Halo Budi, teknisi kami sedang menuju lokasi Anda untuk X. — N"
         );
     }
 

@@ -57,6 +57,7 @@ pub fn app_state(db: Db, settings: &Resolved) -> anyhow::Result<AppState> {
                 auto_close_after: chrono::Duration::hours(settings.auto_close_hours.into()),
                 zone: netcrew_domain::schedule::parse_zone(&settings.time_zone)?,
                 fee_first: settings.fee_before_booking,
+                public_url: settings.public_url.as_str().into(),
             },
             public_url: settings.public_url.clone(),
             push_allow_http: settings.push_allow_http,
@@ -124,6 +125,7 @@ async fn keep_retention(
                 ktp_photos = r.ktp_photos,
                 job_files = r.job_files,
                 positions = r.positions,
+                tracking_links = r.tracking_links,
                 "files past their retention removed"
             ),
             Ok(_) => {}
@@ -165,8 +167,8 @@ pub async fn serve(
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> anyhow::Result<()> {
     let db = state.db.clone();
-    let watch = tokio::spawn(watch_tickets(db.clone(), state.config.tickets));
-    let dispatcher = tokio::spawn(dispatch(db.clone(), state.config.tickets));
+    let watch = tokio::spawn(watch_tickets(db.clone(), state.config.tickets.clone()));
+    let dispatcher = tokio::spawn(dispatch(db.clone(), state.config.tickets.clone()));
     let messaging = settings.send_messages.then(|| {
         tokio::spawn(crate::messaging::run(
             db.clone(),

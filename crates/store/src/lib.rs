@@ -49,6 +49,7 @@ pub mod teams;
 pub mod technicians;
 pub mod tickets;
 pub mod tokens;
+pub mod tracking;
 pub mod transfer;
 pub mod users;
 

@@ -633,9 +633,9 @@ pub async fn save_template(
     Ok(template(db.conn(), event, locale).await?)
 }
 
-/// Example values for a preview.
-pub fn sample_vars(sender: &str) -> Value {
-    json!({"name": "Budi Santoso", "customer_number": "PLG-000123", "number": "TRB-2026-000123",
+/// Example values for a preview of `event`'s wording.
+pub fn sample_vars(sender: &str, event: MessageEvent) -> Value {
+    let mut vars = json!({"name": "Budi Santoso", "customer_number": "PLG-000123", "number": "TRB-2026-000123",
         "isp": sender, "technician": "Andi", "date": "2026-12-01", "window": "08:00-12:00",
         "reason": "menunggu pelanggan", "outage": "OUT-2026-000007 ODP-CBL-001-01",
         "link": "https://netcrew.isp.example/reset-password?token=…", "hours": 24,
@@ -644,7 +644,11 @@ pub fn sample_vars(sender: &str) -> Value {
         "target": "penyelesaian", "due": "01/12 14:00", "title": "Kabel feeder putus di ODC-CBL-01",
         "provider": "fonnte", "technician": "Andi", "from": "2026-12-01", "to": "2026-12-03",
         "note": "stok habis", "item": "Kabel drop 1 core", "location": "Gudang Pusat",
-        "quantity": 120, "minimum": 500, "unit": "m", "lines": 3})
+        "quantity": 120, "minimum": 500, "unit": "m", "lines": 3});
+    if event == MessageEvent::OnTheWay {
+        vars["link"] = json!("https://netcrew.isp.example/track/…");
+    }
+    vars
 }
 
 // ------------------------------------------------------------ writing

@@ -3,7 +3,8 @@
 //! were recorded (the sealed NIK stays with the customer), job photos and
 //! documents some time after their ticket was finished (the row stays, so
 //! the timeline still says a file was there); technicians' last known
-//! positions some time after they were taken.
+//! positions some time after they were taken; customers' tracking links
+//! once they stopped working.
 
 use chrono::{DateTime, Duration, Utc};
 use object_store::path::Path as ObjectPath;
@@ -45,6 +46,7 @@ pub struct Removed {
     pub ktp_photos: usize,
     pub job_files: usize,
     pub positions: u64,
+    pub tracking_links: u64,
 }
 
 /// Removes the files whose time is over, at most `batch` of each kind.
@@ -67,6 +69,9 @@ pub async fn sweep(
         let _lock = db.begin_write().await?;
         removed.positions = crate::dispatching::forget_positions(db.conn(), now - days).await?;
     }
+    let txn = db.begin_write().await?;
+    removed.tracking_links = crate::tracking::forget_expired(&*txn, now).await?;
+    txn.commit().await?;
     Ok(removed)
 }
 

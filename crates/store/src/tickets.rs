@@ -192,7 +192,7 @@ pub async fn scope_for<C: ConnectionTrait>(
 }
 
 /// What the ISP configures about tickets.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone)]
 pub struct Settings {
     /// A resolved or closed ticket may be reopened this long after it was
     /// resolved.
@@ -204,6 +204,9 @@ pub struct Settings {
     /// An installation is booked only once its fee or down payment is
     /// marked paid.
     pub fee_first: bool,
+    /// The address people open NetCrew at, for links in messages (the
+    /// customer's tracking link).
+    pub public_url: std::sync::Arc<str>,
 }
 
 impl Default for Settings {
@@ -213,6 +216,7 @@ impl Default for Settings {
             auto_close_after: Duration::hours(72),
             zone: chrono_tz::Asia::Jakarta,
             fee_first: false,
+            public_url: "http://127.0.0.1:8080".into(),
         }
     }
 }
@@ -1868,6 +1872,15 @@ pub(crate) async fn transition_in(
                 None => json!({}),
             },
             MessageEvent::Cancelled => json!({"reason": reason}),
+            // A link to follow the technician, until they arrive.
+            MessageEvent::OnTheWay => {
+                let token = crate::tracking::issue(txn, t.id, now).await?;
+                json!({"link": format!(
+                    "{}{}",
+                    settings.public_url.trim_end_matches('/'),
+                    crate::tracking::path(&token)
+                )})
+            }
             _ => json!({}),
         };
         outbox::to_customer(

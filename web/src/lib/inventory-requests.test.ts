@@ -3,6 +3,7 @@ import { ApiError } from '$lib/api/problem';
 import {
 	carriedChoices,
 	checkRequest,
+	choiceBySerial,
 	decidedMeanwhile,
 	equipmentBody,
 	isWaiting,
@@ -120,6 +121,13 @@ describe('recording what a job used', () => {
 			['dc', 150, []],
 			['ont', 2, ['ZTEG0001', 'ZTEG0002']]
 		]);
+	});
+
+	it('finds a scanned unit in the stock, whatever its spacing or case, and nothing for a unit carried by nobody here', () => {
+		const choices = carriedChoices(stock);
+		expect(choiceBySerial(choices, ' zteg 0002 ')).toMatchObject({ choice: { item: { id: 'ont' } }, serial: 'ZTEG0002' });
+		expect(choiceBySerial(choices, 'ZTEG9999')).toBeNull();
+		expect(choiceBySerial(choices, '  ')).toBeNull();
 	});
 
 	it('sends a unit by its serial with its terms, or a whole quantity of a counted item', () => {

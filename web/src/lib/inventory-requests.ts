@@ -183,6 +183,17 @@ export function carriedChoices(stock: Pick<TechnicianStock, 'lines' | 'units'>):
 		.sort((a, b) => a.item.name.localeCompare(b.item.name, 'id'));
 }
 
+/** The carried unit a scanned code names (serials compared without spaces or case), or null when it is not in this stock. */
+export function choiceBySerial(choices: readonly CarriedChoice[], code: string): { choice: CarriedChoice; serial: string } | null {
+	const wanted = code.replace(/\s+/g, '').toUpperCase();
+	if (!wanted) return null;
+	for (const choice of choices) {
+		const serial = choice.serials.find((s) => s.replace(/\s+/g, '').toUpperCase() === wanted);
+		if (serial) return { choice, serial };
+	}
+	return null;
+}
+
 /** What the "record material" form found wrong before sending, by field. */
 export type EquipmentProblem = 'item' | 'quantity' | 'serial';
 

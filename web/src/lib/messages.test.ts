@@ -281,6 +281,9 @@ describe('the template editor', () => {
 		expect(variableTag('technician')).toBe('{{ technician }}');
 		expect(variableName('technician')).toBe(id.wa_var_technician);
 		expect(variableName('mystery')).toBe('mystery');
+		// On the way, the link is the customer's page to follow the technician.
+		expect(variableName('link', 'on_the_way')).toBe(id.wa_var_tracking_link);
+		expect(variableName('link', 'password_reset')).toBe(id.wa_var_link);
 	});
 
 	it('explains every variable a staff alert offers, as it means for that alert', () => {

@@ -658,7 +658,9 @@ const VARIABLE_NAMES_FOR: Record<string, Record<string, () => string>> = {
 	staff_leave_requested: { kind: () => m.wa_var_leave_kind() },
 	staff_leave_decided: { status: () => m.wa_var_decision() },
 	staff_gateway_problem: { reason: () => m.wa_var_gateway_reason() },
-	sign_in_code: { minutes: () => m.wa_var_code_minutes() }
+	sign_in_code: { minutes: () => m.wa_var_code_minutes() },
+	// The customer's page to follow the technician, not an account link.
+	on_the_way: { link: () => m.wa_var_tracking_link() }
 };
 
 /** What a variable holds, for `event` when given (a staff alert's `name` is its recipient's). */

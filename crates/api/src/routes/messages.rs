@@ -851,9 +851,11 @@ async fn preview_template(
     let ApiJson(b) = body?;
     outbox::check_template(b.event, &b.body)?;
     let ch = outbox::channel(state.db.conn()).await?;
-    let text =
-        netcrew_domain::messages::render(&b.body, &outbox::sample_vars(&ch.config.sender_name))
-            .map_err(|e| ApiError::validation("body", "syntax", e.to_string()))?;
+    let text = netcrew_domain::messages::render(
+        &b.body,
+        &outbox::sample_vars(&ch.config.sender_name, b.event),
+    )
+    .map_err(|e| ApiError::validation("body", "syntax", e.to_string()))?;
     Ok(axum::Json(Preview { text }))
 }
 

@@ -25,6 +25,7 @@ pub mod technicians;
 pub mod tickets;
 pub mod tokens;
 pub mod totp;
+pub mod tracking;
 pub mod transfer;
 pub mod users;
 

@@ -110,6 +110,8 @@ fn rule(method: &str, path: &str) -> Option<Rule> {
         ("get", "/api/v1/areas/{id}" | "/api/v1/coverage") => Public,
         ("get", "/api/v1/areas/{id}/booking-windows") => Public,
         ("post", "/api/v1/registrations") => Public,
+        // The customer's "technician on the way" page: the token is the key.
+        ("get", "/api/v1/track/{token}") => Public,
         ("post", "/api/v1/areas" | "/api/v1/odcs" | "/api/v1/odps" | "/api/v1/packages") => {
             Roles(ADMIN)
         }

@@ -29,5 +29,6 @@ mod sla;
 mod support;
 mod tickets;
 mod totp;
+mod tracking;
 mod users;
 mod whatsapp_cloud;

@@ -57,6 +57,7 @@ pub mod ticket_comment;
 pub mod ticket_crew;
 pub mod ticket_event;
 pub mod ticket_pause;
+pub mod tracking_link;
 pub mod user;
 pub mod user_area;
 pub mod user_team;

@@ -27,6 +27,7 @@ mod m20261129_000026_sign_in_codes;
 mod m20261129_000027_staff_alerts;
 mod m20261129_000028_job_records;
 mod m20261129_000029_photo_evidence;
+mod m20261130_000030_tracking_links;
 
 pub struct Migrator;
 
@@ -58,6 +59,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261129_000027_staff_alerts::Migration),
             Box::new(m20261129_000028_job_records::Migration),
             Box::new(m20261129_000029_photo_evidence::Migration),
+            Box::new(m20261130_000030_tracking_links::Migration),
         ]
     }
 }

@@ -2390,6 +2390,27 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/track/{token}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Follows the technician on the way (public: the token in the address is
+         *     the key). An unknown or expired link, or one whose ticket is resolved,
+         *     closed or cancelled, answers `404`.
+         */
+        get: operations["get_tracking"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/users": {
         parameters: {
             query?: never;
@@ -6349,6 +6370,11 @@ export interface components {
          * @enum {string}
          */
         SmtpSecurity: "starttls" | "tls" | "none";
+        /**
+         * @description What the tracking page shows.
+         * @enum {string}
+         */
+        Stage: "on_the_way" | "arrived" | "ended";
         StartTotp: {
             /** @description The current password, to prove it is really you. */
             password: string;
@@ -6847,6 +6873,53 @@ export interface components {
             otpauth_url: string;
             /** @description Base32 secret, for typing in by hand. */
             secret: string;
+        };
+        /** @description The technician's recent position. */
+        TrackedPosition: {
+            /**
+             * Format: date-time
+             * @description When the technician's phone shared it (at most 10 minutes ago).
+             */
+            at: string;
+            /**
+             * Format: int32
+             * @description Straight-line metres to the destination.
+             * @example 4200
+             */
+            distance_m: number;
+            /**
+             * Format: int32
+             * @description Rough minutes to arrive: the road taken as 1.3 times the straight
+             *     line, ridden at 25 km/h.
+             * @example 14
+             */
+            eta_minutes: number;
+            location: components["schemas"]["Location"];
+        };
+        /** @description What a tracking link shows. */
+        Tracking: {
+            /** @description Where the technician is going: the ticket's place. */
+            destination: components["schemas"]["Location"];
+            /**
+             * Format: date-time
+             * @description When this link stops working (it also stops when the ticket is
+             *     resolved, closed or cancelled).
+             */
+            expires_at: string;
+            /**
+             * @description The ticket's number.
+             * @example TRB-2026-000123
+             */
+            number: string;
+            position?: null | components["schemas"]["TrackedPosition"];
+            /**
+             * @description `on_the_way` (status `en_route`), `arrived` (`on_site`: tracking
+             *     stops) or `ended` (the visit is not under way any more).
+             */
+            stage: components["schemas"]["Stage"];
+            status: components["schemas"]["TicketStatus"];
+            /** @description The technician's name, as customers see it elsewhere. */
+            technician_name?: string | null;
         };
         /**
          * @description What a CSV file holds.
@@ -11986,6 +12059,30 @@ export interface operations {
             415: components["responses"]["UnsupportedMediaType"];
             422: components["responses"]["Validation"];
             428: components["responses"]["PreconditionRequired"];
+        };
+    };
+    get_tracking: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The token of the link in the `on_the_way` message */
+                token: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Tracking"];
+                };
+            };
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
         };
     };
     list_users: {
