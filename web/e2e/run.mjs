@@ -6064,6 +6064,108 @@ describe('NetCrew web app on the real server', () => {
 		assert.deepEqual(found, [], 'serious or critical accessibility violations');
 	});
 
+	check('technician app on a phone: every button and link is at least 48 px tall, and axe finds no serious or critical violation on /tech and /tech/profile', async () => {
+		// A job on the technician's list, so that its card's buttons are measured too.
+		const techApi = await apiSession('technician');
+		const techMe = (await techApi('/api/v1/me')).body;
+		const csApi = await apiSession('cs');
+		const customers = await csApi(`/api/v1/customers?area_id=${techMe.area_ids[0]}&status=active&limit=5`);
+		const customer = customers.body.items[0];
+		assert.ok(customer, "an active customer in the technician's area");
+		const made = await csApi('/api/v1/tickets', {
+			method: 'POST',
+			body: JSON.stringify({ kind: 'repair', customer_id: customer.id, description: 'Lampu LOS merah sejak pagi.', source: 'phone' })
+		});
+		assert.equal(made.status, 201, JSON.stringify(made.body));
+		const current = await csApi(`/api/v1/tickets/${made.body.id}`);
+		const assigned = await csApi(`/api/v1/tickets/${made.body.id}/transitions`, {
+			method: 'POST',
+			headers: { 'if-match': `"${current.body.version}"` },
+			body: JSON.stringify({ to: 'assigned', technician_id: techMe.id })
+		});
+		assert.equal(assigned.status, 200, JSON.stringify(assigned.body));
+
+		const axeSource = readFileSync(path.join(webDir, 'node_modules/axe-core/axe.min.js'), 'utf8');
+		// axe is injected as a script; the app's CSP rightly refuses inline scripts, so this context bypasses it.
+		const context = await browser.newContext({ viewport: { width: 390, height: 844 }, locale: 'en-US', hasTouch: true, isMobile: true, bypassCSP: true });
+		await context.route(TILE_HOST, (route) => route.abort());
+		const page = await context.newPage();
+		await signIn(page, 'technician', '/tech');
+		const small = [];
+		const found = [];
+		for (const where of ['/tech', '/tech/profile']) {
+			await page.goto(`${baseUrl}${where}`);
+			await page.waitForLoadState('load');
+			const shell = page.getByTestId('tech-shell');
+			await shell.waitFor();
+			if (where === '/tech') await shell.locator(`[data-testid="tech-job"][data-number="${made.body.number}"]`).waitFor();
+			await page.waitForFunction(() => !document.querySelector('.loading-line'), null, { timeout: 10_000 }).catch(() => {});
+			await page.evaluate(() => document.fonts.ready);
+			await sleep(500);
+			// Touch targets (Android's 48 dp, above WCAG 2.5.5's 44 px): each visible control is at least 48 px tall; one
+			// with no visible text (an icon) is also 48 px wide. A checkbox or radio counts with the label that
+			// wraps or names it, as a visually hidden input does (the label is what is tapped). A link inside a
+			// sentence is exempt (WCAG 2.5.8's "inline" exception).
+			const offenders = await shell.evaluate((root) => {
+				const MIN = 48;
+				const out = [];
+				let measured = 0;
+				const visible = (el) => {
+					const style = getComputedStyle(el);
+					const box = el.getBoundingClientRect();
+					return style.visibility !== 'hidden' && style.display !== 'none' && box.width > 1 && box.height > 1;
+				};
+				const inSentence = (el) => {
+					if (el.tagName !== 'A' || getComputedStyle(el).display !== 'inline') return false;
+					const block = el.closest('p, li, dd, small');
+					if (!block || block === el) return false;
+					return block.textContent.replace(el.textContent, '').trim().length > 0;
+				};
+				const describe = (el) => {
+					const testid = el.closest('[data-testid]')?.getAttribute('data-testid');
+					const name = (el.getAttribute('aria-label') ?? el.closest('label')?.textContent ?? el.textContent ?? '').replace(/\s+/g, ' ').trim().slice(0, 40);
+					// Svelte's scoping classes (svelte-abc123) change with every build.
+					const kept = typeof el.className === 'string' ? el.className.split(/\s+/).filter((c) => c && !c.startsWith('svelte-')) : [];
+					const classes = kept.length ? `.${kept.join('.')}` : '';
+					const type = el.tagName === 'INPUT' ? `[type=${el.type}]` : '';
+					return `${el.tagName.toLowerCase()}${type}${classes}${testid ? ` in [data-testid="${testid}"]` : ''}${name ? ` "${name}"` : ''}`;
+				};
+				for (const el of root.querySelectorAll('button, a[href], select, input:not([type=hidden]), summary')) {
+					let target = el;
+					const label = el.tagName === 'INPUT' ? (el.closest('label') ?? (el.id ? root.querySelector(`label[for="${CSS.escape(el.id)}"]`) : null)) : null;
+					if (label && (['checkbox', 'radio', 'file'].includes(el.type) || !visible(el))) target = label;
+					if (!visible(target) || inSentence(target)) continue;
+					measured += 1;
+					const box = target.getBoundingClientRect();
+					const icon = target.textContent.trim() === '' && !['INPUT', 'SELECT'].includes(target.tagName);
+					const tooSmall = box.height < MIN - 0.5 || (icon && box.width < MIN - 0.5);
+					if (tooSmall) out.push(`${describe(el)}${target !== el ? ' (its label)' : ''}: ${Math.round(box.width)}x${Math.round(box.height)}`);
+				}
+				return { out, measured };
+			});
+			assert.ok(offenders.measured > 0, `${where}: no control found in the technician shell`);
+			for (const o of offenders.out) small.push(`${where}: ${o}`);
+			// axe: nothing serious or critical.
+			await page.addScriptTag({ content: axeSource });
+			const result = await page.evaluate(() => window.axe.run(document, { resultTypes: ['violations'] }));
+			for (const v of result.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical')) {
+				found.push(`${where}: ${v.id} at ${v.nodes.map((n) => n.target.join(' ')).slice(0, 3).join(', ')}`);
+			}
+		}
+		await context.close();
+		// Every offender in full (a deepEqual diff would cut the list short), repeated ones counted.
+		const counted = (list) => {
+			const times = new Map();
+			for (const x of list) times.set(x, (times.get(x) ?? 0) + 1);
+			return [...times].map(([x, n]) => (n > 1 ? `${x} (×${n})` : x));
+		};
+		const report = [
+			...(small.length ? ['touch targets smaller than 48 px:', ...counted(small)] : []),
+			...(found.length ? ['serious or critical accessibility violations:', ...counted(found)] : [])
+		];
+		assert.ok(report.length === 0, `technician app on a phone:\n  ${report.join('\n  ')}`);
+	});
+
 	check('the web manifest, icons and immutable assets are served', async () => {
 		const manifestResponse = await fetch(`${baseUrl}/manifest.webmanifest`);
 		assert.equal(manifestResponse.status, 200);
