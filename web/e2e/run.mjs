@@ -2493,9 +2493,24 @@ describe('NetCrew web app on the real server', () => {
 		await job.locator('[data-move="pending"]').click();
 		const wait = tech.page.getByTestId('move-dialog');
 		await wait.locator('#pause_reason').selectOption('parts');
+		// The part comes in a few days: the next visit is agreed with the customer (a day the ISP does not work is told at the field).
+		await wait.getByTestId('move-next-window').selectOption('13:00-17:00');
 		await screenshot(tech.page, 'tech-pending-dialog-phone-id', { fullPage: false });
-		await wait.getByTestId('move-confirm').click();
+		let nextVisit = null;
+		for (let ahead = 2; ahead <= 12 && !nextVisit; ahead++) {
+			await wait.getByTestId('move-next-date').fill(jakartaDay(ahead));
+			await wait.getByTestId('move-confirm').click();
+			const outcome = await Promise.race([
+				job.locator('[data-testid="ticket-status"][data-status="pending"]').waitFor().then(() => 'held'),
+				wait.locator('[data-testid="field-error"][data-field="next_visit.date"], [data-testid="field-error"][data-field="next_visit.window"]').first().waitFor().then(() => 'refused')
+			]);
+			if (outcome === 'held') nextVisit = jakartaDay(ahead);
+		}
+		assert.ok(nextVisit, 'a working day with room within twelve days');
 		await job.locator('[data-testid="ticket-status"][data-status="pending"]').waitFor();
+		const heldTicket = (await techApi(`/api/v1/tickets/${ticketId}`)).body;
+		assert.equal(heldTicket.appointment_date, nextVisit, 'the next visit is the appointment');
+		assert.equal(heldTicket.appointment_window, '13:00-17:00');
 		await row.locator('[data-testid="ticket-status"][data-status="pending"]').waitFor({ timeout: 15_000 });
 		await job.locator('[data-move="accepted"]').filter({ hasText: id.ticket_move_resume }).waitFor();
 		await step('accepted', 'accepted');
@@ -2832,8 +2847,15 @@ describe('NetCrew web app on the real server', () => {
 		const supMe = (await supApi('/api/v1/me')).body;
 		const areaId = techMe.area_ids.find((a) => supMe.area_ids.includes(a));
 		const csApi = await apiSession('cs');
-		const customer = (await csApi(`/api/v1/customers?area_id=${areaId}&status=active&limit=30`)).body.items.at(-3);
-		assert.ok(customer, 'an active customer in the area');
+		// An active customer of the area who had a visit before.
+		let customer = null;
+		for (const c of (await csApi(`/api/v1/customers?area_id=${areaId}&status=active&limit=30`)).body.items.reverse()) {
+			if ((await csApi(`/api/v1/tickets?customer_id=${c.id}&limit=1`)).body.items.length > 0) {
+				customer = c;
+				break;
+			}
+		}
+		assert.ok(customer, 'an active customer in the area with an earlier ticket');
 		const made = await csApi('/api/v1/tickets', {
 			method: 'POST',
 			body: JSON.stringify({ kind: 'repair', customer_id: customer.id, description: 'Internet putus sejak pagi.', source: 'phone' })
@@ -2854,6 +2876,18 @@ describe('NetCrew web app on the real server', () => {
 		await signIn(tech.page, 'technician', '/tech');
 		const job = tech.page.locator(`[data-testid="tech-job"][data-number="${ticket.number}"]`);
 		await job.waitFor();
+		// The day starts with a check-in, where the phone is.
+		const checkIn = tech.page.getByTestId('tech-day-check-in');
+		await tech.page.locator('[data-testid="tech-day-check-in"], [data-testid="tech-day-checked-in"]').first().waitFor();
+		if ((await checkIn.count()) > 0) await checkIn.click();
+		await tech.page.getByTestId('tech-day-checked-in').waitFor();
+		const day = (await techApi(`/api/v1/me/day?date=${jakartaDay()}`)).body;
+		assert.ok(day.checked_in_at, `checked in: ${JSON.stringify(day).slice(0, 200)}`);
+		// What happened at this customer's before: their earlier tickets.
+		await job.getByTestId('job-history-toggle').click();
+		await job.getByTestId('job-history-ticket').first().waitFor();
+		await job.locator('[data-testid="job-history-ticket"]').first().scrollIntoViewIfNeeded();
+		await lookShot(tech.page, 'tech-job-history-phone-id', { fullPage: false });
 		await job.locator('[data-move="accepted"]').click();
 		await job.locator('[data-testid="ticket-status"][data-status="accepted"]').waitFor();
 		// The reasons for waiting were read online: the dialog offers them offline too.

@@ -23,6 +23,7 @@ pub mod tickets;
 pub mod tokens;
 pub mod tracking;
 pub mod transfer;
+pub mod workday;
 
 pub use contact::{Email, InvalidEmail};
 pub use customer::{CustomerNumber, CustomerSource, CustomerStatus, InstallWindow};

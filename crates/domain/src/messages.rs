@@ -152,7 +152,9 @@ impl MessageEvent {
             return a.variables;
         }
         match self {
-            MessageEvent::TicketReceived | MessageEvent::Arrived | MessageEvent::Resolved => TICKET,
+            MessageEvent::TicketReceived | MessageEvent::Arrived => TICKET,
+            // `link`: the ticket in the portal, with its Berita Acara.
+            MessageEvent::Resolved => &["name", "customer_number", "number", "isp", "link"],
             // `link`: the page where the customer follows the technician.
             MessageEvent::OnTheWay => &["name", "customer_number", "number", "isp", "link"],
             MessageEvent::TechnicianAssigned | MessageEvent::AppointmentReminder => &[
@@ -241,10 +243,10 @@ impl MessageEvent {
                 "Hello {{ name }}, {{ number }} is waiting: {{ reason }}. We will keep you posted. — {{ isp }}"
             }
             (MessageEvent::Resolved, false) => {
-                "Halo {{ name }}, {{ number }} sudah selesai. Bagaimana kunjungan kami? Balas dengan angka 1 (buruk) sampai 5 (sangat baik). Terima kasih! — {{ isp }}"
+                "Halo {{ name }}, {{ number }} sudah selesai.{% if link %} Berita acara pekerjaan: {{ link }}{% endif %} Bagaimana kunjungan kami? Balas dengan angka 1 (buruk) sampai 5 (sangat baik). Terima kasih! — {{ isp }}"
             }
             (MessageEvent::Resolved, true) => {
-                "Hello {{ name }}, {{ number }} is done. How was our visit? Reply with a number from 1 (poor) to 5 (excellent). Thank you! — {{ isp }}"
+                "Hello {{ name }}, {{ number }} is done.{% if link %} The job's Berita Acara: {{ link }}{% endif %} How was our visit? Reply with a number from 1 (poor) to 5 (excellent). Thank you! — {{ isp }}"
             }
             (MessageEvent::AppointmentReminder, false) => {
                 "Halo {{ name }}, besok{% if date %} ({{ date }}){% endif %}{% if window %} pukul {{ window }}{% endif %} teknisi {{ technician }} akan datang untuk {{ number }}. Balas 1 jika jadwal sesuai, atau 2 jika ingin jadwal lain. — {{ isp }}"
@@ -607,6 +609,30 @@ mod tests {
         assert_eq!(
             AccountLink::Invitation.subject("en", "NetFiber"),
             "Your invitation to NetFiber"
+        );
+    }
+
+    #[test]
+    fn a_job_finished_on_site_links_its_berita_acara() {
+        assert!(MessageEvent::Resolved.variables().contains(&"link"));
+        let with = json!({"name": "Budi", "number": "INS-2026-000001", "isp": "NetFiber",
+            "link": "https://x/account/tickets/1"});
+        let id = render(MessageEvent::Resolved.default_template("id"), &with).expect("renders");
+        assert!(
+            id.contains(
+                "sudah selesai. Berita acara pekerjaan: https://x/account/tickets/1 Bagaimana"
+            ),
+            "{id}"
+        );
+        // Settled without a visit: no Berita Acara, no link.
+        let without = render(
+            MessageEvent::Resolved.default_template("en"),
+            &json!({"name": "Budi", "number": "X", "isp": "N"}),
+        )
+        .expect("renders");
+        assert!(
+            without.starts_with("Hello Budi, X is done. How was our visit?"),
+            "{without}"
         );
     }
 

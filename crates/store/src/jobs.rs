@@ -551,7 +551,8 @@ pub struct DayJob {
     pub left_at: Option<DateTime<Utc>>,
     /// The status the visit ended in.
     pub outcome: Option<String>,
-    /// Straight-line metres from the previous arrival of the day.
+    /// Straight-line metres from the previous arrival of the day (the
+    /// first: from where the technician checked in, if the phone said).
     pub from_previous_m: Option<f64>,
 }
 
@@ -566,12 +567,14 @@ pub struct Day {
     pub distance_m: f64,
 }
 
-/// The day `[from, to)` of technician `who`.
+/// The day `[from, to)` of technician `who`; the distance starts at
+/// `start` (where they checked in) when there is one.
 pub async fn day<C: ConnectionTrait>(
     db: &C,
     who: Uuid,
     from: DateTime<Utc>,
     to: DateTime<Utc>,
+    start: Option<netcrew_domain::GeoPoint>,
     now: DateTime<Utc>,
 ) -> Result<Day, DbErr> {
     use crate::entity::ticket_event;
@@ -596,7 +599,7 @@ pub async fn day<C: ConnectionTrait>(
             .collect()
     };
     let mut jobs: Vec<DayJob> = Vec::new();
-    let mut last_point: Option<netcrew_domain::GeoPoint> = None;
+    let mut last_point: Option<netcrew_domain::GeoPoint> = start;
     let mut resolved = 0;
     for e in &events {
         let to_status = e.to_status.as_deref().unwrap_or_default();

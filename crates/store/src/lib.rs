@@ -52,6 +52,7 @@ pub mod tokens;
 pub mod tracking;
 pub mod transfer;
 pub mod users;
+pub mod workday;
 
 pub use db::{Backend, Db, DbError, WriteTx, redact_url};
 pub use error::Error;

@@ -648,6 +648,9 @@ pub fn sample_vars(sender: &str, event: MessageEvent) -> Value {
     if event == MessageEvent::OnTheWay {
         vars["link"] = json!("https://netcrew.isp.example/track/…");
     }
+    if event == MessageEvent::Resolved {
+        vars["link"] = json!("https://netcrew.isp.example/account/tickets/…");
+    }
     vars
 }
 

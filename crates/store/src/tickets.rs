@@ -278,6 +278,17 @@ pub struct MoveRequest {
     pub technician_id: Option<Uuid>,
     /// `on_site`, `en_route`: where the phone is.
     pub position: Option<Position>,
+    /// `pending`: the day (and window) of the next visit, when it is known.
+    pub next_visit: Option<NextVisit>,
+}
+
+/// The next visit agreed when a job waits (the customer asked for another
+/// day, the part arrives on Monday): it becomes the ticket's appointment.
+#[derive(Debug, Clone)]
+pub struct NextVisit {
+    /// `YYYY-MM-DD`, in the area's calendar.
+    pub date: String,
+    pub window: Option<InstallWindow>,
 }
 
 /// A phone's position at a move.
@@ -448,23 +459,30 @@ fn appointment(
     calendar: &Calendar,
     now: DateTime<Utc>,
 ) -> Option<String> {
+    appointment_at(c, "appointment_date", text, calendar, now)
+}
+
+/// [`appointment`], with its errors told at `field`.
+fn appointment_at(
+    c: &mut Checks,
+    field: &str,
+    text: &str,
+    calendar: &Calendar,
+    now: DateTime<Utc>,
+) -> Option<String> {
     let Ok(day) = NaiveDate::parse_from_str(text, "%Y-%m-%d") else {
-        c.fail("appointment_date", "date_format", "a date as YYYY-MM-DD");
+        c.fail(field, "date_format", "a date as YYYY-MM-DD");
         return None;
     };
     let today = local_date(now, calendar.zone);
     if day < today {
-        c.fail(
-            "appointment_date",
-            "date_past",
-            "choose today or a later day",
-        );
+        c.fail(field, "date_past", "choose today or a later day");
         return None;
     }
     if day > today + Duration::days(BOOKING_HORIZON_DAYS) {
         c.push(
             FieldError::new(
-                "appointment_date",
+                field,
                 "date_far",
                 format!("choose a day within the next {BOOKING_HORIZON_DAYS} days"),
             )
@@ -477,7 +495,7 @@ fn appointment(
             || calendar.holidays.contains(&day))
     {
         c.fail(
-            "appointment_date",
+            field,
             "closed_day",
             "the ISP does not work on that day (a day off or a holiday)",
         );
@@ -1749,7 +1767,64 @@ pub(crate) async fn transition_in(
             }
         }
     }
+    // The next visit agreed while the job waits becomes its appointment.
+    let mut next_booking = None;
+    if let Some(v) = &req.next_visit {
+        if mv != TicketMove::Pend {
+            c.fail(
+                "next_visit",
+                "other",
+                "a next visit goes with putting the job on hold",
+            );
+        } else {
+            let area = area::Entity::find_by_id(t.area_id)
+                .one(txn)
+                .await?
+                .ok_or_else(|| Error::NotFound("The ticket's area is gone.".into()))?;
+            let calendar = calendar_of(txn, &area).await?;
+            if let Some(day) = appointment_at(&mut c, "next_visit.date", &v.date, &calendar, now) {
+                if let Some(w) = v.window
+                    && !window_open(&day, w, calendar.zone, now)
+                {
+                    c.fail(
+                        "next_visit.window",
+                        "window_past",
+                        "this window has already ended; choose a later one",
+                    );
+                }
+                data["next_visit"] = json!({"date": day, "window": v.window.map(|w| w.as_str())});
+                t.appointment_date = Some(day);
+                t.appointment_window = v.window.map(|w| w.as_str().to_string());
+                next_booking = Some(calendar.zone);
+            }
+        }
+    }
     c.finish()?;
+    if let Some(zone) = next_booking
+        && t.appointment_window.is_some()
+    {
+        let st = service_type::Entity::find_by_id(t.service_type_id)
+            .one(txn)
+            .await?
+            .ok_or_else(|| Error::NotFound("The ticket's service type is gone.".into()))?;
+        if let (Some(day), Some(window)) = (
+            t.appointment_date
+                .as_deref()
+                .and_then(crate::dispatching::date),
+            t.appointment_window
+                .as_deref()
+                .and_then(InstallWindow::parse),
+        ) {
+            let booking = crate::dispatching::Booking {
+                area_id: t.area_id,
+                service_type: &st,
+                day,
+                window,
+                except: Some(t.id),
+            };
+            crate::dispatching::ensure_room(txn, booking, "next_visit.window", zone, now).await?;
+        }
+    }
     if (from == TicketStatus::Pending || matches!(mv, TicketMove::Resolve | TicketMove::Cancel))
         && let Some((why, lasted)) = close_pause(txn, t.id, now).await?
     {
@@ -1879,6 +1954,18 @@ pub(crate) async fn transition_in(
                     "{}{}",
                     settings.public_url.trim_end_matches('/'),
                     crate::tracking::path(&token)
+                )})
+            }
+            // Finished on site: the ticket in the portal, where its Berita
+            // Acara is (made right after this move).
+            MessageEvent::Resolved
+                if from == TicketStatus::OnSite
+                    && TicketKind::parse(&t.kind).is_some_and(crate::berita_acara::made_for) =>
+            {
+                json!({"link": format!(
+                    "{}/account/tickets/{}",
+                    settings.public_url.trim_end_matches('/'),
+                    t.id
                 )})
             }
             _ => json!({}),

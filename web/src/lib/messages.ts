@@ -660,7 +660,9 @@ const VARIABLE_NAMES_FOR: Record<string, Record<string, () => string>> = {
 	staff_gateway_problem: { reason: () => m.wa_var_gateway_reason() },
 	sign_in_code: { minutes: () => m.wa_var_code_minutes() },
 	// The customer's page to follow the technician, not an account link.
-	on_the_way: { link: () => m.wa_var_tracking_link() }
+	on_the_way: { link: () => m.wa_var_tracking_link() },
+	// The ticket in the portal, where the Berita Acara is.
+	resolved: { link: () => m.wa_var_document_link() }
 };
 
 /** What a variable holds, for `event` when given (a staff alert's `name` is its recipient's). */

@@ -13,7 +13,7 @@ const at = (minutes: number) => new Date(NOW + minutes * 60_000).toISOString();
 describe('moves', () => {
 	it('asks for a technician to assign, a pause reason to wait, a reason to cancel or reopen', () => {
 		expect(moveNeeds('new', 'assigned')).toEqual({ fields: ['technician_id'], reasonRequired: false });
-		expect(moveNeeds('accepted', 'pending')).toEqual({ fields: ['pause_reason', 'reason'], reasonRequired: false });
+		expect(moveNeeds('accepted', 'pending')).toEqual({ fields: ['pause_reason', 'next_visit', 'reason'], reasonRequired: false });
 		expect(moveNeeds('new', 'cancelled')).toEqual({ fields: ['reason'], reasonRequired: true });
 		expect(moveNeeds('resolved', 'reopened')).toEqual({ fields: ['reason'], reasonRequired: true });
 	});

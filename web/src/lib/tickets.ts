@@ -22,7 +22,7 @@ export function isOpenStatus(status: string): boolean {
 }
 
 /** What a move asks for before it can be sent. */
-export type MoveField = 'technician_id' | 'pause_reason' | 'remote_reason' | 'reason';
+export type MoveField = 'technician_id' | 'pause_reason' | 'next_visit' | 'remote_reason' | 'reason';
 
 export interface MoveNeeds {
 	/** The inputs the move's dialog shows, in order. */
@@ -33,7 +33,7 @@ export interface MoveNeeds {
 
 /**
  * What moving a ticket from `from` to `to` needs: a technician to assign, a
- * pause reason to wait, a remote reason to resolve without a visit (a repair
+ * pause reason to wait (and, if agreed, the next visit), a remote reason to resolve without a visit (a repair
  * CS settles by phone), a reason to cancel, reopen or decline. A move that
  * needs nothing is one tap.
  */
@@ -44,7 +44,7 @@ export function moveNeeds(from: TicketStatus, to: TicketStatus): MoveNeeds {
 		case 'assigned':
 			return { fields: ['technician_id'], reasonRequired: false };
 		case 'pending':
-			return { fields: ['pause_reason', 'reason'], reasonRequired: false };
+			return { fields: ['pause_reason', 'next_visit', 'reason'], reasonRequired: false };
 		case 'resolved':
 			return from === 'on_site'
 				? { fields: [], reasonRequired: false }

@@ -4,12 +4,16 @@
 
 use axum::extract::State;
 use chrono::{DateTime, Utc};
+use netcrew_domain::workday::CheckInPosition;
 use netcrew_domain::{
     Role,
     access::Permission,
     tickets::checklist::{self, EntryKind, OpticalBand, Signal},
 };
-use netcrew_store::jobs::{self, Recorded, Sheet};
+use netcrew_store::{
+    jobs::{self, Recorded, Sheet},
+    workday,
+};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use utoipa::ToSchema;
@@ -31,6 +35,8 @@ pub fn api_router() -> OpenApiRouter<AppState> {
         .routes(routes!(approve_exception))
         .routes(routes!(get_job_settings, put_job_settings))
         .routes(routes!(my_day))
+        .routes(routes!(check_in))
+        .routes(routes!(place_history))
         .routes(routes!(list_reviews))
         .routes(routes!(review_job))
 }
@@ -358,8 +364,18 @@ pub struct DayJob {
     /// The status the visit ended in (`resolved`, `pending`, ...).
     pub outcome: Option<String>,
     /// Straight-line metres from the previous arrival of the day (both
-    /// with the phone's position).
+    /// with the phone's position); the first arrival's, from the check-in.
     pub from_previous_m: Option<f64>,
+}
+
+/// Where a phone was, as the browser's geolocation gives it.
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct DayPosition {
+    pub lat: f64,
+    pub lng: f64,
+    /// The browser's accuracy, in metres.
+    pub accuracy_m: Option<f64>,
 }
 
 /// A technician's day.
@@ -372,8 +388,26 @@ pub struct MyDay {
     pub resolved: usize,
     /// Time on site, in minutes (a visit still open counts until now).
     pub on_site_minutes: i64,
-    /// Straight-line metres between the day's arrivals.
+    /// Straight-line metres between the day's arrivals, from the check-in
+    /// position when there is one.
     pub distance_m: f64,
+    /// When the technician checked in that day (`null`: not).
+    pub checked_in_at: Option<DateTime<Utc>>,
+    /// Where the phone was at the check-in, if it said.
+    pub check_in_position: Option<DayPosition>,
+}
+
+fn position_out(p: CheckInPosition) -> DayPosition {
+    DayPosition {
+        lat: p.point.lat,
+        lng: p.point.lng,
+        accuracy_m: p.accuracy_m,
+    }
+}
+
+/// Today in the ISP's time zone.
+fn today(state: &AppState, now: DateTime<Utc>) -> chrono::NaiveDate {
+    now.with_timezone(&state.config.zone).date_naive()
 }
 
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
@@ -400,7 +434,7 @@ async fn my_day(
     let zone = state.config.zone;
     let now = Utc::now();
     let date = match q.date.as_deref().map(str::trim).filter(|d| !d.is_empty()) {
-        None => now.with_timezone(&zone).date_naive(),
+        None => today(&state, now),
         Some(d) => chrono::NaiveDate::parse_from_str(d, "%Y-%m-%d")
             .map_err(|_| ApiError::validation("date", "date_format", "a date as YYYY-MM-DD"))?,
     };
@@ -416,7 +450,12 @@ async fn my_day(
             "a date as YYYY-MM-DD",
         ));
     };
-    let d = jobs::day(state.db.conn(), caller.user.id, from, to, now).await?;
+    let checked_in = workday::check_in_of(state.db.conn(), caller.user.id, date).await?;
+    let start = checked_in
+        .as_ref()
+        .and_then(|c| c.position)
+        .map(|p| p.point);
+    let d = jobs::day(state.db.conn(), caller.user.id, from, to, start, now).await?;
     Ok(axum::Json(MyDay {
         date,
         jobs: d
@@ -434,6 +473,181 @@ async fn my_day(
         resolved: d.resolved,
         on_site_minutes: d.on_site_minutes,
         distance_m: d.distance_m,
+        checked_in_at: checked_in.as_ref().map(|c| c.at),
+        check_in_position: checked_in.and_then(|c| c.position).map(position_out),
+    }))
+}
+
+/// A check-in: where the phone is, if it says.
+#[derive(Debug, Default, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CheckInInput {
+    pub position: Option<DayPosition>,
+}
+
+/// A technician's check-in of a day.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct DayCheckIn {
+    /// The local day (the ISP's time zone).
+    pub date: chrono::NaiveDate,
+    pub checked_in_at: DateTime<Utc>,
+    pub position: Option<DayPosition>,
+}
+
+/// Starts my working day as a technician (today, in the ISP's time zone),
+/// with where the phone is if it says; the day's distance is counted from
+/// there. The body may be left out. Checking in again the same day answers
+/// the first check-in (200); the first answers 201. A position off the
+/// earth or an accuracy outside 0 to 100 km is a 422 naming `position`.
+#[utoipa::path(post, path = "/me/day/check-in", tag = "tickets", request_body = CheckInInput,
+    responses(
+        (status = 201, body = DayCheckIn, description = "Checked in"),
+        (status = 200, body = DayCheckIn, description = "Already checked in today: the first check-in"),
+        (status = 400, body = Problem, content_type = "application/problem+json"),
+        (status = 401, body = Problem, content_type = "application/problem+json"),
+        (status = 403, body = Problem, content_type = "application/problem+json"),
+        (status = 422, body = Problem, content_type = "application/problem+json"),
+    ))]
+async fn check_in(
+    State(state): State<AppState>,
+    caller: Caller,
+    body: Result<axum::body::Bytes, axum::extract::rejection::BytesRejection>,
+) -> ApiResult<(axum::http::StatusCode, axum::Json<DayCheckIn>)> {
+    caller.require(Permission::AvailabilityOwn)?;
+    let bytes = body.map_err(|rejection| {
+        if rejection.status() == axum::http::StatusCode::PAYLOAD_TOO_LARGE {
+            ApiError::PayloadTooLarge(
+                "The request body is larger than this server accepts.".to_string(),
+            )
+        } else {
+            ApiError::BadRequest(rejection.body_text())
+        }
+    })?;
+    let input: CheckInInput = if bytes.iter().all(u8::is_ascii_whitespace) {
+        CheckInInput::default()
+    } else {
+        crate::extract::parse(&bytes)?
+    };
+    let position = input
+        .position
+        .map(|p| netcrew_domain::workday::check_in_position(p.lat, p.lng, p.accuracy_m))
+        .transpose()?;
+    let now = Utc::now();
+    let date = today(&state, now);
+    let (c, created) = workday::check_in(
+        &state.db,
+        &person(&caller),
+        caller.user.id,
+        date,
+        position,
+        now,
+    )
+    .await?;
+    let status = if created {
+        axum::http::StatusCode::CREATED
+    } else {
+        axum::http::StatusCode::OK
+    };
+    Ok((
+        status,
+        axum::Json(DayCheckIn {
+            date: c.day,
+            checked_in_at: c.at,
+            position: c.position.map(position_out),
+        }),
+    ))
+}
+
+/// One of the customer's past tickets at a job's place.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct PastTicket {
+    pub id: Uuid,
+    pub number: String,
+    pub kind: String,
+    pub status: String,
+    pub created_at: DateTime<Utc>,
+    pub resolved_at: Option<DateTime<Utc>>,
+    /// The description on one line, shortened.
+    pub summary: String,
+    /// A documented repair's cause code (the `cause` entry of its checklist).
+    pub cause: Option<String>,
+    /// A documented repair's resolution code (the `resolution` entry).
+    pub resolution: Option<String>,
+}
+
+/// A serial-numbered unit installed at the customer's home.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct InstalledUnit {
+    pub asset_id: Uuid,
+    pub item_name: String,
+    /// The item's kind (`ont`, `router`, ...).
+    pub item_kind: String,
+    pub serial: String,
+    pub mac: Option<String>,
+    /// `loaned`, `rented` or `sold`.
+    pub terms: Option<String>,
+    /// Since when it is there.
+    pub since: DateTime<Utc>,
+}
+
+/// What a job's card shows of its place.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct PlaceHistory {
+    /// The customer's other tickets, newest first (at most 10).
+    pub tickets: Vec<PastTicket>,
+    /// The units installed at the customer's, the latest first.
+    pub equipment: Vec<InstalledUnit>,
+}
+
+/// The history at a job's place, for staff who may read the ticket (a
+/// technician: their own jobs): the customer's other tickets, newest first
+/// (at most 10), with the cause and resolution a repair's documentation
+/// recorded, and the serial-numbered units installed at the customer's.
+#[utoipa::path(get, path = "/tickets/{id}/history", tag = "tickets",
+    params(("id" = Uuid, Path, description = "Ticket id")),
+    responses(
+        (status = 200, body = PlaceHistory),
+        (status = 401, body = Problem, content_type = "application/problem+json"),
+        (status = 403, body = Problem, content_type = "application/problem+json"),
+        (status = 404, body = Problem, content_type = "application/problem+json"),
+    ))]
+async fn place_history(
+    State(state): State<AppState>,
+    caller: Caller,
+    ApiPath(id): ApiPath<Uuid>,
+) -> ApiResult<axum::Json<PlaceHistory>> {
+    staff(&caller)?;
+    let (t, _) = visible(&state, &caller, id).await?;
+    let h = workday::history(state.db.conn(), &t).await?;
+    Ok(axum::Json(PlaceHistory {
+        tickets: h
+            .tickets
+            .into_iter()
+            .map(|p| PastTicket {
+                id: p.id,
+                number: p.number,
+                kind: p.kind,
+                status: p.status,
+                created_at: p.created_at,
+                resolved_at: p.resolved_at,
+                summary: p.summary,
+                cause: p.cause,
+                resolution: p.resolution,
+            })
+            .collect(),
+        equipment: h
+            .equipment
+            .into_iter()
+            .map(|u| InstalledUnit {
+                asset_id: u.asset_id,
+                item_name: u.item_name,
+                item_kind: u.item_kind,
+                serial: u.serial,
+                mac: u.mac,
+                terms: u.terms,
+                since: u.since,
+            })
+            .collect(),
     }))
 }
 

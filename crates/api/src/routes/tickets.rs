@@ -648,6 +648,19 @@ pub struct TransitionInput {
     /// To `on_site` (and `en_route`): where the phone is; kept with the
     /// move, with its distance from the ticket's place.
     pub position: Option<MovePosition>,
+    /// To `pending`: the next visit when it is agreed (the customer asked
+    /// for another day, the part comes on Monday); it becomes the ticket's
+    /// appointment, checked against the calendar and the window's room.
+    pub next_visit: Option<NextVisitInput>,
+}
+
+/// The day (and window) of the next visit.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NextVisitInput {
+    /// `YYYY-MM-DD`.
+    pub date: String,
+    pub window: Option<InstallWindow>,
 }
 
 /// The phone's position at a move, as the browser's geolocation gives it.
@@ -701,6 +714,10 @@ async fn move_ticket(
             lat: p.lat,
             lng: p.lng,
             accuracy_m: p.accuracy_m,
+        }),
+        next_visit: b.next_visit.map(|v| tickets::NextVisit {
+            date: v.date,
+            window: v.window,
         }),
     };
     let t = tickets::transition(

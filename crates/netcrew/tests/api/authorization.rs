@@ -82,7 +82,10 @@ fn rule(method: &str, path: &str) -> Option<Rule> {
         ("put" | "delete", "/api/v1/tickets/{id}/checklist/{entry}") => Roles(STAFF_WORKERS),
         ("post", "/api/v1/tickets/{id}/checklist/exception") => Roles(DISPATCH_MANAGERS),
         ("put", "/api/v1/job-settings") => Roles(ADMIN),
-        ("get", "/api/v1/me/day") => Roles(&["technician"]),
+        ("get", "/api/v1/me/day") | ("post", "/api/v1/me/day/check-in") => Roles(&["technician"]),
+        // The history at a job's place, as its checklist: staff who may
+        // read the ticket.
+        ("get", "/api/v1/tickets/{id}/history") => Roles(STAFF),
         ("get", "/api/v1/job-reviews") | ("post", "/api/v1/tickets/{id}/review") => {
             Roles(DISPATCH_MANAGERS)
         }

@@ -13,6 +13,7 @@ mod customers;
 mod dispatch;
 mod edge;
 mod email;
+mod field_day;
 mod idempotency;
 mod installation;
 mod inventory;

@@ -22,6 +22,7 @@ both_backends!(
     a_new_customer_gets_the_installation_ticket,
     finished_jobs_change_the_customer,
     a_survey_decides_the_installation,
+    a_job_on_hold_gets_its_next_visit,
 );
 
 /// The demo customer account's own customer record.
@@ -976,5 +977,95 @@ async fn a_survey_decides_the_installation(app: &TestApp) -> anyhow::Result<()> 
         )
         .await?;
     assert_problem(r, 403, "/problems/forbidden").await?;
+    Ok(())
+}
+
+/// Putting a job on hold with the day (and window) of the next visit makes
+/// that its appointment; a day that cannot be, or a next visit with another
+/// move, is refused and changes nothing.
+async fn a_job_on_hold_gets_its_next_visit(app: &TestApp) -> anyhow::Result<()> {
+    let customer = app.signed_in("customer").await?;
+    let cs = app.signed_in("cs").await?;
+    let t = report(&customer, "Internet mati, minta datang hari Senin").await?;
+    let id = text(&t["id"])?.to_string();
+    let path = format!("/api/v1/tickets/{id}/transitions");
+    let version = t["version"].as_i64().unwrap_or_default();
+    let hold = |next: Value| {
+        cs.send_if(
+            Method::POST,
+            &path,
+            version,
+            Some(json!({"to": "pending", "pause_reason": "waiting_customer", "next_visit": next})),
+        )
+    };
+    for (next, field, code) in [
+        (
+            json!({"date": "2020-01-06"}),
+            "next_visit.date",
+            "date_past",
+        ),
+        (json!({"date": "Senin"}), "next_visit.date", "date_format"),
+    ] {
+        let body = assert_problem(hold(next).await?, 422, "/problems/validation").await?;
+        assert_eq!(body["errors"][0]["field"], field, "{body}");
+        assert_eq!(body["errors"][0]["code"], code, "{body}");
+    }
+    let unknown = cs
+        .send_if(
+            Method::POST,
+            &path,
+            version,
+            Some(json!({"to": "pending", "pause_reason": "waiting_customer", "next_visit": {"date": "2030-01-01", "slot": 1}})),
+        )
+        .await?;
+    assert!(unknown.status().is_client_error(), "{}", unknown.status());
+    let (_, same) = cs.json(&format!("/api/v1/tickets/{id}")).await?;
+    assert_eq!(same["version"], t["version"], "nothing changed: {same}");
+    assert_eq!(same["status"], "new");
+
+    // The first working day ahead with room in the afternoon.
+    let today = chrono::Utc::now()
+        .with_timezone(&chrono_tz::Asia::Jakarta)
+        .date_naive();
+    let mut held = None;
+    for ahead in 1..=14 {
+        let day = (today + chrono::Duration::days(ahead)).to_string();
+        let r = hold(json!({"date": day, "window": "13:00-17:00"})).await?;
+        if r.status() == 200 {
+            held = Some((day, r.json::<Value>().await?));
+            break;
+        }
+        let body: Value = r.json().await?;
+        anyhow::ensure!(
+            body["errors"][0]["code"] == "closed_day"
+                || body["errors"][0]["field"] == "next_visit.window",
+            "{body}"
+        );
+    }
+    let (day, t) = held.ok_or_else(|| anyhow::anyhow!("no working day in two weeks"))?;
+    assert_eq!(t["status"], "pending");
+    assert_eq!(t["appointment_date"], day.as_str());
+    assert_eq!(t["appointment_window"], "13:00-17:00");
+    let (_, timeline) = cs.json(&format!("/api/v1/tickets/{id}/timeline")).await?;
+    let entry = timeline["items"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .find(|e| e["to_status"] == "pending")
+        .cloned()
+        .unwrap_or_default();
+    assert_eq!(entry["data"]["next_visit"]["date"], day.as_str(), "{entry}");
+
+    // A next visit goes only with putting the job on hold.
+    let resume = cs
+        .send_if(
+            Method::POST,
+            &path,
+            t["version"].as_i64().unwrap_or_default(),
+            Some(json!({"to": "new", "next_visit": {"date": day}})),
+        )
+        .await?;
+    let body = assert_problem(resume, 422, "/problems/validation").await?;
+    assert_eq!(body["errors"][0]["field"], "next_visit");
     Ok(())
 }

@@ -6,6 +6,7 @@ pub mod asset;
 pub mod audit_event;
 pub mod customer;
 pub mod customer_identity;
+pub mod day_check_in;
 pub mod demand_point;
 pub mod dispatch_setting;
 pub mod feed_event;

@@ -28,6 +28,7 @@ mod m20261129_000027_staff_alerts;
 mod m20261129_000028_job_records;
 mod m20261129_000029_photo_evidence;
 mod m20261130_000030_tracking_links;
+mod m20261201_000031_day_check_ins;
 
 pub struct Migrator;
 
@@ -60,6 +61,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261129_000028_job_records::Migration),
             Box::new(m20261129_000029_photo_evidence::Migration),
             Box::new(m20261130_000030_tracking_links::Migration),
+            Box::new(m20261201_000031_day_check_ins::Migration),
         ]
     }
 }

@@ -1108,6 +1108,29 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/me/day/check-in": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Starts my working day as a technician (today, in the ISP's time zone),
+         *     with where the phone is if it says; the day's distance is counted from
+         *     there. The body may be left out. Checking in again the same day answers
+         *     the first check-in (200); the first answers 201. A position off the
+         *     earth or an accuracy outside 0 to 100 km is a 422 naming `position`.
+         */
+        post: operations["check_in"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/me/notification-preferences": {
         parameters: {
             query?: never;
@@ -2270,6 +2293,28 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/tickets/{id}/history": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The history at a job's place, for staff who may read the ticket (a
+         *     technician: their own jobs): the customer's other tickets, newest first
+         *     (at most 10), with the cause and resolution a repair's documentation
+         *     recorded, and the serial-numbered units installed at the customer's.
+         */
+        get: operations["place_history"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/tickets/{id}/rating": {
         parameters: {
             query?: never;
@@ -2898,6 +2943,10 @@ export interface components {
             current_password: string;
             new_password: string;
         };
+        /** @description A check-in: where the phone is, if it says. */
+        CheckInInput: {
+            position?: null | components["schemas"]["DayPosition"];
+        };
         /** @description One entry of a job's checklist. */
         ChecklistEntry: {
             /** @description For `code` entries: the codes it takes. */
@@ -3111,6 +3160,17 @@ export interface components {
          * @enum {string}
          */
         CustomerStatus: "prospect" | "active" | "suspended" | "terminated";
+        /** @description A technician's check-in of a day. */
+        DayCheckIn: {
+            /** Format: date-time */
+            checked_in_at: string;
+            /**
+             * Format: date
+             * @description The local day (the ISP's time zone).
+             */
+            date: string;
+            position?: null | components["schemas"]["DayPosition"];
+        };
         /** @description One site of a technician's day. */
         DayJob: {
             /** Format: date-time */
@@ -3118,7 +3178,7 @@ export interface components {
             /**
              * Format: double
              * @description Straight-line metres from the previous arrival of the day (both
-             *     with the phone's position).
+             *     with the phone's position); the first arrival's, from the check-in.
              */
             from_previous_m?: number | null;
             /**
@@ -3131,6 +3191,18 @@ export interface components {
             outcome?: string | null;
             /** Format: uuid */
             ticket_id: string;
+        };
+        /** @description Where a phone was, as the browser's geolocation gives it. */
+        DayPosition: {
+            /**
+             * Format: double
+             * @description The browser's accuracy, in metres.
+             */
+            accuracy_m?: number | null;
+            /** Format: double */
+            lat: number;
+            /** Format: double */
+            lng: number;
         };
         DecisionBody: {
             decision: components["schemas"]["RequestDecision"];
@@ -3533,6 +3605,23 @@ export interface components {
          * @enum {string}
          */
         InstallWindow: "08:00-12:00" | "13:00-17:00";
+        /** @description A serial-numbered unit installed at the customer's home. */
+        InstalledUnit: {
+            /** Format: uuid */
+            asset_id: string;
+            /** @description The item's kind (`ont`, `router`, ...). */
+            item_kind: string;
+            item_name: string;
+            mac?: string | null;
+            serial: string;
+            /**
+             * Format: date-time
+             * @description Since when it is there.
+             */
+            since: string;
+            /** @description `loaned`, `rented` or `sold`. */
+            terms?: string | null;
+        };
         /** @description An account made by invitation, and how the link went. */
         InvitationSent: {
             /** Format: date-time */
@@ -5357,6 +5446,12 @@ export interface components {
         MovementKind: "receipt" | "transfer" | "issue" | "install" | "return" | "faulty" | "write_off" | "adjustment";
         /** @description A technician's day. */
         MyDay: {
+            check_in_position?: null | components["schemas"]["DayPosition"];
+            /**
+             * Format: date-time
+             * @description When the technician checked in that day (`null`: not).
+             */
+            checked_in_at?: string | null;
             /**
              * Format: date
              * @description The local day (the ISP's time zone).
@@ -5364,7 +5459,8 @@ export interface components {
             date: string;
             /**
              * Format: double
-             * @description Straight-line metres between the day's arrivals.
+             * @description Straight-line metres between the day's arrivals, from the check-in
+             *     position when there is one.
              */
             distance_m: number;
             jobs: components["schemas"]["DayJob"][];
@@ -5412,6 +5508,12 @@ export interface components {
             phone?: string | null;
             role: string;
             team_ids?: string[];
+        };
+        /** @description The day (and window) of the next visit. */
+        NextVisitInput: {
+            /** @description `YYYY-MM-DD`. */
+            date: string;
+            window?: null | components["schemas"]["InstallWindow"];
         };
         /** @description The whole NIK. */
         NikView: {
@@ -5768,6 +5870,24 @@ export interface components {
             /** @description Single-use token; only its hash is stored. */
             token: string;
         };
+        /** @description One of the customer's past tickets at a job's place. */
+        PastTicket: {
+            /** @description A documented repair's cause code (the `cause` entry of its checklist). */
+            cause?: string | null;
+            /** Format: date-time */
+            created_at: string;
+            /** Format: uuid */
+            id: string;
+            kind: string;
+            number: string;
+            /** @description A documented repair's resolution code (the `resolution` entry). */
+            resolution?: string | null;
+            /** Format: date-time */
+            resolved_at?: string | null;
+            status: string;
+            /** @description The description on one line, shortened. */
+            summary: string;
+        };
         /** @description A stretch during which the ticket waited. */
         PauseOut: {
             /**
@@ -5810,6 +5930,13 @@ export interface components {
             identity?: null | components["schemas"]["Identity"];
             /** @description The WhatsApp messages sent to them and those they sent. */
             whatsapp: components["schemas"]["WhatsAppEntry"][];
+        };
+        /** @description What a job's card shows of its place. */
+        PlaceHistory: {
+            /** @description The units installed at the customer's, the latest first. */
+            equipment: components["schemas"]["InstalledUnit"][];
+            /** @description The customer's other tickets, newest first (at most 10). */
+            tickets: components["schemas"]["PastTicket"][];
         };
         /**
          * @description Where stock can be.
@@ -6928,6 +7055,7 @@ export interface components {
         TransferKind: "areas" | "odcs" | "odps" | "packages" | "customers" | "stock";
         /** @description A move through the lifecycle. */
         TransitionInput: {
+            next_visit?: null | components["schemas"]["NextVisitInput"];
             /** @description To `pending`: the pause reason's code (see `GET /pause-reasons`). */
             pause_reason?: string | null;
             position?: null | components["schemas"]["MovePosition"];
@@ -9377,6 +9505,45 @@ export interface operations {
             };
             401: components["responses"]["Unauthenticated"];
             403: components["responses"]["Forbidden"];
+            422: components["responses"]["Validation"];
+        };
+    };
+    check_in: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CheckInInput"];
+            };
+        };
+        responses: {
+            /** @description Already checked in today: the first check-in */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DayCheckIn"];
+                };
+            };
+            /** @description Checked in */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DayCheckIn"];
+                };
+            };
+            400: components["responses"]["MalformedRequest"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
             422: components["responses"]["Validation"];
         };
     };
@@ -11844,6 +12011,31 @@ export interface operations {
             415: components["responses"]["UnsupportedMediaType"];
             422: components["responses"]["Validation"];
             428: components["responses"]["PreconditionRequired"];
+        };
+    };
+    place_history: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Ticket id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PlaceHistory"];
+                };
+            };
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
         };
     };
     rate_ticket: {

@@ -77,6 +77,7 @@ const PHRASES: Record<string, () => string> = {
 	'ticket.attachment_removed': () => m.audit_action_ticket_attachment_removed(),
 	'dispatch.settings_changed': () => m.audit_action_dispatch_settings_changed(),
 	'job_settings.update': () => m.audit_action_job_settings_update(),
+	'day.check_in': () => m.audit_action_day_check_in(),
 	'technician.profile_changed': () => m.audit_action_technician_profile_changed(),
 	'technician.leave_requested': () => m.audit_action_technician_leave_requested(),
 	'technician.leave_decided': () => m.audit_action_technician_leave_decided(),

@@ -135,6 +135,7 @@ export interface MoveBody {
 	to?: TicketStatus | null;
 	pause_reason?: string | null;
 	reason?: string | null;
+	next_visit?: { date: string; window?: string | null } | null;
 }
 
 /** The job after a queued move (its version stays the one read: the server gives the next). */
@@ -149,6 +150,10 @@ export function applyMove(ticket: Ticket, body: MoveBody): Ticket {
 		pending_reason: to === 'pending' ? (body.pause_reason ?? ticket.pending_reason ?? null) : null,
 		allowed_transitions: technicianTargets(to, ticket.kind, beforePending)
 	};
+	if (to === 'pending' && body.next_visit?.date) {
+		next.appointment_date = body.next_visit.date;
+		next.appointment_window = (body.next_visit.window ?? null) as Ticket['appointment_window'];
+	}
 	if (to === 'accepted' && !ticket.accepted_at) next.accepted_at = new Date().toISOString();
 	if (to === 'resolved') next.resolved_at = new Date().toISOString();
 	return next;
