@@ -2769,6 +2769,13 @@ describe('NetCrew web app on the real server', () => {
 		// No signal at the customer's house.
 		await context.setOffline(true);
 		await tech.page.getByTestId('offline-none').waitFor();
+		// The day's check-in, made without network, waits on the phone with the time of the tap.
+		const checkIn = tech.page.getByTestId('tech-day-check-in');
+		await checkIn.scrollIntoViewIfNeeded();
+		const tappedAt = Date.now();
+		await checkIn.click();
+		await tech.page.getByTestId('tech-day-checked-in').waitFor();
+		await job.scrollIntoViewIfNeeded();
 		await job.locator('[data-move="on_site"]').click();
 		await job.locator('[data-testid="ticket-status"][data-status="on_site"]').waitFor();
 		await job.getByTestId('tech-job-unsent').waitFor();
@@ -2818,7 +2825,9 @@ describe('NetCrew web app on the real server', () => {
 		assert.deepEqual([...lost].sort(), ['file', 'move'], 'an answer of each kind was lost and its request sent again');
 		await lookShot(tech.page, 'tech-offline-sent-phone-id', { fullPage: false });
 
-		// Everything arrived, once.
+		// Everything arrived, once; the check-in kept the time it was made.
+		const day = (await techApi(`/api/v1/me/day?date=${jakartaDay()}`)).body;
+		assert.ok(day.checked_in_at && Math.abs(Date.parse(day.checked_in_at) - tappedAt) < 60_000, `checked in at the tap: ${day.checked_in_at}`);
 		const done = (await supApi(`/api/v1/tickets/${ticket.id}`)).body;
 		assert.equal(done.status, 'resolved');
 		const timeline = (await supApi(`/api/v1/tickets/${ticket.id}/timeline?limit=200`)).body.items;

@@ -44,6 +44,32 @@ pub fn check_in_position(
     Ok(CheckInPosition { point, accuracy_m })
 }
 
+/// How long before it is sent a check-in may have been made on the phone
+/// (a phone without network sends it when the network returns).
+pub const CHECK_IN_LATE_HOURS: i64 = 24;
+
+/// When a check-in happened: the phone's time of the tap when it is sent
+/// later (more than two minutes ago; at most a day ago), else the server's
+/// `now`. A time in the future or older than a day is refused at `at`.
+pub fn check_in_time(
+    at: Option<chrono::DateTime<chrono::Utc>>,
+    now: chrono::DateTime<chrono::Utc>,
+) -> Result<chrono::DateTime<chrono::Utc>, Invalid> {
+    let Some(at) = at else { return Ok(now) };
+    let slack = chrono::Duration::minutes(2);
+    if at > now + slack || at < now - chrono::Duration::hours(CHECK_IN_LATE_HOURS) {
+        return Err(Invalid::one(
+            FieldError::new(
+                "at",
+                "range",
+                "the time of the check-in on the phone: not in the future, at most a day ago",
+            )
+            .with("hours", CHECK_IN_LATE_HOURS),
+        ));
+    }
+    Ok(if now - at > slack { at } else { now })
+}
+
 /// A text on one line (runs of white space as one space), cut to at most
 /// `max` characters at a word's end where there is one, with "…" when cut.
 pub fn summary(text: &str, max: usize) -> String {
@@ -60,6 +86,33 @@ pub fn summary(text: &str, max: usize) -> String {
         _ => cut,
     };
     format!("{}…", cut.trim_end_matches([' ', ',', '.', ';', ':']))
+}
+
+#[cfg(test)]
+mod check_in_time_tests {
+    use super::*;
+    use chrono::{Duration, TimeZone, Utc};
+
+    #[test]
+    fn a_check_in_sent_late_keeps_the_time_of_the_tap() {
+        let now = Utc
+            .with_ymd_and_hms(2026, 11, 30, 3, 0, 0)
+            .single()
+            .expect("time");
+        assert_eq!(check_in_time(None, now).ok(), Some(now));
+        // Sent at once (the phone's clock a little off): the server's time.
+        assert_eq!(
+            check_in_time(Some(now - Duration::seconds(40)), now).ok(),
+            Some(now)
+        );
+        // Made offline three hours ago: that time.
+        let earlier = now - Duration::hours(3);
+        assert_eq!(check_in_time(Some(earlier), now).ok(), Some(earlier));
+        for bad in [now + Duration::minutes(10), now - Duration::hours(25)] {
+            let e = check_in_time(Some(bad), now).err().expect("refused");
+            assert_eq!(e.0[0].field, "at");
+        }
+    }
 }
 
 #[cfg(test)]

@@ -483,6 +483,10 @@ async fn my_day(
 #[serde(deny_unknown_fields)]
 pub struct CheckInInput {
     pub position: Option<DayPosition>,
+    /// When the technician checked in on the phone, for a check-in sent
+    /// later by a phone without network (at most a day ago). The day is
+    /// that time's day.
+    pub at: Option<DateTime<Utc>>,
 }
 
 /// A technician's check-in of a day.
@@ -533,14 +537,15 @@ async fn check_in(
         .map(|p| netcrew_domain::workday::check_in_position(p.lat, p.lng, p.accuracy_m))
         .transpose()?;
     let now = Utc::now();
-    let date = today(&state, now);
+    let at = netcrew_domain::workday::check_in_time(input.at, now)?;
+    let date = today(&state, at);
     let (c, created) = workday::check_in(
         &state.db,
         &person(&caller),
         caller.user.id,
         date,
         position,
-        now,
+        at,
     )
     .await?;
     let status = if created {

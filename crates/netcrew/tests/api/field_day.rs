@@ -16,6 +16,7 @@ use crate::{
 both_backends!(
     a_job_shows_the_history_at_its_place_to_whoever_may_read_it,
     a_technician_checks_in_once_a_day_and_the_distance_starts_there,
+    a_check_in_made_without_network_keeps_the_time_of_the_tap,
 );
 
 async fn step(who: &Session, t: &Value, body: Value) -> anyhow::Result<Value> {
@@ -297,5 +298,50 @@ async fn a_technician_checks_in_once_a_day_and_the_distance_starts_there(
     } else {
         assert!(visit["from_previous_m"].is_number(), "{visit}");
     }
+    Ok(())
+}
+
+/// A phone without network sends its check-in later, with the time of the
+/// tap: that time is kept; a time in the future or more than a day ago is
+/// refused at `at` and nothing is recorded.
+async fn a_check_in_made_without_network_keeps_the_time_of_the_tap(
+    app: &TestApp,
+) -> anyhow::Result<()> {
+    let technician = app.signed_in("technician").await?;
+    let now = chrono::Utc::now();
+    for bad in [
+        now + chrono::Duration::hours(1),
+        now - chrono::Duration::hours(30),
+    ] {
+        let r = technician
+            .send(
+                Method::POST,
+                "/api/v1/me/day/check-in",
+                Some(json!({"at": bad.to_rfc3339()})),
+            )
+            .await?;
+        let body = assert_problem(r, 422, "/problems/validation").await?;
+        assert_eq!(body["errors"][0]["field"], "at", "{body}");
+    }
+    let tapped = now - chrono::Duration::minutes(50);
+    let r = technician
+        .send(
+            Method::POST,
+            "/api/v1/me/day/check-in",
+            Some(json!({"at": tapped.to_rfc3339(), "position": {"lat": -6.9, "lng": 107.6}})),
+        )
+        .await?;
+    assert_eq!(r.status(), 201);
+    let made: Value = r.json().await?;
+    let kept = chrono::DateTime::parse_from_rfc3339(text(&made["checked_in_at"])?)?;
+    assert!(
+        (kept.timestamp_millis() - tapped.timestamp_millis()).abs() < 5,
+        "{made} vs {tapped}"
+    );
+    let day = tapped
+        .with_timezone(&chrono_tz::Asia::Jakarta)
+        .date_naive()
+        .to_string();
+    assert_eq!(made["date"], day.as_str());
     Ok(())
 }

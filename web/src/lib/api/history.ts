@@ -17,6 +17,7 @@ export function getPlaceHistory(client: ApiClient, ticketId: string): Promise<Pl
 }
 
 /** Starts today; checking in again the same day answers the first check-in. */
-export function checkIn(client: ApiClient, position: DayPosition | null): Promise<DayCheckIn> {
-	return unwrap(client.POST('/api/v1/me/day/check-in', { body: position ? { position } : {} }));
+export function checkIn(client: ApiClient, position: DayPosition | null, at: Date = new Date()): Promise<DayCheckIn> {
+	// The time of the tap goes along: a check-in sent later (the phone had no network) keeps it.
+	return unwrap(client.POST('/api/v1/me/day/check-in', { body: { ...(position ? { position } : {}), at: at.toISOString() } }));
 }

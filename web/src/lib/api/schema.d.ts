@@ -2945,6 +2945,13 @@ export interface components {
         };
         /** @description A check-in: where the phone is, if it says. */
         CheckInInput: {
+            /**
+             * Format: date-time
+             * @description When the technician checked in on the phone, for a check-in sent
+             *     later by a phone without network (at most a day ago). The day is
+             *     that time's day.
+             */
+            at?: string | null;
             position?: null | components["schemas"]["DayPosition"];
         };
         /** @description One entry of a job's checklist. */

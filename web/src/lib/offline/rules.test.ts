@@ -7,6 +7,7 @@ import {
 	keptRead,
 	nextIfMatch,
 	overlayChecklist,
+	overlayDay,
 	overlayTicket,
 	queuedKind,
 	refuseMove,
@@ -159,6 +160,19 @@ describe('the job as the phone shows it', () => {
 		expect(c.entries.find((e) => e.key === 'ont_serial')?.value).toEqual({ serial: 'ZTEG1' });
 		expect(c.entries.find((e) => e.key === 'rx_power')?.value).toBeNull();
 		expect(waitingByTicket(queue)).toEqual({ [ID]: 3, [OTHER]: 1 });
+	});
+});
+
+describe('the day', () => {
+	it('queues the check-in apart from any job, and shows it made on its own day', () => {
+		expect(queuedKind('POST', '/api/v1/me/day/check-in')).toEqual({ kind: 'check_in', ticketId: '' });
+		const waiting = [queued({ kind: 'check_in', ticketId: '', url: '/api/v1/me/day/check-in', text: '{"at":"2026-11-30T00:40:00.000Z"}' })];
+		// 07:40 WIB on the 30th.
+		const today = overlayDay({ date: '2026-11-30', checked_in_at: null }, waiting, 'Asia/Jakarta');
+		expect(today.checked_in_at).toBe('2026-11-30T00:40:00.000Z');
+		expect(overlayDay({ date: '2026-11-29', checked_in_at: null }, waiting, 'Asia/Jakarta').checked_in_at).toBeNull();
+		// One the server already has stands.
+		expect(overlayDay({ date: '2026-11-30', checked_in_at: '2026-11-30T00:10:00Z' }, waiting, 'Asia/Jakarta').checked_in_at).toBe('2026-11-30T00:10:00Z');
 	});
 });
 

@@ -15,9 +15,10 @@
 import type { JobChecklist } from '$lib/checklist';
 import { judgeDbm, RX_POWER_WEAK } from '$lib/checklist';
 import type { Ticket, TicketStatus } from '$lib/api/types';
+import { todayIn } from '$lib/time';
 
 /** What a queued request does. */
-export type QueuedKind = 'move' | 'entry' | 'entry_delete' | 'photo' | 'equipment';
+export type QueuedKind = 'move' | 'entry' | 'entry_delete' | 'photo' | 'equipment' | 'check_in';
 
 export type QueuedState = 'waiting' | 'conflict' | 'refused';
 
@@ -68,6 +69,32 @@ const PHOTO = new RegExp(`^/api/v1/tickets/(${UUIDISH})/attachments$`);
 const EQUIPMENT = new RegExp(`^/api/v1/tickets/(${UUIDISH})/equipment$`);
 const TICKET = new RegExp(`^/api/v1/tickets/(${UUIDISH})$`);
 const CHECKLIST = new RegExp(`^/api/v1/tickets/(${UUIDISH})/checklist$`);
+const CHECK_IN = '/api/v1/me/day/check-in';
+
+/** Whether a read is the technician's day (`GET /me/day`). */
+export function isDay(path: string): boolean {
+	return bareOf(path) === '/api/v1/me/day';
+}
+
+/** The day as the queue leaves it: a check-in waiting to be sent is shown as made. */
+export function overlayDay<D extends { date: string; checked_in_at?: string | null; check_in_position?: unknown }>(
+	day: D,
+	queue: readonly Queued[],
+	timeZone: string
+): D {
+	if (day.checked_in_at) return day;
+	for (const q of applied(queue)) {
+		if (q.kind !== 'check_in' || !q.text) continue;
+		try {
+			const made = JSON.parse(q.text) as { at?: string; position?: unknown };
+			const at = made.at ?? q.createdAt;
+			if (todayIn(timeZone, new Date(at)) === day.date) return { ...day, checked_in_at: at, check_in_position: made.position ?? null };
+		} catch {
+			/* not JSON: nothing shown */
+		}
+	}
+	return day;
+}
 
 /** The groups a pattern found in `path` (empty strings for none), or null. */
 function groups(re: RegExp, path: string): [string, string] | null {
@@ -82,6 +109,8 @@ export function queuedKind(method: string, path: string): { kind: QueuedKind; ti
 	if (verb === 'POST' && (hit = groups(MOVE, path))) return { kind: 'move', ticketId: hit[0] };
 	if (verb === 'POST' && (hit = groups(PHOTO, path))) return { kind: 'photo', ticketId: hit[0] };
 	if (verb === 'POST' && (hit = groups(EQUIPMENT, path))) return { kind: 'equipment', ticketId: hit[0] };
+	// The day's check-in belongs to no job.
+	if (verb === 'POST' && path === CHECK_IN) return { kind: 'check_in', ticketId: '' };
 	if ((hit = groups(ENTRY, path)) && hit[1] !== 'exception') {
 		if (verb === 'PUT') return { kind: 'entry', ticketId: hit[0], entry: hit[1] };
 		if (verb === 'DELETE') return { kind: 'entry_delete', ticketId: hit[0], entry: hit[1] };

@@ -21,11 +21,15 @@
 import type { JobChecklist } from '$lib/checklist';
 import type { Ticket } from '$lib/api/types';
 import { openOfflineDb, DB_NAME, type KeptRead, type OfflineDb } from './db';
+import { installation } from '$lib/system.svelte';
+import { todayIn } from '$lib/time';
 import {
 	applyEntry,
 	applyMove,
+	isDay,
 	isTicketList,
 	keptRead,
+	overlayDay,
 	nextIfMatch,
 	overlayChecklist,
 	overlayTicket,
@@ -300,6 +304,7 @@ export class OfflineSync {
 			const of = ticketOfRead(path);
 			if (of?.what === 'ticket') return JSON.stringify(overlayTicket(JSON.parse(text) as Ticket, queue));
 			if (of?.what === 'checklist' && this.#who) return JSON.stringify(overlayChecklist(JSON.parse(text) as JobChecklist, queue, this.#who));
+			if (isDay(path)) return JSON.stringify(overlayDay(JSON.parse(text) as { date: string }, queue, installation.timeZone));
 			if (of?.what === 'attachments') {
 				const page = JSON.parse(text) as { items: unknown[] };
 				const local = queue.filter((q) => q.kind === 'photo' && q.ticketId === of.ticketId && q.state === 'waiting').map((q) => this.#localAttachment(q));
@@ -422,6 +427,10 @@ export class OfflineSync {
 			answer = json(applyEntry(checklist, q.entry, value, this.#who));
 		} else if (q.kind === 'photo') {
 			answer = json(this.#localAttachment(q), 201);
+		} else if (q.kind === 'check_in') {
+			const body = JSON.parse(q.text ?? '{}') as { at?: string; position?: unknown };
+			const at = body.at ?? q.createdAt;
+			answer = json({ date: todayIn(installation.timeZone, new Date(at)), checked_in_at: at, position: body.position ?? null }, 201);
 		} else {
 			const body = JSON.parse(q.text ?? '{}') as { id?: string; item_id?: string; quantity?: number; serial?: string };
 			answer = json(
