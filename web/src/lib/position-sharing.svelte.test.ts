@@ -121,6 +121,8 @@ describe('sharing the technician’s position', () => {
 		expect(fake.sent).toEqual([{ ...SATE, accuracy_m: 10 }]);
 		expect(sharing.status).toBe('sent');
 		expect(sharing.lastSentAt).toBe(T0);
+		// Where the phone is, for the distance to each job on the cards.
+		expect(sharing.here).toEqual({ lat: SATE.lat, lng: SATE.lng });
 
 		stop();
 		expect(fake.watches.size).toBe(0);

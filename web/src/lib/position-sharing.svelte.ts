@@ -130,6 +130,8 @@ export class PositionSharing {
 	status = $state<SharingStatus>('off');
 	/** When the server last took a position (ms), this visit. */
 	lastSentAt = $state<number | null>(null);
+	/** Where the phone last said it is (while sharing), for the distance to each job. */
+	here = $state.raw<{ lat: number; lng: number } | null>(null);
 	/** False when the choice could not be stored on the device (it then holds for this visit only). */
 	remembered = $state(true);
 
@@ -247,6 +249,7 @@ export class PositionSharing {
 		// A fix asked for just now is taken as now; otherwise the phone's time, when believable.
 		const at = !askedNow && Number.isFinite(ts) && Math.abs(now - ts) < SANE_TIMESTAMP_MS ? Math.min(ts, now) : now;
 		this.#latest = { lat: p.coords.latitude, lng: p.coords.longitude, accuracy: p.coords.accuracy, at };
+		this.here = { lat: p.coords.latitude, lng: p.coords.longitude };
 		if (this.status === 'denied' || this.status === 'unavailable') this.status = this.lastSentAt === null ? 'waiting' : 'sent';
 		this.#maybeSend();
 	}
