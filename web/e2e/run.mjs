@@ -2871,6 +2871,11 @@ describe('NetCrew web app on the real server', () => {
 		});
 		assert.equal(made.status, 201, JSON.stringify(made.body));
 		let ticket = made.body;
+		// The customer sent a photo of the modem over WhatsApp; customer service put it on the ticket.
+		const shot = new FormData();
+		shot.append('file', new Blob([pngBytes(320, 240, [200, 40, 40])], { type: 'image/png' }), 'modem-los-merah.png');
+		const attached = await csApi(`/api/v1/tickets/${ticket.id}/attachments`, { method: 'POST', body: shot });
+		assert.equal(attached.status, 201, JSON.stringify(attached.body));
 		const assigned = await supApi(`/api/v1/tickets/${ticket.id}/transitions`, {
 			method: 'POST',
 			headers: { 'if-match': `"${ticket.version}"` },
@@ -2885,6 +2890,10 @@ describe('NetCrew web app on the real server', () => {
 		await signIn(tech.page, 'technician', '/tech');
 		const job = tech.page.locator(`[data-testid="tech-job"][data-number="${ticket.number}"]`);
 		await job.waitFor();
+		// The photo that came with the report is on the card.
+		const reportPhoto = job.getByTestId('job-report-photo').locator('img');
+		await reportPhoto.waitFor();
+		assert.ok(await reportPhoto.evaluate((img) => img.complete && img.naturalWidth > 0), 'the report photo is shown');
 		// The day starts with a check-in, where the phone is.
 		const checkIn = tech.page.getByTestId('tech-day-check-in');
 		await tech.page.locator('[data-testid="tech-day-check-in"], [data-testid="tech-day-checked-in"]').first().waitFor();

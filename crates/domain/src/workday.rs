@@ -109,7 +109,7 @@ mod check_in_time_tests {
         let earlier = now - Duration::hours(3);
         assert_eq!(check_in_time(Some(earlier), now).ok(), Some(earlier));
         for bad in [now + Duration::minutes(10), now - Duration::hours(25)] {
-            let e = check_in_time(Some(bad), now).err().expect("refused");
+            let e = check_in_time(Some(bad), now).expect_err("refused");
             assert_eq!(e.0[0].field, "at");
         }
     }
