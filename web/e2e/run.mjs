@@ -3073,11 +3073,12 @@ describe('NetCrew web app on the real server', () => {
 		const gatewayPort = await freePort();
 		await new Promise((resolve) => gateway.listen(gatewayPort, '127.0.0.1', resolve));
 		const whatsapp = (await adminApi('/api/v1/channels/whatsapp')).body;
-		const setWhatsApp = (enabled, gateways) =>
+		const setWhatsApp = (enabled, gateways, quiet = { quiet_start: null, quiet_end: null }) =>
 			adminApi('/api/v1/channels/whatsapp', {
 				method: 'PUT',
-				body: JSON.stringify({ enabled, gateways, quiet_start: null, quiet_end: null, daily_limit: whatsapp.daily_limit, sender_name: whatsapp.sender_name })
+				body: JSON.stringify({ enabled, gateways, ...quiet, daily_limit: whatsapp.daily_limit, sender_name: whatsapp.sender_name })
 			});
+		const quietBefore = { quiet_start: whatsapp.quiet_start ?? null, quiet_end: whatsapp.quiet_end ?? null };
 		const on = await setWhatsApp(true, [{ kind: 'fonnte', base_url: `http://127.0.0.1:${gatewayPort}`, token: 'fonnte-token-track-e2e' }]);
 		assert.equal(on.status, 200, JSON.stringify(on.body));
 		try {
@@ -3132,11 +3133,15 @@ describe('NetCrew web app on the real server', () => {
 			customerPhone.assertNoProblems([/status of 404/]);
 			await customerPhone.close();
 		} finally {
-			const now = (await adminApi('/api/v1/channels/whatsapp')).body;
-			await setWhatsApp(
-				whatsapp.enabled,
-				now.gateways.map((g) => ({ kind: g.kind, base_url: g.base_url ?? null }))
-			);
+			// As it was: the stand-in and its token removed first (a gateway saved again keeps its token).
+			await setWhatsApp(false, [], quietBefore);
+			if (whatsapp.enabled || whatsapp.gateways.length > 0) {
+				await setWhatsApp(
+					whatsapp.enabled,
+					whatsapp.gateways.map((g) => ({ kind: g.kind, base_url: g.base_url ?? null })),
+					quietBefore
+				);
+			}
 			gateway.closeAllConnections();
 			await new Promise((resolve) => gateway.close(resolve));
 		}
