@@ -440,12 +440,19 @@ async function apiSession(role) {
 		.map((c) => c.split(';')[0])
 		.join('; ');
 	return async (pathAndQuery, init = {}) => {
-		const answer = await fetch(`${baseUrl}${pathAndQuery}`, {
-			...init,
-			headers: { cookie, 'x-csrf-token': me.csrf_token, ...(init.body && !(init.body instanceof FormData) ? { 'content-type': 'application/json' } : {}), ...init.headers }
-		});
-		const text = await answer.text();
-		return { status: answer.status, body: text ? JSON.parse(text) : null };
+		// A 503 says "the server is busy; try again in a moment" (nothing was written): a careful client does.
+		for (let attempt = 0; ; attempt++) {
+			const answer = await fetch(`${baseUrl}${pathAndQuery}`, {
+				...init,
+				headers: { cookie, 'x-csrf-token': me.csrf_token, ...(init.body && !(init.body instanceof FormData) ? { 'content-type': 'application/json' } : {}), ...init.headers }
+			});
+			const text = await answer.text();
+			if (answer.status === 503 && attempt < 3) {
+				await sleep(400 * (attempt + 1));
+				continue;
+			}
+			return { status: answer.status, body: text ? JSON.parse(text) : null };
+		}
 	};
 }
 
