@@ -9,8 +9,7 @@ use serde_json::{Value, json};
 
 use crate::{
     both_backends,
-    installation::ok,
-    support::{Session, TestApp, assert_problem, document_job, text},
+    support::{Session, TestApp, assert_problem, document_job, step, text},
 };
 
 both_backends!(
@@ -18,18 +17,6 @@ both_backends!(
     a_technician_checks_in_once_a_day_and_the_distance_starts_there,
     a_check_in_made_without_network_keeps_the_time_of_the_tap,
 );
-
-async fn step(who: &Session, t: &Value, body: Value) -> anyhow::Result<Value> {
-    ok(who
-        .send_if(
-            Method::POST,
-            &format!("/api/v1/tickets/{}/transitions", text(&t["id"])?),
-            t["version"].as_i64().unwrap_or_default(),
-            Some(body),
-        )
-        .await?)
-    .await
-}
 
 async fn repair(cs: &Session, customer: &Value, description: &str) -> anyhow::Result<Value> {
     let r = cs

@@ -397,6 +397,27 @@ pub async fn photo(who: &Session, ticket: &str, name: &str) -> anyhow::Result<St
     Ok(text(&body["id"])?.to_string())
 }
 
+/// Moves ticket `t` (at its version) with `body`; anything but a 200 fails
+/// with the body sent and the answer.
+pub async fn step(
+    who: &Session,
+    t: &serde_json::Value,
+    body: serde_json::Value,
+) -> anyhow::Result<serde_json::Value> {
+    let r = who
+        .send_if(
+            reqwest::Method::POST,
+            &format!("/api/v1/tickets/{}/transitions", text(&t["id"])?),
+            t["version"].as_i64().unwrap_or_default(),
+            Some(body.clone()),
+        )
+        .await?;
+    let status = r.status();
+    let out: serde_json::Value = r.json().await?;
+    anyhow::ensure!(status == 200, "{body} → {status}: {out}");
+    Ok(out)
+}
+
 /// Records every required entry of a job's checklist with a valid value
 /// (a healthy reading; the port the ticket names, else 1), as a technician
 /// on site would before completing it.

@@ -14,28 +14,13 @@ use serde_json::{Value, json};
 
 use crate::{
     both_backends,
-    support::{Session, TestApp, assert_problem, text},
+    support::{Session, TestApp, assert_problem, step, text},
 };
 
 both_backends!(
     the_customer_follows_the_technician_until_arrival,
     unknown_links_are_not_found,
 );
-
-async fn step(who: &Session, t: &Value, body: Value) -> anyhow::Result<Value> {
-    let r = who
-        .send_if(
-            Method::POST,
-            &format!("/api/v1/tickets/{}/transitions", text(&t["id"])?),
-            t["version"].as_i64().unwrap_or_default(),
-            Some(body.clone()),
-        )
-        .await?;
-    let status = r.status();
-    let out: Value = r.json().await?;
-    anyhow::ensure!(status == 200, "{body} → {status}: {out}");
-    Ok(out)
-}
 
 /// The ticket's `on_the_way` message, once written.
 async fn on_the_way(admin: &Session, ticket: &str) -> anyhow::Result<Value> {
